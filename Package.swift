@@ -1,0 +1,85 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings shared by every target.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "ordrecon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ordrecon", targets: ["ordrecon"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The SQLite C library from the system (Debian: libsqlite3-dev).
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // Pure domain: statuses, transitions, money, time, parsing, judging, config. No I/O, no C.
+        .target(
+            name: "OrdreconCore",
+            swiftSettings: swiftSettings
+        ),
+        // SQLite store: schema, migrations, state, audit log, invoices and refunds records.
+        .target(
+            name: "OrdreconStore",
+            dependencies: ["OrdreconCore", "CSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        // The run: inbox scanning, claiming files, batches, archive/failed, rejections, lock.
+        .target(
+            name: "OrdreconEngine",
+            dependencies: [
+                "OrdreconCore", "OrdreconStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Realistic feed workloads for tests and the benchmark.
+        .target(
+            name: "OrdreconWorkload",
+            dependencies: ["OrdreconCore"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ordrecon",
+            dependencies: [
+                "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconWorkload",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OrdreconTestSupport",
+            dependencies: ["OrdreconCore"],
+            path: "Tests/OrdreconTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdreconCoreTests",
+            dependencies: ["OrdreconCore", "OrdreconTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdreconStoreTests",
+            dependencies: ["OrdreconCore", "OrdreconStore", "OrdreconTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdreconEndToEndTests",
+            dependencies: ["OrdreconCore", "OrdreconWorkload", "OrdreconTestSupport", "CSQLite"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
