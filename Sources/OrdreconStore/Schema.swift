@@ -1,0 +1,185 @@
+/// The database schema, as an ordered list of migrations. `PRAGMA user_version` holds how
+/// many have been applied; each runs in its own transaction, and a migration, once released,
+/// is never edited: changes come as new migrations.
+enum Schema {
+    static let migrations: [String] = [version1]
+
+    /// Version 1: state, history (as applied audit rows), files, audit, invoices, refunds.
+    static let version1 = """
+        CREATE TABLE runs (
+            id           INTEGER PRIMARY KEY,
+            started_at   INTEGER NOT NULL,   -- ms since epoch, UTC
+            finished_at  INTEGER,
+            pid          INTEGER NOT NULL,
+            command      TEXT NOT NULL,
+            summary_json TEXT
+        );
+
+        -- One row per input file seen. A file is claimed (moved out of the inbox into the
+        -- processing folder) before it gets a row; its progress is committed with each batch.
+        CREATE TABLE files (
+            id             INTEGER PRIMARY KEY,
+            feed           TEXT NOT NULL,
+            name           TEXT NOT NULL,
+            format         TEXT NOT NULL,    -- csv, json, jsonl
+            size           INTEGER NOT NULL,
+            mtime_ns       INTEGER NOT NULL,
+            inode          INTEGER NOT NULL DEFAULT 0,
+            state          TEXT NOT NULL CHECK (state IN ('processing', 'done', 'failed')),
+            finalized      INTEGER NOT NULL DEFAULT 0,   -- moved to archive/ or failed/
+            resume_offset  INTEGER NOT NULL DEFAULT 0,   -- byte offset of the next event
+            resume_line    INTEGER NOT NULL DEFAULT 0,   -- its line (CSV/JSONL) or position (JSON)
+            csv_header     TEXT,                         -- CSV header row, for rejection files
+            json_shape     TEXT,                         -- 'array' or 'events' for .json
+            events         INTEGER NOT NULL DEFAULT 0,
+            applied        INTEGER NOT NULL DEFAULT 0,
+            duplicate      INTEGER NOT NULL DEFAULT 0,
+            rejected       INTEGER NOT NULL DEFAULT 0,
+            failure_code   TEXT,
+            failure_reason TEXT,
+            final_name     TEXT,             -- name under archive/ or failed/ (may differ on a clash)
+            first_run_id   INTEGER NOT NULL,
+            last_run_id    INTEGER NOT NULL,
+            started_at     INTEGER NOT NULL,
+            finished_at    INTEGER,
+            busy_ms        INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX files_unfinalized ON files (feed, name) WHERE finalized = 0;
+
+        -- Exactly one row per event (and one per whole-file rejection).
+        CREATE TABLE audit_events (
+            id            INTEGER PRIMARY KEY,
+            run_id        INTEGER NOT NULL,
+            file_id       INTEGER NOT NULL REFERENCES files (id),
+            feed          TEXT NOT NULL,
+            line          INTEGER,
+            event_id      TEXT,
+            entity        TEXT,
+            entity_id     TEXT,
+            order_id      TEXT,
+            return_id     TEXT,
+            status        TEXT,
+            occurred_at   INTEGER,           -- ms since epoch, UTC
+            actor         TEXT,
+            reason        TEXT,
+            outcome       TEXT NOT NULL CHECK (outcome IN ('applied', 'duplicate', 'rejected')),
+            reason_code   TEXT,
+            message       TEXT,
+            content_hash  INTEGER,
+            rejected_rows TEXT,              -- the rows for the .rejected.csv, ready to write
+            recorded_at   INTEGER NOT NULL
+        );
+        -- Only applied events reserve their event_id, once per feed.
+        CREATE UNIQUE INDEX audit_applied_event_id ON audit_events (feed, event_id) WHERE outcome = 'applied';
+        -- Transition history of orders and returns.
+        CREATE INDEX audit_applied_by_order ON audit_events (order_id) WHERE outcome = 'applied';
+        CREATE INDEX audit_rejected_by_file ON audit_events (file_id) WHERE outcome = 'rejected';
+
+        CREATE VIEW audit_log AS
+        SELECT a.id, a.run_id, a.feed, f.name AS file_name, a.line, a.event_id, a.entity,
+               a.entity_id, a.order_id, a.return_id, a.status,
+               strftime('%Y-%m-%dT%H:%M:%fZ', a.occurred_at / 1000.0, 'unixepoch') AS occurred_at,
+               a.actor, a.reason, a.outcome, a.reason_code, a.message,
+               strftime('%Y-%m-%dT%H:%M:%fZ', a.recorded_at / 1000.0, 'unixepoch') AS recorded_at,
+               a.file_id
+        FROM audit_events a JOIN files f ON f.id = a.file_id;
+
+        CREATE VIEW transition_history AS
+        SELECT a.entity, a.entity_id, a.order_id, a.return_id, a.status, a.occurred_at, a.actor,
+               a.reason, a.feed, f.name AS file_name, a.line, a.event_id, a.id AS audit_id
+        FROM audit_events a JOIN files f ON f.id = a.file_id
+        WHERE a.outcome = 'applied';
+
+        CREATE TABLE orders (
+            order_id           TEXT PRIMARY KEY,
+            customer_id        TEXT NOT NULL,
+            ship_to_state      TEXT,
+            status             TEXT NOT NULL,
+            total_paise        INTEGER NOT NULL CHECK (total_paise >= 0),
+            paid_paise         INTEGER,
+            payment_ref        TEXT,
+            created_at         INTEGER NOT NULL,
+            last_transition_at INTEGER NOT NULL,
+            delivered_at       INTEGER,
+            carrier            TEXT,
+            tracking_number    TEXT,
+            cancel_reason      TEXT,
+            updated_at         INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE order_items (
+            order_id         TEXT NOT NULL,
+            sku              TEXT NOT NULL,
+            quantity         INTEGER NOT NULL CHECK (quantity > 0),
+            unit_price_paise INTEGER NOT NULL CHECK (unit_price_paise >= 0),
+            hsn              TEXT,
+            gst_rate_bp      INTEGER,
+            position         INTEGER NOT NULL,
+            PRIMARY KEY (order_id, sku)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE returns (
+            return_id          TEXT PRIMARY KEY,
+            order_id           TEXT NOT NULL,
+            status             TEXT NOT NULL,
+            requested_at       INTEGER NOT NULL,
+            last_transition_at INTEGER NOT NULL,
+            carrier            TEXT,
+            tracking_number    TEXT,
+            reason             TEXT,
+            updated_at         INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX returns_by_order ON returns (order_id);
+
+        CREATE TABLE return_items (
+            return_id TEXT NOT NULL,
+            sku       TEXT NOT NULL,
+            quantity  INTEGER NOT NULL CHECK (quantity > 0),
+            PRIMARY KEY (return_id, sku)
+        ) WITHOUT ROWID;
+
+        -- Consecutive numbers per series (IN = invoices, CN = credit notes) and financial year.
+        CREATE TABLE number_series (
+            series   TEXT NOT NULL,
+            fy_start INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            PRIMARY KEY (series, fy_start)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE invoices (
+            number      TEXT PRIMARY KEY,
+            order_id    TEXT NOT NULL UNIQUE,
+            fy_start    INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            issued_at   INTEGER NOT NULL,
+            total_paise INTEGER NOT NULL,
+            pdf_path    TEXT,
+            audit_id    INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL,
+            UNIQUE (fy_start, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE refunds (
+            refund_id    TEXT PRIMARY KEY,
+            kind         TEXT NOT NULL CHECK (kind IN ('cancellation', 'return')),
+            order_id     TEXT NOT NULL,
+            return_id    TEXT,
+            amount_paise INTEGER NOT NULL CHECK (amount_paise > 0),
+            payment_ref  TEXT NOT NULL,
+            status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+            body         TEXT NOT NULL,
+            audit_id     INTEGER NOT NULL,
+            created_at   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX refunds_by_order ON refunds (order_id);
+        CREATE INDEX refunds_pending ON refunds (status) WHERE status = 'pending';
+
+        -- The store itself refuses refunds above what was paid.
+        CREATE TRIGGER refunds_never_exceed_paid BEFORE INSERT ON refunds
+        WHEN NEW.amount_paise + (SELECT COALESCE(SUM(amount_paise), 0) FROM refunds WHERE order_id = NEW.order_id)
+             > (SELECT COALESCE(paid_paise, 0) FROM orders WHERE order_id = NEW.order_id)
+        BEGIN
+            SELECT RAISE(ABORT, 'refund exceeds the amount paid for the order');
+        END;
+        """
+}

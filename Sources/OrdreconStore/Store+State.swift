@@ -1,0 +1,71 @@
+public import OrdreconCore
+
+/// The judge reads the current state through these lookups (all by primary key or index).
+extension Store: ReconciliationState {
+    public func appliedContentHash(feed: String, eventId: String) throws -> UInt64? {
+        let s = try db.statement("SELECT content_hash FROM audit_events WHERE feed = ? AND event_id = ? AND outcome = 'applied'")
+        s.bind(1, feed).bind(2, eventId)
+        guard try s.step() else { return nil }
+        return UInt64(bitPattern: s.int64(0))
+    }
+
+    public func order(_ orderId: String) throws -> OrderSnapshot? {
+        let s = try db.statement("""
+            SELECT status, last_transition_at, total_paise, paid_paise, payment_ref, delivered_at
+            FROM orders WHERE order_id = ?
+            """)
+        s.bind(1, orderId)
+        guard try s.step() else { return nil }
+        guard let status = OrderStatus(rawValue: s.string(0)) else {
+            throw StoreError(code: 0, message: "order \(orderId) has an unknown status \(s.string(0)) in the database")
+        }
+        return OrderSnapshot(
+            orderId: orderId, status: status,
+            lastTransitionAt: Timestamp(milliseconds: s.int64(1)),
+            total: Money(paise: s.int64(2)),
+            paid: s.optionalInt64(3).map(Money.init(paise:)),
+            paymentRef: s.optionalString(4),
+            deliveredAt: s.optionalInt64(5).map(Timestamp.init(milliseconds:)))
+    }
+
+    public func returnSnapshot(_ returnId: String) throws -> ReturnSnapshot? {
+        let s = try db.statement("SELECT order_id, status, last_transition_at FROM returns WHERE return_id = ?")
+        s.bind(1, returnId)
+        guard try s.step() else { return nil }
+        guard let status = ReturnStatus(rawValue: s.string(1)) else {
+            throw StoreError(code: 0, message: "return \(returnId) has an unknown status \(s.string(1)) in the database")
+        }
+        return ReturnSnapshot(
+            returnId: returnId, orderId: s.string(0), status: status,
+            lastTransitionAt: Timestamp(milliseconds: s.int64(2)))
+    }
+
+    public func orderLines(_ orderId: String) throws -> [OrderLine] {
+        let s = try db.statement("SELECT sku, quantity, unit_price_paise FROM order_items WHERE order_id = ? ORDER BY position")
+        s.bind(1, orderId)
+        var lines: [OrderLine] = []
+        while try s.step() {
+            lines.append(OrderLine(sku: s.string(0), quantity: s.int64(1), unitPrice: Money(paise: s.int64(2))))
+        }
+        return lines
+    }
+
+    public func heldReturnQuantities(orderId: String, excluding returnId: String) throws -> [String: Int64] {
+        let s = try db.statement("""
+            SELECT ri.sku, SUM(ri.quantity) FROM returns r JOIN return_items ri ON ri.return_id = r.return_id
+            WHERE r.order_id = ? AND r.status <> 'REJECTED' AND r.return_id <> ? GROUP BY ri.sku
+            """)
+        s.bind(1, orderId).bind(2, returnId)
+        var held: [String: Int64] = [:]
+        while try s.step() { held[s.string(0)] = s.int64(1) }
+        return held
+    }
+
+    public func returnItems(_ returnId: String) throws -> [String: Int64] {
+        let s = try db.statement("SELECT sku, quantity FROM return_items WHERE return_id = ?")
+        s.bind(1, returnId)
+        var items: [String: Int64] = [:]
+        while try s.step() { items[s.string(0)] = s.int64(1) }
+        return items
+    }
+}

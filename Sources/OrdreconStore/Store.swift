@@ -1,0 +1,107 @@
+import CSQLite
+public import OrdreconCore
+
+/// The database: current state of orders and returns, their history, processed files, the
+/// audit log, invoices and refunds. One `Store` is used by one thread of work at a time.
+public final class Store {
+    let db: SQLiteDatabase
+
+    /// The database file's path.
+    public var path: String { db.path }
+
+    /// Opens the database at `path` (creating it and its tables when new) and brings its
+    /// schema up to date.
+    /// - Parameter cacheMegabytes: SQLite page cache size; the run's memory ceiling depends on it.
+    public init(path: String, cacheMegabytes: Int = 32) throws(StoreError) {
+        db = try SQLiteDatabase(path: path)
+        try db.execute("""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            PRAGMA foreign_keys = OFF;
+            PRAGMA temp_store = MEMORY;
+            PRAGMA cache_size = -\(cacheMegabytes * 1024);
+            PRAGMA wal_autocheckpoint = 4000;
+            """)
+        try migrate()
+    }
+
+    /// Opens an existing database for reading only (queries while another process may write).
+    public init(readingAt path: String) throws(StoreError) {
+        db = try SQLiteDatabase(path: path, readOnly: true)
+        let version = try db.scalarInt("PRAGMA user_version") ?? 0
+        if version < Schema.migrations.count {
+            throw StoreError(code: 0, message: "database \(path) has schema version \(version); run `ordrecon run` once to upgrade it to \(Schema.migrations.count)")
+        }
+    }
+
+    /// The schema version the database is at.
+    public var schemaVersion: Int {
+        get throws(StoreError) { Int(try db.scalarInt("PRAGMA user_version") ?? 0) }
+    }
+
+    private func migrate() throws(StoreError) {
+        let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+        guard current < Schema.migrations.count else { return }
+        for version in current..<Schema.migrations.count {
+            try db.execute("BEGIN IMMEDIATE")
+            do {
+                try db.execute(Schema.migrations[version])
+                try db.execute("PRAGMA user_version = \(version + 1)")
+                try db.execute("COMMIT")
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Starts a write transaction (taking the write lock at once).
+    public func begin() throws(StoreError) {
+        try db.execute("BEGIN IMMEDIATE")
+    }
+
+    /// Commits the current transaction.
+    public func commit() throws(StoreError) {
+        try db.execute("COMMIT")
+    }
+
+    /// Rolls back the current transaction, if one is open.
+    public func rollback() {
+        if db.isInTransaction { try? db.execute("ROLLBACK") }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try begin()
+        do {
+            let result = try body()
+            try commit()
+            return result
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    /// Writes the WAL back into the database file (called at the end of a run).
+    public func checkpoint() {
+        try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    // MARK: Runs
+
+    /// Records the start of a run. - Returns: the run id.
+    public func startRun(command: String, pid: Int32, at time: Timestamp) throws(StoreError) -> Int64 {
+        try db.statement("INSERT INTO runs (started_at, pid, command) VALUES (?, ?, ?)")
+            .bind([time.milliseconds, Int64(pid), command]).run()
+        return db.lastInsertRowID
+    }
+
+    /// Records the end of a run with its summary.
+    public func finishRun(_ runId: Int64, at time: Timestamp, summaryJSON: String) throws(StoreError) {
+        try db.statement("UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ?")
+            .bind([time.milliseconds, summaryJSON, runId]).run()
+    }
+}
