@@ -61,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "OrdreconTestSupport",
-            dependencies: ["OrdreconCore"],
+            dependencies: ["CSQLite"],
             path: "Tests/OrdreconTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OrdreconEndToEndTests",
-            dependencies: ["OrdreconCore", "OrdreconWorkload", "OrdreconTestSupport", "CSQLite"],
+            dependencies: ["OrdreconCore", "OrdreconWorkload", "OrdreconTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

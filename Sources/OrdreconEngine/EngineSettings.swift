@@ -1,0 +1,55 @@
+public import Foundation
+public import OrdreconCore
+
+/// Everything the engine needs from the configuration, resolved to absolute paths.
+public struct EngineSettings: Sendable {
+    public struct Feed: Sendable, Hashable {
+        public var name: String
+        /// Allowed `entity:STATUS` pairs, e.g. `order:PAID`.
+        public var allowed: Set<String>
+
+        public init(name: String, allowed: Set<String>) {
+            self.name = name
+            self.allowed = allowed
+        }
+    }
+
+    public var inbox: String
+    public var archive: String
+    public var failed: String
+    public var outbox: String
+    public var invoices: String
+    public var database: String
+    public var zone: TimeZone
+    public var returnWindowDays: Int
+    public var batchSize: Int
+    /// Feeds in name order.
+    public var feeds: [Feed]
+
+    public init(
+        inbox: String, archive: String, failed: String, outbox: String, invoices: String, database: String,
+        zone: TimeZone, returnWindowDays: Int, batchSize: Int, feeds: [Feed]
+    ) {
+        self.inbox = inbox
+        self.archive = archive
+        self.failed = failed
+        self.outbox = outbox
+        self.invoices = invoices
+        self.database = database
+        self.zone = zone
+        self.returnWindowDays = returnWindowDays
+        self.batchSize = batchSize
+        self.feeds = feeds.sorted { $0.name < $1.name }
+    }
+
+    /// The folder that holds the database; the lock and the processing folder live beside it.
+    public var stateDirectory: String { (database as NSString).deletingLastPathComponent }
+    /// Where a claimed file lies while its events are applied.
+    public var processing: String { stateDirectory + "/processing" }
+    /// The lock file that keeps a second instance out.
+    public var lockFile: String { stateDirectory + "/ordrecon.lock" }
+    public var refundOutbox: String { outbox + "/refunds" }
+    public var rejectionOutbox: String { outbox + "/rejections" }
+
+    public func feed(named name: String) -> Feed? { feeds.first { $0.name == name } }
+}

@@ -1,0 +1,5 @@
+import OrdreconCore
+
+extension CSVEventReader: EventReader {}
+extension JSONLinesEventReader: EventReader {}
+extension JSONArrayEventReader: EventReader {}

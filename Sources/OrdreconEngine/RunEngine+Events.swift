@@ -1,0 +1,268 @@
+import Logging
+import OrdreconCore
+import OrdreconStore
+
+/// Reads a file's events one at a time (CSV, JSON array, JSON Lines).
+protocol EventReader {
+    mutating func next() throws -> RawEvent?
+}
+
+extension RunEngine {
+    /// Applies a claimed file's events from its saved position, in batches; each batch's
+    /// audit records, state changes, side-effect records and the file's new position are
+    /// committed together, so a crash at any moment loses nothing and repeats nothing.
+    /// - Returns: the file's record after its last batch (state `done`).
+    func processEvents(_ file: InboxFile, path: String, record: FileRecord) throws -> FileRecord {
+        guard let format = FileFormat(rawValue: record.format) else {
+            throw EngineError("file \(record.id) has unknown format \(record.format)")
+        }
+        let source = try FileByteSource(path: path, offset: record.resumeOffset)
+        switch format {
+        case .csv:
+            var reader = try csvReader(path: path, source: source, record: record)
+            try drain(&reader, file: file, record: record, csvColumns: record.csvHeader.map(parseHeaderRow)?.count)
+        case .jsonl:
+            var reader = JSONLinesEventReader(
+                source: FileSource(file: source), startOffset: record.resumeOffset, startLine: max(1, record.resumeLine))
+            try drain(&reader, file: file, record: record, csvColumns: nil)
+        case .json:
+            let shape: JSONDocumentShape = record.jsonShape == "events" ? .eventsObject : .array
+            var reader = JSONArrayEventReader(
+                source: FileSource(file: source), shape: shape, startOffset: record.resumeOffset,
+                startIndex: max(1, record.resumeLine))
+            try drain(&reader, file: file, record: record, csvColumns: nil)
+        }
+        return try store.file(id: record.id)!
+    }
+
+    private func drain<Reader: EventReader>(
+        _ reader: inout Reader, file: InboxFile, record: FileRecord, csvColumns: Int?
+    ) throws {
+        guard let feed = settings.feed(named: file.feed) else {
+            throw EngineError("feed \(file.feed) is not configured")
+        }
+        let validator = EventValidator(feed: feed.name, zone: settings.zone)
+        var context = BatchContext(fileId: record.id, feed: feed, validator: validator, csvColumns: csvColumns)
+        if let names = record.csvHeader.map(parseHeaderRow) {
+            let lowered = names.map { String($0.trimmingBlanks).lowercased() }
+            context.csvFieldColumns = EventField.allCases.map { lowered.firstIndex(of: $0.name) }
+        }
+        var offset = record.resumeOffset
+        var line = record.resumeLine
+        var counts = OutcomeCounts()
+        var batchStarted = SystemClock.monotonicSeconds()
+        var lastProgress = batchStarted
+        var total = record.events
+        let fileStarted = batchStarted
+
+        try store.begin()
+        do {
+            while let raw = try reader.next() {
+                let outcome = try handle(raw, context: &context)
+                counts.add(outcome)
+                offset = raw.endOffset
+                line = raw.nextLine
+                if counts.events >= settings.batchSize {
+                    let time = SystemClock.monotonicSeconds()
+                    try store.saveProgress(record.id, resumeOffset: offset, resumeLine: line, counts: counts,
+                                           busyMilliseconds: Int64((time - batchStarted) * 1000), runId: runId)
+                    try store.commit()
+                    try afterCommit(&context)
+                    total += counts.events
+                    counts = OutcomeCounts()
+                    batchStarted = time
+                    if time - lastProgress >= 5 {
+                        lastProgress = time
+                        let rate = Double(total - record.events) / max(time - fileStarted, 0.001)
+                        logger.info("\(total) events so far (\(Int(rate))/s)", metadata: fileMetadata(file, record.id))
+                    }
+                    try store.begin()
+                }
+            }
+            try store.saveProgress(record.id, resumeOffset: offset, resumeLine: line, counts: counts,
+                                   busyMilliseconds: Int64((SystemClock.monotonicSeconds() - batchStarted) * 1000), runId: runId)
+            try store.markFileDone(record.id, at: now())
+            try store.commit()
+            try afterCommit(&context)
+        } catch {
+            store.rollback()
+            throw error
+        }
+    }
+
+    /// Side effects that live outside the database, done once their records are committed.
+    private func afterCommit(_ context: inout BatchContext) throws {
+        try writeRefundFiles(context.refunds)
+        summary.refundsRecorded += context.refunds.count
+        summary.invoicesRecorded += context.invoices
+        context.refunds.removeAll(keepingCapacity: true)
+        context.invoices = 0
+    }
+
+    /// Judges one event and records it. - Returns: its outcome.
+    private func handle(_ raw: RawEvent, context: inout BatchContext) throws -> Outcome {
+        var entry = AuditEntry(runId: runId, fileId: context.fileId, feed: context.feed.name, outcome: .rejected)
+        entry.line = raw.line
+        let verdict: Verdict
+        var accepted: FeedEvent?
+        switch context.validator.validate(raw) {
+        case .failure(let rejection):
+            verdict = .rejected(rejection)
+            describeRaw(raw, columns: context.csvFieldColumns, into: &entry)
+        case .success(let event):
+            accepted = event
+            describe(event, into: &entry)
+            verdict = try judge.judge(event, allowed: context.feed.allowed, state: store)
+        }
+        let recordedAt = now()
+        switch verdict {
+        case .applied(let change, let effects):
+            entry.outcome = .applied
+            let auditId = try store.recordAudit(entry, recordedAt: recordedAt)
+            let made = try store.apply(accepted!, change: change, effects: effects, auditId: auditId, at: recordedAt)
+            context.refunds += made.refunds
+            context.invoices += made.invoiceNumbers.count
+        case .duplicate(let message):
+            entry.outcome = .duplicate
+            entry.message = message
+            try store.recordAudit(entry, recordedAt: recordedAt)
+        case .rejected(let rejection):
+            entry.outcome = .rejected
+            entry.reasonCode = rejection.code
+            entry.message = rejection.message
+            entry.contentHash = nil
+            entry.rejectedRows = RejectionRows.rows(
+                for: raw, csvColumnCount: context.csvColumns, code: rejection.code, message: rejection.message)
+            try store.recordAudit(entry, recordedAt: recordedAt)
+        }
+        return verdict.outcome
+    }
+
+    private func describe(_ event: FeedEvent, into entry: inout AuditEntry) {
+        entry.eventId = event.eventId
+        entry.entity = event.entity.rawValue
+        entry.entityId = event.entityId
+        entry.orderId = event.orderId
+        entry.returnId = event.returnId
+        entry.status = event.status.name
+        entry.occurredAt = event.occurredAt
+        entry.actor = event.actor
+        entry.reason = event.reason
+        entry.contentHash = event.contentHash
+    }
+
+    /// What can be said of an event that did not validate: its ids as given.
+    /// For a CSV row that could not be split into fields, the values are taken from the row by
+    /// header position (`columns`), where the row has them.
+    private func describeRaw(_ raw: RawEvent, columns: [Int?]?, into entry: inout AuditEntry) {
+        func text(_ field: EventField) -> String? {
+            var value = raw[field]?.text
+            if value == nil, let index = columns?[field.rawValue], let row = raw.sourceRows.first, index < row.count {
+                value = row[index]
+            }
+            guard let trimmed = value?.trimmingBlanks, !trimmed.isEmpty else { return nil }
+            return String(trimmed.prefix(200))
+        }
+        entry.eventId = text(.eventId)
+        entry.entity = text(.entity)?.lowercased()
+        entry.orderId = text(.orderId)
+        entry.returnId = text(.returnId)
+        entry.entityId = entry.entity == "return" ? entry.returnId : entry.orderId
+        entry.status = text(.status)?.uppercased()
+        entry.actor = text(.actor)
+    }
+
+    /// Checks a new file before anything of it is applied: CSV must be UTF-8 with the required
+    /// header columns; `.json` must parse as a whole. - Returns: how to read it.
+    func precheck(path: String, format: FileFormat) -> Result<FileLayout, Rejection> {
+        do {
+            switch format {
+            case .csv:
+                try checkUTF8(path: path)
+                var source = FileSource(file: try FileByteSource(path: path))
+                let header = try CSVEventReader<FileSource>.readHeader(from: &source)
+                return .success(FileLayout(
+                    csvHeader: header.names.joined(separator: headerSeparator), jsonShape: nil,
+                    offset: header.byteLength, line: header.nextLine))
+            case .json:
+                var source = FileSource(file: try FileByteSource(path: path))
+                let shape = try JSONDocumentChecker.check(&source)
+                return .success(FileLayout(csvHeader: nil, jsonShape: shape == .eventsObject ? "events" : "array", offset: 0, line: 1))
+            case .jsonl:
+                return .success(FileLayout(csvHeader: nil, jsonShape: nil, offset: 0, line: 1))
+            }
+        } catch let error as FeedFileError {
+            return .failure(Rejection(.badFile, error.message))
+        } catch {
+            return .failure(Rejection(.badFile, "the file could not be read: \(error)"))
+        }
+    }
+
+    private func checkUTF8(path: String) throws {
+        let source = try FileByteSource(path: path)
+        var validator = UTF8Validator()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try source.read(into: buffer)
+            if n == 0 { break }
+            if !validator.feed(UnsafeRawBufferPointer(rebasing: buffer[..<n])) { break }
+        }
+        if !validator.finish() {
+            let offset = validator.firstInvalidOffset ?? 0
+            throw FeedFileError("the file is not valid UTF-8 (first bad byte at offset \(offset)); save it as UTF-8 and send it again")
+        }
+    }
+
+    private func csvReader(path: String, source: FileByteSource, record: FileRecord) throws -> CSVEventReader<FileSource> {
+        var headerSource = FileSource(file: try FileByteSource(path: path))
+        let header = try CSVEventReader<FileSource>.readHeader(from: &headerSource)
+        return CSVEventReader(source: FileSource(file: source), header: header, startOffset: record.resumeOffset, startLine: record.resumeLine)
+    }
+}
+
+/// How a file is read, found by its pre-check and saved with its record.
+struct FileLayout {
+    var csvHeader: String?
+    var jsonShape: String?
+    var offset: Int64
+    var line: Int
+}
+
+/// The state of the batch in hand.
+struct BatchContext {
+    var fileId: Int64
+    var feed: EngineSettings.Feed
+    var validator: EventValidator
+    var csvColumns: Int?
+    /// CSV: the column of each ``EventField`` in the header, if present.
+    var csvFieldColumns: [Int?]?
+    var refunds: [RecordedRefund] = []
+    var invoices = 0
+}
+
+/// Separates column names in the saved CSV header (a control character no header uses).
+let headerSeparator = "\u{1F}"
+
+func parseHeaderRow(_ text: String) -> [String] {
+    text.components(separatedBy: headerSeparator)
+}
+
+/// An internal inconsistency (a bug or a damaged database), not a problem of the input.
+public struct EngineError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension String {
+    var trimmingBlanks: Substring {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return s
+    }
+
+    func components(separatedBy separator: String) -> [String] {
+        split(separator: Character(separator), omittingEmptySubsequences: false).map(String.init)
+    }
+}

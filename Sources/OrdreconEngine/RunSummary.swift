@@ -1,0 +1,92 @@
+public import OrdreconCore
+
+/// What happened to one file in a run.
+public struct FileSummary: Sendable {
+    public var feed: String
+    public var name: String
+    public var events = 0
+    public var applied = 0
+    public var duplicate = 0
+    public var rejected = 0
+    public var rejectedByCode: [String: Int] = [:]
+    public var seconds: Double = 0
+    /// Set when the whole file was refused.
+    public var failure: Rejection?
+    /// Its name under `archive/` or `failed/`.
+    public var finalName: String?
+    /// The rejection file written for it, if any.
+    public var rejectionFile: String?
+    /// True when the file was begun by an earlier, interrupted run.
+    public var resumed = false
+
+    public var hasRejections: Bool { rejected > 0 || failure != nil }
+}
+
+/// What a run did: per file, and in total.
+public struct RunSummary: Sendable {
+    public var runId: Int64 = 0
+    public var files: [FileSummary] = []
+    public var seconds: Double = 0
+    public var refundsRecorded = 0
+    public var invoicesRecorded = 0
+
+    public var events: Int { files.reduce(0) { $0 + $1.events } }
+    public var applied: Int { files.reduce(0) { $0 + $1.applied } }
+    public var duplicate: Int { files.reduce(0) { $0 + $1.duplicate } }
+    public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
+    public var failedFiles: Int { files.filter { $0.failure != nil }.count }
+
+    public var rejectedByCode: [String: Int] {
+        var totals: [String: Int] = [:]
+        for file in files {
+            for (code, count) in file.rejectedByCode { totals[code, default: 0] += count }
+            if let failure = file.failure { totals[failure.code.rawValue, default: 0] += 1 }
+        }
+        return totals
+    }
+
+    /// Whether anything was refused (an event or a whole file).
+    public var hasRejections: Bool { files.contains { $0.hasRejections } }
+
+    /// The summary as JSON.
+    public var json: JSONValue {
+        func codes(_ counts: [String: Int]) -> JSONValue {
+            .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })
+        }
+        let fileValues: [JSONValue] = files.map { file in
+            var fields: [(String, JSONValue)] = [
+                ("feed", .string(file.feed)), ("file", .string(file.name)),
+                ("events", .int(Int64(file.events))), ("applied", .int(Int64(file.applied))),
+                ("duplicate", .int(Int64(file.duplicate))), ("rejected", .int(Int64(file.rejected))),
+                ("rejected_by_code", codes(file.rejectedByCode)),
+                ("seconds", .string(String(format3(file.seconds)))), ("resumed", .bool(file.resumed)),
+            ]
+            if let failure = file.failure {
+                fields.append(("file_rejected", .object([("code", .string(failure.code.rawValue)), ("message", .string(failure.message))])))
+            }
+            fields.append(("final_name", .optional(file.finalName)))
+            fields.append(("rejection_file", .optional(file.rejectionFile)))
+            return .object(fields)
+        }
+        return .object([
+            ("run_id", .int(runId)),
+            ("files", .array(fileValues)),
+            ("total", .object([
+                ("files", .int(Int64(files.count))), ("failed_files", .int(Int64(failedFiles))),
+                ("events", .int(Int64(events))), ("applied", .int(Int64(applied))),
+                ("duplicate", .int(Int64(duplicate))), ("rejected", .int(Int64(rejected))),
+                ("rejected_by_code", codes(rejectedByCode)),
+                ("invoices_recorded", .int(Int64(invoicesRecorded))),
+                ("refunds_recorded", .int(Int64(refundsRecorded))),
+                ("seconds", .string(format3(seconds))),
+            ])),
+        ])
+    }
+}
+
+/// A number of seconds with three decimals.
+func format3(_ value: Double) -> String {
+    let millis = Int64((value * 1000).rounded())
+    let rest = millis % 1000
+    return "\(millis / 1000).\(rest < 10 ? "00" : rest < 100 ? "0" : "")\(rest)"
+}

@@ -1,0 +1,130 @@
+public import OrdreconCore
+
+/// One applied transition, for history listings.
+public struct HistoryEntry: Sendable, Hashable {
+    public var status: String
+    public var occurredAt: Timestamp
+    public var actor: String
+    public var reason: String?
+    public var feed: String
+    public var fileName: String
+    public var line: Int?
+    public var eventId: String
+}
+
+/// An order with everything known about it, for `ordrecon order`.
+public struct OrderDetails: Sendable {
+    public struct Item: Sendable, Hashable {
+        public var sku: String
+        public var quantity: Int64
+        public var unitPrice: Money
+        public var hsn: String?
+        public var gstRateBasisPoints: Int?
+    }
+
+    public struct Return: Sendable {
+        public var returnId: String
+        public var status: String
+        public var reason: String?
+        public var items: [(sku: String, quantity: Int64)]
+        public var history: [HistoryEntry]
+    }
+
+    public struct Refund: Sendable, Hashable {
+        public var refundId: String
+        public var kind: String
+        public var returnId: String?
+        public var amount: Money
+        public var status: String
+        public var createdAt: Timestamp
+    }
+
+    public var orderId: String
+    public var status: String
+    public var customerId: String
+    public var shipToState: String?
+    public var total: Money
+    public var paid: Money?
+    public var paymentRef: String?
+    public var carrier: String?
+    public var trackingNumber: String?
+    public var items: [Item]
+    public var history: [HistoryEntry]
+    public var returns: [Return]
+    public var invoiceNumber: String?
+    public var invoiceIssuedAt: Timestamp?
+    public var refunds: [Refund]
+}
+
+extension Store {
+    /// Everything about one order, or nil when it is unknown.
+    public func orderDetails(_ orderId: String) throws(StoreError) -> OrderDetails? {
+        let o = try db.statement("""
+            SELECT status, customer_id, ship_to_state, total_paise, paid_paise, payment_ref, carrier, tracking_number
+            FROM orders WHERE order_id = ?
+            """)
+        o.bind(1, orderId)
+        guard try o.step() else { return nil }
+        var details = OrderDetails(
+            orderId: orderId, status: o.string(0), customerId: o.string(1), shipToState: o.optionalString(2),
+            total: Money(paise: o.int64(3)), paid: o.optionalInt64(4).map(Money.init(paise:)),
+            paymentRef: o.optionalString(5), carrier: o.optionalString(6), trackingNumber: o.optionalString(7),
+            items: [], history: [], returns: [], invoiceNumber: nil, invoiceIssuedAt: nil, refunds: [])
+
+        let items = try db.statement("SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp FROM order_items WHERE order_id = ? ORDER BY position")
+        items.bind(1, orderId)
+        while try items.step() {
+            details.items.append(.init(
+                sku: items.string(0), quantity: items.int64(1), unitPrice: Money(paise: items.int64(2)),
+                hsn: items.optionalString(3), gstRateBasisPoints: items.optionalInt64(4).map(Int.init)))
+        }
+
+        var returnHistory: [String: [HistoryEntry]] = [:]
+        let h = try db.statement("""
+            SELECT a.entity, a.return_id, a.status, a.occurred_at, a.actor, a.reason, a.feed, f.name, a.line, a.event_id
+            FROM audit_events a JOIN files f ON f.id = a.file_id
+            WHERE a.order_id = ? AND a.outcome = 'applied' ORDER BY a.occurred_at, a.id
+            """)
+        h.bind(1, orderId)
+        while try h.step() {
+            let entry = HistoryEntry(
+                status: h.string(2), occurredAt: Timestamp(milliseconds: h.int64(3)), actor: h.string(4),
+                reason: h.optionalString(5), feed: h.string(6), fileName: h.string(7),
+                line: h.optionalInt64(8).map(Int.init), eventId: h.string(9))
+            if h.string(0) == "order" {
+                details.history.append(entry)
+            } else {
+                returnHistory[h.string(1), default: []].append(entry)
+            }
+        }
+
+        let r = try db.statement("SELECT return_id, status, reason FROM returns WHERE order_id = ? ORDER BY requested_at, return_id")
+        r.bind(1, orderId)
+        var returns: [OrderDetails.Return] = []
+        while try r.step() {
+            returns.append(.init(returnId: r.string(0), status: r.string(1), reason: r.optionalString(2), items: [], history: returnHistory[r.string(0)] ?? []))
+        }
+        for index in returns.indices {
+            let ri = try db.statement("SELECT sku, quantity FROM return_items WHERE return_id = ? ORDER BY sku")
+            ri.bind(1, returns[index].returnId)
+            while try ri.step() { returns[index].items.append((ri.string(0), ri.int64(1))) }
+        }
+        details.returns = returns
+
+        let inv = try db.statement("SELECT number, issued_at FROM invoices WHERE order_id = ?")
+        inv.bind(1, orderId)
+        if try inv.step() {
+            details.invoiceNumber = inv.string(0)
+            details.invoiceIssuedAt = Timestamp(milliseconds: inv.int64(1))
+        }
+
+        let rf = try db.statement("SELECT refund_id, kind, return_id, amount_paise, status, created_at FROM refunds WHERE order_id = ? ORDER BY created_at, refund_id")
+        rf.bind(1, orderId)
+        while try rf.step() {
+            details.refunds.append(.init(
+                refundId: rf.string(0), kind: rf.string(1), returnId: rf.optionalString(2),
+                amount: Money(paise: rf.int64(3)), status: rf.string(4), createdAt: Timestamp(milliseconds: rf.int64(5))))
+        }
+        return details
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import OrdreconCore
+import OrdreconEngine
+
+/// The `--config` option every command that touches a workspace takes.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (default: config/ordrecon.toml in the current folder).")
+    var config: String = "config/ordrecon.toml"
+
+    /// Loads the configuration, or prints why it is unusable and exits 78.
+    func load() throws -> Configuration {
+        let path = absolute(config)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            printError("ordrecon: configuration file not found: \(path) (run from the workspace folder, or pass --config PATH)")
+            throw ExitStatus.badConfig
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            printError("ordrecon: \(path): the configuration file is not valid UTF-8")
+            throw ExitStatus.badConfig
+        }
+        do {
+            return try Configuration.load(
+                tomlText: text, fileName: path, workspaceRoot: Configuration.workspaceRoot(forConfigFile: path))
+        } catch {
+            printError("ordrecon: \(error)")
+            throw ExitStatus.badConfig
+        }
+    }
+}
+
+extension Configuration {
+    /// The engine's view of the configuration.
+    var engineSettings: EngineSettings {
+        EngineSettings(
+            inbox: paths.inbox, archive: paths.archive, failed: paths.failed, outbox: paths.outbox,
+            invoices: paths.invoices, database: paths.database, zone: timeZone,
+            returnWindowDays: returnWindowDays, batchSize: batchSize,
+            feeds: feeds.map { EngineSettings.Feed(name: $0.name, allowed: $0.allowSet) })
+    }
+}
+
+func absolute(_ path: String) -> String {
+    if path.hasPrefix("/") { return path }
+    return FileManager.default.currentDirectoryPath + "/" + path
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

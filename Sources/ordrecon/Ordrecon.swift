@@ -1,0 +1,23 @@
+import ArgumentParser
+
+@main
+struct Ordrecon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ordrecon",
+        abstract: "Reconciles partner feeds of orders and returns against their state machines.",
+        discussion: """
+            Exit status of `run`: 0 all done and nothing rejected; 65 at least one event or file \
+            rejected; 75 another instance holds the workspace lock; 78 the configuration is unusable.
+            """,
+        subcommands: [RunCommand.self, OrderCommand.self],
+        defaultSubcommand: nil)
+}
+
+/// Exit statuses fixed by the feed contract (sysexits.h values).
+enum ExitStatus {
+    static let rejected = ExitCode(65)      // EX_DATAERR
+    static let software = ExitCode(70)      // EX_SOFTWARE: an internal error
+    static let ioError = ExitCode(74)       // EX_IOERR
+    static let tryAgain = ExitCode(75)      // EX_TEMPFAIL
+    static let badConfig = ExitCode(78)     // EX_CONFIG
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import OrdreconCore
+import OrdreconEngine
+import OrdreconStore
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Process every ready inbox file once, then exit.",
+        discussion: """
+            Files are taken in order of modification time, then feed, then name. Each event gets \
+            one audit record (applied, duplicate or rejected). Processed files go to archive/, \
+            unreadable ones to failed/ with a .reason file; rejected rows go to \
+            outbox/rejections/<feed>/<file>.rejected.csv for review and resubmission.
+
+            Exit status: 0 nothing rejected; 65 at least one event or file rejected; 75 another \
+            instance holds the workspace lock; 78 the configuration is unusable; 70/74 an internal \
+            or I/O error (nothing half-applied: the next run resumes).
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    @Flag(name: .long, help: "Print the summary as JSON on standard output.")
+    var json = false
+
+    @Flag(name: .long, help: "Log only warnings and errors.")
+    var quiet = false
+
+    func run() throws {
+        let configuration = try options.load()
+        let settings = configuration.engineSettings
+        let logger = LoggingSetup.logger(quiet: quiet)
+        do {
+            try RunEngine.prepareDirectories(settings)
+        } catch {
+            printError("ordrecon: cannot prepare the workspace: \(error)")
+            throw ExitStatus.ioError
+        }
+        let lock: WorkspaceLock
+        do {
+            lock = try WorkspaceLock(path: settings.lockFile)
+        } catch let held as WorkspaceLock.Held {
+            printError("ordrecon: \(held)")
+            throw ExitStatus.tryAgain
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        let summary: RunSummary
+        do {
+            let store = try Store(path: settings.database)
+            summary = try RunEngine(settings: settings, store: store, logger: logger).run()
+        } catch let error as FileSystemError {
+            printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
+            throw ExitStatus.ioError
+        } catch {
+            printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
+            throw ExitStatus.software
+        }
+        if json {
+            print(summary.json.text(indent: 2))
+        } else {
+            print(SummaryTable.render(summary))
+        }
+        if summary.hasRejections { throw ExitStatus.rejected }
+    }
+}

@@ -1,0 +1,57 @@
+import OrdreconEngine
+
+/// The human-readable run summary: one line per file, then the total.
+enum SummaryTable {
+    static func render(_ summary: RunSummary) -> String {
+        var rows: [[String]] = [["FEED", "FILE", "EVENTS", "APPLIED", "DUPLICATE", "REJECTED", "SECONDS", "REJECTED BY CODE"]]
+        for file in summary.files {
+            var codes = file.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            if let failure = file.failure { codes = "FILE REJECTED: \(failure.code.rawValue): \(failure.message)" }
+            rows.append([
+                file.feed, file.name + (file.resumed ? " (resumed)" : ""), "\(file.events)", "\(file.applied)",
+                "\(file.duplicate)", "\(file.rejected)", String(format: "%.3f", file.seconds), codes,
+            ])
+        }
+        let totalCodes = summary.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        rows.append([
+            "TOTAL", "\(summary.files.count) file(s)", "\(summary.events)", "\(summary.applied)", "\(summary.duplicate)",
+            "\(summary.rejected)", String(format: "%.3f", summary.seconds), totalCodes,
+        ])
+        var text = Table.render(rows)
+        let rate = summary.seconds > 0 ? Int(Double(summary.events) / summary.seconds) : 0
+        text += "\n\(summary.events) events in \(String(format: "%.2f", summary.seconds)) s (\(rate) events/s); "
+        text += "\(summary.invoicesRecorded) invoice(s) and \(summary.refundsRecorded) refund request(s) recorded."
+        let withRejections = summary.files.filter { $0.rejectionFile != nil }
+        if !withRejections.isEmpty {
+            text += "\nRejected rows to review: " + withRejections.compactMap(\.rejectionFile).joined(separator: ", ")
+        }
+        if summary.files.isEmpty { text = "No ready files in the inbox." }
+        return text
+    }
+}
+
+/// Plain text tables with left-aligned columns.
+enum Table {
+    static func render(_ rows: [[String]]) -> String {
+        guard let columns = rows.map(\.count).max() else { return "" }
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) }
+        }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").trimmingTrailingSpaces
+        }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    var trimmingTrailingSpaces: String {
+        var s = Substring(self)
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
+
+import Foundation

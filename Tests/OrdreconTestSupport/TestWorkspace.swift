@@ -1,0 +1,157 @@
+public import Foundation
+import CSQLite
+
+/// A throw-away ordrecon workspace in a temporary folder (removed by ``remove()``), with the
+/// default configuration, helpers to drop feed files, run the built binary and query the database.
+public final class TestWorkspace {
+    public let root: String
+
+    /// Creates a workspace with `config/ordrecon.toml` holding `config` (the defaults when nil).
+    public init(config: String? = nil) throws {
+        root = NSTemporaryDirectory() + "ordrecon-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
+        try (config ?? TestWorkspace.defaultConfig).write(toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
+    }
+
+    /// The repository's own `config/ordrecon.toml` (the defaults).
+    public static var defaultConfig: String {
+        (try? String(contentsOfFile: repositoryRoot + "/config/ordrecon.toml", encoding: .utf8)) ?? ""
+    }
+
+    public static var repositoryRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    public var database: String { root + "/var/ordrecon.sqlite" }
+
+    /// Writes a file into `inbox/<feed>/` the way partners do (temporary name, then rename),
+    /// with the given modification time offset (seconds after a fixed base) to fix the order.
+    @discardableResult
+    public func drop(_ feed: String, _ name: String, _ content: String, order: Int? = nil) throws -> String {
+        try drop(feed, name, Data(content.utf8), order: order)
+    }
+
+    @discardableResult
+    public func drop(_ feed: String, _ name: String, _ data: Data, order: Int? = nil) throws -> String {
+        let directory = root + "/inbox/" + feed
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let partial = directory + "/" + name + ".part"
+        try data.write(to: URL(fileURLWithPath: partial))
+        let path = directory + "/" + name
+        if let order {
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSince1970: 1_700_000_000 + Double(order))], ofItemAtPath: partial)
+        } else {
+            TestWorkspace.dropCounter += 1
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSince1970: 1_700_000_000 + Double(TestWorkspace.dropCounter))], ofItemAtPath: partial)
+        }
+        try FileManager.default.moveItem(atPath: partial, toPath: path)
+        return path
+    }
+
+    nonisolated(unsafe) static var dropCounter = 1000
+
+    /// The result of running the binary.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Runs `ordrecon` with `arguments` in the workspace folder and waits for it.
+    public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = try start(arguments, environment: environment)
+        let out = process.standardOutputPipe.fileHandleForReading.readDataToEndOfFile()
+        let err = process.standardErrorPipe.fileHandleForReading.readDataToEndOfFile()
+        process.process.waitUntilExit()
+        return Result(status: process.process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// A started `ordrecon` process.
+    public struct Running {
+        public let process: Process
+        public let standardOutputPipe: Pipe
+        public let standardErrorPipe: Pipe
+    }
+
+    /// Starts `ordrecon` without waiting (for kill tests).
+    public func start(_ arguments: [String], environment: [String: String] = [:], discardOutput: Bool = false) throws -> Running {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestWorkspace.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        if discardOutput {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        } else {
+            process.standardOutput = out
+            process.standardError = err
+        }
+        try process.run()
+        return Running(process: process, standardOutputPipe: out, standardErrorPipe: err)
+    }
+
+    /// The built `ordrecon` executable beside the test bundle (`ORDRECON_BINARY` overrides).
+    public static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["ORDRECON_BINARY"] { return path }
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("ordrecon").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return repositoryRoot + "/.build/debug/ordrecon"
+    }
+
+    /// Runs a query on the workspace database; each row as text values (NULL as nil).
+    public func query(_ sql: String) throws -> [[String?]] {
+        var db: OpaquePointer?
+        guard sqlite3_open_v2(database, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else {
+            throw TestError("cannot open \(database)")
+        }
+        defer { sqlite3_close_v2(db) }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw TestError("bad query: \(String(cString: sqlite3_errmsg(db)))")
+        }
+        defer { sqlite3_finalize(statement) }
+        var rows: [[String?]] = []
+        while sqlite3_step(statement) == SQLITE_ROW {
+            var row: [String?] = []
+            for column in 0..<sqlite3_column_count(statement) {
+                row.append(sqlite3_column_text(statement, column).map { String(cString: $0) })
+            }
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// A single integer result.
+    public func count(_ sql: String) throws -> Int {
+        Int(try query(sql).first?.first??.description ?? "0") ?? -1
+    }
+
+    /// Names of the files in a workspace folder (relative to the root), sorted.
+    public func files(in folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root + "/" + folder)) ?? []).sorted()
+    }
+
+    public func read(_ relativePath: String) throws -> String {
+        try String(contentsOfFile: root + "/" + relativePath, encoding: .utf8)
+    }
+}
+
+public struct TestError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
