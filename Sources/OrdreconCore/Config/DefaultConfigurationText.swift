@@ -1,0 +1,67 @@
+extension Configuration {
+    /// A complete, commented `config/ordrecon.toml` with every key at its default.
+    ///
+    /// `ordrecon init` writes it; the repository's own `config/ordrecon.toml` is this text.
+    /// Loading it gives exactly ``defaults(workspaceRoot:)``.
+    public static let defaultFileText = #"""
+        # ordrecon configuration.
+        #
+        # Every key is shown at its default; a key left out takes its default. Unknown keys and
+        # tables are errors, so a typo never passes silently. Relative paths are taken from the
+        # folder that holds config/, so a copied workspace runs from anywhere.
+
+        # Time zone (IANA name) of feed times written without an offset, and of times shown to people.
+        timezone = "Asia/Kolkata"
+
+        [paths]
+        # Partners drop files into <inbox>/<feed>/.
+        inbox = "inbox"
+        # Input files once fully processed, per feed (ordrecon never deletes them).
+        archive = "archive"
+        # Input files that could not be read at all, per feed, each with a reason beside it.
+        failed = "failed"
+        # Refund request bodies (refunds/) and rejected rows (rejections/<feed>/).
+        outbox = "outbox"
+        # GST tax invoices (PDF).
+        invoices = "invoices"
+        # The SQLite database: state, history, audit log, refund outbox.
+        database = "var/ordrecon.sqlite"
+
+        [gateway]
+        # Payment gateway; refunds are sent as POST <base_url>/refunds.
+        base_url = "http://127.0.0.1:8099"
+
+        [returns]
+        # A return may be requested at most this many days after delivery (0...3650).
+        window_days = 30
+
+        [invoicing]
+        # GST percent for items whose event gives no gst_rate (0 to 100, at most 2 decimals, e.g. 12.5).
+        default_gst_rate = 18
+
+        [engine]
+        # Events handled per batch (1...1000000).
+        batch_size = 5000
+
+        # Feeds: one inbox folder per feed; each feed may send only the listed "entity:STATUS" pairs
+        # (entity order or return; matched case-insensitively).
+        # Without any [feeds.*] table these five apply. Once one is listed, exactly the listed feeds
+        # exist; one of these five listed without `allow` keeps the list shown here.
+
+        [feeds.storefront]
+        allow = ["order:PENDING_PAYMENT", "order:CANCELLED", "return:REQUESTED"]
+
+        [feeds.payments]
+        allow = ["order:PAID"]
+
+        [feeds.warehouse]
+        allow = ["order:PROCESSING_IN_WAREHOUSE", "order:SHIPPED", "return:RECEIVED"]
+
+        [feeds.carrier]
+        allow = ["order:DELIVERED", "return:IN_TRANSIT"]
+
+        [feeds.returns-desk]
+        allow = ["return:APPROVED", "return:REJECTED", "return:COMPLETED"]
+
+        """#
+}
