@@ -1,0 +1,70 @@
+import Foundation
+import OrdreconTestSupport
+import OrdreconWorkload
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kill -9` in the middle of runs over a generated workload, then a run to the end: every event
+/// has exactly one audit record, nothing is applied twice, and the outcomes are exactly the
+/// generator's expected ones.
+@Suite(.serialized)
+struct CrashRecoveryTests {
+    @Test func killNineAtSeveralPointsThenExactlyOnce() throws {
+        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 250")
+        #expect(config.contains("batch_size = 250"))
+        let ws = try TestWorkspace(config: config)
+        defer { ws.remove() }
+        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 3000, seed: 11, ordersPerWave: 1000), to: ws.root)
+
+        var kills = 0
+        var finished = false
+        var delay = 0.25
+        while !finished && kills < 12 {
+            let running = try ws.start(["run", "--quiet"], discardOutput: true)
+            Thread.sleep(forTimeInterval: delay)
+            if running.process.isRunning {
+                kill(running.process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            running.process.waitUntilExit()
+            finished = running.process.terminationReason == .exit
+            delay += 0.15
+        }
+        #expect(kills >= 3, "the workload finished before it could be killed three times")
+        let last = try ws.run(["run", "--quiet"])
+        #expect(last.status == 65 || last.status == 0, "\(last.stderr)")
+
+        // Exactly one record per event position, none lost.
+        #expect(try ws.count("SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events WHERE line IS NOT NULL GROUP BY file_id, line HAVING COUNT(*) > 1)") == 0)
+        let rejectedFiles = expected.rejectedByCode["bad_file", default: 0] + expected.rejectedByCode["unsupported_file_type", default: 0]
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log") == expected.events + rejectedFiles)
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == expected.applied)
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'duplicate'") == expected.duplicate)
+        var codes: [String: Int] = [:]
+        for row in try ws.query("SELECT reason_code, COUNT(*) FROM audit_log WHERE outcome = 'rejected' GROUP BY reason_code") {
+            codes[row[0]!] = Int(row[1]!)!
+        }
+        #expect(codes == expected.rejectedByCode.filter { $0.value > 0 })
+
+        // Side effects exactly once, and never above what was paid.
+        #expect(try ws.count("SELECT COUNT(*) FROM invoices") == expected.invoices)
+        #expect(try ws.count("SELECT COUNT(*) FROM refunds") == expected.refunds)
+        #expect(try ws.count("SELECT COALESCE(SUM(amount_paise), 0) FROM refunds") == Int(expected.refundPaiseTotal))
+        #expect(try ws.count("SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id) GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))") == 0)
+        #expect(ws.files(in: "outbox/refunds").filter { $0.hasSuffix(".json") }.count == expected.refunds)
+        var statuses: [String: Int] = [:]
+        for row in try ws.query("SELECT status, COUNT(*) FROM orders GROUP BY status") { statuses[row[0]!] = Int(row[1]!)! }
+        #expect(statuses == expected.ordersByStatus.filter { $0.value > 0 })
+
+        // Every file left the inbox and the processing folder exactly once.
+        for feed in ["storefront", "payments", "warehouse", "carrier", "returns-desk"] {
+            #expect(ws.files(in: "inbox/\(feed)").filter { !$0.hasPrefix(".") }.isEmpty)
+            #expect(ws.files(in: "var/processing/\(feed)").isEmpty)
+        }
+        #expect(try ws.count("SELECT COUNT(*) FROM files WHERE finalized = 0") == 0)
+        #expect(try ws.count("SELECT COUNT(*) FROM files") == expected.files)
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark of `ordrecon run` (release build).
+
+For each size, generates a fresh workload with `ordrecon generate` (about 6 events per order),
+runs `ordrecon run --json --quiet` on it, and prints events/s (events in the run's summary
+divided by the wall time of the whole process) and the process's peak RSS (from wait4's
+rusage). Usage: scripts/benchmark.py [--sizes 100000,1000000] [--keep]
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, ".build", "release", "ordrecon")
+
+
+def run_measured(args, cwd):
+    start = time.monotonic()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    wall = time.monotonic() - start
+    # ru_maxrss of the children waited for so far; each size runs in a fresh interpreter child below.
+    return proc.returncode, out.decode(), err.decode(), wall
+
+
+def measure_one(events, keep):
+    orders = max(1, round(events / 6.0))
+    work = tempfile.mkdtemp(prefix=f"ordrecon-bench-{events}-")
+    try:
+        t0 = time.monotonic()
+        subprocess.run([BIN, "generate", "--orders", str(orders), "--out", work], check=True, stdout=subprocess.DEVNULL)
+        gen = time.monotonic() - t0
+        # Run ordrecon in a child whose rusage is separate, so peak RSS is ordrecon's own.
+        code = (
+            "import resource,subprocess,sys,time,json;"
+            "t=time.monotonic();p=subprocess.run(sys.argv[1:],cwd=%r,capture_output=True);w=time.monotonic()-t;"
+            "print(json.dumps({'rc':p.returncode,'wall':w,'rss_kb':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+            "'out':p.stdout.decode(),'err':p.stderr.decode()[-2000:]}))" % work
+        )
+        res = json.loads(subprocess.run([sys.executable, "-c", code, BIN, "run", "--json", "--quiet"],
+                                        check=True, capture_output=True).stdout)
+        if res["rc"] not in (0, 65):
+            print(res["err"], file=sys.stderr)
+            raise SystemExit(f"ordrecon run exited {res['rc']}")
+        summary = json.loads(res["out"])
+        total = summary["total"]
+        n = total["events"]
+        rate = n / res["wall"]
+        print(f"{n:>9} events  {total['applied']:>9} applied  {total['duplicate']:>6} duplicate  "
+              f"{total['rejected']:>6} rejected  {total['files']:>4} files  "
+              f"run {res['wall']:7.2f} s  {rate:>9.0f} events/s  peak RSS {res['rss_kb'] / 1024:6.1f} MiB  "
+              f"(generate {gen:.1f} s)")
+        return rate, res["rss_kb"] / 1024
+    finally:
+        if keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--no-build", action="store_true")
+    args = parser.parse_args()
+    if not args.no_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "ordrecon"], cwd=ROOT, check=True)
+    print(f"machine: {os.cpu_count()} cores; binary: {BIN}")
+    for size in [int(s) for s in args.sizes.split(",")]:
+        measure_one(size, args.keep)
+
+
+if __name__ == "__main__":
+    main()
