@@ -94,8 +94,11 @@ public struct RawItem: Sendable, Hashable {
     public var values: [RawValue?]
 
     public init() {
-        values = Array(repeating: nil, count: ItemField.allCases.count)
+        values = Array(repeating: nil, count: RawItem.fieldCount)
     }
+
+    /// `ItemField.allCases.count`, computed once (`allCases` builds a new array on every use).
+    private static let fieldCount = ItemField.allCases.count
 
     public subscript(field: ItemField) -> RawValue? {
         get { values[field.rawValue] }
@@ -134,7 +137,7 @@ public struct RawEvent: Sendable {
 
     public init(line: Int) {
         self.line = line
-        self.values = Array(repeating: nil, count: EventField.allCases.count)
+        self.values = Array(repeating: nil, count: RawEvent.fieldCount)
         self.items = []
         self.malformed = nil
         self.sourceRows = []
@@ -147,4 +150,7 @@ public struct RawEvent: Sendable {
         get { values[field.rawValue] }
         set { values[field.rawValue] = newValue }
     }
+
+    /// `EventField.allCases.count`, computed once (`allCases` builds a new array on every use).
+    private static let fieldCount = EventField.allCases.count
 }
