@@ -112,16 +112,41 @@ extension RunEngine {
         case .success(let event):
             accepted = event
             describe(event, into: &entry)
-            verdict = try judge.judge(event, allowed: context.feed.allowed, state: store)
+            // Step 4 is settled below: by the unique index when the verdict is `applied`, by a lookup otherwise.
+            var judged = try judge.judge(event, allowed: context.feed.allowed, state: store, deferEventIdCheck: true)
+            if case .applied = judged {} else if judged.dependsOnEventIdCheck,
+                let earlier = judge.eventIdVerdict(for: event, appliedContentHash: try store.appliedContentHash(feed: event.feed, eventId: event.eventId))
+            {
+                judged = earlier
+            }
+            verdict = judged
         }
         let recordedAt = now()
         switch verdict {
         case .applied(let change, let effects):
             entry.outcome = .applied
-            let auditId = try store.recordAudit(entry, recordedAt: recordedAt)
+            guard let auditId = try store.recordAuditUnlessApplied(entry, recordedAt: recordedAt) else {
+                // This feed applied the event id before: step 4 decides.
+                let event = accepted!
+                let earlier = judge.eventIdVerdict(for: event, appliedContentHash: try store.appliedContentHash(feed: event.feed, eventId: event.eventId))
+                guard let earlier else { throw EngineError("event \(event.eventId): unique index conflict without an applied event") }
+                return try record(earlier, entry: entry, raw: raw, context: &context, recordedAt: recordedAt)
+            }
             let made = try store.apply(accepted!, change: change, effects: effects, auditId: auditId, at: recordedAt)
             context.refunds += made.refunds
             context.invoices += made.invoiceNumbers.count
+        case .duplicate, .rejected:
+            return try record(verdict, entry: entry, raw: raw, context: &context, recordedAt: recordedAt)
+        }
+        return verdict.outcome
+    }
+
+    /// Records a verdict that changes nothing (duplicate or rejected).
+    private func record(_ verdict: Verdict, entry: AuditEntry, raw: RawEvent, context: inout BatchContext, recordedAt: Timestamp) throws -> Outcome {
+        var entry = entry
+        switch verdict {
+        case .applied:
+            throw EngineError("record(_:) is for verdicts that change nothing")
         case .duplicate(let message):
             entry.outcome = .duplicate
             entry.message = message

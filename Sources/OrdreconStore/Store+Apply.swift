@@ -21,6 +21,18 @@ extension Store {
         return db.lastInsertRowID
     }
 
+    /// Inserts the audit record of an event judged `applied`, unless the unique index of
+    /// applied event ids says the feed applied this event id before.
+    /// - Returns: the record's id, or nil when the event id was applied before (nothing written).
+    public func recordAuditUnlessApplied(_ entry: AuditEntry, recordedAt: Timestamp) throws(StoreError) -> Int64? {
+        do {
+            return try recordAudit(entry, recordedAt: recordedAt)
+        } catch {
+            if error.code == StoreError.uniqueConstraint { return nil }
+            throw error
+        }
+    }
+
     /// Applies an accepted event's change and side effects, in the caller's transaction.
     ///
     /// Every state update checks the status it moves from, so a stale verdict can never apply.

@@ -31,7 +31,7 @@ extension Store {
 
     /// The file record by id.
     public func file(id: Int64) throws(StoreError) -> FileRecord? {
-        let s = try db.statement("SELECT \(Store.fileColumns) FROM files WHERE id = ?")
+        let s = try db.statement(dynamic: "SELECT \(Store.fileColumns) FROM files WHERE id = ?")
         s.bind(1, id)
         guard try s.step() else { return nil }
         return fileRecord(from: s)
@@ -39,7 +39,7 @@ extension Store {
 
     /// The record of a claimed file that is not yet archived or moved to `failed/`.
     public func unfinalizedFile(feed: String, name: String) throws(StoreError) -> FileRecord? {
-        let s = try db.statement("SELECT \(Store.fileColumns) FROM files WHERE feed = ? AND name = ? AND finalized = 0 ORDER BY id DESC LIMIT 1")
+        let s = try db.statement(dynamic: "SELECT \(Store.fileColumns) FROM files WHERE feed = ? AND name = ? AND finalized = 0 ORDER BY id DESC LIMIT 1")
         s.bind(1, feed).bind(2, name)
         guard try s.step() else { return nil }
         return fileRecord(from: s)
@@ -85,7 +85,7 @@ extension Store {
 
     /// Files claimed but not yet archived or moved to `failed/`.
     public func unfinalizedFiles() throws(StoreError) -> [FileRecord] {
-        let s = try db.statement("SELECT \(Store.fileColumns) FROM files WHERE finalized = 0 ORDER BY id")
+        let s = try db.statement(dynamic: "SELECT \(Store.fileColumns) FROM files WHERE finalized = 0 ORDER BY id")
         var records: [FileRecord] = []
         while try s.step() { records.append(fileRecord(from: s)) }
         return records

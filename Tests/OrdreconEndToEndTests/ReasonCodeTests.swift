@@ -30,6 +30,7 @@ struct ReasonCodeTests {
             {"event_id":"P1","entity":"order","order_id":"O1","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":"121.00","payment_ref":"PR1"}
             {"event_id": "P6", "entity": "order", oops}
             {"event_id":"P5","entity":"order","order_id":"O3","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":50,"payment_ref":"PR3"}
+            {"event_id":"P1","entity":"order","order_id":"O6","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":"60.00","payment_ref":"PR6"}
             """, order: 2)
         try ws.drop("carrier", "c1.json", """
             [{"event_id":"C1","entity":"order","order_id":"O1","status":"PAID","occurred_at":"2026-01-01T12:00:00+05:30","amount":"120.00","payment_ref":"PR1"},
@@ -98,7 +99,9 @@ struct ReasonCodeTests {
         #expect(outcome("S5") == ["invalid_value"])
         #expect(outcome("S6") == ["malformed"])
         #expect(outcome("S7") == ["applied"])
-        #expect(outcome("P1") == ["applied", "duplicate", "event_id_conflict"])
+        #expect(outcome("P1") == ["applied", "duplicate", "event_id_conflict", "event_id_conflict"])
+        // The last P1 would apply to O6 on its own: the unique index of applied ids catches it.
+        #expect(try ws.query("SELECT status FROM orders WHERE order_id = 'O6'") == [["PENDING_PAYMENT"]])
         #expect(outcome("P2") == ["amount_mismatch"])
         #expect(outcome("P3") == ["unknown_order"])
         #expect(outcome("P4") == ["missing_field"])

@@ -14,9 +14,16 @@ public struct Judge: Sendable {
     }
 
     /// Judges `event` sent by a feed whose permissions are `allowed` (`entity:STATUS` entries).
+    ///
+    /// - Parameter deferEventIdCheck: skip step 4 (the lookup of an earlier applied event with
+    ///   this id). The caller then must settle it: when the verdict is `applied`, by inserting
+    ///   the audit record under the unique index of applied event ids, and on a conflict
+    ///   calling ``eventIdVerdict(for:appliedContentHash:)``; otherwise when
+    ///   ``Verdict/dependsOnEventIdCheck`` is true, by that call with a lookup. This saves a
+    ///   query per applied event and gives the same outcome as the contract's order.
     /// - Throws: only what `state` throws (storage errors); refusals are verdicts.
     public func judge(
-        _ event: FeedEvent, allowed: Set<String>, state: some ReconciliationState
+        _ event: FeedEvent, allowed: Set<String>, state: some ReconciliationState, deferEventIdCheck: Bool = false
     ) throws -> Verdict {
         // Step 3 (needs state): a return id that belongs to another order.
         var existingReturn: ReturnSnapshot?
@@ -28,11 +35,10 @@ public struct Judge: Sendable {
         }
 
         // Step 4: the same event id applied before by this feed.
-        if let hash = try state.appliedContentHash(feed: event.feed, eventId: event.eventId) {
-            if hash == event.contentHash {
-                return .duplicate("event \(quoted(event.eventId)) was already applied by feed \(event.feed) with the same content")
-            }
-            return .rejected(Rejection(.eventIdConflict, "event_id \(quoted(event.eventId)) was already applied by feed \(event.feed) with different content (use a new event_id for a new event)"))
+        if !deferEventIdCheck,
+            let verdict = eventIdVerdict(for: event, appliedContentHash: try state.appliedContentHash(feed: event.feed, eventId: event.eventId))
+        {
+            return verdict
         }
 
         // Step 5: feed permissions.
@@ -52,6 +58,16 @@ public struct Judge: Sendable {
             }
             return try judgeReturn(event, target: target, order: order, existing: existingReturn, state: state)
         }
+    }
+
+    /// Step 4 alone: `duplicate` or `event_id_conflict` when the feed applied this event id
+    /// before (its content hash is `appliedContentHash`), nil when it did not.
+    public func eventIdVerdict(for event: FeedEvent, appliedContentHash hash: UInt64?) -> Verdict? {
+        guard let hash else { return nil }
+        if hash == event.contentHash {
+            return .duplicate("event \(quoted(event.eventId)) was already applied by feed \(event.feed) with the same content")
+        }
+        return .rejected(Rejection(.eventIdConflict, "event_id \(quoted(event.eventId)) was already applied by feed \(event.feed) with different content (use a new event_id for a new event)"))
     }
 
     private func judgeOrder(

@@ -80,6 +80,15 @@ public enum Verdict: Sendable, Hashable {
     case duplicate(String)
     case rejected(Rejection)
 
+    /// Whether step 4 (an earlier applied event with the same id) would take precedence over
+    /// this verdict: true for every verdict reached after step 4.
+    public var dependsOnEventIdCheck: Bool {
+        switch self {
+        case .applied, .duplicate: true
+        case .rejected(let rejection): rejection.code.step > ReasonCode.eventIdConflict.step
+        }
+    }
+
     public var outcome: Outcome {
         switch self {
         case .applied: .applied

@@ -6,7 +6,10 @@ import CSQLite
 final class SQLiteDatabase {
     let handle: OpaquePointer
     let path: String
-    private var statements: [String: Statement] = [:]
+    /// Statements for SQL written as literals, keyed by the literal's address (no hashing of text).
+    private var staticStatements: [UInt: Statement] = [:]
+    /// Statements for SQL built at run time, keyed by their text.
+    private var dynamicStatements: [String: Statement] = [:]
 
     /// Opens (creating if needed) the database file at `path`.
     init(path: String, readOnly: Bool = false) throws(StoreError) {
@@ -27,7 +30,8 @@ final class SQLiteDatabase {
     }
 
     deinit {
-        statements.removeAll()
+        staticStatements.removeAll()
+        dynamicStatements.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -42,14 +46,26 @@ final class SQLiteDatabase {
         }
     }
 
-    /// A cached prepared statement for `sql`, reset and with bindings cleared.
-    func statement(_ sql: String) throws(StoreError) -> Statement {
-        if let cached = statements[sql] {
+    /// A cached prepared statement for the literal `sql`, reset and with bindings cleared.
+    func statement(_ sql: StaticString) throws(StoreError) -> Statement {
+        let key = UInt(bitPattern: sql.utf8Start)
+        if let cached = staticStatements[key] {
+            cached.reset()
+            return cached
+        }
+        let statement = try Statement(database: self, sql: sql.description)
+        staticStatements[key] = statement
+        return statement
+    }
+
+    /// A cached prepared statement for `sql` built at run time.
+    func statement(dynamic sql: String) throws(StoreError) -> Statement {
+        if let cached = dynamicStatements[sql] {
             cached.reset()
             return cached
         }
         let statement = try Statement(database: self, sql: sql)
-        statements[sql] = statement
+        dynamicStatements[sql] = statement
         return statement
     }
 
@@ -63,7 +79,7 @@ final class SQLiteDatabase {
 
     /// The first column of the first row of `sql`, as an integer.
     func scalarInt(_ sql: String) throws(StoreError) -> Int64? {
-        let statement = try statement(sql)
+        let statement = try statement(dynamic: sql)
         guard try statement.step() else { return nil }
         return statement.isNull(0) ? nil : statement.int64(0)
     }

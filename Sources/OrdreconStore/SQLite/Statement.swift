@@ -17,9 +17,9 @@ final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
+    /// Makes the statement ready to run again. Bindings stay: every caller binds every parameter.
     func reset() {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
     }
 
     // MARK: Binding (1-based indices, as in SQLite)
@@ -57,16 +57,10 @@ final class Statement {
     /// Binds each value in order, starting at index 1.
     @discardableResult
     func bind(_ values: [(any SQLValue)?]) -> Statement {
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            switch value {
-            case nil: sqlite3_bind_null(handle, index)
-            case let text as String: bind(index, text)
-            case let number as Int64: bind(index, number)
-            case let number as Int: bind(index, Int64(number))
-            case let flag as Bool: bind(index, Int64(flag ? 1 : 0))
-            default: sqlite3_bind_null(handle, index)
-            }
+        var index: Int32 = 1
+        for value in values {
+            if let value { value.bind(to: self, at: index) } else { sqlite3_bind_null(handle, index) }
+            index += 1
         }
         return self
     }
@@ -110,8 +104,22 @@ final class Statement {
 }
 
 /// Values that can be bound to a statement parameter.
-protocol SQLValue {}
-extension String: SQLValue {}
-extension Int64: SQLValue {}
-extension Int: SQLValue {}
-extension Bool: SQLValue {}
+protocol SQLValue {
+    func bind(to statement: Statement, at index: Int32)
+}
+
+extension String: SQLValue {
+    func bind(to statement: Statement, at index: Int32) { statement.bind(index, self) }
+}
+
+extension Int64: SQLValue {
+    func bind(to statement: Statement, at index: Int32) { sqlite3_bind_int64(statement.handle, index, self) }
+}
+
+extension Int: SQLValue {
+    func bind(to statement: Statement, at index: Int32) { sqlite3_bind_int64(statement.handle, index, Int64(self)) }
+}
+
+extension Bool: SQLValue {
+    func bind(to statement: Statement, at index: Int32) { sqlite3_bind_int64(statement.handle, index, self ? 1 : 0) }
+}

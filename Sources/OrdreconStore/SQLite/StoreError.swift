@@ -10,6 +10,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.sql = sql
     }
 
+    /// SQLITE_CONSTRAINT_UNIQUE: a unique index refused a row.
+    public static let uniqueConstraint: Int32 = 2067
+
     public var description: String {
         var text = "database error \(code): \(message)"
         if let sql { text += " (in: \(sql.prefix(120)))" }
