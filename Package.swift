@@ -81,5 +81,10 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "OrdreconWorkloadTests",
+            dependencies: ["OrdreconWorkload", "OrdreconCore", "OrdreconTestSupport"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

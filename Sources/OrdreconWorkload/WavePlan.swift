@@ -1,0 +1,195 @@
+/// How far an order gets.
+enum OrderFate: Int, Sendable {
+    case abandoned, cancelledUnpaid, stopPaid, cancelledPaid, stopProcessing, stopShipped, delivered
+
+    var isPaid: Bool { self != .abandoned && self != .cancelledUnpaid }
+    var isCancelled: Bool { self == .cancelledUnpaid || self == .cancelledPaid }
+    var reachesProcessing: Bool { self == .stopProcessing || self == .stopShipped || self == .delivered }
+    var reachesShipped: Bool { self == .stopShipped || self == .delivered }
+}
+
+/// How far a return gets.
+enum ReturnFate: Int, Sendable {
+    case stopRequested, rejected, stopApproved, stopInTransit, stopReceived, completed
+
+    var isDecided: Bool { self != .stopRequested }
+    var reachesInTransit: Bool { self == .stopInTransit || self == .stopReceived || self == .completed }
+    var reachesReceived: Bool { self == .stopReceived || self == .completed }
+}
+
+/// One order of a wave and everything that will happen to it.
+struct OrderPlan: Sendable {
+    var id: String
+    var customerId: String
+    var shipTo: String
+    var items: [EventItem]
+    var total: Int64
+    var fate: OrderFate
+    var created: Int64
+    var paid: Int64 = 0
+    var cancelled: Int64 = 0
+    var processing: Int64 = 0
+    var shipped: Int64 = 0
+    var delivered: Int64 = 0
+    var paymentRef: String
+    var carrier: Int
+    var tracking: String
+    var cancelReason: String?
+    var returns: [Int32] = []
+}
+
+/// One return of a wave and everything that will happen to it.
+struct ReturnPlan: Sendable {
+    var id: String
+    var order: Int32
+    var items: [EventItem]
+    var fate: ReturnFate
+    var requested: Int64
+    var decided: Int64 = 0
+    var inTransit: Int64 = 0
+    var received: Int64 = 0
+    var completed: Int64 = 0
+    var reason: String?
+    var rejectReason: String?
+    var carrier: Int
+    var tracking: String
+}
+
+/// The orders and returns of one wave.
+struct WavePlan: Sendable {
+    var wave: Int
+    var orders: [OrderPlan]
+    var returns: [ReturnPlan]
+}
+
+/// Draws the life of every order of a wave.
+enum WavePlanner {
+    static let minute: Int64 = 60
+    static let hour: Int64 = 3600
+    static let day: Int64 = 86_400
+
+    /// Fates of the first orders of the first wave, so that every path exists in small workloads.
+    private static let template: [(OrderFate, [ReturnFate])] = [
+        (.delivered, [.completed, .rejected]), (.cancelledUnpaid, []), (.cancelledPaid, []),
+        (.abandoned, []), (.stopPaid, []), (.stopProcessing, []), (.stopShipped, []),
+        (.delivered, [.stopRequested]), (.delivered, [.stopApproved]), (.delivered, [.stopInTransit]),
+        (.delivered, [.stopReceived]), (.delivered, [.completed, .completed]), (.delivered, [.rejected]),
+    ]
+
+    /// Plans `count` orders numbered from `firstOrder`, placed from `start` (seconds) on.
+    static func plan(
+        wave: Int, firstOrder: Int, count: Int, start: Int64,
+        nextReturnNumber: inout Int, rng: inout SplitMix64
+    ) -> WavePlan {
+        var orders: [OrderPlan] = []
+        orders.reserveCapacity(count)
+        var returns: [ReturnPlan] = []
+        var clock = start
+        let products = Catalog.products
+        for index in 0..<count {
+            clock += Int64(rng.int(2...30))
+            let templated: (OrderFate, [ReturnFate])? = wave == 0 && index < template.count ? template[index] : nil
+
+            // Items: 1–4 distinct products, quantities 1–3.
+            let itemCount = 1 + rng.weighted([50, 30, 14, 6])
+            var chosen: [Int] = []
+            while chosen.count < itemCount {
+                let p = rng.int(0...(products.count - 1))
+                if !chosen.contains(p) { chosen.append(p) }
+            }
+            let taxMode = rng.weighted([40, 45, 15])
+            var items: [EventItem] = []
+            var total: Int64 = 0
+            for p in chosen {
+                let product = products[p]
+                let quantity = 1 + rng.weighted([70, 22, 8])
+                let withTax = taxMode == 1 || (taxMode == 2 && rng.chance(0.5))
+                items.append(EventItem(
+                    sku: product.sku, quantity: quantity, unitPrice: product.price,
+                    hsn: withTax ? product.hsn : nil, gstRate: withTax ? product.gstRate : nil))
+            }
+            if let templated, templated.1.count > 1, items.count == 1, items[0].quantity < 2 {
+                items[0].quantity = 2
+            }
+            for item in items { total += item.unitPrice! * Int64(item.quantity) }
+
+            let fate = templated?.0 ?? OrderFate(rawValue: rng.weighted([3, 4, 1, 3, 2, 2, 85]))!
+            let carrier = rng.int(0...(Catalog.carriers.count - 1))
+            var order = OrderPlan(
+                id: "ORD-" + zeroPadded(firstOrder + index, 7),
+                customerId: String(rng.int(100_001...999_999)),
+                shipTo: rng.pick(Catalog.states),
+                items: items, total: total, fate: fate, created: clock,
+                paymentRef: Catalog.paymentRef(&rng),
+                carrier: carrier, tracking: Catalog.trackingNumber(carrier: carrier, &rng))
+
+            if fate == .cancelledUnpaid {
+                order.cancelled = clock + rng.int64(10 * minute...2 * day)
+            }
+            if fate.isPaid {
+                order.paid = clock + rng.int64(30...90 * minute)
+            }
+            if fate == .cancelledPaid {
+                order.cancelled = order.paid + rng.int64(5 * minute...20 * hour)
+            }
+            if fate.isCancelled { order.cancelReason = rng.pick(Catalog.cancelReasons) }
+            if fate.reachesProcessing {
+                order.processing = order.paid + rng.int64(20 * minute...30 * hour)
+            }
+            if fate.reachesShipped {
+                order.shipped = order.processing + rng.int64(hour...2 * day)
+            }
+            if fate == .delivered {
+                order.delivered = order.shipped + rng.int64(10 * hour...6 * day)
+            }
+
+            if fate == .delivered {
+                var fates: [ReturnFate] = templated?.1 ?? []
+                if templated == nil, rng.chance(0.20) {
+                    fates.append(randomReturnFate(&rng))
+                    if rng.chance(0.15) { fates.append(randomReturnFate(&rng)) }
+                }
+                var remaining = items.map(\.quantity)
+                var previousRequest = order.delivered
+                for (n, returnFate) in fates.enumerated() {
+                    let available = remaining.indices.filter { remaining[$0] > 0 }
+                    if available.isEmpty { break }
+                    var picked = available
+                    rng.shuffle(&picked)
+                    picked = Array(picked.prefix(1 + rng.weighted([70, 20, 10])))
+                    picked.sort()
+                    var returnItems: [EventItem] = []
+                    for i in picked {
+                        let quantity = rng.int(1...remaining[i])
+                        remaining[i] -= quantity
+                        returnItems.append(EventItem(sku: items[i].sku, quantity: quantity))
+                    }
+                    let requested = n == 0
+                        ? order.delivered + rng.int64(2 * hour...20 * day)
+                        : previousRequest + rng.int64(hour...5 * day)
+                    previousRequest = requested
+                    let returnCarrier = rng.int(0...(Catalog.carriers.count - 1))
+                    var plan = ReturnPlan(
+                        id: "RET-" + zeroPadded(nextReturnNumber, 7), order: Int32(index),
+                        items: returnItems, fate: returnFate, requested: requested,
+                        reason: rng.chance(0.6) ? rng.pick(Catalog.returnReasons) : nil,
+                        carrier: returnCarrier, tracking: Catalog.trackingNumber(carrier: returnCarrier, &rng))
+                    nextReturnNumber += 1
+                    if returnFate.isDecided { plan.decided = requested + rng.int64(30 * minute...2 * day) }
+                    if returnFate == .rejected { plan.rejectReason = rng.pick(Catalog.rejectReasons) }
+                    if returnFate.reachesInTransit { plan.inTransit = plan.decided + rng.int64(4 * hour...3 * day) }
+                    if returnFate.reachesReceived { plan.received = plan.inTransit + rng.int64(day...5 * day) }
+                    if returnFate == .completed { plan.completed = plan.received + rng.int64(hour...3 * day) }
+                    order.returns.append(Int32(returns.count))
+                    returns.append(plan)
+                }
+            }
+            orders.append(order)
+        }
+        return WavePlan(wave: wave, orders: orders, returns: returns)
+    }
+
+    private static func randomReturnFate(_ rng: inout SplitMix64) -> ReturnFate {
+        ReturnFate(rawValue: rng.weighted([3, 12, 2, 2, 2, 79]))!
+    }
+}
