@@ -42,7 +42,8 @@ extension RunEngine {
             throw EngineError("feed \(file.feed) is not configured")
         }
         let validator = EventValidator(feed: feed.name, zone: settings.zone)
-        var context = BatchContext(fileId: record.id, feed: feed, validator: validator, csvColumns: csvColumns)
+        var context = BatchContext(
+            fileId: record.id, feed: feed, permissions: FeedPermissions(feed.allowed), validator: validator, csvColumns: csvColumns)
         if let names = record.csvHeader.map(parseHeaderRow) {
             let lowered = names.map { String($0.trimmingBlanks).lowercased() }
             context.csvFieldColumns = EventField.allCases.map { lowered.firstIndex(of: $0.name) }
@@ -113,7 +114,7 @@ extension RunEngine {
             accepted = event
             describe(event, into: &entry)
             // Step 4 is settled below: by the unique index when the verdict is `applied`, by a lookup otherwise.
-            var judged = try judge.judge(event, allowed: context.feed.allowed, state: store, deferEventIdCheck: true)
+            var judged = try judge.judge(event, allowed: context.permissions, state: store, deferEventIdCheck: true)
             if case .applied = judged {} else if judged.dependsOnEventIdCheck,
                 let earlier = judge.eventIdVerdict(for: event, appliedContentHash: try store.appliedContentHash(feed: event.feed, eventId: event.eventId))
             {
@@ -171,7 +172,7 @@ extension RunEngine {
         entry.returnId = event.returnId
         entry.status = event.status.name
         entry.occurredAt = event.occurredAt
-        entry.actor = event.actor
+        entry.actor = event.actor == event.feed ? nil : event.actor  // NULL stands for the default
         entry.reason = event.reason
         entry.contentHash = event.contentHash
     }
@@ -258,6 +259,7 @@ struct FileLayout {
 struct BatchContext {
     var fileId: Int64
     var feed: EngineSettings.Feed
+    var permissions: FeedPermissions
     var validator: EventValidator
     var csvColumns: Int?
     /// CSV: the column of each ``EventField`` in the header, if present.

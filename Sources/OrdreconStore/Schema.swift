@@ -60,7 +60,7 @@ enum Schema {
             return_id     TEXT,
             status        TEXT,
             occurred_at   INTEGER,           -- ms since epoch, UTC
-            actor         TEXT,
+            actor         TEXT,              -- NULL: the feed's name (the contract's default)
             reason        TEXT,
             outcome       TEXT NOT NULL CHECK (outcome IN ('applied', 'duplicate', 'rejected')),
             reason_code   TEXT,
@@ -79,13 +79,13 @@ enum Schema {
         SELECT a.id, a.run_id, a.feed, f.name AS file_name, a.line, a.event_id, a.entity,
                a.entity_id, a.order_id, a.return_id, a.status,
                strftime('%Y-%m-%dT%H:%M:%fZ', a.occurred_at / 1000.0, 'unixepoch') AS occurred_at,
-               a.actor, a.reason, a.outcome, a.reason_code, a.message,
+               COALESCE(a.actor, a.feed) AS actor, a.reason, a.outcome, a.reason_code, a.message,
                strftime('%Y-%m-%dT%H:%M:%fZ', a.recorded_at / 1000.0, 'unixepoch') AS recorded_at,
                a.file_id
         FROM audit_events a JOIN files f ON f.id = a.file_id;
 
         CREATE VIEW transition_history AS
-        SELECT a.entity, a.entity_id, a.order_id, a.return_id, a.status, a.occurred_at, a.actor,
+        SELECT a.entity, a.entity_id, a.order_id, a.return_id, a.status, a.occurred_at, COALESCE(a.actor, a.feed) AS actor,
                a.reason, a.feed, f.name AS file_name, a.line, a.event_id, a.id AS audit_id
         FROM audit_events a JOIN files f ON f.id = a.file_id
         WHERE a.outcome = 'applied';

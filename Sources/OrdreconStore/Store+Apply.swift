@@ -5,19 +5,21 @@ extension Store {
     @discardableResult
     public func recordAudit(_ entry: AuditEntry, recordedAt: Timestamp) throws(StoreError) -> Int64 {
         let s = try db.statement("""
-            INSERT INTO audit_events (run_id, file_id, feed, line, event_id, entity, entity_id, order_id,
+            INSERT OR FAIL INTO audit_events (run_id, file_id, feed, line, event_id, entity, entity_id, order_id,
                 return_id, status, occurred_at, actor, reason, outcome, reason_code, message, content_hash,
                 rejected_rows, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        s.bind(1, entry.runId).bind(2, entry.fileId).bind(3, entry.feed).bind(4, entry.line)
-        s.bind(5, entry.eventId).bind(6, entry.entity).bind(7, entry.entityId).bind(8, entry.orderId)
-        s.bind(9, entry.returnId).bind(10, entry.status).bind(11, entry.occurredAt?.milliseconds)
-        s.bind(12, entry.actor).bind(13, entry.reason).bind(14, entry.outcome.rawValue)
-        s.bind(15, entry.reasonCode?.rawValue).bind(16, entry.message)
-        s.bind(17, entry.contentHash.map { Int64(bitPattern: $0) }).bind(18, entry.rejectedRows)
-        s.bind(19, recordedAt.milliseconds)
-        try s.run()
+        s.bind(1, entry.runId).bind(2, entry.fileId).bind(4, entry.line)
+        s.bind(11, entry.occurredAt?.milliseconds).bind(14, static: entry.outcome.sqlText)
+        s.bind(17, entry.contentHash.map { Int64(bitPattern: $0) }).bind(19, recordedAt.milliseconds)
+        try s.run(
+            bindingTexts: [
+                (3, entry.feed), (5, entry.eventId), (6, entry.entity), (7, entry.entityId), (8, entry.orderId),
+                (9, entry.returnId), (10, entry.status), (12, entry.actor), (13, entry.reason),
+                (15, entry.reasonCode?.rawValue), (16, entry.message), (18, entry.rejectedRows),
+            ],
+            arena: &textArena)
         return db.lastInsertRowID
     }
 
@@ -44,14 +46,14 @@ extension Store {
         switch change {
         case .createOrder(let total):
             try db.statement("""
-                INSERT INTO orders (order_id, customer_id, ship_to_state, status, total_paise, created_at,
+                INSERT OR FAIL INTO orders (order_id, customer_id, ship_to_state, status, total_paise, created_at,
                     last_transition_at, updated_at)
                 VALUES (?, ?, ?, 'PENDING_PAYMENT', ?, ?, ?, ?)
                 """)
                 .bind([event.orderId, event.customerId ?? "", event.shipToState, total.paise, time, time, now.milliseconds])
                 .run()
             let item = try db.statement("""
-                INSERT INTO order_items (order_id, sku, quantity, unit_price_paise, hsn, gst_rate_bp, position)
+                INSERT OR FAIL INTO order_items (order_id, sku, quantity, unit_price_paise, hsn, gst_rate_bp, position)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             for (position, line) in event.items.enumerated() {
@@ -59,31 +61,44 @@ extension Store {
                 try item.bind([event.orderId, line.sku, line.quantity, line.unitPrice?.paise ?? 0, line.hsn, line.gstRateBasisPoints, position])
                     .run()
             }
+            cacheOrder(OrderSnapshot(orderId: event.orderId, status: .pendingPayment, lastTransitionAt: event.occurredAt, total: total))
 
         case .moveOrder(let from, let to):
             let s = try db.statement("""
-                UPDATE orders SET status = ?, last_transition_at = ?, updated_at = ?,
+                UPDATE OR FAIL orders SET status = ?, last_transition_at = ?, updated_at = ?,
                     paid_paise = COALESCE(?, paid_paise), payment_ref = COALESCE(?, payment_ref),
                     delivered_at = COALESCE(?, delivered_at), carrier = COALESCE(?, carrier),
                     tracking_number = COALESCE(?, tracking_number), cancel_reason = COALESCE(?, cancel_reason)
                 WHERE order_id = ? AND status = ?
                 """)
-            try s.bind([
-                to.rawValue, time, now.milliseconds,
-                to == .paid ? event.amount?.paise : nil, to == .paid ? event.paymentRef : nil,
-                to == .delivered ? time : nil, event.carrier, event.trackingNumber,
-                to == .cancelled ? event.reason : nil,
-                event.orderId, from.rawValue,
-            ]).run()
+            s.bind(1, static: to.sqlText).bind(2, time).bind(3, now.milliseconds)
+            s.bind(4, to == .paid ? event.amount?.paise : nil).bind(6, to == .delivered ? time : nil)
+            s.bind(11, static: from.sqlText)
+            try s.run(
+                bindingTexts: [
+                    (5, to == .paid ? event.paymentRef : nil), (7, event.carrier), (8, event.trackingNumber),
+                    (9, to == .cancelled ? event.reason : nil), (10, event.orderId),
+                ],
+                arena: &textArena)
             try expectOneChange("order \(event.orderId) moving \(from.rawValue) -> \(to.rawValue)")
+            if var cached = orderCache[event.orderId] {
+                cached.status = to
+                cached.lastTransitionAt = event.occurredAt
+                if to == .paid {
+                    cached.paid = event.amount
+                    cached.paymentRef = event.paymentRef
+                }
+                if to == .delivered { cached.deliveredAt = event.occurredAt }
+                orderCache[event.orderId] = cached
+            }
 
         case .createReturn:
             try db.statement("""
-                INSERT INTO returns (return_id, order_id, status, requested_at, last_transition_at, reason, updated_at)
+                INSERT OR FAIL INTO returns (return_id, order_id, status, requested_at, last_transition_at, reason, updated_at)
                 VALUES (?, ?, 'REQUESTED', ?, ?, ?, ?)
                 """)
                 .bind([event.returnId ?? "", event.orderId, time, time, event.reason, now.milliseconds]).run()
-            let item = try db.statement("INSERT INTO return_items (return_id, sku, quantity) VALUES (?, ?, ?)")
+            let item = try db.statement("INSERT OR FAIL INTO return_items (return_id, sku, quantity) VALUES (?, ?, ?)")
             for line in event.items {
                 item.reset()
                 try item.bind([event.returnId ?? "", line.sku, line.quantity]).run()
@@ -91,7 +106,7 @@ extension Store {
 
         case .moveReturn(let from, let to):
             try db.statement("""
-                UPDATE returns SET status = ?, last_transition_at = ?, updated_at = ?,
+                UPDATE OR FAIL returns SET status = ?, last_transition_at = ?, updated_at = ?,
                     carrier = COALESCE(?, carrier), tracking_number = COALESCE(?, tracking_number),
                     reason = COALESCE(?, reason)
                 WHERE return_id = ? AND status = ?
@@ -120,21 +135,40 @@ extension Store {
         }
     }
 
-    /// Takes the next number of a series for a financial year.
+    /// Takes the next number of a series for a financial year. The counter is kept in memory
+    /// and written with the transaction's commit (see ``commit()``); a rollback forgets it.
     func nextNumber(series: String, financialYearStart: Int) throws(StoreError) -> Int {
-        let s = try db.statement("""
-            INSERT INTO number_series (series, fy_start, last_seq) VALUES (?, ?, 1)
-            ON CONFLICT (series, fy_start) DO UPDATE SET last_seq = last_seq + 1
-            RETURNING last_seq
-            """)
-        s.bind(1, series).bind(2, financialYearStart)
-        guard try s.step() else { throw StoreError(code: 0, message: "number series \(series) returned nothing") }
-        let sequence = s.int(0)
-        s.reset()
+        let key = SeriesKey(series: series, financialYearStart: financialYearStart)
+        var last: Int
+        if let cached = seriesCache[key] {
+            last = cached
+        } else {
+            let s = try db.statement("SELECT last_seq FROM number_series WHERE series = ? AND fy_start = ?")
+            s.bind(1, series).bind(2, financialYearStart)
+            last = try s.step() ? s.int(0) : 0
+            s.reset()
+        }
+        let sequence = last + 1
         guard sequence <= DocumentNumber.maximumSequence else {
             throw StoreError(code: 0, message: "number series \(series) for \(DocumentNumber.financialYearLabel(financialYearStart)) is exhausted at \(DocumentNumber.maximumSequence)")
         }
+        seriesCache[key] = sequence
+        dirtySeries.insert(key)
         return sequence
+    }
+
+    /// Writes the counters taken in this transaction (called just before it commits).
+    func flushNumberSeries() throws(StoreError) {
+        guard !dirtySeries.isEmpty else { return }
+        let s = try db.statement("""
+            INSERT INTO number_series (series, fy_start, last_seq) VALUES (?, ?, ?)
+            ON CONFLICT (series, fy_start) DO UPDATE SET last_seq = excluded.last_seq
+            """)
+        for key in dirtySeries {
+            s.reset()
+            try s.bind([key.series, key.financialYearStart, seriesCache[key] ?? 0]).run()
+        }
+        dirtySeries.removeAll()
     }
 
     private func recordInvoice(_ request: InvoiceRequest, auditId: Int64, at now: Timestamp) throws(StoreError) -> String {
@@ -142,12 +176,12 @@ extension Store {
         let number = DocumentNumber.format(
             series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart, sequence: sequence)
         try db.statement("""
-            INSERT INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, audit_id, created_at)
-            SELECT ?, order_id, ?, ?, ?, total_paise, ?, ? FROM orders WHERE order_id = ?
+            INSERT OR FAIL INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, audit_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-            .bind([number, request.financialYearStart, sequence, request.issuedAt.milliseconds, auditId, now.milliseconds, request.orderId])
+            .bind([number, request.orderId, request.financialYearStart, sequence, request.issuedAt.milliseconds,
+                   request.total.paise, auditId, now.milliseconds])
             .run()
-        try expectOneChange("invoice \(number) for order \(request.orderId)")
         return number
     }
 

@@ -81,7 +81,7 @@ extension Store {
 
         var returnHistory: [String: [HistoryEntry]] = [:]
         let h = try db.statement("""
-            SELECT a.entity, a.return_id, a.status, a.occurred_at, a.actor, a.reason, a.feed, f.name, a.line, a.event_id
+            SELECT a.entity, a.return_id, a.status, a.occurred_at, COALESCE(a.actor, a.feed), a.reason, a.feed, f.name, a.line, a.event_id
             FROM audit_events a JOIN files f ON f.id = a.file_id
             WHERE a.order_id = ? AND a.outcome = 'applied' ORDER BY a.occurred_at, a.id
             """)

@@ -10,6 +10,7 @@ extension Store: ReconciliationState {
     }
 
     public func order(_ orderId: String) throws -> OrderSnapshot? {
+        if let cached = orderCache[orderId] { return cached }
         let s = try db.statement("""
             SELECT status, last_transition_at, total_paise, paid_paise, payment_ref, delivered_at
             FROM orders WHERE order_id = ?
@@ -19,13 +20,15 @@ extension Store: ReconciliationState {
         guard let status = OrderStatus(rawValue: s.string(0)) else {
             throw StoreError(code: 0, message: "order \(orderId) has an unknown status \(s.string(0)) in the database")
         }
-        return OrderSnapshot(
+        let snapshot = OrderSnapshot(
             orderId: orderId, status: status,
             lastTransitionAt: Timestamp(milliseconds: s.int64(1)),
             total: Money(paise: s.int64(2)),
             paid: s.optionalInt64(3).map(Money.init(paise:)),
             paymentRef: s.optionalString(4),
             deliveredAt: s.optionalInt64(5).map(Timestamp.init(milliseconds:)))
+        cacheOrder(snapshot)
+        return snapshot
     }
 
     public func returnSnapshot(_ returnId: String) throws -> ReturnSnapshot? {

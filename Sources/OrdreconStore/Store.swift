@@ -5,6 +5,19 @@ public import OrdreconCore
 /// audit log, invoices and refunds. One `Store` is used by one thread of work at a time.
 public final class Store {
     let db: SQLiteDatabase
+    /// Reused buffer for binding texts without per-parameter copies.
+    var textArena: [UInt8] = []
+    /// Orders read or written in this process (write-through; forgotten on rollback and when large).
+    var orderCache: [String: OrderSnapshot] = [:]
+    static let orderCacheLimit = 50_000
+    /// Number series counters taken in the open transaction, written at commit.
+    var seriesCache: [SeriesKey: Int] = [:]
+    var dirtySeries: Set<SeriesKey> = []
+
+    struct SeriesKey: Hashable {
+        var series: String
+        var financialYearStart: Int
+    }
 
     /// The database file's path.
     public var path: String { db.path }
@@ -62,14 +75,23 @@ public final class Store {
         try db.execute("BEGIN IMMEDIATE")
     }
 
-    /// Commits the current transaction.
+    /// Commits the current transaction (with the number series counters it took).
     public func commit() throws(StoreError) {
+        try flushNumberSeries()
         try db.execute("COMMIT")
     }
 
-    /// Rolls back the current transaction, if one is open.
+    /// Rolls back the current transaction, if one is open, and forgets what was cached of it.
     public func rollback() {
         if db.isInTransaction { try? db.execute("ROLLBACK") }
+        orderCache.removeAll()
+        seriesCache.removeAll()
+        dirtySeries.removeAll()
+    }
+
+    func cacheOrder(_ snapshot: OrderSnapshot) {
+        if orderCache.count >= Store.orderCacheLimit { orderCache.removeAll(keepingCapacity: true) }
+        orderCache[snapshot.orderId] = snapshot
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.

@@ -30,10 +30,10 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     ///
     /// Accepted: `1299`, `1299.5`, `1299.50`, `0.99`. Refused: `-1`, `1e3`, `12.345`, `1,299`, ``.
     public init(parsing text: String) throws(ParseError) {
-        var utf8 = Array(text.utf8)
+        var utf8 = Substring(text).utf8[...]
         if utf8.isEmpty { throw .empty }
         if utf8.first == UInt8(ascii: "-") { throw .negative }
-        if utf8.first == UInt8(ascii: "+") { utf8.removeFirst() }
+        if utf8.first == UInt8(ascii: "+") { utf8 = utf8.dropFirst() }
         var whole: Int64 = 0
         var fraction: Int64 = 0
         var fractionDigits = 0

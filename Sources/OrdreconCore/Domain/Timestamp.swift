@@ -37,7 +37,18 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     /// local time in `zone`.
     /// - Throws: ``ParseError`` naming what is wrong.
     public init(iso8601 text: String, zone: TimeZone) throws(ParseError) {
-        let bytes = Array(text.utf8)
+        var text = text
+        let parsed: Result<Timestamp, ParseError> = text.withUTF8 { bytes in
+            do throws(ParseError) {
+                return .success(try Timestamp(utf8: bytes, zone: zone))
+            } catch {
+                return .failure(error)
+            }
+        }
+        self = try parsed.get()
+    }
+
+    private init(utf8 bytes: UnsafeBufferPointer<UInt8>, zone: TimeZone) throws(ParseError) {
         var reader = DigitReader(bytes: bytes)
         func fail(_ why: String) -> ParseError { ParseError(description: why) }
 
@@ -196,7 +207,7 @@ public struct CivilTime: Sendable, Hashable {
 }
 
 private struct DigitReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
     var atEnd: Bool { index >= bytes.count }

@@ -25,6 +25,13 @@ public struct Judge: Sendable {
     public func judge(
         _ event: FeedEvent, allowed: Set<String>, state: some ReconciliationState, deferEventIdCheck: Bool = false
     ) throws -> Verdict {
+        try judge(event, allowed: FeedPermissions(allowed), state: state, deferEventIdCheck: deferEventIdCheck)
+    }
+
+    /// Judges `event` sent by a feed with the given permissions (see the other overload).
+    public func judge(
+        _ event: FeedEvent, allowed: FeedPermissions, state: some ReconciliationState, deferEventIdCheck: Bool = false
+    ) throws -> Verdict {
         // Step 3 (needs state): a return id that belongs to another order.
         var existingReturn: ReturnSnapshot?
         if let returnId = event.returnId {
@@ -42,9 +49,9 @@ public struct Judge: Sendable {
         }
 
         // Step 5: feed permissions.
-        let permission = "\(event.entity.rawValue):\(event.status.name)"
-        guard allowed.contains(permission) else {
-            return .rejected(Rejection(.feedNotAllowed, "feed \(event.feed) may not send \(permission) (it may send: \(allowed.sorted().joined(separator: ", ")))"))
+        guard allowed.contains(event.status) else {
+            let permission = "\(event.entity.rawValue):\(event.status.name)"
+            return .rejected(Rejection(.feedNotAllowed, "feed \(event.feed) may not send \(permission) (it may send: \(allowed.names.joined(separator: ", ")))"))
         }
 
         // Step 6: existence (the order before the return).
@@ -105,7 +112,7 @@ public struct Judge: Sendable {
             }
         case .shipped:
             let fy = event.occurredAt.civil(in: zone).financialYearStart
-            effects.append(.issueInvoice(InvoiceRequest(orderId: order.orderId, issuedAt: event.occurredAt, financialYearStart: fy)))
+            effects.append(.issueInvoice(InvoiceRequest(orderId: order.orderId, issuedAt: event.occurredAt, total: order.total, financialYearStart: fy)))
         case .cancelled where order.status == .paid:
             if let paid = order.paid, paid > .zero {
                 effects.append(.requestRefund(RefundRequest(

@@ -56,6 +56,8 @@ public struct RefundRequest: Sendable, Hashable {
 public struct InvoiceRequest: Sendable, Hashable {
     public var orderId: String
     public var issuedAt: Timestamp
+    /// The order's total (GST included).
+    public var total: Money
     /// First calendar year of the Indian financial year (April–March) of the shipment date.
     public var financialYearStart: Int
 }
