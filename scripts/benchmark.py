@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end benchmark of `ordrecon run` (release build).
 
-For each size, generates a fresh workload with `ordrecon generate` (about 6 events per order),
+For each size, generates a fresh workload with `ordrecon generate` (about 5.5 events per order),
 runs `ordrecon run --json --quiet` on it, and prints events/s (events in the run's summary
 divided by the wall time of the whole process) and the process's peak RSS (from wait4's
 rusage). Usage: scripts/benchmark.py [--sizes 100000,1000000] [--keep]
@@ -30,7 +30,7 @@ def run_measured(args, cwd):
 
 
 def measure_one(events, keep):
-    orders = max(1, round(events / 6.0))
+    orders = max(1, round(events / 5.53))
     work = tempfile.mkdtemp(prefix=f"ordrecon-bench-{events}-")
     try:
         t0 = time.monotonic()

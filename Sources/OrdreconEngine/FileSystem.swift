@@ -133,8 +133,34 @@ enum FileSystem {
         }
     }
 
-    /// Writes `text` to `path` atomically: a temporary name in the same folder, fsync, rename.
-    static func writeAtomically(_ text: String, to path: String) throws(FileSystemError) {
+    /// The file's text, or nil when it cannot be read.
+    static func contents(of path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Flushes everything written to the file system that holds `path` (one flush for many files).
+    static func syncFileSystem(of path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = ordrecon_syncfs(fd)
+        close(fd)
+    }
+
+    /// Writes `text` to `path` atomically: a temporary name in the same folder, then rename.
+    /// - Parameter sync: fsync the file before the rename and the folder after it; callers that
+    ///   write many files pass false and flush once with ``syncFileSystem(of:)``.
+    static func writeAtomically(_ text: String, to path: String, sync: Bool = true) throws(FileSystemError) {
         let temporary = parentDirectory(of: path) + "/." + fileName(of: path) + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystemError(operation: "create", path: temporary, errno: errno) }
@@ -146,13 +172,14 @@ enum FileSystem {
             unlink(temporary)
             throw error
         }
-        fsync(fd)
+        if sync { fsync(fd) }
         close(fd)
         if rename(temporary, path) != 0 {
             let e = errno
             unlink(temporary)
             throw FileSystemError(operation: "rename into", path: path, errno: e)
         }
+        if sync { syncDirectory(parentDirectory(of: path)) }
     }
 
     /// Flushes a directory's entries (after renames into it) to disk.
@@ -164,3 +191,7 @@ enum FileSystem {
         }
     }
 }
+
+/// glibc's `syncfs(2)`, which the Glibc module leaves out (it is a GNU extension).
+@_silgen_name("syncfs")
+private func ordrecon_syncfs(_ fd: Int32) -> Int32

@@ -56,7 +56,7 @@ extension RunEngine {
         var total = record.events
         let fileStarted = batchStarted
 
-        try store.begin()
+        try store.begin(durable: false)
         do {
             while let raw = try reader.next() {
                 let outcome = try handle(raw, context: &context)
@@ -77,14 +77,17 @@ extension RunEngine {
                         let rate = Double(total - record.events) / max(time - fileStarted, 0.001)
                         logger.info("\(total) events so far (\(Int(rate))/s)", metadata: fileMetadata(file, record.id))
                     }
-                    try store.begin()
+                    try store.begin(durable: false)
                 }
             }
             try store.saveProgress(record.id, resumeOffset: offset, resumeLine: line, counts: counts,
                                    busyMilliseconds: Int64((SystemClock.monotonicSeconds() - batchStarted) * 1000), runId: runId)
-            try store.markFileDone(record.id, at: now())
             try store.commit()
             try afterCommit(&context)
+            // A durable commit of its own: once the file is marked done it is moved to the archive.
+            try store.begin(durable: true)
+            try store.markFileDone(record.id, at: now())
+            try store.commit()
         } catch {
             store.rollback()
             throw error

@@ -6,23 +6,29 @@ import OrdreconCore
 import OrdreconStore
 
 extension RunEngine {
-    /// Writes the outbox file of every pending refund that lacks one (a crash between the
-    /// commit and the file write leaves such a refund).
+    /// Makes sure every pending refund has its outbox file with exactly its body: a crash
+    /// between the commit and the file write, or a power loss before the file reached the
+    /// disk, leaves a refund whose file is missing, empty or partial.
     func writeMissingRefundFiles() throws {
+        var written = 0
         for refund in try store.pendingRefunds() {
             let path = settings.refundOutbox + "/" + refund.refundId + ".json"
-            if !FileSystem.exists(path) {
-                try FileSystem.writeAtomically(refund.body + "\n", to: path)
+            let expected = refund.body + "\n"
+            if FileSystem.contents(of: path) != expected {
+                try FileSystem.writeAtomically(expected, to: path, sync: false)
+                written += 1
                 logger.info("wrote missing refund request", metadata: ["refund.id": "\(refund.refundId)"])
             }
         }
+        if written > 0 { FileSystem.syncFileSystem(of: settings.refundOutbox) }
     }
 
+    /// Writes the request bodies of refunds just committed, then flushes them to disk at once.
     func writeRefundFiles(_ refunds: [RecordedRefund]) throws {
         for refund in refunds {
-            try FileSystem.writeAtomically(refund.body + "\n", to: settings.refundOutbox + "/" + refund.refundId + ".json")
+            try FileSystem.writeAtomically(refund.body + "\n", to: settings.refundOutbox + "/" + refund.refundId + ".json", sync: false)
         }
-        if !refunds.isEmpty { FileSystem.syncDirectory(settings.refundOutbox) }
+        if !refunds.isEmpty { FileSystem.syncFileSystem(of: settings.refundOutbox) }
     }
 
     /// Finishes files an interrupted run had claimed: resumes, archives or fails them.

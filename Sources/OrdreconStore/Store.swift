@@ -13,6 +13,8 @@ public final class Store {
     /// Number series counters taken in the open transaction, written at commit.
     var seriesCache: [SeriesKey: Int] = [:]
     var dirtySeries: Set<SeriesKey> = []
+    /// Whether the open transaction commits with fsync.
+    var durableTransaction = false
 
     struct SeriesKey: Hashable {
         var series: String
@@ -29,7 +31,7 @@ public final class Store {
         db = try SQLiteDatabase(path: path)
         try db.execute("""
             PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
+            PRAGMA synchronous = NORMAL;
             PRAGMA foreign_keys = OFF;
             PRAGMA temp_store = MEMORY;
             PRAGMA cache_size = -\(cacheMegabytes * 1024);
@@ -71,7 +73,15 @@ public final class Store {
     // MARK: Transactions
 
     /// Starts a write transaction (taking the write lock at once).
-    public func begin() throws(StoreError) {
+    ///
+    /// - Parameter durable: make its commit wait until it is on disk (fsync of the WAL, which
+    ///   also makes every earlier commit durable). Batches in the middle of a file need not:
+    ///   after a power loss the database is still consistent, only back at an earlier batch,
+    ///   and the file is resumed from there. A transaction after which something leaves the
+    ///   database's control (a file moved to the archive) must be durable.
+    public func begin(durable: Bool = true) throws(StoreError) {
+        if durable { try db.execute("PRAGMA synchronous = FULL") }
+        durableTransaction = durable
         try db.execute("BEGIN IMMEDIATE")
     }
 
@@ -79,11 +89,19 @@ public final class Store {
     public func commit() throws(StoreError) {
         try flushNumberSeries()
         try db.execute("COMMIT")
+        if durableTransaction {
+            try db.execute("PRAGMA synchronous = NORMAL")
+            durableTransaction = false
+        }
     }
 
     /// Rolls back the current transaction, if one is open, and forgets what was cached of it.
     public func rollback() {
         if db.isInTransaction { try? db.execute("ROLLBACK") }
+        if durableTransaction {
+            try? db.execute("PRAGMA synchronous = NORMAL")
+            durableTransaction = false
+        }
         orderCache.removeAll()
         seriesCache.removeAll()
         dirtySeries.removeAll()

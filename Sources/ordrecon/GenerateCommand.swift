@@ -11,7 +11,7 @@ struct GenerateCommand: ParsableCommand {
             Creates DIR/inbox/<feed>/… with full order and return lifecycles and, unless \
             --no-faults, a share of every kind of rejection; DIR/expected.json holds the outcome \
             counts ordrecon must reach. DIR/config/ordrecon.toml is written when missing, so \
-            `cd DIR && ordrecon run` works at once. About 6 events per order.
+            `cd DIR && ordrecon run` works at once. About 5.5 events per order.
             """)
 
     @Option(name: .long, help: "Number of orders.")

@@ -17,12 +17,12 @@ struct CrashRecoveryTests {
         #expect(config.contains("batch_size = 250"))
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
-        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 3000, seed: 11, ordersPerWave: 1000), to: ws.root)
+        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 8000, seed: 11, ordersPerWave: 2000), to: ws.root)
 
         var kills = 0
         var finished = false
-        var delay = 0.25
-        while !finished && kills < 12 {
+        var delay = 0.15
+        while !finished && kills < 20 {
             let running = try ws.start(["run", "--quiet"], discardOutput: true)
             Thread.sleep(forTimeInterval: delay)
             if running.process.isRunning {
@@ -31,7 +31,7 @@ struct CrashRecoveryTests {
             }
             running.process.waitUntilExit()
             finished = running.process.terminationReason == .exit
-            delay += 0.15
+            delay += 0.1
         }
         #expect(kills >= 3, "the workload finished before it could be killed three times")
         let last = try ws.run(["run", "--quiet"])
