@@ -96,7 +96,7 @@ extension RunEngine {
 
     /// Side effects that live outside the database, done once their records are committed.
     private func afterCommit(_ context: inout BatchContext) throws {
-        try writeRefundFiles(context.refunds)
+        outbox?.write(context.refunds)
         summary.refundsRecorded += context.refunds.count
         summary.invoicesRecorded += context.invoices
         context.refunds.removeAll(keepingCapacity: true)

@@ -23,14 +23,6 @@ extension RunEngine {
         if written > 0 { FileSystem.syncFileSystem(of: settings.refundOutbox) }
     }
 
-    /// Writes the request bodies of refunds just committed, then flushes them to disk at once.
-    func writeRefundFiles(_ refunds: [RecordedRefund]) throws {
-        for refund in refunds {
-            try FileSystem.writeAtomically(refund.body + "\n", to: settings.refundOutbox + "/" + refund.refundId + ".json", sync: false)
-        }
-        if !refunds.isEmpty { FileSystem.syncFileSystem(of: settings.refundOutbox) }
-    }
-
     /// Finishes files an interrupted run had claimed: resumes, archives or fails them.
     func resumeClaimedFiles() throws {
         // Records whose file has already left the processing folder were finalized before the

@@ -15,6 +15,8 @@ public final class RunEngine {
     let judge: Judge
     var runId: Int64 = 0
     var summary = RunSummary()
+    /// Writes refund files beside the event work, while a run is in progress.
+    var outbox: OutboxWriter?
 
     /// Creates an engine over an open store.
     /// - Parameter now: the clock (injected so tests can fix time).
@@ -48,12 +50,22 @@ public final class RunEngine {
         logger.info("run started", metadata: ["run.id": "\(runId)"])
 
         try writeMissingRefundFiles()
-        try resumeClaimedFiles()
-        let ready = try InboxScanner.scan(root: settings.inbox, feeds: settings.feeds.map(\.name))
-        if !ready.isEmpty { logger.info("inbox has \(ready.count) ready file(s)", metadata: ["run.id": "\(runId)"]) }
-        for file in ready {
-            try claimAndProcess(file)
+        let writer = OutboxWriter(directory: settings.refundOutbox)
+        outbox = writer
+        do {
+            try resumeClaimedFiles()
+            let ready = try InboxScanner.scan(root: settings.inbox, feeds: settings.feeds.map(\.name))
+            if !ready.isEmpty { logger.info("inbox has \(ready.count) ready file(s)", metadata: ["run.id": "\(runId)"]) }
+            for file in ready {
+                try claimAndProcess(file)
+            }
+        } catch {
+            try? writer.finish()
+            outbox = nil
+            throw error
         }
+        outbox = nil
+        try writer.finish()
 
         summary.seconds = Double(now().milliseconds - started.milliseconds) / 1000
         try store.finishRun(runId, at: now(), summaryJSON: summary.json.text())

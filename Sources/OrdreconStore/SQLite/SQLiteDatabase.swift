@@ -12,7 +12,13 @@ final class SQLiteDatabase {
     private var dynamicStatements: [String: Statement] = [:]
 
     /// Opens (creating if needed) the database file at `path`.
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configured: Bool = {
+        ordrecon_sqlite_disable_memory_statistics() == SQLITE_OK
+    }()
+
     init(path: String, readOnly: Bool = false) throws(StoreError) {
+        _ = SQLiteDatabase.configured
         var db: OpaquePointer?
         let flags = readOnly
             ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
@@ -26,6 +32,7 @@ final class SQLiteDatabase {
         handle = db
         self.path = path
         sqlite3_extended_result_codes(db, 1)
+        _ = ordrecon_sqlite_set_lookaside(db, 512, 512)
         sqlite3_busy_timeout(db, 5000)
     }
 
