@@ -105,44 +105,45 @@ extension RunEngine {
 
     /// Judges one event and records it. - Returns: its outcome.
     private func handle(_ raw: RawEvent, context: inout BatchContext) throws -> Outcome {
-        var entry = AuditEntry(runId: runId, fileId: context.fileId, feed: context.feed.name, outcome: .rejected)
-        entry.line = raw.line
-        let verdict: Verdict
-        var accepted: FeedEvent?
+        let recordedAt = now()
+        let event: FeedEvent
         switch context.validator.validate(raw) {
         case .failure(let rejection):
-            verdict = .rejected(rejection)
+            var entry = AuditEntry(runId: runId, fileId: context.fileId, feed: context.feed.name, outcome: .rejected)
+            entry.line = raw.line
             describeRaw(raw, columns: context.csvFieldColumns, into: &entry)
-        case .success(let event):
-            accepted = event
-            describe(event, into: &entry)
-            // Step 4 is settled below: by the unique index when the verdict is `applied`, by a lookup otherwise.
-            var judged = try judge.judge(event, allowed: context.permissions, state: store, deferEventIdCheck: true)
-            if case .applied = judged {} else if judged.dependsOnEventIdCheck,
-                let earlier = judge.eventIdVerdict(for: event, appliedContentHash: try store.appliedContentHash(feed: event.feed, eventId: event.eventId))
+            return try record(.rejected(rejection), entry: entry, raw: raw, context: &context, recordedAt: recordedAt)
+        case .success(let validated):
+            event = validated
+        }
+        // Step 4 is settled here: by the unique index when the verdict is `applied`, by a lookup otherwise.
+        var verdict = try judge.judge(event, allowed: context.permissions, state: store, deferEventIdCheck: true)
+        if case .applied(let change, let effects) = verdict {
+            if let auditId = try store.recordAppliedAudit(
+                event, runId: runId, fileId: context.fileId, line: raw.line, recordedAt: recordedAt)
             {
-                judged = earlier
+                let made = try store.apply(event, change: change, effects: effects, auditId: auditId, at: recordedAt)
+                context.refunds += made.refunds
+                context.invoices += made.invoiceNumbers.count
+                return .applied
             }
-            verdict = judged
-        }
-        let recordedAt = now()
-        switch verdict {
-        case .applied(let change, let effects):
-            entry.outcome = .applied
-            guard let auditId = try store.recordAuditUnlessApplied(entry, recordedAt: recordedAt) else {
-                // This feed applied the event id before: step 4 decides.
-                let event = accepted!
-                let earlier = judge.eventIdVerdict(for: event, appliedContentHash: try store.appliedContentHash(feed: event.feed, eventId: event.eventId))
-                guard let earlier else { throw EngineError("event \(event.eventId): unique index conflict without an applied event") }
-                return try record(earlier, entry: entry, raw: raw, context: &context, recordedAt: recordedAt)
+            // This feed applied the event id before: step 4 decides.
+            guard let earlier = try earlierEventVerdict(event) else {
+                throw EngineError("event \(event.eventId): unique index conflict without an applied event")
             }
-            let made = try store.apply(accepted!, change: change, effects: effects, auditId: auditId, at: recordedAt)
-            context.refunds += made.refunds
-            context.invoices += made.invoiceNumbers.count
-        case .duplicate, .rejected:
-            return try record(verdict, entry: entry, raw: raw, context: &context, recordedAt: recordedAt)
+            verdict = earlier
+        } else if verdict.dependsOnEventIdCheck, let earlier = try earlierEventVerdict(event) {
+            verdict = earlier
         }
-        return verdict.outcome
+        var entry = AuditEntry(runId: runId, fileId: context.fileId, feed: context.feed.name, outcome: verdict.outcome)
+        entry.line = raw.line
+        describe(event, into: &entry)
+        return try record(verdict, entry: entry, raw: raw, context: &context, recordedAt: recordedAt)
+    }
+
+    /// Step 4 of the contract: the verdict an earlier applied event with this id imposes, if any.
+    private func earlierEventVerdict(_ event: FeedEvent) throws -> Verdict? {
+        judge.eventIdVerdict(for: event, appliedContentHash: try store.appliedContentHash(feed: event.feed, eventId: event.eventId))
     }
 
     /// Records a verdict that changes nothing (duplicate or rejected).

@@ -30,6 +30,7 @@ public final class Store {
     public init(path: String, cacheMegabytes: Int = 32) throws(StoreError) {
         db = try SQLiteDatabase(path: path)
         try db.execute("""
+            PRAGMA page_size = 8192;
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA foreign_keys = OFF;

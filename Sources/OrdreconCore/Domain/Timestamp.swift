@@ -37,10 +37,15 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     /// local time in `zone`.
     /// - Throws: ``ParseError`` naming what is wrong.
     public init(iso8601 text: String, zone: TimeZone) throws(ParseError) {
+        try self.init(iso8601: text, rules: ZoneRules(zone))
+    }
+
+    /// Parses an ISO 8601 date and time; times without an offset are read with `rules`.
+    public init(iso8601 text: String, rules: ZoneRules) throws(ParseError) {
         var text = text
         let parsed: Result<Timestamp, ParseError> = text.withUTF8 { bytes in
             do throws(ParseError) {
-                return .success(try Timestamp(utf8: bytes, zone: zone))
+                return .success(try Timestamp(utf8: bytes, rules: rules))
             } catch {
                 return .failure(error)
             }
@@ -48,7 +53,7 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         self = try parsed.get()
     }
 
-    private init(utf8 bytes: UnsafeBufferPointer<UInt8>, zone: TimeZone) throws(ParseError) {
+    private init(utf8 bytes: UnsafeBufferPointer<UInt8>, rules: ZoneRules) throws(ParseError) {
         var reader = DigitReader(bytes: bytes)
         func fail(_ why: String) -> ParseError { ParseError(description: why) }
 
@@ -106,16 +111,10 @@ public struct Timestamp: Sendable, Hashable, Comparable {
 
         let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
         let localSeconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        let offset = offsetSeconds ?? Timestamp.offset(ofLocalSeconds: localSeconds, in: zone)
+        let offset = offsetSeconds ?? rules.offset(ofLocalSeconds: localSeconds)
         self.milliseconds = (localSeconds - Int64(offset)) * 1000 + Int64(millis)
     }
 
-    /// The UTC offset in force at a local wall-clock time (earlier offset when ambiguous).
-    static func offset(ofLocalSeconds local: Int64, in zone: TimeZone) -> Int {
-        let guess = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
-        let corrected = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - Int64(guess))))
-        return corrected
-    }
 
     /// The instant as ISO 8601 in `zone`, with its offset, e.g. `2026-11-27T14:05:00+05:30`.
     public func iso8601(in zone: TimeZone) -> String {
@@ -252,5 +251,36 @@ extension Int64 {
     func floorDivided(by divisor: Int64) -> Int64 {
         let q = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
+    }
+}
+
+/// A time zone, with whether its UTC offset never changes in the years feeds use worked out once
+/// (asking Foundation per event is slow). Asia/Kolkata is +05:30 throughout.
+public struct ZoneRules: Sendable {
+    public let zone: TimeZone
+    /// The offset in seconds when it is the same at every sampled instant 1970–2060 and the
+    /// zone has no daylight-saving transitions in that span.
+    private let fixedOffset: Int?
+    private static let fixedSpan: ClosedRange<Int64> = 0...2_871_763_200  // 1970 to 2061
+
+    public init(_ zone: TimeZone) {
+        self.zone = zone
+        let start = Date(timeIntervalSince1970: 0)
+        let first = zone.secondsFromGMT(for: start)
+        var fixed = zone.nextDaylightSavingTimeTransition(after: start)
+            .map { $0.timeIntervalSince1970 > Double(ZoneRules.fixedSpan.upperBound) } ?? true
+        var month: Int64 = 0
+        while fixed, month * 2_629_746 <= ZoneRules.fixedSpan.upperBound {
+            fixed = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(month * 2_629_746))) == first
+            month += 1
+        }
+        fixedOffset = fixed ? first : nil
+    }
+
+    /// The UTC offset in force at a local wall-clock time (earlier offset when ambiguous).
+    public func offset(ofLocalSeconds local: Int64) -> Int {
+        if let fixedOffset, ZoneRules.fixedSpan.contains(local) { return fixedOffset }
+        let guess = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
+        return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - Int64(guess))))
     }
 }

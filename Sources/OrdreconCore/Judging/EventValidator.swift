@@ -4,10 +4,12 @@ public import Foundation
 public struct EventValidator: Sendable {
     public var feed: String
     public var zone: TimeZone
+    private let rules: ZoneRules
 
     public init(feed: String, zone: TimeZone) {
         self.feed = feed
         self.zone = zone
+        self.rules = ZoneRules(zone)
     }
 
     /// Validates `raw`.
@@ -49,7 +51,7 @@ public struct EventValidator: Sendable {
         let occurredText = value(raw, .occurredAt)!
         let occurredAt: Timestamp
         do {
-            occurredAt = try Timestamp(iso8601: occurredText, zone: zone)
+            occurredAt = try Timestamp(iso8601: occurredText, rules: rules)
         } catch {
             return .failure(Rejection(.invalidValue, "occurred_at \(quoted(occurredText)) \(error.description) (expected \(Timestamp.expectedForm))"))
         }
