@@ -171,7 +171,6 @@ extension RunEngine {
     private func describe(_ event: FeedEvent, into entry: inout AuditEntry) {
         entry.eventId = event.eventId
         entry.entity = event.entity.rawValue
-        entry.entityId = event.entityId
         entry.orderId = event.orderId
         entry.returnId = event.returnId
         entry.status = event.status.name
@@ -197,7 +196,6 @@ extension RunEngine {
         entry.entity = text(.entity)?.lowercased()
         entry.orderId = text(.orderId)
         entry.returnId = text(.returnId)
-        entry.entityId = entry.entity == "return" ? entry.returnId : entry.orderId
         entry.status = text(.status)?.uppercased()
         entry.actor = text(.actor)
     }

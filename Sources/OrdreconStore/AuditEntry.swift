@@ -8,7 +8,6 @@ public struct AuditEntry: Sendable {
     public var line: Int?
     public var eventId: String?
     public var entity: String?
-    public var entityId: String?
     public var orderId: String?
     public var returnId: String?
     public var status: String?

@@ -58,7 +58,6 @@ enum Schema {
             line          INTEGER,
             event_id      TEXT,
             entity        TEXT,
-            entity_id     TEXT,
             order_id      TEXT,
             return_id     TEXT,
             status        TEXT,
@@ -80,7 +79,8 @@ enum Schema {
 
         CREATE VIEW audit_log AS
         SELECT a.id, a.run_id, a.feed, f.name AS file_name, a.line, a.event_id, a.entity,
-               a.entity_id, a.order_id, a.return_id, a.status,
+               CASE WHEN a.entity = 'return' THEN a.return_id ELSE a.order_id END AS entity_id,
+               a.order_id, a.return_id, a.status,
                strftime('%Y-%m-%dT%H:%M:%fZ', a.occurred_at / 1000.0, 'unixepoch') AS occurred_at,
                COALESCE(a.actor, a.feed) AS actor, a.reason, a.outcome, a.reason_code, a.message,
                strftime('%Y-%m-%dT%H:%M:%fZ', a.recorded_at / 1000.0, 'unixepoch') AS recorded_at,
@@ -88,7 +88,7 @@ enum Schema {
         FROM audit_events a JOIN files f ON f.id = a.file_id;
 
         CREATE VIEW transition_history AS
-        SELECT a.entity, a.entity_id, a.order_id, a.return_id, a.status, a.occurred_at, COALESCE(a.actor, a.feed) AS actor,
+        SELECT a.entity, CASE WHEN a.entity = 'return' THEN a.return_id ELSE a.order_id END AS entity_id, a.order_id, a.return_id, a.status, a.occurred_at, COALESCE(a.actor, a.feed) AS actor,
                a.reason, a.feed, f.name AS file_name, a.line, a.event_id, a.id AS audit_id
         FROM audit_events a JOIN files f ON f.id = a.file_id
         WHERE a.outcome = 'applied';

@@ -5,19 +5,19 @@ extension Store {
     @discardableResult
     public func recordAudit(_ entry: AuditEntry, recordedAt: Timestamp) throws(StoreError) -> Int64 {
         let s = try db.statement("""
-            INSERT OR FAIL INTO audit_events (run_id, file_id, feed, line, event_id, entity, entity_id, order_id,
-                return_id, status, occurred_at, actor, reason, outcome, reason_code, message, content_hash,
-                rejected_rows, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR FAIL INTO audit_events (run_id, file_id, feed, line, event_id, entity, order_id, return_id,
+                status, occurred_at, actor, reason, outcome, reason_code, message, content_hash, rejected_rows,
+                recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         s.bind(1, entry.runId).bind(2, entry.fileId).bind(4, entry.line)
-        s.bind(11, entry.occurredAt?.milliseconds).bind(14, static: entry.outcome.sqlText)
-        s.bind(17, entry.contentHash.map { Int64(bitPattern: $0) }).bind(19, recordedAt.milliseconds)
+        s.bind(10, entry.occurredAt?.milliseconds).bind(13, static: entry.outcome.sqlText)
+        s.bind(16, entry.contentHash.map { Int64(bitPattern: $0) }).bind(18, recordedAt.milliseconds)
         try s.run(
             bindingTexts: [
-                (3, entry.feed), (5, entry.eventId), (6, entry.entity), (7, entry.entityId), (8, entry.orderId),
-                (9, entry.returnId), (10, entry.status), (12, entry.actor), (13, entry.reason),
-                (15, entry.reasonCode?.rawValue), (16, entry.message), (18, entry.rejectedRows),
+                (3, entry.feed), (5, entry.eventId), (6, entry.entity), (7, entry.orderId), (8, entry.returnId),
+                (9, entry.status), (11, entry.actor), (12, entry.reason), (14, entry.reasonCode?.rawValue),
+                (15, entry.message), (17, entry.rejectedRows),
             ],
             arena: &textArena)
         return db.lastInsertRowID
@@ -31,23 +31,23 @@ extension Store {
         _ event: FeedEvent, runId: Int64, fileId: Int64, line: Int, recordedAt: Timestamp
     ) throws(StoreError) -> Int64? {
         let s = try db.statement("""
-            INSERT OR FAIL INTO audit_events (run_id, file_id, feed, line, event_id, entity, entity_id, order_id,
-                return_id, status, occurred_at, actor, reason, outcome, content_hash, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?)
+            INSERT OR FAIL INTO audit_events (run_id, file_id, feed, line, event_id, entity, order_id, return_id,
+                status, occurred_at, actor, reason, outcome, content_hash, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?)
             """)
-        s.bind(1, runId).bind(2, fileId).bind(4, line).bind(11, event.occurredAt.milliseconds)
-        s.bind(14, Int64(bitPattern: event.contentHash)).bind(15, recordedAt.milliseconds)
+        s.bind(1, runId).bind(2, fileId).bind(4, line).bind(10, event.occurredAt.milliseconds)
+        s.bind(13, Int64(bitPattern: event.contentHash)).bind(14, recordedAt.milliseconds)
         switch event.status {
         case .order(let status):
-            s.bind(6, static: "order").bind(10, static: status.sqlText)
+            s.bind(6, static: "order").bind(9, static: status.sqlText)
         case .return(let status):
-            s.bind(6, static: "return").bind(10, static: status.sqlText)
+            s.bind(6, static: "return").bind(9, static: status.sqlText)
         }
         do {
             try s.run(
                 bindingTexts: [
-                    (3, event.feed), (5, event.eventId), (7, event.entityId), (8, event.orderId), (9, event.returnId),
-                    (12, event.actor == event.feed ? nil : event.actor), (13, event.reason),
+                    (3, event.feed), (5, event.eventId), (7, event.orderId), (8, event.returnId),
+                    (11, event.actor == event.feed ? nil : event.actor), (12, event.reason),
                 ],
                 arena: &textArena)
         } catch {

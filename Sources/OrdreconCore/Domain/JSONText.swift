@@ -84,17 +84,11 @@ extension JSONValue {
 extension RefundRequest {
     /// The request body sent to the gateway: fixed once the refund is recorded.
     public var jsonBody: String {
-        var fields: [(String, JSONValue)] = [
-            ("refund_id", .string(refundId)),
-            ("order_id", .string(orderId)),
-        ]
-        if let returnId { fields.append(("return_id", .string(returnId))) }
-        fields += [
-            ("payment_ref", .string(paymentRef)),
-            ("amount", .int(amount.paise)),
-            ("currency", .string("INR")),
-            ("reason", .string(kind == .cancellation ? "order_cancelled" : "return_completed")),
-        ]
-        return JSONValue.object(fields).text()
+        var body = "{\"refund_id\":" + JSONText.string(refundId) + ",\"order_id\":" + JSONText.string(orderId)
+        if let returnId { body += ",\"return_id\":" + JSONText.string(returnId) }
+        body += ",\"payment_ref\":" + JSONText.string(paymentRef) + ",\"amount\":" + String(amount.paise)
+        body += ",\"currency\":\"INR\",\"reason\":"
+        body += kind == .cancellation ? "\"order_cancelled\"}" : "\"return_completed\"}"
+        return body
     }
 }

@@ -19,7 +19,12 @@ public struct ContentHasher: Sendable {
             mix(UInt8(truncatingIfNeeded: length))
             length >>= 8
         }
-        for byte in text.utf8 { mix(byte) }
+        let fast: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes { mix(byte) }
+        }
+        if fast == nil {
+            for byte in text.utf8 { mix(byte) }
+        }
     }
 
     /// Feeds one integer.

@@ -203,8 +203,9 @@ public struct EventValidator: Sendable {
 @inline(__always)
 func trimmed(_ value: RawValue?) -> String? {
     guard let text = value?.text, !text.isEmpty else { return nil }
-    let utf8 = text.utf8
-    guard let first = utf8.first, let last = utf8.last else { return nil }
+    let ends = text.utf8.withContiguousStorageIfAvailable { bytes in (bytes.first, bytes.last) }
+        ?? (text.utf8.first, text.utf8.last)
+    guard let first = ends.0, let last = ends.1 else { return nil }
     if !isBlank(first) && !isBlank(last) { return text }
     let view = Substring(text).drop(while: { $0 == " " || $0 == "\t" })
     let result = view.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()
