@@ -106,8 +106,7 @@ enum Schema {
             delivered_at       INTEGER,
             carrier            TEXT,
             tracking_number    TEXT,
-            cancel_reason      TEXT,
-            updated_at         INTEGER NOT NULL
+            cancel_reason      TEXT
         ) WITHOUT ROWID;
 
         CREATE TABLE order_items (
@@ -129,8 +128,7 @@ enum Schema {
             last_transition_at INTEGER NOT NULL,
             carrier            TEXT,
             tracking_number    TEXT,
-            reason             TEXT,
-            updated_at         INTEGER NOT NULL
+            reason             TEXT
         ) WITHOUT ROWID;
         CREATE INDEX returns_by_order ON returns (order_id);
 
@@ -158,8 +156,7 @@ enum Schema {
             total_paise INTEGER NOT NULL,
             pdf_path    TEXT,
             audit_id    INTEGER NOT NULL,
-            created_at  INTEGER NOT NULL,
-            UNIQUE (fy_start, seq)
+            created_at  INTEGER NOT NULL
         ) WITHOUT ROWID;
 
         CREATE TABLE refunds (

@@ -69,10 +69,10 @@ extension Store {
         case .createOrder(let total):
             try db.statement("""
                 INSERT OR FAIL INTO orders (order_id, customer_id, ship_to_state, status, total_paise, created_at,
-                    last_transition_at, updated_at)
-                VALUES (?, ?, ?, 'PENDING_PAYMENT', ?, ?, ?, ?)
+                    last_transition_at)
+                VALUES (?, ?, ?, 'PENDING_PAYMENT', ?, ?, ?)
                 """)
-                .bind([event.orderId, event.customerId ?? "", event.shipToState, total.paise, time, time, now.milliseconds])
+                .bind([event.orderId, event.customerId ?? "", event.shipToState, total.paise, time, time])
                 .run()
             let item = try db.statement("""
                 INSERT OR FAIL INTO order_items (order_id, sku, quantity, unit_price_paise, hsn, gst_rate_bp, position)
@@ -86,22 +86,41 @@ extension Store {
             cacheOrder(OrderSnapshot(orderId: event.orderId, status: .pendingPayment, lastTransitionAt: event.occurredAt, total: total))
 
         case .moveOrder(let from, let to):
-            let s = try db.statement("""
-                UPDATE OR FAIL orders SET status = ?, last_transition_at = ?, updated_at = ?,
-                    paid_paise = COALESCE(?, paid_paise), payment_ref = COALESCE(?, payment_ref),
-                    delivered_at = COALESCE(?, delivered_at), carrier = COALESCE(?, carrier),
-                    tracking_number = COALESCE(?, tracking_number), cancel_reason = COALESCE(?, cancel_reason)
-                WHERE order_id = ? AND status = ?
-                """)
-            s.bind(1, static: to.sqlText).bind(2, time).bind(3, now.milliseconds)
-            s.bind(4, to == .paid ? event.amount?.paise : nil).bind(6, to == .delivered ? time : nil)
-            s.bind(11, static: from.sqlText)
-            try s.run(
-                bindingTexts: [
-                    (5, to == .paid ? event.paymentRef : nil), (7, event.carrier), (8, event.trackingNumber),
-                    (9, to == .cancelled ? event.reason : nil), (10, event.orderId),
-                ],
-                arena: &textArena)
+            // One statement per kind of move: each sets only what that status brings.
+            let s: Statement
+            var texts: [(Int32, String?)]
+            switch to {
+            case .paid:
+                s = try db.statement("""
+                    UPDATE OR FAIL orders SET status = ?1, last_transition_at = ?2, paid_paise = ?3, payment_ref = ?4
+                    WHERE order_id = ?5 AND status = ?6
+                    """)
+                s.bind(3, event.amount?.paise)
+                texts = [(4, event.paymentRef)]
+            case .delivered:
+                s = try db.statement("""
+                    UPDATE OR FAIL orders SET status = ?1, last_transition_at = ?2, delivered_at = ?2,
+                        carrier = COALESCE(?3, carrier), tracking_number = COALESCE(?4, tracking_number)
+                    WHERE order_id = ?5 AND status = ?6
+                    """)
+                texts = [(3, event.carrier), (4, event.trackingNumber)]
+            case .cancelled:
+                s = try db.statement("""
+                    UPDATE OR FAIL orders SET status = ?1, last_transition_at = ?2, cancel_reason = ?3
+                    WHERE order_id = ?5 AND status = ?6
+                    """)
+                texts = [(3, event.reason)]
+            case .pendingPayment, .processingInWarehouse, .shipped:
+                s = try db.statement("""
+                    UPDATE OR FAIL orders SET status = ?1, last_transition_at = ?2,
+                        carrier = COALESCE(?3, carrier), tracking_number = COALESCE(?4, tracking_number)
+                    WHERE order_id = ?5 AND status = ?6
+                    """)
+                texts = [(3, event.carrier), (4, event.trackingNumber)]
+            }
+            s.bind(1, static: to.sqlText).bind(2, time).bind(6, static: from.sqlText)
+            texts.append((5, event.orderId))
+            try s.run(bindingTexts: texts, arena: &textArena)
             try expectOneChange("order \(event.orderId) moving \(from.rawValue) -> \(to.rawValue)")
             if var cached = orderCache[event.orderId] {
                 cached.status = to
@@ -116,10 +135,10 @@ extension Store {
 
         case .createReturn:
             try db.statement("""
-                INSERT OR FAIL INTO returns (return_id, order_id, status, requested_at, last_transition_at, reason, updated_at)
-                VALUES (?, ?, 'REQUESTED', ?, ?, ?, ?)
+                INSERT OR FAIL INTO returns (return_id, order_id, status, requested_at, last_transition_at, reason)
+                VALUES (?, ?, 'REQUESTED', ?, ?, ?)
                 """)
-                .bind([event.returnId ?? "", event.orderId, time, time, event.reason, now.milliseconds]).run()
+                .bind([event.returnId ?? "", event.orderId, time, time, event.reason]).run()
             let item = try db.statement("INSERT OR FAIL INTO return_items (return_id, sku, quantity) VALUES (?, ?, ?)")
             for line in event.items {
                 item.reset()
@@ -128,12 +147,12 @@ extension Store {
 
         case .moveReturn(let from, let to):
             try db.statement("""
-                UPDATE OR FAIL returns SET status = ?, last_transition_at = ?, updated_at = ?,
+                UPDATE OR FAIL returns SET status = ?, last_transition_at = ?,
                     carrier = COALESCE(?, carrier), tracking_number = COALESCE(?, tracking_number),
                     reason = COALESCE(?, reason)
                 WHERE return_id = ? AND status = ?
                 """)
-                .bind([to.rawValue, time, now.milliseconds, event.carrier, event.trackingNumber, event.reason,
+                .bind([to.rawValue, time, event.carrier, event.trackingNumber, event.reason,
                        event.returnId ?? "", from.rawValue])
                 .run()
             try expectOneChange("return \(event.returnId ?? "") moving \(from.rawValue) -> \(to.rawValue)")
