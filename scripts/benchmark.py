@@ -29,13 +29,15 @@ def run_measured(args, cwd):
     return proc.returncode, out.decode(), err.decode(), wall
 
 
-def measure_one(events, keep):
+def measure_one(events, keep, cleanup):
     orders = max(1, round(events / 5.53))
     work = tempfile.mkdtemp(prefix=f"ordrecon-bench-{events}-")
-    try:
+    cleanup.append(work)
+    if True:
         t0 = time.monotonic()
         subprocess.run([BIN, "generate", "--orders", str(orders), "--out", work], check=True, stdout=subprocess.DEVNULL)
         gen = time.monotonic() - t0
+        os.sync()  # the partners' files are on disk before the run starts, as in real use
         # Run ordrecon in a child whose rusage is separate, so peak RSS is ordrecon's own.
         code = (
             "import resource,subprocess,sys,time,json;"
@@ -57,11 +59,6 @@ def measure_one(events, keep):
               f"run {res['wall']:7.2f} s  {rate:>9.0f} events/s  peak RSS {res['rss_kb'] / 1024:6.1f} MiB  "
               f"(generate {gen:.1f} s)")
         return rate, res["rss_kb"] / 1024
-    finally:
-        if keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def main():
@@ -73,8 +70,19 @@ def main():
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "ordrecon"], cwd=ROOT, check=True)
     print(f"machine: {os.cpu_count()} cores; binary: {BIN}")
-    for size in [int(s) for s in args.sizes.split(",")]:
-        measure_one(size, args.keep)
+    # Workspaces are removed only at the end: deleting tens of thousands of files just before
+    # a run makes the file system slow to create new ones (ext4 skips recently freed inodes),
+    # which would be measured as ordrecon's time.
+    cleanup = []
+    try:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            measure_one(size, args.keep, cleanup)
+    finally:
+        for work in cleanup:
+            if args.keep:
+                print(f"kept {work}")
+            else:
+                shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

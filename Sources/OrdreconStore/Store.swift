@@ -9,7 +9,7 @@ public final class Store {
     var textArena: [UInt8] = []
     /// Orders read or written in this process (write-through; forgotten on rollback and when large).
     var orderCache: [String: OrderSnapshot] = [:]
-    static let orderCacheLimit = 50_000
+    static let orderCacheLimit = 20_000
     /// Number series counters taken in the open transaction, written at commit.
     var seriesCache: [SeriesKey: Int] = [:]
     var dirtySeries: Set<SeriesKey> = []
