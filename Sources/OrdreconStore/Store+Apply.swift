@@ -13,13 +13,19 @@ extension Store {
         s.bind(1, entry.runId).bind(2, entry.fileId).bind(4, entry.line)
         s.bind(10, entry.occurredAt?.milliseconds).bind(13, static: entry.outcome.sqlText)
         s.bind(16, entry.contentHash.map { Int64(bitPattern: $0) }).bind(18, recordedAt.milliseconds)
-        try s.run(
-            bindingTexts: [
-                (3, entry.feed), (5, entry.eventId), (6, entry.entity), (7, entry.orderId), (8, entry.returnId),
-                (9, entry.status), (11, entry.actor), (12, entry.reason), (14, entry.reasonCode?.rawValue),
-                (15, entry.message), (17, entry.rejectedRows),
-            ],
-            arena: &textArena)
+        arena.reset()
+        arena.bind(s, 3, entry.feed)
+        arena.bind(s, 5, entry.eventId)
+        arena.bind(s, 6, entry.entity)
+        arena.bind(s, 7, entry.orderId)
+        arena.bind(s, 8, entry.returnId)
+        arena.bind(s, 9, entry.status)
+        arena.bind(s, 11, entry.actor)
+        arena.bind(s, 12, entry.reason)
+        arena.bind(s, 14, entry.reasonCode?.rawValue)
+        arena.bind(s, 15, entry.message)
+        arena.bind(s, 17, entry.rejectedRows)
+        try s.run()
         return db.lastInsertRowID
     }
 
@@ -43,13 +49,15 @@ extension Store {
         case .return(let status):
             s.bind(6, static: "return").bind(9, static: status.sqlText)
         }
+        arena.reset()
+        arena.bind(s, 3, event.feed)
+        arena.bind(s, 5, event.eventId)
+        arena.bind(s, 7, event.orderId)
+        arena.bind(s, 8, event.returnId)
+        arena.bind(s, 11, event.actor == event.feed ? nil : event.actor)
+        arena.bind(s, 12, event.reason)
         do {
-            try s.run(
-                bindingTexts: [
-                    (3, event.feed), (5, event.eventId), (7, event.orderId), (8, event.returnId),
-                    (11, event.actor == event.feed ? nil : event.actor), (12, event.reason),
-                ],
-                arena: &textArena)
+            try s.run()
         } catch {
             if error.code == StoreError.uniqueConstraint { return nil }
             throw error
@@ -72,7 +80,8 @@ extension Store {
                     last_transition_at)
                 VALUES (?, ?, ?, 'PENDING_PAYMENT', ?, ?, ?)
                 """)
-                .bind([event.orderId, event.customerId ?? "", event.shipToState, total.paise, time, time])
+                .bind(4, total.paise).bind(5, time).bind(6, time)
+                .bind(1, event.orderId).bind(2, event.customerId ?? "").bind(3, event.shipToState)
                 .run()
             let item = try db.statement("""
                 INSERT OR FAIL INTO order_items (order_id, sku, quantity, unit_price_paise, hsn, gst_rate_bp, position)
@@ -80,15 +89,19 @@ extension Store {
                 """)
             for (position, line) in event.items.enumerated() {
                 item.reset()
-                try item.bind([event.orderId, line.sku, line.quantity, line.unitPrice?.paise ?? 0, line.hsn, line.gstRateBasisPoints, position])
-                    .run()
+                arena.reset()
+                arena.bind(item, 1, event.orderId)
+                arena.bind(item, 2, line.sku)
+                arena.bind(item, 5, line.hsn)
+                item.bind(3, line.quantity).bind(4, line.unitPrice?.paise ?? 0).bind(6, line.gstRateBasisPoints).bind(7, position)
+                try item.run()
             }
             cacheOrder(OrderSnapshot(orderId: event.orderId, status: .pendingPayment, lastTransitionAt: event.occurredAt, total: total))
 
         case .moveOrder(let from, let to):
             // One statement per kind of move: each sets only what that status brings.
             let s: Statement
-            var texts: [(Int32, String?)]
+            arena.reset()
             switch to {
             case .paid:
                 s = try db.statement("""
@@ -96,31 +109,33 @@ extension Store {
                     WHERE order_id = ?5 AND status = ?6
                     """)
                 s.bind(3, event.amount?.paise)
-                texts = [(4, event.paymentRef)]
+                arena.bind(s, 4, event.paymentRef)
             case .delivered:
                 s = try db.statement("""
                     UPDATE OR FAIL orders SET status = ?1, last_transition_at = ?2, delivered_at = ?2,
                         carrier = COALESCE(?3, carrier), tracking_number = COALESCE(?4, tracking_number)
                     WHERE order_id = ?5 AND status = ?6
                     """)
-                texts = [(3, event.carrier), (4, event.trackingNumber)]
+                arena.bind(s, 3, event.carrier)
+                arena.bind(s, 4, event.trackingNumber)
             case .cancelled:
                 s = try db.statement("""
                     UPDATE OR FAIL orders SET status = ?1, last_transition_at = ?2, cancel_reason = ?3
                     WHERE order_id = ?5 AND status = ?6
                     """)
-                texts = [(3, event.reason)]
+                arena.bind(s, 3, event.reason)
             case .pendingPayment, .processingInWarehouse, .shipped:
                 s = try db.statement("""
                     UPDATE OR FAIL orders SET status = ?1, last_transition_at = ?2,
                         carrier = COALESCE(?3, carrier), tracking_number = COALESCE(?4, tracking_number)
                     WHERE order_id = ?5 AND status = ?6
                     """)
-                texts = [(3, event.carrier), (4, event.trackingNumber)]
+                arena.bind(s, 3, event.carrier)
+                arena.bind(s, 4, event.trackingNumber)
             }
             s.bind(1, static: to.sqlText).bind(2, time).bind(6, static: from.sqlText)
-            texts.append((5, event.orderId))
-            try s.run(bindingTexts: texts, arena: &textArena)
+            arena.bind(s, 5, event.orderId)
+            try s.run()
             try expectOneChange("order \(event.orderId) moving \(from.rawValue) -> \(to.rawValue)")
             if var cached = orderCache[event.orderId] {
                 cached.status = to

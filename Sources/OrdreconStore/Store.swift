@@ -6,7 +6,7 @@ public import OrdreconCore
 public final class Store {
     let db: SQLiteDatabase
     /// Reused buffer for binding texts without per-parameter copies.
-    var textArena: [UInt8] = []
+    let arena = TextArena()
     /// Orders read or written in this process (write-through; forgotten on rollback and when large).
     var orderCache: [String: OrderSnapshot] = [:]
     static let orderCacheLimit = 20_000

@@ -52,39 +52,6 @@ final class Statement {
         return self
     }
 
-    /// Binds the given texts without SQLite copying each one: their bytes are laid out once in
-    /// `arena` (reused between calls), bound as static, and the statement runs while the
-    /// arena is alive. Saves an allocation and a free per text parameter on hot inserts.
-    func run(bindingTexts texts: [(Int32, String?)], arena: inout [UInt8]) throws(StoreError) {
-        arena.removeAll(keepingCapacity: true)
-        if arena.capacity < 256 { arena.reserveCapacity(256) }  // a real base address even for ''
-        var spans: [(index: Int32, offset: Int, count: Int)] = []
-        spans.reserveCapacity(texts.count)
-        for (index, text) in texts {
-            guard let text else {
-                sqlite3_bind_null(handle, index)
-                continue
-            }
-            let offset = arena.count
-            arena.append(contentsOf: text.utf8)
-            spans.append((index, offset, arena.count - offset))
-        }
-        let result: Result<Void, StoreError> = arena.withUnsafeBufferPointer { buffer in
-            let empty: StaticString = ""
-            let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(empty.utf8Start)).assumingMemoryBound(to: CChar.self)
-            for span in spans {
-                sqlite3_bind_text(handle, span.index, base + span.offset, Int32(span.count), nil)
-            }
-            do throws(StoreError) {
-                try run()
-                return .success(())
-            } catch {
-                return .failure(error)
-            }
-        }
-        try result.get()
-    }
-
     @discardableResult
     func bind(_ index: Int32, _ value: Int64?) -> Statement {
         if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
