@@ -64,6 +64,10 @@ enum Schema {
             occurred_at   INTEGER,           -- ms since epoch, UTC
             actor         TEXT,              -- NULL: the feed's name (the contract's default)
             reason        TEXT,
+            amount_paise  INTEGER,           -- applied PAID: the amount paid
+            payment_ref   TEXT,              -- applied PAID: the gateway's payment id
+            carrier       TEXT,
+            tracking_number TEXT,
             outcome       TEXT NOT NULL CHECK (outcome = 'applied' OR outcome = 'duplicate' OR outcome = 'rejected'),
             reason_code   TEXT,
             message       TEXT,
@@ -93,21 +97,40 @@ enum Schema {
         FROM audit_events a JOIN files f ON f.id = a.file_id
         WHERE a.outcome = 'applied';
 
-        CREATE TABLE orders (
-            order_id           TEXT PRIMARY KEY,
-            customer_id        TEXT NOT NULL,
-            ship_to_state      TEXT,
-            status             TEXT NOT NULL,
-            total_paise        INTEGER NOT NULL CHECK (total_paise >= 0),
-            paid_paise         INTEGER,
-            payment_ref        TEXT,
-            created_at         INTEGER NOT NULL,
-            last_transition_at INTEGER NOT NULL,
-            delivered_at       INTEGER,
-            carrier            TEXT,
-            tracking_number    TEXT,
-            cancel_reason      TEXT
+        -- What an order is (fixed when it is created). Its state (status, payment, delivery) is
+        -- not stored a second time: it is what its applied events say, see the view `orders`.
+        CREATE TABLE order_headers (
+            order_id      TEXT PRIMARY KEY,
+            customer_id   TEXT NOT NULL,
+            ship_to_state TEXT,
+            total_paise   INTEGER NOT NULL CHECK (total_paise >= 0),
+            created_at    INTEGER NOT NULL
         ) WITHOUT ROWID;
+
+        -- Each order with its current state, read from its applied transitions (newest wins).
+        CREATE VIEW orders AS
+        SELECT h.order_id, h.customer_id, h.ship_to_state, h.total_paise, h.created_at,
+            (SELECT a.status FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'order'
+             ORDER BY a.id DESC LIMIT 1) AS status,
+            (SELECT a.occurred_at FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'order'
+             ORDER BY a.id DESC LIMIT 1) AS last_transition_at,
+            (SELECT a.amount_paise FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'order' AND a.status = 'PAID') AS paid_paise,
+            (SELECT a.payment_ref FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'order' AND a.status = 'PAID') AS payment_ref,
+            (SELECT a.occurred_at FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'order' AND a.status = 'DELIVERED') AS delivered_at,
+            (SELECT a.carrier FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'order' AND a.carrier IS NOT NULL
+             ORDER BY a.id DESC LIMIT 1) AS carrier,
+            (SELECT a.tracking_number FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'order' AND a.tracking_number IS NOT NULL
+             ORDER BY a.id DESC LIMIT 1) AS tracking_number,
+            (SELECT a.reason FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'order' AND a.status = 'CANCELLED') AS cancel_reason
+        FROM order_headers h;
 
         CREATE TABLE order_items (
             order_id         TEXT NOT NULL,

@@ -11,22 +11,34 @@ extension Store: ReconciliationState {
 
     public func order(_ orderId: String) throws -> OrderSnapshot? {
         if let cached = orderCache[orderId] { return cached }
+        // The header, then the applied transitions oldest first, folded into the current state.
+        let h = try db.statement("SELECT total_paise FROM order_headers WHERE order_id = ?")
+        h.bind(1, orderId)
+        guard try h.step() else { return nil }
+        var snapshot = OrderSnapshot(
+            orderId: orderId, status: .pendingPayment, lastTransitionAt: Timestamp(milliseconds: 0),
+            total: Money(paise: h.int64(0)))
         let s = try db.statement("""
-            SELECT status, last_transition_at, total_paise, paid_paise, payment_ref, delivered_at
-            FROM orders WHERE order_id = ?
+            SELECT status, occurred_at, amount_paise, payment_ref FROM audit_events
+            WHERE order_id = ? AND outcome = 'applied' AND entity = 'order' ORDER BY id
             """)
         s.bind(1, orderId)
-        guard try s.step() else { return nil }
-        guard let status = OrderStatus(rawValue: s.string(0)) else {
-            throw StoreError(code: 0, message: "order \(orderId) has an unknown status \(s.string(0)) in the database")
+        while try s.step() {
+            guard let status = OrderStatus(rawValue: s.string(0)) else {
+                throw StoreError(code: 0, message: "order \(orderId) has an unknown status \(s.string(0)) in its history")
+            }
+            snapshot.status = status
+            snapshot.lastTransitionAt = Timestamp(milliseconds: s.int64(1))
+            switch status {
+            case .paid:
+                snapshot.paid = s.optionalInt64(2).map(Money.init(paise:))
+                snapshot.paymentRef = s.optionalString(3)
+            case .delivered:
+                snapshot.deliveredAt = snapshot.lastTransitionAt
+            default:
+                break
+            }
         }
-        let snapshot = OrderSnapshot(
-            orderId: orderId, status: status,
-            lastTransitionAt: Timestamp(milliseconds: s.int64(1)),
-            total: Money(paise: s.int64(2)),
-            paid: s.optionalInt64(3).map(Money.init(paise:)),
-            paymentRef: s.optionalString(4),
-            deliveredAt: s.optionalInt64(5).map(Timestamp.init(milliseconds:)))
         cacheOrder(snapshot)
         return snapshot
     }
