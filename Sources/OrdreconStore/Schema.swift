@@ -143,17 +143,33 @@ enum Schema {
             PRIMARY KEY (order_id, sku)
         ) WITHOUT ROWID;
 
-        CREATE TABLE returns (
-            return_id          TEXT PRIMARY KEY,
-            order_id           TEXT NOT NULL,
-            status             TEXT NOT NULL,
-            requested_at       INTEGER NOT NULL,
-            last_transition_at INTEGER NOT NULL,
-            carrier            TEXT,
-            tracking_number    TEXT,
-            reason             TEXT
+        -- What a return is (fixed when requested); its state is its applied history, see `returns`.
+        CREATE TABLE return_headers (
+            return_id    TEXT PRIMARY KEY,
+            order_id     TEXT NOT NULL,
+            requested_at INTEGER NOT NULL
         ) WITHOUT ROWID;
-        CREATE INDEX returns_by_order ON returns (order_id);
+        CREATE INDEX return_headers_by_order ON return_headers (order_id);
+
+        -- Each return with its current state, read from its applied transitions (newest wins).
+        CREATE VIEW returns AS
+        SELECT h.return_id, h.order_id, h.requested_at,
+            (SELECT a.status FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'return' AND a.return_id = h.return_id
+             ORDER BY a.id DESC LIMIT 1) AS status,
+            (SELECT a.occurred_at FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'return' AND a.return_id = h.return_id
+             ORDER BY a.id DESC LIMIT 1) AS last_transition_at,
+            (SELECT a.carrier FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'return' AND a.return_id = h.return_id
+               AND a.carrier IS NOT NULL ORDER BY a.id DESC LIMIT 1) AS carrier,
+            (SELECT a.tracking_number FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'return' AND a.return_id = h.return_id
+               AND a.tracking_number IS NOT NULL ORDER BY a.id DESC LIMIT 1) AS tracking_number,
+            (SELECT a.reason FROM audit_events a
+             WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'return' AND a.return_id = h.return_id
+               AND a.reason IS NOT NULL ORDER BY a.id DESC LIMIT 1) AS reason
+        FROM return_headers h;
 
         CREATE TABLE return_items (
             return_id TEXT NOT NULL,

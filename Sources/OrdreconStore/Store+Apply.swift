@@ -118,28 +118,23 @@ extension Store {
             }
 
         case .createReturn:
-            try db.statement("""
-                INSERT OR FAIL INTO returns (return_id, order_id, status, requested_at, last_transition_at, reason)
-                VALUES (?, ?, 'REQUESTED', ?, ?, ?)
-                """)
-                .bind([event.returnId ?? "", event.orderId, time, time, event.reason]).run()
+            let returnId = event.returnId ?? ""
+            try db.statement("INSERT OR FAIL INTO return_headers (return_id, order_id, requested_at) VALUES (?, ?, ?)")
+                .bind(1, returnId).bind(2, event.orderId).bind(3, time).run()
             let item = try db.statement("INSERT OR FAIL INTO return_items (return_id, sku, quantity) VALUES (?, ?, ?)")
             for line in event.items {
                 item.reset()
-                try item.bind([event.returnId ?? "", line.sku, line.quantity]).run()
+                try item.bind(1, returnId).bind(2, line.sku).bind(3, line.quantity).run()
             }
+            cacheReturn(ReturnSnapshot(returnId: returnId, orderId: event.orderId, status: .requested, lastTransitionAt: event.occurredAt))
 
-        case .moveReturn(let from, let to):
-            try db.statement("""
-                UPDATE OR FAIL returns SET status = ?, last_transition_at = ?,
-                    carrier = COALESCE(?, carrier), tracking_number = COALESCE(?, tracking_number),
-                    reason = COALESCE(?, reason)
-                WHERE return_id = ? AND status = ?
-                """)
-                .bind([to.rawValue, time, event.carrier, event.trackingNumber, event.reason,
-                       event.returnId ?? "", from.rawValue])
-                .run()
-            try expectOneChange("return \(event.returnId ?? "") moving \(from.rawValue) -> \(to.rawValue)")
+        case .moveReturn(_, let to):
+            // As for orders: the applied audit row is the new state; only the cache moves on.
+            if let returnId = event.returnId, var cached = returnCache[returnId] {
+                cached.status = to
+                cached.lastTransitionAt = event.occurredAt
+                returnCache[returnId] = cached
+            }
         }
 
         var result = AppliedEffects()

@@ -44,15 +44,23 @@ extension Store: ReconciliationState {
     }
 
     public func returnSnapshot(_ returnId: String) throws -> ReturnSnapshot? {
-        let s = try db.statement("SELECT order_id, status, last_transition_at FROM returns WHERE return_id = ?")
-        s.bind(1, returnId)
-        guard try s.step() else { return nil }
-        guard let status = ReturnStatus(rawValue: s.string(1)) else {
-            throw StoreError(code: 0, message: "return \(returnId) has an unknown status \(s.string(1)) in the database")
+        if let cached = returnCache[returnId] { return cached }
+        let h = try db.statement("SELECT order_id FROM return_headers WHERE return_id = ?")
+        h.bind(1, returnId)
+        guard try h.step() else { return nil }
+        let orderId = h.string(0)
+        let s = try db.statement("""
+            SELECT status, occurred_at FROM audit_events
+            WHERE order_id = ? AND outcome = 'applied' AND entity = 'return' AND return_id = ? ORDER BY id DESC LIMIT 1
+            """)
+        s.bind(1, orderId).bind(2, returnId)
+        guard try s.step(), let status = ReturnStatus(rawValue: s.string(0)) else {
+            throw StoreError(code: 0, message: "return \(returnId) has no applied history in the database")
         }
-        return ReturnSnapshot(
-            returnId: returnId, orderId: s.string(0), status: status,
-            lastTransitionAt: Timestamp(milliseconds: s.int64(2)))
+        let snapshot = ReturnSnapshot(
+            returnId: returnId, orderId: orderId, status: status, lastTransitionAt: Timestamp(milliseconds: s.int64(1)))
+        cacheReturn(snapshot)
+        return snapshot
     }
 
     public func orderLines(_ orderId: String) throws -> [OrderLine] {

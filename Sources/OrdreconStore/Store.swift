@@ -10,6 +10,8 @@ public final class Store {
     /// Orders read or written in this process (write-through; forgotten on rollback and when large).
     var orderCache: [String: OrderSnapshot] = [:]
     static let orderCacheLimit = 20_000
+    /// Returns read or written in this process, kept the same way.
+    var returnCache: [String: ReturnSnapshot] = [:]
     /// Number series counters taken in the open transaction, written at commit.
     var seriesCache: [SeriesKey: Int] = [:]
     var dirtySeries: Set<SeriesKey> = []
@@ -104,8 +106,14 @@ public final class Store {
             durableTransaction = false
         }
         orderCache.removeAll()
+        returnCache.removeAll()
         seriesCache.removeAll()
         dirtySeries.removeAll()
+    }
+
+    func cacheReturn(_ snapshot: ReturnSnapshot) {
+        if returnCache.count >= Store.orderCacheLimit { returnCache.removeAll(keepingCapacity: true) }
+        returnCache[snapshot.returnId] = snapshot
     }
 
     func cacheOrder(_ snapshot: OrderSnapshot) {

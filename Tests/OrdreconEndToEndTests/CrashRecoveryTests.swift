@@ -58,6 +58,9 @@ struct CrashRecoveryTests {
         var statuses: [String: Int] = [:]
         for row in try ws.query("SELECT status, COUNT(*) FROM orders GROUP BY status") { statuses[row[0]!] = Int(row[1]!)! }
         #expect(statuses == expected.ordersByStatus.filter { $0.value > 0 })
+        var returnStatuses: [String: Int] = [:]
+        for row in try ws.query("SELECT status, COUNT(*) FROM returns GROUP BY status") { returnStatuses[row[0]!] = Int(row[1]!)! }
+        #expect(returnStatuses == expected.returnsByStatus.filter { $0.value > 0 })
 
         // Every file left the inbox and the processing folder exactly once.
         for feed in ["storefront", "payments", "warehouse", "carrier", "returns-desk"] {
