@@ -1,5 +1,4 @@
 public import Foundation
-public import OrdreconCore
 
 /// Everything the engine needs from the configuration, resolved to absolute paths.
 public struct EngineSettings: Sendable {

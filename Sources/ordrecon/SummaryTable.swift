@@ -33,6 +33,8 @@ enum SummaryTable {
 /// Plain text tables with left-aligned columns.
 enum Table {
     static func render(_ rows: [[String]]) -> String {
+        // A cell stays on one line: line breaks and tabs from feed text are shown as spaces.
+        let rows = rows.map { $0.map { cell in String(cell.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }) } }
         guard let columns = rows.map(\.count).max() else { return "" }
         var widths = Array(repeating: 0, count: columns)
         for row in rows {

@@ -12,8 +12,10 @@ public struct FeedPermissions: Sendable, Hashable {
             let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, let entity = Entity(caseInsensitive: parts[0]) else { continue }
             switch entity {
-            case .order: OrderStatus(caseInsensitive: parts[1]).map { statuses.insert(.order($0)) }
-            case .return: ReturnStatus(caseInsensitive: parts[1]).map { statuses.insert(.return($0)) }
+            case .order:
+                if let status = OrderStatus(caseInsensitive: parts[1]) { statuses.insert(.order(status)) }
+            case .return:
+                if let status = ReturnStatus(caseInsensitive: parts[1]) { statuses.insert(.return(status)) }
             }
         }
         self.statuses = statuses
