@@ -21,7 +21,7 @@ struct CrashRecoveryTests {
 
         var kills = 0
         var finished = false
-        var delay = 0.15
+        var delay = 0.1
         while !finished && kills < 20 {
             let running = try ws.start(["run", "--quiet"], discardOutput: true)
             Thread.sleep(forTimeInterval: delay)
@@ -31,7 +31,7 @@ struct CrashRecoveryTests {
             }
             running.process.waitUntilExit()
             finished = running.process.terminationReason == .exit
-            delay += 0.1
+            delay += 0.08
         }
         #expect(kills >= 3, "the workload finished before it could be killed three times")
         let last = try ws.run(["run", "--quiet"])

@@ -5,6 +5,10 @@ public enum Entity: String, Sendable, CaseIterable, Hashable {
 
     /// Parses an entity name case-insensitively (`order`, `Return`, ...).
     public init?(caseInsensitive text: String) {
+        if let exact = Entity(rawValue: text) {
+            self = exact  // the usual spelling: no new string
+            return
+        }
         switch text.lowercased() {
         case "order": self = .order
         case "return": self = .return

@@ -15,7 +15,11 @@ public enum OrderStatus: String, Sendable, CaseIterable, Hashable {
 
     /// Parses a status name case-insensitively.
     public init?(caseInsensitive text: String) {
-        self.init(rawValue: text.uppercased())
+        if let exact = Self(rawValue: text) {
+            self = exact  // the usual spelling: no new string
+        } else {
+            self.init(rawValue: text.uppercased())
+        }
     }
 
     /// The status that creates an order.
