@@ -71,9 +71,12 @@ extension Store {
         return db.lastInsertRowID
     }
 
-    /// Applies an accepted event's change and side effects, in the caller's transaction.
+    /// Applies an accepted event's change and side effects, in the caller's transaction, after
+    /// its audit row was written with ``recordAppliedAudit(_:runId:fileId:line:recordedAt:)``.
     ///
-    /// Every state update checks the status it moves from, so a stale verdict can never apply.
+    /// Creations write the order's or return's fixed facts and lines. Moves write nothing more:
+    /// the state of an order or return is its newest applied audit row (views `orders` and
+    /// `returns`), so it cannot disagree with its history.
     /// - Parameter auditId: the event's audit record (invoices and refunds point to it).
     public func apply(
         _ event: FeedEvent, change: Change, effects: [SideEffect], auditId: Int64, at now: Timestamp
