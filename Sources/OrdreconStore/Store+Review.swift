@@ -1,0 +1,248 @@
+public import OrdreconCore
+
+// Read-only queries for reviewing what happened: the rejections queue, the audit search and
+// one return. Meant for a `Store(readingAt:)`; none of them writes.
+
+/// What to select from the audit log. Every filter that is nil (or false) selects everything.
+public struct AuditFilter: Sendable, Hashable {
+    /// Recorded at or after this instant.
+    public var since: Timestamp?
+    /// Recorded strictly before this instant (callers turn an inclusive bound into this).
+    public var until: Timestamp?
+    public var feed: String?
+    public var reasonCode: String?
+    /// The input file's name as dropped (or its name in archive/ / failed/ when that differs).
+    public var fileName: String?
+    public var orderId: String?
+    public var returnId: String?
+    public var eventId: String?
+    public var outcome: String?
+    /// Rejections only: leave out those resolved by a later applied event.
+    public var openOnly = false
+
+    public init() {}
+}
+
+/// One audit record, for listings.
+public struct AuditRecord: Sendable, Hashable {
+    public var id: Int64
+    public var feed: String
+    public var fileName: String
+    public var line: Int?
+    public var eventId: String?
+    public var entity: String?
+    /// The return id for returns, else the order id.
+    public var entityId: String?
+    public var orderId: String?
+    public var returnId: String?
+    public var status: String?
+    public var occurredAt: Timestamp?
+    public var actor: String
+    public var outcome: String
+    public var reasonCode: String?
+    public var message: String?
+    public var recordedAt: Timestamp
+}
+
+/// A rejected event and whether a later applied event of the same feed and `event_id` fixed it.
+public struct RejectionRecord: Sendable, Hashable {
+    public var record: AuditRecord
+    /// The applied audit record that resolved it, when there is one.
+    public var resolvedBy: Resolution?
+
+    public struct Resolution: Sendable, Hashable {
+        public var auditId: Int64
+        public var fileName: String
+        public var line: Int?
+        public var recordedAt: Timestamp
+    }
+
+    public var isResolved: Bool { resolvedBy != nil }
+}
+
+/// A page of audit records and how many matched in all.
+public struct AuditPage: Sendable {
+    public var records: [AuditRecord]
+    /// All matching records (equal to `records.count` unless the limit cut the list).
+    public var totalMatching: Int
+    public var isTruncated: Bool { totalMatching > records.count }
+}
+
+/// A return with everything known about it, for `ordrecon return`.
+public struct ReturnDetails: Sendable {
+    public struct Item: Sendable, Hashable {
+        public var sku: String
+        public var quantity: Int64
+        /// The order line's GST-inclusive unit price (nil if the order has no such SKU).
+        public var unitPrice: Money?
+    }
+
+    public var returnId: String
+    public var orderId: String
+    public var status: String
+    public var orderStatus: String?
+    public var reason: String?
+    public var requestedAt: Timestamp
+    public var carrier: String?
+    public var trackingNumber: String?
+    public var items: [Item]
+    public var history: [HistoryEntry]
+    public var refund: OrderDetails.Refund?
+
+    /// Σ quantity × unit price: what completing the return refunds.
+    public var value: Money {
+        Money(paise: items.reduce(0) { $0 + $1.quantity * ($1.unitPrice?.paise ?? 0) })
+    }
+}
+
+extension Store {
+    /// The columns every listing reads, in the order `auditRecord(_:)` expects (file joined as `f`).
+    private static let recordColumns = """
+        a.id, a.feed, f.name, a.line, a.event_id, a.entity,
+        CASE WHEN a.entity = 'return' THEN a.return_id ELSE a.order_id END,
+        a.order_id, a.return_id, a.status, a.occurred_at, COALESCE(a.actor, a.feed),
+        a.outcome, a.reason_code, a.message, a.recorded_at
+        """
+
+    private static func auditRecord(_ s: Statement) -> AuditRecord {
+        AuditRecord(
+            id: s.int64(0), feed: s.string(1), fileName: s.string(2), line: s.optionalInt64(3).map(Int.init),
+            eventId: s.optionalString(4), entity: s.optionalString(5), entityId: s.optionalString(6),
+            orderId: s.optionalString(7), returnId: s.optionalString(8), status: s.optionalString(9),
+            occurredAt: s.optionalInt64(10).map(Timestamp.init(milliseconds:)), actor: s.string(11),
+            outcome: s.string(12), reasonCode: s.optionalString(13), message: s.optionalString(14),
+            recordedAt: Timestamp(milliseconds: s.int64(15)))
+    }
+
+    /// The WHERE conditions (joined with AND) and their values for `filter`, on `audit_events a`
+    /// joined with `files f`.
+    private static func conditions(_ filter: AuditFilter) -> (sql: String, values: [any SQLValue]) {
+        var terms: [String] = []
+        var values: [any SQLValue] = []
+        func add(_ term: String, _ value: any SQLValue) {
+            terms.append(term)
+            values.append(value)
+        }
+        if let v = filter.since { add("a.recorded_at >= ?", v.milliseconds) }
+        if let v = filter.until { add("a.recorded_at < ?", v.milliseconds) }
+        if let v = filter.feed { add("a.feed = ?", v) }
+        if let v = filter.reasonCode { add("a.reason_code = ?", v) }
+        if let v = filter.fileName {
+            terms.append("(f.name = ? OR f.final_name = ?)")
+            values.append(v)
+            values.append(v)
+        }
+        if let v = filter.orderId { add("a.order_id = ?", v) }
+        if let v = filter.returnId { add("a.return_id = ?", v) }
+        if let v = filter.eventId { add("a.event_id = ?", v) }
+        if let v = filter.outcome { add("a.outcome = ?", v) }
+        return (terms.isEmpty ? "1" : terms.joined(separator: " AND "), values)
+    }
+
+    /// Rejected events matching `filter` (its `outcome` is ignored), in order of recording, each
+    /// with the later applied event of the same feed and `event_id` that resolved it, if any.
+    public func rejections(_ filter: AuditFilter) throws(StoreError) -> [RejectionRecord] {
+        var filter = filter
+        filter.outcome = nil
+        let (whereSQL, values) = Store.conditions(filter)
+        // At most one applied row per (feed, event_id): the partial unique index
+        // audit_applied_event_id, which this join uses.
+        var sql = """
+            SELECT \(Store.recordColumns), r.id, rf.name, r.line, r.recorded_at
+            FROM audit_events a JOIN files f ON f.id = a.file_id
+            LEFT JOIN audit_events r ON r.feed = a.feed AND r.event_id = a.event_id AND r.outcome = 'applied' AND r.id > a.id
+            LEFT JOIN files rf ON rf.id = r.file_id
+            WHERE a.outcome = 'rejected' AND \(whereSQL)
+            """
+        if filter.openOnly { sql += " AND r.id IS NULL" }
+        sql += " ORDER BY a.recorded_at, a.id"
+        let s = try db.statement(dynamic: sql)
+        s.bind(values)
+        var result: [RejectionRecord] = []
+        while try s.step() {
+            var resolution: RejectionRecord.Resolution?
+            if let id = s.optionalInt64(16) {
+                resolution = .init(
+                    auditId: id, fileName: s.string(17), line: s.optionalInt64(18).map(Int.init),
+                    recordedAt: Timestamp(milliseconds: s.int64(19)))
+            }
+            result.append(RejectionRecord(record: Store.auditRecord(s), resolvedBy: resolution))
+        }
+        return result
+    }
+
+    /// Audit records matching `filter` in order of recording, at most `limit` of them.
+    public func auditRecords(_ filter: AuditFilter, limit: Int) throws(StoreError) -> AuditPage {
+        let (whereSQL, values) = Store.conditions(filter)
+        let s = try db.statement(dynamic: """
+            SELECT \(Store.recordColumns)
+            FROM audit_events a JOIN files f ON f.id = a.file_id
+            WHERE \(whereSQL) ORDER BY a.recorded_at, a.id LIMIT ?
+            """)
+        s.bind(values + [Int64(limit + 1) as any SQLValue])
+        var records: [AuditRecord] = []
+        while try s.step() { records.append(Store.auditRecord(s)) }
+        guard records.count > limit else { return AuditPage(records: records, totalMatching: records.count) }
+        records.removeLast()
+        let c = try db.statement(dynamic: "SELECT count(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE \(whereSQL)")
+        c.bind(values)
+        _ = try c.step()
+        return AuditPage(records: records, totalMatching: c.int(0))
+    }
+
+    /// Everything about one return, or nil when it is unknown.
+    public func returnDetails(_ returnId: String) throws(StoreError) -> ReturnDetails? {
+        let r = try db.statement("""
+            SELECT r.order_id, r.status, r.reason, r.requested_at, r.carrier, r.tracking_number,
+                   (SELECT o.status FROM orders o WHERE o.order_id = r.order_id)
+            FROM returns r WHERE r.return_id = ?
+            """)
+        r.bind(1, returnId)
+        guard try r.step() else { return nil }
+        let orderId = r.string(0)
+        var details = ReturnDetails(
+            returnId: returnId, orderId: orderId, status: r.string(1), orderStatus: r.optionalString(6),
+            reason: r.optionalString(2), requestedAt: Timestamp(milliseconds: r.int64(3)),
+            carrier: r.optionalString(4), trackingNumber: r.optionalString(5), items: [], history: [], refund: nil)
+
+        let items = try db.statement("""
+            SELECT ri.sku, ri.quantity, oi.unit_price_paise
+            FROM return_items ri LEFT JOIN order_items oi ON oi.order_id = ? AND oi.sku = ri.sku
+            WHERE ri.return_id = ? ORDER BY oi.position, ri.sku
+            """)
+        items.bind(1, orderId)
+        items.bind(2, returnId)
+        while try items.step() {
+            details.items.append(.init(
+                sku: items.string(0), quantity: items.int64(1), unitPrice: items.optionalInt64(2).map(Money.init(paise:))))
+        }
+
+        let h = try db.statement("""
+            SELECT a.status, a.occurred_at, COALESCE(a.actor, a.feed), a.reason, a.feed, f.name, a.line, a.event_id
+            FROM audit_events a JOIN files f ON f.id = a.file_id
+            WHERE a.order_id = ? AND a.outcome = 'applied' AND a.entity = 'return' AND a.return_id = ?
+            ORDER BY a.occurred_at, a.id
+            """)
+        h.bind(1, orderId)
+        h.bind(2, returnId)
+        while try h.step() {
+            details.history.append(HistoryEntry(
+                status: h.string(0), occurredAt: Timestamp(milliseconds: h.int64(1)), actor: h.string(2),
+                reason: h.optionalString(3), feed: h.string(4), fileName: h.string(5),
+                line: h.optionalInt64(6).map(Int.init), eventId: h.string(7)))
+        }
+
+        let rf = try db.statement("""
+            SELECT refund_id, kind, return_id, amount_paise, status, created_at FROM refunds
+            WHERE order_id = ? AND return_id = ? ORDER BY created_at, refund_id LIMIT 1
+            """)
+        rf.bind(1, orderId)
+        rf.bind(2, returnId)
+        if try rf.step() {
+            details.refund = .init(
+                refundId: rf.string(0), kind: rf.string(1), returnId: rf.optionalString(2),
+                amount: Money(paise: rf.int64(3)), status: rf.string(4), createdAt: Timestamp(milliseconds: rf.int64(5)))
+        }
+        return details
+    }
+}
