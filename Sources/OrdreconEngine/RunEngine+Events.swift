@@ -12,7 +12,14 @@ extension RunEngine {
     /// audit records, state changes, side-effect records and the file's new position are
     /// committed together, so a crash at any moment loses nothing and repeats nothing.
     /// - Returns: the file's record after its last batch (state `done`).
-    func processEvents(_ file: InboxFile, path: String, record: FileRecord) throws -> FileRecord {
+    ///
+    /// With `dry` set (``dryRun(path:feed:)``) the same per-event code runs inside the caller's
+    /// open transaction, which it neither commits nor ends: no batches, no progress, no `done`;
+    /// `onVerdict` is told each event's verdict as it is recorded.
+    func processEvents(
+        _ file: InboxFile, path: String, record: FileRecord, dry: Bool = false,
+        onVerdict: ((EventVerdictLine) -> Void)? = nil
+    ) throws -> FileRecord {
         guard let format = FileFormat(rawValue: record.format) else {
             throw EngineError("file \(record.id) has unknown format \(record.format)")
         }
@@ -20,23 +27,24 @@ extension RunEngine {
         switch format {
         case .csv:
             var reader = try csvReader(path: path, source: source, record: record)
-            try drain(&reader, file: file, record: record, csvColumns: record.csvHeader.map(parseHeaderRow)?.count)
+            try drain(&reader, file: file, record: record, csvColumns: record.csvHeader.map(parseHeaderRow)?.count, dry: dry, onVerdict: onVerdict)
         case .jsonl:
             var reader = JSONLinesEventReader(
                 source: FileSource(file: source), startOffset: record.resumeOffset, startLine: max(1, record.resumeLine))
-            try drain(&reader, file: file, record: record, csvColumns: nil)
+            try drain(&reader, file: file, record: record, csvColumns: nil, dry: dry, onVerdict: onVerdict)
         case .json:
             let shape: JSONDocumentShape = record.jsonShape == "events" ? .eventsObject : .array
             var reader = JSONArrayEventReader(
                 source: FileSource(file: source), shape: shape, startOffset: record.resumeOffset,
                 startIndex: max(1, record.resumeLine))
-            try drain(&reader, file: file, record: record, csvColumns: nil)
+            try drain(&reader, file: file, record: record, csvColumns: nil, dry: dry, onVerdict: onVerdict)
         }
         return try store.file(id: record.id)!
     }
 
     private func drain<Reader: EventReader>(
-        _ reader: inout Reader, file: InboxFile, record: FileRecord, csvColumns: Int?
+        _ reader: inout Reader, file: InboxFile, record: FileRecord, csvColumns: Int?, dry: Bool,
+        onVerdict: ((EventVerdictLine) -> Void)?
     ) throws {
         guard let feed = settings.feed(named: file.feed) else {
             throw EngineError("feed \(file.feed) is not configured")
@@ -44,6 +52,7 @@ extension RunEngine {
         let validator = EventValidator(feed: feed.name, zone: settings.zone)
         var context = BatchContext(
             fileId: record.id, feed: feed, permissions: FeedPermissions(feed.allowed), validator: validator, csvColumns: csvColumns)
+        context.onVerdict = onVerdict
         if let names = record.csvHeader.map(parseHeaderRow) {
             let lowered = names.map { String($0.trimmingBlanks).lowercased() }
             context.csvFieldColumns = EventField.allCases.map { lowered.firstIndex(of: $0.name) }
@@ -56,14 +65,14 @@ extension RunEngine {
         var total = record.events
         let fileStarted = batchStarted
 
-        try store.begin(durable: false)
+        if !dry { try store.begin(durable: false) }
         do {
             while let raw = try reader.next() {
                 let outcome = try handle(raw, context: &context)
                 counts.add(outcome)
                 offset = raw.endOffset
                 line = raw.nextLine
-                if counts.events >= settings.batchSize {
+                if counts.events >= settings.batchSize && !dry {
                     let time = SystemClock.monotonicSeconds()
                     try store.saveProgress(record.id, resumeOffset: offset, resumeLine: line, counts: counts,
                                            busyMilliseconds: Int64((time - batchStarted) * 1000), runId: runId)
@@ -80,6 +89,7 @@ extension RunEngine {
                     try store.begin(durable: false)
                 }
             }
+            if dry { return }  // the caller's transaction holds everything and is rolled back
             try store.saveProgress(record.id, resumeOffset: offset, resumeLine: line, counts: counts,
                                    busyMilliseconds: Int64((SystemClock.monotonicSeconds() - batchStarted) * 1000), runId: runId)
             try store.commit()
@@ -125,6 +135,9 @@ extension RunEngine {
                 let made = try store.apply(event, change: change, effects: effects, auditId: auditId, at: recordedAt)
                 context.refunds += made.refunds
                 context.invoices += made.invoiceNumbers.count
+                context.onVerdict?(EventVerdictLine(
+                    line: raw.line, eventId: event.eventId, entity: event.entity.rawValue,
+                    entityId: event.entityId, status: event.status.name, outcome: .applied))
                 return .applied
             }
             // This feed applied the event id before: step 4 decides.
@@ -165,6 +178,7 @@ extension RunEngine {
                 for: raw, csvColumnCount: context.csvColumns, code: rejection.code, message: rejection.message)
             try store.recordAudit(entry, recordedAt: recordedAt)
         }
+        context.onVerdict?(EventVerdictLine(entry))
         return verdict.outcome
     }
 
@@ -268,6 +282,8 @@ struct BatchContext {
     var csvFieldColumns: [Int?]?
     var refunds: [RecordedRefund] = []
     var invoices = 0
+    /// Told each event's verdict as it is recorded (dry runs only; nil in `run`).
+    var onVerdict: ((EventVerdictLine) -> Void)?
 }
 
 /// Separates column names in the saved CSV header (a control character no header uses).

@@ -63,8 +63,7 @@ extension RunEngine {
             logger.info("resuming file claimed by an earlier run", metadata: fileMetadata(file, record.id))
         } else {
             guard let format = FileFormat(fileName: file.name) else {
-                let rejection = Rejection(.unsupportedFileType, "file type of \(quotedName(file.name)) is not supported (expected .csv, .json, .jsonl or .ndjson)")
-                record = try failWholeFile(file, format: "unsupported", rejection: rejection)
+                record = try failWholeFile(file, format: "unsupported", rejection: unsupportedFileType(file.name))
                 return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
             }
             switch precheck(path: path, format: format) {
@@ -200,3 +199,8 @@ extension RunEngine {
 }
 
 func quotedName(_ name: String) -> String { "\"\(name)\"" }
+
+/// The whole-file rejection of a file whose extension is not a feed format.
+func unsupportedFileType(_ name: String) -> Rejection {
+    Rejection(.unsupportedFileType, "file type of \(quotedName(name)) is not supported (expected .csv, .json, .jsonl or .ndjson)")
+}

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import OrdreconCore
+import OrdreconEngine
+import OrdreconStore
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Dry run: judge one feed file against the current state, changing nothing.",
+        discussion: """
+            Prints each event's line, event id, entity, outcome, reason code and message exactly as \
+            `ordrecon run` would record them now (later events of the file see what earlier ones \
+            would have done), then the counts. Nothing is changed: the file stays where it is, no \
+            archive, failed, rejection or refund file is written and the database is left as it \
+            was (the work is done in one transaction that is rolled back). Without a database yet, \
+            the file is judged against an empty state and no database is created.
+
+            Exit status: 0 every event would be applied; 65 at least one event would not be \
+            applied (rejected or duplicate) or the whole file would be rejected; 1 unknown feed or \
+            unreadable file; 75 an `ordrecon run` kept the workspace busy for 5 seconds; 78 the \
+            configuration is unusable.
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "The feed file to check (.csv, .json, .jsonl, .ndjson), anywhere on disk.")
+    var file: String
+
+    @Option(name: .long, help: "The feed that would send it (its permissions apply).")
+    var feed: String
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    /// How long to wait for a running `ordrecon run` to let go of the workspace.
+    static let lockWaitSeconds = 5.0
+
+    func run() throws {
+        let configuration = try options.load()
+        let settings = configuration.engineSettings
+        guard settings.feed(named: feed) != nil else {
+            printError("ordrecon: feed \"\(feed)\" is not configured (configured: \(settings.feeds.map(\.name).joined(separator: ", ")))")
+            throw ExitCode(1)
+        }
+        let path = absolute(file)
+
+        // Keep `run` out while judging, without writing to the lock file (nothing may change).
+        let lock: WorkspaceLockProbe?
+        do {
+            lock = try WorkspaceLockProbe.acquire(path: settings.lockFile, waitSeconds: Self.lockWaitSeconds)
+        } catch let held as WorkspaceLock.Held {
+            printError("ordrecon: \(held)")
+            throw ExitStatus.tryAgain
+        } catch {
+            printError("ordrecon: \(error)")
+            throw ExitStatus.ioError
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        let databaseExists = FileManager.default.fileExists(atPath: settings.database)
+        let stateText = databaseExists
+            ? "the current state in \(settings.database)"
+            : "an empty state (no database yet at \(settings.database); none is created)"
+        let result: DryRunResult
+        do {
+            result = try Self.judge(path: path, feed: feed, settings: settings, databaseExists: databaseExists)
+        } catch let error as DryRunError {
+            printError("ordrecon: \(error)")
+            throw ExitCode(1)
+        } catch let error as StoreError where error.code & 0xFF == 5 || error.code & 0xFF == 6 {  // SQLITE_BUSY, SQLITE_LOCKED
+            printError("ordrecon: the database is busy (another ordrecon is writing to it); try again when it has finished: \(error)")
+            throw ExitStatus.tryAgain
+        } catch {
+            printError("ordrecon: \(error) (nothing was changed)")
+            throw ExitStatus.software
+        }
+
+        if json {
+            print(Self.json(result, file: file, feed: feed, databaseExists: databaseExists, database: settings.database).text(indent: 2))
+        } else {
+            print(Self.text(result, file: file, feed: feed, stateText: stateText))
+        }
+        if !result.wouldApplyAll { throw ExitStatus.rejected }
+    }
+
+    /// Opens the state (the database, or an empty one in memory) and dry-runs the file on it.
+    /// The store is closed before this returns.
+    private static func judge(path: String, feed: String, settings: EngineSettings, databaseExists: Bool) throws -> DryRunResult {
+        let store: Store
+        if databaseExists {
+            // A database at an older schema would be upgraded by opening it for writing: a change.
+            _ = try Store(readingAt: settings.database)
+            store = try Store(path: settings.database)
+        } else {
+            store = try Store(path: ":memory:")
+        }
+        let engine = RunEngine(settings: settings, store: store, logger: LoggingSetup.logger(quiet: true))
+        return try engine.dryRun(path: path, feed: feed)
+    }
+
+    static func text(_ result: DryRunResult, file: String, feed: String, stateText: String) -> String {
+        var out = "Dry run of \(file) as feed \(feed), against \(stateText). Nothing was changed.\n"
+        if let rejection = result.fileRejection {
+            out += "\nFILE REJECTED: \(rejection.code.rawValue): \(rejection.message)\n"
+            out += "`ordrecon run` would move the file to failed/\(feed)/ and apply none of its events."
+            return out
+        }
+        if result.verdicts.isEmpty {
+            out += "\nThe file holds no events."
+            return out
+        }
+        var rows = [["LINE", "EVENT ID", "ENTITY", "ENTITY ID", "STATUS", "OUTCOME", "CODE", "MESSAGE"]]
+        for v in result.verdicts {
+            rows.append([
+                v.line.map(String.init) ?? "-", v.eventId ?? "-", v.entity ?? "-", v.entityId ?? "-", v.status ?? "-",
+                v.outcome.rawValue, v.code?.rawValue ?? "", v.message ?? "",
+            ])
+        }
+        out += "\n" + Table.render(rows) + "\n\n"
+        let c = result.counts
+        out += "\(c.events) event(s): \(c.applied) would be applied, \(c.duplicate) duplicate, \(c.rejected) rejected"
+        let codes = result.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        if !codes.isEmpty { out += " (\(codes))" }
+        out += "."
+        return out
+    }
+
+    static func json(_ result: DryRunResult, file: String, feed: String, databaseExists: Bool, database: String) -> JSONValue {
+        let c = result.counts
+        return .object([
+            ("file", .string(file)),
+            ("feed", .string(feed)),
+            ("state", .string(databaseExists ? "database" : "empty")),
+            ("database", .string(database)),
+            ("changed", .bool(false)),
+            ("file_rejection", result.fileRejection.map {
+                .object([("code", .string($0.code.rawValue)), ("message", .string($0.message))])
+            } ?? .null),
+            ("events", .array(result.verdicts.map { v in
+                .object([
+                    ("line", .optional(v.line.map(Int64.init))), ("event_id", .optional(v.eventId)),
+                    ("entity", .optional(v.entity)), ("entity_id", .optional(v.entityId)), ("status", .optional(v.status)),
+                    ("outcome", .string(v.outcome.rawValue)), ("reason_code", .optional(v.code?.rawValue)),
+                    ("message", .optional(v.message)),
+                ])
+            })),
+            ("counts", .object([
+                ("events", .int(Int64(c.events))), ("applied", .int(Int64(c.applied))),
+                ("duplicate", .int(Int64(c.duplicate))), ("rejected", .int(Int64(c.rejected))),
+                ("rejected_by_code", .object(result.rejectedByCode.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
+            ])),
+            ("would_apply_all", .bool(result.wouldApplyAll)),
+        ])
+    }
+}
