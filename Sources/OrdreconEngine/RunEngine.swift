@@ -68,6 +68,7 @@ public final class RunEngine {
         try writer.finish()
 
         summary.seconds = Double(now().milliseconds - started.milliseconds) / 1000
+        writeReport()
         try store.finishRun(runId, at: now(), summaryJSON: summary.json.text())
         store.checkpoint()
         return summary

@@ -29,6 +29,10 @@ public struct RunSummary: Sendable {
     public var seconds: Double = 0
     public var refundsRecorded = 0
     public var invoicesRecorded = 0
+    /// The run report's HTML file (`outbox/reports/<run id>.html`), when one was written.
+    public var reportHTML: String?
+    /// The run report's JSON file (`outbox/reports/<run id>.json`), when one was written.
+    public var reportJSON: String?
 
     public var events: Int { files.reduce(0) { $0 + $1.events } }
     public var applied: Int { files.reduce(0) { $0 + $1.applied } }
@@ -80,6 +84,8 @@ public struct RunSummary: Sendable {
                 ("refunds_recorded", .int(Int64(refundsRecorded))),
                 ("seconds", .string(format3(seconds))),
             ])),
+            ("report", reportHTML == nil && reportJSON == nil
+                ? .null : .object([("html", .optional(reportHTML)), ("json", .optional(reportJSON))])),
         ])
     }
 }

@@ -25,6 +25,9 @@ enum SummaryTable {
         if !withRejections.isEmpty {
             text += "\nRejected rows to review: " + withRejections.compactMap(\.rejectionFile).joined(separator: ", ")
         }
+        if let report = summary.reportHTML {
+            text += "\nRun report: " + report
+        }
         if summary.files.isEmpty { text = "No ready files in the inbox." }
         return text
     }

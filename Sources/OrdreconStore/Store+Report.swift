@@ -1,0 +1,47 @@
+/// One rejected event (or whole-file rejection) of a run, as the run report shows it.
+public struct RunRejectionRow: Sendable, Hashable {
+    public var code: String
+    public var feed: String
+    /// The name the file had in the inbox.
+    public var fileName: String
+    /// Its name under `archive/` or `failed/` (nil while the file is not finalized).
+    public var finalName: String?
+    public var line: Int?
+    public var eventId: String?
+    public var entity: String?
+    /// The order id, or the return id for returns.
+    public var entityId: String?
+    public var message: String
+}
+
+extension Store {
+    /// The rejected audit records of a run, ordered by reason code, then as recorded; at most
+    /// `limitPerCode` rows per code (the run summary has the full counts).
+    public func rejections(ofRun runId: Int64, limitPerCode: Int) throws(StoreError) -> [RunRejectionRow] {
+        // Only files this run touched can hold its rejections (files.last_run_id), and their
+        // rejected rows are found through the partial index on (file_id) WHERE outcome = 'rejected',
+        // so the report never scans the whole audit log. CROSS JOIN keeps that order (files first):
+        // left to itself the planner walks every rejected row ever recorded.
+        let s = try db.statement("""
+            SELECT code, feed, file_name, final_name, line, event_id, entity, entity_id, message FROM (
+                SELECT COALESCE(a.reason_code, '') AS code, a.feed, f.name AS file_name, f.final_name, a.line,
+                       a.event_id, a.entity,
+                       CASE WHEN a.entity = 'return' THEN a.return_id ELSE a.order_id END AS entity_id,
+                       COALESCE(a.message, '') AS message, a.id AS audit_id,
+                       ROW_NUMBER() OVER (PARTITION BY a.reason_code ORDER BY a.id) AS n
+                FROM files f CROSS JOIN audit_events a ON a.file_id = f.id AND a.outcome = 'rejected'
+                WHERE f.last_run_id = ?1 AND a.run_id = ?1
+            ) WHERE n <= ?2 ORDER BY code, audit_id
+            """)
+        s.bind(1, runId)
+        s.bind(2, Int64(max(0, limitPerCode)))
+        var rows: [RunRejectionRow] = []
+        while try s.step() {
+            rows.append(RunRejectionRow(
+                code: s.string(0), feed: s.string(1), fileName: s.string(2), finalName: s.optionalString(3),
+                line: s.optionalInt64(4).map(Int.init), eventId: s.optionalString(5), entity: s.optionalString(6),
+                entityId: s.optionalString(7), message: s.string(8)))
+        }
+        return rows
+    }
+}
