@@ -155,7 +155,7 @@ extension Store {
             WHERE a.outcome = 'rejected' AND \(whereSQL)
             """
         if filter.openOnly { sql += " AND r.id IS NULL" }
-        sql += " ORDER BY a.recorded_at, a.id"
+        sql += " ORDER BY a.id"
         let s = try db.statement(dynamic: sql)
         s.bind(values)
         var result: [RejectionRecord] = []
@@ -177,7 +177,7 @@ extension Store {
         let s = try db.statement(dynamic: """
             SELECT \(Store.recordColumns)
             FROM audit_events a JOIN files f ON f.id = a.file_id
-            WHERE \(whereSQL) ORDER BY a.recorded_at, a.id LIMIT ?
+            WHERE \(whereSQL) ORDER BY a.id LIMIT ?
             """)
         s.bind(values + [Int64(limit + 1) as any SQLValue])
         var records: [AuditRecord] = []
