@@ -141,6 +141,12 @@ struct ValidateAndInitTests {
         try ws.drop("payments", "pay.csv", Self.payments, order: 2)
         #expect(try ws.run(["run"]).status == 0)
         let path = try ws.drop("storefront", "mixed.csv", Self.mixed, order: 3)
+        // Before any read-only query of this test leaves SQLite's -wal/-shm behind: validate,
+        // a read-write connection, leaves none either.
+        let stateFiles = ws.files(in: "var")
+        #expect(try ws.run(["validate", path, "--feed", "storefront"]).status == 65)
+        #expect(ws.files(in: "var") == stateFiles)
+        #expect(!stateFiles.contains { $0.hasSuffix("-wal") || $0.hasSuffix("-shm") })
 
         let before = try Self.snapshot(ws)
         #expect(before.tables["refunds"]?.isEmpty == true)
