@@ -14,7 +14,9 @@ struct ValidateCommand: ParsableCommand {
             would have done), then the counts. Nothing is changed: the file stays where it is, no \
             archive, failed, rejection or refund file is written and the database is left as it \
             was (the work is done in one transaction that is rolled back). Without a database yet, \
-            the file is judged against an empty state and no database is created.
+            the file is judged against an empty state and no database is created. While \
+            it judges, it holds the workspace lock (shared, without writing to it): an `ordrecon run` \
+            started meanwhile exits 75 and finds the inbox as it was next time.
 
             Exit status: 0 every event would be applied; 65 at least one event would not be \
             applied (rejected or duplicate) or the whole file would be rejected; 1 unknown feed or \
