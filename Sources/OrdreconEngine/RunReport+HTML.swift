@@ -93,7 +93,7 @@ extension RunReport {
             svg += "<text class=\"numbers\" x=\"\(Self.f(min(x, labelWidth + barWidth) + 8))\" y=\"\(Self.f(y + 21))\">\(html(caption))</text>\n"
         }
         svg += "</svg>\n"
-        var out = "<section>\n<h2>Outcomes per feed</h2>\n"
+        var out = "<section id=\"feeds\">\n<h2>Outcomes per feed</h2>\n"
         out += "<p class=\"legend\"><span class=\"swatch applied\"></span>applied <span class=\"swatch duplicate\"></span>duplicate "
         out += "<span class=\"swatch rejected\"></span>rejected <span class=\"hint\">(numbers: applied / duplicate / rejected events)</span></p>\n"
         out += "<div class=\"chart-box\">\n" + svg + "</div>\n"
@@ -109,7 +109,7 @@ extension RunReport {
 
     private var rejectionSections: String {
         guard !groups.isEmpty else { return "" }
-        var out = "<section>\n<h2>Rejections by reason</h2>\n<ul class=\"codes\">\n"
+        var out = "<section id=\"rejections\">\n<h2>Rejections by reason</h2>\n<ul class=\"codes\">\n"
         for group in groups {
             out += "<li><a href=\"#\(Self.anchor(group.code))\"><code>\(html(group.code))</code></a> <span class=\"count\">\(Self.number(group.count))</span>"
             if let meaning = Self.meaning[group.code] { out += " <span class=\"hint\">\(html(meaning))</span>" }
@@ -152,7 +152,7 @@ extension RunReport {
 
     private var failedFilesSection: String {
         guard !failedFiles.isEmpty else { return "" }
-        var out = "<section>\n<h2>Files refused as a whole</h2>\n"
+        var out = "<section id=\"files-refused\">\n<h2>Files refused as a whole</h2>\n"
         out += "<p class=\"hint\">Moved to <code>failed/&lt;feed&gt;/</code> with a <code>.reason</code> file beside them; fix and drop them into the inbox again.</p>\n"
         out += "<table>\n<thead><tr><th>Feed</th><th>File</th><th>Code</th><th>Reason</th><th>Now at</th></tr></thead>\n<tbody>\n"
         for file in failedFiles {
@@ -163,7 +163,7 @@ extension RunReport {
     }
 
     private var fileTable: String {
-        var out = "<section>\n<h2>Files</h2>\n<table>\n<thead><tr><th>Feed</th><th>File</th><th class=\"n\">Events</th><th class=\"n\">Applied</th>"
+        var out = "<section id=\"files\">\n<h2>Files</h2>\n<table>\n<thead><tr><th>Feed</th><th>File</th><th class=\"n\">Events</th><th class=\"n\">Applied</th>"
         out += "<th class=\"n\">Duplicate</th><th class=\"n\">Rejected</th><th class=\"n\">Seconds</th><th>Rejected rows</th></tr></thead>\n<tbody>\n"
         for file in summary.files {
             var name = html(file.name)
