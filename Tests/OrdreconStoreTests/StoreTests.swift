@@ -56,6 +56,7 @@ struct StoreTests {
             }
         }
 
+        @discardableResult
         func order(_ id: String, _ status: String, _ time: String, _ extra: [EventField: String] = [:], items: [[ItemField: String]] = []) throws -> Verdict {
             var fields: [EventField: String] = [.eventId: "E\(line)", .entity: "order", .orderId: id, .status: status, .occurredAt: time]
             fields.merge(extra) { _, new in new }
