@@ -1,3 +1,5 @@
+import OrdreconCore
+
 /// A CSV column of a feed file.
 enum CSVColumn: Int, CaseIterable {
     case eventId, entity, orderId, returnId, status, occurredAt, actor, reason, customerId, shipToState
@@ -7,30 +9,11 @@ enum CSVColumn: Int, CaseIterable {
 
     var isItem: Bool { rawValue >= CSVColumn.sku.rawValue && self != .unknown }
 
+    /// The column's name in files: the contract's field names, from the core's field lists.
     var name: String {
-        switch self {
-        case .eventId: "event_id"
-        case .entity: "entity"
-        case .orderId: "order_id"
-        case .returnId: "return_id"
-        case .status: "status"
-        case .occurredAt: "occurred_at"
-        case .actor: "actor"
-        case .reason: "reason"
-        case .customerId: "customer_id"
-        case .shipToState: "ship_to_state"
-        case .currency: "currency"
-        case .amount: "amount"
-        case .paymentRef: "payment_ref"
-        case .carrier: "carrier"
-        case .trackingNumber: "tracking_number"
-        case .sku: "sku"
-        case .quantity: "quantity"
-        case .unitPrice: "unit_price"
-        case .hsn: "hsn"
-        case .gstRate: "gst_rate"
-        case .unknown: "unknown"
-        }
+        if self == .unknown { return "unknown" }
+        if isItem { return ItemField(rawValue: rawValue - CSVColumn.sku.rawValue)!.name }
+        return EventField(rawValue: rawValue)!.name
     }
 }
 
