@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // The SQLite C library from the system (Debian: libsqlite3-dev).
@@ -23,6 +24,12 @@ let package = Package(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // libcurl from the system (Debian: libcurl4-openssl-dev), with typed setopt wrappers.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         // Pure domain: statuses, transitions, money, time, parsing, judging, config. No I/O, no C.
         .target(
@@ -44,6 +51,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Refunds to the payment gateway: the libcurl HTTP client and the outbox relay.
+        .target(
+            name: "OrdreconGateway",
+            dependencies: [
+                "OrdreconCore", "OrdreconStore", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A payment gateway to run locally and in tests, which can be told to misbehave.
+        .target(
+            name: "OrdreconMockGateway",
+            dependencies: [
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Realistic feed workloads for tests and the benchmark.
         .target(
             name: "OrdreconWorkload",
@@ -54,6 +79,7 @@ let package = Package(
             name: "ordrecon",
             dependencies: [
                 "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconWorkload",
+                "OrdreconGateway", "OrdreconMockGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -79,6 +105,11 @@ let package = Package(
             name: "OrdreconEndToEndTests",
             dependencies: ["OrdreconCore", "OrdreconWorkload", "OrdreconTestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdreconGatewayTests",
+            dependencies: ["OrdreconCore", "OrdreconStore", "OrdreconGateway", "OrdreconMockGateway", "OrdreconTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

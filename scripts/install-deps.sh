@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ordrecon needs to build and test, when they are missing.
 # Needs root (or sudo) only when something is missing.
+# libcurl4-openssl-dev: the gateway client; curl: tests talk to the mock gateway with it.
 # chromium and fonts-dejavu-core render the run report in scripts/check-report.sh;
 # python3-jsonschema checks config/schema/feed-event.schema.json (FeedSchemaTests).
 set -euo pipefail
-needed=(libsqlite3-dev sqlite3 tzdata chromium fonts-dejavu-core python3)
+needed=(libsqlite3-dev libcurl4-openssl-dev curl sqlite3 tzdata chromium fonts-dejavu-core python3)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
