@@ -2,7 +2,7 @@
 /// many have been applied; each runs in its own transaction, and a migration, once released,
 /// is never edited: changes come as new migrations.
 enum Schema {
-    static let migrations: [String] = [version1]
+    static let migrations: [String] = [version1, version2]
 
     // CHECK constraints list values with OR, not IN (...): SQLite builds a temporary b-tree for an
     // IN list on every insert, which made each audit insert several times dearer.
@@ -219,6 +219,51 @@ enum Schema {
              > (SELECT COALESCE(paid_paise, 0) FROM orders WHERE order_id = NEW.order_id)
         BEGIN
             SELECT RAISE(ABORT, 'refund exceeds the amount paid for the order');
+        END;
+        """
+
+    /// Version 2: delivery of refunds to the gateway — attempts, outcome, the gateway's id.
+    static let version2 = """
+        ALTER TABLE refunds ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE refunds ADD COLUMN last_attempt_at INTEGER;
+        -- Not before this time (ms, UTC): set when the gateway asked for a long Retry-After.
+        ALTER TABLE refunds ADD COLUMN next_attempt_at INTEGER;
+        ALTER TABLE refunds ADD COLUMN last_error TEXT;
+        ALTER TABLE refunds ADD COLUMN gateway_refund_id TEXT;
+        ALTER TABLE refunds ADD COLUMN sent_at INTEGER;
+        ALTER TABLE refunds ADD COLUMN failed_at INTEGER;
+        -- Set by `ordrecon refunds retry` when a failed refund was queued again.
+        ALTER TABLE refunds ADD COLUMN requeued_at INTEGER;
+
+        -- Every attempt to send a refund. A row is written (outcome 'in_flight') and committed
+        -- before the request goes out, and completed after the answer; one still 'in_flight'
+        -- when the next attempt starts was cut short by a crash ('interrupted').
+        CREATE TABLE refund_attempts (
+            refund_id         TEXT NOT NULL,
+            attempt           INTEGER NOT NULL,   -- 1, 2, ... over the refund's life
+            run_id            INTEGER,
+            started_at        INTEGER NOT NULL,
+            finished_at       INTEGER,
+            outcome           TEXT NOT NULL CHECK (outcome = 'in_flight' OR outcome = 'sent' OR outcome = 'retry'
+                                                   OR outcome = 'failed' OR outcome = 'interrupted'),
+            http_status       INTEGER,
+            error_kind        TEXT,               -- no answer: connectionFailed, timeout, connectionLost, tls, other
+            error_code        INTEGER,            -- libcurl's CURLcode
+            message           TEXT,               -- the gateway's message or the transport error
+            gateway_refund_id TEXT,
+            duration_ms       INTEGER,
+            PRIMARY KEY (refund_id, attempt)
+        ) WITHOUT ROWID;
+
+        -- The key and body of a refund never change, and a refund the gateway accepted stays sent.
+        CREATE TRIGGER refunds_request_is_fixed BEFORE UPDATE OF refund_id, kind, order_id, return_id, amount_paise, payment_ref, body ON refunds
+        BEGIN
+            SELECT RAISE(ABORT, 'the key and body of a refund never change');
+        END;
+        CREATE TRIGGER refunds_sent_is_final BEFORE UPDATE OF status ON refunds
+        WHEN OLD.status = 'sent' AND NEW.status <> 'sent'
+        BEGIN
+            SELECT RAISE(ABORT, 'a refund the gateway accepted stays sent');
         END;
         """
 }

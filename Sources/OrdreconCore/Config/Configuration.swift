@@ -56,8 +56,10 @@ public struct Configuration: Sendable, Equatable {
     public private(set) var timezoneIdentifier: String
     /// `[paths]`, resolved.
     public var paths: Paths
+    /// `[gateway]`: where refunds go and how hard to try.
+    public var gateway: GatewayConfig
     /// `[gateway] base_url`, without trailing `/`; refunds go to `<gatewayBaseURL>/refunds`.
-    public var gatewayBaseURL: String
+    public var gatewayBaseURL: String { gateway.baseURL }
     /// `[returns] window_days`: a return may be requested at most this many days after delivery.
     public var returnWindowDays: Int
     /// `[invoicing] default_gst_rate` in basis points (18% = 1800, 12.5% = 1250).
@@ -158,13 +160,7 @@ public struct Configuration: Sendable, Equatable {
         try checkLayout(resolved, reader: reader)
 
         // [gateway]
-        let urlExpectation = "an http:// or https:// URL such as \"http://127.0.0.1:8099\""
-        let url = try reader.string(["gateway", "base_url"], default: defaultGatewayBaseURL, expected: urlExpectation)
-        if let problem = urlProblem(url.value) {
-            throw reader.invalid(["gateway", "base_url"], url.source, expected: urlExpectation, because: problem)
-        }
-        var baseURL = url.value
-        while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        let gateway = try reader.gateway(workspaceRoot: root)
 
         // [returns], [engine]
         let windowDays = try reader.integer(
@@ -182,7 +178,7 @@ public struct Configuration: Sendable, Equatable {
 
         return Configuration(
             fileName: fileName, timeZone: zone, timezoneIdentifier: zoneName.value, paths: paths,
-            gatewayBaseURL: baseURL, returnWindowDays: windowDays, defaultGSTRateBasisPoints: gstRate,
+            gateway: gateway, returnWindowDays: windowDays, defaultGSTRateBasisPoints: gstRate,
             batchSize: batchSize, feeds: feeds)
     }
 
@@ -262,7 +258,7 @@ public struct Configuration: Sendable, Equatable {
 
     // MARK: - URL
 
-    private static func urlProblem(_ text: String) -> String? {
+    static func urlProblem(_ text: String) -> String? {
         let lower = text.lowercased()
         let scheme: String
         if lower.hasPrefix("http://") {
@@ -299,7 +295,7 @@ public struct Configuration: Sendable, Equatable {
 // MARK: - Reading values
 
 /// Reads typed values from the document, producing errors that name the key, line and value.
-private struct Reader {
+struct Reader {
     let fileName: String
     let root: TOMLTable
 

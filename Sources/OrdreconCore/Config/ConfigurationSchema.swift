@@ -10,7 +10,13 @@ enum ConfigurationSchema {
     /// Fixed tables and their keys, in the order they appear in the default file.
     static let tables: [(name: String, keys: [String])] = [
         ("paths", ["inbox", "archive", "failed", "outbox", "invoices", "database"]),
-        ("gateway", ["base_url"]),
+        (
+            "gateway",
+            [
+                "base_url", "token", "ca_bundle", "connect_timeout_ms", "timeout_ms", "max_attempts",
+                "backoff_initial_ms", "backoff_max_ms",
+            ]
+        ),
         ("returns", ["window_days"]),
         ("invoicing", ["default_gst_rate"]),
         ("engine", ["batch_size"]),
@@ -23,7 +29,7 @@ enum ConfigurationSchema {
     static let feedKeys: [String] = ["allow"]
 
     /// Dotted key paths whose values are secret: messages never show them.
-    static let secretKeyPaths: Set<String> = []
+    static let secretKeyPaths: Set<String> = ["gateway.token"]
 
     static func keys(ofTable name: String) -> [String]? {
         tables.first { $0.name == name }?.keys

@@ -30,6 +30,20 @@ extension Configuration {
         [gateway]
         # Payment gateway; refunds are sent as POST <base_url>/refunds.
         base_url = "http://127.0.0.1:8099"
+        # Bearer token for the gateway ("" = none). The environment variable ORDRECON_GATEWAY_TOKEN,
+        # when set, wins; prefer it, so the secret stays out of this file. Never logged.
+        token = ""
+        # PEM file of certificate authorities to trust for https ("" = the system's). TLS is always verified.
+        ca_bundle = ""
+        # Time allowed to connect, and for a whole request (milliseconds).
+        connect_timeout_ms = 3000
+        timeout_ms = 10000
+        # Attempts per refund in one run (1...100) before it is left pending for the next run.
+        # Waits between attempts grow from backoff_initial_ms, doubling up to backoff_max_ms, with
+        # full jitter; a Retry-After longer than backoff_max_ms leaves the refund for a later run.
+        max_attempts = 5
+        backoff_initial_ms = 250
+        backoff_max_ms = 10000
 
         [returns]
         # A return may be requested at most this many days after delivery (0...3650).

@@ -1,0 +1,240 @@
+public import OrdreconCore
+
+/// A refund waiting to be sent: its key (the refund id) and the exact body to send.
+public struct DueRefund: Sendable, Hashable {
+    public var refundId: String
+    public var orderId: String
+    public var returnId: String?
+    public var amount: Money
+    public var body: String
+    /// Attempts made so far, over the refund's life.
+    public var attempts: Int
+}
+
+/// A refund with its delivery state, for `ordrecon refunds`.
+public struct RefundRecord: Sendable, Hashable {
+    public var refundId: String
+    public var kind: String
+    public var orderId: String
+    public var returnId: String?
+    public var amount: Money
+    public var paymentRef: String
+    /// `pending`, `sent` or `failed`.
+    public var status: String
+    public var attempts: Int
+    public var createdAt: Timestamp
+    public var lastAttemptAt: Timestamp?
+    public var nextAttemptAt: Timestamp?
+    public var sentAt: Timestamp?
+    public var failedAt: Timestamp?
+    public var requeuedAt: Timestamp?
+    public var gatewayRefundId: String?
+    /// The gateway's message (failed) or the last transport error (pending).
+    public var lastError: String?
+    public var body: String
+}
+
+/// One attempt to send a refund, as recorded.
+public struct RefundAttemptRecord: Sendable, Hashable {
+    public var attempt: Int
+    public var runId: Int64?
+    public var startedAt: Timestamp
+    public var finishedAt: Timestamp?
+    /// `in_flight`, `sent`, `retry`, `failed` or `interrupted`.
+    public var outcome: String
+    public var httpStatus: Int?
+    public var errorKind: String?
+    public var errorCode: Int?
+    public var message: String?
+    public var gatewayRefundId: String?
+    public var durationMilliseconds: Int?
+}
+
+/// How an attempt ended, as the dispatcher records it.
+public enum RefundAttemptEnd: Sendable, Equatable {
+    case sent(gatewayRefundId: String?)
+    /// Still pending; `notBefore` when the gateway asked to wait longer than a pass waits.
+    case retry(reason: String, notBefore: Timestamp?)
+    case failed(reason: String)
+}
+
+/// What `requeueFailedRefund` did.
+public enum RequeueResult: Sendable, Equatable {
+    case requeued
+    case unknown
+    /// Only failed refunds can be queued again; this one is `status`.
+    case notFailed(status: String)
+}
+
+extension Store {
+    /// Pending refunds that may be sent at `now`, oldest first (in the order their events were
+    /// processed), at most `limit`.
+    public func dueRefunds(at now: Timestamp, limit: Int) throws(StoreError) -> [DueRefund] {
+        let s = try db.statement("""
+            SELECT refund_id, order_id, return_id, amount_paise, body, attempts FROM refunds
+            WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+            ORDER BY audit_id, refund_id LIMIT ?
+            """).bind([now.milliseconds, Int64(limit)])
+        var due: [DueRefund] = []
+        while try s.step() {
+            due.append(DueRefund(
+                refundId: s.string(0), orderId: s.string(1), returnId: s.optionalString(2),
+                amount: Money(paise: s.int64(3)), body: s.string(4), attempts: s.int(5)))
+        }
+        return due
+    }
+
+    /// How many refunds are in each status (`pending`, `sent`, `failed`).
+    public func refundCounts() throws(StoreError) -> [String: Int] {
+        let s = try db.statement("SELECT status, COUNT(*) FROM refunds GROUP BY status")
+        var counts: [String: Int] = [:]
+        while try s.step() { counts[s.string(0)] = s.int(1) }
+        return counts
+    }
+
+    /// The earliest time a pending refund asked to wait for, if any waits.
+    public func earliestRefundWait() throws(StoreError) -> Timestamp? {
+        try db.scalarInt("SELECT MIN(next_attempt_at) FROM refunds WHERE status = 'pending'").map(Timestamp.init(milliseconds:))
+    }
+
+    /// Records, and commits, that an attempt is about to be sent. An earlier attempt still marked
+    /// in flight was cut short (ordrecon stopped before its answer was recorded): it becomes
+    /// `interrupted`. - Returns: the attempt's number, or nil when the refund is no longer pending.
+    public func beginRefundAttempt(_ refundId: String, runId: Int64?, at now: Timestamp) throws(StoreError) -> Int? {
+        try begin(durable: false)
+        do {
+            let s = try db.statement("SELECT attempts FROM refunds WHERE refund_id = ? AND status = 'pending'").bind([refundId])
+            guard try s.step() else {
+                rollback()
+                return nil
+            }
+            let attempt = s.int(0) + 1
+            try db.statement("""
+                UPDATE refund_attempts SET outcome = 'interrupted', finished_at = ?,
+                    message = 'ordrecon stopped before the answer was recorded; the next attempt reuses the key'
+                WHERE refund_id = ? AND outcome = 'in_flight'
+                """).bind([now.milliseconds, refundId]).run()
+            try db.statement("""
+                INSERT INTO refund_attempts (refund_id, attempt, run_id, started_at, outcome) VALUES (?, ?, ?, ?, 'in_flight')
+                """).bind([refundId, Int64(attempt), runId, now.milliseconds]).run()
+            try db.statement("UPDATE refunds SET attempts = ?, last_attempt_at = ? WHERE refund_id = ?")
+                .bind([Int64(attempt), now.milliseconds, refundId]).run()
+            try commit()
+            return attempt
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    /// Records, and commits, how an attempt ended, and the refund's state after it.
+    /// - Parameters:
+    ///   - httpStatus: the gateway's status, when it answered.
+    ///   - transport: the error kind and code, when it did not.
+    ///   - message: the gateway's message or the transport error.
+    public func finishRefundAttempt(
+        _ refundId: String, attempt: Int, at now: Timestamp, durationMilliseconds: Int,
+        httpStatus: Int?, transport: (kind: String, code: Int)?, message: String?, end: RefundAttemptEnd
+    ) throws(StoreError) {
+        try begin(durable: false)
+        do {
+            let outcome: String
+            var gatewayId: String?
+            switch end {
+            case .sent(let id):
+                outcome = "sent"
+                gatewayId = id
+                try db.statement("""
+                    UPDATE refunds SET status = 'sent', sent_at = ?, gateway_refund_id = ?, last_error = NULL,
+                        next_attempt_at = NULL WHERE refund_id = ?
+                    """).bind([now.milliseconds, id, refundId]).run()
+            case .retry(let reason, let notBefore):
+                outcome = "retry"
+                try db.statement("UPDATE refunds SET last_error = ?, next_attempt_at = ? WHERE refund_id = ?")
+                    .bind([reason, notBefore?.milliseconds, refundId]).run()
+            case .failed(let reason):
+                outcome = "failed"
+                try db.statement("""
+                    UPDATE refunds SET status = 'failed', failed_at = ?, last_error = ?, next_attempt_at = NULL
+                    WHERE refund_id = ?
+                    """).bind([now.milliseconds, reason, refundId]).run()
+            }
+            try db.statement("""
+                UPDATE refund_attempts SET outcome = ?, finished_at = ?, http_status = ?, error_kind = ?, error_code = ?,
+                    message = ?, gateway_refund_id = ?, duration_ms = ?
+                WHERE refund_id = ? AND attempt = ?
+                """).bind([
+                    outcome, now.milliseconds, httpStatus.map(Int64.init), transport?.kind, transport.map { Int64($0.code) },
+                    message, gatewayId, Int64(durationMilliseconds), refundId, Int64(attempt),
+                ]).run()
+            try commit()
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    /// Queues a failed refund again, with the same key and body (`ordrecon refunds retry`).
+    public func requeueFailedRefund(_ refundId: String, at now: Timestamp) throws(StoreError) -> RequeueResult {
+        try begin()
+        do {
+            let s = try db.statement("SELECT status FROM refunds WHERE refund_id = ?").bind([refundId])
+            guard try s.step() else {
+                rollback()
+                return .unknown
+            }
+            let status = s.string(0)
+            guard status == "failed" else {
+                rollback()
+                return .notFailed(status: status)
+            }
+            try db.statement("UPDATE refunds SET status = 'pending', requeued_at = ?, next_attempt_at = NULL WHERE refund_id = ?")
+                .bind([now.milliseconds, refundId]).run()
+            try commit()
+            return .requeued
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    /// Refunds, oldest first, optionally only those in `status` and/or of `orderId`.
+    public func refunds(status: String? = nil, orderId: String? = nil, limit: Int = Int.max) throws(StoreError) -> [RefundRecord] {
+        let s = try db.statement("""
+            SELECT refund_id, kind, order_id, return_id, amount_paise, payment_ref, status, attempts, created_at,
+                   last_attempt_at, next_attempt_at, sent_at, failed_at, requeued_at, gateway_refund_id, last_error, body
+            FROM refunds WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR order_id = ?2)
+            ORDER BY audit_id, refund_id LIMIT ?3
+            """).bind([status, orderId, Int64(min(limit, Int(Int64.max)))])
+        var records: [RefundRecord] = []
+        func time(_ column: Int32) -> Timestamp? { s.optionalInt64(column).map(Timestamp.init(milliseconds:)) }
+        while try s.step() {
+            records.append(RefundRecord(
+                refundId: s.string(0), kind: s.string(1), orderId: s.string(2), returnId: s.optionalString(3),
+                amount: Money(paise: s.int64(4)), paymentRef: s.string(5), status: s.string(6), attempts: s.int(7),
+                createdAt: Timestamp(milliseconds: s.int64(8)), lastAttemptAt: time(9), nextAttemptAt: time(10),
+                sentAt: time(11), failedAt: time(12), requeuedAt: time(13), gatewayRefundId: s.optionalString(14),
+                lastError: s.optionalString(15), body: s.string(16)))
+        }
+        return records
+    }
+
+    /// The attempts to send one refund, first first.
+    public func refundAttempts(_ refundId: String) throws(StoreError) -> [RefundAttemptRecord] {
+        let s = try db.statement("""
+            SELECT attempt, run_id, started_at, finished_at, outcome, http_status, error_kind, error_code, message,
+                   gateway_refund_id, duration_ms
+            FROM refund_attempts WHERE refund_id = ? ORDER BY attempt
+            """).bind([refundId])
+        var attempts: [RefundAttemptRecord] = []
+        while try s.step() {
+            attempts.append(RefundAttemptRecord(
+                attempt: s.int(0), runId: s.optionalInt64(1), startedAt: Timestamp(milliseconds: s.int64(2)),
+                finishedAt: s.optionalInt64(3).map(Timestamp.init(milliseconds:)), outcome: s.string(4),
+                httpStatus: s.optionalInt64(5).map(Int.init), errorKind: s.optionalString(6),
+                errorCode: s.optionalInt64(7).map(Int.init), message: s.optionalString(8),
+                gatewayRefundId: s.optionalString(9), durationMilliseconds: s.optionalInt64(10).map(Int.init)))
+        }
+        return attempts
+    }
+}
