@@ -9,7 +9,7 @@ struct Ordrecon: ParsableCommand {
             Exit status of `run`: 0 all done and nothing rejected; 65 at least one event or file \
             rejected; 75 another instance holds the workspace lock; 78 the configuration is unusable.
             """,
-        subcommands: [RunCommand.self, OrderCommand.self, GenerateCommand.self, RejectionsCommand.self, AuditCommand.self, ReturnCommand.self, ValidateCommand.self, InitCommand.self],
+        subcommands: [RunCommand.self, OrderCommand.self, GenerateCommand.self, RejectionsCommand.self, AuditCommand.self, ReturnCommand.self, ValidateCommand.self, InitCommand.self, MockGatewayCommand.self],
         defaultSubcommand: nil)
 }
 

@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+
+/// The mock's mutable state (script queue, random generator, memory, journal) and the decision
+/// for each refund request.
+///
+/// An actor, so requests on concurrent connections are decided one at a time: two requests
+/// with the same new key cannot both be accepted.
+actor MockGatewayState {
+    private var script: [MockAnswer]
+    private(set) var memory: RefundMemory
+    private var random: MockRandom
+    private let failRate: Double
+    private let dropConnectionRate: Double
+    private let delayMilliseconds: Int
+    private let journal: MockJournal?
+    private let logger: Logger
+
+    /// Sets up the state from `options`, restoring the memory from the journal if there is one.
+    ///
+    /// - Throws: when the journal cannot be read or opened for appending.
+    init(options: MockGatewayOptions, seed: UInt64, logger: Logger) throws {
+        script = options.script
+        random = MockRandom(seed: seed)
+        failRate = options.failRate
+        dropConnectionRate = options.dropConnectionRate
+        delayMilliseconds = options.delayMilliseconds
+        self.logger = logger
+        var memory = RefundMemory()
+        if let path = options.journalPath {
+            let (journal, entries, skipped) = try MockJournal.open(path: path)
+            for entry in entries { memory.restore(entry) }
+            if skipped > 0 {
+                logger.warning("skipped unreadable journal lines", metadata: ["journal.path": "\(path)", "lines": "\(skipped)"])
+            }
+            logger.info("journal restored", metadata: [
+                "journal.path": "\(path)", "requests": "\(memory.requests)", "keys": "\(memory.remembered.count)",
+            ])
+            self.journal = journal
+        } else {
+            self.journal = nil
+        }
+        self.memory = memory
+    }
+
+    /// Appends scripted answers to the queue.
+    func enqueue(_ answers: [MockAnswer]) {
+        script.append(contentsOf: answers)
+    }
+
+    /// Decides the answer to `POST /refunds`, remembers what it processed and journals it.
+    ///
+    /// Order: a scripted answer if one is queued; an injected failure (`failRate`); a replay or
+    /// a conflict for a known key; otherwise validation, remembered under the key either way,
+    /// then perhaps a dropped connection (`dropConnectionRate`, only for a key seen first now,
+    /// so a client that resends always gets to see the answer).
+    func refund(key: String?, body: Data) -> MockReply {
+        memory.count(key: key)
+        let reply = decide(key: key, body: body)
+        journal(key: key, body: body, reply: reply)
+        return reply
+    }
+
+    private func decide(key: String?, body: Data) -> MockReply {
+        if !script.isEmpty {
+            return .scripted(script.removeFirst())
+        }
+        var reply: MockReply
+        var isNew = false
+        if random.chance(failRate) {
+            reply = .error(500, "injected failure", .injectedFailure)
+        } else if let key, !key.isEmpty {
+            if let known = memory.remembered[key] {
+                if known.body == body {
+                    reply = .json(known.status, known.answer, .replayed)
+                    reply.headers.append(("Idempotent-Replayed", "true"))
+                } else {
+                    reply = .error(409, "Idempotency-Key \"\(key)\" was used with a different body", .conflict)
+                }
+            } else {
+                reply = process(key: key, body: body)
+                memory.remember(key: key, body: body, status: reply.status, answer: reply.body)
+                isNew = true
+            }
+        } else {
+            reply = .error(400, key == nil ? "the Idempotency-Key header is missing" : "the Idempotency-Key header is empty", .invalid)
+        }
+        reply.delayMilliseconds = delayMilliseconds
+        reply.drop = isNew && random.chance(dropConnectionRate)
+        return reply
+    }
+
+    private func process(key: String, body: Data) -> MockReply {
+        switch RefundRequest.validate(key: key, body: body) {
+        case .failure(let invalid):
+            return .error(400, invalid.message, .invalid)
+        case .success(let refund):
+            let answer = AcceptedAnswer(id: memory.nextGatewayID(), refundID: refund.refundID, status: "accepted", amount: refund.amount)
+            return .json(201, MockReply.encode(answer), .accepted)
+        }
+    }
+
+    /// The body of a 201 answer: `{"amount":…,"id":"gw_000001","refund_id":…,"status":"accepted"}`.
+    private struct AcceptedAnswer: Encodable {
+        var id: String
+        var refundID: String
+        var status: String
+        var amount: Int
+        enum CodingKeys: String, CodingKey {
+            case id, status, amount
+            case refundID = "refund_id"
+        }
+    }
+
+    private func journal(key: String?, body: Data, reply: MockReply) {
+        guard let journal else { return }
+        let entry = MockJournal.Entry(
+            time: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
+            key: key, outcome: reply.outcome, status: reply.status,
+            body: String(decoding: body, as: UTF8.self), answer: String(decoding: reply.body, as: UTF8.self),
+            dropped: reply.drop)
+        do {
+            try journal.append(entry)
+        } catch {
+            logger.error("cannot write the journal", metadata: ["journal.path": "\(journal.path)", "error": "\(error)"])
+        }
+    }
+}
