@@ -65,6 +65,7 @@ let package = Package(
             name: "OrdreconMockGateway",
             dependencies: [
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -109,7 +110,10 @@ let package = Package(
         ),
         .testTarget(
             name: "OrdreconGatewayTests",
-            dependencies: ["OrdreconCore", "OrdreconStore", "OrdreconGateway", "OrdreconMockGateway", "OrdreconTestSupport"],
+            dependencies: [
+                "OrdreconCore", "OrdreconStore", "OrdreconGateway", "OrdreconMockGateway", "OrdreconTestSupport",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
