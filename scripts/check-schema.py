@@ -15,6 +15,7 @@ Exit status 0 when all holds, 1 otherwise; 2 when jsonschema is not installed.
 """
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -128,6 +129,28 @@ def audit_codes(database, file_name):
             "SELECT reason_code FROM audit_log WHERE file_name = ? ORDER BY line", (file_name,))]
 
 
+def start_mock_gateway(binary, workspace):
+    """Starts `ordrecon mock-gateway` on a free port and points the workspace's config at it,
+    so that the run can send the refunds it records."""
+    gateway = subprocess.Popen([binary, "mock-gateway", "--port", "0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    line = gateway.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+    if not match:
+        gateway.kill()
+        fail(f"mock-gateway did not say where it listens: {line!r}")
+    config = os.path.join(workspace, "config", "ordrecon.toml")
+    with open(config, encoding="utf-8") as handle:
+        text = handle.read()
+    default = 'base_url = "http://127.0.0.1:8099"'
+    if default not in text:
+        gateway.kill()
+        fail(f"{config} has no default gateway base_url to replace")
+    with open(config, "w", encoding="utf-8") as handle:
+        handle.write(text.replace(default, f'base_url = "{match.group(0)}"'))
+    return gateway
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
@@ -158,7 +181,12 @@ def main():
             fail("the generator wrote no JSON files")
         if failures:
             fail(f"{len(failures)} generated event(s) fail the schema:\n  " + "\n  ".join(failures[:20]))
-        run = subprocess.run([binary, "run", "--quiet"], cwd=ws, capture_output=True, text=True)
+        gateway = start_mock_gateway(binary, ws)
+        try:
+            run = subprocess.run([binary, "run", "--quiet"], cwd=ws, capture_output=True, text=True)
+        finally:
+            gateway.terminate()
+            gateway.wait()
         if run.returncode != 0:
             fail(f"ordrecon run on the generated workload exited {run.returncode}:\n{run.stdout}\n{run.stderr}")
         print(f"check-schema: {count} generated events in {files} JSON / JSON Lines files pass the schema and are applied by ordrecon")

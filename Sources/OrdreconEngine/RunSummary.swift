@@ -91,8 +91,4 @@ public struct RunSummary: Sendable {
 }
 
 /// A number of seconds with three decimals.
-func format3(_ value: Double) -> String {
-    let millis = Int64((value * 1000).rounded())
-    let rest = millis % 1000
-    return "\(millis / 1000).\(rest < 10 ? "00" : rest < 100 ? "0" : "")\(rest)"
-}
+func format3(_ value: Double) -> String { JSONText.seconds(value) }

@@ -39,6 +39,7 @@ public struct MockGateway: Sendable {
         let configuration = HTTPServer.Configuration(
             address: try address(),
             timeout: 24 * 3600,  // Scripted and configured delays must not turn into FlyingFox's 500.
+            pool: NoDelaySocketPool(base: HTTPServer.defaultPool()),
             logger: FlyingFoxLogBridge(logger: logger))
         let server = HTTPServer(config: configuration, handler: MockGatewayHandler(state: state, logger: logger))
         logger.info("mock gateway starting", metadata: [

@@ -7,9 +7,11 @@ struct Ordrecon: ParsableCommand {
         abstract: "Reconciles partner feeds of orders and returns against their state machines.",
         discussion: """
             Exit status of `run`: 0 all done and nothing rejected; 65 at least one event or file \
-            rejected; 75 another instance holds the workspace lock; 78 the configuration is unusable.
+            rejected (or a refund refused by the gateway); 75 another instance holds the workspace \
+            lock, or refunds are left pending because the gateway could not take them (75 wins over \
+            65); 78 the configuration is unusable.
             """,
-        subcommands: [RunCommand.self, OrderCommand.self, GenerateCommand.self, RejectionsCommand.self, AuditCommand.self, ReturnCommand.self, ValidateCommand.self, InitCommand.self, MockGatewayCommand.self],
+        subcommands: [RunCommand.self, OrderCommand.self, GenerateCommand.self, RejectionsCommand.self, AuditCommand.self, ReturnCommand.self, ValidateCommand.self, InitCommand.self, RefundsCommand.self, DispatchCommand.self, MockGatewayCommand.self],
         defaultSubcommand: nil)
 }
 

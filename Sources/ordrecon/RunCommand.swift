@@ -2,21 +2,25 @@ import ArgumentParser
 import Foundation
 import OrdreconCore
 import OrdreconEngine
+import OrdreconGateway
 import OrdreconStore
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Process every ready inbox file once, then exit.",
+        abstract: "Process every ready inbox file once, send pending refunds, then exit.",
         discussion: """
             Files are taken in order of modification time, then feed, then name. Each event gets \
             one audit record (applied, duplicate or rejected). Processed files go to archive/, \
             unreadable ones to failed/ with a .reason file; rejected rows go to \
-            outbox/rejections/<feed>/<file>.rejected.csv for review and resubmission.
+            outbox/rejections/<feed>/<file>.rejected.csv for review and resubmission. Then every \
+            pending refund is sent to the payment gateway (see `ordrecon dispatch`).
 
-            Exit status: 0 nothing rejected; 65 at least one event or file rejected; 75 another \
-            instance holds the workspace lock; 78 the configuration is unusable; 70/74 an internal \
-            or I/O error (nothing half-applied: the next run resumes).
+            Exit status: 0 nothing rejected and no refund left; 65 at least one event or file \
+            rejected, or the gateway refused a refund; 75 another instance holds the workspace lock, \
+            or refunds are left pending because the gateway could not take them (75 wins over 65); \
+            78 the configuration is unusable; 70/74 an internal or I/O error (nothing half-applied: \
+            the next run resumes).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -47,9 +51,13 @@ struct RunCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
 
         let summary: RunSummary
+        let report: DispatchReport
         do {
             let store = try Store(path: settings.database)
             summary = try RunEngine(settings: settings, store: store, logger: logger).run()
+            report = try RefundDelivery.dispatcher(configuration, store: store, logger: logger).dispatch(runId: summary.runId)
+        } catch let exit as ExitCode {
+            throw exit
         } catch let error as FileSystemError {
             printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
             throw ExitStatus.ioError
@@ -58,10 +66,11 @@ struct RunCommand: ParsableCommand {
             throw ExitStatus.software
         }
         if json {
-            print(summary.json.text(indent: 2))
+            print(summary.json(with: report).text(indent: 2))
         } else {
             print(SummaryTable.render(summary))
+            print(RefundDelivery.text(report))
         }
-        if summary.hasRejections { throw ExitStatus.rejected }
+        if let status = RefundDelivery.exitStatus(rejected: summary.hasRejections, report: report) { throw status }
     }
 }

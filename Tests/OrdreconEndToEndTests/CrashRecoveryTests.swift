@@ -17,6 +17,9 @@ struct CrashRecoveryTests {
         #expect(config.contains("batch_size = 250"))
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
+        // Runs are killed while processing files and while sending refunds.
+        let gateway = try ws.startGateway()
+        defer { gateway.stop() }
         let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 8000, seed: 11, ordersPerWave: 2000), to: ws.root)
 
         var kills = 0
@@ -55,6 +58,13 @@ struct CrashRecoveryTests {
         #expect(try ws.count("SELECT COALESCE(SUM(amount_paise), 0) FROM refunds") == Int(expected.refundPaiseTotal))
         #expect(try ws.count("SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id) GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))") == 0)
         #expect(ws.files(in: "outbox/refunds").filter { $0.hasSuffix(".json") }.count == expected.refunds)
+        // Every refund reached the gateway and was paid there exactly once, with the recorded body.
+        #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status <> 'sent'") == 0)
+        let accepted = try gateway.entries().filter { $0.outcome == "accepted" }
+        #expect(accepted.count == expected.refunds)
+        #expect(Set(accepted.map(\.key)).count == expected.refunds)
+        let bodies = Dictionary(uniqueKeysWithValues: try ws.query("SELECT refund_id, body FROM refunds").map { ($0[0]!, $0[1]!) })
+        #expect(accepted.allSatisfy { bodies[$0.key] == $0.body })
         var statuses: [String: Int] = [:]
         for row in try ws.query("SELECT status, COUNT(*) FROM orders GROUP BY status") { statuses[row[0]!] = Int(row[1]!)! }
         #expect(statuses == expected.ordersByStatus.filter { $0.value > 0 })

@@ -86,6 +86,8 @@ struct ReasonCodeTests {
     @Test func everyCodeThroughTheBinary() throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
+        let gateway = try ws.startGateway()  // the run sends the refund it records
+        defer { gateway.stop() }
         try Self.dropScenario(ws)
         let result = try ws.run(["run"])
         #expect(result.status == 65, "stderr: \(result.stderr)")
@@ -145,7 +147,7 @@ struct ReasonCodeTests {
         #expect(try ws.query("SELECT status FROM orders WHERE order_id = 'O2'") == [["CANCELLED"]])
         #expect(try ws.query("SELECT number, order_id FROM invoices") == [["IN/25-26/0000001", "O1"]])
         let refunds = try ws.query("SELECT refund_id, amount_paise, status, order_id FROM refunds ORDER BY refund_id")
-        #expect(refunds == [["RF.O1.R.R1", "5000", "pending", "O1"], ["RF.O3.C", "5000", "pending", "O3"]])
+        #expect(refunds == [["RF.O1.R.R1", "5000", "sent", "O1"], ["RF.O3.C", "5000", "sent", "O3"]])
         let body = try ws.read("outbox/refunds/RF.O3.C.json")
         #expect(body.contains("\"amount\":5000") && body.contains("\"currency\":\"INR\"") && body.contains("\"payment_ref\":\"PR3\""))
 

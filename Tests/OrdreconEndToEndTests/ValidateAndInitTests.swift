@@ -137,6 +137,8 @@ struct ValidateAndInitTests {
     @Test func dryRunOnADatabaseChangesNothingAndGivesRunsVerdicts() throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
+        let gateway = try ws.startGateway()  // the run sends the refund it records
+        defer { gateway.stop() }
         try ws.drop("storefront", "orders.csv", Self.orders, order: 1)
         try ws.drop("payments", "pay.csv", Self.payments, order: 2)
         #expect(try ws.run(["run"]).status == 0)
@@ -308,6 +310,8 @@ struct ValidateAndInitTests {
 
         let ws = try TestWorkspace()
         defer { ws.remove() }
+        let gateway = try ws.startGateway()  // the runs send the refunds they record
+        defer { gateway.stop() }
         var outcomes: Set<String> = []
         for (index, file) in files.enumerated() {
             let content = try Data(contentsOf: URL(fileURLWithPath: staging.root + "/gen/inbox/" + file.feed + "/" + file.name))

@@ -21,6 +21,13 @@ public enum JSONText {
         out += "\""
         return out
     }
+
+    /// A number of seconds with exactly three decimals, e.g. `1.050` (kept as text in JSON).
+    public static func seconds(_ value: Double) -> String {
+        let millis = Int64((value * 1000).rounded())
+        let rest = millis % 1000
+        return "\(millis / 1000).\(rest < 10 ? "00" : rest < 100 ? "0" : "")\(rest)"
+    }
 }
 
 /// A JSON value for building output.

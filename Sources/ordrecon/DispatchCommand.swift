@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import OrdreconCore
+import OrdreconEngine
+import OrdreconGateway
+import OrdreconStore
+
+struct DispatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dispatch",
+        abstract: "Send pending refunds to the payment gateway, without touching the inbox (for cron).",
+        discussion: """
+            Refunds are sent oldest first, each with its refund id as Idempotency-Key and the body \
+            stored when it was recorded; every attempt is recorded (`ordrecon refunds show <id>`). \
+            408, 409, 425, 429, 5xx and no answer are retried with backoff ([gateway] max_attempts, \
+            backoff_initial_ms, backoff_max_ms); a refund that still fails is left pending and the \
+            pass ends. Other 4xx answers mark the refund failed: a person must look.
+
+            Exit status: 0 no refund left pending; 65 the gateway refused a refund in this pass; \
+            75 refunds are left pending (gateway unreachable or failing), or another instance holds \
+            the workspace lock; 78 the configuration is unusable.
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    @Flag(name: .long, help: "Print the result as JSON on standard output.")
+    var json = false
+
+    @Flag(name: .long, help: "Log only warnings and errors.")
+    var quiet = false
+
+    func run() throws {
+        let configuration = try options.load()
+        let settings = configuration.engineSettings
+        let logger = LoggingSetup.logger(quiet: quiet)
+        do {
+            try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
+        } catch {
+            printError("ordrecon: cannot prepare the workspace: \(error)")
+            throw ExitStatus.ioError
+        }
+        let lock: WorkspaceLock
+        do {
+            lock = try WorkspaceLock(path: settings.lockFile)
+        } catch let held as WorkspaceLock.Held {
+            printError("ordrecon: \(held)")
+            throw ExitStatus.tryAgain
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        let report: DispatchReport
+        do {
+            let store = try Store(path: settings.database)
+            let runId = try store.startRun(command: "dispatch", pid: getpid(), at: SystemClock.now())
+            report = try RefundDelivery.dispatcher(configuration, store: store, logger: logger).dispatch(runId: runId)
+            try store.finishRun(runId, at: SystemClock.now(), summaryJSON: report.json.text())
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError("ordrecon: \(error) (every attempt made so far is recorded; run again once it is fixed)")
+            throw ExitStatus.software
+        }
+        print(json ? report.json.text(indent: 2) : RefundDelivery.text(report))
+        if let status = RefundDelivery.exitStatus(rejected: false, report: report) { throw status }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OrdreconCore
+import OrdreconEngine
+import OrdreconGateway
+import OrdreconStore
+
+/// Wiring of the refund dispatcher for `run` and `dispatch`: the libcurl sender from
+/// `[gateway]`, the token from the environment or the config, the system clock.
+enum RefundDelivery {
+    /// A dispatcher over `store`, or exit 70 when libcurl cannot start.
+    static func dispatcher(_ configuration: Configuration, store: Store, logger: Logger) throws -> RefundDispatcher {
+        let gateway = configuration.gateway
+        let sender: CurlRefundSender
+        do {
+            sender = try CurlRefundSender(
+                config: gateway, token: gateway.effectiveToken(environment: ProcessInfo.processInfo.environment))
+        } catch {
+            printError("ordrecon: cannot set up the HTTP client: \(error)")
+            throw ExitStatus.software
+        }
+        return RefundDispatcher(
+            store: store, sender: sender, options: RefundDispatcher.Options(gateway), logger: logger, now: SystemClock.now)
+    }
+
+    /// The exit status a run or dispatch ends with, after its report was printed.
+    /// 75 when refunds are left pending (the gateway could not take them; wins over 65),
+    /// 65 when events or files were rejected or the gateway refused a refund in this pass.
+    static func exitStatus(rejected: Bool, report: DispatchReport) -> ExitCode? {
+        if report.pendingLeft > 0 { return ExitStatus.tryAgain }
+        if rejected || report.failed > 0 { return ExitStatus.rejected }
+        return nil
+    }
+
+    /// The lines printed after the run summary.
+    static func text(_ report: DispatchReport) -> String {
+        var out = report.line.prefix(1).uppercased() + report.line.dropFirst()
+        if report.failed > 0 {
+            out += "\nRefused refunds need a person: `ordrecon refunds --status failed`, then `ordrecon refunds retry <refund_id>`."
+        }
+        if report.pendingLeft > 0 {
+            out += "\nPending refunds are sent by the next `ordrecon run` or `ordrecon dispatch` (same key, same body)."
+        }
+        return out
+    }
+}
+
+extension RunSummary {
+    /// The run summary's JSON with the refund delivery added as `refund_delivery`.
+    func json(with report: DispatchReport) -> JSONValue {
+        guard case .object(var fields) = json else { return json }
+        fields.append(("refund_delivery", report.json))
+        return .object(fields)
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import OrdreconTestSupport
+import OrdreconWorkload
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Refunds sent by the built binary to `ordrecon mock-gateway` on 127.0.0.1: what the gateway
+/// saw (its journal) and what ordrecon recorded must agree, whatever the gateway does.
+@Suite struct RefundDispatchTests {
+    /// `count` orders of 99.00, paid and cancelled: refunds `RF.O1.C` ... in this order.
+    static func dropCancelledOrders(_ ws: TestWorkspace, count: Int) throws {
+        var orders = "event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price\n"
+        var payments = "event_id,entity,order_id,status,occurred_at,amount,payment_ref\n"
+        var cancels = "event_id,entity,order_id,status,occurred_at,reason\n"
+        for n in 1...count {
+            orders += "S\(n),order,O\(n),PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C\(n),SKU-A,2,49.50\n"
+            payments += "P\(n),order,O\(n),PAID,2026-01-01T10:05:00+05:30,99.00,PAY-\(n)\n"
+            cancels += "X\(n),order,O\(n),CANCELLED,2026-01-01T11:00:00+05:30,customer asked\n"
+        }
+        try ws.drop("storefront", "orders.csv", orders, order: 1)
+        try ws.drop("payments", "payments.csv", payments, order: 2)
+        try ws.drop("storefront", "cancels.csv", cancels, order: 3)
+    }
+
+    /// Outcome of each attempt of one refund, in order, e.g. `["retry:500", "sent:201"]`.
+    static func attempts(_ ws: TestWorkspace, _ refundId: String) throws -> [String] {
+        try ws.query("SELECT outcome, COALESCE(http_status, error_kind) FROM refund_attempts WHERE refund_id = '\(refundId)' ORDER BY attempt")
+            .map { "\($0[0]!):\($0[1] ?? "-")" }
+    }
+
+    /// What the gateway accepted must be exactly the recorded refunds, each once, with its body;
+    /// every request for a key carried the same body; no order got back more than it paid.
+    static func expectPaidExactlyOnce(_ ws: TestWorkspace, _ gateway: MockGatewayProcess, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let entries = try gateway.entries()
+        let recorded = Dictionary(uniqueKeysWithValues: try ws.query("SELECT refund_id, body FROM refunds").map { ($0[0]!, $0[1]!) })
+        let accepted = entries.filter { $0.outcome == "accepted" }
+        #expect(accepted.count == recorded.count, "accepted \(accepted.count) times for \(recorded.count) refunds", sourceLocation: sourceLocation)
+        #expect(Set(accepted.map(\.key)) == Set(recorded.keys), sourceLocation: sourceLocation)
+        for (key, requests) in Dictionary(grouping: entries.filter { !$0.body.isEmpty }, by: \.key) {
+            #expect(Set(requests.map(\.body)) == [recorded[key] ?? "?"], "key \(key) was sent with another body", sourceLocation: sourceLocation)
+        }
+        #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status <> 'sent'") == 0, sourceLocation: sourceLocation)
+        #expect(try ws.count("""
+            SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id)
+            GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))
+            """) == 0, sourceLocation: sourceLocation)
+    }
+
+    @Test func eachRefundIsSentOnceWithItsStoredBodyAndTheTokenNeverShows() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        let gateway = try ws.startGateway()
+        defer { gateway.stop() }
+        try Self.dropCancelledOrders(ws, count: 3)
+        let secret = "tok-" + UUID().uuidString
+        let run = try ws.run(["run"], environment: ["ORDRECON_GATEWAY_TOKEN": secret, "ORDRECON_LOG_LEVEL": "trace"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("Refunds: 3 sent, 0 refused by the gateway, 0 pending"))
+        #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
+
+        try Self.expectPaidExactlyOnce(ws, gateway)
+        let entries = try gateway.entries()
+        #expect(entries.map(\.key) == ["RF.O1.C", "RF.O2.C", "RF.O3.C"])  // oldest first
+        for entry in entries {
+            #expect(try ws.read("outbox/refunds/\(entry.key).json") == entry.body + "\n")
+            let body = try JSONSerialization.jsonObject(with: Data(entry.body.utf8)) as? [String: Any]
+            #expect(body?["refund_id"] as? String == entry.key)
+            #expect((body?["amount"] as? NSNumber)?.intValue == 9900)
+            #expect(body?["currency"] as? String == "INR")
+        }
+        #expect(try ws.query("SELECT gateway_refund_id, attempts FROM refunds ORDER BY refund_id").map { $0[1]! } == ["1", "1", "1"])
+        #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE gateway_refund_id LIKE 'gw_%'") == 3)
+
+        let list = try ws.run(["refunds", "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any]
+        #expect(json?["count"] as? Int == 3)
+        #expect((json?["refunds"] as? [[String: Any]])?.allSatisfy { $0["status"] as? String == "sent" } == true)
+        let order = try JSONSerialization.jsonObject(with: Data(try ws.run(["order", "O2", "--json"]).stdout.utf8)) as? [String: Any]
+        #expect((order?["refunds"] as? [[String: Any]])?.first?["status"] as? String == "sent")
+
+        // Nothing more to send: a second run makes no request.
+        #expect(try ws.run(["run"]).status == 0)
+        #expect(try gateway.entries().count == 3)
+    }
+
+    @Test func fiveHundredThenSuccess() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        let gateway = try ws.startGateway(script: #"[{"status":500,"message":"database unavailable"}]"#)
+        defer { gateway.stop() }
+        try Self.dropCancelledOrders(ws, count: 1)
+        let run = try ws.run(["run"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:500", "sent:201"])
+        #expect(try ws.query("SELECT message FROM refund_attempts WHERE attempt = 1").first?.first == "HTTP 500: database unavailable")
+        try Self.expectPaidExactlyOnce(ws, gateway)
+    }
+
+    @Test func timeoutsLeaveTheRefundPendingAndTheSameKeyIsPaidOnce() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        // The gateway takes the refund but answers too late, twice.
+        let slow = try ws.startGateway(arguments: ["--delay-ms", "1500"], maxAttempts: 2, timeoutMilliseconds: 300)
+        try Self.dropCancelledOrders(ws, count: 1)
+        let run = try ws.run(["run"])
+        #expect(run.status == 75, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("1 pending"))
+        #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:timeout", "retry:timeout"])
+        #expect(try ws.query("SELECT status FROM refunds").first?.first == "pending")
+        slow.stop()
+
+        // The same gateway (same memory), now quick: the next dispatch gets the first answer again.
+        let quick = try MockGatewayProcess(journal: slow.journal)
+        defer { quick.stop() }
+        try ws.pointGateway(at: quick.baseURL)
+        let dispatch = try ws.run(["dispatch"])
+        #expect(dispatch.status == 0, "\(dispatch.stdout)\n\(dispatch.stderr)")
+        #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:timeout", "retry:timeout", "sent:201"])
+        let outcomes = try quick.entries().map(\.outcome)
+        #expect(outcomes.first == "accepted" && outcomes.dropFirst().allSatisfy { $0 == "replayed" } && outcomes.count == 3)
+        try Self.expectPaidExactlyOnce(ws, quick)
+        #expect(try ws.count("SELECT COUNT(*) FROM runs WHERE command = 'dispatch'") == 1)
+    }
+
+    @Test func aRefusedConnectionLeavesRefundsPendingWithExit75() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        // A port nothing listens on: bind one, then close it.
+        let closedPort = try Self.unusedPort()
+        try ws.pointGateway(at: "http://127.0.0.1:\(closedPort)", maxAttempts: 3)
+        try Self.dropCancelledOrders(ws, count: 2)
+        let run = try ws.run(["run"])
+        #expect(run.status == 75, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("0 sent, 0 refused by the gateway, 2 pending"))
+        #expect(run.stdout.contains("connectionFailed"))
+        // The first refund was tried max_attempts times; the pass then stopped.
+        #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:connectionFailed", "retry:connectionFailed", "retry:connectionFailed"])
+        #expect(try Self.attempts(ws, "RF.O2.C").isEmpty)
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 6)  // files were processed all the same
+
+        let gateway = try ws.startGateway()
+        defer { gateway.stop() }
+        let dispatch = try ws.run(["dispatch", "--json"])
+        #expect(dispatch.status == 0, "\(dispatch.stdout)\n\(dispatch.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(dispatch.stdout.utf8)) as? [String: Any]
+        #expect(json?["sent"] as? Int == 2 && json?["pending"] as? Int == 0)
+        try Self.expectPaidExactlyOnce(ws, gateway)
+    }
+
+    @Test func aFourHundredFailsAtOnceAndRetryQueuesItWithTheSameKey() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        let gateway = try ws.startGateway(script: #"[{"status":400,"message":"payment PAY-1 was not captured"}]"#)
+        defer { gateway.stop() }
+        try Self.dropCancelledOrders(ws, count: 2)
+        let run = try ws.run(["run"])
+        #expect(run.status == 65, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("1 sent, 1 refused by the gateway, 0 pending"))
+        #expect(try Self.attempts(ws, "RF.O1.C") == ["failed:400"])  // not retried
+        #expect(try ws.query("SELECT status, last_error FROM refunds WHERE refund_id = 'RF.O1.C'").first
+            == ["failed", "HTTP 400: payment PAY-1 was not captured"])
+        let failed = try ws.run(["refunds", "--status", "failed"])
+        #expect(failed.stdout.contains("RF.O1.C") && failed.stdout.contains("payment PAY-1 was not captured"))
+        #expect(!failed.stdout.contains("RF.O2.C"))
+
+        // A run without new files does not send a failed refund again.
+        #expect(try ws.run(["run"]).status == 0)
+        #expect(try Self.attempts(ws, "RF.O1.C").count == 1)
+
+        let retry = try ws.run(["refunds", "retry", "RF.O1.C"])
+        #expect(retry.status == 0, "\(retry.stderr)")
+        #expect(try ws.run(["dispatch"]).status == 0)
+        #expect(try Self.attempts(ws, "RF.O1.C") == ["failed:400", "sent:201"])
+        let show = try ws.run(["refunds", "show", "RF.O1.C"])
+        #expect(show.stdout.contains("sent") && show.stdout.contains("queued again"))
+        try Self.expectPaidExactlyOnce(ws, gateway)
+
+        let again = try ws.run(["refunds", "retry", "RF.O1.C"])
+        #expect(again.status == 1 && again.stderr.contains("already accepted"))
+        #expect(try ws.run(["refunds", "retry", "RF.NOPE"]).status == 1)
+    }
+
+    @Test func tooManyRequestsHonoursRetryAfter() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        // backoff_max_ms 2000: a Retry-After of 1 s is waited for within the run.
+        let gateway = try ws.startGateway(script: #"[{"status":429,"retry_after":"1"}]"#, backoffMax: 2000)
+        defer { gateway.stop() }
+        try Self.dropCancelledOrders(ws, count: 1)
+        let run = try ws.run(["run"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:429", "sent:201"])
+        let started = try ws.query("SELECT started_at FROM refund_attempts ORDER BY attempt").map { Int($0[0]!)! }
+        try #require(started.count == 2)
+        #expect(started[1] - started[0] >= 1000, "waited \(started[1] - started[0]) ms, Retry-After said 1 s")
+        try Self.expectPaidExactlyOnce(ws, gateway)
+    }
+
+    @Test func aRetryAfterLongerThanTheBackoffLeavesTheRefundForALaterRun() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        let gateway = try ws.startGateway(script: #"[{"status":503,"retry_after":"120"}]"#)
+        defer { gateway.stop() }
+        try Self.dropCancelledOrders(ws, count: 1)
+        let run = try ws.run(["run"])
+        #expect(run.status == 75, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("asked to wait 120 s"))
+        let row = try ws.query("SELECT next_attempt_at - last_attempt_at FROM refunds").first?.first.flatMap { $0.flatMap { Int($0) } }
+        #expect((119_000...121_000).contains(row ?? 0))
+        // Not due yet: a dispatch now sends nothing and still says 75.
+        #expect(try ws.run(["dispatch"]).status == 75)
+        #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:503"])
+    }
+
+    @Test func aGatewayFailingThirtyPercentPaysEveryRefundExactlyOnce() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 400, seed: 21), to: ws.root)
+        #expect(expected.refunds >= 40)
+        let gateway = try ws.startGateway(
+            arguments: ["--fail-rate", "0.3", "--drop-connection-rate", "0.1", "--seed", "5"], maxAttempts: 3)
+        defer { gateway.stop() }
+        var statuses: [Int32] = []
+        for _ in 0..<40 {
+            let run = try ws.run(["run", "--quiet"])
+            statuses.append(run.status)
+            if run.status != 75 { break }
+        }
+        // The first run processes the files (rejected rows: 65, or 75 if refunds were left), the last leaves nothing.
+        #expect([65, 75].contains(statuses.first ?? 0) && statuses.last == 0, "statuses: \(statuses)")
+        #expect(statuses.count > 1, "with 30% failures and three attempts some run should have left refunds pending")
+        #expect(try ws.count("SELECT COUNT(*) FROM refunds") == expected.refunds)
+        try Self.expectPaidExactlyOnce(ws, gateway)
+        let entries = try gateway.entries()
+        #expect(entries.contains { $0.outcome == "injected_failure" } && entries.contains { $0.outcome == "replayed" })
+    }
+
+    @Test func killNineDuringDispatchNeverPaysTwice() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        // Files first, with the gateway down: every refund is pending.
+        try ws.pointGateway(at: "http://127.0.0.1:\(try Self.unusedPort())", maxAttempts: 1)
+        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 300, seed: 8), to: ws.root)
+        #expect(try ws.run(["run", "--quiet"]).status == 75)
+        #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'pending'") == expected.refunds)
+
+        // A slow gateway that sometimes drops the answer after paying; kill ordrecon mid-pass.
+        let gateway = try ws.startGateway(arguments: ["--delay-ms", "40", "--drop-connection-rate", "0.2", "--seed", "3"])
+        defer { gateway.stop() }
+        var kills = 0
+        for round in 1...4 {
+            let sentBefore = try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'sent'")
+            let running = try ws.start(["dispatch", "--quiet"], discardOutput: true)
+            let deadline = Date().addingTimeInterval(20)
+            while running.process.isRunning, Date() < deadline,
+                try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'sent'") < sentBefore + 3 * round {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            if running.process.isRunning {
+                kill(running.process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            running.process.waitUntilExit()
+        }
+        #expect(kills >= 3)
+        var last = try ws.run(["dispatch", "--quiet"])
+        if last.status == 75 { last = try ws.run(["dispatch", "--quiet"]) }  // a drop on a refund's last attempt
+        #expect(last.status == 0, "\(last.stdout)\n\(last.stderr)")
+        try Self.expectPaidExactlyOnce(ws, gateway)
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
+    static func unusedPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestError("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw TestError("bind() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

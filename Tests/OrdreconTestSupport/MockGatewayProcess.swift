@@ -1,0 +1,138 @@
+public import Foundation
+
+/// `ordrecon mock-gateway` running as a process on 127.0.0.1, on a free port, for one test.
+public final class MockGatewayProcess {
+    public let process: Process
+    public let port: Int
+    /// The journal file: one JSON line per `POST /refunds` it saw.
+    public let journal: String
+    private let errorPipe: Pipe
+
+    /// `http://127.0.0.1:<port>`
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts the mock and waits until it listens.
+    /// - Parameters:
+    ///   - arguments: extra options, e.g. `["--fail-rate", "0.3"]`.
+    ///   - journal: where it keeps its journal (a restarted mock given the same file remembers its keys).
+    public init(arguments: [String] = [], journal: String, port: Int = 0) throws {
+        self.journal = journal
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestWorkspace.binary)
+        process.arguments = ["mock-gateway", "--port", "\(port)", "--journal", journal] + arguments
+        let out = Pipe()
+        errorPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = errorPipe
+        try process.run()
+        self.process = process
+        // The first line on stdout names the port.
+        var text = ""
+        let reader = out.fileHandleForReading
+        while !text.contains("\n") {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let range = text.range(of: "http://127.0.0.1:"),
+            let found = Int(text[range.upperBound...].prefix { $0.isNumber })
+        else {
+            process.terminate()
+            throw TestError("mock-gateway did not say where it listens: \(text)")
+        }
+        self.port = found
+        // Keep draining its log so that it never blocks on a full pipe.
+        errorPipe.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+        out.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+    }
+
+    /// Stops it (SIGTERM) and waits.
+    public func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        errorPipe.fileHandleForReading.readabilityHandler = nil
+    }
+
+    deinit { stop() }
+
+    /// One line of the journal.
+    public struct JournalEntry: Sendable {
+        public var key: String
+        public var outcome: String
+        public var status: Int
+        public var body: String
+    }
+
+    /// The journal's entries, in order.
+    public func entries() throws -> [JournalEntry] {
+        guard FileManager.default.fileExists(atPath: journal) else { return [] }
+        let text = try String(contentsOfFile: journal, encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw TestError("journal line is not an object: \(line)")
+            }
+            return JournalEntry(
+                key: object["key"] as? String ?? "", outcome: object["outcome"] as? String ?? "",
+                status: (object["status"] as? NSNumber)?.intValue ?? 0, body: object["body"] as? String ?? "")
+        }
+    }
+}
+
+extension TestWorkspace {
+    /// Starts a mock gateway for this workspace (journal `mock-gateway.jsonl` in the workspace
+    /// root) and points the workspace's `[gateway]` at it, with quick retries.
+    /// The caller stops it (or lets it go: it stops when released).
+    /// - Parameter script: a JSON array of answers to give first (written to `mock-script.json`).
+    public func startGateway(
+        arguments: [String] = [], script: String? = nil, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000,
+        backoffMax: Int = 200
+    ) throws -> MockGatewayProcess {
+        var arguments = arguments
+        if let script {
+            try script.write(toFile: root + "/mock-script.json", atomically: true, encoding: .utf8)
+            arguments += ["--script", root + "/mock-script.json"]
+        }
+        let gateway = try MockGatewayProcess(arguments: arguments, journal: root + "/mock-gateway.jsonl")
+        try pointGateway(
+            at: gateway.baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds, backoffMax: backoffMax)
+        return gateway
+    }
+
+    /// Rewrites the workspace config's `[gateway]` table (added when missing).
+    public func pointGateway(
+        at baseURL: String, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000, backoffMax: Int = 200
+    ) throws {
+        let path = root + "/config/ordrecon.toml"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        // Drop the existing [gateway] table: its lines up to the next table header.
+        var kept: [Substring] = []
+        var inGateway = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("[") { inGateway = trimmed == "[gateway]" }
+            if !inGateway { kept.append(line) }
+        }
+        let config = kept.joined(separator: "\n") + "\n"
+            + gatewayConfig(
+                baseURL: baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds, backoffMax: backoffMax)
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+/// A workspace config that points the gateway at `baseURL`, with quick retries for tests.
+public func gatewayConfig(
+    baseURL: String, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000, backoffInitial: Int = 20, backoffMax: Int = 200
+) -> String {
+    """
+    [gateway]
+    base_url = "\(baseURL)"
+    connect_timeout_ms = 1000
+    timeout_ms = \(timeoutMilliseconds)
+    max_attempts = \(maxAttempts)
+    backoff_initial_ms = \(backoffInitial)
+    backoff_max_ms = \(backoffMax)
+
+    """
+}
