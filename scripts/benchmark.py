@@ -2,13 +2,19 @@
 """End-to-end benchmark of `ordrecon run` (release build).
 
 For each size, generates a fresh workload with `ordrecon generate` (about 5.5 events per order),
-runs `ordrecon run --json --quiet` on it, and prints events/s (events in the run's summary
-divided by the wall time of the whole process) and the process's peak RSS (from wait4's
-rusage). Usage: scripts/benchmark.py [--sizes 100000,1000000] [--keep]
+starts `ordrecon mock-gateway` on a free port and points the workspace at it, runs
+`ordrecon run --json --quiet`, and prints:
+- events/s of the file work: events in the run's summary divided by the wall time of the whole
+  process minus the time the refund dispatch took (as the summary reports it);
+- refunds/s of the dispatch (one request at a time to the local mock, a lower bound on cost:
+  a real gateway answers in tens to hundreds of milliseconds);
+- the process's peak RSS (from wait4's rusage).
+Usage: scripts/benchmark.py [--sizes 100000,1000000] [--keep]
 """
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -29,6 +35,22 @@ def run_measured(args, cwd):
     return proc.returncode, out.decode(), err.decode(), wall
 
 
+def start_mock_gateway(workspace):
+    """The mock gateway on a free port, with the workspace's [gateway] base_url pointed at it."""
+    gateway = subprocess.Popen([BIN, "mock-gateway", "--port", "0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    match = re.search(r"http://127\.0\.0\.1:\d+", gateway.stdout.readline())
+    if not match:
+        gateway.kill()
+        raise SystemExit("mock-gateway did not start")
+    config = os.path.join(workspace, "config", "ordrecon.toml")
+    with open(config, encoding="utf-8") as handle:
+        text = handle.read()
+    with open(config, "w", encoding="utf-8") as handle:
+        handle.write(text.replace('base_url = "http://127.0.0.1:8099"', f'base_url = "{match.group(0)}"'))
+    return gateway
+
+
 def measure_one(events, keep, cleanup):
     orders = max(1, round(events / 5.53))
     work = tempfile.mkdtemp(prefix=f"ordrecon-bench-{events}-")
@@ -37,6 +59,7 @@ def measure_one(events, keep, cleanup):
         t0 = time.monotonic()
         subprocess.run([BIN, "generate", "--orders", str(orders), "--out", work], check=True, stdout=subprocess.DEVNULL)
         gen = time.monotonic() - t0
+        gateway = start_mock_gateway(work)
         os.sync()  # the partners' files are on disk before the run starts, as in real use
         # Run ordrecon in a child whose rusage is separate, so peak RSS is ordrecon's own.
         code = (
@@ -45,19 +68,28 @@ def measure_one(events, keep, cleanup):
             "print(json.dumps({'rc':p.returncode,'wall':w,'rss_kb':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
             "'out':p.stdout.decode(),'err':p.stderr.decode()[-2000:]}))" % work
         )
-        res = json.loads(subprocess.run([sys.executable, "-c", code, BIN, "run", "--json", "--quiet"],
-                                        check=True, capture_output=True).stdout)
+        try:
+            res = json.loads(subprocess.run([sys.executable, "-c", code, BIN, "run", "--json", "--quiet"],
+                                            check=True, capture_output=True).stdout)
+        finally:
+            gateway.terminate()
+            gateway.wait()
         if res["rc"] not in (0, 65):
             print(res["err"], file=sys.stderr)
             raise SystemExit(f"ordrecon run exited {res['rc']}")
         summary = json.loads(res["out"])
         total = summary["total"]
         n = total["events"]
-        rate = n / res["wall"]
+        delivery = summary["refund_delivery"]
+        dispatch = float(delivery["seconds"])
+        files_wall = res["wall"] - dispatch
+        rate = n / files_wall
+        refund_rate = delivery["sent"] / dispatch if dispatch > 0 else 0
         print(f"{n:>9} events  {total['applied']:>9} applied  {total['duplicate']:>6} duplicate  "
               f"{total['rejected']:>6} rejected  {total['files']:>4} files  "
-              f"run {res['wall']:7.2f} s  {rate:>9.0f} events/s  peak RSS {res['rss_kb'] / 1024:6.1f} MiB  "
-              f"(generate {gen:.1f} s)")
+              f"files {files_wall:7.2f} s  {rate:>9.0f} events/s  "
+              f"refunds {delivery['sent']:>6} sent in {dispatch:6.2f} s ({refund_rate:>6.0f}/s)  "
+              f"run {res['wall']:7.2f} s  peak RSS {res['rss_kb'] / 1024:6.1f} MiB  (generate {gen:.1f} s)")
         return rate, res["rss_kb"] / 1024
 
 
