@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "OrdreconEngine",
             dependencies: [
-                "OrdreconCore", "OrdreconStore",
+                "OrdreconCore", "OrdreconStore", "OrdreconGateway",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -46,12 +46,14 @@ X-1,order,ORD-X1,<script>alert(1)</script>,2026-04-01T10:00:00+05:30,
 X-2,order,ORD-X2,CANCELLED,2026-04-01T10:00:00+05:30,<script>alert(1)</script> & <img src=x onerror=alert(2)>
 CSV
 touch -d '2000-01-01' "$hostile"
+# No gateway listens (one quick attempt): the report must also show refunds left pending.
+sed -i 's/^max_attempts = 5$/max_attempts = 1/; s|^base_url = "http://127.0.0.1:8099"$|base_url = "http://127.0.0.1:9"|' "$ws/config/ordrecon.toml"
 
 set +e
 (cd "$ws" && "$binary" run --json --quiet >"$work/summary.json" 2>"$work/run.log")
 status=$?
 set -e
-[ "$status" -eq 0 ] || [ "$status" -eq 65 ] || { cat "$work/run.log" >&2; fail "ordrecon run exited $status"; }
+[ "$status" -eq 75 ] || { cat "$work/run.log" >&2; fail "ordrecon run exited $status (expected 75: refunds left pending)"; }
 
 report="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["report"]["html"])' "$work/summary.json")"
 [ -f "$report" ] || fail "the summary names no report file (got: $report)"
@@ -73,6 +75,7 @@ if grep -E 'CONSOLE|Uncaught' "$work/console.log" >"$work/console-errors.log"; t
 fi
 grep -q '<h1>Run ' "$work/dom.html" || fail "the rendered DOM has no report heading"
 grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$work/dom.html" || fail "the rendered DOM does not show the feed text as text"
+grep -q 'refund(s) left pending' "$work/dom.html" || fail "the rendered DOM does not say that refunds were left pending"
 if grep -qi '<script' "$work/dom.html"; then fail "the rendered DOM holds a script element"; fi
 
 # 3. Screenshot.

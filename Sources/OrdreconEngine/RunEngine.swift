@@ -3,6 +3,7 @@ import Glibc
 #endif
 public import Logging
 public import OrdreconCore
+public import OrdreconGateway
 public import OrdreconStore
 
 /// One pass over the workspace: finish what an interrupted run left, then process every ready
@@ -17,6 +18,8 @@ public final class RunEngine {
     var summary = RunSummary()
     /// Writes refund files beside the event work, while a run is in progress.
     var outbox: OutboxWriter?
+    /// Sends pending refunds after the files; nil: the run records refunds but sends none.
+    public var refundDispatcher: RefundDispatcher?
 
     /// Creates an engine over an open store.
     /// - Parameter now: the clock (injected so tests can fix time).
@@ -40,7 +43,8 @@ public final class RunEngine {
         }
     }
 
-    /// Runs once. - Returns: what was done.
+    /// Runs once: the files, then the pending refunds (when a dispatcher is set).
+    /// - Returns: what was done.
     public func run(command: String = "run") throws -> RunSummary {
         let started = now()
         try Self.prepareDirectories(settings)
@@ -66,8 +70,11 @@ public final class RunEngine {
         }
         outbox = nil
         try writer.finish()
-
+        // The files' time; the dispatch reports its own.
         summary.seconds = Double(now().milliseconds - started.milliseconds) / 1000
+        if let refundDispatcher {
+            summary.refundDelivery = try refundDispatcher.dispatch(runId: runId)
+        }
         writeReport()
         try store.finishRun(runId, at: now(), summaryJSON: summary.json.text())
         store.checkpoint()

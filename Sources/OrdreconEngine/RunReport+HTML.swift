@@ -45,24 +45,42 @@ extension RunReport {
             : "<p class=\"status bad\">\(Self.number(summary.rejected)) event(s) rejected"
                 + (summary.failedFiles > 0 ? " and \(Self.number(summary.failedFiles)) file(s) refused as a whole" : "")
                 + ": review them below, fix the rejection files and drop them back into the inbox.</p>"
+        var refunds = ""
+        if let delivery = summary.refundDelivery {
+            if delivery.failed > 0 {
+                refunds += "<p class=\"status bad\">\(Self.number(delivery.failed)) refund(s) refused by the payment gateway: "
+                    + "see <code>ordrecon refunds --status failed</code>, fix the cause, then <code>ordrecon refunds retry &lt;id&gt;</code>.</p>\n"
+            }
+            if delivery.pendingLeft > 0 {
+                refunds += "<p class=\"status bad\">\(Self.number(delivery.pendingLeft)) refund(s) left pending"
+                    + (delivery.lastProblem.map { ": \(html($0))" } ?? "")
+                    + ". The next run or <code>ordrecon dispatch</code> sends them with the same key.</p>\n"
+            }
+        }
         return """
             <header>
             <h1>Run \(summary.runId)</h1>
             <p class="meta">\(Self.number(summary.files.count)) file(s), \(Self.number(summary.events)) event(s) \
             in \(html(format3(summary.seconds))) s · finished \(html(generatedAt.iso8601(in: zone)))</p>
             \(status)
-            </header>
+            \(refunds)</header>
 
             """
     }
 
     private var totals: String {
-        let cards: [(String, Int, String)] = [
+        var cards: [(String, Int, String)] = [
             ("Events", summary.events, ""), ("Applied", summary.applied, "applied"),
             ("Duplicate", summary.duplicate, "duplicate"), ("Rejected", summary.rejected, "rejected"),
             ("Files", summary.files.count, ""), ("Files refused", summary.failedFiles, summary.failedFiles > 0 ? "rejected" : ""),
-            ("Invoices", summary.invoicesRecorded, ""), ("Refunds", summary.refundsRecorded, ""),
+            ("Invoices", summary.invoicesRecorded, ""), ("Refunds recorded", summary.refundsRecorded, ""),
         ]
+        if let delivery = summary.refundDelivery {
+            cards += [
+                ("Refunds sent", delivery.sent, ""), ("Refunds refused", delivery.failed, delivery.failed > 0 ? "rejected" : ""),
+                ("Refunds pending", delivery.pendingLeft, delivery.pendingLeft > 0 ? "rejected" : ""),
+            ]
+        }
         var out = "<section class=\"cards\" aria-label=\"Totals\">\n"
         for (label, value, kind) in cards {
             out += "<div class=\"card \(kind)\"><span class=\"value\">\(Self.number(value))</span><span class=\"label\">\(label)</span></div>\n"

@@ -1,4 +1,5 @@
 public import OrdreconCore
+public import OrdreconGateway
 
 /// What happened to one file in a run.
 public struct FileSummary: Sendable {
@@ -29,6 +30,8 @@ public struct RunSummary: Sendable {
     public var seconds: Double = 0
     public var refundsRecorded = 0
     public var invoicesRecorded = 0
+    /// What sending pending refunds to the gateway did (nil when the run did not send).
+    public var refundDelivery: DispatchReport?
     /// The run report's HTML file (`outbox/reports/<run id>.html`), when one was written.
     public var reportHTML: String?
     /// The run report's JSON file (`outbox/reports/<run id>.json`), when one was written.
@@ -84,6 +87,7 @@ public struct RunSummary: Sendable {
                 ("refunds_recorded", .int(Int64(refundsRecorded))),
                 ("seconds", .string(format3(seconds))),
             ])),
+            ("refund_delivery", refundDelivery?.json ?? .null),
             ("report", reportHTML == nil && reportJSON == nil
                 ? .null : .object([("html", .optional(reportHTML)), ("json", .optional(reportJSON))])),
         ])

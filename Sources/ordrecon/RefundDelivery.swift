@@ -45,12 +45,3 @@ enum RefundDelivery {
         return out
     }
 }
-
-extension RunSummary {
-    /// The run summary's JSON with the refund delivery added as `refund_delivery`.
-    func json(with report: DispatchReport) -> JSONValue {
-        guard case .object(var fields) = json else { return json }
-        fields.append(("refund_delivery", report.json))
-        return .object(fields)
-    }
-}

@@ -51,11 +51,11 @@ struct RunCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
 
         let summary: RunSummary
-        let report: DispatchReport
         do {
             let store = try Store(path: settings.database)
-            summary = try RunEngine(settings: settings, store: store, logger: logger).run()
-            report = try RefundDelivery.dispatcher(configuration, store: store, logger: logger).dispatch(runId: summary.runId)
+            let engine = RunEngine(settings: settings, store: store, logger: logger)
+            engine.refundDispatcher = try RefundDelivery.dispatcher(configuration, store: store, logger: logger)
+            summary = try engine.run()
         } catch let exit as ExitCode {
             throw exit
         } catch let error as FileSystemError {
@@ -65,8 +65,9 @@ struct RunCommand: ParsableCommand {
             printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
             throw ExitStatus.software
         }
+        let report = summary.refundDelivery ?? DispatchReport()
         if json {
-            print(summary.json(with: report).text(indent: 2))
+            print(summary.json.text(indent: 2))
         } else {
             print(SummaryTable.render(summary))
             print(RefundDelivery.text(report))

@@ -140,6 +140,11 @@ import Glibc
         #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:connectionFailed", "retry:connectionFailed", "retry:connectionFailed"])
         #expect(try Self.attempts(ws, "RF.O2.C").isEmpty)
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 6)  // files were processed all the same
+        // The run report and the runs table say so too.
+        #expect(try ws.read("outbox/reports/1.html").contains("2 refund(s) left pending: 3 attempts in a row failed; last: connectionFailed"))
+        let report = try JSONSerialization.jsonObject(with: Data(try ws.read("outbox/reports/1.json").utf8)) as? [String: Any]
+        #expect((report?["refund_delivery"] as? [String: Any])?["pending"] as? Int == 2)
+        #expect(try ws.query("SELECT summary_json FROM runs WHERE id = 1").first?.first??.contains(#""gateway_unavailable":true"#) == true)
 
         let gateway = try ws.startGateway()
         defer { gateway.stop() }
