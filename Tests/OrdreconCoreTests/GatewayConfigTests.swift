@@ -1,0 +1,75 @@
+import Foundation
+import OrdreconCore
+import Testing
+
+@Suite struct GatewayConfigTests {
+    let root = "/srv/shop"
+
+    func load(_ text: String) throws(ConfigurationError) -> Configuration {
+        try Configuration.load(tomlText: text, fileName: "config/ordrecon.toml", workspaceRoot: root)
+    }
+
+    func error(_ text: String) -> ConfigurationError? {
+        do {
+            _ = try load(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func defaults() throws {
+        #expect(try load("").gateway == GatewayConfig.defaults)
+        #expect(GatewayConfig.defaults.token == nil && GatewayConfig.defaults.caBundle == nil)
+    }
+
+    @Test func everyKey() throws {
+        let gateway = try load("""
+            [gateway]
+            base_url = "https://pay.example.com/v2/"
+            token = "sk_live_abc"
+            ca_bundle = "config/ca.pem"
+            connect_timeout_ms = 500
+            timeout_ms = 4000
+            max_attempts = 9
+            backoff_initial_ms = 100
+            backoff_max_ms = 60000
+            """).gateway
+        #expect(gateway == GatewayConfig(
+            baseURL: "https://pay.example.com/v2", token: "sk_live_abc", caBundle: "/srv/shop/config/ca.pem",
+            connectTimeoutMilliseconds: 500, timeoutMilliseconds: 4000, maxAttempts: 9,
+            backoffInitialMilliseconds: 100, backoffMaxMilliseconds: 60000))
+    }
+
+    @Test func theEnvironmentTokenWins() throws {
+        let gateway = try load("[gateway]\ntoken = \"from-file\"").gateway
+        #expect(gateway.effectiveToken(environment: [:]) == "from-file")
+        #expect(gateway.effectiveToken(environment: ["ORDRECON_GATEWAY_TOKEN": "from-env"]) == "from-env")
+        #expect(gateway.effectiveToken(environment: ["ORDRECON_GATEWAY_TOKEN": ""]) == "from-file")
+        #expect(try load("").gateway.effectiveToken(environment: [:]) == nil)
+    }
+
+    @Test(arguments: [
+        ("max_attempts = 0", "gateway.max_attempts"),
+        ("max_attempts = 101", "gateway.max_attempts"),
+        ("timeout_ms = 0", "gateway.timeout_ms"),
+        ("connect_timeout_ms = \"3000\"", "gateway.connect_timeout_ms"),
+        ("backoff_initial_ms = -1", "gateway.backoff_initial_ms"),
+        ("backoff_initial_ms = 500\nbackoff_max_ms = 100", "gateway.backoff_max_ms"),
+        ("token = 42", "gateway.token"),
+        ("ca_bundle = true", "gateway.ca_bundle"),
+        ("retries = 3", "gateway.retries"),
+    ])
+    func badValuesNameTheKey(line: String, key: String) throws {
+        let e = try #require(error("[gateway]\n" + line))
+        #expect(e.description.contains(key), "\(e)")
+    }
+
+    @Test func aBadTokenIsNeverShown() throws {
+        let e = try #require(error("[gateway]\ntoken = \"sk live secret\""))
+        #expect(!e.description.contains("secret"), "\(e)")
+        #expect(e.description.contains("gateway.token"))
+        let typed = try #require(error("[gateway]\ntoken = 12345678"))
+        #expect(!typed.description.contains("12345678"), "\(typed)")
+    }
+}
