@@ -64,6 +64,7 @@ let package = Package(
         .target(
             name: "OrdreconMockGateway",
             dependencies: [
+                "OrdreconCore",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),

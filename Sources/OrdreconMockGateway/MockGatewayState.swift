@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OrdreconCore
 
 /// The mock's mutable state (script queue, random generator, memory, journal) and the decision
 /// for each refund request.
@@ -9,7 +10,7 @@ import Logging
 actor MockGatewayState {
     private var script: [MockAnswer]
     private(set) var memory: RefundMemory
-    private var random: MockRandom
+    private var random: SplitMix64
     private let failRate: Double
     private let dropConnectionRate: Double
     private let delayMilliseconds: Int
@@ -21,7 +22,7 @@ actor MockGatewayState {
     /// - Throws: when the journal cannot be read or opened for appending.
     init(options: MockGatewayOptions, seed: UInt64, logger: Logger) throws {
         script = options.script
-        random = MockRandom(seed: seed)
+        random = SplitMix64(seed: seed)
         failRate = options.failRate
         dropConnectionRate = options.dropConnectionRate
         delayMilliseconds = options.delayMilliseconds

@@ -1,3 +1,5 @@
+import OrdreconCore
+
 /// A product that can be ordered.
 struct Product: Sendable {
     var sku: String

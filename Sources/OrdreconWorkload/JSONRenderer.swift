@@ -1,3 +1,5 @@
+import OrdreconCore
+
 /// How one JSON or JSON Lines file looks.
 struct JSONStyle {
     /// JSON Lines (one object per line) instead of one document.

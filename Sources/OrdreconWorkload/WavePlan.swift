@@ -1,3 +1,5 @@
+import OrdreconCore
+
 /// How far an order gets.
 enum OrderFate: Int, Sendable {
     case abandoned, cancelledUnpaid, stopPaid, cancelledPaid, stopProcessing, stopShipped, delivered

@@ -1,4 +1,5 @@
 import Foundation
+import OrdreconCore
 
 /// One generation: walks the waves, writes the files in processing order, and lets the oracle
 /// judge every event as it is written.

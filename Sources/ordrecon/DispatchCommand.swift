@@ -39,13 +39,7 @@ struct DispatchCommand: ParsableCommand {
             printError("ordrecon: cannot prepare the workspace: \(error)")
             throw ExitStatus.ioError
         }
-        let lock: WorkspaceLock
-        do {
-            lock = try WorkspaceLock(path: settings.lockFile)
-        } catch let held as WorkspaceLock.Held {
-            printError("ordrecon: \(held)")
-            throw ExitStatus.tryAgain
-        }
+        let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
 
         let report: DispatchReport

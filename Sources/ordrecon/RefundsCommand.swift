@@ -134,13 +134,7 @@ struct RefundsRetryCommand: ParsableCommand {
             printError("ordrecon: no database yet at \(settings.database) (run `ordrecon run` first)")
             throw ExitCode(1)
         }
-        let lock: WorkspaceLock
-        do {
-            lock = try WorkspaceLock(path: settings.lockFile)
-        } catch let held as WorkspaceLock.Held {
-            printError("ordrecon: \(held)")
-            throw ExitStatus.tryAgain
-        }
+        let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
         let result = try ReviewStore.query { () throws(StoreError) in
             try Store(path: settings.database).requeueFailedRefund(refundId, at: SystemClock.now())
