@@ -39,5 +39,6 @@ public struct RecordedRefund: Sendable, Hashable {
 /// What applying one event produced beyond the state change.
 public struct AppliedEffects: Sendable {
     public var invoiceNumbers: [String] = []
+    public var creditNoteNumbers: [String] = []
     public var refunds: [RecordedRefund] = []
 }

@@ -2,7 +2,7 @@
 /// many have been applied; each runs in its own transaction, and a migration, once released,
 /// is never edited: changes come as new migrations.
 enum Schema {
-    static let migrations: [String] = [version1, version2]
+    static let migrations: [String] = [version1, version2, version3]
 
     // CHECK constraints list values with OR, not IN (...): SQLite builds a temporary b-tree for an
     // IN list on every insert, which made each audit insert several times dearer.
@@ -264,6 +264,41 @@ enum Schema {
         WHEN OLD.status = 'sent' AND NEW.status <> 'sent'
         BEGIN
             SELECT RAISE(ABORT, 'a refund the gateway accepted stays sent');
+        END;
+        """
+
+    /// Version 3: credit notes; when each invoice's and credit note's PDF was written.
+    static let version3 = """
+        -- One credit note per completed return with a value, numbered in its own series
+        -- (CN/yy-yy/nnnnnnn) in the transaction of the COMPLETED transition, citing the invoice.
+        CREATE TABLE credit_notes (
+            number         TEXT PRIMARY KEY,
+            return_id      TEXT NOT NULL UNIQUE,
+            order_id       TEXT NOT NULL,
+            invoice_number TEXT NOT NULL,
+            fy_start       INTEGER NOT NULL,
+            seq            INTEGER NOT NULL,
+            issued_at      INTEGER NOT NULL,
+            total_paise    INTEGER NOT NULL,
+            pdf_path       TEXT,
+            rendered_at    INTEGER,
+            audit_id       INTEGER NOT NULL,
+            created_at     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX credit_notes_by_order ON credit_notes (order_id);
+        CREATE INDEX credit_notes_unrendered ON credit_notes (number) WHERE pdf_path IS NULL;
+
+        ALTER TABLE invoices ADD COLUMN rendered_at INTEGER;
+        CREATE INDEX invoices_unrendered ON invoices (number) WHERE pdf_path IS NULL;
+
+        -- A document's number never changes, and once its PDF exists the path stays.
+        CREATE TRIGGER invoices_number_is_fixed BEFORE UPDATE OF number, order_id, fy_start, seq, issued_at, total_paise ON invoices
+        BEGIN
+            SELECT RAISE(ABORT, 'an invoice is never renumbered or changed');
+        END;
+        CREATE TRIGGER credit_notes_number_is_fixed BEFORE UPDATE OF number, return_id, order_id, invoice_number, fy_start, seq, issued_at, total_paise ON credit_notes
+        BEGIN
+            SELECT RAISE(ABORT, 'a credit note is never renumbered or changed');
         END;
         """
 }

@@ -147,6 +147,8 @@ extension Store {
                 result.invoiceNumbers.append(try recordInvoice(request, auditId: auditId, at: now))
             case .requestRefund(let request):
                 result.refunds.append(try recordRefund(request, auditId: auditId, at: now))
+            case .issueCreditNote(let request):
+                result.creditNoteNumbers.append(try recordCreditNote(request, auditId: auditId, at: now))
             }
         }
         return result
@@ -204,6 +206,28 @@ extension Store {
             """)
             .bind([number, request.orderId, request.financialYearStart, sequence, request.issuedAt.milliseconds,
                    request.total.paise, auditId, now.milliseconds])
+            .run()
+        return number
+    }
+
+    /// Numbers and records a credit note citing the order's invoice, in the transaction of the
+    /// return's COMPLETED transition.
+    private func recordCreditNote(_ request: CreditNoteRequest, auditId: Int64, at now: Timestamp) throws(StoreError) -> String {
+        let invoice = try db.statement("SELECT number FROM invoices WHERE order_id = ?").bind([request.orderId])
+        guard try invoice.step() else {
+            throw StoreError(code: 0, message: "order \(request.orderId) has no invoice for the credit note of return \(request.returnId) to cite")
+        }
+        let invoiceNumber = invoice.string(0)
+        invoice.reset()
+        let sequence = try nextNumber(series: DocumentNumber.creditNoteSeries, financialYearStart: request.financialYearStart)
+        let number = DocumentNumber.format(
+            series: DocumentNumber.creditNoteSeries, financialYearStart: request.financialYearStart, sequence: sequence)
+        try db.statement("""
+            INSERT OR FAIL INTO credit_notes (number, return_id, order_id, invoice_number, fy_start, seq, issued_at, total_paise, audit_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+            .bind([number, request.returnId, request.orderId, invoiceNumber, request.financialYearStart, sequence,
+                   request.issuedAt.milliseconds, request.total.paise, auditId, now.milliseconds])
             .run()
         return number
     }

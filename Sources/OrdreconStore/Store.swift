@@ -52,6 +52,9 @@ public final class Store {
         }
     }
 
+    /// The schema version this build brings a database to.
+    public static var latestSchemaVersion: Int { Schema.migrations.count }
+
     /// The schema version the database is at.
     public var schemaVersion: Int {
         get throws(StoreError) { Int(try db.scalarInt("PRAGMA user_version") ?? 0) }

@@ -54,6 +54,10 @@ struct CrashRecoveryTests {
 
         // Side effects exactly once, and never above what was paid.
         #expect(try ws.count("SELECT COUNT(*) FROM invoices") == expected.invoices)
+        // One credit note per refunded return, citing its order's invoice, numbered without gaps.
+        #expect(try ws.count("SELECT COUNT(*) FROM credit_notes") == ws.count("SELECT COUNT(*) FROM refunds WHERE kind = 'return'"))
+        #expect(try ws.count("SELECT COUNT(*) FROM credit_notes c JOIN invoices i ON i.number = c.invoice_number AND i.order_id = c.order_id") == ws.count("SELECT COUNT(*) FROM credit_notes"))
+        #expect(try ws.count("SELECT COUNT(*) FROM (SELECT fy_start FROM credit_notes GROUP BY fy_start HAVING MAX(seq) <> COUNT(*))") == 0)
         #expect(try ws.count("SELECT COUNT(*) FROM refunds") == expected.refunds)
         #expect(try ws.count("SELECT COALESCE(SUM(amount_paise), 0) FROM refunds") == Int(expected.refundPaiseTotal))
         #expect(try ws.count("SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id) GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))") == 0)

@@ -74,9 +74,9 @@ struct StoreTests {
 
     @Test func reopeningKeepsTheSchema() throws {
         let h = try Harness(zone: zone)
-        #expect(try h.store.schemaVersion == 2)
+        #expect(try h.store.schemaVersion == Store.latestSchemaVersion)
         let again = try Store(path: h.directory + "/test.sqlite")
-        #expect(try again.schemaVersion == 2)
+        #expect(try again.schemaVersion == Store.latestSchemaVersion)
         #expect(try again.file(id: h.fileId)?.name == "f.csv")
     }
 

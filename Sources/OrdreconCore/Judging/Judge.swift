@@ -185,6 +185,9 @@ public struct Judge: Sendable {
                 effects.append(.requestRefund(RefundRequest(
                     refundId: RefundRequest.returnId(orderId: order.orderId, returnId: returnId), kind: .return,
                     orderId: order.orderId, returnId: returnId, amount: amount, paymentRef: order.paymentRef ?? "")))
+                effects.append(.issueCreditNote(CreditNoteRequest(
+                    orderId: order.orderId, returnId: returnId, issuedAt: event.occurredAt, total: amount,
+                    financialYearStart: event.occurredAt.civil(in: zone).financialYearStart)))
             }
         }
         return .applied(.moveReturn(from: existing.status, to: target), effects)

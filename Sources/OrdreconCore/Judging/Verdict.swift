@@ -62,10 +62,22 @@ public struct InvoiceRequest: Sendable, Hashable {
     public var financialYearStart: Int
 }
 
+/// A credit note the store must number and record because a return completed.
+public struct CreditNoteRequest: Sendable, Hashable {
+    public var orderId: String
+    public var returnId: String
+    public var issuedAt: Timestamp
+    /// The returned items' value (GST included): what the credit note reverses.
+    public var total: Money
+    /// First calendar year of the Indian financial year of the completion date.
+    public var financialYearStart: Int
+}
+
 /// Something that must happen exactly once because of a transition.
 public enum SideEffect: Sendable, Hashable {
     case issueInvoice(InvoiceRequest)
     case requestRefund(RefundRequest)
+    case issueCreditNote(CreditNoteRequest)
 }
 
 /// The change an applied event makes.
