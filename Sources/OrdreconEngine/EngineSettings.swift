@@ -22,13 +22,16 @@ public struct EngineSettings: Sendable {
     public var zone: TimeZone
     public var returnWindowDays: Int
     public var batchSize: Int
+    /// `[invoicing] default_gst_rate`, in basis points.
+    public var defaultGSTRateBasisPoints: Int
     /// Feeds in name order.
     public var feeds: [Feed]
 
     public init(
         inbox: String, archive: String, failed: String, outbox: String, invoices: String, database: String,
-        zone: TimeZone, returnWindowDays: Int, batchSize: Int, feeds: [Feed]
+        zone: TimeZone, returnWindowDays: Int, batchSize: Int, feeds: [Feed], defaultGSTRateBasisPoints: Int = 1800
     ) {
+        self.defaultGSTRateBasisPoints = defaultGSTRateBasisPoints
         self.inbox = inbox
         self.archive = archive
         self.failed = failed

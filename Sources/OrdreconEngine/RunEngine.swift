@@ -28,7 +28,9 @@ public final class RunEngine {
         self.store = store
         self.logger = logger
         self.now = now
-        self.judge = Judge(zone: settings.zone, returnWindowDays: settings.returnWindowDays)
+        self.judge = Judge(
+            zone: settings.zone, returnWindowDays: settings.returnWindowDays,
+            defaultGSTRateBasisPoints: settings.defaultGSTRateBasisPoints)
     }
 
     /// Makes the workspace's folders (inbox, archive and failed per feed, outbox, invoices, state).

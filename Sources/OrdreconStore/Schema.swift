@@ -289,6 +289,9 @@ enum Schema {
         CREATE INDEX credit_notes_unrendered ON credit_notes (number) WHERE pdf_path IS NULL;
 
         ALTER TABLE invoices ADD COLUMN rendered_at INTEGER;
+        -- The GST rate of items without one, as configured when the invoice was issued (so that
+        -- a PDF rendered later is the same whatever the configuration says by then).
+        ALTER TABLE invoices ADD COLUMN default_gst_rate_bp INTEGER;
         CREATE INDEX invoices_unrendered ON invoices (number) WHERE pdf_path IS NULL;
 
         -- A document's number never changes, and once its PDF exists the path stays.

@@ -201,11 +201,11 @@ extension Store {
         let number = DocumentNumber.format(
             series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart, sequence: sequence)
         try db.statement("""
-            INSERT OR FAIL INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, audit_id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR FAIL INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, audit_id, created_at, default_gst_rate_bp)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
             .bind([number, request.orderId, request.financialYearStart, sequence, request.issuedAt.milliseconds,
-                   request.total.paise, auditId, now.milliseconds])
+                   request.total.paise, auditId, now.milliseconds, request.defaultGSTRateBasisPoints])
             .run()
         return number
     }

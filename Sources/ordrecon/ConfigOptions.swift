@@ -36,7 +36,8 @@ extension Configuration {
             inbox: paths.inbox, archive: paths.archive, failed: paths.failed, outbox: paths.outbox,
             invoices: paths.invoices, database: paths.database, zone: timeZone,
             returnWindowDays: returnWindowDays, batchSize: batchSize,
-            feeds: feeds.map { EngineSettings.Feed(name: $0.name, allowed: $0.allowSet) })
+            feeds: feeds.map { EngineSettings.Feed(name: $0.name, allowed: $0.allowSet) },
+            defaultGSTRateBasisPoints: defaultGSTRateBasisPoints)
     }
 }
 

@@ -7,10 +7,13 @@ public struct Judge: Sendable {
     public var zone: TimeZone
     /// Days after delivery in which a return may be requested.
     public var returnWindowDays: Int
+    /// GST rate of items whose event gave none; fixed into each invoice when it is issued.
+    public var defaultGSTRateBasisPoints: Int
 
-    public init(zone: TimeZone, returnWindowDays: Int) {
+    public init(zone: TimeZone, returnWindowDays: Int, defaultGSTRateBasisPoints: Int = 1800) {
         self.zone = zone
         self.returnWindowDays = returnWindowDays
+        self.defaultGSTRateBasisPoints = defaultGSTRateBasisPoints
     }
 
     /// Judges `event` sent by a feed whose permissions are `allowed` (`entity:STATUS` entries).
@@ -112,7 +115,9 @@ public struct Judge: Sendable {
             }
         case .shipped:
             let fy = event.occurredAt.civil(in: zone).financialYearStart
-            effects.append(.issueInvoice(InvoiceRequest(orderId: order.orderId, issuedAt: event.occurredAt, total: order.total, financialYearStart: fy)))
+            effects.append(.issueInvoice(InvoiceRequest(
+                orderId: order.orderId, issuedAt: event.occurredAt, total: order.total, financialYearStart: fy,
+                defaultGSTRateBasisPoints: defaultGSTRateBasisPoints)))
         case .cancelled where order.status == .paid:
             if let paid = order.paid, paid > .zero {
                 effects.append(.requestRefund(RefundRequest(

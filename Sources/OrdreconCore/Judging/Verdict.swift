@@ -60,6 +60,8 @@ public struct InvoiceRequest: Sendable, Hashable {
     public var total: Money
     /// First calendar year of the Indian financial year (April–March) of the shipment date.
     public var financialYearStart: Int
+    /// The GST rate for items without one, as configured when the order shipped.
+    public var defaultGSTRateBasisPoints: Int
 }
 
 /// A credit note the store must number and record because a return completed.
