@@ -133,6 +133,38 @@ enum FileSystem {
         }
     }
 
+    /// The file's bytes, or nil when it cannot be read.
+    static func bytes(of path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: buffer[..<n])
+        }
+    }
+
+    /// Writes `bytes` to a new file at `path` (replacing a leftover of the same name), without
+    /// syncing: callers flush many files at once with ``syncFileSystem(of:)``.
+    static func writeBytes(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileSystemError(operation: "create", path: path, errno: errno) }
+        defer { close(fd) }
+        do {
+            try writeAll(fd, bytes, count: bytes.count, path: path)
+        } catch {
+            unlink(path)
+            throw error
+        }
+    }
+
     /// The file's text, or nil when it cannot be read.
     static func contents(of path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

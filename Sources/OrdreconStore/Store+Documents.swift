@@ -1,0 +1,145 @@
+public import OrdreconCore
+
+/// A tax invoice or credit note as recorded, with what its PDF needs from the order.
+public struct DocumentRecord: Sendable, Hashable {
+    public enum Kind: String, Sendable {
+        case invoice
+        case creditNote = "credit_note"
+    }
+
+    public var kind: Kind
+    /// `IN/26-27/0000042` or `CN/26-27/0000007`.
+    public var number: String
+    public var orderId: String
+    /// For a credit note.
+    public var returnId: String?
+    public var issuedAt: Timestamp
+    /// GST included: the order total (invoice) or the returned value (credit note).
+    public var total: Money
+    public var customerId: String
+    /// The order's place of supply (state code), if the storefront gave one.
+    public var shipToState: String?
+    /// For a credit note: the invoice it cites.
+    public var invoiceNumber: String?
+    public var invoiceIssuedAt: Timestamp?
+    /// The GST rate of items without one, fixed when the invoice was issued (nil for invoices
+    /// issued before schema version 3).
+    public var defaultGSTRateBasisPoints: Int?
+    /// Relative to the invoices folder; nil until the PDF exists.
+    public var pdfPath: String?
+    public var renderedAt: Timestamp?
+}
+
+/// One line of an invoice or credit note, as stored with the order.
+public struct DocumentLine: Sendable, Hashable {
+    public var sku: String
+    public var quantity: Int64
+    public var unitPrice: Money
+    public var hsn: String?
+    public var gstRateBasisPoints: Int?
+}
+
+extension Store {
+    /// Invoices and credit notes, oldest first (invoices of an order before its credit notes).
+    /// - Parameters:
+    ///   - orderId: only this order's documents.
+    ///   - missingPDF: only documents whose PDF has not been written yet.
+    public func documents(orderId: String? = nil, missingPDF: Bool = false, limit: Int = Int.max) throws(StoreError) -> [DocumentRecord] {
+        let s = try db.statement("""
+            SELECT * FROM (
+                SELECT 'invoice' AS kind, i.number, i.order_id, NULL AS return_id, i.issued_at, i.total_paise,
+                       h.customer_id, h.ship_to_state, NULL AS invoice_number, NULL AS invoice_issued_at,
+                       i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at
+                FROM invoices i JOIN order_headers h USING (order_id)
+                WHERE (?1 IS NULL OR i.order_id = ?1) AND (?2 = 0 OR i.pdf_path IS NULL)
+                UNION ALL
+                SELECT 'credit_note', c.number, c.order_id, c.return_id, c.issued_at, c.total_paise,
+                       h.customer_id, h.ship_to_state, c.invoice_number, i.issued_at,
+                       i.default_gst_rate_bp, c.pdf_path, c.rendered_at, c.created_at
+                FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
+                WHERE (?1 IS NULL OR c.order_id = ?1) AND (?2 = 0 OR c.pdf_path IS NULL)
+            ) ORDER BY issued_at, kind DESC, number LIMIT ?3
+            """).bind([orderId, missingPDF ? 1 : 0, Int64(min(limit, Int(Int64.max)))])
+        var records: [DocumentRecord] = []
+        while try s.step() { records.append(document(from: s)) }
+        return records
+    }
+
+    /// The invoice or credit note with this number, if any.
+    public func document(number: String) throws(StoreError) -> DocumentRecord? {
+        let s = try db.statement("""
+            SELECT 'invoice' AS kind, i.number, i.order_id, NULL, i.issued_at, i.total_paise, h.customer_id,
+                   h.ship_to_state, NULL, NULL, i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at
+            FROM invoices i JOIN order_headers h USING (order_id) WHERE i.number = ?1
+            UNION ALL
+            SELECT 'credit_note', c.number, c.order_id, c.return_id, c.issued_at, c.total_paise, h.customer_id,
+                   h.ship_to_state, c.invoice_number, i.issued_at, i.default_gst_rate_bp, c.pdf_path, c.rendered_at,
+                   c.created_at
+            FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
+            WHERE c.number = ?1
+            """).bind([number])
+        return try s.step() ? document(from: s) : nil
+    }
+
+    private func document(from s: Statement) -> DocumentRecord {
+        DocumentRecord(
+            kind: s.string(0) == "invoice" ? .invoice : .creditNote, number: s.string(1), orderId: s.string(2),
+            returnId: s.optionalString(3), issuedAt: Timestamp(milliseconds: s.int64(4)), total: Money(paise: s.int64(5)),
+            customerId: s.string(6), shipToState: s.optionalString(7), invoiceNumber: s.optionalString(8),
+            invoiceIssuedAt: s.optionalInt64(9).map(Timestamp.init(milliseconds:)),
+            defaultGSTRateBasisPoints: s.optionalInt64(10).map(Int.init), pdfPath: s.optionalString(11),
+            renderedAt: s.optionalInt64(12).map(Timestamp.init(milliseconds:)))
+    }
+
+    /// The lines a document prints: the order's items (invoice) or the returned ones at the
+    /// order's prices (credit note), in the order's item order.
+    public func documentLines(_ record: DocumentRecord) throws(StoreError) -> [DocumentLine] {
+        let s: Statement
+        if record.kind == .invoice {
+            s = try db.statement("""
+                SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp FROM order_items WHERE order_id = ? ORDER BY position
+                """).bind([record.orderId])
+        } else {
+            s = try db.statement("""
+                SELECT r.sku, r.quantity, o.unit_price_paise, o.hsn, o.gst_rate_bp
+                FROM return_items r JOIN order_items o ON o.order_id = ? AND o.sku = r.sku
+                WHERE r.return_id = ? ORDER BY o.position
+                """).bind([record.orderId, record.returnId ?? ""])
+        }
+        var lines: [DocumentLine] = []
+        while try s.step() {
+            lines.append(DocumentLine(
+                sku: s.string(0), quantity: s.int64(1), unitPrice: Money(paise: s.int64(2)), hsn: s.optionalString(3),
+                gstRateBasisPoints: s.optionalInt64(4).map(Int.init)))
+        }
+        return lines
+    }
+
+    /// Records that a document's PDF now exists at `path` (relative to the invoices folder).
+    public func markRendered(_ record: DocumentRecord, path: String, at now: Timestamp) throws(StoreError) {
+        try begin(durable: false)
+        do {
+            if record.kind == .invoice {
+                try db.statement("UPDATE invoices SET pdf_path = ?, rendered_at = ? WHERE number = ?")
+                    .bind([path, now.milliseconds, record.number]).run()
+            } else {
+                try db.statement("UPDATE credit_notes SET pdf_path = ?, rendered_at = ? WHERE number = ?")
+                    .bind([path, now.milliseconds, record.number]).run()
+            }
+            try commit()
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    /// How many invoices and credit notes exist, and how many of them lack their PDF.
+    public func documentCounts() throws(StoreError) -> (invoices: Int, creditNotes: Int, missingPDF: Int) {
+        let invoices = Int(try db.scalarInt("SELECT COUNT(*) FROM invoices") ?? 0)
+        let notes = Int(try db.scalarInt("SELECT COUNT(*) FROM credit_notes") ?? 0)
+        let missing = Int(try db.scalarInt("""
+            SELECT (SELECT COUNT(*) FROM invoices WHERE pdf_path IS NULL) + (SELECT COUNT(*) FROM credit_notes WHERE pdf_path IS NULL)
+            """) ?? 0)
+        return (invoices, notes, missing)
+    }
+}
