@@ -37,6 +37,14 @@ public struct DocumentLine: Sendable, Hashable {
     public var unitPrice: Money
     public var hsn: String?
     public var gstRateBasisPoints: Int?
+
+    public init(sku: String, quantity: Int64, unitPrice: Money, hsn: String?, gstRateBasisPoints: Int?) {
+        self.sku = sku
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.hsn = hsn
+        self.gstRateBasisPoints = gstRateBasisPoints
+    }
 }
 
 extension Store {
