@@ -31,6 +31,11 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // libharu from the system (Debian: libhpdf-dev; no pkg-config file), for the PDF invoices.
+        .systemLibrary(
+            name: "CHaru",
+            providers: [.apt(["libhpdf-dev"])]
+        ),
         // Pure domain: statuses, transitions, money, time, parsing, judging, config. No I/O, no C.
         .target(
             name: "OrdreconCore",
@@ -56,6 +61,15 @@ let package = Package(
             name: "OrdreconGateway",
             dependencies: [
                 "OrdreconCore", "OrdreconStore", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // GST tax invoices and credit notes as PDF (libharu, embedded DejaVu fonts).
+        .target(
+            name: "OrdreconInvoices",
+            dependencies: [
+                "OrdreconCore", "CHaru",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -120,6 +134,11 @@ let package = Package(
         .testTarget(
             name: "OrdreconWorkloadTests",
             dependencies: ["OrdreconWorkload", "OrdreconCore", "OrdreconTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdreconInvoicesTests",
+            dependencies: ["OrdreconInvoices", "OrdreconCore", "OrdreconTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
