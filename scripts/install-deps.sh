@@ -5,7 +5,7 @@
 # chromium and fonts-dejavu-core render the run report in scripts/check-report.sh;
 # python3-jsonschema checks config/schema/feed-event.schema.json (FeedSchemaTests).
 set -euo pipefail
-needed=(libsqlite3-dev libcurl4-openssl-dev curl sqlite3 tzdata chromium fonts-dejavu-core python3 poppler-utils qpdf libhpdf-dev)
+needed=(libsqlite3-dev libcurl4-openssl-dev curl sqlite3 tzdata chromium fonts-dejavu-core python3 openssl poppler-utils qpdf libhpdf-dev)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

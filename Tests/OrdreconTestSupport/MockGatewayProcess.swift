@@ -101,8 +101,10 @@ extension TestWorkspace {
     }
 
     /// Rewrites the workspace config's `[gateway]` table (added when missing).
+    /// - Parameter caBundle: the `ca_bundle` key (a PEM file of trusted CAs); nil leaves it out.
     public func pointGateway(
-        at baseURL: String, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000, backoffMax: Int = 200
+        at baseURL: String, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000, backoffMax: Int = 200,
+        caBundle: String? = nil
     ) throws {
         let path = root + "/config/ordrecon.toml"
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -116,18 +118,22 @@ extension TestWorkspace {
         }
         let config = kept.joined(separator: "\n") + "\n"
             + gatewayConfig(
-                baseURL: baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds, backoffMax: backoffMax)
+                baseURL: baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds, backoffMax: backoffMax,
+                caBundle: caBundle)
         try config.write(toFile: path, atomically: true, encoding: .utf8)
     }
 }
 
-/// A workspace config that points the gateway at `baseURL`, with quick retries for tests.
+/// A workspace config that points the gateway at `baseURL`, with quick retries for tests;
+/// `caBundle`, when given, becomes `ca_bundle` (a PEM file of trusted CAs).
 public func gatewayConfig(
-    baseURL: String, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000, backoffInitial: Int = 20, backoffMax: Int = 200
+    baseURL: String, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000, backoffInitial: Int = 20, backoffMax: Int = 200,
+    caBundle: String? = nil
 ) -> String {
     """
     [gateway]
     base_url = "\(baseURL)"
+    \(caBundle.map { "ca_bundle = \"\($0)\"\n" } ?? "")\
     connect_timeout_ms = 1000
     timeout_ms = \(timeoutMilliseconds)
     max_attempts = \(maxAttempts)
