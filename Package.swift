@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "OrdreconEngine",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconGateway",
+                "OrdreconCore", "OrdreconStore", "OrdreconGateway", "OrdreconInvoices",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

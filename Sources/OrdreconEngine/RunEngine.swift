@@ -18,6 +18,8 @@ public final class RunEngine {
     var summary = RunSummary()
     /// Writes refund files beside the event work, while a run is in progress.
     var outbox: OutboxWriter?
+    /// Writes the PDFs of new invoices and credit notes after the files; nil: none are written.
+    public var documentIssuer: DocumentIssuer?
     /// Sends pending refunds after the files; nil: the run records refunds but sends none.
     public var refundDispatcher: RefundDispatcher?
 
@@ -45,7 +47,8 @@ public final class RunEngine {
         }
     }
 
-    /// Runs once: the files, then the pending refunds (when a dispatcher is set).
+    /// Runs once: the files, then the missing PDFs and the pending refunds (when an issuer and a
+    /// dispatcher are set).
     /// - Returns: what was done.
     public func run(command: String = "run") throws -> RunSummary {
         let started = now()
@@ -74,6 +77,9 @@ public final class RunEngine {
         try writer.finish()
         // The files' time; the dispatch reports its own.
         summary.seconds = Double(now().milliseconds - started.milliseconds) / 1000
+        if let documentIssuer {
+            summary.documents = try documentIssuer.renderMissing()
+        }
         if let refundDispatcher {
             summary.refundDelivery = try refundDispatcher.dispatch(runId: runId)
         }

@@ -75,6 +75,12 @@ extension RunReport {
             ("Files", summary.files.count, ""), ("Files refused", summary.failedFiles, summary.failedFiles > 0 ? "rejected" : ""),
             ("Invoices", summary.invoicesRecorded, ""), ("Refunds recorded", summary.refundsRecorded, ""),
         ]
+        if let documents = summary.documents {
+            cards += [
+                ("Invoice PDFs", documents.invoices, ""), ("Credit note PDFs", documents.creditNotes, ""),
+            ]
+            if documents.failed > 0 { cards.append(("PDFs not written", documents.failed, "rejected")) }
+        }
         if let delivery = summary.refundDelivery {
             cards += [
                 ("Refunds sent", delivery.sent, ""), ("Refunds refused", delivery.failed, delivery.failed > 0 ? "rejected" : ""),

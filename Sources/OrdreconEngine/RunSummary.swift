@@ -30,6 +30,8 @@ public struct RunSummary: Sendable {
     public var seconds: Double = 0
     public var refundsRecorded = 0
     public var invoicesRecorded = 0
+    /// The invoice and credit note PDFs written (nil when the run wrote none).
+    public var documents: DocumentIssuer.Report?
     /// What sending pending refunds to the gateway did (nil when the run did not send).
     public var refundDelivery: DispatchReport?
     /// The run report's HTML file (`outbox/reports/<run id>.html`), when one was written.
@@ -87,6 +89,7 @@ public struct RunSummary: Sendable {
                 ("refunds_recorded", .int(Int64(refundsRecorded))),
                 ("seconds", .string(format3(seconds))),
             ])),
+            ("documents", documents?.json ?? .null),
             ("refund_delivery", refundDelivery?.json ?? .null),
             ("report", reportHTML == nil && reportJSON == nil
                 ? .null : .object([("html", .optional(reportHTML)), ("json", .optional(reportJSON))])),

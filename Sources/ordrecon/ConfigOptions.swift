@@ -19,13 +19,20 @@ struct ConfigOptions: ParsableArguments {
             printError("ordrecon: \(path): the configuration file is not valid UTF-8")
             throw ExitStatus.badConfig
         }
+        let configuration: Configuration
         do {
-            return try Configuration.load(
+            configuration = try Configuration.load(
                 tomlText: text, fileName: path, workspaceRoot: Configuration.workspaceRoot(forConfigFile: path))
         } catch {
             printError("ordrecon: \(error)")
             throw ExitStatus.badConfig
         }
+        // Files the configuration names must be there (the core only checks their form).
+        if let bundle = configuration.gateway.caBundle, !FileManager.default.isReadableFile(atPath: bundle) {
+            printError("ordrecon: \(path): gateway.ca_bundle: cannot read \(bundle) (give a PEM file of certificate authorities, or \"\" for the system's)")
+            throw ExitStatus.badConfig
+        }
+        return configuration
     }
 }
 

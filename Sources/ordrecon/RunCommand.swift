@@ -48,6 +48,9 @@ struct RunCommand: ParsableCommand {
         do {
             let store = try Store(path: settings.database)
             let engine = RunEngine(settings: settings, store: store, logger: logger)
+            if configuration.writePDFs {
+                engine.documentIssuer = DocumentDelivery.issuer(configuration, store: store, logger: logger)
+            }
             engine.refundDispatcher = try RefundDelivery.dispatcher(configuration, store: store, logger: logger)
             summary = try engine.run()
         } catch let exit as ExitCode {
@@ -64,6 +67,7 @@ struct RunCommand: ParsableCommand {
             print(summary.json.text(indent: 2))
         } else {
             print(SummaryTable.render(summary))
+            if let documents = summary.documents { print(DocumentDelivery.text(documents)) }
             print(RefundDelivery.text(report))
         }
         if let status = RefundDelivery.exitStatus(rejected: summary.hasRejections, report: report) { throw status }

@@ -274,10 +274,10 @@ struct ConfigurationErrorTests {
     }
 
     @Test func unknownTable() throws {
-        let e = try #require(loadError("\n[seller]\nname = \"x\""))
-        #expect(e.keyPath == "seller")
+        let e = try #require(loadError("\n[vendor]\nname = \"x\""))
+        #expect(e.keyPath == "vendor")
         #expect(e.line == 2)
-        #expect(e.message.contains("unknown table [seller]"))
+        #expect(e.message.contains("unknown table [vendor]"))
         #expect(e.message.contains("[paths]"))
         let typo = try #require(loadError("[path]\ninbox = \"x\""))
         #expect(typo.message.contains("did you mean paths?"))

@@ -73,3 +73,46 @@ import Testing
         #expect(!typed.description.contains("12345678"), "\(typed)")
     }
 }
+
+@Suite struct SellerConfigTests {
+    func load(_ text: String) throws(ConfigurationError) -> Configuration {
+        try Configuration.load(tomlText: text, fileName: "config/ordrecon.toml", workspaceRoot: "/srv/shop")
+    }
+
+    func error(_ text: String) -> ConfigurationError? {
+        do {
+            _ = try load(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func defaultsAndEveryKey() throws {
+        #expect(try load("").seller == SellerConfig.defaults)
+        let seller = try load("""
+            [seller]
+            name = "Śrī Gaṇeśa Traders"
+            address = ["Shop 4, Linking Road", "Mumbai 400050"]
+            gstin = "27AAPFU0939F1ZV"
+            state = "mh"
+            """).seller
+        #expect(seller.name == "Śrī Gaṇeśa Traders" && seller.addressLines.count == 2)
+        #expect(seller.state.code == "MH" && seller.state.gstCode == "27")
+    }
+
+    @Test(arguments: [
+        ("gstin = \"29AAACO1234R1Z4\"", "check character"),
+        ("gstin = \"29AAACO1234R1Z\"", "15 characters"),
+        ("state = \"MH\"", "the state of the GSTIN"),
+        ("state = \"XX\"", "unknown state code"),
+        ("name = \"  \"", "empty"),
+        ("address = []", "address lines"),
+        ("address = [\"ok\", 5]", "seller.address[1]"),
+        ("address = \"one line\"", "address lines"),
+    ])
+    func badValues(line: String, fragment: String) throws {
+        let e = try #require(error("[seller]\n" + line))
+        #expect(e.description.contains(fragment), "\(e)")
+    }
+}

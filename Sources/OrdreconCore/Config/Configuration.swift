@@ -60,10 +60,14 @@ public struct Configuration: Sendable, Equatable {
     public var gateway: GatewayConfig
     /// `[gateway] base_url`, without trailing `/`; refunds go to `<gatewayBaseURL>/refunds`.
     public var gatewayBaseURL: String { gateway.baseURL }
+    /// `[seller]`: the supplier printed on invoices and credit notes.
+    public var seller: SellerConfig
     /// `[returns] window_days`: a return may be requested at most this many days after delivery.
     public var returnWindowDays: Int
     /// `[invoicing] default_gst_rate` in basis points (18% = 1800, 12.5% = 1250).
     public var defaultGSTRateBasisPoints: Int
+    /// `[invoicing] write_pdfs`: `run` writes the PDFs of new invoices and credit notes.
+    public var writePDFs: Bool
     /// `[engine] batch_size`.
     public var batchSize: Int
     /// The configured feeds, sorted by name.
@@ -162,6 +166,9 @@ public struct Configuration: Sendable, Equatable {
         // [gateway]
         let gateway = try reader.gateway(workspaceRoot: root)
 
+        // [seller]
+        let seller = try reader.seller()
+
         // [returns], [engine]
         let windowDays = try reader.integer(
             ["returns", "window_days"], default: defaultReturnWindowDays, range: returnWindowRange,
@@ -172,13 +179,14 @@ public struct Configuration: Sendable, Equatable {
 
         // [invoicing]
         let gstRate = try reader.gstRate(["invoicing", "default_gst_rate"], default: defaultGSTRateBasisPoints)
+        let writePDFs = try reader.boolean(["invoicing", "write_pdfs"], default: true)
 
         // [feeds.*]
         let feeds = try reader.feeds()
 
         return Configuration(
             fileName: fileName, timeZone: zone, timezoneIdentifier: zoneName.value, paths: paths,
-            gateway: gateway, returnWindowDays: windowDays, defaultGSTRateBasisPoints: gstRate,
+            gateway: gateway, seller: seller, returnWindowDays: windowDays, defaultGSTRateBasisPoints: gstRate, writePDFs: writePDFs,
             batchSize: batchSize, feeds: feeds)
     }
 
@@ -353,6 +361,14 @@ struct Reader {
         default:
             throw invalid(path, value, expected: expected)
         }
+    }
+
+    func boolean(_ path: [String], default fallback: Bool) throws(ConfigurationError) -> Bool {
+        guard let value = source(path) else { return fallback }
+        guard let flag = value.booleanValue else {
+            throw invalid(path, value, expected: "true or false (without quotes)")
+        }
+        return flag
     }
 
     /// A percent 0...100 with at most 2 fraction digits, as basis points.

@@ -17,8 +17,9 @@ enum ConfigurationSchema {
                 "backoff_initial_ms", "backoff_max_ms",
             ]
         ),
+        ("seller", ["name", "address", "gstin", "state"]),
         ("returns", ["window_days"]),
-        ("invoicing", ["default_gst_rate"]),
+        ("invoicing", ["default_gst_rate", "write_pdfs"]),
         ("engine", ["batch_size"]),
     ]
 

@@ -45,6 +45,15 @@ extension Configuration {
         backoff_initial_ms = 250
         backoff_max_ms = 10000
 
+        [seller]
+        # The supplier printed on tax invoices and credit notes (CGST Rules, rule 46). The state
+        # (two-letter code) must be the GSTIN's (its first two digits); orders shipped to the same
+        # state are taxed CGST + SGST, others IGST. Replace these sample values with your own.
+        name = "Ordrecon Demo Retail Pvt. Ltd."
+        address = ["No. 12, 4th Cross, Indiranagar", "Bengaluru 560038, Karnataka, India"]
+        gstin = "29AAACO1234R1Z3"
+        state = "KA"
+
         [returns]
         # A return may be requested at most this many days after delivery (0...3650).
         window_days = 30
@@ -52,6 +61,10 @@ extension Configuration {
         [invoicing]
         # GST percent for items whose event gives no gst_rate (0 to 100, at most 2 decimals, e.g. 12.5).
         default_gst_rate = 18
+        # Write the PDFs of new tax invoices and credit notes (under paths.invoices) at the end of
+        # each run. false leaves them to `ordrecon invoices render --missing` (e.g. its own cron job);
+        # their numbers are taken either way, in the transaction of the transition.
+        write_pdfs = true
 
         [engine]
         # Events handled per batch (1...1000000).

@@ -1,0 +1,170 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import Foundation
+public import Logging
+public import OrdreconCore
+public import OrdreconInvoices
+public import OrdreconStore
+
+/// Writes the PDF of every invoice and credit note that has none yet, exactly once.
+///
+/// A document's number is fixed when its transition commits; its PDF is made afterwards, here,
+/// from the stored order, so a crash between the two is repaired by the next pass. Each PDF is
+/// written under a temporary name and linked into place without replacing anything; a file
+/// already there with the same bytes (a crash after the link, before the record) is adopted,
+/// one with other bytes is never overwritten (the document is reported and left for a person).
+/// Rendering is deterministic, which is what makes that comparison meaningful.
+public final class DocumentIssuer {
+    /// What a pass did.
+    public struct Report: Sendable, Equatable {
+        public var invoices = 0
+        public var creditNotes = 0
+        /// Documents whose PDF could not be written (see the log), left for the next pass.
+        public var failed = 0
+        public var seconds: Double = 0
+        public var bytes = 0
+
+        public init() {}
+
+        public var rendered: Int { invoices + creditNotes }
+
+        public var json: JSONValue {
+            .object([
+                ("invoices", .int(Int64(invoices))), ("credit_notes", .int(Int64(creditNotes))),
+                ("failed", .int(Int64(failed))), ("bytes", .int(Int64(bytes))),
+                ("seconds", .string(JSONText.seconds(seconds))),
+            ])
+        }
+    }
+
+    let store: Store
+    let directory: String
+    let seller: TaxDocument.Seller
+    let zone: TimeZone
+    let defaultGSTRateBasisPoints: Int
+    let fontDirectory: String
+    let logger: Logger
+    let now: @Sendable () -> Timestamp
+    /// Documents marked rendered per transaction (their files are flushed to disk first).
+    let batchSize = 200
+
+    /// - Parameters:
+    ///   - directory: the invoices folder; PDFs go to `<directory>/<financial year>/<number>.pdf`.
+    ///   - defaultGSTRateBasisPoints: for invoices issued before they kept their own default.
+    public init(
+        store: Store, directory: String, seller: TaxDocument.Seller, zone: TimeZone, defaultGSTRateBasisPoints: Int,
+        fontDirectory: String = TaxDocumentPDF.defaultFontDirectory, logger: Logger,
+        now: @escaping @Sendable () -> Timestamp
+    ) {
+        self.store = store
+        self.directory = directory
+        self.seller = seller
+        self.zone = zone
+        self.defaultGSTRateBasisPoints = defaultGSTRateBasisPoints
+        self.fontDirectory = fontDirectory
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Renders every document that has no PDF yet.
+    /// - Parameter shouldStop: asked between documents; true ends the pass early.
+    /// - Throws: ``StoreError`` when the store fails (PDFs written so far are adopted next time).
+    public func renderMissing(shouldStop: () -> Bool = { false }) throws -> Report {
+        let started = Date()
+        var report = Report()
+        var skip: Set<String> = []
+        pass: while !shouldStop() {
+            let page = try store.documents(missingPDF: true, limit: batchSize + skip.count).filter { !skip.contains($0.number) }
+            if page.isEmpty { break }
+            var written: [(DocumentRecord, String)] = []
+            for record in page.prefix(batchSize) {
+                if shouldStop() { break }
+                do {
+                    let (path, bytes) = try write(record)
+                    written.append((record, path))
+                    report.bytes += bytes
+                } catch {
+                    report.failed += 1
+                    skip.insert(record.number)
+                    logger.error("could not write the PDF of \(record.number): \(error)", metadata: metadata(record))
+                }
+            }
+            if written.isEmpty { if shouldStop() { break pass } else { continue } }
+            FileSystem.syncFileSystem(of: directory)
+            let at = now()
+            for (record, path) in written {
+                try store.markRendered(record, path: path, at: at)
+                if record.kind == .invoice { report.invoices += 1 } else { report.creditNotes += 1 }
+                var meta = metadata(record)
+                meta["file.path"] = "\(directory)/\(path)"
+                let what = record.kind == .invoice ? "tax invoice" : "credit note"
+                logger.info("\(what) \(record.number) e-mailed to customer \(record.customerId)", metadata: meta)
+            }
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// The document as it prints, from the stored records.
+    public func document(for record: DocumentRecord) throws(StoreError) -> TaxDocument {
+        let fallbackRate = record.defaultGSTRateBasisPoints ?? defaultGSTRateBasisPoints
+        let items = try store.documentLines(record).map {
+            TaxableItem(
+                sku: $0.sku, hsn: $0.hsn, quantity: $0.quantity, unitPrice: $0.unitPrice,
+                rateBasisPoints: $0.gstRateBasisPoints ?? fallbackRate)
+        }
+        let reference = record.invoiceNumber.map { number in
+            TaxDocument.Reference(number: number, date: (record.invoiceIssuedAt ?? record.issuedAt).civil(in: zone))
+        }
+        return TaxDocumentBuilder.build(
+            kind: record.kind == .invoice ? .taxInvoice : .creditNote, number: record.number,
+            date: record.issuedAt.civil(in: zone), seller: seller, customerId: record.customerId, orderId: record.orderId,
+            returnId: record.returnId, shipToState: record.shipToState.flatMap(IndianState.init(code:)),
+            reference: reference, items: items)
+    }
+
+    /// Where a document's PDF lives, relative to the invoices folder: `2026-27/IN-26-27-0000042.pdf`.
+    public func relativePath(of record: DocumentRecord) -> String {
+        let start = record.issuedAt.civil(in: zone).financialYearStart
+        let folder = "\(start)-\(String(format: "%02d", (start + 1) % 100))"
+        return folder + "/" + record.number.replacingOccurrences(of: "/", with: "-") + ".pdf"
+    }
+
+    /// Renders and places one PDF. - Returns: its relative path and size.
+    func write(_ record: DocumentRecord) throws -> (String, Int) {
+        let bytes = try TaxDocumentPDF.render(try document(for: record), fontDirectory: fontDirectory)
+        let relative = relativePath(of: record)
+        let path = directory + "/" + relative
+        try FileSystem.makeDirectories(FileSystem.parentDirectory(of: path))
+        if FileSystem.exists(path) {
+            guard FileSystem.bytes(of: path) == bytes else {
+                throw DocumentError(message: "\(path) exists with other content; it is never overwritten (move it away to have it written again)")
+            }
+            return (relative, bytes.count)  // written before a crash, not yet recorded: adopt it
+        }
+        let temporary = FileSystem.parentDirectory(of: path) + "/." + FileSystem.fileName(of: path) + ".tmp"
+        try FileSystem.writeBytes(bytes, to: temporary)
+        do {
+            try FileSystem.moveNoReplace(temporary, to: path)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        return (relative, bytes.count)
+    }
+
+    func metadata(_ record: DocumentRecord) -> Logger.Metadata {
+        var meta: Logger.Metadata = [
+            "document.number": "\(record.number)", "order.id": "\(record.orderId)", "customer.id": "\(record.customerId)",
+        ]
+        if let returnId = record.returnId { meta["return.id"] = "\(returnId)" }
+        return meta
+    }
+}
+
+/// A document that cannot be written.
+public struct DocumentError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import OrdreconCore
+import OrdreconEngine
+import OrdreconStore
+
+struct InvoicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invoices",
+        abstract: "List tax invoices and credit notes; write the PDFs that are missing.",
+        subcommands: [InvoicesListCommand.self, InvoicesRenderCommand.self],
+        defaultSubcommand: InvoicesListCommand.self)
+}
+
+struct InvoicesListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List invoices and credit notes, oldest first (the default of `ordrecon invoices`).")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(name: .long, help: "Only the documents of this order.")
+    var order: String?
+
+    @Flag(name: .long, help: "Only documents whose PDF has not been written yet.")
+    var missing = false
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        let configuration = try options.load()
+        let zone = configuration.timeZone
+        let store = try ReviewStore.open(configuration)
+        let records = try ReviewStore.query { () throws(StoreError) in
+            try store.documents(orderId: order, missingPDF: missing)
+        }
+        let folder = configuration.paths.invoices
+        if json {
+            print(JSONValue.object([
+                ("count", .int(Int64(records.count))),
+                ("documents", .array(records.map { DocumentView.json($0, zone: zone, folder: folder) })),
+            ]).text(indent: 2))
+            return
+        }
+        guard !records.isEmpty else {
+            print("No invoices or credit notes" + (order.map { " for order \($0)" } ?? "") + (missing ? " without a PDF" : "") + ".")
+            return
+        }
+        print(Table.render([["NUMBER", "KIND", "DATE", "ORDER", "RETURN", "CUSTOMER", "TOTAL", "PDF"]] + records.map { r in
+            [r.number, r.kind == .invoice ? "invoice" : "credit note", r.issuedAt.civil(in: zone).dateText,
+             TerminalText.cell(r.orderId), TerminalText.cell(r.returnId ?? "-"), TerminalText.cell(r.customerId),
+             r.total.decimalText, r.pdfPath.map { folder + "/" + $0 } ?? "(not written yet)"]
+        }))
+        let missingCount = records.filter { $0.pdfPath == nil }.count
+        var footer = "\(records.count) document\(records.count == 1 ? "" : "s")"
+        if missingCount > 0 { footer += "; \(missingCount) without a PDF: `ordrecon invoices render --missing` writes them" }
+        print(footer)
+    }
+}
+
+struct InvoicesRenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Write the PDF of every invoice and credit note that has none (a repair; `run` does it too).",
+        discussion: """
+            A PDF is written under a temporary name and moved into place without replacing \
+            anything; a file already there with other content is never overwritten (it is reported). \
+            Documents whose PDF exists are never rendered again.
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    @Flag(name: .long, help: "Render the documents whose PDF is missing (required: nothing else is ever re-rendered).")
+    var missing = false
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard missing else { throw ValidationError("say --missing: only documents without a PDF are rendered, never others again") }
+    }
+
+    func run() throws {
+        let configuration = try options.load()
+        let settings = configuration.engineSettings
+        guard FileManager.default.fileExists(atPath: settings.database) else {
+            printError("ordrecon: no database yet at \(settings.database) (run `ordrecon run` first)")
+            throw ExitCode(1)
+        }
+        let lock = try WorkspaceLock.forCommand(settings)
+        defer { withExtendedLifetime(lock) {} }
+        let logger = LoggingSetup.logger()
+        let report: DocumentIssuer.Report
+        do {
+            let store = try Store(path: settings.database)
+            report = try DocumentDelivery.issuer(configuration, store: store, logger: logger).renderMissing()
+        } catch {
+            printError("ordrecon: \(error) (PDFs written so far are kept; run again once it is fixed)")
+            throw ExitStatus.software
+        }
+        if json {
+            print(report.json.text(indent: 2))
+        } else {
+            print(DocumentDelivery.text(report))
+        }
+        if report.failed > 0 { throw ExitCode(1) }
+    }
+}
+
+struct InvoiceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invoice", abstract: "Show one tax invoice or credit note.",
+        subcommands: [InvoiceShowCommand.self])
+}
+
+struct InvoiceShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show an invoice or credit note: its PDF's path and a summary of what it says.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "The number, e.g. IN/26-27/0000001 or CN/26-27/0000001.")
+    var number: String
+
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        let configuration = try options.load()
+        let zone = configuration.timeZone
+        let store = try ReviewStore.open(configuration)
+        guard let record = try ReviewStore.query({ () throws(StoreError) in try store.document(number: number) }) else {
+            printError("ordrecon: no invoice or credit note \(number) (see `ordrecon invoices`)")
+            throw ExitCode(1)
+        }
+        let issuer = DocumentDelivery.issuer(configuration, store: store, logger: LoggingSetup.logger(quiet: true))
+        let document = try ReviewStore.query { () throws(StoreError) in try issuer.document(for: record) }
+        let folder = configuration.paths.invoices
+        if json {
+            guard case .object(var fields) = DocumentView.json(record, zone: zone, folder: folder) else { return }
+            fields += DocumentView.figures(document)
+            print(JSONValue.object(fields).text(indent: 2))
+        } else {
+            print(DocumentView.text(record, document, folder: folder), terminator: "")
+        }
+    }
+}
