@@ -48,6 +48,8 @@ public final class DocumentIssuer {
     let now: @Sendable () -> Timestamp
     /// Documents marked rendered per transaction (their files are flushed to disk first).
     let batchSize = 200
+    /// Documents rendered at once (their PDFs are held in memory until placed).
+    let renderGroup = 16
 
     /// - Parameters:
     ///   - directory: the invoices folder; PDFs go to `<directory>/<financial year>/<number>.pdf`.
@@ -78,16 +80,25 @@ public final class DocumentIssuer {
             let page = try store.documents(missingPDF: true, limit: batchSize + skip.count).filter { !skip.contains($0.number) }
             if page.isEmpty { break }
             var written: [(DocumentRecord, String)] = []
-            for record in page.prefix(batchSize) {
-                if shouldStop() { break }
-                do {
-                    let (path, bytes) = try write(record)
-                    written.append((record, path))
-                    report.bytes += bytes
-                } catch {
-                    report.failed += 1
-                    skip.insert(record.number)
-                    logger.error("could not write the PDF of \(record.number): \(error)", metadata: metadata(record))
+            let records = Array(page.prefix(batchSize))
+            var start = 0
+            while start < records.count, !shouldStop() {
+                let group = Array(records[start..<min(start + renderGroup, records.count)])
+                start += group.count
+                // Documents are read from the store on this thread, rendered on every core (each
+                // render is its own libharu document), then placed one by one.
+                let documents = group.map { record in Result { () throws(StoreError) in try document(for: record) } }
+                let rendered = Self.renderInParallel(documents, fontDirectory: fontDirectory)
+                for (record, bytes) in zip(group, rendered) {
+                    do {
+                        let path = try place(record, bytes: try bytes.get())
+                        written.append((record, path))
+                        report.bytes += try bytes.get().count
+                    } catch {
+                        report.failed += 1
+                        skip.insert(record.number)
+                        logger.error("could not write the PDF of \(record.number): \(error)", metadata: metadata(record))
+                    }
                 }
             }
             if written.isEmpty { if shouldStop() { break pass } else { continue } }
@@ -131,9 +142,28 @@ public final class DocumentIssuer {
         return folder + "/" + record.number.replacingOccurrences(of: "/", with: "-") + ".pdf"
     }
 
-    /// Renders and places one PDF. - Returns: its relative path and size.
-    func write(_ record: DocumentRecord) throws -> (String, Int) {
-        let bytes = try TaxDocumentPDF.render(try document(for: record), fontDirectory: fontDirectory)
+    /// Renders the documents on all cores, keeping their order.
+    static func renderInParallel(_ documents: [Result<TaxDocument, StoreError>], fontDirectory: String) -> [Result<[UInt8], any Error>] {
+        let results = RenderResults(count: documents.count)
+        DispatchQueue.concurrentPerform(iterations: documents.count) { index in
+            let result: Result<[UInt8], any Error>
+            switch documents[index] {
+            case .success(let document):
+                do {
+                    result = .success(try TaxDocumentPDF.render(document, fontDirectory: fontDirectory))
+                } catch {
+                    result = .failure(error)
+                }
+            case .failure(let error):
+                result = .failure(error)
+            }
+            results.set(index, result)
+        }
+        return results.values
+    }
+
+    /// Places one rendered PDF. - Returns: its path relative to the invoices folder.
+    func place(_ record: DocumentRecord, bytes: [UInt8]) throws -> String {
         let relative = relativePath(of: record)
         let path = directory + "/" + relative
         try FileSystem.makeDirectories(FileSystem.parentDirectory(of: path))
@@ -141,7 +171,7 @@ public final class DocumentIssuer {
             guard FileSystem.bytes(of: path) == bytes else {
                 throw DocumentError(message: "\(path) exists with other content; it is never overwritten (move it away to have it written again)")
             }
-            return (relative, bytes.count)  // written before a crash, not yet recorded: adopt it
+            return relative  // written before a crash, not yet recorded: adopt it
         }
         let temporary = FileSystem.parentDirectory(of: path) + "/." + FileSystem.fileName(of: path) + ".tmp"
         try FileSystem.writeBytes(bytes, to: temporary)
@@ -151,7 +181,7 @@ public final class DocumentIssuer {
             unlink(temporary)
             throw error
         }
-        return (relative, bytes.count)
+        return relative
     }
 
     func metadata(_ record: DocumentRecord) -> Logger.Metadata {
@@ -167,4 +197,27 @@ public final class DocumentIssuer {
 public struct DocumentError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+}
+
+/// Results written by the parallel renders, each into its own slot.
+///
+/// `@unchecked Sendable`: every slot is written by exactly one iteration of
+/// `concurrentPerform`, behind the lock, and read only after all iterations have returned.
+private final class RenderResults: @unchecked Sendable {
+    private var slots: [Result<[UInt8], any Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Result<[UInt8], any Error>) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [Result<[UInt8], any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0 ?? .failure(DocumentError(message: "not rendered")) }
+    }
 }

@@ -16,10 +16,15 @@ struct PageCanvas {
     /// Draws `text` with its left edge at `x`.
     func text(_ text: String, x: Float, y: Float, _ style: PDFFonts.Style = .regular, size: Float) {
         guard !text.isEmpty else { return }
+        let lineWidth = HPDF_Page_GetLineWidth(page)
+        if style == .bold { HPDF_Page_SetLineWidth(page, PDFFonts.boldStroke(size: size)) }
         HPDF_Page_BeginText(page)
         HPDF_Page_SetFontAndSize(page, fonts[style], size)
+        if style == .bold { HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE) }
         HPDF_Page_TextOut(page, x, y, text)
+        if style == .bold { HPDF_Page_SetTextRenderingMode(page, HPDF_FILL) }
         HPDF_Page_EndText(page)
+        if style == .bold { HPDF_Page_SetLineWidth(page, lineWidth) }
     }
 
     /// Draws `text` aligned within the span from `x` to `x + width`, at a smaller size when
