@@ -9,7 +9,10 @@ starts `ordrecon mock-gateway` on a free port and points the workspace at it, ru
 - refunds/s of the dispatch (one request at a time to the local mock, a lower bound on cost:
   a real gateway answers in tens to hundreds of milliseconds);
 - the process's peak RSS (from wait4's rusage).
-Usage: scripts/benchmark.py [--sizes 100000,1000000] [--keep]
+Invoice and credit note PDFs are left out of the timed run (`write_pdfs = false`: at 1M events
+they would be ~180,000 files); afterwards `ordrecon invoices render --missing --limit N` writes
+the oldest N of them and its documents/s, size per PDF and peak RSS are printed.
+Usage: scripts/benchmark.py [--sizes 100000,1000000] [--render 2000] [--keep]
 """
 import argparse
 import json
@@ -47,11 +50,33 @@ def start_mock_gateway(workspace):
     with open(config, encoding="utf-8") as handle:
         text = handle.read()
     with open(config, "w", encoding="utf-8") as handle:
-        handle.write(text.replace('base_url = "http://127.0.0.1:8099"', f'base_url = "{match.group(0)}"'))
+        text = text.replace('base_url = "http://127.0.0.1:8099"', f'base_url = "{match.group(0)}"')
+        handle.write(text.replace("write_pdfs = true", "write_pdfs = false"))
     return gateway
 
 
-def measure_one(events, keep, cleanup):
+def measure_render(work, count):
+    """Writes the PDFs of the oldest `count` documents; prints documents/s, size and peak RSS."""
+    code = (
+        "import resource,subprocess,sys,json;"
+        "p=subprocess.run(sys.argv[1:],cwd=%r,capture_output=True);"
+        "print(json.dumps({'rc':p.returncode,'rss_kb':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+        "'out':p.stdout.decode(),'err':p.stderr.decode()[-2000:]}))" % work
+    )
+    res = json.loads(subprocess.run([sys.executable, "-c", code, BIN, "invoices", "render", "--missing", "--json",
+                                     "--limit", str(count)], check=True, capture_output=True).stdout)
+    if res["rc"] != 0:
+        print(res["err"], file=sys.stderr)
+        raise SystemExit(f"ordrecon invoices render exited {res['rc']}")
+    report = json.loads(res["out"])
+    done = report["invoices"] + report["credit_notes"]
+    seconds = float(report["seconds"])
+    print(f"{'':>9} PDFs     {report['invoices']:>9} invoices  {report['credit_notes']:>6} credit notes  "
+          f"in {seconds:6.2f} s  {done / seconds:>6.0f} documents/s  {report['bytes'] / max(done, 1) / 1024:6.1f} KiB each  "
+          f"peak RSS {res['rss_kb'] / 1024:6.1f} MiB")
+
+
+def measure_one(events, keep, cleanup, render):
     orders = max(1, round(events / 5.53))
     work = tempfile.mkdtemp(prefix=f"ordrecon-bench-{events}-")
     cleanup.append(work)
@@ -90,6 +115,8 @@ def measure_one(events, keep, cleanup):
               f"files {files_wall:7.2f} s  {rate:>9.0f} events/s  "
               f"refunds {delivery['sent']:>6} sent in {dispatch:6.2f} s ({refund_rate:>6.0f}/s)  "
               f"run {res['wall']:7.2f} s  peak RSS {res['rss_kb'] / 1024:6.1f} MiB  (generate {gen:.1f} s)")
+        if render > 0:
+            measure_render(work, render)
         return rate, res["rss_kb"] / 1024
 
 
@@ -97,6 +124,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--render", type=int, default=2000, help="PDFs to write after each run (0: none)")
     parser.add_argument("--no-build", action="store_true")
     args = parser.parse_args()
     if not args.no_build:
@@ -108,7 +136,7 @@ def main():
     cleanup = []
     try:
         for size in [int(s) for s in args.sizes.split(",")]:
-            measure_one(size, args.keep, cleanup)
+            measure_one(size, args.keep, cleanup, args.render)
     finally:
         for work in cleanup:
             if args.keep:

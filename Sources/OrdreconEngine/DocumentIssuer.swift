@@ -69,18 +69,20 @@ public final class DocumentIssuer {
         self.now = now
     }
 
-    /// Renders every document that has no PDF yet.
-    /// - Parameter shouldStop: asked between documents; true ends the pass early.
+    /// Renders every document that has no PDF yet, oldest first.
+    /// - Parameters:
+    ///   - limit: at most this many documents (the rest wait for another pass).
+    ///   - shouldStop: asked between groups of documents; true ends the pass early.
     /// - Throws: ``StoreError`` when the store fails (PDFs written so far are adopted next time).
-    public func renderMissing(shouldStop: () -> Bool = { false }) throws -> Report {
+    public func renderMissing(limit: Int = Int.max, shouldStop: () -> Bool = { false }) throws -> Report {
         let started = Date()
         var report = Report()
         var skip: Set<String> = []
-        pass: while !shouldStop() {
+        pass: while !shouldStop(), report.rendered + report.failed < limit {
             let page = try store.documents(missingPDF: true, limit: batchSize + skip.count).filter { !skip.contains($0.number) }
             if page.isEmpty { break }
             var written: [(DocumentRecord, String)] = []
-            let records = Array(page.prefix(batchSize))
+            let records = Array(page.prefix(min(batchSize, limit - report.rendered - report.failed)))
             var start = 0
             while start < records.count, !shouldStop() {
                 let group = Array(records[start..<min(start + renderGroup, records.count)])

@@ -73,10 +73,14 @@ struct InvoicesRenderCommand: ParsableCommand {
     @Flag(name: .long, help: "Render the documents whose PDF is missing (required: nothing else is ever re-rendered).")
     var missing = false
 
+    @Option(name: .long, help: "Write at most this many now (the oldest first); the rest stay missing.")
+    var limit: Int?
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
     func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         guard missing else { throw ValidationError("say --missing: only documents without a PDF are rendered, never others again") }
     }
 
@@ -93,7 +97,7 @@ struct InvoicesRenderCommand: ParsableCommand {
         let report: DocumentIssuer.Report
         do {
             let store = try Store(path: settings.database)
-            report = try DocumentDelivery.issuer(configuration, store: store, logger: logger).renderMissing()
+            report = try DocumentDelivery.issuer(configuration, store: store, logger: logger).renderMissing(limit: limit ?? Int.max)
         } catch {
             printError("ordrecon: \(error) (PDFs written so far are kept; run again once it is fixed)")
             throw ExitStatus.software
