@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The SQLite C library from the system (Debian: libsqlite3-dev).
@@ -85,6 +88,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Structured log lines (logfmt or JSON Lines) for swift-log, with secrets kept out.
+        .target(
+            name: "OrdreconLogging",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // What runs and the daemon did, as Prometheus metrics (scrape endpoint and textfile).
+        .target(
+            name: "OrdreconMetrics",
+            dependencies: [
+                "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconGateway",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Realistic feed workloads for tests and the benchmark.
         .target(
             name: "OrdreconWorkload",
@@ -95,7 +114,9 @@ let package = Package(
             name: "ordrecon",
             dependencies: [
                 "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconWorkload",
-                "OrdreconGateway", "OrdreconMockGateway",
+                "OrdreconGateway", "OrdreconMockGateway", "OrdreconLogging", "OrdreconMetrics",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -129,6 +150,16 @@ let package = Package(
                 "OrdreconCore", "OrdreconStore", "OrdreconGateway", "OrdreconMockGateway", "OrdreconTestSupport",
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdreconLoggingTests",
+            dependencies: ["OrdreconLogging", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdreconMetricsTests",
+            dependencies: ["OrdreconMetrics", "OrdreconEngine", "OrdreconGateway", "OrdreconCore", "OrdreconTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
