@@ -56,6 +56,7 @@ extension RunEngine {
     func process(_ file: InboxFile, at path: String, record existing: FileRecord?) throws {
         let started = SystemClock.monotonicSeconds()
         var fileSummary = FileSummary(feed: file.feed, name: file.name)
+        fileSummary.bytes = Int(file.info.size)
         var record: FileRecord
         if let existing {
             record = existing

@@ -10,6 +10,8 @@ public struct FileSummary: Sendable {
     public var duplicate = 0
     public var rejected = 0
     public var rejectedByCode: [String: Int] = [:]
+    /// The file's size.
+    public var bytes = 0
     public var seconds: Double = 0
     /// Set when the whole file was refused.
     public var failure: Rejection?
@@ -21,10 +23,17 @@ public struct FileSummary: Sendable {
     public var resumed = false
 
     public var hasRejections: Bool { rejected > 0 || failure != nil }
+
+    public init(feed: String, name: String) {
+        self.feed = feed
+        self.name = name
+    }
 }
 
 /// What a run did: per file, and in total.
 public struct RunSummary: Sendable {
+    public init() {}
+
     public var runId: Int64 = 0
     public var files: [FileSummary] = []
     public var seconds: Double = 0
