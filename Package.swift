@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OrdreconEndToEndTests",
-            dependencies: ["OrdreconCore", "OrdreconWorkload", "OrdreconTestSupport"],
+            dependencies: ["OrdreconCore", "OrdreconEngine", "OrdreconWorkload", "OrdreconTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
