@@ -6,7 +6,7 @@ import OrdreconStore
 struct OrderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order",
-        abstract: "Show one order: status, items, history, returns, invoice and refunds.")
+        abstract: "Show one order: status, items, history, returns, invoice, credit notes and refunds.")
 
     @OptionGroup var options: ConfigOptions
 
@@ -24,8 +24,11 @@ struct OrderCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let details: OrderDetails?
+        let documents: [DocumentRecord]
         do {
-            details = try Store(readingAt: configuration.paths.database).orderDetails(orderId)
+            let store = try Store(readingAt: configuration.paths.database)
+            details = try store.orderDetails(orderId)
+            documents = try store.documents(orderId: orderId)
         } catch {
             printError("ordrecon: \(error)")
             throw ExitStatus.software
@@ -34,7 +37,21 @@ struct OrderCommand: ParsableCommand {
             printError("ordrecon: order \(orderId) is unknown")
             throw ExitCode(1)
         }
-        print(json ? OrderView.json(details, zone: zone).text(indent: 2) : OrderView.text(details, zone: zone))
+        let folder = configuration.paths.invoices
+        if json {
+            guard case .object(var fields) = OrderView.json(details, zone: zone) else { return }
+            fields.append(("documents", .array(documents.map { DocumentView.json($0, zone: zone, folder: folder) })))
+            print(JSONValue.object(fields).text(indent: 2))
+        } else {
+            var text = OrderView.text(details, zone: zone)
+            if !documents.isEmpty {
+                text += "\nInvoice and credit notes\n" + Table.render([["NUMBER", "DATE", "RETURN", "TOTAL", "PDF"]] + documents.map {
+                    [$0.number, $0.issuedAt.civil(in: zone).dateText, $0.returnId ?? "-", $0.total.decimalText,
+                     $0.pdfPath.map { folder + "/" + $0 } ?? "(not written yet)"]
+                }) + "\n"
+            }
+            print(text)
+        }
     }
 }
 

@@ -129,6 +129,8 @@ import Glibc
         #expect(show.status == 0 && show.stdout.contains("Against invoice IN/26-27/0000001 of 02-05-2026"))
         #expect(show.stdout.contains("PDF: " + ws.root + "/invoices/2026-27/CN-26-27-0000001.pdf"))
         #expect(try ws.run(["invoice", "show", "IN/26-27/0000404"]).status == 1)
+        let order = try JSONSerialization.jsonObject(with: Data(try ws.run(["order", "O1", "--json"]).stdout.utf8)) as? [String: Any]
+        #expect((order?["documents"] as? [[String: Any]])?.map { $0["number"] as? String } == ["IN/26-27/0000001", "CN/26-27/0000001"])
     }
 
     @Test func missingPDFsAreWrittenByRenderAndAForeignFileIsNeverOverwritten() throws {
