@@ -69,6 +69,14 @@ public final class DocumentIssuer {
         self.now = now
     }
 
+    /// An issuer writing into the workspace's invoices folder for `[seller]`.
+    public convenience init(configuration: Configuration, store: Store, logger: Logger, now: @escaping @Sendable () -> Timestamp) {
+        self.init(
+            store: store, directory: configuration.paths.invoices, seller: configuration.seller.documentSeller,
+            zone: configuration.timeZone, defaultGSTRateBasisPoints: configuration.defaultGSTRateBasisPoints,
+            logger: logger, now: now)
+    }
+
     /// Renders every document that has no PDF yet, oldest first.
     /// - Parameters:
     ///   - limit: at most this many documents (the rest wait for another pass).

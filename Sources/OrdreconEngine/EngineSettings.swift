@@ -1,4 +1,5 @@
 public import Foundation
+public import OrdreconCore
 
 /// Everything the engine needs from the configuration, resolved to absolute paths.
 public struct EngineSettings: Sendable {
@@ -54,4 +55,17 @@ public struct EngineSettings: Sendable {
     public var rejectionOutbox: String { outbox + "/rejections" }
 
     public func feed(named name: String) -> Feed? { feeds.first { $0.name == name } }
+}
+
+extension EngineSettings {
+    /// The engine's view of a workspace configuration.
+    public init(_ configuration: Configuration) {
+        self.init(
+            inbox: configuration.paths.inbox, archive: configuration.paths.archive, failed: configuration.paths.failed,
+            outbox: configuration.paths.outbox, invoices: configuration.paths.invoices,
+            database: configuration.paths.database, zone: configuration.timeZone,
+            returnWindowDays: configuration.returnWindowDays, batchSize: configuration.batchSize,
+            feeds: configuration.feeds.map { EngineSettings.Feed(name: $0.name, allowed: $0.allowSet) },
+            defaultGSTRateBasisPoints: configuration.defaultGSTRateBasisPoints)
+    }
 }

@@ -52,6 +52,7 @@ extension RunEngine {
         let validator = EventValidator(feed: feed.name, zone: settings.zone)
         var context = BatchContext(
             fileId: record.id, feed: feed, permissions: FeedPermissions(feed.allowed), validator: validator, csvColumns: csvColumns)
+        context.fileName = file.name
         context.onVerdict = onVerdict
         if let names = record.csvHeader.map(parseHeaderRow) {
             let lowered = names.map { String($0.trimmingBlanks).lowercased() }
@@ -86,6 +87,8 @@ extension RunEngine {
                         let rate = Double(total - record.events) / max(time - fileStarted, 0.001)
                         logger.info("\(total) events so far (\(Int(rate))/s)", metadata: fileMetadata(file, record.id))
                     }
+                    // Asked to stop: the batch in hand is committed; the file resumes from here.
+                    if shouldStop() { throw RunInterrupted(feed: file.feed, file: file.name, line: line) }
                     try store.begin(durable: false)
                 }
             }
@@ -138,6 +141,8 @@ extension RunEngine {
                 context.onVerdict?(EventVerdictLine(
                     line: raw.line, eventId: event.eventId, entity: event.entity.rawValue,
                     entityId: event.entityId, status: event.status.name, outcome: .applied))
+                logger.debug("event applied: \(event.entity.rawValue) \(event.entityId) \(event.status.name)",
+                             metadata: eventMetadata(context, line: raw.line, eventId: event.eventId))
                 return .applied
             }
             // This feed applied the event id before: step 4 decides.
@@ -159,6 +164,15 @@ extension RunEngine {
         judge.eventIdVerdict(for: event, appliedContentHash: try store.appliedContentHash(feed: event.feed, eventId: event.eventId))
     }
 
+    /// What every log line about one event carries: the run (as in the audit log), the feed, the
+    /// file, the line and the event id.
+    func eventMetadata(_ context: BatchContext, line: Int?, eventId: String?) -> Logger.Metadata {
+        [
+            "run.id": "\(runId)", "feed": "\(context.feed.name)", "file.name": "\(context.fileName)",
+            "file.line": "\(line.map(String.init) ?? "")", "event.id": "\(eventId ?? "")",
+        ]
+    }
+
     /// Records a verdict that changes nothing (duplicate or rejected).
     private func record(_ verdict: Verdict, entry: AuditEntry, raw: RawEvent, context: inout BatchContext, recordedAt: Timestamp) throws -> Outcome {
         var entry = entry
@@ -178,7 +192,15 @@ extension RunEngine {
                 for: raw, csvColumnCount: context.csvColumns, code: rejection.code, message: rejection.message)
             try store.recordAudit(entry, recordedAt: recordedAt)
         }
-        context.onVerdict?(EventVerdictLine(entry))
+        if let onVerdict = context.onVerdict {
+            onVerdict(EventVerdictLine(entry))
+        } else if case .rejected(let rejection) = verdict {
+            var metadata = eventMetadata(context, line: entry.line, eventId: entry.eventId)
+            metadata["reason.code"] = "\(rejection.code.rawValue)"
+            logger.notice("event rejected: \(rejection.code.rawValue): \(rejection.message)", metadata: metadata)
+        } else {
+            logger.debug("event duplicate: \(entry.message ?? "")", metadata: eventMetadata(context, line: entry.line, eventId: entry.eventId))
+        }
         return verdict.outcome
     }
 
@@ -280,6 +302,7 @@ struct BatchContext {
     var csvColumns: Int?
     /// CSV: the column of each ``EventField`` in the header, if present.
     var csvFieldColumns: [Int?]?
+    var fileName = ""
     var refunds: [RecordedRefund] = []
     var invoices = 0
     /// Told each event's verdict as it is recorded (dry runs only; nil in `run`).
@@ -291,6 +314,17 @@ let headerSeparator = "\u{1F}"
 
 func parseHeaderRow(_ text: String) -> [String] {
     text.components(separatedBy: headerSeparator)
+}
+
+/// A run stopped on request (``RunEngine/shouldStop``) after committing the batch in hand; the
+/// file it was in resumes there on the next run.
+public struct RunInterrupted: Error, Sendable, CustomStringConvertible {
+    public var feed: String
+    public var file: String
+    /// The next line to read.
+    public var line: Int
+
+    public var description: String { "stopped in \(feed)/\(file) before line \(line); the next run resumes there" }
 }
 
 /// An internal inconsistency (a bug or a damaged database), not a problem of the input.

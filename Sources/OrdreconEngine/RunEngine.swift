@@ -22,6 +22,11 @@ public final class RunEngine {
     public var documentIssuer: DocumentIssuer?
     /// Sends pending refunds after the files; nil: the run records refunds but sends none.
     public var refundDispatcher: RefundDispatcher?
+    /// Asked between files and after each committed batch; true stops the run there (the file
+    /// in hand resumes on the next run). A daemon sets it on SIGTERM.
+    public var shouldStop: @Sendable () -> Bool = { false }
+    /// Whether a run first checks every pending refund's outbox file (a daemon does it once, at start).
+    public var repairsRefundFiles = true
 
     /// Creates an engine over an open store.
     /// - Parameter now: the clock (injected so tests can fix time).
@@ -49,8 +54,11 @@ public final class RunEngine {
 
     /// Runs once: the files, then the missing PDFs and the pending refunds (when an issuer and a
     /// dispatcher are set).
-    /// - Returns: what was done.
-    public func run(command: String = "run") throws -> RunSummary {
+    /// - Parameter only: the files to take (`feed`, `name` in the inbox), as a watcher found them
+    ///   ready; nil takes every ready file the inbox holds. Files claimed by an interrupted run
+    ///   are finished first either way.
+    /// - Returns: what was done (`interrupted` when ``shouldStop`` ended it early).
+    public func run(command: String = "run", only: [(feed: String, name: String)]? = nil) throws -> RunSummary {
         let started = now()
         try Self.prepareDirectories(settings)
         runId = try store.startRun(command: command, pid: getpid(), at: started)
@@ -58,16 +66,30 @@ public final class RunEngine {
         summary.runId = runId
         logger.info("run started", metadata: ["run.id": "\(runId)"])
 
-        try writeMissingRefundFiles()
+        if repairsRefundFiles { try writeMissingRefundFiles() }
         let writer = OutboxWriter(directory: settings.refundOutbox)
         outbox = writer
         do {
             try resumeClaimedFiles()
-            let ready = try InboxScanner.scan(root: settings.inbox, feeds: settings.feeds.map(\.name))
+            var ready = try InboxScanner.scan(root: settings.inbox, feeds: settings.feeds.map(\.name))
+            if let only {
+                let wanted = Set(only.map { $0.feed + "/" + $0.name })
+                ready = ready.filter { wanted.contains($0.feed + "/" + $0.name) }
+            }
             if !ready.isEmpty { logger.info("inbox has \(ready.count) ready file(s)", metadata: ["run.id": "\(runId)"]) }
             for file in ready {
+                if shouldStop() { throw RunInterrupted(feed: file.feed, file: file.name, line: 1) }
                 try claimAndProcess(file)
             }
+        } catch let interrupted as RunInterrupted {
+            try? writer.finish()
+            outbox = nil
+            summary.interrupted = true
+            summary.seconds = Double(now().milliseconds - started.milliseconds) / 1000
+            logger.notice("run stopped on request: \(interrupted)", metadata: ["run.id": "\(runId)"])
+            writeReport()
+            try store.finishRun(runId, at: now(), summaryJSON: summary.json.text())
+            return summary
         } catch {
             try? writer.finish()
             outbox = nil
@@ -78,10 +100,10 @@ public final class RunEngine {
         // The files' time; the dispatch reports its own.
         summary.seconds = Double(now().milliseconds - started.milliseconds) / 1000
         if let documentIssuer {
-            summary.documents = try documentIssuer.renderMissing()
+            summary.documents = try documentIssuer.renderMissing(shouldStop: shouldStop)
         }
         if let refundDispatcher {
-            summary.refundDelivery = try refundDispatcher.dispatch(runId: runId)
+            summary.refundDelivery = try refundDispatcher.dispatch(runId: runId, shouldStop: shouldStop)
         }
         writeReport()
         try store.finishRun(runId, at: now(), summaryJSON: summary.json.text())

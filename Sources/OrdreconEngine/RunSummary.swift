@@ -39,6 +39,8 @@ public struct RunSummary: Sendable {
     public var seconds: Double = 0
     public var refundsRecorded = 0
     public var invoicesRecorded = 0
+    /// The run was stopped on request before it finished (the rest is left for the next run).
+    public var interrupted = false
     /// The invoice and credit note PDFs written (nil when the run wrote none).
     public var documents: DocumentIssuer.Report?
     /// What sending pending refunds to the gateway did (nil when the run did not send).
@@ -98,6 +100,7 @@ public struct RunSummary: Sendable {
                 ("refunds_recorded", .int(Int64(refundsRecorded))),
                 ("seconds", .string(format3(seconds))),
             ])),
+            ("interrupted", .bool(interrupted)),
             ("documents", documents?.json ?? .null),
             ("refund_delivery", refundDelivery?.json ?? .null),
             ("report", reportHTML == nil && reportJSON == nil

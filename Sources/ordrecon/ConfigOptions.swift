@@ -38,14 +38,7 @@ struct ConfigOptions: ParsableArguments {
 
 extension Configuration {
     /// The engine's view of the configuration.
-    var engineSettings: EngineSettings {
-        EngineSettings(
-            inbox: paths.inbox, archive: paths.archive, failed: paths.failed, outbox: paths.outbox,
-            invoices: paths.invoices, database: paths.database, zone: timeZone,
-            returnWindowDays: returnWindowDays, batchSize: batchSize,
-            feeds: feeds.map { EngineSettings.Feed(name: $0.name, allowed: $0.allowSet) },
-            defaultGSTRateBasisPoints: defaultGSTRateBasisPoints)
-    }
+    var engineSettings: EngineSettings { EngineSettings(self) }
 }
 
 func absolute(_ path: String) -> String {

@@ -8,10 +8,7 @@ import OrdreconStore
 enum DocumentDelivery {
     /// The issuer writing into the workspace's invoices folder, for `[seller]`.
     static func issuer(_ configuration: Configuration, store: Store, logger: Logger) -> DocumentIssuer {
-        DocumentIssuer(
-            store: store, directory: configuration.paths.invoices, seller: configuration.seller.documentSeller,
-            zone: configuration.timeZone, defaultGSTRateBasisPoints: configuration.defaultGSTRateBasisPoints,
-            logger: logger, now: SystemClock.now)
+        DocumentIssuer(configuration: configuration, store: store, logger: logger, now: SystemClock.now)
     }
 
     /// One line for people.

@@ -11,17 +11,14 @@ import OrdreconStore
 enum RefundDelivery {
     /// A dispatcher over `store`, or exit 70 when libcurl cannot start.
     static func dispatcher(_ configuration: Configuration, store: Store, logger: Logger) throws -> RefundDispatcher {
-        let gateway = configuration.gateway
-        let sender: CurlRefundSender
         do {
-            sender = try CurlRefundSender(
-                config: gateway, token: gateway.effectiveToken(environment: ProcessInfo.processInfo.environment))
+            return try RefundDispatcher(
+                gateway: configuration.gateway, environment: ProcessInfo.processInfo.environment, store: store,
+                logger: logger, now: SystemClock.now)
         } catch {
             printError("ordrecon: cannot set up the HTTP client: \(error)")
             throw ExitStatus.software
         }
-        return RefundDispatcher(
-            store: store, sender: sender, options: RefundDispatcher.Options(gateway), logger: logger, now: SystemClock.now)
     }
 
     /// The exit status a run or dispatch ends with, after its report was printed.

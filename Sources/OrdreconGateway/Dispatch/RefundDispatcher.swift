@@ -66,6 +66,17 @@ public final class RefundDispatcher {
         self.random = ErasedRandom(base: random)
     }
 
+    /// A dispatcher sending with libcurl to `[gateway]`, the token taken from `environment`
+    /// (``GatewayConfig/tokenEnvironmentVariable``) or the configuration.
+    /// - Throws: ``HTTPTransportError`` when libcurl cannot make a handle.
+    public convenience init(
+        gateway: GatewayConfig, environment: [String: String], store: Store, logger: Logger,
+        now: @escaping @Sendable () -> Timestamp, sleep: @escaping (Int) -> Void = RefundDispatcher.sleepThread(milliseconds:)
+    ) throws(HTTPTransportError) {
+        let sender = try CurlRefundSender(config: gateway, token: gateway.effectiveToken(environment: environment))
+        self.init(store: store, sender: sender, options: Options(gateway), logger: logger, now: now, sleep: sleep)
+    }
+
     /// Sleeps the calling thread.
     public static func sleepThread(milliseconds: Int) {
         guard milliseconds > 0 else { return }
