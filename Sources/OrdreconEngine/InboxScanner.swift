@@ -1,3 +1,5 @@
+public import OrdreconCore
+
 /// The formats a feed file may have, by extension (case-insensitive).
 public enum FileFormat: String, Sendable {
     case csv
@@ -55,5 +57,15 @@ enum InboxScanner {
             return a.name < b.name
         }
         return files
+    }
+}
+
+/// What waits in the inbox, for monitoring.
+public enum InboxBacklog {
+    /// Ready files under `root/<feed>/` and the age of the oldest (by modification time).
+    public static func measure(root: String, feeds: [String], now: Timestamp) -> (files: Int, oldestAgeSeconds: Double) {
+        guard let files = try? InboxScanner.scan(root: root, feeds: feeds), let oldest = files.first else { return (0, 0) }
+        let age = Double(now.milliseconds) / 1000 - Double(oldest.info.mtimeNanoseconds) / 1e9
+        return (files.count, max(0, age))
     }
 }

@@ -116,3 +116,31 @@ import Testing
         #expect(e.description.contains(fragment), "\(e)")
     }
 }
+
+@Suite struct WatchAndLoggingConfigTests {
+    func load(_ text: String) throws(ConfigurationError) -> Configuration {
+        try Configuration.load(tomlText: text, fileName: "config/ordrecon.toml", workspaceRoot: "/srv/shop")
+    }
+
+    @Test func defaultsAndValues() throws {
+        let defaults = try load("")
+        #expect(defaults.watch == WatchConfig.defaults && defaults.logging == LoggingConfig.defaults)
+        let set = try load("[watch]\npoll = true\nsettle_ms = 500\nrescan_seconds = 5\nmetrics_port = 9464\n[logging]\nformat = \"json\"\nlevel = \"debug\"")
+        #expect(set.watch == WatchConfig(poll: true, settleMilliseconds: 500, rescanSeconds: 5, metricsPort: 9464))
+        #expect(set.logging == LoggingConfig(format: "json", level: "debug"))
+    }
+
+    @Test(arguments: [
+        ("[watch]\npoll = \"yes\"", "watch.poll"), ("[watch]\nmetrics_port = 70000", "watch.metrics_port"),
+        ("[watch]\nrescan_seconds = 0", "watch.rescan_seconds"), ("[logging]\nformat = \"xml\"", "logging.format"),
+        ("[logging]\nlevel = \"verbose\"", "logging.level"),
+    ])
+    func badValuesNameTheKey(text: String, key: String) throws {
+        do {
+            _ = try load(text)
+            Issue.record("\(text) was accepted")
+        } catch {
+            #expect(error.description.contains(key), "\(error)")
+        }
+    }
+}

@@ -70,6 +70,10 @@ public struct Configuration: Sendable, Equatable {
     public var writePDFs: Bool
     /// `[engine] batch_size`.
     public var batchSize: Int
+    /// `[watch]`: the daemon's inbox watching and metrics endpoint.
+    public var watch: WatchConfig
+    /// `[logging]`: log format and level.
+    public var logging: LoggingConfig
     /// The configured feeds, sorted by name.
     public var feeds: [FeedConfig]
 
@@ -181,13 +185,17 @@ public struct Configuration: Sendable, Equatable {
         let gstRate = try reader.gstRate(["invoicing", "default_gst_rate"], default: defaultGSTRateBasisPoints)
         let writePDFs = try reader.boolean(["invoicing", "write_pdfs"], default: true)
 
+        // [watch], [logging]
+        let watch = try reader.watch()
+        let logging = try reader.logging()
+
         // [feeds.*]
         let feeds = try reader.feeds()
 
         return Configuration(
             fileName: fileName, timeZone: zone, timezoneIdentifier: zoneName.value, paths: paths,
             gateway: gateway, seller: seller, returnWindowDays: windowDays, defaultGSTRateBasisPoints: gstRate, writePDFs: writePDFs,
-            batchSize: batchSize, feeds: feeds)
+            batchSize: batchSize, watch: watch, logging: logging, feeds: feeds)
     }
 
     private static let zoneExpectation =

@@ -21,6 +21,8 @@ enum ConfigurationSchema {
         ("returns", ["window_days"]),
         ("invoicing", ["default_gst_rate", "write_pdfs"]),
         ("engine", ["batch_size"]),
+        ("watch", ["poll", "settle_ms", "rescan_seconds", "metrics_port"]),
+        ("logging", ["format", "level"]),
     ]
 
     /// The table holding one sub-table per feed, `[feeds.<name>]`.

@@ -70,6 +70,24 @@ extension Configuration {
         # Events handled per batch (1...1000000).
         batch_size = 5000
 
+        [watch]
+        # `ordrecon watch`: inotify tells when a file is renamed into the inbox or closed after
+        # writing; poll = true looks every second instead (network file systems). A file written in
+        # place counts as ready once its size and time have not changed for settle_ms. The whole
+        # inbox is looked at every rescan_seconds as well.
+        poll = false
+        settle_ms = 2000
+        rescan_seconds = 30
+        # /metrics (Prometheus) and /healthz on 127.0.0.1:<metrics_port>; 0 = none.
+        metrics_port = 0
+
+        [logging]
+        # Log lines on standard error: logfmt, json (JSON Lines) or text (for a terminal); level:
+        # trace, debug, info, notice, warning, error, critical. ORDRECON_LOG_FORMAT and
+        # ORDRECON_LOG_LEVEL override both.
+        format = "logfmt"
+        level = "info"
+
         # Feeds: one inbox folder per feed; each feed may send only the listed "entity:STATUS" pairs
         # (entity order or return; matched case-insensitively).
         # Without any [feeds.*] table these five apply. Once one is listed, exactly the listed feeds
