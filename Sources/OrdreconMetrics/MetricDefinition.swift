@@ -1,0 +1,74 @@
+import Prometheus
+
+/// One metric family: its full name and the help text shown on its `# HELP` line.
+struct MetricDefinition: Sendable, Hashable {
+    var name: String
+    var help: String
+
+    /// The name and help as swift-prometheus takes them (the name is used as is).
+    var descriptor: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+}
+
+extension MetricDefinition {
+    // Feed files (ordrecon run, ordrecon watch).
+    static let events = MetricDefinition(
+        name: "ordrecon_events_total",
+        help: "Feed events read, by feed and outcome (applied, duplicate, rejected).")
+    static let rejections = MetricDefinition(
+        name: "ordrecon_rejections_total",
+        help: "Refusals by feed and reason code: each rejected event, and each file refused as a whole (counted once).")
+    static let files = MetricDefinition(
+        name: "ordrecon_files_total",
+        help: "Feed files handled, by feed and result (processed, or refused as a whole).")
+    static let filesResumed = MetricDefinition(
+        name: "ordrecon_files_resumed_total",
+        help: "Feed files finished that an earlier, interrupted run had begun, by feed.")
+    static let bytes = MetricDefinition(
+        name: "ordrecon_bytes_total",
+        help: "Bytes of feed files handled, by feed.")
+    static let fileSeconds = MetricDefinition(
+        name: "ordrecon_file_processing_seconds",
+        help: "Seconds taken to process one feed file, by feed.")
+
+    // Invoice and credit note PDFs.
+    static let documentsRendered = MetricDefinition(
+        name: "ordrecon_documents_rendered_total",
+        help: "Invoice and credit note PDFs written, by kind (invoice, credit_note).")
+    static let documentsFailed = MetricDefinition(
+        name: "ordrecon_documents_failed_total",
+        help: "Documents whose PDF could not be written (left for the next pass; see the log).")
+    static let documentBytes = MetricDefinition(
+        name: "ordrecon_document_bytes_total",
+        help: "Bytes of invoice and credit note PDFs written.")
+
+    // Refunds and the payment gateway.
+    static let refundRequests = MetricDefinition(
+        name: "ordrecon_refund_requests_total",
+        help: "Refund requests made to the payment gateway, by result: "
+            + "sent (accepted), refused (a person must look), retried (tried again later).")
+    static let gatewaySeconds = MetricDefinition(
+        name: "ordrecon_gateway_request_seconds",
+        help: "Seconds each payment gateway request took, answered or not.")
+    static let gatewayUnavailable = MetricDefinition(
+        name: "ordrecon_gateway_unavailable",
+        help: "1 when the last dispatch pass stopped because the gateway kept failing or asked to wait, else 0.")
+    static let refunds = MetricDefinition(
+        name: "ordrecon_refunds",
+        help: "Refunds in the store, by state (pending, sent, failed).")
+
+    // The inbox and runs.
+    static let inboxBacklog = MetricDefinition(
+        name: "ordrecon_inbox_backlog_files",
+        help: "Feed files waiting in the inbox.")
+    static let inboxOldestAge = MetricDefinition(
+        name: "ordrecon_inbox_oldest_file_age_seconds",
+        help: "Age in seconds of the oldest feed file waiting in the inbox (0 when none waits).")
+    static let lastSuccess = MetricDefinition(
+        name: "ordrecon_last_success_timestamp_seconds",
+        help: "Unix time of the last successful run or watch pass (0 before the first).")
+    static let runs = MetricDefinition(
+        name: "ordrecon_runs_total",
+        help: "Runs (ordrecon run) or passes (ordrecon watch) carried out, successful or not.")
+}

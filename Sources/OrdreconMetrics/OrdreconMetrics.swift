@@ -1,0 +1,198 @@
+import Foundation
+public import OrdreconCore
+public import OrdreconEngine
+public import OrdreconGateway
+public import Prometheus
+
+/// What ordrecon did, as Prometheus metrics: events, rejections and files per feed, invoice
+/// PDFs, refund requests and gateway latency, refunds by state, the inbox backlog and the last
+/// success; served on `/metrics` by `ordrecon watch` or written for node_exporter's textfile
+/// collector by `ordrecon run`.
+///
+/// Each instance owns its ``registry`` (swift-prometheus' `PrometheusCollectorRegistry`, used
+/// directly: nothing goes through swift-metrics' global `MetricsSystem`), so several can live in
+/// one process. Every series known at creation (each configured feed's outcomes, reason codes
+/// and results, each document kind, request result and refund state) exists from the start at
+/// zero. Safe to use from any thread: swift-prometheus' registry and metrics are `Sendable`
+/// (atomics and locks inside), and ``writeTextfile(to:)`` calls are serialised by a lock.
+public final class OrdreconMetrics: Sendable {
+    /// The `Content-Type` of ``exposition()`` (Prometheus text format 0.0.4).
+    public static let contentType = ExpositionText.contentType
+
+    /// The registry holding every series; other parts may register their own metrics in it.
+    public let registry: PrometheusCollectorRegistry
+    /// The feeds named at creation (without repeats), whose series exist from the start.
+    public let feeds: [String]
+
+    private let invoices: Counter
+    private let creditNotes: Counter
+    private let documentsFailed: Counter
+    private let documentBytes: Counter
+    private let requestsSent: Counter
+    private let requestsRefused: Counter
+    private let requestsRetried: Counter
+    private let gatewaySeconds: DurationHistogram
+    private let gatewayUnavailable: Gauge
+    private let inboxBacklog: Gauge
+    private let inboxOldestAge: Gauge
+    private let lastSuccess: Gauge
+    private let runs: Counter
+    /// Only one textfile write at a time (they share the temporary name).
+    private let textfileLock = NSLock()
+
+    /// The refund states the store knows, each always shown.
+    static let refundStates = ["pending", "sent", "failed"]
+
+    /// Creates the metrics with every series known in advance at zero.
+    /// - Parameter feeds: the configured feeds (the `feed` label values); files of other feeds
+    ///   are still counted, their series appearing with their first file.
+    public init(feeds: [String]) {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        var seen = Set<String>()
+        self.feeds = feeds.filter { seen.insert($0).inserted }
+
+        func counter(_ definition: MetricDefinition, _ labels: [(String, String)] = []) -> Counter {
+            registry.makeCounter(descriptor: definition.descriptor, labels: labels)
+        }
+        func gauge(_ definition: MetricDefinition, _ labels: [(String, String)] = []) -> Gauge {
+            registry.makeGauge(descriptor: definition.descriptor, labels: labels)
+        }
+        invoices = counter(.documentsRendered, [("kind", "invoice")])
+        creditNotes = counter(.documentsRendered, [("kind", "credit_note")])
+        documentsFailed = counter(.documentsFailed)
+        documentBytes = counter(.documentBytes)
+        requestsSent = counter(.refundRequests, [("result", "sent")])
+        requestsRefused = counter(.refundRequests, [("result", "refused")])
+        requestsRetried = counter(.refundRequests, [("result", "retried")])
+        gatewaySeconds = registry.makeDurationHistogram(
+            descriptor: MetricDefinition.gatewaySeconds.descriptor, labels: [], buckets: HistogramBuckets.gatewayRequest)
+        gatewayUnavailable = gauge(.gatewayUnavailable)
+        inboxBacklog = gauge(.inboxBacklog)
+        inboxOldestAge = gauge(.inboxOldestAge)
+        lastSuccess = gauge(.lastSuccess)
+        runs = counter(.runs)
+        for state in Self.refundStates { _ = gauge(.refunds, [("state", state)]) }
+
+        for feed in self.feeds {
+            for outcome in Outcome.allCases { _ = counter(.events, [("feed", feed), ("outcome", outcome.rawValue)]) }
+            for code in ReasonCode.allCases { _ = counter(.rejections, [("feed", feed), ("code", code.rawValue)]) }
+            for result in ["processed", "refused"] { _ = counter(.files, [("feed", feed), ("result", result)]) }
+            _ = counter(.filesResumed, [("feed", feed)])
+            _ = counter(.bytes, [("feed", feed)])
+            _ = fileSeconds(feed: feed)
+        }
+    }
+
+    // MARK: Recording
+
+    /// Records what happened to one feed file: its events by outcome, its rejections by code
+    /// (a file refused as a whole counts once under its code), the file by result, its bytes and
+    /// its processing time.
+    public func record(file: FileSummary) {
+        let feed = ("feed", file.feed)
+        add(file.applied, to: .events, [feed, ("outcome", Outcome.applied.rawValue)])
+        add(file.duplicate, to: .events, [feed, ("outcome", Outcome.duplicate.rawValue)])
+        add(file.rejected, to: .events, [feed, ("outcome", Outcome.rejected.rawValue)])
+        for (code, count) in file.rejectedByCode {
+            add(count, to: .rejections, [feed, ("code", code)])
+        }
+        if let failure = file.failure {
+            add(1, to: .rejections, [feed, ("code", failure.code.rawValue)])
+        }
+        add(1, to: .files, [feed, ("result", file.failure == nil ? "processed" : "refused")])
+        if file.resumed { add(1, to: .filesResumed, [feed]) }
+        add(file.bytes, to: .bytes, [feed])
+        fileSeconds(feed: file.feed).record(HistogramBuckets.duration(seconds: file.seconds))
+    }
+
+    /// Records the invoice and credit note PDFs a pass wrote, and those it could not write.
+    public func record(documents: DocumentIssuer.Report) {
+        invoices.increment(by: Self.amount(documents.invoices))
+        creditNotes.increment(by: Self.amount(documents.creditNotes))
+        documentsFailed.increment(by: Self.amount(documents.failed))
+        documentBytes.increment(by: Self.amount(documents.bytes))
+    }
+
+    /// Records a refund dispatch pass: its requests by result, each request's latency, and
+    /// whether the gateway was left unavailable.
+    public func record(dispatch: DispatchReport) {
+        requestsSent.increment(by: Self.amount(dispatch.sent))
+        requestsRefused.increment(by: Self.amount(dispatch.failed))
+        requestsRetried.increment(by: Self.amount(dispatch.retriedAttempts))
+        for seconds in dispatch.attemptSeconds {
+            gatewaySeconds.record(HistogramBuckets.duration(seconds: seconds))
+        }
+        gatewayUnavailable.set(to: dispatch.gatewayUnavailable ? 1 : 0)
+    }
+
+    /// Records a whole `ordrecon run`: counts the run, then records each of its files, its
+    /// documents and its refund dispatch. A daemon that records files as it goes calls
+    /// ``markRun()`` and the `record` methods itself instead, so as not to count them twice.
+    public func record(run: RunSummary) {
+        markRun()
+        for file in run.files { record(file: file) }
+        if let documents = run.documents { record(documents: documents) }
+        if let dispatch = run.refundDelivery { record(dispatch: dispatch) }
+    }
+
+    /// Sets how many refunds are in each state, from `Store.refundCounts()`; a state missing
+    /// from `counts` is 0.
+    public func setRefunds(_ counts: [String: Int]) {
+        for state in Set(Self.refundStates).union(counts.keys) {
+            registry.makeGauge(descriptor: MetricDefinition.refunds.descriptor, labels: [("state", state)])
+                .set(to: Double(counts[state] ?? 0))
+        }
+    }
+
+    /// Sets the inbox backlog: how many files wait, and the age of the oldest (0 when none).
+    public func setInbox(backlog: Int, oldestAgeSeconds: Double) {
+        inboxBacklog.set(to: Double(backlog))
+        inboxOldestAge.set(to: oldestAgeSeconds.isFinite ? max(0, oldestAgeSeconds) : 0)
+    }
+
+    /// Records that a run or a watch pass succeeded at `time` (seconds since the epoch, with the milliseconds).
+    public func markSuccess(at time: Timestamp) {
+        lastSuccess.set(to: Double(time.milliseconds) / 1000)
+    }
+
+    /// Counts one run (or watch pass), whatever its result.
+    public func markRun() {
+        runs.increment()
+    }
+
+    // MARK: Exposition
+
+    /// Every series in Prometheus text format 0.0.4, families sorted by name and series by labels.
+    public func exposition() -> String {
+        ExpositionText.ordered(registry.emitToString())
+    }
+
+    /// Writes ``exposition()`` for node_exporter's textfile collector, atomically: into
+    /// `.<name>.tmp` in the same folder, flushed, then renamed over `path`.
+    /// - Parameter path: the file to write; its name must end in `.prom`.
+    /// - Throws: ``TextfileError`` when the name does not end in `.prom` or the file cannot be
+    ///   written (`path` is then left as it was and no temporary file remains).
+    public func writeTextfile(to path: String) throws(TextfileError) {
+        textfileLock.lock()
+        defer { textfileLock.unlock() }
+        try Textfile.publish(exposition(), to: path)
+    }
+
+    // MARK: Helpers
+
+    private func add(_ amount: Int, to definition: MetricDefinition, _ labels: [(String, String)]) {
+        registry.makeCounter(descriptor: definition.descriptor, labels: labels).increment(by: Self.amount(amount))
+    }
+
+    private func fileSeconds(feed: String) -> DurationHistogram {
+        registry.makeDurationHistogram(
+            descriptor: MetricDefinition.fileSeconds.descriptor, labels: [("feed", feed)],
+            buckets: HistogramBuckets.fileProcessing)
+    }
+
+    /// A count as a counter increment (counters never go down: a negative count adds nothing).
+    private static func amount(_ count: Int) -> Int64 {
+        Int64(max(0, count))
+    }
+}
