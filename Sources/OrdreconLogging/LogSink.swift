@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Where a ``StructuredLogHandler`` puts its lines.
+///
+/// A sink receives complete lines, one per log call, and must write each one whole: lines
+/// written from several threads at once must never interleave.
+public protocol LogSink: Sendable {
+    /// Writes one line.
+    /// - Parameter line: the rendered line, without a trailing newline; it contains no newline.
+    func write(line: String)
+}
+
+/// Writes each line, with its newline, to a file descriptor with a single `write(2)`.
+///
+/// One `write(2)` per line keeps lines from different threads (and, up to `PIPE_BUF` bytes
+/// on a pipe, from different processes) whole. A lock held around the call also covers the
+/// rare partial write (a signal, a very long line), so that within this process the rest of a
+/// line always follows its start. Lines that cannot be written (closed descriptor, `EAGAIN`)
+/// are dropped: logging never fails the caller.
+public struct FileDescriptorLogSink: LogSink {
+    /// Standard error (descriptor 2), the default sink.
+    public static let standardError = FileDescriptorLogSink(fileDescriptor: 2)
+
+    /// Standard output (descriptor 1).
+    public static let standardOutput = FileDescriptorLogSink(fileDescriptor: 1)
+
+    /// The descriptor written to; not owned (never closed) by the sink.
+    public let fileDescriptor: Int32
+    private let lock: WriteLock
+
+    /// Creates a sink writing to an open descriptor, which the caller keeps open.
+    public init(fileDescriptor: Int32) {
+        self.fileDescriptor = fileDescriptor
+        self.lock = WriteLock.forDescriptor(fileDescriptor)
+    }
+
+    public func write(line: String) {
+        var bytes = line
+        bytes.append("\n")
+        let fd = fileDescriptor
+        bytes.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return }
+            lock.withLock {
+                var offset = 0
+                while offset < buffer.count {
+                    #if canImport(Glibc)
+                    let written = Glibc.write(fd, base + offset, buffer.count - offset)
+                    #elseif canImport(Musl)
+                    let written = Musl.write(fd, base + offset, buffer.count - offset)
+                    #else
+                    let written = Darwin.write(fd, base + offset, buffer.count - offset)
+                    #endif
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        return
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One lock per descriptor number, shared by every sink writing to it.
+///
+/// `@unchecked Sendable`: the only state is an `NSLock`, which is thread-safe.
+private final class WriteLock: @unchecked Sendable {
+    private let lock = NSLock()
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private static let registryLock = NSLock()
+    nonisolated(unsafe) private static var registry: [Int32: WriteLock] = [:]
+
+    /// The lock for `fd`; `registry` is only touched with `registryLock` held.
+    static func forDescriptor(_ fd: Int32) -> WriteLock {
+        registryLock.lock()
+        defer { registryLock.unlock() }
+        if let existing = registry[fd] { return existing }
+        let created = WriteLock()
+        registry[fd] = created
+        return created
+    }
+}
+
+/// Keeps lines in memory, for tests.
+///
+/// `@unchecked Sendable`: `stored` is only read or written with `lock` held.
+public final class MemoryLogSink: LogSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    /// Creates an empty sink.
+    public init() {}
+
+    public func write(line: String) {
+        lock.lock()
+        stored.append(line)
+        lock.unlock()
+    }
+
+    /// Every line written so far, oldest first, without newlines.
+    public var lines: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+
+    /// Forgets the lines written so far.
+    public func removeAll() {
+        lock.lock()
+        stored.removeAll()
+        lock.unlock()
+    }
+}
