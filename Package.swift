@@ -104,6 +104,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `ordrecon watch`: inbox watching, refund dispatch and metrics as services of one group.
+        .target(
+            name: "OrdreconDaemon",
+            dependencies: [
+                "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconGateway", "OrdreconMetrics",
+                "OrdreconLogging",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Realistic feed workloads for tests and the benchmark.
         .target(
             name: "OrdreconWorkload",
@@ -114,9 +127,7 @@ let package = Package(
             name: "ordrecon",
             dependencies: [
                 "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconWorkload",
-                "OrdreconGateway", "OrdreconMockGateway", "OrdreconLogging", "OrdreconMetrics",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
+                "OrdreconGateway", "OrdreconMockGateway", "OrdreconLogging", "OrdreconMetrics", "OrdreconDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -86,9 +86,16 @@ public final class Store {
     ///   and the file is resumed from there. A transaction after which something leaves the
     ///   database's control (a file moved to the archive) must be durable.
     public func begin(durable: Bool = true) throws(StoreError) {
+        db.resetActiveStatements()
         if durable { try db.execute("PRAGMA synchronous = FULL") }
         durableTransaction = durable
         try db.execute("BEGIN IMMEDIATE")
+    }
+
+    /// Ends every read in progress on this connection, so that the next one sees what other
+    /// connections committed since. Long-lived users (the daemon's workers) call it each pass.
+    public func endReads() {
+        if !db.isInTransaction { db.resetActiveStatements() }
     }
 
     /// Commits the current transaction (with the number series counters it took).

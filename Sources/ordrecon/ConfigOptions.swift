@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OrdreconCore
+import OrdreconDaemon
 import OrdreconEngine
 
 /// The `--config` option every command that touches a workspace takes.
@@ -10,29 +11,36 @@ struct ConfigOptions: ParsableArguments {
 
     /// Loads the configuration, or prints why it is unusable and exits 78.
     func load() throws -> Configuration {
-        let path = absolute(config)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            printError("ordrecon: configuration file not found: \(path) (run from the workspace folder, or pass --config PATH)")
+        switch loadResult() {
+        case .success(let configuration):
+            return configuration
+        case .failure(let error):
+            printError("ordrecon: " + error.message)
             throw ExitStatus.badConfig
         }
+    }
+
+    /// Reads and checks the configuration file; the error says what is wrong, with file, line and key.
+    func loadResult() -> Result<Configuration, ConfigurationLoadError> {
+        let path = absolute(config)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(.init(message: "configuration file not found: \(path) (run from the workspace folder, or pass --config PATH)"))
+        }
         guard let text = String(data: data, encoding: .utf8) else {
-            printError("ordrecon: \(path): the configuration file is not valid UTF-8")
-            throw ExitStatus.badConfig
+            return .failure(.init(message: "\(path): the configuration file is not valid UTF-8"))
         }
         let configuration: Configuration
         do {
             configuration = try Configuration.load(
                 tomlText: text, fileName: path, workspaceRoot: Configuration.workspaceRoot(forConfigFile: path))
         } catch {
-            printError("ordrecon: \(error)")
-            throw ExitStatus.badConfig
+            return .failure(.init(message: "\(error)"))
         }
         // Files the configuration names must be there (the core only checks their form).
         if let bundle = configuration.gateway.caBundle, !FileManager.default.isReadableFile(atPath: bundle) {
-            printError("ordrecon: \(path): gateway.ca_bundle: cannot read \(bundle) (give a PEM file of certificate authorities, or \"\" for the system's)")
-            throw ExitStatus.badConfig
+            return .failure(.init(message: "\(path): gateway.ca_bundle: cannot read \(bundle) (give a PEM file of certificate authorities, or \"\" for the system's)"))
         }
-        return configuration
+        return .success(configuration)
     }
 }
 

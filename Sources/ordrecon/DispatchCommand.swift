@@ -32,7 +32,7 @@ struct DispatchCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.load()
         let settings = configuration.engineSettings
-        let logger = LoggingSetup.logger(quiet: quiet)
+        let logger = LoggingSetup.logger(configuration.logging, quiet: quiet)
         do {
             try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
         } catch {

@@ -93,7 +93,7 @@ struct InvoicesRenderCommand: ParsableCommand {
         }
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
-        let logger = LoggingSetup.logger()
+        let logger = LoggingSetup.logger(configuration.logging)
         let report: DocumentIssuer.Report
         do {
             let store = try Store(path: settings.database)
@@ -137,7 +137,7 @@ struct InvoiceShowCommand: ParsableCommand {
             printError("ordrecon: no invoice or credit note \(number) (see `ordrecon invoices`)")
             throw ExitCode(1)
         }
-        let issuer = DocumentDelivery.issuer(configuration, store: store, logger: LoggingSetup.logger(quiet: true))
+        let issuer = DocumentDelivery.issuer(configuration, store: store, logger: LoggingSetup.logger(configuration.logging, quiet: true))
         let document = try ReviewStore.query { () throws(StoreError) in try issuer.document(for: record) }
         let folder = configuration.paths.invoices
         if json {

@@ -1,21 +1,28 @@
 import Foundation
 import Logging
+import OrdreconCore
+import OrdreconLogging
 
-/// Sets up logging to standard error once; the level comes from `ORDRECON_LOG_LEVEL`
-/// (trace, debug, info, notice, warning, error, critical), default `info`.
+/// Sets up logging to standard error once per process, as `[logging]` says (logfmt by
+/// default); `ORDRECON_LOG_LEVEL` and `ORDRECON_LOG_FORMAT` override it.
 enum LoggingSetup {
-    nonisolated(unsafe) private static var done = false
-
-    static func logger(label: String = "ordrecon", quiet: Bool = false) -> Logger {
-        if !done {
-            done = true
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                let level = ProcessInfo.processInfo.environment["ORDRECON_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-                handler.logLevel = level ?? (quiet ? .warning : .info)
-                return handler
-            }
-        }
+    /// A logger for a command that read the configuration.
+    /// - Parameter quiet: warnings and errors only (unless `ORDRECON_LOG_LEVEL` says otherwise).
+    static func logger(_ config: LoggingConfig, label: String = "ordrecon", quiet: Bool = false) -> Logger {
+        var options = options(config)
+        if quiet, options.level < .warning { options.level = .warning }
+        StructuredLogging.bootstrap(options)
         return Logger(label: label)
+    }
+
+    /// A logger for a command without a workspace (the defaults of `[logging]`).
+    static func logger(label: String = "ordrecon", quiet: Bool = false) -> Logger {
+        logger(LoggingConfig.defaults, label: label, quiet: quiet)
+    }
+
+    /// `[logging]` as options of the structured handler.
+    static func options(_ config: LoggingConfig) -> LoggingOptions {
+        LoggingOptions(
+            format: LogFormat(rawValue: config.format) ?? .logfmt, level: Logger.Level(rawValue: config.level) ?? .info)
     }
 }

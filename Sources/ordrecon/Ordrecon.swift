@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Ordrecon: ParsableCommand {
+struct Ordrecon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordrecon",
         abstract: "Reconciles partner feeds of orders and returns against their state machines.",
@@ -11,7 +11,7 @@ struct Ordrecon: ParsableCommand {
             lock, or refunds are left pending because the gateway could not take them (75 wins over \
             65); 78 the configuration is unusable.
             """,
-        subcommands: [RunCommand.self, OrderCommand.self, GenerateCommand.self, RejectionsCommand.self, AuditCommand.self, ReturnCommand.self, ValidateCommand.self, InitCommand.self, RefundsCommand.self, DispatchCommand.self, InvoicesCommand.self, InvoiceCommand.self, MockGatewayCommand.self],
+        subcommands: [RunCommand.self, OrderCommand.self, GenerateCommand.self, RejectionsCommand.self, AuditCommand.self, ReturnCommand.self, ValidateCommand.self, InitCommand.self, RefundsCommand.self, DispatchCommand.self, InvoicesCommand.self, InvoiceCommand.self, WatchCommand.self, MockGatewayCommand.self],
         defaultSubcommand: nil)
 }
 

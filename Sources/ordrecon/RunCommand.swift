@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
 import OrdreconCore
 import OrdreconEngine
 import OrdreconGateway
+import OrdreconMetrics
 import OrdreconStore
 
 struct RunCommand: ParsableCommand {
@@ -31,10 +33,19 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Log only warnings and errors.")
     var quiet = false
 
+    @Option(name: .customLong("metrics-file"), help: "Write the run's metrics here for node_exporter's textfile collector (a .prom file, replaced atomically).")
+    var metricsFile: String?
+
+    func validate() throws {
+        if let metricsFile, !metricsFile.hasSuffix(".prom") {
+            throw ValidationError("--metrics-file must name a .prom file (node_exporter's textfile collector reads only those), got \(metricsFile)")
+        }
+    }
+
     func run() throws {
         let configuration = try options.load()
         let settings = configuration.engineSettings
-        let logger = LoggingSetup.logger(quiet: quiet)
+        let logger = LoggingSetup.logger(configuration.logging, quiet: quiet)
         do {
             try RunEngine.prepareDirectories(settings)
         } catch {
@@ -45,8 +56,9 @@ struct RunCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
 
         let summary: RunSummary
+        let store: Store
         do {
-            let store = try Store(path: settings.database)
+            store = try Store(path: settings.database)
             let engine = RunEngine(settings: settings, store: store, logger: logger)
             if configuration.writePDFs {
                 engine.documentIssuer = DocumentDelivery.issuer(configuration, store: store, logger: logger)
@@ -54,14 +66,18 @@ struct RunCommand: ParsableCommand {
             engine.refundDispatcher = try RefundDelivery.dispatcher(configuration, store: store, logger: logger)
             summary = try engine.run()
         } catch let exit as ExitCode {
+            writeMetrics(configuration, summary: nil, store: nil, logger: logger)
             throw exit
         } catch let error as FileSystemError {
             printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
+            writeMetrics(configuration, summary: nil, store: nil, logger: logger)
             throw ExitStatus.ioError
         } catch {
             printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
+            writeMetrics(configuration, summary: nil, store: nil, logger: logger)
             throw ExitStatus.software
         }
+        writeMetrics(configuration, summary: summary, store: store, logger: logger)
         let report = summary.refundDelivery ?? DispatchReport()
         if json {
             print(summary.json.text(indent: 2))
@@ -71,5 +87,42 @@ struct RunCommand: ParsableCommand {
             print(RefundDelivery.text(report))
         }
         if let status = RefundDelivery.exitStatus(rejected: summary.hasRejections, report: report) { throw status }
+    }
+
+    /// Writes `--metrics-file`: this run's numbers, the refunds by state and the inbox backlog;
+    /// the last success time is now, or the previous file's when this run failed (`summary` nil).
+    private func writeMetrics(_ configuration: Configuration, summary: RunSummary?, store: Store?, logger: Logger) {
+        guard let metricsFile else { return }
+        let path = absolute(metricsFile)
+        let metrics = OrdreconMetrics(feeds: configuration.feeds.map(\.name))
+        if let summary {
+            metrics.record(run: summary)
+            metrics.markSuccess(at: SystemClock.now())
+        } else {
+            metrics.markRun()
+            if let previous = PreviousMetrics.lastSuccess(in: path) { metrics.markSuccess(at: previous) }
+        }
+        if let counts = try? store?.refundCounts() { metrics.setRefunds(counts) }
+        let backlog = InboxBacklog.measure(
+            root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name), now: SystemClock.now())
+        metrics.setInbox(backlog: backlog.files, oldestAgeSeconds: backlog.oldestAgeSeconds)
+        do {
+            try metrics.writeTextfile(to: path)
+        } catch {
+            logger.error("could not write the metrics file: \(error)")
+        }
+    }
+}
+
+/// Reading the previous `--metrics-file`.
+enum PreviousMetrics {
+    /// `ordrecon_last_success_timestamp_seconds` of the file at `path`, when it has one above 0.
+    static func lastSuccess(in path: String) -> Timestamp? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("ordrecon_last_success_timestamp_seconds ") {
+            guard let seconds = Double(line.split(separator: " ").last ?? ""), seconds > 0 else { return nil }
+            return Timestamp(milliseconds: Int64((seconds * 1000).rounded()))
+        }
+        return nil
     }
 }

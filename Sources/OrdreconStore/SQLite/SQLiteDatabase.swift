@@ -87,7 +87,19 @@ final class SQLiteDatabase {
     /// The first column of the first row of `sql`, as an integer.
     func scalarInt(_ sql: String) throws(StoreError) -> Int64? {
         let statement = try statement(dynamic: sql)
+        defer { statement.reset() }
         guard try statement.step() else { return nil }
         return statement.isNull(0) ? nil : statement.int64(0)
+    }
+
+    /// Resets every statement still in the middle of its rows. An unfinished statement keeps
+    /// the connection's read snapshot open: later reads would not see other connections'
+    /// commits, and a write would fail with SQLITE_BUSY_SNAPSHOT.
+    func resetActiveStatements() {
+        var statement = sqlite3_next_stmt(handle, nil)
+        while let current = statement {
+            if sqlite3_stmt_busy(current) != 0 { sqlite3_reset(current) }
+            statement = sqlite3_next_stmt(handle, current)
+        }
     }
 }

@@ -1,0 +1,57 @@
+import Foundation
+public import Logging
+public import OrdreconCore
+import OrdreconEngine
+import OrdreconMetrics
+import OrdreconStore
+import ServiceLifecycle
+import UnixSignals
+
+/// `ordrecon watch`: ingestion, refund dispatch, the metrics endpoint and configuration reload
+/// as services of one `ServiceGroup`. SIGTERM and SIGINT shut it down gracefully: ingestion
+/// commits the batch in hand and stops, dispatch stops between attempts, then it returns.
+/// The caller holds the workspace lock for the daemon's life.
+public enum Daemon {
+    /// Runs until SIGTERM or SIGINT (or a service fails, which is thrown).
+    /// - Parameters:
+    ///   - configuration: the configuration at start.
+    ///   - load: reads the configuration again (SIGHUP).
+    public static func run(
+        configuration: Configuration, options: DaemonOptions, logger: Logger,
+        load: @escaping @Sendable () -> Result<Configuration, ConfigurationLoadError>
+    ) async throws {
+        try RunEngine.prepareDirectories(EngineSettings(configuration))
+        let store = try Store(path: configuration.paths.database)
+        let runId = try store.startRun(command: "watch", pid: getpid(), at: SystemClock.now())
+        let metrics = OrdreconMetrics(feeds: configuration.feeds.map(\.name))
+        let context = DaemonContext(
+            configuration: ConfigurationBox(configuration), options: options, logger: logger, metrics: metrics, runId: runId)
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: IngestService(context: context)),
+            .init(service: DispatchService(context: context)),
+            .init(service: ReloadService(context: context, load: load)),
+        ]
+        if let port = options.metricsPort {
+            services.append(.init(service: MetricsService(context: context, port: port)))
+        }
+        var group = ServiceGroupConfiguration(services: services, logger: logger)
+        group.gracefulShutdownSignals = [.sigterm, .sigint]
+        group.maximumGracefulShutdownDuration = .seconds(20)
+        logger.notice("ordrecon watch started", metadata: [
+            "run.id": "\(runId)", "pid": "\(getpid())", "mode": "\(options.poll ? "poll" : "inotify")",
+            "inbox": "\(configuration.paths.inbox)",
+        ])
+        do {
+            try await ServiceGroup(configuration: group).run()
+            store.endReads()
+        } catch {
+            store.endReads()
+            try? store.finishRun(runId, at: SystemClock.now(), summaryJSON: #"{"stopped":"error"}"#)
+            throw error
+        }
+        try store.finishRun(runId, at: SystemClock.now(), summaryJSON: #"{"stopped":"signal"}"#)
+        store.checkpoint()
+        logger.notice("ordrecon watch stopped", metadata: ["run.id": "\(runId)"])
+    }
+}

@@ -1,0 +1,45 @@
+public import Logging
+import OrdreconCore
+public import OrdreconMetrics
+
+/// How `ordrecon watch` runs (from the command line and `[watch]`).
+public struct DaemonOptions: Sendable, Equatable {
+    /// Poll the inbox instead of using inotify (network file systems).
+    public var poll: Bool
+    /// A file written in place counts as ready once its size and modification time have not
+    /// changed for this long (files renamed into the inbox, or closed after writing, at once).
+    public var settleSeconds: Double
+    /// A full look at the inbox this often, for what inotify cannot see.
+    public var rescanSeconds: Double
+    /// Port for `/metrics` and `/healthz` on `metricsHost`; nil: no HTTP endpoint.
+    public var metricsPort: Int?
+    public var metricsHost: String
+
+    public init(poll: Bool, settleSeconds: Double, rescanSeconds: Double, metricsPort: Int?, metricsHost: String = "127.0.0.1") {
+        self.poll = poll
+        self.settleSeconds = settleSeconds
+        self.rescanSeconds = rescanSeconds
+        self.metricsPort = metricsPort
+        self.metricsHost = metricsHost
+    }
+}
+
+/// What the daemon's services share.
+public struct DaemonContext: Sendable {
+    public let configuration: ConfigurationBox
+    public let options: DaemonOptions
+    public let logger: Logger
+    public let metrics: OrdreconMetrics
+    /// The daemon's own run (refund attempts made beside ingestion are recorded under it).
+    public let runId: Int64
+    /// Raised when a pass recorded new refunds, to wake the dispatcher.
+    let refundsRecorded = Pulse()
+
+    public init(configuration: ConfigurationBox, options: DaemonOptions, logger: Logger, metrics: OrdreconMetrics, runId: Int64) {
+        self.configuration = configuration
+        self.options = options
+        self.logger = logger
+        self.metrics = metrics
+        self.runId = runId
+    }
+}

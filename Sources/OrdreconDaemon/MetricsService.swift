@@ -1,0 +1,72 @@
+import FlyingFox
+import Foundation
+import Logging
+import OrdreconCore
+import OrdreconEngine
+import OrdreconStore
+import ServiceLifecycle
+
+/// `GET /metrics` (Prometheus text) and `GET /healthz` on the metrics port.
+///
+/// `/healthz` answers 200 `ok` when the database can be read and the inbox folders exist and
+/// can be written to, else 503 with the reason, so a supervisor sees a broken workspace.
+struct MetricsService: Service, CustomStringConvertible {
+    let context: DaemonContext
+    let port: Int
+    var description: String { "MetricsService(port: \(port))" }
+
+    func run() async throws {
+        let address = try sockaddr_in.inet(ip4: context.options.metricsHost, port: UInt16(port))
+        let server = HTTPServer(address: address, timeout: 10)
+        let context = self.context
+        await server.appendRoute("GET /metrics") { _ in
+            let configuration = context.configuration.current
+            let backlog = InboxBacklog.measure(
+                root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name), now: SystemClock.now())
+            context.metrics.setInbox(backlog: backlog.files, oldestAgeSeconds: backlog.oldestAgeSeconds)
+            if let store = try? Store(readingAt: configuration.paths.database), let counts = try? store.refundCounts() {
+                context.metrics.setRefunds(counts)
+            }
+            return HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: Data(context.metrics.exposition().utf8))
+        }
+        await server.appendRoute("GET /healthz") { _ in
+            if let problem = Health.problem(context.configuration.current) {
+                return HTTPResponse(statusCode: .serviceUnavailable, body: Data("unhealthy: \(problem)\n".utf8))
+            }
+            return HTTPResponse(statusCode: .ok, body: Data("ok\n".utf8))
+        }
+        context.logger.info("metrics on http://\(context.options.metricsHost):\(port)/metrics and /healthz")
+        do {
+            try await cancelWhenGracefulShutdown { try await server.run() }
+        } catch {
+            // Cancelled on shutdown, FlyingFox reports its closed socket as an error.
+            if Task.isShuttingDownGracefully || Task.isCancelled || error is CancellationError { return }
+            throw error
+        }
+    }
+}
+
+/// What makes the workspace unusable, if anything.
+enum Health {
+    static func problem(_ configuration: Configuration) -> String? {
+        do {
+            let store = try Store(readingAt: configuration.paths.database)
+            _ = try store.schemaVersion
+        } catch {
+            return "the database cannot be read: \(error)"
+        }
+        for feed in configuration.feeds {
+            let folder = configuration.paths.inbox(feed: feed.name)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                return "the inbox folder \(folder) is missing"
+            }
+            guard FileManager.default.isWritableFile(atPath: folder) else {
+                return "the inbox folder \(folder) cannot be written to (files could not be claimed)"
+            }
+        }
+        return nil
+    }
+}
