@@ -13,4 +13,7 @@ if command -v chromium >/dev/null 2>&1; then
 else
   echo "test.sh: SKIPPED the run report browser check: chromium is not installed (scripts/install-deps.sh installs it)"
 fi
-swift test --skip-build "$@"
+# One test at a time: many end-to-end tests block their thread (waiting for the binary, for a
+# file), and Swift's cooperative pool has one thread per core; in parallel they starved the tests
+# that serve HTTP in process (FlyingFox on Swift concurrency), whose clients then timed out.
+swift test --skip-build --no-parallel "$@"

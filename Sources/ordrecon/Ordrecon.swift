@@ -11,7 +11,11 @@ struct Ordrecon: AsyncParsableCommand {
             lock, or refunds are left pending because the gateway could not take them (75 wins over \
             65); 78 the configuration is unusable.
             """,
-        subcommands: [RunCommand.self, OrderCommand.self, GenerateCommand.self, RejectionsCommand.self, AuditCommand.self, ReturnCommand.self, ValidateCommand.self, InitCommand.self, RefundsCommand.self, DispatchCommand.self, InvoicesCommand.self, InvoiceCommand.self, WatchCommand.self, MockGatewayCommand.self],
+        subcommands: [
+            RunCommand.self, WatchCommand.self, DispatchCommand.self, OrderCommand.self, ReturnCommand.self,
+            RefundsCommand.self, InvoicesCommand.self, InvoiceCommand.self, RejectionsCommand.self, AuditCommand.self,
+            ValidateCommand.self, InitCommand.self, GenerateCommand.self, MockGatewayCommand.self,
+        ],
         defaultSubcommand: nil)
 }
 

@@ -66,8 +66,11 @@ public final class TestWorkspace {
     /// Runs `ordrecon` with `arguments` in the workspace folder and waits for it.
     public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = try start(arguments, environment: environment)
+        // Both pipes are drained at once: a child whose stderr fills the pipe (64 KiB of log
+        // lines) while we read only stdout would block forever.
+        let errorReader = PipeReader(process.standardErrorPipe)
         let out = process.standardOutputPipe.fileHandleForReading.readDataToEndOfFile()
-        let err = process.standardErrorPipe.fileHandleForReading.readDataToEndOfFile()
+        let err = errorReader.finish()
         process.process.waitUntilExit()
         return Result(status: process.process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
@@ -154,4 +157,27 @@ public final class TestWorkspace {
 public struct TestError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+///
+/// `@unchecked Sendable`: `data` is written by the reading thread before `done` is signalled
+/// and read only after waiting for it.
+final class PipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ pipe: Pipe) {
+        let handle = pipe.fileHandleForReading
+        Thread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }.start()
+    }
+
+    /// Waits for the end of the pipe. - Returns: everything read.
+    func finish() -> Data {
+        done.wait()
+        return data
+    }
 }
