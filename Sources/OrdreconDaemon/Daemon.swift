@@ -27,14 +27,17 @@ public enum Daemon {
         let context = DaemonContext(
             configuration: ConfigurationBox(configuration), options: options, logger: logger, metrics: metrics, runId: runId)
 
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: IngestService(context: context)),
-            .init(service: DispatchService(context: context)),
-            .init(service: ReloadService(context: context, load: load)),
-        ]
+        // Graceful shutdown goes through the services in reverse order, one after the other:
+        // ingestion is last here so that it is told first and stops after the batch in hand.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let port = options.metricsPort {
             services.append(.init(service: MetricsService(context: context, port: port)))
         }
+        services += [
+            .init(service: ReloadService(context: context, load: load)),
+            .init(service: DispatchService(context: context)),
+            .init(service: IngestService(context: context)),
+        ]
         var group = ServiceGroupConfiguration(services: services, logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
         group.maximumGracefulShutdownDuration = .seconds(20)

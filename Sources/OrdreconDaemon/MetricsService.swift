@@ -17,7 +17,9 @@ struct MetricsService: Service, CustomStringConvertible {
 
     func run() async throws {
         let address = try sockaddr_in.inet(ip4: context.options.metricsHost, port: UInt16(port))
-        let server = HTTPServer(address: address, timeout: 10)
+        // FlyingFox's own logger prints to stderr outside the structured log (and a "critical"
+        // line on every normal stop); what matters is logged here instead.
+        let server = HTTPServer(address: address, timeout: 10, logger: .disabled)
         let context = self.context
         await server.appendRoute("GET /metrics") { _ in
             let configuration = context.configuration.current

@@ -29,10 +29,10 @@ struct InboxWatchTests {
         #expect(watch.nextReady(timeout: 0).map(\.name) == ["returns.csv"])
     }
 
-    @Test func writtenInPlaceIsReportedAtClose() throws {
+    @Test func writtenInPlaceIsReportedOnceSettledAfterItsClose() throws {
         let inbox = try TemporaryInbox(feeds: ["storefront"])
         defer { inbox.remove() }
-        let watch = try InboxWatch(root: inbox.root, feeds: ["storefront"], settle: 5)
+        let watch = try InboxWatch(root: inbox.root, feeds: ["storefront"], settle: 1)
         #expect(watch.nextReady(timeout: 0).isEmpty)
         let closed = Background(after: 0.2) {
             let writer = inbox.open("storefront", "orders.csv")
@@ -41,15 +41,15 @@ struct InboxWatchTests {
             writer.append("1,2\n")
             return writer.close()
         }
-        let ready = watch.nextReady(timeout: 3)
-        let returned = now()
+        // A close alone proves nothing (the writer may reopen to append): ready one settle later.
+        let (ready, at) = collect(watch, count: 1, within: 5)
         #expect(ready.map(\.name) == ["orders.csv"])
-        #expect(returned >= closed.time())
-        #expect(returned - closed.time() < 1)
-        print("latency close after writing in place -> ready: \(milliseconds(returned - closed.time())) ms")
+        let latency = (at.first ?? .nan) - closed.time()
+        #expect(latency >= 1 && latency < 2, "close -> ready: \(latency) s with settle 1 s")
+        print("latency close after writing in place -> ready (settle 1 s): \(milliseconds(latency)) ms")
     }
 
-    @Test func slowWriterHoldingTheFileIsReportedOnlyAfterClose() throws {
+    @Test func slowWriterHoldingTheFileIsReportedOnlyOnceSettledAfterClose() throws {
         let inbox = try TemporaryInbox(feeds: ["storefront"])
         defer { inbox.remove() }
         let watch = try InboxWatch(root: inbox.root, feeds: ["storefront"], settle: 1)
@@ -66,9 +66,8 @@ struct InboxWatchTests {
         #expect(ready.map(\.name) == ["slow.csv"])
         #expect(ready.first?.size == 70)
         let latency = (at.first ?? .nan) - closed.time()
-        #expect(latency >= 0)
-        #expect(latency < 1)
-        print("latency slow in-place writer, close -> ready (inotify): \(milliseconds(latency)) ms")
+        #expect(latency >= 0.8 && latency < 2, "close -> ready: \(latency) s with settle 1 s")
+        print("latency slow in-place writer, close -> ready (inotify, settle 1 s): \(milliseconds(latency)) ms")
     }
 
     @Test func slowAppenderIsReportedOnlyOnceSettledWhenPolling() throws {

@@ -1,9 +1,10 @@
 /// Decides when an inbox file is complete, from what inotify said about it and from what was
 /// seen of its size and modification time. Pure: the caller does the I/O and passes the time.
 ///
-/// A file is ready at once when its last event was a close after writing or a rename into the
-/// folder. Otherwise (polling, rescans, network file systems, hard links) it is ready once its
-/// size and modification time have stayed the same for `settle` seconds.
+/// A file is ready at once when its last event was a rename into the folder. Otherwise (written
+/// in place, even when closed: a writer may reopen it to append; polling, rescans, network file
+/// systems, hard links) it is ready once its size and modification time have stayed the same for
+/// `settle` seconds.
 struct FileReadiness {
     /// A file in a feed's inbox folder.
     struct Key: Hashable, Sendable {
@@ -32,13 +33,13 @@ struct FileReadiness {
     /// The files being tracked.
     var tracked: [Key] { Array(entries.keys) }
 
-    /// inotify reported IN_CLOSE_WRITE or IN_MOVED_TO: complete, unless written to again.
+    /// inotify reported IN_MOVED_TO: complete, unless written to again.
     mutating func closed(feed: String, name: String, at time: Double) {
         let key = Key(feed: feed, name: name)
         entries[key, default: Entry(stableSince: time, closed: true)].closed = true
     }
 
-    /// inotify reported IN_MODIFY or IN_CREATE: being written; settle counts from now.
+    /// inotify reported IN_MODIFY, IN_CREATE or IN_CLOSE_WRITE: written in place; settle counts from now.
     mutating func modified(feed: String, name: String, at time: Double) {
         let key = Key(feed: feed, name: name)
         var entry = entries[key] ?? Entry(stableSince: time, closed: false)

@@ -195,9 +195,12 @@ public final class InboxWatcher: @unchecked Sendable {
             return
         } else if has(IN_DELETE) || has(IN_MOVED_FROM) {
             batch.removed(feed, name)
-        } else if has(IN_CLOSE_WRITE) || has(IN_MOVED_TO) {
+        } else if has(IN_MOVED_TO) {
+            // Renamed into the folder: partners write under a temporary name, so it is whole.
             batch.written(feed, name, complete: true)
-        } else if has(IN_MODIFY) || has(IN_CREATE) {
+        } else if has(IN_CLOSE_WRITE) || has(IN_MODIFY) || has(IN_CREATE) {
+            // Written in place: a close proves nothing (a writer may reopen and append), so the
+            // file must then stay unchanged for the settle time.
             batch.written(feed, name, complete: false)
         }
     }
