@@ -159,7 +159,6 @@ let package = Package(
             name: "OrdreconGatewayTests",
             dependencies: [
                 "OrdreconCore", "OrdreconStore", "OrdreconGateway", "OrdreconMockGateway", "OrdreconTestSupport",
-                .product(name: "FlyingFox", package: "FlyingFox"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,40 +1,42 @@
-import FlyingFox
 import Foundation
 import OrdreconGateway
+import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// The libcurl client against real servers on 127.0.0.1: an in-process FlyingFox server for
-/// answers, and raw sockets for connections that are refused or dropped.
+/// The libcurl client against real servers on 127.0.0.1: a `ThreadedHTTPServer` for answers,
+/// and raw sockets for connections that are refused or dropped. Both run on threads of their
+/// own and the client too, never on the cooperative pool: when the whole suite runs, other
+/// tests block its few threads (a server there was starved into client timeouts).
 @Suite(.serialized)
 struct CurlHTTPClientTests {
     static let token = "Bearer sk_test_do-not-leak-4242"
 
     @Test func postSendsBodyAndHeadersExactlyAndReadsTheResponse() async throws {
-        let log = RequestLog()
         // A NUL byte and non-ASCII text: the body must be sent by size, not by strlen.
         let body = Array(#"{"refund_id":"RF-1","note":"₹ 12.50"}"#.utf8) + [0, 0xFF, 0x41]
-        let result = try await withServer(log: log, reply: { _ in
-            FlyingFox.HTTPResponse(
-                statusCode: HTTPStatusCode(201, phrase: "Created"),
-                headers: [HTTPHeader("Retry-After"): "7", HTTPHeader("X-Request-Id"): "req-1"],
-                body: Data(#"{"status":"accepted"}"#.utf8)
+        let server = try ThreadedHTTPServer { _ in
+            .init(
+                status: 201, reason: "Created",
+                headers: [("Retry-After", "7"), ("X-Request-Id", "req-1")],
+                body: Array(#"{"status":"accepted"}"#.utf8)
             )
-        }) { port in
-            try await withClient(HTTPClientSettings(userAgent: "ordrecon-test")) { client in
-                client.post(
-                    url: "http://127.0.0.1:\(port)/v1/refunds",
-                    headers: [
-                        (name: "Idempotency-Key", value: "RF-1"),
-                        (name: "Content-Type", value: "application/json"),
-                        (name: "Authorization", value: Self.token),
-                    ],
-                    body: body
-                )
-            }
+        }
+        defer { server.stop() }
+        let port = server.port
+        let result = try await withClient(HTTPClientSettings(userAgent: "ordrecon-test")) { client in
+            client.post(
+                url: "http://127.0.0.1:\(port)/v1/refunds",
+                headers: [
+                    (name: "Idempotency-Key", value: "RF-1"),
+                    (name: "Content-Type", value: "application/json"),
+                    (name: "Authorization", value: Self.token),
+                ],
+                body: body
+            )
         }
         let response = try result.get()
         #expect(response.status == 201)
@@ -47,83 +49,84 @@ struct CurlHTTPClientTests {
         #expect(response.headers.allSatisfy { $0.name == $0.name.lowercased() })
         #expect(response.seconds > 0 && response.seconds < 5)
 
-        let requests = await log.entries
+        let requests = server.requests
         try #require(requests.count == 1)
         let request = requests[0]
         #expect(request.method == "POST")
         #expect(request.path == "/v1/refunds")
         #expect(request.body == body)
-        #expect(request.headers["idempotency-key"] == "RF-1")
-        #expect(request.headers["content-type"] == "application/json")
-        #expect(request.headers["authorization"] == Self.token)
-        #expect(request.headers["content-length"] == String(body.count))
-        #expect(request.headers["user-agent"] == "ordrecon-test")
-        #expect(request.headers["expect"] == nil)
+        #expect(request.header("idempotency-key") == "RF-1")
+        #expect(request.header("content-type") == "application/json")
+        #expect(request.header("authorization") == Self.token)
+        #expect(request.header("content-length") == String(body.count))
+        #expect(request.header("user-agent") == "ordrecon-test")
+        #expect(request.header("expect") == nil)
     }
 
     @Test(arguments: [500, 429, 302])
     func errorAndRedirectStatusesAreResponses(status: Int) async throws {
-        let log = RequestLog()
-        let result = try await withServer(log: log, reply: { _ in
-            FlyingFox.HTTPResponse(
-                statusCode: HTTPStatusCode(status, phrase: "Status"),
-                headers: [HTTPHeader("retry-after"): " 30 ", HTTPHeader("Location"): "/elsewhere"],
-                body: Data("status \(status)".utf8)
+        let server = try ThreadedHTTPServer { _ in
+            .init(
+                status: status, reason: "Status",
+                headers: [("retry-after", " 30 "), ("Location", "/elsewhere")],
+                body: Array("status \(status)".utf8)
             )
-        }) { port in
-            try await withClient { client in
-                client.post(url: "http://127.0.0.1:\(port)/v1/refunds", headers: [], body: Array("{}".utf8))
-            }
+        }
+        defer { server.stop() }
+        let port = server.port
+        let result = try await withClient { client in
+            client.post(url: "http://127.0.0.1:\(port)/v1/refunds", headers: [], body: Array("{}".utf8))
         }
         let response = try result.get()
         #expect(response.status == status)
         #expect(response.bodyText == "status \(status)")
         #expect(response.header("Retry-After") == "30")
         // Redirects are not followed: exactly one request reached the server.
-        #expect(await log.entries.map(\.path) == ["/v1/refunds"])
+        #expect(server.requests.map(\.path) == ["/v1/refunds"])
     }
 
     @Test func getAfterPostReusesTheHandleAndTheConnection() async throws {
-        let log = RequestLog()
-        let results = try await withServer(log: log, reply: { request in
-            FlyingFox.HTTPResponse(statusCode: .ok, body: Data("\(request.method.rawValue) \(request.path)".utf8))
-        }) { port in
-            try await withClient { client in
-                let base = "http://127.0.0.1:\(port)"
-                return [
-                    client.post(url: base + "/one", headers: [(name: "Content-Type", value: "application/json")], body: Array("{\"n\":1}".utf8)),
-                    client.get(url: base + "/two", headers: [(name: "Accept", value: "application/json")]),
-                    client.post(url: base + "/three", headers: [], body: []),
-                    client.get(url: base + "/four", headers: []),
-                ]
-            }
+        let server = try ThreadedHTTPServer { request in
+            .init(status: 200, reason: "OK", body: Array("\(request.method) \(request.path)".utf8))
+        }
+        defer { server.stop() }
+        let port = server.port
+        let results = try await withClient { client in
+            let base = "http://127.0.0.1:\(port)"
+            return [
+                client.post(url: base + "/one", headers: [(name: "Content-Type", value: "application/json")], body: Array("{\"n\":1}".utf8)),
+                client.get(url: base + "/two", headers: [(name: "Accept", value: "application/json")]),
+                client.post(url: base + "/three", headers: [], body: []),
+                client.get(url: base + "/four", headers: []),
+            ]
         }
         let texts = try results.map { try $0.get().bodyText }
         #expect(texts == ["POST /one", "GET /two", "POST /three", "GET /four"])
-        let requests = await log.entries
+        let requests = server.requests
+        try #require(requests.count == 4)
         #expect(requests.map(\.method) == ["POST", "GET", "POST", "GET"])
         #expect(requests.map(\.body) == [Array("{\"n\":1}".utf8), [], [], []])
-        #expect(requests[1].headers["content-length"] == nil)
-        #expect(requests[1].headers["content-type"] == nil)
-        #expect(requests[2].headers["content-length"] == "0")
+        #expect(requests[1].header("content-length") == nil)
+        #expect(requests[1].header("content-type") == nil)
+        #expect(requests[2].header("content-length") == "0")
         // One handle, one kept-alive connection: every request came from the same client port.
         #expect(Set(requests.map(\.remote)).count == 1)
     }
 
     @Test func aSlowServerIsATimeout() async throws {
-        let log = RequestLog()
         let settings = HTTPClientSettings(connectTimeoutMilliseconds: 500, totalTimeoutMilliseconds: 500)
-        let result = try await withServer(log: log, reply: { _ in
-            try await Task.sleep(for: .seconds(3))
-            return FlyingFox.HTTPResponse(statusCode: .ok)
-        }) { port in
-            try await withClient(settings) { client in
-                client.post(
-                    url: "http://127.0.0.1:\(port)/slow",
-                    headers: [(name: "Authorization", value: Self.token)],
-                    body: Array("{}".utf8)
-                )
-            }
+        let server = try ThreadedHTTPServer { _ in
+            Thread.sleep(forTimeInterval: 3)
+            return .init(status: 200, reason: "OK")
+        }
+        defer { server.stop() }
+        let port = server.port
+        let result = try await withClient(settings) { client in
+            client.post(
+                url: "http://127.0.0.1:\(port)/slow",
+                headers: [(name: "Authorization", value: Self.token)],
+                body: Array("{}".utf8)
+            )
         }
         let error = try #require(result.failure)
         #expect(error.kind == .timeout)
@@ -189,11 +192,11 @@ struct CurlHTTPClientTests {
     }
 
     @Test func httpsToAPlainHTTPPortIsAnError() async throws {
-        let log = RequestLog()
-        let result = try await withServer(log: log, reply: { _ in FlyingFox.HTTPResponse(statusCode: .ok) }) { port in
-            try await withClient(HTTPClientSettings(totalTimeoutMilliseconds: 3000)) { client in
-                client.post(url: "https://127.0.0.1:\(port)/", headers: [(name: "Authorization", value: Self.token)], body: [])
-            }
+        let server = try ThreadedHTTPServer { _ in .init(status: 200, reason: "OK") }
+        defer { server.stop() }
+        let port = server.port
+        let result = try await withClient(HTTPClientSettings(totalTimeoutMilliseconds: 3000)) { client in
+            client.post(url: "https://127.0.0.1:\(port)/", headers: [(name: "Authorization", value: Self.token)], body: [])
         }
         let error = try #require(result.failure)
         #expect(error.kind == .tls || error.kind == .connectionLost)
@@ -244,57 +247,6 @@ extension Result {
     /// The error of a failed result; nil for a success.
     fileprivate var failure: Failure? {
         if case .failure(let error) = self { error } else { nil }
-    }
-}
-
-/// What the FlyingFox server received, in order.
-private actor RequestLog {
-    struct Entry: Sendable {
-        var method: String
-        var path: String
-        /// Header names lowercased.
-        var headers: [String: String]
-        var body: [UInt8]
-        var remote: String
-    }
-
-    private(set) var entries: [Entry] = []
-
-    func record(_ request: FlyingFox.HTTPRequest) async throws {
-        var headers: [String: String] = [:]
-        for (name, value) in request.headers { headers[name.rawValue.lowercased()] = value }
-        entries.append(Entry(
-            method: request.method.rawValue,
-            path: request.path,
-            headers: headers,
-            body: Array(try await request.bodyData),
-            remote: String(describing: request.remoteAddress)
-        ))
-    }
-}
-
-/// Runs `body` with the port of a FlyingFox server on 127.0.0.1 that logs every request and
-/// answers with `reply`; the server is stopped when `body` returns.
-private func withServer<T: Sendable>(
-    log: RequestLog,
-    reply: @escaping @Sendable (FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse,
-    _ body: @Sendable (UInt16) async throws -> T
-) async throws -> T {
-    let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 15, logger: .disabled)
-    await server.appendRoute("*") { request in
-        try await log.record(request)
-        return try await reply(request)
-    }
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await server.run() }
-        defer { group.cancelAll() }
-        try await server.waitUntilListening()
-        guard case .ip4(_, let port)? = await server.listeningAddress else {
-            throw CocoaError(.featureUnsupported)
-        }
-        let result = try await body(port)
-        await server.stop(timeout: 0)
-        return result
     }
 }
 
