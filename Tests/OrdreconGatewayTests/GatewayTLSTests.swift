@@ -32,7 +32,7 @@ struct GatewayTLSTests {
             #expect(error.kind == .tls, "\(error)")
             #expect(error.curlCode == 60, "\(error)")  // CURLE_PEER_FAILED_VERIFICATION
             #expect(error.message.contains("unable to get local issuer certificate"), "\(error)")
-            let log = server.stopAndReadLog()
+            let log = server.stopAndReadLog(waitingFor: "unknown ca")
             #expect(!log.contains("request "), "a request reached the server: \(log)")
             #expect(log.lowercased().contains("unknown ca"), "the server saw: \(log)")
         }
@@ -386,7 +386,16 @@ private final class HTTPSServer {
     }
 
     /// Stops it and returns its log.
-    func stopAndReadLog() -> String {
+    /// - Parameter waitingFor: text the log should come to hold first (the server logs a failed
+    ///   handshake a moment after the client has given up); waits at most 5 s for it.
+    func stopAndReadLog(waitingFor expected: String? = nil) -> String {
+        if let expected {
+            let deadline = Date().addingTimeInterval(5)
+            while Date() < deadline,
+                (try? String(contentsOfFile: logFile, encoding: .utf8))?.lowercased().contains(expected) != true {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
         stop()
         return (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
     }
