@@ -53,6 +53,9 @@ extension RunEngine {
         var context = BatchContext(
             fileId: record.id, feed: feed, permissions: FeedPermissions(feed.allowed), validator: validator, csvColumns: csvColumns)
         context.fileName = file.name
+        // Asked once per file, not per event: the structured handler reads its level under a lock.
+        context.logsEachEvent = logger.logLevel <= .debug
+        context.logsRejections = logger.logLevel <= .notice
         context.onVerdict = onVerdict
         if let names = record.csvHeader.map(parseHeaderRow) {
             let lowered = names.map { String($0.trimmingBlanks).lowercased() }
@@ -141,8 +144,10 @@ extension RunEngine {
                 context.onVerdict?(EventVerdictLine(
                     line: raw.line, eventId: event.eventId, entity: event.entity.rawValue,
                     entityId: event.entityId, status: event.status.name, outcome: .applied))
-                logger.debug("event applied: \(event.entity.rawValue) \(event.entityId) \(event.status.name)",
-                             metadata: eventMetadata(context, line: raw.line, eventId: event.eventId))
+                if context.logsEachEvent {
+                    logger.debug("event applied: \(event.entity.rawValue) \(event.entityId) \(event.status.name)",
+                                 metadata: eventMetadata(context, line: raw.line, eventId: event.eventId))
+                }
                 return .applied
             }
             // This feed applied the event id before: step 4 decides.
@@ -194,11 +199,11 @@ extension RunEngine {
         }
         if let onVerdict = context.onVerdict {
             onVerdict(EventVerdictLine(entry))
-        } else if case .rejected(let rejection) = verdict {
+        } else if case .rejected(let rejection) = verdict, context.logsRejections {
             var metadata = eventMetadata(context, line: entry.line, eventId: entry.eventId)
             metadata["reason.code"] = "\(rejection.code.rawValue)"
             logger.notice("event rejected: \(rejection.code.rawValue): \(rejection.message)", metadata: metadata)
-        } else {
+        } else if case .duplicate = verdict, context.logsEachEvent {
             logger.debug("event duplicate: \(entry.message ?? "")", metadata: eventMetadata(context, line: entry.line, eventId: entry.eventId))
         }
         return verdict.outcome
@@ -303,6 +308,9 @@ struct BatchContext {
     /// CSV: the column of each ``EventField`` in the header, if present.
     var csvFieldColumns: [Int?]?
     var fileName = ""
+    /// Whether the logger takes `debug` (every event) and `notice` (rejected events) lines.
+    var logsEachEvent = false
+    var logsRejections = false
     var refunds: [RecordedRefund] = []
     var invoices = 0
     /// Told each event's verdict as it is recorded (dry runs only; nil in `run`).

@@ -51,8 +51,12 @@ extension Store {
     /// Invoices and credit notes, oldest first (invoices of an order before its credit notes).
     /// - Parameters:
     ///   - orderId: only this order's documents.
-    ///   - missingPDF: only documents whose PDF has not been written yet.
+    ///   - missingPDF: only documents whose PDF has not been written yet; then invoices come
+    ///     before credit notes, each in number order (read through the partial indexes of
+    ///     documents without a PDF, so that paging through a large backlog never sorts or scans
+    ///     the documents already written).
     public func documents(orderId: String? = nil, missingPDF: Bool = false, limit: Int = Int.max) throws(StoreError) -> [DocumentRecord] {
+        if missingPDF, orderId == nil { return try documentsWithoutPDF(limit: limit) }
         let s = try db.statement("""
             SELECT * FROM (
                 SELECT 'invoice' AS kind, i.number, i.order_id, NULL AS return_id, i.issued_at, i.total_paise,
@@ -70,6 +74,28 @@ extension Store {
             """).bind([orderId, missingPDF ? 1 : 0, Int64(min(limit, Int(Int64.max)))])
         var records: [DocumentRecord] = []
         while try s.step() { records.append(document(from: s)) }
+        return records
+    }
+
+    private func documentsWithoutPDF(limit: Int) throws(StoreError) -> [DocumentRecord] {
+        let cap = Int64(min(limit, Int(Int64.max)))
+        let invoices = try db.statement("""
+            SELECT 'invoice', i.number, i.order_id, NULL, i.issued_at, i.total_paise, h.customer_id, h.ship_to_state,
+                   NULL, NULL, i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at
+            FROM invoices i JOIN order_headers h USING (order_id)
+            WHERE i.pdf_path IS NULL ORDER BY i.number LIMIT ?
+            """).bind([cap])
+        var records: [DocumentRecord] = []
+        while try invoices.step() { records.append(document(from: invoices)) }
+        guard records.count < limit else { return records }
+        let notes = try db.statement("""
+            SELECT 'credit_note', c.number, c.order_id, c.return_id, c.issued_at, c.total_paise, h.customer_id,
+                   h.ship_to_state, c.invoice_number, i.issued_at, i.default_gst_rate_bp, c.pdf_path, c.rendered_at,
+                   c.created_at
+            FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
+            WHERE c.pdf_path IS NULL ORDER BY c.number LIMIT ?
+            """).bind([cap - Int64(records.count)])
+        while try notes.step() { records.append(document(from: notes)) }
         return records
     }
 
