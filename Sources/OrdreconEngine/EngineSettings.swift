@@ -27,6 +27,10 @@ public struct EngineSettings: Sendable {
     public var defaultGSTRateBasisPoints: Int
     /// Feeds in name order.
     public var feeds: [Feed]
+    /// Seconds a file's writer is waited for (`[watch] settle_ms`): a file another process still
+    /// has open for writing, or (where the kernel cannot tell) one modified less than this long
+    /// ago, is read only once it is quiet, or left for the next run when that takes longer.
+    public var settleSeconds: Double = 2
 
     public init(
         inbox: String, archive: String, failed: String, outbox: String, invoices: String, database: String,
@@ -67,5 +71,6 @@ extension EngineSettings {
             returnWindowDays: configuration.returnWindowDays, batchSize: configuration.batchSize,
             feeds: configuration.feeds.map { EngineSettings.Feed(name: $0.name, allowed: $0.allowSet) },
             defaultGSTRateBasisPoints: configuration.defaultGSTRateBasisPoints)
+        settleSeconds = Double(configuration.watch.settleMilliseconds) / 1000
     }
 }

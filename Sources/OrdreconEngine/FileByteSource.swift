@@ -13,9 +13,21 @@ final class FileByteSource: ByteSource {
     private(set) var position: Int64
 
     /// Opens `path` for reading, positioned at `offset`.
+    ///
+    /// Only a regular file is opened: a symbolic link is not followed (`O_NOFOLLOW`), and a FIFO
+    /// or device is never waited on (`O_NONBLOCK`, then checked with `fstat` and closed), so
+    /// nothing a partner links or swaps in can make ordrecon read outside the workspace or hang.
     init(path: String, offset: Int64 = 0) throws(FileSystemError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileSystemError(operation: "open", path: path, errno: errno) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else {
+            let e = errno
+            throw FileSystemError(operation: e == ELOOP ? "open (a symbolic link, not followed)" : "open", path: path, errno: e)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw FileSystemError(operation: "open (not a regular file)", path: path, errno: EINVAL)
+        }
         if offset > 0, lseek(fd, off_t(offset), SEEK_SET) < 0 {
             let e = errno
             close(fd)
@@ -25,6 +37,33 @@ final class FileByteSource: ByteSource {
         self.path = path
         self.position = offset
         posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+    }
+
+    /// The file's size now (it may have grown since it was opened, if a writer still has it).
+    var currentSize: Int64? {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return Int64(st.st_size)
+    }
+
+    /// The file's modification time now, in nanoseconds since the epoch.
+    var currentModificationTime: Int64? {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    }
+
+    /// Whether another process may still write to the file: asked through a read lease, which
+    /// the kernel grants only while nobody has the file open for writing. Nil when leases cannot
+    /// tell (the file belongs to another user and ordrecon lacks CAP_LEASE, or the file system
+    /// has no leases, as NFS).
+    var hasWriters: Bool? {
+        let setLease: Int32 = 1024  // F_SETLEASE (a GNU extension the Glibc module leaves out)
+        if fcntl(fd, setLease, Int32(F_RDLCK)) == 0 {
+            _ = fcntl(fd, setLease, Int32(F_UNLCK))
+            return false
+        }
+        return errno == EAGAIN ? true : nil
     }
 
     deinit { close(fd) }

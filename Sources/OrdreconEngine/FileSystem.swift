@@ -15,25 +15,86 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// What `stat` tells about a file.
+/// What `lstat` tells about a directory entry (a symbolic link is described, never followed).
 struct FileInfo: Sendable, Hashable {
+    /// What kind of entry it is.
+    enum Kind: String, Sendable {
+        case regular = "a regular file"
+        case directory = "a directory"
+        case symbolicLink = "a symbolic link"
+        case fifo = "a named pipe (FIFO)"
+        case socket = "a socket"
+        case device = "a device"
+        case other = "not a regular file"
+    }
+
     var size: Int64
     var mtimeNanoseconds: Int64
     var inode: Int64
-    var isRegularFile: Bool
-    var isDirectory: Bool
+    var kind: Kind
+
+    var isRegularFile: Bool { kind == .regular }
+    var isDirectory: Bool { kind == .directory }
+
+    init(size: Int64, mtimeNanoseconds: Int64, inode: Int64, kind: Kind) {
+        self.size = size
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.inode = inode
+        self.kind = kind
+    }
+
+    init(_ st: stat) {
+        size = Int64(st.st_size)
+        mtimeNanoseconds = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        inode = Int64(bitPattern: UInt64(st.st_ino))
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: kind = .regular
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .symbolicLink
+        case S_IFIFO: kind = .fifo
+        case S_IFSOCK: kind = .socket
+        case S_IFCHR, S_IFBLK: kind = .device
+        default: kind = .other
+        }
+    }
+}
+
+/// A path as the bytes the kernel takes (NUL-terminated), for names that are not UTF-8.
+struct RawPath: Sendable, Hashable {
+    var bytes: [CChar]
+
+    init(_ path: String) {
+        bytes = path.utf8CString.map { $0 }
+    }
+
+    /// `directory/name`, the name given as raw bytes.
+    init(directory: String, name: [UInt8]) {
+        bytes = Array(directory.utf8).map { CChar(bitPattern: $0) } + [CChar(bitPattern: UInt8(ascii: "/"))]
+            + name.map { CChar(bitPattern: $0) } + [0]
+    }
+
+    func withCString<T>(_ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+
+    /// The path for messages (bytes that are not UTF-8 written `\xNN`).
+    var display: String { FileNames.display(bytes.dropLast().map { UInt8(bitPattern: $0) }) }
 }
 
 /// Thin, throwing wrappers over the POSIX calls the engine needs.
 enum FileSystem {
+    /// The entry at `path` (`lstat`: a symbolic link is described, not followed).
     static func info(_ path: String) -> FileInfo? {
         var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-        let type = st.st_mode & S_IFMT
-        return FileInfo(
-            size: Int64(st.st_size), mtimeNanoseconds: mtime, inode: Int64(bitPattern: UInt64(st.st_ino)),
-            isRegularFile: type == S_IFREG, isDirectory: type == S_IFDIR)
+        guard lstat(path, &st) == 0 else { return nil }
+        return FileInfo(st)
+    }
+
+    /// The entry at a raw path (`lstat`).
+    static func info(_ path: RawPath) -> FileInfo? {
+        var st = stat()
+        guard path.withCString({ lstat($0, &st) }) == 0 else { return nil }
+        return FileInfo(st)
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
@@ -58,33 +119,53 @@ enum FileSystem {
         return String(path[path.index(after: slash)...])
     }
 
-    /// Names in a directory (without `.` and `..`).
+    /// Names in a directory (without `.` and `..`), as UTF-8 text (lossy for other names).
     static func list(_ directory: String) throws(FileSystemError) -> [String] {
+        try listRaw(directory).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Names in a directory (without `.` and `..`), as the bytes the file system holds.
+    static func listRaw(_ directory: String) throws(FileSystemError) -> [[UInt8]] {
         guard let dir = opendir(directory) else {
             throw FileSystemError(operation: "read directory", path: directory, errno: errno)
         }
         defer { closedir(dir) }
-        var names: [String] = []
+        var names: [[UInt8]] = []
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                pointer.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes in
+                    Array(UnsafeBufferPointer(start: bytes, count: strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))))
+                }
             }
-            if name != "." && name != ".." { names.append(name) }
+            if name != [UInt8(ascii: ".")] && name != [UInt8(ascii: "."), UInt8(ascii: ".")] { names.append(name) }
         }
         return names
     }
 
-    /// Renames, replacing nothing: fails with EEXIST when `destination` exists.
-    /// Falls back to copy-then-delete across file systems.
+    /// Renames, replacing nothing: fails with EEXIST when `destination` exists. Works for any
+    /// kind of entry (a symbolic link is moved itself, never followed). Falls back to
+    /// copy-then-delete across file systems, for regular files only.
     static func moveNoReplace(_ source: String, to destination: String) throws(FileSystemError) {
-        if link(source, destination) == 0 {
-            unlink(source)
-            return
-        }
-        let linkError = errno
-        if linkError == EEXIST { throw FileSystemError(operation: "move to", path: destination, errno: EEXIST) }
-        if linkError == EXDEV || linkError == EPERM || linkError == ENOTSUP {
-            let temporary = parentDirectory(of: destination) + "/.ordrecon-copy-" + fileName(of: destination)
+        try moveNoReplace(RawPath(source), to: destination)
+    }
+
+    static func moveNoReplace(_ source: RawPath, to destination: String) throws(FileSystemError) {
+        let renamed = source.withCString { ordrecon_renameat2(AT_FDCWD, $0, AT_FDCWD, destination, renameNoReplace) }
+        if renamed == 0 { return }
+        let renameError = errno
+        switch renameError {
+        case EINVAL, ENOSYS, ENOTSUP:
+            // A file system without RENAME_NOREPLACE: a hard link never replaces either.
+            if source.withCString({ link($0, destination) }) == 0 {
+                _ = source.withCString { unlink($0) }
+                return
+            }
+            throw FileSystemError(operation: "move to", path: destination, errno: errno)
+        case EXDEV:
+            guard let info = info(source), info.isRegularFile else {
+                throw FileSystemError(operation: "move to", path: destination, errno: EXDEV)
+            }
+            let temporary = parentDirectory(of: destination) + "/" + FileNames.fitted(".ordrecon-copy-" + fileName(of: destination))
             try copy(source, to: temporary)
             if link(temporary, destination) != 0 {
                 let e = errno
@@ -92,16 +173,16 @@ enum FileSystem {
                 throw FileSystemError(operation: "move to", path: destination, errno: e)
             }
             unlink(temporary)
-            unlink(source)
-            return
+            _ = source.withCString { unlink($0) }
+        default:
+            throw FileSystemError(operation: "move to", path: destination, errno: renameError)
         }
-        throw FileSystemError(operation: "move to", path: destination, errno: linkError)
     }
 
     /// Copies a file's bytes and modification time, then syncs the copy.
-    static func copy(_ source: String, to destination: String) throws(FileSystemError) {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw FileSystemError(operation: "open", path: source, errno: errno) }
+    static func copy(_ source: RawPath, to destination: String) throws(FileSystemError) {
+        let input = source.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
+        guard input >= 0 else { throw FileSystemError(operation: "open", path: source.display, errno: errno) }
         defer { close(input) }
         let output = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw FileSystemError(operation: "create", path: destination, errno: errno) }
@@ -109,7 +190,7 @@ enum FileSystem {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if count < 0 { throw FileSystemError(operation: "read", path: source, errno: errno) }
+            if count < 0 { throw FileSystemError(operation: "read", path: source.display, errno: errno) }
             if count == 0 { break }
             try writeAll(output, buffer, count: count, path: destination)
         }
@@ -193,7 +274,7 @@ enum FileSystem {
     /// - Parameter sync: fsync the file before the rename and the folder after it; callers that
     ///   write many files pass false and flush once with ``syncFileSystem(of:)``.
     static func writeAtomically(_ text: String, to path: String, sync: Bool = true) throws(FileSystemError) {
-        let temporary = parentDirectory(of: path) + "/." + fileName(of: path) + ".tmp"
+        let temporary = parentDirectory(of: path) + "/" + FileNames.fitted("." + fileName(of: path), suffix: ".tmp")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystemError(operation: "create", path: temporary, errno: errno) }
         let bytes = Array(text.utf8)
@@ -223,6 +304,13 @@ enum FileSystem {
         }
     }
 }
+
+/// `renameat2(2)` flag: fail with EEXIST instead of replacing the target.
+private let renameNoReplace: UInt32 = 1
+
+/// glibc's `renameat2(2)`, which the Glibc module leaves out (it is a GNU extension).
+@_silgen_name("renameat2")
+private func ordrecon_renameat2(_ olddirfd: Int32, _ oldpath: UnsafePointer<CChar>, _ newdirfd: Int32, _ newpath: UnsafePointer<CChar>, _ flags: UInt32) -> Int32
 
 /// glibc's `syncfs(2)`, which the Glibc module leaves out (it is a GNU extension).
 @_silgen_name("syncfs")

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import OrdreconCore
 import OrdreconStore
@@ -23,7 +26,46 @@ extension RunEngine {
         guard let format = FileFormat(rawValue: record.format) else {
             throw EngineError("file \(record.id) has unknown format \(record.format)")
         }
-        let source = try FileByteSource(path: path, offset: record.resumeOffset)
+        var current = record
+        var readingSince: Double?
+        while true {
+            let source = try FileByteSource(path: path, offset: current.resumeOffset)
+            let sizeBefore = source.currentSize
+            try drain(format, source: source, path: path, file: file, record: current, dry: dry, onVerdict: onVerdict)
+            if dry { return try store.file(id: record.id)! }
+            current = try store.file(id: record.id)!
+            // The reader saw the end. Rows a writer still adds are read too, never left behind, but
+            // a writer that never stops does not hold the run: the file waits for the next one.
+            let time = SystemClock.monotonicSeconds()
+            if readingSince == nil { readingSince = time }
+            if time - readingSince! > settings.settleSeconds * 5 + 1 {
+                throw FileStillBeingWritten(feed: file.feed, name: file.name, line: current.resumeLine)
+            }
+            if source.currentSize != sizeBefore { continue }
+            switch awaitQuiet(source, readOnGrowth: true) {
+            case .quiet: break
+            case .grown: continue
+            case .busy: throw FileStillBeingWritten(feed: file.feed, name: file.name, line: current.resumeLine)
+            }
+            break
+        }
+        // A durable commit of its own: once the file is marked done it is moved to the archive.
+        try store.begin(durable: true)
+        do {
+            try store.markFileDone(record.id, at: now())
+            try store.commit()
+        } catch {
+            store.rollback()
+            throw error
+        }
+        return try store.file(id: record.id)!
+    }
+
+    /// Reads the file's events from the record's position to the end of what is there now.
+    private func drain(
+        _ format: FileFormat, source: FileByteSource, path: String, file: InboxFile, record: FileRecord, dry: Bool,
+        onVerdict: ((EventVerdictLine) -> Void)?
+    ) throws {
         switch format {
         case .csv:
             var reader = try csvReader(path: path, source: source, record: record)
@@ -39,7 +81,38 @@ extension RunEngine {
                 startIndex: max(1, record.resumeLine))
             try drain(&reader, file: file, record: record, csvColumns: nil, dry: dry, onVerdict: onVerdict)
         }
-        return try store.file(id: record.id)!
+    }
+
+    /// How waiting for a file's writer ended.
+    enum Quiet {
+        /// Nobody writes to it any more.
+        case quiet
+        /// It grew meanwhile: read on.
+        case grown
+        /// Still written to after the settle time: leave it for the next run.
+        case busy
+    }
+
+    /// Waits up to the settle time for the file to be quiet: nobody holding it open for writing
+    /// (asked with a lease), or, where the kernel cannot tell, not modified for the settle time.
+    /// - Parameter readOnGrowth: return `.grown` as soon as the file grows (else only `.quiet` or `.busy`).
+    func awaitQuiet(_ source: FileByteSource, readOnGrowth: Bool) -> Quiet {
+        let size = source.currentSize
+        let deadline = SystemClock.monotonicSeconds() + settings.settleSeconds + 0.5
+        while true {
+            if readOnGrowth && source.currentSize != size { return .grown }
+            switch source.hasWriters {
+            case false?:
+                return .quiet
+            case nil:
+                let age = Double(now().milliseconds) / 1000 - Double(source.currentModificationTime ?? 0) / 1e9
+                if age >= settings.settleSeconds { return .quiet }
+            case true?:
+                break
+            }
+            if SystemClock.monotonicSeconds() >= deadline || shouldStop() { return .busy }
+            usleep(20_000)
+        }
     }
 
     private func drain<Reader: EventReader>(
@@ -100,10 +173,6 @@ extension RunEngine {
                                    busyMilliseconds: Int64((SystemClock.monotonicSeconds() - batchStarted) * 1000), runId: runId)
             try store.commit()
             try afterCommit(&context)
-            // A durable commit of its own: once the file is marked done it is moved to the archive.
-            try store.begin(durable: true)
-            try store.markFileDone(record.id, at: now())
-            try store.commit()
         } catch {
             store.rollback()
             throw error
@@ -245,9 +314,14 @@ extension RunEngine {
     /// header columns; `.json` must parse as a whole. - Returns: how to read it.
     func precheck(path: String, format: FileFormat) -> Result<FileLayout, Rejection> {
         do {
+            _ = try FileByteSource(path: path)  // readable at all, and a regular file
+        } catch {
+            return .failure(unreadable(error))
+        }
+        do {
             switch format {
             case .csv:
-                try checkUTF8(path: path)
+                try checkCSVText(path: path)
                 var source = FileSource(file: try FileByteSource(path: path))
                 let header = try CSVEventReader<FileSource>.readHeader(from: &source)
                 return .success(FileLayout(
@@ -263,23 +337,46 @@ extension RunEngine {
         } catch let error as FeedFileError {
             return .failure(Rejection(.badFile, error.message))
         } catch {
-            return .failure(Rejection(.badFile, "the file could not be read: \(error)"))
+            return .failure(unreadable(error))
         }
     }
 
-    private func checkUTF8(path: String) throws {
+    /// The whole-file rejection of a file that cannot be opened or read.
+    private func unreadable(_ error: any Error) -> Rejection {
+        var reason = "\(error)"
+        if let error = error as? FileSystemError {
+            reason = String(cString: strerror(error.errno))
+            if error.errno == EACCES || error.errno == EPERM {
+                reason += " (ordrecon runs as user id \(geteuid()); make the file readable to it and send it again)"
+            }
+        }
+        return Rejection(.badFile, "the file could not be read: \(reason)")
+    }
+
+    /// A CSV file must be UTF-8 throughout, with LF or CRLF line ends (a bare CR would join
+    /// lines into one row and hide them).
+    private func checkCSVText(path: String) throws {
         let source = try FileByteSource(path: path)
         var validator = UTF8Validator()
+        var lineEnds = CSVLineEndCheck()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
         defer { buffer.deallocate() }
+        var valid = true
         while true {
             let n = try source.read(into: buffer)
             if n == 0 { break }
-            if !validator.feed(UnsafeRawBufferPointer(rebasing: buffer[..<n])) { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+            if valid { valid = validator.feed(chunk) }
+            lineEnds.feed(chunk)
+            if !valid && lineEnds.bareCRLine != nil { break }
         }
         if !validator.finish() {
             let offset = validator.firstInvalidOffset ?? 0
             throw FeedFileError("the file is not valid UTF-8 (first bad byte at offset \(offset)); save it as UTF-8 and send it again")
+        }
+        lineEnds.finish()
+        if let line = lineEnds.bareCRLine {
+            throw FeedFileError("line \(line) ends with a bare CR (carriage return without line feed, old Mac line ends); lines must end with LF or CRLF: save the file with LF or CRLF line ends and send it again")
         }
     }
 
@@ -322,6 +419,19 @@ let headerSeparator = "\u{1F}"
 
 func parseHeaderRow(_ text: String) -> [String] {
     text.components(separatedBy: headerSeparator)
+}
+
+/// A file another process still writes to after the settle time: what was read is committed, and
+/// the file stays in the processing folder until a later run finds it quiet.
+public struct FileStillBeingWritten: Error, Sendable, CustomStringConvertible {
+    public var feed: String
+    public var name: String
+    /// The next line to read.
+    public var line: Int
+
+    public var description: String {
+        "\(feed)/\(name) is still being written to by another process; read up to line \(line), the rest is read on the next run"
+    }
 }
 
 /// A run stopped on request (``RunEngine/shouldStop``) after committing the batch in hand; the

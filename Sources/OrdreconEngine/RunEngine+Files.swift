@@ -26,35 +26,66 @@ extension RunEngine {
     /// Finishes files an interrupted run had claimed: resumes, archives or fails them.
     func resumeClaimedFiles() throws {
         // Records whose file has already left the processing folder were finalized before the
-        // crash could record it.
+        // crash could record it. (The inode tells: a file still being appended to changes size.)
+        var open: [FileRecord] = []
         for record in try store.unfinalizedFiles() {
-            let path = settings.processing + "/" + record.feed + "/" + record.name
-            if let info = FileSystem.info(path), info.inode == record.inode, info.size == record.size { continue }
+            let path = settings.processing + "/" + record.feed + "/" + FileNames.fitted(record.name)
+            if let info = FileSystem.info(path), info.inode == record.inode {
+                open.append(record)
+                continue
+            }
             try store.markFileFinalized(record.id, finalName: record.finalName ?? record.name)
         }
         let claimed = try InboxScanner.scan(root: settings.processing, feeds: settings.feeds.map(\.name))
-        for file in claimed {
-            let record = try store.unfinalizedFile(feed: file.feed, name: file.name)
-            try process(file, at: file.path, record: record)
+        for entry in claimed {
+            if shouldStop() { throw RunInterrupted(feed: entry.feed, file: entry.name, line: 1) }
+            let record = open.first { $0.feed == entry.feed && $0.inode == entry.info.inode }
+            var file = entry
+            if let record { file.name = record.name }  // the name as received (the folder may hold it shortened)
+            try processIsolated(file, at: entry.path, record: record)
         }
     }
 
-    /// Moves a ready inbox file into the processing folder, then processes it.
+    /// Moves a ready inbox entry into the processing folder, then processes it. An entry that
+    /// cannot be moved is reported and left where it is; the files after it go on.
     func claimAndProcess(_ file: InboxFile) throws {
-        let claimedPath = settings.processing + "/" + file.feed + "/" + file.name
+        let claimedPath = settings.processing + "/" + file.feed + "/" + FileNames.fitted(file.name)
         do {
-            try FileSystem.moveNoReplace(file.path, to: claimedPath)
+            try FileSystem.moveNoReplace(file.location, to: claimedPath)
         } catch {
             if error.errno == ENOENT { return }  // gone since the scan: nothing to do
-            throw error
+            let message = "cannot be moved out of the inbox (\(error)); it is left there and reported on every run until a person moves or fixes it"
+            logger.error("\(message)", metadata: fileMetadata(file, nil))
+            summary.unfinished.append(UnfinishedFile(feed: file.feed, name: file.name, cause: .cannotMove, message: message))
+            return
         }
         FileSystem.syncDirectory(settings.processing + "/" + file.feed)
-        try process(file, at: claimedPath, record: nil)
+        try processIsolated(InboxFile(feed: file.feed, name: file.name, path: claimedPath, info: file.info), at: claimedPath, record: nil)
+    }
+
+    /// Processes one claimed file; a failure of this file's own reading or moving is reported and
+    /// leaves it in the processing folder for the next run, without stopping the others. Database
+    /// errors still end the run (nothing is half-applied: the batch in hand is rolled back).
+    func processIsolated(_ file: InboxFile, at path: String, record: FileRecord?) throws {
+        do {
+            try process(file, at: path, record: record)
+        } catch let error as FileSystemError {
+            let message = "\(error); the file stays in \(settings.processing)/\(file.feed)/ and is taken up again on the next run"
+            logger.error("file not finished: \(message)", metadata: fileMetadata(file, record?.id))
+            summary.unfinished.append(UnfinishedFile(feed: file.feed, name: file.name, cause: .readError, message: message))
+        } catch let deferred as FileStillBeingWritten {
+            logger.notice("\(deferred)", metadata: fileMetadata(file, record?.id))
+            summary.unfinished.append(UnfinishedFile(
+                feed: file.feed, name: file.name, cause: .stillBeingWritten, message: deferred.description))
+        }
     }
 
     /// Processes one claimed file from wherever its record says it stands.
-    func process(_ file: InboxFile, at path: String, record existing: FileRecord?) throws {
+    func process(_ claimed: InboxFile, at path: String, record existing: FileRecord?) throws {
         let started = SystemClock.monotonicSeconds()
+        var file = claimed
+        guard let current = FileSystem.info(path) else { return }  // moved away by someone else meanwhile
+        file.info = current  // what was claimed (an entry can be swapped between the scan and the claim)
         var fileSummary = FileSummary(feed: file.feed, name: file.name)
         fileSummary.bytes = Int(file.info.size)
         var record: FileRecord
@@ -63,9 +94,17 @@ extension RunEngine {
             fileSummary.resumed = true
             logger.info("resuming file claimed by an earlier run", metadata: fileMetadata(file, record.id))
         } else {
+            guard file.info.isRegularFile else {
+                record = try failWholeFile(file, format: "none", rejection: notARegularFile(file))
+                return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
+            }
             guard let format = FileFormat(fileName: file.name) else {
                 record = try failWholeFile(file, format: "unsupported", rejection: unsupportedFileType(file.name))
                 return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
+            }
+            // A file written in place may still be open: judged only once its writer is done.
+            if let source = try? FileByteSource(path: path), awaitQuiet(source, readOnGrowth: false) == .busy {
+                throw FileStillBeingWritten(feed: file.feed, name: file.name, line: 1)
             }
             switch precheck(path: path, format: format) {
             case .failure(let rejection):
@@ -86,11 +125,34 @@ extension RunEngine {
         case .failed:
             return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
         case .processing:
-            record = try processEvents(file, path: path, record: record)
+            do {
+                record = try processEvents(file, path: path, record: record)
+            } catch let changed as FeedFileError {
+                // Only a file changed under ordrecon after its pre-check gets here: what was read is
+                // recorded, the rest is refused loudly with the file.
+                record = try failPartlyReadFile(file, record: record, message: changed.message)
+                return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
+            }
         case .done:
             break
         }
         try finishDone(file, path: path, record: record, summary: &fileSummary, started: started)
+    }
+
+    /// Refuses the rest of a file whose reading failed part-way because its content changed: one
+    /// `bad_file` record, the file marked failed (the events recorded before stay recorded).
+    private func failPartlyReadFile(_ file: InboxFile, record: FileRecord, message: String) throws -> FileRecord {
+        let current = try store.file(id: record.id) ?? record
+        let text = "the file changed while it was being read (\(message)); the events before line \(current.resumeLine) were recorded, the rest was not read: send the rest again in a new file"
+        return try store.transaction {
+            var entry = AuditEntry(runId: runId, fileId: record.id, feed: file.feed, outcome: .rejected)
+            entry.line = current.resumeLine
+            entry.reasonCode = .badFile
+            entry.message = text
+            try store.recordAudit(entry, recordedAt: now())
+            try store.markFileFailed(record.id, code: .badFile, reason: text, at: now())
+            return try store.file(id: record.id)!
+        }
     }
 
     /// Records a whole-file rejection: the file row, one audit record, state `failed`.
@@ -110,7 +172,7 @@ extension RunEngine {
 
     private func finishFailed(_ file: InboxFile, path: String, record: FileRecord, summary fileSummary: inout FileSummary, started: Double) throws {
         let directory = settings.failed + "/" + file.feed
-        let finalName = try moveOut(path, into: directory, name: file.name, inode: record.inode)
+        let finalName = try moveOut(path, into: directory, name: FileNames.fitted(file.name), inode: record.inode)
         let reason = """
             file: \(file.feed)/\(file.name)
             code: \(record.failureCode ?? "bad_file")
@@ -120,7 +182,7 @@ extension RunEngine {
             Fix the file and drop it into inbox/\(file.feed)/ again.
 
             """
-        try FileSystem.writeAtomically(reason, to: directory + "/" + finalName + ".reason")
+        try FileSystem.writeAtomically(reason, to: directory + "/" + FileNames.fitted(finalName, suffix: ".reason"))
         try store.markFileFinalized(record.id, finalName: finalName)
         fileSummary.failure = Rejection(ReasonCode(rawValue: record.failureCode ?? "") ?? .badFile, record.failureReason ?? "")
         fileSummary.finalName = finalName
@@ -131,9 +193,9 @@ extension RunEngine {
 
     private func finishDone(_ file: InboxFile, path: String, record: FileRecord, summary fileSummary: inout FileSummary, started: Double) throws {
         let directory = settings.archive + "/" + file.feed
-        let finalName = uniqueName(in: directory, for: file.name, sameInodeAs: record.inode)
+        let finalName = uniqueName(in: directory, for: FileNames.fitted(file.name), sameInodeAs: record.inode)
         if record.rejected > 0 {
-            let rejectionPath = settings.rejectionOutbox + "/" + file.feed + "/" + finalName + ".rejected.csv"
+            let rejectionPath = settings.rejectionOutbox + "/" + file.feed + "/" + FileNames.fitted(finalName, suffix: ".rejected.csv")
             var text = RejectionRows.header(csvHeader: record.csvHeader.map(parseHeaderRow))
             try store.forEachRejectedRows(ofFile: record.id) { text += $0 }
             try FileSystem.writeAtomically(text, to: rejectionPath)
@@ -188,8 +250,8 @@ extension RunEngine {
         let stem = dot.map { String(name[..<$0]) } ?? name
         let ext = dot.map { String(name[$0...]) } ?? ""
         var n = 2
-        while !free("\(stem).\(n)\(ext)") { n += 1 }
-        return "\(stem).\(n)\(ext)"
+        while !free(FileNames.fitted("\(stem).\(n)\(ext)")) { n += 1 }
+        return FileNames.fitted("\(stem).\(n)\(ext)")
     }
 
     func fileMetadata(_ file: InboxFile, _ fileId: Int64?) -> Logger.Metadata {
@@ -200,6 +262,11 @@ extension RunEngine {
 }
 
 func quotedName(_ name: String) -> String { "\"\(name)\"" }
+
+/// The whole-file rejection of an inbox entry that is not a regular file.
+func notARegularFile(_ file: InboxFile) -> Rejection {
+    Rejection(.badFile, "\(quotedName(file.name)) is \(file.info.kind.rawValue), not a regular file; ordrecon reads only regular files and never follows a link or waits on a pipe: the entry itself was moved to failed/ untouched")
+}
 
 /// The whole-file rejection of a file whose extension is not a feed format.
 func unsupportedFileType(_ name: String) -> Rejection {

@@ -71,7 +71,14 @@ public final class RunEngine {
         outbox = writer
         do {
             try resumeClaimedFiles()
-            var ready = try InboxScanner.scan(root: settings.inbox, feeds: settings.feeds.map(\.name))
+            let scan = try InboxScanner.scanReportingFolders(root: settings.inbox, feeds: settings.feeds.map(\.name))
+            for folder in scan.unusableFolders {
+                let message = "\(folder) is not a directory (a symbolic link is not followed); its feed is not read"
+                logger.error("\(message)", metadata: ["run.id": "\(runId)"])
+                summary.unfinished.append(UnfinishedFile(
+                    feed: FileSystem.fileName(of: folder), name: "", cause: .unusableFolder, message: message))
+            }
+            var ready = scan.files
             if let only {
                 let wanted = Set(only.map { $0.feed + "/" + $0.name })
                 ready = ready.filter { wanted.contains($0.feed + "/" + $0.name) }

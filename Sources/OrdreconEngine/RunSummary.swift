@@ -30,12 +30,43 @@ public struct FileSummary: Sendable {
     }
 }
 
+/// An inbox entry a run could not finish, left where it is for a later run.
+public struct UnfinishedFile: Sendable {
+    public enum Cause: String, Sendable {
+        /// It could not be moved out of the inbox (or into `failed/`); reported on every run.
+        case cannotMove = "cannot_move"
+        /// Reading it failed part-way (an I/O error); it resumes on the next run.
+        case readError = "read_error"
+        /// Another process still has it open for writing; it resumes on the next run.
+        case stillBeingWritten = "still_being_written"
+        /// A feed folder that is not a directory (a symbolic link is not followed).
+        case unusableFolder = "unusable_folder"
+    }
+
+    public var feed: String
+    public var name: String
+    public var cause: Cause
+    public var message: String
+
+    /// Whether a person must act (everything but a file still being written).
+    public var needsAttention: Bool { cause != .stillBeingWritten }
+
+    public init(feed: String, name: String, cause: Cause, message: String) {
+        self.feed = feed
+        self.name = name
+        self.cause = cause
+        self.message = message
+    }
+}
+
 /// What a run did: per file, and in total.
 public struct RunSummary: Sendable {
     public init() {}
 
     public var runId: Int64 = 0
     public var files: [FileSummary] = []
+    /// Entries left unfinished (not moved, not readable, still being written), with why.
+    public var unfinished: [UnfinishedFile] = []
     public var seconds: Double = 0
     public var refundsRecorded = 0
     public var invoicesRecorded = 0
@@ -65,8 +96,9 @@ public struct RunSummary: Sendable {
         return totals
     }
 
-    /// Whether anything was refused (an event or a whole file).
-    public var hasRejections: Bool { files.contains { $0.hasRejections } }
+    /// Whether anything was refused (an event or a whole file), or an entry could not be taken
+    /// and needs a person.
+    public var hasRejections: Bool { files.contains { $0.hasRejections } || unfinished.contains { $0.needsAttention } }
 
     /// The summary as JSON.
     public var json: JSONValue {
@@ -100,6 +132,12 @@ public struct RunSummary: Sendable {
                 ("refunds_recorded", .int(Int64(refundsRecorded))),
                 ("seconds", .string(format3(seconds))),
             ])),
+            ("unfinished", .array(unfinished.map { entry in
+                .object([
+                    ("feed", .string(entry.feed)), ("file", .string(entry.name)),
+                    ("cause", .string(entry.cause.rawValue)), ("message", .string(entry.message)),
+                ])
+            })),
             ("interrupted", .bool(interrupted)),
             ("documents", documents?.json ?? .null),
             ("refund_delivery", refundDelivery?.json ?? .null),

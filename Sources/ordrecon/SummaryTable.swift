@@ -29,6 +29,10 @@ enum SummaryTable {
             text += "\nRun report: " + report
         }
         if summary.files.isEmpty { text = "No ready files in the inbox." }
+        for entry in summary.unfinished {
+            let what = entry.needsAttention ? "NOT PROCESSED" : "LEFT FOR THE NEXT RUN"
+            text += "\n\(what): \(entry.feed)/\(entry.name): \(entry.message)"
+        }
         return text
     }
 }

@@ -86,6 +86,9 @@ public struct EventValidator: Sendable {
                     items.append(item)
                 }
             }
+            if status == .order(.pendingPayment), let rejection = EventValidator.checkOrderTotal(items) {
+                return .failure(rejection)
+            }
         }
 
         var event = FeedEvent(
@@ -162,6 +165,24 @@ public struct EventValidator: Sendable {
         return .success(EventItem(
             sku: sku, quantity: quantity, unitPrice: unitPrice,
             hsn: needsPrice ? trimmed(raw[.hsn]) : nil, gstRateBasisPoints: rate))
+    }
+
+    /// An order's lines and total must stay within ``Money/maximum``, so that no sum or product
+    /// made of them later (totals, refunds, tax) can overflow.
+    static func checkOrderTotal(_ items: [EventItem]) -> Rejection? {
+        var total: Int64 = 0
+        for (index, item) in items.enumerated() {
+            let (line, lineOverflow) = (item.unitPrice ?? .zero).paise.multipliedReportingOverflow(by: item.quantity)
+            if lineOverflow || line > Money.maximum.paise {
+                return Rejection(.invalidValue, "item \(index + 1): quantity × unit_price is more than the largest order total accepted (\(Money.maximum.decimalText) rupees)")
+            }
+            let (sum, sumOverflow) = total.addingReportingOverflow(line)
+            if sumOverflow || sum > Money.maximum.paise {
+                return Rejection(.invalidValue, "the items add up to more than the largest order total accepted (\(Money.maximum.decimalText) rupees)")
+            }
+            total = sum
+        }
+        return nil
     }
 
     /// The normalized content hash: same values in any file format give the same hash.
