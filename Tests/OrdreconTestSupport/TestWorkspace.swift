@@ -61,6 +61,28 @@ public final class TestWorkspace {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+        /// The process was still running at the time limit and was killed.
+        public var timedOut = false
+    }
+
+    /// Runs `ordrecon` like ``run(_:environment:)``, but kills it (SIGKILL) when it is still
+    /// running after `timeout` seconds, and says so in the result: a hang fails a test instead
+    /// of hanging the suite.
+    public func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double) throws -> Result {
+        let process = try start(arguments, environment: environment)
+        let killed = KillSwitch()
+        let pid = process.process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            if killed.arm() { kill(pid, SIGKILL) }
+        }
+        let errorReader = PipeReader(process.standardErrorPipe)
+        let out = process.standardOutputPipe.fileHandleForReading.readDataToEndOfFile()
+        let err = errorReader.finish()
+        process.process.waitUntilExit()
+        let timedOut = !killed.disarm()
+        return Result(
+            status: process.process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self), timedOut: timedOut)
     }
 
     /// Runs `ordrecon` with `arguments` in the workspace folder and waits for it.
@@ -179,5 +201,33 @@ final class PipeReader: @unchecked Sendable {
     func finish() -> Data {
         done.wait()
         return data
+    }
+}
+
+/// Decides once between "the process ended in time" and "the time limit struck".
+///
+/// `@unchecked Sendable`: its one flag is read and written under `lock`.
+final class KillSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var decided = false
+    private var struck = false
+
+    /// The timer's side: true when the process had not ended yet (it is to be killed).
+    func arm() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if decided { return false }
+        decided = true
+        struck = true
+        return true
+    }
+
+    /// The waiter's side: true when the process ended before the time limit.
+    func disarm() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if decided { return !struck }
+        decided = true
+        return true
     }
 }
