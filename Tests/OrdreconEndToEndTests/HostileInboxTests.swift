@@ -127,9 +127,9 @@ struct HostileInboxTests {
         defer { s.remove() }
         let poison = Self.header
             + "P1,order,OP1,PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1000000,10000000000000.00\n"
-            + "P2,order,OP2,PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,999999,9999999999999999.99\n"
-            + "P3,order,OP3,PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1,9999999999999999.99\n"
-            + "P3,order,OP3,PENDING_PAYMENT,2026-01-01T10:00:00,C1,B,1,9999999999999999.99\n"
+            + "P2,order,OP2,PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,999999,9999999999999.99\n"
+            + "P3,order,OP3,PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1,6000000000000.00\n"
+            + "P3,order,OP3,PENDING_PAYMENT,2026-01-01T10:00:00,C1,B,1,6000000000000.00\n"
             + "P4,order,OP4,PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1,99999999999999999999999.00\n"
         try s.ws.drop("storefront", "huge.csv", poison, order: 1)
         try s.ws.drop("storefront", "valid.csv", Self.valid("huge"), order: 2)
@@ -141,6 +141,8 @@ struct HostileInboxTests {
             ["P1", "rejected", "invalid_value"], ["P2", "rejected", "invalid_value"], ["P3", "rejected", "invalid_value"],
             ["P4", "rejected", "invalid_value"],
         ])
+        let messages = try s.ws.query("SELECT message FROM audit_log WHERE file_name = 'huge.csv' ORDER BY line").map { $0[0] ?? "" }
+        #expect(messages[0...2].allSatisfy { $0.contains("largest order total accepted") }, "\(messages)")
         #expect(s.ws.files(in: "archive/storefront") == ["huge.csv", "valid.csv"])
         #expect(s.ws.files(in: "outbox/rejections/storefront") == ["huge.csv.rejected.csv"])
     }
