@@ -360,7 +360,7 @@ struct ValidateAndInitTests {
             "config", "config/ordrecon.toml", "inbox", "inbox/carrier", "inbox/payments", "inbox/returns-desk",
             "inbox/storefront", "inbox/warehouse",
         ])
-        #expect(try String(contentsOfFile: root + "/config/ordrecon.toml", encoding: .utf8) == TestWorkspace.defaultConfig)
+        #expect(try String(contentsOfFile: root + "/config/ordrecon.toml", encoding: .utf8) == TestWorkspace.repositoryConfig)
         #expect(result.stdout.contains("config/ordrecon.toml") && result.stdout.contains("inbox/storefront/"))
         #expect(result.stdout.contains("ordrecon run"))
 

@@ -13,10 +13,36 @@ public final class TestWorkspace {
         try (config ?? TestWorkspace.defaultConfig).write(toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
     }
 
-    /// The repository's own `config/ordrecon.toml` (the defaults).
+    /// The repository's own `config/ordrecon.toml` (the defaults), with the gateway pointed at
+    /// ``closedPort`` instead of 127.0.0.1:8099: another program on this machine listening on
+    /// 8099 (a sample run's mock gateway, say) must not take a test's refunds.
     public static var defaultConfig: String {
+        repositoryConfig.replacingOccurrences(
+            of: "base_url = \"http://127.0.0.1:8099\"", with: "base_url = \"http://127.0.0.1:\(closedPort)\"")
+    }
+
+    /// The repository's own `config/ordrecon.toml`, exactly as it is.
+    public static var repositoryConfig: String {
         (try? String(contentsOfFile: repositoryRoot + "/config/ordrecon.toml", encoding: .utf8)) ?? ""
     }
+
+    /// A TCP port on 127.0.0.1 that this process holds bound without listening, so a connection
+    /// to it is refused at once for as long as the tests run (nobody else can bind it).
+    public static let closedPort: Int = {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                _ = bind(fd, pointer, length)
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))  // the socket stays open: the port stays taken
+    }()
 
     public static var repositoryRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
