@@ -148,6 +148,12 @@ struct RunReport {
                 ("final_name", .optional(file.finalName)),
             ])
         })))
+        fields.append(("files_unfinished", .array(summary.unfinished.map { entry in
+            .object([
+                ("feed", .string(entry.feed)), ("file", .string(entry.name)), ("cause", .string(entry.cause.rawValue)),
+                ("message", .string(entry.message)),
+            ])
+        })))
         return .object(fields)
     }
 }
@@ -160,7 +166,7 @@ extension RunEngine {
     /// and records their paths in the summary. A report that cannot be written is logged and
     /// left out: the run's work is committed and stands without it.
     func writeReport() {
-        guard !summary.files.isEmpty else { return }
+        guard !summary.files.isEmpty || !summary.unfinished.isEmpty else { return }
         let html = reportDirectory + "/\(runId).html"
         let json = reportDirectory + "/\(runId).json"
         summary.reportHTML = html
