@@ -27,6 +27,10 @@ public final class RunEngine {
     public var shouldStop: @Sendable () -> Bool = { false }
     /// Whether a run first checks every pending refund's outbox file (a daemon does it once, at start).
     public var repairsRefundFiles = true
+    /// Whether the run ends with a checkpoint that also empties the WAL. It waits for readers while
+    /// holding the write lock, so a daemon, whose other connections write too, turns it off (its
+    /// passes end with a passive checkpoint instead).
+    public var truncatesWAL = true
 
     /// Creates an engine over an open store.
     /// - Parameter now: the clock (injected so tests can fix time).
@@ -54,11 +58,13 @@ public final class RunEngine {
 
     /// Runs once: the files, then the missing PDFs and the pending refunds (when an issuer and a
     /// dispatcher are set).
-    /// - Parameter only: the files to take (`feed`, `name` in the inbox), as a watcher found them
-    ///   ready; nil takes every ready file the inbox holds. Files claimed by an interrupted run
-    ///   are finished first either way.
+    /// - Parameter ready: where the files come from. nil takes every ready file the inbox holds
+    ///   (`run`). A watcher's reports (`watch`) are asked for before the first file and again
+    ///   before each next one, so that a file found ready meanwhile is taken in its place in
+    ///   processing order (mtime, feed, name) and never after a newer one. Files claimed by an
+    ///   interrupted run are finished first either way.
     /// - Returns: what was done (`interrupted` when ``shouldStop`` ended it early).
-    public func run(command: String = "run", only: [(feed: String, name: String)]? = nil) throws -> RunSummary {
+    public func run(command: String = "run", ready: ReadyFiles? = nil) throws -> RunSummary {
         let started = now()
         try Self.prepareDirectories(settings)
         runId = try store.startRun(command: command, pid: getpid(), at: started)
@@ -71,13 +77,8 @@ public final class RunEngine {
         outbox = writer
         do {
             try resumeClaimedFiles()
-            var ready = try InboxScanner.scan(root: settings.inbox, feeds: settings.feeds.map(\.name))
-            if let only {
-                let wanted = Set(only.map { $0.feed + "/" + $0.name })
-                ready = ready.filter { wanted.contains($0.feed + "/" + $0.name) }
-            }
-            if !ready.isEmpty { logger.info("inbox has \(ready.count) ready file(s)", metadata: ["run.id": "\(runId)"]) }
-            for file in ready {
+            var queue = PassQueue(root: settings.inbox, feeds: settings.feeds.map(\.name), ready: ready)
+            while let file = try queue.next(logger: logger, runId: runId) {
                 if shouldStop() { throw RunInterrupted(feed: file.feed, file: file.name, line: 1) }
                 try claimAndProcess(file)
             }
@@ -107,7 +108,7 @@ public final class RunEngine {
         }
         writeReport()
         try store.finishRun(runId, at: now(), summaryJSON: summary.json.text())
-        store.checkpoint()
+        store.checkpoint(truncate: truncatesWAL)
         return summary
     }
 }
