@@ -12,7 +12,8 @@ import UnixSignals
 /// commits the batch in hand and stops, dispatch stops between attempts, then it returns.
 /// The caller holds the workspace lock for the daemon's life.
 public enum Daemon {
-    /// Runs until SIGTERM or SIGINT (or a service fails, which is thrown).
+    /// Runs until SIGTERM or SIGINT. Ingestion and dispatch retry whatever fails in a pass; only
+    /// a failure to start (the inbox cannot be watched, the metrics port is taken) is thrown.
     /// - Parameters:
     ///   - configuration: the configuration at start.
     ///   - load: reads the configuration again (SIGHUP).
@@ -45,6 +46,8 @@ public enum Daemon {
             "run.id": "\(runId)", "pid": "\(getpid())", "mode": "\(options.poll ? "poll" : "inotify")",
             "inbox": "\(configuration.paths.inbox)",
         ])
+        // Stopping must not hang on a database someone else holds: a few seconds, then without the record.
+        store.busyPolicy = BusyPolicy(limit: 2, sliceMilliseconds: 250)
         do {
             try await ServiceGroup(configuration: group).run()
             store.endReads()
@@ -53,7 +56,12 @@ public enum Daemon {
             try? store.finishRun(runId, at: SystemClock.now(), summaryJSON: #"{"stopped":"error"}"#)
             throw error
         }
-        try store.finishRun(runId, at: SystemClock.now(), summaryJSON: #"{"stopped":"signal"}"#)
+        do {
+            try store.finishRun(runId, at: SystemClock.now(), summaryJSON: #"{"stopped":"signal"}"#)
+        } catch {
+            logger.warning("the end of the daemon's run was not recorded: \(error)", metadata: ["run.id": "\(runId)"])
+        }
+        // The workers and their connections are gone: emptying the WAL waits for nobody now.
         store.checkpoint()
         logger.notice("ordrecon watch stopped", metadata: ["run.id": "\(runId)"])
     }

@@ -11,6 +11,8 @@ import ServiceLifecycle
 ///
 /// The work runs on a thread of its own with its own database connection. On graceful shutdown
 /// the engine stops after the batch in hand (committed; the file resumes on the next start).
+/// A pass that fails is logged and tried again after a pause (1 s doubling to 60 s), with the
+/// inbox looked at afresh; only a shutdown ends the service.
 struct IngestService: Service, CustomStringConvertible {
     let context: DaemonContext
     var description: String { "IngestService" }
@@ -22,77 +24,102 @@ struct IngestService: Service, CustomStringConvertible {
             root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name),
             mode: context.options.poll ? .poll : .inotify, settle: context.options.settleSeconds,
             rescanInterval: context.options.rescanSeconds)
-        let failure = FailureBox()
         await withTaskCancellationOrGracefulShutdownHandler {
             await onDedicatedThread(name: "ordrecon-ingest") {
-                do {
-                    try loop(watch: watch, stop: stop)
-                } catch {
-                    failure.set(error)
-                }
+                loop(watch: watch, stop: stop)
             }
         } onCancelOrGracefulShutdown: {
             stop.raise()
             watch.wake()
         }
-        if let error = failure.error {
-            context.logger.critical("ingestion stopped: \(error)")
-            throw error
-        }
     }
 
-    private func loop(watch: InboxWatch, stop: StopSignal) throws {
-        let logger = context.logger
-        let store = try Store(path: context.configuration.current.paths.database)
+    /// What the worker carries from one turn to the next.
+    private struct Progress {
+        /// No pass has succeeded yet (the first also checks the refund files).
         var first = true
+        /// Documents may be waiting for their PDFs.
         var documentsWaiting = true
+        /// When files left in the processing folder (still being written to, or met with a read
+        /// error) are to be tried again, on the monotonic clock; nil when none are.
+        var retryUnfinishedAt: Double?
+    }
+
+    private func loop(watch: InboxWatch, stop: StopSignal) {
+        let logger = context.logger
+        var store: Store?
+        var progress = Progress()
+        var backoff = FailureBackoff()
         while !stop.isRaised {
-            store.endReads()
-            let ready = first ? [] : watch.nextReady(timeout: documentsWaiting ? 0 : 1)
-            if stop.isRaised { break }
-            let configuration = context.configuration.current
-            if first || !ready.isEmpty {
-                let engine = RunEngine(settings: EngineSettings(configuration), store: store, logger: logger)
-                engine.shouldStop = { stop.isRaised }
-                engine.repairsRefundFiles = first
-                let summary = try engine.run(command: "watch", only: ready.map { ($0.feed, $0.name) })
-                context.metrics.record(run: summary)
-                if !summary.interrupted { context.metrics.markSuccess(at: SystemClock.now()) }
-                if summary.refundsRecorded > 0 { context.refundsRecorded.raise() }
-                if summary.invoicesRecorded > 0 || summary.refundsRecorded > 0 { documentsWaiting = true }
-                first = false
-                continue
+            do {
+                let current = try store ?? context.workerStore(stop: stop, worker: "ingest")
+                store = current
+                try turn(store: current, watch: watch, stop: stop, progress: &progress)
+                backoff.succeeded()
+            } catch {
+                if stop.isRaised { break }
+                // A fresh connection, and every file still in the inbox reported again.
+                store?.rollback()
+                store = nil
+                watch.rediscover()
+                let wait = backoff.failed()
+                logger.error("ingestion pass failed; trying again in \(Int(wait)) s: \(error)")
+                stop.wait(seconds: wait)
             }
-            guard documentsWaiting, configuration.writePDFs else {
-                documentsWaiting = false
-                continue
-            }
-            // The inbox is quiet: a few documents, then look at the inbox again.
-            let issuer = DocumentIssuer(configuration: configuration, store: store, logger: logger, now: SystemClock.now)
-            let report = try issuer.renderMissing(limit: 32, shouldStop: { stop.isRaised })
-            context.metrics.record(documents: report)
-            documentsWaiting = report.rendered + report.failed >= 32
         }
         logger.info("ingestion stopped")
     }
-}
 
-/// The first error a worker thread met, handed back to its service.
-///
-/// `@unchecked Sendable`: written once by the worker and read after it has finished, under `lock`.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: (any Error)?
-
-    func set(_ error: any Error) {
-        lock.lock()
-        if stored == nil { stored = error }
-        lock.unlock()
+    /// One turn: a pass over the files found ready (always on the first turn), or, while the inbox
+    /// is quiet, a few PDFs.
+    private func turn(store: Store, watch: InboxWatch, stop: StopSignal, progress: inout Progress) throws {
+        let logger = context.logger
+        store.endReads()
+        let ready = watch.nextReady(timeout: progress.first || progress.documentsWaiting ? 0 : 1)
+        if stop.isRaised { return }
+        let configuration = context.configuration.current
+        let retryDue = progress.retryUnfinishedAt.map { SystemClock.monotonicSeconds() >= $0 } ?? false
+        if progress.first || !ready.isEmpty || retryDue {
+            var settings = EngineSettings(configuration)
+            settings.settleSeconds = context.options.settleSeconds  // --settle-ms wins, as for the watcher
+            let engine = RunEngine(settings: settings, store: store, logger: logger)
+            engine.shouldStop = { stop.isRaised }
+            engine.repairsRefundFiles = progress.first
+            engine.truncatesWAL = false
+            // These first, then whatever the watcher finds ready while the pass goes on.
+            var found = ready
+            let summary = try engine.run(command: "watch") {
+                let files = found.isEmpty ? watch.nextReady(timeout: 0) : found
+                found = []
+                return files.map { ($0.feed, $0.name) }
+            }
+            context.metrics.record(run: summary)
+            if !summary.interrupted { context.metrics.markSuccess(at: SystemClock.now()) }
+            if summary.refundsRecorded > 0 { context.refundsRecorded.raise() }
+            if summary.invoicesRecorded > 0 || summary.refundsRecorded > 0 { progress.documentsWaiting = true }
+            progress.first = false
+            progress.retryUnfinishedAt = Self.retryTime(for: summary, settle: context.options.settleSeconds)
+            return
+        }
+        guard progress.documentsWaiting, configuration.writePDFs else {
+            progress.documentsWaiting = false
+            return
+        }
+        // The inbox is quiet: a few documents, then look at the inbox again.
+        let issuer = DocumentIssuer(configuration: configuration, store: store, logger: logger, now: SystemClock.now)
+        let report = try issuer.renderMissing(limit: 32, shouldStop: { stop.isRaised })
+        context.metrics.record(documents: report)
+        progress.documentsWaiting = report.rendered + report.failed >= 32
     }
 
-    var error: (any Error)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
+    /// When a pass is due for the files a pass left in the processing folder: a file still being
+    /// written to after the settle time once more that time has passed, one met with a read error
+    /// after 30 s; nil when the pass left none.
+    static func retryTime(for summary: RunSummary, settle: Double) -> Double? {
+        let causes = Set(summary.unfinished.map(\.cause))
+        let now = SystemClock.monotonicSeconds()
+        if causes.contains(.stillBeingWritten) { return now + max(1, settle) }
+        if causes.contains(.readError) { return now + 30 }
+        return nil
     }
 }

@@ -27,6 +27,10 @@ public final class RunEngine {
     public var shouldStop: @Sendable () -> Bool = { false }
     /// Whether a run first checks every pending refund's outbox file (a daemon does it once, at start).
     public var repairsRefundFiles = true
+    /// Whether the run ends with a checkpoint that also empties the WAL. It waits for readers while
+    /// holding the write lock, so a daemon, whose other connections write too, turns it off (its
+    /// passes end with a passive checkpoint instead).
+    public var truncatesWAL = true
 
     /// Creates an engine over an open store.
     /// - Parameter now: the clock (injected so tests can fix time).
@@ -54,11 +58,13 @@ public final class RunEngine {
 
     /// Runs once: the files, then the missing PDFs and the pending refunds (when an issuer and a
     /// dispatcher are set).
-    /// - Parameter only: the files to take (`feed`, `name` in the inbox), as a watcher found them
-    ///   ready; nil takes every ready file the inbox holds. Files claimed by an interrupted run
-    ///   are finished first either way.
+    /// - Parameter ready: where the files come from. nil takes every ready file the inbox holds
+    ///   (`run`). A watcher's reports (`watch`) are asked for before the first file and again
+    ///   before each next one, so that a file found ready meanwhile is taken in its place in
+    ///   processing order (mtime, feed, name) and never after a newer one. Files claimed by an
+    ///   interrupted run are finished first either way.
     /// - Returns: what was done (`interrupted` when ``shouldStop`` ended it early).
-    public func run(command: String = "run", only: [(feed: String, name: String)]? = nil) throws -> RunSummary {
+    public func run(command: String = "run", ready: ReadyFiles? = nil) throws -> RunSummary {
         let started = now()
         try Self.prepareDirectories(settings)
         runId = try store.startRun(command: command, pid: getpid(), at: started)
@@ -71,23 +77,12 @@ public final class RunEngine {
         outbox = writer
         do {
             try resumeClaimedFiles()
-            let scan = try InboxScanner.scanReportingFolders(root: settings.inbox, feeds: settings.feeds.map(\.name))
-            for folder in scan.unusableFolders {
-                let message = "\(folder) is not a directory (a symbolic link is not followed); its feed is not read"
-                logger.error("\(message)", metadata: ["run.id": "\(runId)"])
-                summary.unfinished.append(UnfinishedFile(
-                    feed: FileSystem.fileName(of: folder), name: "", cause: .unusableFolder, message: message))
-            }
-            var ready = scan.files
-            if let only {
-                let wanted = Set(only.map { $0.feed + "/" + $0.name })
-                ready = ready.filter { wanted.contains($0.feed + "/" + $0.name) }
-            }
-            if !ready.isEmpty { logger.info("inbox has \(ready.count) ready file(s)", metadata: ["run.id": "\(runId)"]) }
-            for file in ready {
+            var queue = PassQueue(root: settings.inbox, feeds: settings.feeds.map(\.name), ready: ready)
+            while let file = try queue.next(logger: logger, runId: runId) {
                 if shouldStop() { throw RunInterrupted(feed: file.feed, file: file.name, line: 1) }
                 try claimAndProcess(file)
             }
+            reportUnusableFolders(queue.unusableFolders)
         } catch let interrupted as RunInterrupted {
             try? writer.finish()
             outbox = nil
@@ -114,8 +109,21 @@ public final class RunEngine {
         }
         writeReport()
         try store.finishRun(runId, at: now(), summaryJSON: summary.json.text())
-        store.checkpoint()
+        store.checkpoint(truncate: truncatesWAL)
         return summary
+    }
+}
+
+extension RunEngine {
+    /// Feed folders that cannot be read as such (a symbolic link is not followed): in the log and
+    /// the summary on every run, so that a person sees why a feed is quiet.
+    func reportUnusableFolders(_ folders: [String]) {
+        for folder in folders {
+            let message = "\(folder) is not a directory (a symbolic link is not followed); its feed is not read"
+            logger.error("\(message)", metadata: ["run.id": "\(runId)"])
+            summary.unfinished.append(UnfinishedFile(
+                feed: FileSystem.fileName(of: folder), name: "", cause: .unusableFolder, message: message))
+        }
     }
 }
 

@@ -21,12 +21,14 @@ extension Store {
         feed: String, name: String, format: String, size: Int64, mtimeNanoseconds: Int64, inode: Int64,
         runId: Int64, at time: Timestamp
     ) throws(StoreError) -> FileRecord {
-        try db.statement("""
-            INSERT INTO files (feed, name, format, size, mtime_ns, inode, state, first_run_id, last_run_id, started_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'processing', ?, ?, ?)
-            """)
-            .bind([feed, name, format, size, mtimeNanoseconds, inode, runId, runId, time.milliseconds]).run()
-        return try file(id: db.lastInsertRowID)!
+        try write { () throws(StoreError) in
+            try db.statement("""
+                INSERT INTO files (feed, name, format, size, mtime_ns, inode, state, first_run_id, last_run_id, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'processing', ?, ?, ?)
+                """)
+                .bind([feed, name, format, size, mtimeNanoseconds, inode, runId, runId, time.milliseconds]).run()
+            return try file(id: db.lastInsertRowID)!
+        }
     }
 
     /// The file record by id.
@@ -47,8 +49,10 @@ extension Store {
 
     /// Remembers how the file's events are to be read again after a crash (CSV header, JSON shape).
     public func setFileLayout(_ fileId: Int64, csvHeader: String?, jsonShape: String?, resumeOffset: Int64, resumeLine: Int) throws(StoreError) {
-        try db.statement("UPDATE files SET csv_header = ?, json_shape = ?, resume_offset = ?, resume_line = ? WHERE id = ?")
-            .bind([csvHeader, jsonShape, resumeOffset, resumeLine, fileId]).run()
+        try write { () throws(StoreError) in
+            try db.statement("UPDATE files SET csv_header = ?, json_shape = ?, resume_offset = ?, resume_line = ? WHERE id = ?")
+                .bind([csvHeader, jsonShape, resumeOffset, resumeLine, fileId]).run()
+        }
     }
 
     /// Saves the file's progress, in the same transaction as the batch it ends.
@@ -67,20 +71,26 @@ extension Store {
 
     /// Marks every event of the file recorded.
     public func markFileDone(_ fileId: Int64, at time: Timestamp) throws(StoreError) {
-        try db.statement("UPDATE files SET state = 'done', finished_at = ? WHERE id = ?")
-            .bind([time.milliseconds, fileId]).run()
+        try write { () throws(StoreError) in
+            try db.statement("UPDATE files SET state = 'done', finished_at = ? WHERE id = ?")
+                .bind([time.milliseconds, fileId]).run()
+        }
     }
 
     /// Marks the file rejected as a whole.
     public func markFileFailed(_ fileId: Int64, code: ReasonCode, reason: String, at time: Timestamp) throws(StoreError) {
-        try db.statement("UPDATE files SET state = 'failed', failure_code = ?, failure_reason = ?, finished_at = ? WHERE id = ?")
-            .bind([code.rawValue, reason, time.milliseconds, fileId]).run()
+        try write { () throws(StoreError) in
+            try db.statement("UPDATE files SET state = 'failed', failure_code = ?, failure_reason = ?, finished_at = ? WHERE id = ?")
+                .bind([code.rawValue, reason, time.milliseconds, fileId]).run()
+        }
     }
 
     /// Records that the file now lies in `archive/` or `failed/` under `finalName`.
     public func markFileFinalized(_ fileId: Int64, finalName: String) throws(StoreError) {
-        try db.statement("UPDATE files SET finalized = 1, final_name = ? WHERE id = ?")
-            .bind([finalName, fileId]).run()
+        try write { () throws(StoreError) in
+            try db.statement("UPDATE files SET finalized = 1, final_name = ? WHERE id = ?")
+                .bind([finalName, fileId]).run()
+        }
     }
 
     /// Files claimed but not yet archived or moved to `failed/`.

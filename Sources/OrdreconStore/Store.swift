@@ -85,11 +85,43 @@ public final class Store {
     ///   after a power loss the database is still consistent, only back at an earlier batch,
     ///   and the file is resumed from there. A transaction after which something leaves the
     ///   database's control (a file moved to the archive) must be durable.
+    ///
+    /// While another connection holds the write lock it waits, as ``busyPolicy`` says; since the
+    /// lock is taken before anything is read, nothing inside the transaction can then be busy.
     public func begin(durable: Bool = true) throws(StoreError) {
+        // Reads left open would pin an old snapshot, on which the write lock cannot be taken.
         db.resetActiveStatements()
         if durable { try db.execute("PRAGMA synchronous = FULL") }
         durableTransaction = durable
-        try db.execute("BEGIN IMMEDIATE")
+        do {
+            try db.executeWaitingIfBusy("BEGIN IMMEDIATE")
+        } catch {
+            if durable { try? db.execute("PRAGMA synchronous = NORMAL") }
+            durableTransaction = false
+            throw error
+        }
+    }
+
+    /// How long a step waits while another connection holds the database before it fails with
+    /// a "database busy" error (a minute by default; the daemon waits without end, until stopped).
+    public var busyPolicy: BusyPolicy {
+        get { db.busyPolicy }
+        set { db.busyPolicy = newValue }
+    }
+
+    /// Runs `body`, a write, in the caller's transaction when one is open, else in a transaction
+    /// of its own (not durable), so that it too starts by taking the write lock.
+    func write<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        if db.isInTransaction { return try body() }
+        try begin(durable: false)
+        do {
+            let result = try body()
+            try commit()
+            return result
+        } catch {
+            rollback()
+            throw error
+        }
     }
 
     /// Ends every read in progress on this connection, so that the next one sees what other
@@ -101,7 +133,7 @@ public final class Store {
     /// Commits the current transaction (with the number series counters it took).
     public func commit() throws(StoreError) {
         try flushNumberSeries()
-        try db.execute("COMMIT")
+        try db.executeWaitingIfBusy("COMMIT")
         if durableTransaction {
             try db.execute("PRAGMA synchronous = NORMAL")
             durableTransaction = false
@@ -145,22 +177,29 @@ public final class Store {
     }
 
     /// Writes the WAL back into the database file (called at the end of a run).
-    public func checkpoint() {
-        try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    /// - Parameter truncate: also empty the WAL file. That waits for every reader while holding
+    ///   the write lock, so it is only for a connection that is alone in writing (`run`); beside
+    ///   other writers (the daemon) a passive checkpoint copies what it can without waiting.
+    public func checkpoint(truncate: Bool = true) {
+        try? db.execute(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
     }
 
     // MARK: Runs
 
     /// Records the start of a run. - Returns: the run id.
     public func startRun(command: String, pid: Int32, at time: Timestamp) throws(StoreError) -> Int64 {
-        try db.statement("INSERT INTO runs (started_at, pid, command) VALUES (?, ?, ?)")
-            .bind([time.milliseconds, Int64(pid), command]).run()
-        return db.lastInsertRowID
+        try write { () throws(StoreError) in
+            try db.statement("INSERT INTO runs (started_at, pid, command) VALUES (?, ?, ?)")
+                .bind([time.milliseconds, Int64(pid), command]).run()
+            return db.lastInsertRowID
+        }
     }
 
     /// Records the end of a run with its summary.
     public func finishRun(_ runId: Int64, at time: Timestamp, summaryJSON: String) throws(StoreError) {
-        try db.statement("UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ?")
-            .bind([time.milliseconds, summaryJSON, runId]).run()
+        try write { () throws(StoreError) in
+            try db.statement("UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ?")
+                .bind([time.milliseconds, summaryJSON, runId]).run()
+        }
     }
 }

@@ -94,6 +94,7 @@ struct ValidateCommand: ParsableCommand {
             // A database at an older schema would be upgraded by opening it for writing: a change.
             _ = try Store(readingAt: settings.database)
             store = try Store(path: settings.database)
+            store.busyPolicy = BusyPolicy(limit: 5)  // the documented 5 seconds, then exit 75
         } else {
             store = try Store(path: ":memory:")
         }

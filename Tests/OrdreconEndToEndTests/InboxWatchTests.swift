@@ -229,6 +229,8 @@ struct InboxWatchTests {
         #expect(watch.scanCount >= 2)
     }
 
+    /// Files waiting at the start whose mtime is older than the settle time have settled: the
+    /// first look (without waiting) reports them all, in order; a file written later waits.
     @Test func pollingFindsFilesInOrderAndRespectsSettle() throws {
         let inbox = try TemporaryInbox(feeds: ["a", "b"])
         defer { inbox.remove() }
@@ -237,11 +239,9 @@ struct InboxWatchTests {
         inbox.write("a", "y.csv", "3\n", mtime: 50)
         inbox.write("a", "later.csv.part", "4\n")
         inbox.write("a", ".hidden.csv", "5\n")
-        let started = now()
         let watch = try InboxWatch(root: inbox.root, feeds: ["a", "b"], mode: .poll, settle: 0.6)
-        let (first, at) = collect(watch, count: 3, within: 5)
+        let first = watch.nextReady(timeout: 0)
         #expect(first.map { $0.feed + "/" + $0.name } == ["a/y.csv", "a/z.csv", "b/a.csv"])
-        #expect((at.first ?? 0) - started >= 0.6)
         let written = Background(after: 0.1) {
             inbox.write("b", "new.csv", "6\n")
             return now()
@@ -253,6 +253,54 @@ struct InboxWatchTests {
         #expect(latency < 0.6 + 1)
         #expect(watch.nextReady(timeout: 1).isEmpty)  // the .part and the hidden file never
         print("latency write -> ready (poll, settle 0.6 s): \(milliseconds(latency)) ms")
+    }
+
+    /// A backlog waiting at the start (mtimes long past, so settled) is reported by the first look,
+    /// in processing order, before a file renamed in afterwards; in both modes.
+    @Test(arguments: [InboxWatch.Mode.inotify, .poll])
+    func backlogAtTheStartIsReportedFirstAndInOrder(mode: InboxWatch.Mode) throws {
+        let inbox = try TemporaryInbox(feeds: ["a", "b"])
+        defer { inbox.remove() }
+        for index in 0..<30 {
+            inbox.write(index % 2 == 0 ? "a" : "b", "old-\(100 + index).csv", "\(index)\n", mtime: 1_000_000 + 10 * (30 - index))
+        }
+        let watch = try InboxWatch(root: inbox.root, feeds: ["a", "b"], mode: mode, settle: 5, rescanInterval: 600)
+        inbox.drop("a", "new.csv", "new\n", mtime: 2_000_000)
+        let (ready, _) = collect(watch, count: 31, within: 10)
+        let expected = (0..<30).reversed().map { ($0 % 2 == 0 ? "a/" : "b/") + "old-\(100 + $0).csv" }
+        #expect(ready.map { $0.feed + "/" + $0.name } == expected + ["a/new.csv"])
+    }
+
+    /// A file renamed in is ready at once, but not before an older file (in processing order)
+    /// still settling: it is held back until that one is ready, then both come in order.
+    @Test(arguments: [InboxWatch.Mode.inotify, .poll])
+    func readyFileWaitsForAnOlderFileStillSettling(mode: InboxWatch.Mode) throws {
+        let inbox = try TemporaryInbox(feeds: ["a", "b"])
+        defer { inbox.remove() }
+        let watch = try InboxWatch(root: inbox.root, feeds: ["a", "b"], mode: mode, settle: 1.5, rescanInterval: 600)
+        #expect(watch.nextReady(timeout: 0).isEmpty)
+        inbox.write("b", "settling.csv", "1\n")  // written in place: settles for 1.5 s
+        inbox.drop("a", "newer.csv", "2\n", mtime: Int(Date().timeIntervalSince1970) + 60)
+        inbox.drop("a", "older.csv", "3\n", mtime: 1_000_000)
+        // The one older than the settling file is not held; the newer one is.
+        let (first, _) = collect(watch, count: 1, within: 5)
+        #expect(first.map(\.name) == ["older.csv"])
+        let (rest, _) = collect(watch, count: 2, within: 10)
+        #expect(rest.map(\.name) == ["settling.csv", "newer.csv"])
+    }
+
+    /// `rediscover()` (after a pass that failed) reports again the files still in the inbox.
+    @Test func rediscoverReportsTheFilesStillThereAgain() throws {
+        let inbox = try TemporaryInbox(feeds: ["a"])
+        defer { inbox.remove() }
+        let watch = try InboxWatch(root: inbox.root, feeds: ["a"], settle: 5, rescanInterval: 600)
+        inbox.drop("a", "x.csv", "1\n", mtime: 1_000_000)
+        inbox.drop("a", "y.csv", "2\n", mtime: 1_000_001)
+        #expect(collect(watch, count: 2, within: 5).ready.map(\.name) == ["x.csv", "y.csv"])
+        #expect(unlink(inbox.root + "/a/x.csv") == 0)  // taken
+        #expect(watch.nextReady(timeout: 0.2).isEmpty)
+        watch.rediscover()
+        #expect(watch.nextReady(timeout: 0).map(\.name) == ["y.csv"])
     }
 
     @Test func missingRootIsCreated() throws {
@@ -313,6 +361,26 @@ struct InboxWatchUnitTests {
         }
         #expect(readyAt != nil)
         #expect((readyAt ?? 0) >= lastWrite + 1)
+    }
+
+    @Test func aFileListedTwiceWithAnOldMtimeIsReadyAtOnce() {
+        var readiness = FileReadiness(settle: 2)
+        readiness.observe(feed: "f", name: "old.csv", size: 5, mtime: 1, age: 3600, at: 100)
+        readiness.observe(feed: "f", name: "young.csv", size: 5, mtime: 2, age: 0.5, at: 100)
+        // One listing may have missed older names: not ready until a second one saw them too.
+        #expect(readiness.readyFiles(at: 100).isEmpty)
+        #expect(readiness.awaitsListing)
+        #expect(readiness.nextDeadline(after: 100) == nil)
+        readiness.observe(feed: "f", name: "old.csv", size: 5, mtime: 1, age: 3600, at: 100.01)
+        readiness.observe(feed: "f", name: "young.csv", size: 5, mtime: 2, age: 0.51, at: 100.01)
+        #expect(!readiness.awaitsListing)
+        #expect(readiness.readyFiles(at: 100.01).map(\.name) == ["old.csv"])
+        // Unchanged since its mtime, half a second before it was first seen: 1.5 s more.
+        #expect(readiness.nextDeadline(after: 100.01) == 101.5)
+        #expect(readiness.isReady(feed: "f", name: "young.csv", at: 101.5))
+        // A stat is no listing.
+        readiness.observe(feed: "f", name: "stat.csv", size: 1, mtime: 1, age: 3600, listed: false, at: 100)
+        #expect(!readiness.isReady(feed: "f", name: "stat.csv", at: 200))
     }
 
     @Test func firstObservationKeepsTheEventTime() {
@@ -404,8 +472,8 @@ private struct TemporaryInbox: Sendable {
     /// A file the way partners should deliver it: written as `name.part`, then renamed.
     /// - Returns: the time just before the rename.
     @discardableResult
-    func drop(_ feed: String, _ name: String, _ text: String) -> Double {
-        write(feed, name + ".part", text)
+    func drop(_ feed: String, _ name: String, _ text: String, mtime: Int? = nil) -> Double {
+        write(feed, name + ".part", text, mtime: mtime)
         let time = now()
         _ = rename(root + "/" + feed + "/" + name + ".part", root + "/" + feed + "/" + name)
         return time

@@ -20,3 +20,34 @@ public enum SQLiteFile {
         }
     }
 }
+
+/// A write transaction held open on a database file by a connection of the test's own (as
+/// `sqlite3` with `BEGIN IMMEDIATE` would), until ``release()``: every other connection that
+/// wants to write meanwhile meets SQLITE_BUSY.
+public final class SQLiteWriteLock {
+    private var db: OpaquePointer?
+
+    /// Opens `path` and takes its write lock (waiting up to 10 s for it).
+    public init(path: String) throws {
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let db else {
+            throw TestError("cannot open \(path)")
+        }
+        sqlite3_busy_timeout(db, 10_000)
+        guard sqlite3_exec(db, "BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(db))
+            sqlite3_close_v2(db)
+            self.db = nil
+            throw TestError("cannot take the write lock of \(path): \(message)")
+        }
+    }
+
+    /// Rolls the transaction back and closes the connection (again: nothing).
+    public func release() {
+        guard let db else { return }
+        sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
+        sqlite3_close_v2(db)
+        self.db = nil
+    }
+
+    deinit { release() }
+}

@@ -12,6 +12,11 @@ import Foundation
 /// A file is told apart from an earlier one of the same name by its inode, size and mtime, so a
 /// name dropped again after the first file was moved away is reported again.
 ///
+/// Files waiting at the start and files found by a rescan keep the contract's order with the
+/// rest: a file whose mtime is `settle` old is settled when first listed (once a second listing
+/// confirmed it, see ``FileReadiness``), and a ready file is held back while an older one (in
+/// processing order) is still settling or unconfirmed.
+///
 /// `@unchecked Sendable`: the state is only used under `lock`, held for the whole of
 /// ``nextReady(timeout:)``; ``wake()`` only writes to the wake-up pipe, which needs no lock.
 public final class InboxWatch: @unchecked Sendable {
@@ -45,6 +50,8 @@ public final class InboxWatch: @unchecked Sendable {
     private let lock = NSLock()
     private var readiness: FileReadiness
     private var reported: [FileReadiness.Key: Identity] = [:]
+    /// Where entries whose names are not shown as they are (not UTF-8, control bytes) really are.
+    private var locations: [FileReadiness.Key: RawPath] = [:]
     private var nextScan = 0.0
     private var rescanRequested = true
     /// How many full scans were made (tests).
@@ -80,6 +87,16 @@ public final class InboxWatch: @unchecked Sendable {
     /// the next one if none is in progress.
     public func wake() { waker.wake() }
 
+    /// Forgets what was reported and what was seen, and looks at the whole inbox again on the next
+    /// ``nextReady(timeout:)``: files reported but not taken (a pass that failed) are reported again.
+    public func rediscover() {
+        lock.lock()
+        defer { lock.unlock() }
+        readiness = FileReadiness(settle: readiness.settle)
+        reported = [:]
+        rescanRequested = true
+    }
+
     /// Waits up to `timeout` seconds (0: just looks) for files to become ready.
     /// - Returns: the files ready now, not returned before, in processing order (mtime, feed,
     ///   name); empty when the time is up or ``wake()`` was called.
@@ -97,13 +114,23 @@ public final class InboxWatch: @unchecked Sendable {
             } else if waker.wait(timeout: wait).woken {
                 return []
             }
-            let now = SystemClock.monotonicSeconds()
-            if rescanRequested || now >= nextScan { rescan(at: now) }
+            var now = SystemClock.monotonicSeconds()
+            if rescanRequested || now >= nextScan {
+                rescan(at: now)
+                // A file listed may have been renamed in after older ones the listing missed;
+                // their events are queued by now.
+                if let watcher {
+                    let events = watcher.wait(timeout: 0)
+                    apply(events, at: SystemClock.monotonicSeconds())
+                    if events.woken { return [] }
+                }
+                now = SystemClock.monotonicSeconds()
+            }
             let ready = collectReady(at: now)
             if !ready.isEmpty || now >= deadline { return ready }
             wait = min(deadline, nextScan) - now
-            if let settled = readiness.nextDeadline { wait = min(wait, settled - now) }
-            wait = max(0, wait)
+            if let settled = readiness.nextDeadline(after: now) { wait = min(wait, settled - now) }
+            wait = rescanRequested ? 0 : max(0, wait)
         }
     }
 
@@ -124,42 +151,103 @@ public final class InboxWatch: @unchecked Sendable {
         for (feed, name) in events.closedOrMovedIn { readiness.closed(feed: feed, name: name, at: time) }
     }
 
-    /// Lists the whole inbox: observes every file not reported yet, forgets the ones gone.
+    /// Lists the whole inbox: observes every file not reported yet, forgets the ones gone. When
+    /// the listing found files not confirmed yet, lists once more at once to confirm them.
     private func rescan(at time: Double) {
         scanCount += 1
         rescanRequested = false
         nextScan = time + scanInterval
         _ = watcher?.refreshWatches()
-        guard let files = try? InboxScanner.scan(root: root, feeds: feeds) else { return }  // try again next time
+        guard list(at: time) else { return }  // try again next time
+        if readiness.awaitsListing { _ = list(at: SystemClock.monotonicSeconds()) }
+        // Files first seen by the second listing are confirmed by the next one (in inotify mode
+        // their events usually do it first).
+        if readiness.awaitsListing { nextScan = min(nextScan, time + 0.1) }
+    }
+
+    /// One listing of every feed folder. - Returns: false when it failed.
+    private func list(at time: Double) -> Bool {
+        guard let files = try? InboxScanner.scan(root: root, feeds: feeds) else { return false }
+        let wall = Double(SystemClock.now().milliseconds) / 1000
         var present: Set<FileReadiness.Key> = []
         for file in files {
             let key = FileReadiness.Key(feed: file.feed, name: file.name)
             present.insert(key)
+            if !file.nameIsVerbatim { locations[key] = file.location }
             if reported[key] == Identity(file.info) { continue }
-            readiness.observe(feed: file.feed, name: file.name, size: file.info.size, mtime: file.info.mtimeNanoseconds, at: time)
+            readiness.observe(
+                feed: file.feed, name: file.name, size: file.info.size, mtime: file.info.mtimeNanoseconds,
+                age: wall - Double(file.info.mtimeNanoseconds) / 1e9, at: time)
         }
         for key in readiness.tracked where !present.contains(key) { readiness.forget(feed: key.feed, name: key.name) }
         reported = reported.filter { present.contains($0.key) }
+        locations = locations.filter { present.contains($0.key) }
+        return true
     }
 
-    /// The files ready at `time` and not reported yet, in processing order; marks them reported.
+    /// The files ready at `time` and not reported yet, in processing order, up to the oldest file
+    /// still settling; marks them reported.
     private func collectReady(at time: Double) -> [ReadyFile] {
         var ready: [ReadyFile] = []
+        var identities: [FileReadiness.Key: Identity] = [:]
         for key in readiness.candidates(at: time) {
             let path = root + "/" + key.feed + "/" + key.name
-            guard let info = FileSystem.info(path), info.isRegularFile else {
+            guard let info = entryInfo(key) else {
                 readiness.forget(feed: key.feed, name: key.name)
                 continue
             }
-            readiness.observe(feed: key.feed, name: key.name, size: info.size, mtime: info.mtimeNanoseconds, at: time)
+            readiness.observe(feed: key.feed, name: key.name, size: info.size, mtime: info.mtimeNanoseconds, listed: false, at: time)
             guard readiness.isReady(feed: key.feed, name: key.name, at: time) else { continue }
-            readiness.forget(feed: key.feed, name: key.name)
-            let identity = Identity(info)
-            if reported[key] == identity { continue }
-            reported[key] = identity
+            identities[key] = Identity(info)
             ready.append(
                 ReadyFile(feed: key.feed, name: key.name, path: path, size: info.size, mtimeNanoseconds: info.mtimeNanoseconds))
         }
-        return ready.sorted(by: ReadyFile.inProcessingOrder)
+        guard !ready.isEmpty else { return [] }
+        ready.sort(by: ReadyFile.inProcessingOrder)
+        if let barrier = oldestUnready(at: time, besides: Set(ready.map { FileReadiness.Key(feed: $0.feed, name: $0.name) })) {
+            ready = Array(ready.prefix { ReadyFile.inProcessingOrder($0, barrier) })
+        }
+        var reporting: [ReadyFile] = []
+        for file in ready {
+            let key = FileReadiness.Key(feed: file.feed, name: file.name)
+            readiness.forget(feed: key.feed, name: key.name)
+            let identity = identities[key]
+            if reported[key] == identity { continue }
+            reported[key] = identity
+            reporting.append(file)
+        }
+        return reporting
+    }
+
+    /// The first, in processing order, of the tracked files that are not ready (still settling,
+    /// or not confirmed by a listing), other than `ready`: no file after it may be reported yet.
+    private func oldestUnready(at time: Double, besides ready: Set<FileReadiness.Key>) -> ReadyFile? {
+        var oldest: ReadyFile?
+        for key in readiness.tracked where !ready.contains(key) {
+            let path = root + "/" + key.feed + "/" + key.name
+            var seen = readiness.observed(feed: key.feed, name: key.name)
+            if seen == nil {  // known from events only
+                guard let info = entryInfo(key) else {
+                    readiness.forget(feed: key.feed, name: key.name)
+                    continue
+                }
+                readiness.observe(feed: key.feed, name: key.name, size: info.size, mtime: info.mtimeNanoseconds, listed: false, at: time)
+                seen = (info.size, info.mtimeNanoseconds)
+            }
+            guard let seen else { continue }
+            let file = ReadyFile(feed: key.feed, name: key.name, path: path, size: seen.size, mtimeNanoseconds: seen.mtime)
+            if oldest.map({ ReadyFile.inProcessingOrder(file, $0) }) ?? true { oldest = file }
+        }
+        return oldest
+    }
+
+    /// The entry behind a key, of any kind (the engine fails what is not a regular file): by its
+    /// shown name, or, for a name that is not shown as it is (not UTF-8, control bytes), by the
+    /// bytes the last listing found; such a name only heard of from inotify asks for a listing.
+    private func entryInfo(_ key: FileReadiness.Key) -> FileInfo? {
+        if let location = locations[key] { return FileSystem.info(location) }
+        if let info = FileSystem.info(root + "/" + key.feed + "/" + key.name) { return info }
+        if key.name.contains("\\x") { rescanRequested = true }
+        return nil
     }
 }

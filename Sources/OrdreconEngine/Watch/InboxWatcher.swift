@@ -163,7 +163,7 @@ public final class InboxWatcher: @unchecked Sendable {
                 events.append(
                     (bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self),
                      bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
-                     String(decoding: name, as: UTF8.self)))
+                     FileNames.display(Array(name))))
                 offset += 16 + length
             }
             return events
@@ -191,8 +191,13 @@ public final class InboxWatcher: @unchecked Sendable {
             batch.events.foldersChanged = true
         } else if has(IN_DELETE_SELF) {
             batch.events.foldersChanged = true  // IN_IGNORED follows
-        } else if has(IN_ISDIR) || name.isEmpty || InboxScanner.isIgnored(name) {
+        } else if name.isEmpty || InboxScanner.isIgnored(name) {
             return
+        } else if has(IN_ISDIR) {
+            // A folder dropped into a feed folder is moved to failed/ like any other entry that is
+            // not a regular file: it needs no settling.
+            if has(IN_CREATE) || has(IN_MOVED_TO) { batch.written(feed, name, complete: true) }
+            if has(IN_DELETE) || has(IN_MOVED_FROM) { batch.removed(feed, name) }
         } else if has(IN_DELETE) || has(IN_MOVED_FROM) {
             batch.removed(feed, name)
         } else if has(IN_MOVED_TO) {

@@ -10,6 +10,10 @@ final class SQLiteDatabase {
     private var staticStatements: [UInt: Statement] = [:]
     /// Statements for SQL built at run time, keyed by their text.
     private var dynamicStatements: [String: Statement] = [:]
+    /// How long to wait, and try again, while another connection holds the database.
+    var busyPolicy = BusyPolicy.oneShot {
+        didSet { sqlite3_busy_timeout(handle, busyPolicy.sliceMilliseconds) }
+    }
 
     /// Opens (creating if needed) the database file at `path`.
     /// Process-wide SQLite settings, applied once before the first connection opens.
@@ -33,7 +37,7 @@ final class SQLiteDatabase {
         self.path = path
         sqlite3_extended_result_codes(db, 1)
         _ = ordrecon_sqlite_set_lookaside(db, 512, 512)
-        sqlite3_busy_timeout(db, 5000)
+        sqlite3_busy_timeout(db, busyPolicy.sliceMilliseconds)
     }
 
     deinit {
@@ -50,6 +54,21 @@ final class SQLiteDatabase {
             let message = error.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(error)
             throw StoreError(code: rc, message: message, sql: sql)
+        }
+    }
+
+    /// Runs a statement that takes a lock (`BEGIN IMMEDIATE`, `COMMIT`) until it gets it, waiting
+    /// while another connection holds the database, as ``busyPolicy`` says. A busy `BEGIN` or
+    /// `COMMIT` leaves the connection as it was, so trying again is safe.
+    func executeWaitingIfBusy(_ sql: String) throws(StoreError) {
+        var wait: BusyWait?
+        while true {
+            do throws(StoreError) {
+                return try execute(sql)
+            } catch where error.isBusy {
+                if wait == nil { wait = BusyWait(busyPolicy) }
+                try wait!.pause(after: error)
+            }
         }
     }
 

@@ -83,10 +83,28 @@ final class Statement {
         switch rc {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default:
+        default: return try stepAgain(after: rc)
+        }
+    }
+
+    /// After a failed step: outside a transaction a busy database is waited for (as the
+    /// connection's ``BusyPolicy`` says) and the statement run again, since a statement that
+    /// failed on busy changed nothing; any other failure is thrown. Inside a transaction, which
+    /// ``Store/begin(durable:)`` starts with the write lock, busy cannot come up.
+    private func stepAgain(after failure: Int32) throws(StoreError) -> Bool {
+        var rc = failure
+        var wait: BusyWait?
+        while true {
             let error = database.error(rc, sql: sql)
             sqlite3_reset(handle)
-            throw error
+            guard error.isBusy, !database.isInTransaction else { throw error }
+            // A write on a stale read snapshot: end this connection's reads, then try again.
+            if rc == StoreError.busySnapshot { database.resetActiveStatements() }
+            if wait == nil { wait = BusyWait(database.busyPolicy) }
+            try wait!.pause(after: error)
+            rc = sqlite3_step(handle)
+            if rc == SQLITE_ROW { return true }
+            if rc == SQLITE_DONE { return false }
         }
     }
 

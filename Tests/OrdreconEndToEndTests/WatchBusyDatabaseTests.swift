@@ -1,0 +1,104 @@
+import Foundation
+import OrdreconTestSupport
+import OrdreconWorkload
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ordrecon watch` never stops on a busy database (contract §6): its ingestion and dispatch
+/// workers write through connections of their own, and another process may hold the database.
+@Suite(.serialized)
+struct WatchBusyDatabaseTests {
+    /// The busy case: `watch` with small batches (a commit every 25 events) while refunds are sent
+    /// to a quick gateway and files stream in, in several rounds (each a new workspace, seed and
+    /// mode). The daemon never exits, no pass fails, and every refund is sent exactly once.
+    @Test func watchNeverStopsOnABusyDatabaseWhileRefundsAreSent() throws {
+        let config = TestWorkspace.defaultConfig
+            .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
+            .replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 25")
+        #expect(config.contains("batch_size = 25\n"))
+        let started = Date()
+        var rounds = 0
+        while rounds < 10, rounds < 3 || Date().timeIntervalSince(started) < 120 {
+            rounds += 1
+            let ws = try TestWorkspace(config: config)
+            defer { ws.remove() }
+            let gateway = try ws.startGateway()
+            defer { gateway.stop() }
+            let staging = ws.root + "/staging"
+            let expected = try WorkloadGenerator.write(
+                WorkloadOptions(orders: 200, seed: UInt64(100 + rounds), ordersPerWave: 40), to: staging)
+            let files = try StagedFile.all(in: staging + "/inbox")
+            let daemon = try DaemonProcess(ws, ["watch"] + (rounds % 2 == 0 ? ["--poll"] : []))
+            defer { daemon.kill() }
+            for (index, file) in files.enumerated() {
+                try deliver(file, from: staging, to: ws)
+                Thread.sleep(forTimeInterval: Double(index % 4) * 0.02)
+            }
+            let done = pollUntil(timeout: 180) {
+                !daemon.isRunning
+                    || ((try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) == files.count
+                        && (try? ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'sent'")) == expected.refunds)
+            }
+            #expect(daemon.isRunning, "round \(rounds): watch exited by itself\n\(daemon.tail())")
+            #expect(done, "round \(rounds): not done within 180 s\n\(daemon.tail())")
+            #expect(daemon.stop() == 0, "\(daemon.tail())")
+            let failures = daemon.lines.filter { $0.contains("failed;") || $0.contains("database error") || $0.contains("database busy") }
+            #expect(failures.isEmpty, "round \(rounds): \(failures.prefix(5).joined(separator: "\n"))")
+            let accepted = try gateway.entries().filter { $0.outcome == "accepted" }
+            #expect(accepted.count == expected.refunds, "round \(rounds)")
+            #expect(Set(accepted.map(\.key)).count == expected.refunds, "round \(rounds)")
+            #expect(try ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'") == 0)
+            #expect(try ws.count("SELECT COUNT(*) FROM audit_log") == expected.events + expected.badFiles)
+            if !done || !failures.isEmpty { break }
+        }
+        print("watch busy case: \(rounds) rounds in \(Int(Date().timeIntervalSince(started))) s")
+    }
+
+    /// Another process holds the database's write lock (as `sqlite3` with `BEGIN IMMEDIATE`
+    /// would): `watch` waits instead of failing and takes the file once the lock is released; a
+    /// SIGTERM while it waits stops it with exit 0, and the next start takes the file it waited on.
+    @Test func watchWaitsForADatabaseHeldByAnotherProcessAndStillStopsOnSigterm() throws {
+        let ws = try TestWorkspace(config: TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false"))
+        defer { ws.remove() }
+        let daemon = try DaemonProcess(ws, ["watch"])
+        defer { daemon.kill() }
+        // Started: its first pass is recorded (the database exists, the inbox is watched).
+        #expect(pollUntil(timeout: 60) { (try? ws.count("SELECT COUNT(*) FROM runs WHERE finished_at IS NOT NULL")) ?? 0 >= 1 }, "\(daemon.tail())")
+
+        let lock = try SQLiteWriteLock(path: ws.database)
+        try dropOrders(ws, "held.csv", ids: ["H1", "H2"])
+        Thread.sleep(forTimeInterval: 3)  // held for a while: nothing may happen, nothing may fail
+        #expect(daemon.isRunning, "watch exited while the database was held\n\(daemon.tail())")
+        #expect(ws.files(in: "archive/storefront").isEmpty)
+        lock.release()
+        #expect(pollUntil(timeout: 30) { ws.files(in: "archive/storefront") == ["held.csv"] }, "\(daemon.tail())")
+
+        let again = try SQLiteWriteLock(path: ws.database)
+        try dropOrders(ws, "second.csv", ids: ["S1"])
+        Thread.sleep(forTimeInterval: 1)
+        let signalled = Date()
+        let status = daemon.stop(timeout: 20)
+        let took = Date().timeIntervalSince(signalled)
+        again.release()
+        #expect(status == 0, "\(daemon.tail())")
+        #expect(took < 10, "SIGTERM while waiting for the database took \(took) s")
+        #expect(!daemon.lines.contains { $0.contains("level=error") || $0.contains("level=critical") }, "\(daemon.tail())")
+
+        let next = try DaemonProcess(ws, ["watch"], logName: "daemon-2")
+        defer { next.kill() }
+        #expect(pollUntil(timeout: 60) { ws.files(in: "archive/storefront") == ["held.csv", "second.csv"] }, "\(next.tail())")
+        #expect(next.stop() == 0, "\(next.tail())")
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 3)
+        print("watch: SIGTERM while another process held the database -> exit 0 in \(Int(took * 1000)) ms")
+    }
+}
+
+/// A CSV of order creations (`E-<id>`, order `O-<id>`) renamed into `inbox/storefront/`.
+private func dropOrders(_ ws: TestWorkspace, _ name: String, ids: [String]) throws {
+    var text = "event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price\n"
+    for id in ids { text += "E-\(id),order,O-\(id),PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C-\(id),SKU-A,2,49.50\n" }
+    try ws.drop("storefront", name, text)
+}
