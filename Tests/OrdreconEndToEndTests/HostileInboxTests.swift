@@ -333,6 +333,74 @@ struct HostileInboxTests {
     }
 }
 
+extension HostileInboxTests {
+    /// Poison of every kind the inbox can hold, then a valid file: made in a staging folder with
+    /// their times set, then renamed into the inbox one by one, oldest first (as a partner would
+    /// deliver them; a rename keeps the entry and its time).
+    static func dropPoison(_ s: Setting) throws {
+        let staging = s.ws.root + "/staging"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: staging + "/link.csv", withDestinationPath: s.outside + "/secret.csv")
+        #expect(mkfifo(staging + "/pipe.csv", 0o644) == 0)
+        try FileManager.default.createDirectory(atPath: staging + "/folder.csv", withIntermediateDirectories: false)
+        try (header.replacingOccurrences(of: "\n", with: "\r") + "C1,order,OC1,PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1,70.00\r")
+            .write(toFile: staging + "/mac.csv", atomically: false, encoding: .utf8)
+        let oddName: [UInt8] = Array("odd-".utf8) + [0xFE, 0x0A] + Array(".csv".utf8)
+        let data = Array((header + "X1,order,OX1,PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1,70.00\n").utf8)
+        try withRawPath(staging, oddName) { path in
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        try (valid("same")).write(toFile: staging + "/valid.csv", atomically: false, encoding: .utf8)
+        let order: [[UInt8]] = ["link.csv", "pipe.csv", "folder.csv", "mac.csv"].map { Array($0.utf8) } + [oddName, Array("valid.csv".utf8)]
+        for (i, name) in order.enumerated() {
+            var times = [timespec(tv_sec: 1_700_000_001 + i, tv_nsec: 0), timespec(tv_sec: 1_700_000_001 + i, tv_nsec: 0)]
+            try withRawPath(staging, name) { from in
+                #expect(utimensat(AT_FDCWD, from, &times, AT_SYMLINK_NOFOLLOW) == 0)
+                try withRawPath(s.inbox, name) { to in #expect(rename(from, to) == 0) }
+            }
+        }
+    }
+
+    static func withRawPath(_ directory: String, _ name: [UInt8], _ body: (UnsafePointer<CChar>) throws -> Void) throws {
+        let bytes = Array((directory + "/").utf8) + name + [0]
+        try bytes.withUnsafeBufferPointer { try $0.withMemoryRebound(to: CChar.self) { try body($0.baseAddress!) } }
+    }
+
+    /// What a workspace's audit log and folders say about the poison, to compare run and watch.
+    static func outcome(_ s: Setting) throws -> [String] {
+        let records = try s.ws.query("SELECT file_name, line, event_id, outcome, reason_code, message FROM audit_log ORDER BY id")
+        return records.map { $0.map { $0 ?? "NULL" }.joined(separator: "|") }
+            + ["failed: " + s.ws.files(in: "failed/storefront").joined(separator: ",")]
+            + ["archive: " + s.ws.files(in: "archive/storefront").joined(separator: ",")]
+    }
+
+    @Test func theDaemonTreatsHostileEntriesExactlyAsRunDoes() throws {
+        let byRun = try Setting()
+        defer { byRun.remove() }
+        try Self.dropPoison(byRun)
+        let result = try byRun.run()
+        try byRun.expectSurvived(result, validId: "same")
+
+        let byWatch = try Setting()
+        defer { byWatch.remove() }
+        let daemon = try DaemonProcess(byWatch.ws, ["watch"])
+        defer { daemon.kill() }
+        #expect(pollUntil(timeout: 30) { ((try? byWatch.ws.count("SELECT COUNT(*) FROM runs")) ?? 0) > 0 }, "\(daemon.tail())")
+        try Self.dropPoison(byWatch)
+        let done = pollUntil(timeout: 60) {
+            ((try? byWatch.ws.count("SELECT COUNT(*) FROM audit_log")) ?? 0) >= 6 && byWatch.ws.files(in: "inbox/storefront").isEmpty
+        }
+        #expect(done, "\(daemon.tail())")
+        #expect(daemon.stop() == 0)
+        let (watched, ran) = (try Self.outcome(byWatch), try Self.outcome(byRun))
+        #expect(watched == ran, "watch:\n\(watched.joined(separator: "\n"))\nrun:\n\(ran.joined(separator: "\n"))")
+        let log = daemon.lines.joined(separator: "\n")
+        #expect(!log.contains(Self.fileSecret) && !log.contains(Self.tokenSecret))
+    }
+}
+
 /// Regular files under `root`, recursively (symbolic links are not followed).
 func regularFiles(under root: String) -> [String] {
     guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
