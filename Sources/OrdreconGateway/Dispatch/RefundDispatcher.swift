@@ -92,6 +92,10 @@ public final class RefundDispatcher {
         case gaveUp(String)
     }
 
+    /// The most bytes of a gateway's message (or a transport error) kept in an attempt record,
+    /// the refund's last error and the log.
+    static let messageLimit = 1024
+
     /// Sends every refund that is due, once each, until none is left or the gateway cannot take more.
     /// - Parameters:
     ///   - runId: the run the attempts belong to (recorded with each attempt).
@@ -143,7 +147,7 @@ public final class RefundDispatcher {
             let (result, seconds) = sender.send(refundId: refund.refundId, body: refund.body)
             report.attempts += 1
             report.attemptSeconds.append(seconds)
-            let decision = RefundDeliveryPolicy.decide(result, now: now())
+            let decision = Self.bounded(RefundDeliveryPolicy.decide(result, now: now()))
             let facts = Self.facts(of: result)
             let milliseconds = Int((seconds * 1000).rounded())
 
@@ -198,6 +202,16 @@ public final class RefundDispatcher {
                 metadata["retry.in_ms"] = nil
                 sleep(wait)
             }
+        }
+    }
+
+    /// The decision with its reason cut to ``messageLimit`` bytes: the reason carries the
+    /// gateway's own text, which is stored and logged.
+    static func bounded(_ decision: RefundDeliveryPolicy.Decision) -> RefundDeliveryPolicy.Decision {
+        switch decision {
+        case .sent: decision
+        case .retry(let wait, let reason): .retry(retryAfterMilliseconds: wait, reason: BoundedText.prefix(reason, maxBytes: messageLimit))
+        case .failed(let reason): .failed(reason: BoundedText.prefix(reason, maxBytes: messageLimit))
         }
     }
 
