@@ -18,7 +18,9 @@ struct DispatchCommand: ParsableCommand {
 
             Exit status: 0 no refund left pending; 65 the gateway refused a refund in this pass; \
             75 refunds are left pending (gateway unreachable or failing), or another instance holds \
-            the workspace lock; 78 the configuration is unusable.
+            the workspace lock; 78 the configuration is unusable or the database is refused \
+            (written by a newer ordrecon, or missing or empty while archive/ or invoices/ hold \
+            files: see `ordrecon run --help`).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -33,6 +35,7 @@ struct DispatchCommand: ParsableCommand {
         let configuration = try options.load()
         let settings = configuration.engineSettings
         let logger = LoggingSetup.logger(configuration.logging, quiet: quiet)
+        try DatabaseGate.check(settings)
         do {
             try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
         } catch {
@@ -51,6 +54,7 @@ struct DispatchCommand: ParsableCommand {
         } catch let exit as ExitCode {
             throw exit
         } catch {
+            try DatabaseGate.refuseNewerSchema(error)
             printError("ordrecon: \(error) (every attempt made so far is recorded; run again once it is fixed)")
             throw ExitStatus.software
         }

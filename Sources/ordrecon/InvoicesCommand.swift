@@ -65,7 +65,9 @@ struct InvoicesRenderCommand: ParsableCommand {
         discussion: """
             A PDF is written under a temporary name and moved into place without replacing \
             anything; a file already there with other content is never overwritten (it is reported). \
-            Documents whose PDF exists are never rendered again.
+            Documents whose PDF exists are never rendered again. A database written by a newer \
+            ordrecon, or a missing or empty one while archive/ or invoices/ hold files, is refused \
+            (exit status 78; see `ordrecon run --help`).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -87,7 +89,7 @@ struct InvoicesRenderCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.load()
         let settings = configuration.engineSettings
-        guard FileManager.default.fileExists(atPath: settings.database) else {
+        guard try DatabaseGate.check(settings) != .missing else {
             printError("ordrecon: no database yet at \(settings.database) (run `ordrecon run` first)")
             throw ExitCode(1)
         }
@@ -99,6 +101,7 @@ struct InvoicesRenderCommand: ParsableCommand {
             let store = try Store(path: settings.database)
             report = try DocumentDelivery.issuer(configuration, store: store, logger: logger).renderMissing(limit: limit ?? Int.max)
         } catch {
+            try DatabaseGate.refuseNewerSchema(error)
             printError("ordrecon: \(error) (PDFs written so far are kept; run again once it is fixed)")
             throw ExitStatus.software
         }

@@ -18,11 +18,18 @@ struct RunCommand: ParsableCommand {
             outbox/rejections/<feed>/<file>.rejected.csv for review and resubmission. Then every \
             pending refund is sent to the payment gateway (see `ordrecon dispatch`).
 
+            The database is looked at before anything is created: one written by a newer ordrecon \
+            (a higher schema version) is refused, and so is a missing or empty database while \
+            archive/ or invoices/ already hold files (a new one would lose that history and restart \
+            the invoice numbers). Nothing is changed then; the message names the cause and the \
+            remedy (restore the database from a backup; to start a new history on purpose, move \
+            archive/ and invoices/ aside), and the exit status is 78.
+
             Exit status: 0 nothing rejected and no refund left; 65 at least one event or file \
             rejected, or the gateway refused a refund; 75 another instance holds the workspace lock, \
             or refunds are left pending because the gateway could not take them (75 wins over 65); \
-            78 the configuration is unusable; 70/74 an internal or I/O error (nothing half-applied: \
-            the next run resumes).
+            78 the configuration is unusable or the database is refused; 70/74 an internal or I/O \
+            error (nothing half-applied: the next run resumes).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -46,6 +53,7 @@ struct RunCommand: ParsableCommand {
         let configuration = try options.load()
         let settings = configuration.engineSettings
         let logger = LoggingSetup.logger(configuration.logging, quiet: quiet)
+        try DatabaseGate.check(settings)
         do {
             try RunEngine.prepareDirectories(settings)
         } catch {
@@ -73,6 +81,7 @@ struct RunCommand: ParsableCommand {
             writeMetrics(configuration, summary: nil, store: nil, logger: logger)
             throw ExitStatus.ioError
         } catch {
+            try DatabaseGate.refuseNewerSchema(error)
             printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
             writeMetrics(configuration, summary: nil, store: nil, logger: logger)
             throw ExitStatus.software
