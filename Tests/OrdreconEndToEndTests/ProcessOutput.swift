@@ -63,3 +63,16 @@ func closedPort() throws -> Int {
     guard ok else { throw TestError("bind() failed") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// Runs `body` with `signals` blocked in the calling thread (a process started by `body`
+/// inherits that mask), then restores the thread's mask.
+func startedWithSignalsBlocked<T>(_ signals: [Int32], _ body: () throws -> T) rethrows -> T {
+    guard !signals.isEmpty else { return try body() }
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signal in signals { sigaddset(&set, signal) }
+    var previous = sigset_t()
+    pthread_sigmask(SIG_BLOCK, &set, &previous)
+    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+    return try body()
+}

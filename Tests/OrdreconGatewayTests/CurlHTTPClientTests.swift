@@ -235,7 +235,7 @@ struct CurlHTTPClientTests {
         #expect(error?.message.contains("timeouts must be at least 1 ms") == true)
     }
 
-    // MARK: Answers over 64 KiB
+    // MARK: Answers over 64 KiB, and stopping
 
     /// The size of the answers generated below: far more than a client should ever hold.
     static let hugeAnswer = 300 * 1024 * 1024
@@ -307,6 +307,24 @@ struct CurlHTTPClientTests {
         #expect(response.status == 202)
         #expect(response.headers.count > 100 && response.headers.count < 2000)
         #expect(response.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count } <= 64 * 1024)
+    }
+
+    @Test func aRequestInFlightEndsWhenAskedToStop() async throws {
+        let server = try ThreadedHTTPServer { _ in
+            Thread.sleep(forTimeInterval: 5)
+            return .init(status: 200, reason: "OK")
+        }
+        defer { server.stop() }
+        let port = server.port
+        let result = try await withClient(HTTPClientSettings(totalTimeoutMilliseconds: 20_000)) { client in
+            let stopAt = Date(timeIntervalSinceNow: 0.3)
+            return client.post(url: "http://127.0.0.1:\(port)/", headers: [], body: Array("{}".utf8), shouldAbort: { Date() >= stopAt })
+        }
+        let error = try #require(result.failure)
+        #expect(error.kind == .aborted)
+        #expect(error.curlCode == 42)
+        #expect(error.seconds >= 0.25 && error.seconds < 2.5, "took \(error.seconds) s")
+        #expect(server.requests.count == 1)
     }
 
     @Test func describesItselfWithKindCodeAndMessage() {

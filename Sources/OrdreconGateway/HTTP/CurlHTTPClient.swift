@@ -70,10 +70,17 @@ public final class CurlHTTPClient {
     ///     application/x-www-form-urlencoded` when none is given).
     ///   - body: the request body, sent as is with its `Content-Length`.
     /// - Returns: the response, whatever its status, or why there was none.
+    ///   - shouldAbort: asked about once a second (more often while bytes flow) during the
+    ///     transfer; true ends it at once as an ``HTTPTransportError`` of kind `.aborted` (the
+    ///     server may have acted on the request already).
     public func post(
-        url: String, headers: [(name: String, value: String)], body: [UInt8]
+        url: String, headers: [(name: String, value: String)], body: [UInt8], shouldAbort: () -> Bool = { false }
     ) -> Result<HTTPResponse, HTTPTransportError> {
-        Result { () throws(HTTPTransportError) in try perform(url: url, headers: headers, body: body) }
+        withoutActuallyEscaping(shouldAbort) { shouldAbort in
+            collector.shouldAbort = shouldAbort
+            defer { collector.shouldAbort = nil }
+            return Result { () throws(HTTPTransportError) in try perform(url: url, headers: headers, body: body) }
+        }
     }
 
     /// Sends a GET request and waits for its response.
@@ -112,6 +119,11 @@ public final class CurlHTTPClient {
         // An answer over the limit was cut by the callbacks after its status line: a response.
         let cut = code == CURLE_WRITE_ERROR && collector.truncated
         guard code == CURLE_OK || cut else {
+            if collector.aborted {
+                throw HTTPTransportError(
+                    kind: .aborted, curlCode: Int(code.rawValue),
+                    message: "stopped before the answer arrived (the server may have acted on the request)", seconds: seconds)
+            }
             throw HTTPTransportError(code: code, detail: String(cString: errorBuffer), seconds: seconds)
         }
         var status = 0
@@ -166,6 +178,13 @@ public final class CurlHTTPClient {
             return collector.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
         })
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_HEADERDATA, context))
+        try check(ordrecon_curl_set_xferinfo(handle) { context, _, _, _, _ in
+            guard let context else { return 0 }
+            let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
+            return collector.abortRequested() ? 1 : 0
+        })
+        try check(ordrecon_curl_set_pointer(handle, CURLOPT_XFERINFODATA, context))
+        try check(ordrecon_curl_set_long(handle, CURLOPT_NOPROGRESS, 0))
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
         try check(ordrecon_curl_set_long(handle, CURLOPT_NOSIGNAL, 1))
         try check(ordrecon_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, settings.connectTimeoutMilliseconds))

@@ -1,9 +1,9 @@
 /// Collects one response's body and headers as libcurl hands them over, for a
 /// ``CurlHTTPClient``, keeping at most ``limit`` bytes of each.
 ///
-/// libcurl's C callbacks reach it through an unretained pointer (CURLOPT_WRITEDATA and
-/// CURLOPT_HEADERDATA); the client owns it and outlives every transfer. Used only on the
-/// client's owner thread.
+/// libcurl's C callbacks reach it through an unretained pointer (CURLOPT_WRITEDATA,
+/// CURLOPT_HEADERDATA and CURLOPT_XFERINFODATA); the client owns it and outlives every
+/// transfer. Used only on the client's owner thread.
 final class CurlResponseCollector {
     /// The most bytes of body, and of header lines, kept from one response (64 KiB). A gateway's
     /// answer is a small JSON object; anything beyond this is not read at all.
@@ -18,6 +18,11 @@ final class CurlResponseCollector {
     /// Set when the answer went over ``limit``: the callback refused the rest, which ends the
     /// transfer (and closes its connection) with CURLE_WRITE_ERROR after the status was read.
     private(set) var truncated = false
+    /// Asked by the progress callback while a transfer runs; true aborts it. Set only for the
+    /// duration of one transfer.
+    var shouldAbort: (() -> Bool)?
+    /// Set when ``shouldAbort`` ended the transfer.
+    private(set) var aborted = false
 
     /// Forgets the previous response, before a new transfer.
     func reset() {
@@ -25,6 +30,7 @@ final class CurlResponseCollector {
         headers.removeAll(keepingCapacity: true)
         headerBytes = 0
         truncated = false
+        aborted = false
     }
 
     /// Appends a piece of the body, up to ``limit`` in all.
@@ -40,6 +46,13 @@ final class CurlResponseCollector {
         body.append(contentsOf: bytes.prefix(room))
         truncated = true
         return false
+    }
+
+    /// Whether the transfer should be aborted now (asked by the progress callback).
+    func abortRequested() -> Bool {
+        guard let shouldAbort, shouldAbort() else { return false }
+        aborted = true
+        return true
     }
 
     /// Takes one header line: a status line starts a new response (so interim `100 Continue`
