@@ -33,6 +33,16 @@ static inline CURLcode ordrecon_curl_set_callback(CURL *handle, CURLoption optio
     return curl_easy_setopt(handle, option, callback);
 }
 
+/// The callback type for CURLOPT_XFERINFOFUNCTION: a non-zero return aborts the transfer
+/// (CURLE_ABORTED_BY_CALLBACK).
+typedef int (*ordrecon_curl_xferinfo_callback)(void *context, curl_off_t dltotal, curl_off_t dlnow,
+                                               curl_off_t ultotal, curl_off_t ulnow);
+
+/// Sets CURLOPT_XFERINFOFUNCTION.
+static inline CURLcode ordrecon_curl_set_xferinfo(CURL *handle, ordrecon_curl_xferinfo_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
 /// Sets the POST body size (CURLOPT_POSTFIELDSIZE_LARGE takes a curl_off_t).
 static inline CURLcode ordrecon_curl_set_offset(CURL *handle, CURLoption option, curl_off_t value) {
     return curl_easy_setopt(handle, option, value);

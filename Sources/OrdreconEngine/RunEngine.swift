@@ -107,6 +107,8 @@ public final class RunEngine {
         if let refundDispatcher {
             summary.refundDelivery = try refundDispatcher.dispatch(runId: runId, shouldStop: shouldStop)
         }
+        // Stopped while writing PDFs or sending refunds: the rest is left for the next run.
+        if shouldStop() { summary.interrupted = true }
         writeReport()
         try store.finishRun(runId, at: now(), summaryJSON: summary.json.text())
         store.checkpoint(truncate: truncatesWAL)

@@ -56,6 +56,9 @@ public enum RefundAttemptEnd: Sendable, Equatable {
     /// Still pending; `notBefore` when the gateway asked to wait longer than a pass waits.
     case retry(reason: String, notBefore: Timestamp?)
     case failed(reason: String)
+    /// Still pending: ordrecon was told to stop while the request was in flight, so the
+    /// gateway's answer is unknown; the next attempt sends the same key again.
+    case interrupted(reason: String)
 }
 
 /// What `requeueFailedRefund` did.
@@ -152,6 +155,9 @@ extension Store {
                 outcome = "retry"
                 try db.statement("UPDATE refunds SET last_error = ?, next_attempt_at = ? WHERE refund_id = ?")
                     .bind([reason, notBefore?.milliseconds, refundId]).run()
+            case .interrupted(let reason):
+                outcome = "interrupted"
+                try db.statement("UPDATE refunds SET last_error = ? WHERE refund_id = ?").bind([reason, refundId]).run()
             case .failed(let reason):
                 outcome = "failed"
                 try db.statement("""

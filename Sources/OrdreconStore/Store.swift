@@ -29,8 +29,13 @@ public final class Store {
     /// Opens the database at `path` (creating it and its tables when new) and brings its
     /// schema up to date.
     /// - Parameter cacheMegabytes: SQLite page cache size; the run's memory ceiling depends on it.
+    /// - Throws: ``StoreError`` (code ``StoreError/newerSchema``) when a newer ordrecon wrote the
+    ///   database; it is closed again unchanged. (Commands look first, with ``DatabaseFile``,
+    ///   so that not even a write-ahead log is made for a database they refuse.)
     public init(path: String, cacheMegabytes: Int = 32) throws(StoreError) {
         db = try SQLiteDatabase(path: path)
+        let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+        guard version <= Schema.migrations.count else { throw StoreError.newerSchema(path: path, version: version) }
         try db.execute("""
             PRAGMA page_size = 8192;
             PRAGMA journal_mode = WAL;
@@ -47,6 +52,7 @@ public final class Store {
     public init(readingAt path: String) throws(StoreError) {
         db = try SQLiteDatabase(path: path, readOnly: true)
         let version = try db.scalarInt("PRAGMA user_version") ?? 0
+        if version > Schema.migrations.count { throw StoreError.newerSchema(path: path, version: Int(version)) }
         if version < Schema.migrations.count {
             throw StoreError(code: 0, message: "database \(path) has schema version \(version); run `ordrecon run` once to upgrade it to \(Schema.migrations.count)")
         }

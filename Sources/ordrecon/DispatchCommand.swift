@@ -16,9 +16,16 @@ struct DispatchCommand: ParsableCommand {
             backoff_initial_ms, backoff_max_ms); a refund that still fails is left pending and the \
             pass ends. Other 4xx answers mark the refund failed: a person must look.
 
+            SIGTERM or SIGINT: no further attempt is started, a wait between attempts ends, and a \
+            request in flight is abandoned (recorded as interrupted; it is sent again, with the \
+            same Idempotency-Key, by the next run or dispatch); what was done so far is printed and \
+            the exit status is 75.
+
             Exit status: 0 no refund left pending; 65 the gateway refused a refund in this pass; \
-            75 refunds are left pending (gateway unreachable or failing), or another instance holds \
-            the workspace lock; 78 the configuration is unusable.
+            75 refunds are left pending (gateway unreachable or failing), the pass was stopped by \
+            SIGTERM/SIGINT, or another instance holds the workspace lock; 78 the configuration is \
+            unusable or the database is refused (written by a newer ordrecon, or missing or empty \
+            while archive/ or invoices/ hold files: see `ordrecon run --help`).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -30,9 +37,11 @@ struct DispatchCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        TerminationSignals.install()
         let configuration = try options.load()
         let settings = configuration.engineSettings
         let logger = LoggingSetup.logger(configuration.logging, quiet: quiet)
+        try DatabaseGate.check(settings)
         do {
             try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
         } catch {
@@ -42,15 +51,21 @@ struct DispatchCommand: ParsableCommand {
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
 
-        let report: DispatchReport
+        var report: DispatchReport
         do {
             let store = try Store(path: settings.database)
             let runId = try store.startRun(command: "dispatch", pid: getpid(), at: SystemClock.now())
-            report = try RefundDelivery.dispatcher(configuration, store: store, logger: logger).dispatch(runId: runId)
+            report = try RefundDelivery.dispatcher(configuration, store: store, logger: logger)
+                .dispatch(runId: runId, shouldStop: TerminationSignals.isRequested)
+            if let stoppedBy = TerminationSignals.received {
+                report.interrupted = true
+                logger.warning("\(stoppedBy): dispatch stopped; pending refunds are sent by the next run or dispatch", metadata: ["run.id": "\(runId)"])
+            }
             try store.finishRun(runId, at: SystemClock.now(), summaryJSON: report.json.text())
         } catch let exit as ExitCode {
             throw exit
         } catch {
+            try DatabaseGate.refuseNewerSchema(error)
             printError("ordrecon: \(error) (every attempt made so far is recorded; run again once it is fixed)")
             throw ExitStatus.software
         }

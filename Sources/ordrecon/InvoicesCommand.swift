@@ -66,6 +66,11 @@ struct InvoicesRenderCommand: ParsableCommand {
             A PDF is written under a temporary name and moved into place without replacing \
             anything; a file already there with other content is never overwritten (it is reported). \
             Documents whose PDF exists are never rendered again.
+
+            SIGTERM or SIGINT: the PDFs in hand are finished and recorded, then it stops (exit \
+            status 75); the rest are written by the next run or render. Exit status: 0 done; 1 a \
+            PDF could not be written; 75 stopped, or another instance holds the workspace lock; 78 \
+            the configuration is unusable or the database is refused (see `ordrecon run --help`).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -85,9 +90,10 @@ struct InvoicesRenderCommand: ParsableCommand {
     }
 
     func run() throws {
+        TerminationSignals.install()
         let configuration = try options.load()
         let settings = configuration.engineSettings
-        guard FileManager.default.fileExists(atPath: settings.database) else {
+        guard try DatabaseGate.check(settings) != .missing else {
             printError("ordrecon: no database yet at \(settings.database) (run `ordrecon run` first)")
             throw ExitCode(1)
         }
@@ -97,16 +103,25 @@ struct InvoicesRenderCommand: ParsableCommand {
         let report: DocumentIssuer.Report
         do {
             let store = try Store(path: settings.database)
-            report = try DocumentDelivery.issuer(configuration, store: store, logger: logger).renderMissing(limit: limit ?? Int.max)
+            report = try DocumentDelivery.issuer(configuration, store: store, logger: logger)
+                .renderMissing(limit: limit ?? Int.max, shouldStop: TerminationSignals.isRequested)
         } catch {
+            try DatabaseGate.refuseNewerSchema(error)
             printError("ordrecon: \(error) (PDFs written so far are kept; run again once it is fixed)")
             throw ExitStatus.software
         }
-        if json {
-            print(report.json.text(indent: 2))
-        } else {
-            print(DocumentDelivery.text(report))
+        let stoppedBy = TerminationSignals.received
+        if let stoppedBy {
+            logger.warning("\(stoppedBy): stopped after the PDFs in hand; the rest are written by the next run or render")
         }
+        if json {
+            guard case .object(var fields) = report.json else { return }
+            fields.append(("interrupted", .bool(stoppedBy != nil)))
+            print(JSONValue.object(fields).text(indent: 2))
+        } else {
+            print(DocumentDelivery.text(report) + (stoppedBy.map { "; stopped by \($0), the rest wait for the next run" } ?? ""))
+        }
+        if stoppedBy != nil { throw ExitStatus.tryAgain }
         if report.failed > 0 { throw ExitCode(1) }
     }
 }

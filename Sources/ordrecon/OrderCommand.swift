@@ -19,14 +19,10 @@ struct OrderCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.load()
         let zone = configuration.timeZone
-        guard FileManager.default.fileExists(atPath: configuration.paths.database) else {
-            printError("ordrecon: no database yet at \(configuration.paths.database) (run `ordrecon run` first)")
-            throw ExitCode(1)
-        }
+        let store = try ReviewStore.open(configuration)
         let details: OrderDetails?
         let documents: [DocumentRecord]
         do {
-            let store = try Store(readingAt: configuration.paths.database)
             details = try store.orderDetails(orderId)
             documents = try store.documents(orderId: orderId)
         } catch {

@@ -9,12 +9,13 @@ import OrdreconStore
 /// Wiring of the refund dispatcher for `run` and `dispatch`: the libcurl sender from
 /// `[gateway]`, the token from the environment or the config, the system clock.
 enum RefundDelivery {
-    /// A dispatcher over `store`, or exit 70 when libcurl cannot start.
+    /// A dispatcher over `store`, or exit 70 when libcurl cannot start. Its waits between
+    /// attempts end early on SIGTERM or SIGINT (``TerminationSignals``).
     static func dispatcher(_ configuration: Configuration, store: Store, logger: Logger) throws -> RefundDispatcher {
         do {
             return try RefundDispatcher(
                 gateway: configuration.gateway, environment: ProcessInfo.processInfo.environment, store: store,
-                logger: logger, now: SystemClock.now)
+                logger: logger, now: SystemClock.now, sleep: TerminationSignals.sleep(milliseconds:))
         } catch {
             printError("ordrecon: cannot set up the HTTP client: \(error)")
             throw ExitStatus.software
@@ -25,7 +26,7 @@ enum RefundDelivery {
     /// 75 when refunds are left pending (the gateway could not take them; wins over 65),
     /// 65 when events or files were rejected or the gateway refused a refund in this pass.
     static func exitStatus(rejected: Bool, report: DispatchReport) -> ExitCode? {
-        if report.pendingLeft > 0 { return ExitStatus.tryAgain }
+        if report.pendingLeft > 0 || report.interrupted { return ExitStatus.tryAgain }
         if rejected || report.failed > 0 { return ExitStatus.rejected }
         return nil
     }

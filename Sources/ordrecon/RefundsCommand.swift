@@ -130,7 +130,7 @@ struct RefundsRetryCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.load()
         let settings = configuration.engineSettings
-        guard FileManager.default.fileExists(atPath: settings.database) else {
+        guard try DatabaseGate.check(settings) != .missing else {
             printError("ordrecon: no database yet at \(settings.database) (run `ordrecon run` first)")
             throw ExitCode(1)
         }

@@ -61,15 +61,17 @@ struct TimeWindowOptions: ParsableArguments {
 
 /// Opening the database for the review commands.
 enum ReviewStore {
-    /// The store, read-only; exit 1 when there is no database yet.
+    /// The store, read-only; exit 1 when there is no database yet, 78 when it is refused
+    /// (``DatabaseGate``: written by a newer ordrecon, or missing while the workspace has history).
     static func open(_ configuration: Configuration) throws -> Store {
-        guard FileManager.default.fileExists(atPath: configuration.paths.database) else {
+        guard try DatabaseGate.check(configuration.engineSettings) != .missing else {
             printError("ordrecon: no database yet at \(configuration.paths.database) (run `ordrecon run` first)")
             throw ExitCode(1)
         }
         do {
             return try Store(readingAt: configuration.paths.database)
         } catch {
+            try DatabaseGate.refuseNewerSchema(error)
             printError("ordrecon: \(error)")
             throw ExitStatus.software
         }

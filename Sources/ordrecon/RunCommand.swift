@@ -18,11 +18,27 @@ struct RunCommand: ParsableCommand {
             outbox/rejections/<feed>/<file>.rejected.csv for review and resubmission. Then every \
             pending refund is sent to the payment gateway (see `ordrecon dispatch`).
 
+            SIGTERM or SIGINT (Ctrl-C): the batch in hand is committed (at most [engine] batch_size \
+            events), then the run stops: no further file, PDF or refund is started, and a refund \
+            request in flight is abandoned (its attempt is recorded as interrupted and the next run \
+            sends it again with the same Idempotency-Key). The summary so far is printed (marked \
+            interrupted, with the file cut short and where it resumes), the run is recorded as \
+            finished, and the exit status is 75; the next run resumes where this one stopped. A \
+            second signal changes nothing; SIGKILL stops at once (also safe, without a summary).
+
+            The database is looked at before anything is created: one written by a newer ordrecon \
+            (a higher schema version) is refused, and so is a missing or empty database while \
+            archive/ or invoices/ already hold files (a new one would lose that history and restart \
+            the invoice numbers). Nothing is changed then; the message names the cause and the \
+            remedy (restore the database from a backup; to start a new history on purpose, move \
+            archive/ and invoices/ aside), and the exit status is 78.
+
             Exit status: 0 nothing rejected and no refund left; 65 at least one event or file \
             rejected, or the gateway refused a refund; 75 another instance holds the workspace lock, \
-            or refunds are left pending because the gateway could not take them (75 wins over 65); \
-            78 the configuration is unusable; 70/74 an internal or I/O error (nothing half-applied: \
-            the next run resumes).
+            refunds are left pending because the gateway could not take them, or the run was \
+            stopped by SIGTERM/SIGINT (75 wins over 65); 78 the configuration is unusable or the \
+            database is refused; 70/74 an internal or I/O error (nothing half-applied: the next run \
+            resumes).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -43,9 +59,11 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        TerminationSignals.install()
         let configuration = try options.load()
         let settings = configuration.engineSettings
         let logger = LoggingSetup.logger(configuration.logging, quiet: quiet)
+        try DatabaseGate.check(settings)
         do {
             try RunEngine.prepareDirectories(settings)
         } catch {
@@ -55,11 +73,12 @@ struct RunCommand: ParsableCommand {
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
 
-        let summary: RunSummary
+        var summary: RunSummary
         let store: Store
         do {
             store = try Store(path: settings.database)
             let engine = RunEngine(settings: settings, store: store, logger: logger)
+            engine.shouldStop = TerminationSignals.isRequested
             if configuration.writePDFs {
                 engine.documentIssuer = DocumentDelivery.issuer(configuration, store: store, logger: logger)
             }
@@ -73,31 +92,50 @@ struct RunCommand: ParsableCommand {
             writeMetrics(configuration, summary: nil, store: nil, logger: logger)
             throw ExitStatus.ioError
         } catch {
+            try DatabaseGate.refuseNewerSchema(error)
             printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
             writeMetrics(configuration, summary: nil, store: nil, logger: logger)
             throw ExitStatus.software
         }
+        let stoppedBy = TerminationSignals.received
+        if let stoppedBy {
+            summary.interrupted = true
+            logger.warning(
+                "\(stoppedBy): run stopped after committing the work in hand; the next run resumes where it stopped",
+                metadata: ["run.id": "\(summary.runId)"])
+        }
+        let cutShort = summary.interrupted ? Interruption.cutShortFiles(store) : []
         writeMetrics(configuration, summary: summary, store: store, logger: logger)
         let report = summary.refundDelivery ?? DispatchReport()
         if json {
-            print(summary.json.text(indent: 2))
+            print(Interruption.json(summary, stoppedBy: stoppedBy, cutShort: cutShort).text(indent: 2))
         } else {
             print(SummaryTable.render(summary))
             if let documents = summary.documents { print(DocumentDelivery.text(documents)) }
-            print(RefundDelivery.text(report))
+            if summary.interrupted {
+                print(Interruption.text(summary, stoppedBy: stoppedBy, cutShort: cutShort))
+            } else {
+                print(RefundDelivery.text(report))
+            }
         }
+        if summary.interrupted { throw ExitStatus.tryAgain }
         if let status = RefundDelivery.exitStatus(rejected: summary.hasRejections, report: report) { throw status }
     }
 
     /// Writes `--metrics-file`: this run's numbers, the refunds by state and the inbox backlog;
-    /// the last success time is now, or the previous file's when this run failed (`summary` nil).
+    /// the last success time is now, or the previous file's when this run failed (`summary` nil)
+    /// or was interrupted.
     private func writeMetrics(_ configuration: Configuration, summary: RunSummary?, store: Store?, logger: Logger) {
         guard let metricsFile else { return }
         let path = absolute(metricsFile)
         let metrics = OrdreconMetrics(feeds: configuration.feeds.map(\.name))
         if let summary {
             metrics.record(run: summary)
-            metrics.markSuccess(at: SystemClock.now())
+            if summary.interrupted {
+                if let previous = PreviousMetrics.lastSuccess(in: path) { metrics.markSuccess(at: previous) }
+            } else {
+                metrics.markSuccess(at: SystemClock.now())
+            }
         } else {
             metrics.markRun()
             if let previous = PreviousMetrics.lastSuccess(in: path) { metrics.markSuccess(at: previous) }

@@ -28,7 +28,7 @@ enum SummaryTable {
         if let report = summary.reportHTML {
             text += "\nRun report: " + report
         }
-        if summary.files.isEmpty { text = "No ready files in the inbox." }
+        if summary.files.isEmpty { text = summary.interrupted ? "No file finished in this run." : "No ready files in the inbox." }
         for entry in summary.unfinished {
             let what = entry.needsAttention ? "NOT PROCESSED" : "LEFT FOR THE NEXT RUN"
             text += "\n\(what): \(entry.feed)/\(entry.name): \(entry.message)"

@@ -21,7 +21,7 @@ struct ValidateCommand: ParsableCommand {
             Exit status: 0 every event would be applied; 65 at least one event would not be \
             applied (rejected or duplicate) or the whole file would be rejected; 1 unknown feed or \
             unreadable file; 75 an `ordrecon run` kept the workspace busy for 5 seconds; 78 the \
-            configuration is unusable.
+            configuration is unusable or the database is refused (see `ordrecon run --help`).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -46,6 +46,7 @@ struct ValidateCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let path = absolute(file)
+        try DatabaseGate.check(settings)
 
         // Keep `run` out while judging, without writing to the lock file (nothing may change).
         let lock: WorkspaceLockProbe?
@@ -74,6 +75,7 @@ struct ValidateCommand: ParsableCommand {
             printError("ordrecon: the database is busy (another ordrecon is writing to it); try again when it has finished: \(error)")
             throw ExitStatus.tryAgain
         } catch {
+            try DatabaseGate.refuseNewerSchema(error)
             printError("ordrecon: \(error) (nothing was changed)")
             throw ExitStatus.software
         }

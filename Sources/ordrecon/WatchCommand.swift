@@ -19,6 +19,10 @@ struct WatchCommand: AsyncParsableCommand {
             SIGTERM or SIGINT: the batch in hand is committed, work stops, exit 0 (a file cut short \
             resumes where it stopped). SIGHUP: the configuration is read again (paths, time zone \
             and the list of feeds need a restart; the log says so).
+
+            A database written by a newer ordrecon, or a missing or empty one while archive/ or \
+            invoices/ already hold files, is refused before anything is created (exit status 78; \
+            see `ordrecon run --help`).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -45,6 +49,7 @@ struct WatchCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let logger = LoggingSetup.logger(configuration.logging)
         let settings = EngineSettings(configuration)
+        try DatabaseGate.check(settings)
         do {
             try RunEngine.prepareDirectories(settings)
         } catch {

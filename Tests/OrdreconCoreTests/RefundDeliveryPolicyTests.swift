@@ -44,6 +44,33 @@ import Testing
         #expect(decide(400, body: #"{"other":1}"#) == .failed(reason: "HTTP 400"))
     }
 
+    @Test func theGatewaysMessageAndIdAreBoundedInBytes() {
+        let long = String(repeating: "é", count: 100_000)  // 2 bytes each
+        guard case .failed(let reason) = decide(400, body: #"{"error":"\#(long)"}"#) else {
+            Issue.record("a 400 fails")
+            return
+        }
+        #expect(reason.hasPrefix("HTTP 400: éé"))
+        #expect(reason.hasSuffix("…"))
+        #expect(reason.utf8.count <= "HTTP 400: ".utf8.count + GatewayAnswer.messageLimit)
+        // One character with a million combining marks is still cut by bytes.
+        let heavy = "a" + String(repeating: "\u{301}", count: 1_000_000)
+        #expect(GatewayAnswer.message(in: heavy)!.utf8.count <= GatewayAnswer.messageLimit)
+        // A plain-text answer too, with its control characters (escape sequences) made spaces.
+        let text = GatewayAnswer.message(in: "line one\nline two\u{1B}[31m" + String(repeating: "x", count: 5000))!
+        #expect(text.hasPrefix("line one line two [31mxx") && text.utf8.count <= GatewayAnswer.messageLimit)
+        let id = GatewayAnswer.refundId(in: #"{"id":"\#(String(repeating: "g", count: 10_000))"}"#)!
+        #expect(id.utf8.count <= GatewayAnswer.idLimit)
+    }
+
+    @Test func boundedTextCutsAtCharacterBoundaries() {
+        #expect(BoundedText.prefix("short", maxBytes: 10) == "short")
+        #expect(BoundedText.prefix("exactly10!", maxBytes: 10) == "exactly10!")
+        #expect(BoundedText.prefix("eleven char", maxBytes: 10) == "eleven …")
+        #expect(BoundedText.prefix("₹₹₹₹", maxBytes: 10) == "₹₹…")  // 3 bytes each, never half of one
+        #expect(BoundedText.prefix("a\tb\r\nc", maxBytes: 10) == "a b  c")
+    }
+
     @Test func retryAfterInSecondsAndAsADate() {
         #expect(decide(429, retryAfter: "2") == .retry(retryAfterMilliseconds: 2000, reason: "HTTP 429"))
         #expect(decide(503, retryAfter: " 0 ") == .retry(retryAfterMilliseconds: 0, reason: "HTTP 503"))

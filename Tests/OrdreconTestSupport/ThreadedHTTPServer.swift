@@ -37,18 +37,40 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
         }
     }
 
-    /// An answer. `Content-Length` is added unless given; the whole answer is sent in one write.
+    /// An answer. `Content-Length` is added unless given; the whole answer is sent in one write,
+    /// unless it has a ``Generated`` body.
     public struct Response: Sendable {
         public var status: Int
         public var reason: String
         public var headers: [(name: String, value: String)]
         public var body: [UInt8]
+        /// A body made while it is sent, instead of `body` (for answers too large to hold).
+        public var generated: Generated?
 
-        public init(status: Int = 200, reason: String = "Status", headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        public init(
+            status: Int = 200, reason: String = "Status", headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+            generated: Generated? = nil
+        ) {
             self.status = status
             self.reason = reason
             self.headers = headers
             self.body = body
+            self.generated = generated
+        }
+    }
+
+    /// A body of `length` bytes, `prefix` then `x`, written 64 KiB at a time as it is made:
+    /// with a `Content-Length`, or with `Transfer-Encoding: chunked` (one chunk per write).
+    /// Writing stops when the client closes the connection.
+    public struct Generated: Sendable {
+        public var length: Int
+        public var prefix: [UInt8]
+        public var chunked: Bool
+
+        public init(length: Int, prefix: [UInt8] = [], chunked: Bool = false) {
+            self.length = length
+            self.prefix = prefix
+            self.chunked = chunked
         }
     }
 
@@ -60,6 +82,7 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
     private var received: [Request] = []
     private var connections: Set<Int32> = []
     private var stopping = false
+    private var generatedSent = 0
     private let acceptDone = DispatchSemaphore(value: 0)
 
     /// Listens on an ephemeral port of 127.0.0.1 and starts accepting.
@@ -94,6 +117,11 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
     /// Every request received so far, in order of arrival.
     public var requests: [Request] {
         lock.withLock { received }
+    }
+
+    /// The bytes of ``Generated`` bodies the kernel took so far (body bytes only, all answers).
+    public var generatedBytesSent: Int {
+        lock.withLock { generatedSent }
     }
 
     /// Stops accepting (waits for the accept thread to close the listening socket) and shuts
@@ -185,8 +213,29 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
             if closing, !response.headers.contains(where: { $0.name.lowercased() == "connection" }) {
                 response.headers.append(("Connection", "close"))
             }
-            guard Self.send(connection, Self.encode(response)), !closing else { return }
+            guard Self.send(connection, Self.encode(response)) else { return }
+            if let generated = response.generated {
+                guard sendGenerated(connection, generated) else { return }
+            }
+            if closing { return }
         }
+    }
+
+    /// Writes a generated body; false when the connection failed first (the client closed it).
+    private func sendGenerated(_ connection: Int32, _ generated: Generated) -> Bool {
+        let piece = 64 * 1024
+        let filler = [UInt8](repeating: UInt8(ascii: "x"), count: piece)
+        var made = 0
+        while made < generated.length {
+            let count = min(piece, generated.length - made)
+            var bytes = Array(generated.prefix.dropFirst(made).prefix(count))
+            bytes += filler[0..<(count - bytes.count)]
+            if generated.chunked { bytes = Array((String(count, radix: 16) + "\r\n").utf8) + bytes + Array("\r\n".utf8) }
+            guard Self.send(connection, bytes) else { return false }
+            made += count
+            lock.withLock { generatedSent += count }
+        }
+        return !generated.chunked || Self.send(connection, Array("0\r\n\r\n".utf8))
     }
 
     // MARK: - Wire format
@@ -259,6 +308,10 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
     private static func encode(_ response: Response) -> [UInt8] {
         var head = "HTTP/1.1 \(response.status) \(response.reason)\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
+        if let generated = response.generated {
+            head += generated.chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: \(generated.length)\r\n"
+            return Array((head + "\r\n").utf8)
+        }
         if !response.headers.contains(where: { $0.name.lowercased() == "content-length" }) {
             head += "Content-Length: \(response.body.count)\r\n"
         }

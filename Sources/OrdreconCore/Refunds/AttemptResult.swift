@@ -20,6 +20,9 @@ public struct TransportFailure: Sendable, Equatable, CustomStringConvertible {
         case connectionLost
         /// The TLS handshake or certificate check failed.
         case tls
+        /// ordrecon was told to stop (SIGTERM, SIGINT) while the request was in flight; the
+        /// gateway may have acted on it. The next attempt sends the same key again.
+        case aborted
         /// Anything else the HTTP library reports.
         case other
     }

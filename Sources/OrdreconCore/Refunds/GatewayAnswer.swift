@@ -1,13 +1,19 @@
 import Foundation
 
-/// Reads what ordrecon needs from a gateway's JSON answer, tolerating any other shape.
+/// Reads what ordrecon needs from a gateway's JSON answer, tolerating any other shape. What it
+/// returns is bounded in bytes (``idLimit``, ``messageLimit``), whatever the answer holds.
 public enum GatewayAnswer {
+    /// The most bytes of the gateway's refund id kept.
+    public static let idLimit = 200
+    /// The most bytes of the gateway's message kept.
+    public static let messageLimit = 500
+
     /// The gateway's id for the refund: `id`, `gateway_refund_id` or `refund_reference`, when
     /// the body is a JSON object holding one as a string.
     public static func refundId(in body: String) -> String? {
         guard let object = object(body) else { return nil }
         for key in ["id", "gateway_refund_id", "refund_reference"] {
-            if let value = object[key] as? String, !value.isEmpty { return String(value.prefix(200)) }
+            if let value = object[key] as? String, !value.isEmpty { return BoundedText.prefix(value, maxBytes: idLimit) }
         }
         return nil
     }
@@ -19,14 +25,14 @@ public enum GatewayAnswer {
         guard !text.isEmpty else { return nil }
         if let object = object(text) {
             for key in ["error", "message", "detail", "error_description"] {
-                if let value = object[key] as? String { return String(value.prefix(500)) }
+                if let value = object[key] as? String { return BoundedText.prefix(value, maxBytes: messageLimit) }
                 if let inner = object[key] as? [String: Any], let value = inner["message"] as? String {
-                    return String(value.prefix(500))
+                    return BoundedText.prefix(value, maxBytes: messageLimit)
                 }
             }
             return nil
         }
-        return String(text.prefix(500))
+        return BoundedText.prefix(text, maxBytes: messageLimit)
     }
 
     private static func object(_ body: String) -> [String: Any]? {

@@ -22,12 +22,12 @@ public final class CurlRefundSender: RefundSender {
         self.token = token
     }
 
-    public func send(refundId: String, body: String) -> (result: AttemptResult, seconds: Double) {
+    public func send(refundId: String, body: String, shouldAbort: () -> Bool) -> (result: AttemptResult, seconds: Double) {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"), ("Accept", "application/json"), ("Idempotency-Key", refundId),
         ]
         if let token { headers.append(("Authorization", "Bearer " + token)) }
-        switch client.post(url: url, headers: headers, body: Array(body.utf8)) {
+        switch client.post(url: url, headers: headers, body: Array(body.utf8), shouldAbort: shouldAbort) {
         case .success(let response):
             return (.answered(status: response.status, retryAfter: response.header("retry-after"), body: response.bodyText),
                     response.seconds)
@@ -43,6 +43,7 @@ public final class CurlRefundSender: RefundSender {
         case .connectionFailed: .connectionFailed
         case .connectionLost: .connectionLost
         case .tls: .tls
+        case .aborted: .aborted
         case .other: .other
         }
     }

@@ -15,6 +15,9 @@ public struct DispatchReport: Sendable, Equatable {
     /// The pass stopped early because the gateway kept failing or asked to wait: the refunds
     /// left pending could not be delivered now.
     public var gatewayUnavailable = false
+    /// The pass was told to stop (SIGTERM, SIGINT, a daemon shutting down) before it had tried
+    /// every due refund; the rest stay pending, an abandoned request's attempt is `interrupted`.
+    public var interrupted = false
     /// What the last unsuccessful attempt met, for the operator.
     public var lastProblem: String?
     /// Seconds each answered or failed request took (gateway latency), in order.
@@ -29,7 +32,8 @@ public struct DispatchReport: Sendable, Equatable {
         .object([
             ("sent", .int(Int64(sent))), ("failed", .int(Int64(failed))), ("pending", .int(Int64(pendingLeft))),
             ("attempts", .int(Int64(attempts))), ("retried_attempts", .int(Int64(retriedAttempts))),
-            ("gateway_unavailable", .bool(gatewayUnavailable)), ("last_problem", .optional(lastProblem)),
+            ("gateway_unavailable", .bool(gatewayUnavailable)), ("interrupted", .bool(interrupted)),
+            ("last_problem", .optional(lastProblem)),
             ("seconds", .string(JSONText.seconds(seconds))),
         ])
     }
@@ -39,6 +43,7 @@ public struct DispatchReport: Sendable, Equatable {
         var text = "refunds: \(sent) sent, \(failed) refused by the gateway, \(pendingLeft) pending"
         if attempts > 0 { text += " (\(attempts) request\(attempts == 1 ? "" : "s"))" }
         if gatewayUnavailable, let lastProblem { text += "; gateway unavailable: \(lastProblem)" }
+        if interrupted { text += "; stopped on request before the end" }
         return text
     }
 }

@@ -90,21 +90,37 @@ public final class RefundDispatcher {
         case sent, failed, skipped
         /// Still pending and the pass should stop: the gateway kept failing or asked to wait.
         case gaveUp(String)
+        /// Still pending: told to stop while its request was in flight (the attempt is recorded
+        /// as interrupted; the next one sends the same key).
+        case stopped
     }
+
+    /// The most bytes of a gateway's message (or a transport error) kept in an attempt record,
+    /// the refund's last error and the log.
+    static let messageLimit = 1024
 
     /// Sends every refund that is due, once each, until none is left or the gateway cannot take more.
     /// - Parameters:
     ///   - runId: the run the attempts belong to (recorded with each attempt).
-    ///   - shouldStop: asked between attempts; true ends the pass early (a daemon shutting down).
+    ///   - shouldStop: asked between attempts and while a request is in flight; true ends the pass
+    ///     early (SIGTERM, a daemon shutting down): a request in flight is abandoned and its
+    ///     attempt recorded as interrupted, so the next pass sends the same key again.
     /// - Throws: ``StoreError`` when the store fails (what was recorded stays recorded).
     public func dispatch(runId: Int64?, shouldStop: () -> Bool = { false }) throws(StoreError) -> DispatchReport {
         let started = Self.monotonicSeconds()
         var report = DispatchReport()
-        pass: while !shouldStop() {
+        pass: while true {
+            if shouldStop() {
+                report.interrupted = true
+                break
+            }
             let due = try store.dueRefunds(at: now(), limit: options.pageSize)
             if due.isEmpty { break }
             for refund in due {
-                if shouldStop() { break pass }
+                if shouldStop() {
+                    report.interrupted = true
+                    break pass
+                }
                 switch try deliver(refund, runId: runId, report: &report, shouldStop: shouldStop) {
                 case .sent: report.sent += 1
                 case .failed: report.failed += 1
@@ -112,6 +128,9 @@ public final class RefundDispatcher {
                 case .gaveUp(let problem):
                     report.gatewayUnavailable = true
                     report.lastProblem = problem
+                    break pass
+                case .stopped:
+                    report.interrupted = true
                     break pass
                 }
             }
@@ -140,12 +159,20 @@ public final class RefundDispatcher {
                 return .skipped
             }
             metadata["attempt"] = "\(attempt)"
-            let (result, seconds) = sender.send(refundId: refund.refundId, body: refund.body)
+            let (result, seconds) = sender.send(refundId: refund.refundId, body: refund.body, shouldAbort: shouldStop)
             report.attempts += 1
             report.attemptSeconds.append(seconds)
-            let decision = RefundDeliveryPolicy.decide(result, now: now())
             let facts = Self.facts(of: result)
             let milliseconds = Int((seconds * 1000).rounded())
+            if case .transportFailed(let failure) = result, failure.kind == .aborted {
+                let reason = "stopped (SIGTERM or SIGINT) before the gateway answered; the next attempt sends the same key"
+                try store.finishRefundAttempt(
+                    refund.refundId, attempt: attempt, at: now(), durationMilliseconds: milliseconds,
+                    httpStatus: nil, transport: facts.transport, message: reason, end: .interrupted(reason: reason))
+                logger.notice("refund request abandoned on request; it stays pending", metadata: metadata)
+                return .stopped
+            }
+            let decision = Self.bounded(RefundDeliveryPolicy.decide(result, now: now()))
 
             switch decision {
             case .sent(let gatewayId):
@@ -181,14 +208,16 @@ public final class RefundDispatcher {
                     refund.refundId, attempt: attempt, at: now(), durationMilliseconds: milliseconds,
                     httpStatus: facts.status, transport: facts.transport, message: reason,
                     end: .retry(reason: reason, notBefore: notBefore))
-                guard let wait, !shouldStop() else {
+                if wait != nil, shouldStop() {
+                    logger.notice("refund left pending: stopping before the next attempt", metadata: metadata)
+                    return .stopped
+                }
+                guard let wait else {
                     let why: String
-                    if wait == nil, tries < options.maxAttempts, let retryAfter {
+                    if tries < options.maxAttempts, let retryAfter {
                         why = "the gateway asked to wait \(retryAfter / 1000) s, longer than backoff_max_ms; \(reason)"
-                    } else if wait == nil {
-                        why = "\(tries) attempt\(tries == 1 ? "" : "s") in a row failed; last: \(reason)"
                     } else {
-                        why = "stopping; \(reason)"
+                        why = "\(tries) attempt\(tries == 1 ? "" : "s") in a row failed; last: \(reason)"
                     }
                     logger.warning("refund left pending for a later run: \(why)", metadata: metadata)
                     return .gaveUp(why)
@@ -198,6 +227,16 @@ public final class RefundDispatcher {
                 metadata["retry.in_ms"] = nil
                 sleep(wait)
             }
+        }
+    }
+
+    /// The decision with its reason cut to ``messageLimit`` bytes: the reason carries the
+    /// gateway's own text, which is stored and logged.
+    static func bounded(_ decision: RefundDeliveryPolicy.Decision) -> RefundDeliveryPolicy.Decision {
+        switch decision {
+        case .sent: decision
+        case .retry(let wait, let reason): .retry(retryAfterMilliseconds: wait, reason: BoundedText.prefix(reason, maxBytes: messageLimit))
+        case .failed(let reason): .failed(reason: BoundedText.prefix(reason, maxBytes: messageLimit))
         }
     }
 

@@ -11,6 +11,13 @@ import CCurl
 /// (peer and host name), and `Expect: 100-continue` is never sent. Any HTTP status is a
 /// response; only a transfer without one is an ``HTTPTransportError``. Request header values
 /// (such as an `Authorization` token) are never logged and never appear in error messages.
+///
+/// An answer is read up to 64 KiB of body (and 64 KiB of header lines); the rest is never
+/// read: the transfer ends there and its connection is closed, and the response is what came
+/// so far, with its status. Reading a longer answer to its end would keep the connection
+/// reusable, but a gateway sending hundreds of megabytes would hold the request until the
+/// timeout (and a 2xx would then count as no answer); a new connection for the next request
+/// is cheaper.
 public final class CurlHTTPClient {
     /// The settings the handle was configured with.
     public let settings: HTTPClientSettings
@@ -63,10 +70,17 @@ public final class CurlHTTPClient {
     ///     application/x-www-form-urlencoded` when none is given).
     ///   - body: the request body, sent as is with its `Content-Length`.
     /// - Returns: the response, whatever its status, or why there was none.
+    ///   - shouldAbort: asked about once a second (more often while bytes flow) during the
+    ///     transfer; true ends it at once as an ``HTTPTransportError`` of kind `.aborted` (the
+    ///     server may have acted on the request already).
     public func post(
-        url: String, headers: [(name: String, value: String)], body: [UInt8]
+        url: String, headers: [(name: String, value: String)], body: [UInt8], shouldAbort: () -> Bool = { false }
     ) -> Result<HTTPResponse, HTTPTransportError> {
-        Result { () throws(HTTPTransportError) in try perform(url: url, headers: headers, body: body) }
+        withoutActuallyEscaping(shouldAbort) { shouldAbort in
+            collector.shouldAbort = shouldAbort
+            defer { collector.shouldAbort = nil }
+            return Result { () throws(HTTPTransportError) in try perform(url: url, headers: headers, body: body) }
+        }
     }
 
     /// Sends a GET request and waits for its response.
@@ -102,11 +116,21 @@ public final class CurlHTTPClient {
             code = curl_easy_perform(handle)
         }
         let seconds = totalSeconds()
-        guard code == CURLE_OK else {
+        // An answer over the limit was cut by the callbacks after its status line: a response.
+        let cut = code == CURLE_WRITE_ERROR && collector.truncated
+        guard code == CURLE_OK || cut else {
+            if collector.aborted {
+                throw HTTPTransportError(
+                    kind: .aborted, curlCode: Int(code.rawValue),
+                    message: "stopped before the answer arrived (the server may have acted on the request)", seconds: seconds)
+            }
             throw HTTPTransportError(code: code, detail: String(cString: errorBuffer), seconds: seconds)
         }
         var status = 0
         try check(ordrecon_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status))
+        guard status > 0 else {
+            throw HTTPTransportError(code: code, detail: "no status line before the answer was cut", seconds: seconds)
+        }
         return HTTPResponse(status: status, headers: collector.headers, body: collector.body, seconds: seconds)
     }
 
@@ -143,18 +167,24 @@ public final class CurlHTTPClient {
             let length = size * count
             guard let data, let context else { return length }
             let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
-            collector.appendBody(UnsafeRawBufferPointer(start: data, count: length))
-            return length
+            // A short count makes libcurl end the transfer (CURLE_WRITE_ERROR) and drop the connection.
+            return collector.appendBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
         })
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_WRITEDATA, context))
         try check(ordrecon_curl_set_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
             let length = size * count
             guard let data, let context else { return length }
             let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
-            collector.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
-            return length
+            return collector.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
         })
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_HEADERDATA, context))
+        try check(ordrecon_curl_set_xferinfo(handle) { context, _, _, _, _ in
+            guard let context else { return 0 }
+            let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
+            return collector.abortRequested() ? 1 : 0
+        })
+        try check(ordrecon_curl_set_pointer(handle, CURLOPT_XFERINFODATA, context))
+        try check(ordrecon_curl_set_long(handle, CURLOPT_NOPROGRESS, 0))
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
         try check(ordrecon_curl_set_long(handle, CURLOPT_NOSIGNAL, 1))
         try check(ordrecon_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, settings.connectTimeoutMilliseconds))

@@ -16,6 +16,9 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
         case connectionLost
         /// The TLS handshake or the server's certificate failed.
         case tls
+        /// The caller asked to stop while the request was in flight (CURLE_ABORTED_BY_CALLBACK):
+        /// the server may or may not have acted on it.
+        case aborted
         /// Any other libcurl failure (bad URL, unsupported protocol, out of memory, …).
         case other
     }
@@ -87,6 +90,8 @@ extension HTTPTransportError.Kind {
             CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT:
             self = .tls
+        case CURLE_ABORTED_BY_CALLBACK:
+            self = .aborted
         default:
             self = .other
         }

@@ -20,6 +20,19 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// SQLITE_BUSY_SNAPSHOT: a write on a read snapshot older than another connection's commit.
     static let busySnapshot: Int32 = 517
 
+    /// Not SQLite's: the database was written by a newer ordrecon (its schema version is
+    /// higher than this build knows) and is left alone.
+    public static let newerSchema: Int32 = -1
+
+    /// The error for a database at a schema version newer than this build's.
+    static func newerSchema(path: String, version: Int) -> StoreError {
+        StoreError(
+            code: newerSchema,
+            message: "the database \(path) has schema version \(version), newer than this ordrecon knows "
+                + "(\(Schema.migrations.count)): it was written by a newer ordrecon; use that version, "
+                + "or restore the database from a backup made with this one")
+    }
+
     public var description: String {
         var text = "database error \(code): \(message)"
         if let sql { text += " (in: \(sql.prefix(120)))" }

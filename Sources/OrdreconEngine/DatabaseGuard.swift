@@ -1,0 +1,74 @@
+public import Foundation
+public import OrdreconStore
+
+/// Why a workspace's database must not be used, and what a person can do about it.
+public struct DatabaseRefusal: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, naming the paths.
+    public var cause: String
+    /// What to do.
+    public var remedy: String
+
+    public init(cause: String, remedy: String) {
+        self.cause = cause
+        self.remedy = remedy
+    }
+
+    public var description: String { "\(cause). Nothing was changed. \(remedy)" }
+}
+
+/// The look at a workspace's database that every command makes before it opens it, or
+/// creates anything: a database written by a newer ordrecon is refused, and so is a missing or
+/// empty database while `archive/` or `invoices/` already hold files (a new database would lose
+/// that history and number invoices from 1 again). A fresh workspace (no database, nothing
+/// archived or issued) passes.
+public enum DatabaseGuard {
+    /// Looks at `settings.database` (and, when it is missing or empty, at the archive and
+    /// invoices folders) without creating or changing anything.
+    /// - Returns: what the database path holds.
+    /// - Throws: ``DatabaseRefusal`` when the database must not be used.
+    @discardableResult
+    public static func check(_ settings: EngineSettings) throws(DatabaseRefusal) -> DatabaseFile.State {
+        let path = settings.database
+        let state: DatabaseFile.State
+        do {
+            state = try DatabaseFile.inspect(path)
+        } catch {
+            throw DatabaseRefusal(
+                cause: "the database cannot be used: \(error.message)",
+                remedy: "Restore \(path) from a backup.")
+        }
+        switch state {
+        case .database(let version) where version > Store.latestSchemaVersion:
+            throw DatabaseRefusal(
+                cause: "the database \(path) was written by a newer ordrecon: its schema version is \(version), "
+                    + "this ordrecon knows versions up to \(Store.latestSchemaVersion)",
+                remedy: "Use the newer ordrecon with this workspace, or restore the database from a backup made with this version.")
+        case .database:
+            return state
+        case .missing, .empty:
+            guard let found = firstFile(in: settings.archive) ?? firstFile(in: settings.invoices) else { return state }
+            let what = state == .missing ? "missing" : "empty (0 bytes)"
+            throw DatabaseRefusal(
+                cause: "the database \(path) is \(what), but the workspace already has history (\(found)); "
+                    + "a new database would lose the record of what was processed and start the invoice numbers at 1 again",
+                remedy: "Restore the database from a backup. To start a new history on purpose, move the folders "
+                    + "\(settings.archive) and \(settings.invoices) aside"
+                    + (state == .empty ? " and remove the empty database file" : "") + ", then run again.")
+        }
+    }
+
+    /// The first file (not a folder, not hidden like `.gitkeep`) anywhere under `folder`; nil
+    /// when there is none or the folder does not exist.
+    static func firstFile(in folder: String) -> String? {
+        let root = URL(fileURLWithPath: folder, isDirectory: true)
+        let keys: [URLResourceKey] = [.isDirectoryKey]
+        guard let entries = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles], errorHandler: { _, _ in true })
+        else { return nil }
+        for case let entry as URL in entries {
+            if (try? entry.resourceValues(forKeys: Set(keys)).isDirectory) == true { continue }
+            return entry.path
+        }
+        return nil
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import OrdreconTestSupport
+import OrdreconWorkload
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIGTERM and SIGINT to the one-shot commands: the batch in hand is committed, the summary so
+/// far is printed (marked interrupted), the run is recorded as finished, the exit status is 75,
+/// and the next run finishes the work exactly once.
+@Suite(.serialized)
+struct RunSignalTests {
+    /// - Parameter inheritedBlocked: the binary is started from a thread that blocks SIGTERM and
+    ///   SIGINT, a mask the child inherits (swift-corelibs-foundation#4772): it must unblock them.
+    @Test(arguments: [(SIGTERM, false), (SIGINT, false), (SIGTERM, true)])
+    func aSignalInTheMiddleOfALargeFileStopsAfterTheBatchAndTheNextRunFinishes(signal: Int32, inheritedBlocked: Bool) throws {
+        // PDFs are left out: rendering them is most of a debug build's time here, and stopping
+        // between them is what `invoices render` shows.
+        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 250")
+            .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
+        #expect(config.contains("batch_size = 250") && config.contains("write_pdfs = false"))
+        let ws = try TestWorkspace(config: config)
+        defer { ws.remove() }
+        let gateway = try ws.startGateway()
+        defer { gateway.stop() }
+        // One wave: every feed's file holds thousands of events.
+        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 3000, seed: 23, ordersPerWave: 3000), to: ws.root)
+
+        let running = try startedWithSignalsBlocked(inheritedBlocked ? [SIGTERM, SIGINT] : []) { try ws.start(["run", "--json", "--quiet"]) }
+        let output = ProcessOutput(running)
+        let midway = waitUntil(timeout: 120) {
+            !running.process.isRunning || ((try? ws.count("SELECT COUNT(*) FROM audit_events")) ?? 0) > 0
+        }
+        #expect(midway && running.process.isRunning, "the run ended before any record was seen")
+        let signalled = Date()
+        kill(running.process.processIdentifier, signal)
+        let (stdout, stderr) = output.finish()
+        let took = Date().timeIntervalSince(signalled)
+        #expect(running.process.terminationReason == .exit, "killed by the signal")
+        #expect(running.process.terminationStatus == 75, "\(stderr)")
+        #expect(took < 10, "exit \(took) s after the signal")
+        let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+        #expect(stderr.contains("\(name): run stopped after committing the work in hand"), "\(stderr)")
+
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "\(stdout)")
+        #expect(summary["interrupted"] as? Bool == true)
+        #expect(summary["stopped_by"] as? String == name)
+        let runId = try #require(summary["run_id"] as? Int)
+        // The run is recorded as finished, interrupted.
+        let row = try ws.query("SELECT finished_at IS NOT NULL, summary_json FROM runs WHERE id = \(runId)")
+        #expect(row.first?[0] == "1")
+        #expect(row.first?[1]?.contains(#""interrupted":true"#) == true)
+        let partial = try ws.count("SELECT COUNT(*) FROM audit_events")
+        let rejectedFiles = expected.rejectedByCode["bad_file", default: 0] + expected.rejectedByCode["unsupported_file_type", default: 0]
+        #expect(partial > 0 && partial < expected.events + rejectedFiles, "\(partial) records after the signal")
+        // What the summary says is cut short is what the database holds for it.
+        for entry in summary["cut_short"] as? [[String: Any]] ?? [] {
+            let file = try #require(entry["file"] as? String)
+            #expect(try ws.count("SELECT COUNT(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE f.name = '\(file)'")
+                == entry["events"] as? Int)
+            #expect(try ws.count("SELECT events FROM files WHERE name = '\(file)' AND state = 'processing'") == entry["events"] as? Int)
+        }
+        print("run: \(name) at \(partial) records -> exit 75 in \(Int(took * 1000)) ms; cut short: \(summary["cut_short"] ?? "-")")
+
+        let next = try ws.run(["run", "--quiet"])
+        #expect(next.status == 65 || next.status == 0, "\(next.stderr)")
+        // Every event exactly once, with the generator's outcomes.
+        #expect(try ws.count("SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events WHERE line IS NOT NULL GROUP BY file_id, line HAVING COUNT(*) > 1)") == 0)
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log") == expected.events + rejectedFiles)
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == expected.applied)
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'duplicate'") == expected.duplicate)
+        #expect(try ws.count("SELECT COUNT(*) FROM invoices") == expected.invoices)
+        #expect(try ws.count("SELECT COUNT(*) FROM refunds") == expected.refunds)
+        #expect(try ws.count("SELECT COUNT(*) FROM files WHERE finalized = 0") == 0)
+        #expect(try ws.count("SELECT COUNT(*) FROM files") == expected.files)
+        try RefundDispatchTests.expectPaidExactlyOnce(ws, gateway)
+    }
+
+    /// A refund request in flight to a gateway that answers after 4 s: the command exits 75
+    /// well before that; the attempt is recorded as interrupted; the next run sends the refund
+    /// again with the same key and the gateway pays it once.
+    @Test(arguments: [("run", SIGTERM), ("dispatch", SIGINT)])
+    func aSignalDuringRefundDispatchStopsPromptlyAndTheRefundIsSentOnce(command: String, signal: Int32) throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        try RefundDispatchTests.dropCancelledOrders(ws, count: 2)
+        if command == "dispatch" {
+            // The files first, with a gateway that refuses connections: the refunds stay pending.
+            try ws.pointGateway(at: "http://127.0.0.1:\(try closedPort())", maxAttempts: 1)
+            let first = try ws.run(["run", "--quiet"])
+            #expect(first.status == 75, "\(first.stderr)")
+            #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'pending'") == 2)
+        }
+        let gateway = try ws.startGateway(arguments: ["--delay-ms", "4000"], timeoutMilliseconds: 30_000)
+        defer { gateway.stop() }
+
+        let running = try ws.start([command])
+        let output = ProcessOutput(running)
+        let inFlight = waitUntil(timeout: 60) {
+            !running.process.isRunning
+                || ((try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0) > 0
+        }
+        #expect(inFlight && running.process.isRunning, "no request in flight was seen")
+        let signalled = Date()
+        kill(running.process.processIdentifier, signal)
+        let (stdout, stderr) = output.finish()
+        let took = Date().timeIntervalSince(signalled)
+        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 75, "\(stdout)\n\(stderr)")
+        #expect(took < 3, "exit \(took) s after the signal")
+        #expect(stdout.contains("stopped on request before the end"), "\(stdout)")
+        let attempts = try ws.query("SELECT outcome, message FROM refund_attempts WHERE refund_id = 'RF.O1.C' ORDER BY attempt")
+        #expect(attempts.last?[0] == "interrupted", "\(attempts)")
+        #expect(attempts.last?[1]?.contains("the next attempt sends the same key") == true)
+        #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'pending'") == 2)
+        #expect(try ws.count("SELECT COUNT(*) FROM refund_attempts WHERE refund_id = 'RF.O2.C' AND run_id = (SELECT MAX(id) FROM runs)") == 0)
+        #expect(try ws.count("SELECT COUNT(*) FROM runs WHERE finished_at IS NULL") == 0)
+        print("\(command): signal \(signal) with a request in flight -> exit 75 in \(Int(took * 1000)) ms")
+
+        let next = try ws.run(["dispatch"])
+        #expect(next.status == 0, "\(next.stdout)\n\(next.stderr)")
+        try RefundDispatchTests.expectPaidExactlyOnce(ws, gateway)
+        // When the request cut short had reached the gateway, the gateway acted on it: sent again
+        // with the same key, it was answered from the gateway's memory (a replay, not a payment).
+        let outcomes = try gateway.entries().filter { $0.key == "RF.O1.C" }.map(\.outcome)
+        #expect(outcomes == ["accepted", "replayed"] || outcomes == ["accepted"], "\(outcomes)")
+        print("\(command): the gateway saw RF.O1.C as \(outcomes)")
+    }
+}
+
+extension RunSignalTests {
+    /// `invoices render --missing` stopped by SIGTERM after its first PDFs: the PDFs in hand are
+    /// placed and recorded, exit 75; the next render writes the rest, each document once.
+    @Test func aSignalDuringInvoiceRenderingStopsAndTheNextRenderWritesTheRest() throws {
+        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
+        #expect(config.contains("write_pdfs = false"))
+        let ws = try TestWorkspace(config: config)
+        defer { ws.remove() }
+        try ws.pointGateway(at: "http://127.0.0.1:\(try closedPort())", maxAttempts: 1)
+        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 300, seed: 7), to: ws.root)
+        _ = try ws.run(["run", "--quiet"])
+        let documents = try ws.count("SELECT (SELECT COUNT(*) FROM invoices) + (SELECT COUNT(*) FROM credit_notes)")
+        #expect(documents >= expected.invoices && expected.invoices > 100)
+        #expect(Self.pdfs(ws).isEmpty)
+
+        let running = try ws.start(["invoices", "render", "--missing", "--json"])
+        let output = ProcessOutput(running)
+        let started = waitUntil(timeout: 120) { !running.process.isRunning || !Self.pdfs(ws).isEmpty }
+        #expect(started && running.process.isRunning, "no PDF was seen before the end")
+        kill(running.process.processIdentifier, SIGTERM)
+        let (stdout, stderr) = output.finish()
+        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 75, "\(stdout)\n\(stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "\(stdout)")
+        #expect(report["interrupted"] as? Bool == true)
+        let written = (report["invoices"] as? Int ?? 0) + (report["credit_notes"] as? Int ?? 0)
+        let recorded = try ws.count("SELECT (SELECT COUNT(*) FROM invoices WHERE pdf_path IS NOT NULL) + (SELECT COUNT(*) FROM credit_notes WHERE pdf_path IS NOT NULL)")
+        #expect(written == recorded && written > 0 && written < documents, "\(written) written, \(recorded) recorded of \(documents)")
+        print("invoices render: SIGTERM -> exit 75 with \(written) of \(documents) PDFs written and recorded")
+
+        let next = try ws.run(["invoices", "render", "--missing"])
+        #expect(next.status == 0, "\(next.stdout)\n\(next.stderr)")
+        #expect(try ws.count("SELECT (SELECT COUNT(*) FROM invoices WHERE pdf_path IS NULL) + (SELECT COUNT(*) FROM credit_notes WHERE pdf_path IS NULL)") == 0)
+        #expect(Self.pdfs(ws).count == documents)
+    }
+
+    /// The PDF files under `invoices/` (temporaries, which start with a dot, left out).
+    static func pdfs(_ ws: TestWorkspace) -> [String] {
+        let root = ws.root + "/invoices"
+        let years = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return years.flatMap { year in
+            ((try? FileManager.default.contentsOfDirectory(atPath: root + "/" + year)) ?? [])
+                .filter { $0.hasSuffix(".pdf") && !$0.hasPrefix(".") }.map { year + "/" + $0 }
+        }
+    }
+}
