@@ -12,7 +12,9 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Process every ready inbox file once, send pending refunds, then exit.",
         discussion: """
-            Files are taken in order of modification time, then feed, then name. Each event gets \
+            Files are taken in order of modification time, then feed, then name. Only regular files \
+            are read: a link, pipe or folder in the inbox goes to failed/ unopened; a file still \
+            being written is read once its writer is done, or left for the next run. Each event gets \
             one audit record (applied, duplicate or rejected). Processed files go to archive/, \
             unreadable ones to failed/ with a .reason file; rejected rows go to \
             outbox/rejections/<feed>/<file>.rejected.csv for review and resubmission. Then every \
@@ -35,7 +37,7 @@ struct RunCommand: ParsableCommand {
 
             Exit status: 0 nothing rejected and no refund left; 65 at least one event or file \
             rejected, or the gateway refused a refund; 75 another instance holds the workspace lock, \
-            refunds are left pending because the gateway could not take them, or the run was \
+            the database stayed busy for a minute (another connection held it), refunds are left pending because the gateway could not take them, or the run was \
             stopped by SIGTERM/SIGINT (75 wins over 65); 78 the configuration is unusable or the \
             database is refused; 70/74 an internal or I/O error (nothing half-applied: the next run \
             resumes).
@@ -91,6 +93,12 @@ struct RunCommand: ParsableCommand {
             printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
             writeMetrics(configuration, summary: nil, store: nil, logger: logger)
             throw ExitStatus.ioError
+        } catch let error as StoreError where error.isBusy {
+            // Another connection held the database for longer than a one-shot command waits: a
+            // temporary failure, like a held lock; the next run resumes.
+            printError("ordrecon: the database stayed busy: \(error) (nothing was half-applied; run again later)")
+            writeMetrics(configuration, summary: nil, store: nil, logger: logger)
+            throw ExitStatus.tryAgain
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
             printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
