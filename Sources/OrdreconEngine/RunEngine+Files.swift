@@ -183,6 +183,8 @@ extension RunEngine {
 
             """
         try FileSystem.writeAtomically(reason, to: directory + "/" + FileNames.fitted(finalName, suffix: ".reason"))
+        // A file refused part-way (it changed under the reader) keeps the rows rejected before.
+        try writeRejectionFile(file, record: record, finalName: finalName, summary: &fileSummary)
         try store.markFileFinalized(record.id, finalName: finalName)
         fileSummary.failure = Rejection(ReasonCode(rawValue: record.failureCode ?? "") ?? .badFile, record.failureReason ?? "")
         fileSummary.finalName = finalName
@@ -194,13 +196,7 @@ extension RunEngine {
     private func finishDone(_ file: InboxFile, path: String, record: FileRecord, summary fileSummary: inout FileSummary, started: Double) throws {
         let directory = settings.archive + "/" + file.feed
         let finalName = uniqueName(in: directory, for: FileNames.fitted(file.name), sameInodeAs: record.inode)
-        if record.rejected > 0 {
-            let rejectionPath = settings.rejectionOutbox + "/" + file.feed + "/" + FileNames.fitted(finalName, suffix: ".rejected.csv")
-            var text = RejectionRows.header(csvHeader: record.csvHeader.map(parseHeaderRow))
-            try store.forEachRejectedRows(ofFile: record.id) { text += $0 }
-            try FileSystem.writeAtomically(text, to: rejectionPath)
-            fileSummary.rejectionFile = rejectionPath
-        }
+        try writeRejectionFile(file, record: record, finalName: finalName, summary: &fileSummary)
         _ = try moveOut(path, into: directory, name: finalName, inode: record.inode)
         try store.markFileFinalized(record.id, finalName: finalName)
         fileSummary.events = record.events
@@ -214,6 +210,17 @@ extension RunEngine {
             "file done: \(record.events) events, \(record.applied) applied, \(record.duplicate) duplicate, \(record.rejected) rejected",
             metadata: fileMetadata(file, record.id))
         summary.files.append(fileSummary)
+    }
+
+    /// Writes `outbox/rejections/<feed>/<final name>.rejected.csv` from the file's rejected
+    /// events, when it has any.
+    private func writeRejectionFile(_ file: InboxFile, record: FileRecord, finalName: String, summary fileSummary: inout FileSummary) throws {
+        guard record.rejected > 0 else { return }
+        let rejectionPath = settings.rejectionOutbox + "/" + file.feed + "/" + FileNames.fitted(finalName, suffix: ".rejected.csv")
+        var text = RejectionRows.header(csvHeader: record.csvHeader.map(parseHeaderRow))
+        try store.forEachRejectedRows(ofFile: record.id) { text += $0 }
+        try FileSystem.writeAtomically(text, to: rejectionPath)
+        fileSummary.rejectionFile = rejectionPath
     }
 
     /// Moves a processed file out of the processing folder without ever replacing a file.
