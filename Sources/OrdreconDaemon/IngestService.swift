@@ -36,7 +36,8 @@ struct IngestService: Service, CustomStringConvertible {
 
     /// What the worker carries from one turn to the next.
     private struct Progress {
-        /// No pass has succeeded yet (the first also checks the refund files).
+        /// No pass has succeeded yet, or the last one failed: the next turn makes a pass even with
+        /// no file ready (to finish a file it had claimed) and checks the refund files.
         var first = true
         /// Documents may be waiting for their PDFs.
         var documentsWaiting = true
@@ -62,6 +63,7 @@ struct IngestService: Service, CustomStringConvertible {
                 store?.rollback()
                 store = nil
                 watch.rediscover()
+                progress.first = true
                 let wait = backoff.failed()
                 logger.error("ingestion pass failed; trying again in \(Int(wait)) s: \(error)")
                 stop.wait(seconds: wait)

@@ -4,8 +4,9 @@
 /// A file is ready at once when its last event was a rename into the folder. Otherwise (written
 /// in place, even when closed: a writer may reopen it to append; polling, rescans, network file
 /// systems, hard links) it is ready once its size and modification time have stayed the same for
-/// `settle` seconds. A file first found by listing its folder counts as unchanged since its
-/// modification time, so one whose mtime is already `settle` old (a backlog) is ready at once.
+/// `settle` seconds. A file first found by listing its folder counts as unchanged for the age the
+/// caller gives (the age of its mtime, where that clock can be trusted), so a backlog whose mtimes
+/// are already `settle` old is ready at once.
 ///
 /// A file found by listing is only *confirmed* once a second listing, started after the first
 /// had ended, saw it too (or an event told of it): a listing may miss a name added while it ran

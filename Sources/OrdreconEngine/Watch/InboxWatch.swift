@@ -13,9 +13,11 @@ import Foundation
 /// name dropped again after the first file was moved away is reported again.
 ///
 /// Files waiting at the start and files found by a rescan keep the contract's order with the
-/// rest: a file whose mtime is `settle` old is settled when first listed (once a second listing
-/// confirmed it, see ``FileReadiness``), and a ready file is held back while an older one (in
-/// processing order) is still settling or unconfirmed.
+/// rest: a ready file is held back while an older one (in processing order) is still settling or
+/// not confirmed by a second listing (see ``FileReadiness``). In `.inotify` mode a file first
+/// listed counts as unchanged since its mtime, so a backlog whose mtimes are `settle` old is ready
+/// at once; in `.poll` mode, meant for network file systems whose clock may differ from this
+/// machine's, its settle time starts when it is first seen.
 ///
 /// `@unchecked Sendable`: the state is only used under `lock`, held for the whole of
 /// ``nextReady(timeout:)``; ``wake()`` only writes to the wake-up pipe, which needs no lock.
@@ -168,7 +170,8 @@ public final class InboxWatch: @unchecked Sendable {
     /// One listing of every feed folder. - Returns: false when it failed.
     private func list(at time: Double) -> Bool {
         guard let files = try? InboxScanner.scan(root: root, feeds: feeds) else { return false }
-        let wall = Double(SystemClock.now().milliseconds) / 1000
+        // The mtime comes from the file system's clock: trusted only on a local one (inotify mode).
+        let wall = watcher == nil ? nil : Double(SystemClock.now().milliseconds) / 1000
         var present: Set<FileReadiness.Key> = []
         for file in files {
             let key = FileReadiness.Key(feed: file.feed, name: file.name)
@@ -177,7 +180,7 @@ public final class InboxWatch: @unchecked Sendable {
             if reported[key] == Identity(file.info) { continue }
             readiness.observe(
                 feed: file.feed, name: file.name, size: file.info.size, mtime: file.info.mtimeNanoseconds,
-                age: wall - Double(file.info.mtimeNanoseconds) / 1e9, at: time)
+                age: wall.map { $0 - Double(file.info.mtimeNanoseconds) / 1e9 } ?? 0, at: time)
         }
         for key in readiness.tracked where !present.contains(key) { readiness.forget(feed: key.feed, name: key.name) }
         reported = reported.filter { present.contains($0.key) }

@@ -9,8 +9,9 @@ import Glibc
 
 /// `ordrecon watch` never stops on a busy database (contract §6): its ingestion and dispatch
 /// workers write through connections of their own, and another process may hold the database.
+/// Nor does it stop when a pass fails: only SIGTERM and SIGINT stop it.
 @Suite(.serialized)
-struct WatchBusyDatabaseTests {
+struct WatchNeverStopsTests {
     /// The busy case: `watch` with small batches (a commit every 25 events) while refunds are sent
     /// to a quick gateway and files stream in, in several rounds (each a new workspace, seed and
     /// mode). The daemon never exits, no pass fails, and every refund is sent exactly once.
@@ -93,6 +94,34 @@ struct WatchBusyDatabaseTests {
         #expect(next.stop() == 0, "\(next.tail())")
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 3)
         print("watch: SIGTERM while another process held the database -> exit 0 in \(Int(took * 1000)) ms")
+    }
+
+    /// A pass that fails (here the archive folder is a regular file, so the processed file cannot
+    /// be moved there) is logged and tried again after a pause; once the cause is gone the file is
+    /// archived, its events recorded once, and the daemon still runs.
+    @Test func aFailedPassIsTriedAgainAndTheDaemonGoesOn() throws {
+        let ws = try TestWorkspace(config: TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false"))
+        defer { ws.remove() }
+        let daemon = try DaemonProcess(ws, ["watch"])
+        defer { daemon.kill() }
+        #expect(pollUntil(timeout: 60) { (try? ws.count("SELECT COUNT(*) FROM runs WHERE finished_at IS NOT NULL")) ?? 0 >= 1 }, "\(daemon.tail())")
+
+        let archive = ws.root + "/archive/storefront"
+        try FileManager.default.removeItem(atPath: archive)
+        #expect(FileManager.default.createFile(atPath: archive, contents: Data("not a folder\n".utf8)))
+        try dropOrders(ws, "orders.csv", ids: ["F1", "F2", "F3"])
+        #expect(pollUntil(timeout: 30) { daemon.lines.contains { $0.contains("ingestion pass failed") } }, "\(daemon.tail())")
+        #expect(daemon.isRunning, "\(daemon.tail())")
+
+        try FileManager.default.removeItem(atPath: archive)
+        try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: false)
+        #expect(pollUntil(timeout: 90) { ws.files(in: "archive/storefront") == ["orders.csv"] }, "\(daemon.tail())")
+        #expect(pollUntil(timeout: 30) { (try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) == 1 }, "\(daemon.tail())")
+        #expect(daemon.isRunning, "\(daemon.tail())")
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log") == 3)
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 3)
+        #expect(ws.files(in: "var/processing/storefront").isEmpty)
+        #expect(daemon.stop() == 0, "\(daemon.tail())")
     }
 }
 
