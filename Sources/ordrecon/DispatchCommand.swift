@@ -64,6 +64,9 @@ struct DispatchCommand: ParsableCommand {
             try store.finishRun(runId, at: SystemClock.now(), summaryJSON: report.json.text())
         } catch let exit as ExitCode {
             throw exit
+        } catch let error as StoreError where error.isBusy {
+            printError("ordrecon: the database stayed busy: \(error) (every attempt made so far is recorded; run again later)")
+            throw ExitStatus.tryAgain
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
             printError("ordrecon: \(error) (every attempt made so far is recorded; run again once it is fixed)")
