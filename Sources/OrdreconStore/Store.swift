@@ -70,7 +70,12 @@ public final class Store {
         let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
         guard current < Schema.migrations.count else { return }
         for version in current..<Schema.migrations.count {
-            try db.execute("BEGIN IMMEDIATE")
+            try db.executeWaitingIfBusy("BEGIN IMMEDIATE")
+            // Another process may have migrated while this one waited for the write lock.
+            if Int(try db.scalarInt("PRAGMA user_version") ?? 0) > version {
+                try db.execute("COMMIT")
+                continue
+            }
             do {
                 try db.execute(Schema.migrations[version])
                 try db.execute("PRAGMA user_version = \(version + 1)")
