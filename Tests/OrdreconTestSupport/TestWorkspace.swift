@@ -171,19 +171,25 @@ public final class TestWorkspace {
             throw TestError("cannot open \(database)")
         }
         defer { sqlite3_close_v2(db) }
+        // ordrecon may be writing meanwhile: wait for it, as its own readers do.
+        sqlite3_busy_timeout(db, 10_000)
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw TestError("bad query: \(String(cString: sqlite3_errmsg(db)))")
         }
         defer { sqlite3_finalize(statement) }
         var rows: [[String?]] = []
-        while sqlite3_step(statement) == SQLITE_ROW {
+        var rc = sqlite3_step(statement)
+        while rc == SQLITE_ROW {
             var row: [String?] = []
             for column in 0..<sqlite3_column_count(statement) {
                 row.append(sqlite3_column_text(statement, column).map { String(cString: $0) })
             }
             rows.append(row)
+            rc = sqlite3_step(statement)
         }
+        // A query cut short (busy past the timeout) must not pass for a complete answer.
+        guard rc == SQLITE_DONE else { throw TestError("query failed (\(rc)): \(String(cString: sqlite3_errmsg(db)))") }
         return rows
     }
 
