@@ -1,0 +1,26 @@
+import Foundation
+import OrdreconCore
+import Testing
+
+/// Inputs the fuzz targets (Fuzz/, scripts/fuzz.sh) found crashing; each is also in the seed
+/// corpus under Fuzz/corpus/<target>/regression-*.
+@Suite("Fuzz regressions")
+struct FuzzRegressionTests {
+    let validator = EventValidator(feed: "storefront", zone: TimeZone(identifier: "Asia/Kolkata")!)
+
+    /// An item with no known key (`{}` or only unknown keys) next to a complete one trapped in
+    /// EventValidator (it force-unwrapped the item's sku); it is skipped, as the check for
+    /// missing item fields already skipped it.
+    @Test func emptyJSONItemBesideACompleteOne() throws {
+        let line = #"{"event_id":"e1","entity":"order","order_id":"o1","status":"PENDING_PAYMENT","occurred_at":"2026-11-27T10:00","customer_id":"c1","items":[{"sku":"A","quantity":1,"unit_price":"1.00"},{"unit":"x"},{}]}"#
+        let events = try readJSONLines(Array(line.utf8))
+        try #require(events.count == 1 && events[0].items.count == 3)
+        let event = try validator.validate(events[0]).get()
+        #expect(event.items.map(\.sku) == ["A"])
+
+        let returned = #"[{"event_id":"e2","entity":"return","order_id":"o1","return_id":"r1","status":"REQUESTED","occurred_at":"2026-12-01T10:00","items":[{},{"sku":"A","quantity":"1"}]}]"#
+        let elements = try readJSONArray(Array(returned.utf8))
+        let request = try validator.validate(elements[0]).get()
+        #expect(request.items.map(\.sku) == ["A"])
+    }
+}
