@@ -23,4 +23,27 @@ struct FuzzRegressionTests {
         let request = try validator.validate(elements[0]).get()
         #expect(request.items.map(\.sku) == ["A"])
     }
+
+    /// Deep nesting overflowed the stack (the parser recurses once per array or inline table,
+    /// and the values built are freed recursively); past 100 levels it is a TOML error now.
+    @Test func deeplyNestedTOMLIsAnErrorNotACrash() throws {
+        func nested(_ depth: Int) -> String { "a = " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        #expect(try TOMLDocument(parsing: nested(99))["a"]?.arrayValue != nil)
+        for text in [
+            nested(100), nested(20_000), "a = " + String(repeating: "{b=", count: 20_000),
+            String(repeating: "k.", count: 20_000) + "k = 1", "[" + String(repeating: "t.", count: 20_000) + "t]",
+            "[" + String(repeating: "t.", count: 60) + "t]\n" + String(repeating: "k.", count: 39) + "k = [[1]]",
+        ] {
+            #expect(throws: TOMLError.self) { try TOMLDocument(parsing: text) }
+            do {
+                _ = try TOMLDocument(parsing: text)
+            } catch {
+                #expect(error.message.hasPrefix("nesting deeper than 100 levels"))
+            }
+        }
+        let config = "[feeds." + String(repeating: "x.", count: 5_000) + "x]"
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.load(tomlText: config, fileName: "config/ordrecon.toml", workspaceRoot: "/srv/shop")
+        }
+    }
 }
