@@ -10,6 +10,12 @@ struct TOMLParser {
     private var index = 0
     private var line = 1
     private var lineStart = 0
+    /// How many tables and arrays enclose the value being parsed (root keys are at depth 1).
+    private var depth = 0
+
+    /// The deepest nesting accepted: tables (headers, dotted keys, inline tables) and arrays
+    /// together. Parsing, and the values built, recurse once per level.
+    static let maxDepth = 100
 
     init(text: String) {
         var scalars = Array(text.unicodeScalars)
@@ -114,6 +120,8 @@ struct TOMLParser {
         advance()  // "["
         skipSpaces()
         let parts = try parseKey()
+        depth = 0
+        try nest(parts.count)
         skipSpaces()
         guard peek() == "]" else {
             throw error(
@@ -162,6 +170,8 @@ struct TOMLParser {
     /// `key = value` (key possibly dotted) into `table`.
     private mutating func parseKeyValue(into table: Node, path: [String], inline: Bool) throws(TOMLError) {
         let parts = try parseKey()
+        try nest(parts.count)
+        defer { depth -= parts.count }
         skipSpaces()
         guard peek() == "=" else {
             if peek() == nil || isNewline(peek()) {
@@ -422,6 +432,8 @@ struct TOMLParser {
     private mutating func parseArray() throws(TOMLError) -> [TOMLValue] {
         let openLine = line
         let openColumn = column
+        try nest(1)
+        defer { depth -= 1 }
         advance()  // "["
         var elements: [TOMLValue] = []
         while true {
@@ -670,6 +682,14 @@ struct TOMLParser {
     }
 
     private func isNewline(_ c: Unicode.Scalar?) -> Bool { c == "\n" || c == "\r" }
+
+    /// Enters `levels` more tables or arrays; throws past ``maxDepth``.
+    private mutating func nest(_ levels: Int) throws(TOMLError) {
+        depth += levels
+        if depth > Self.maxDepth {
+            throw error("nesting deeper than \(Self.maxDepth) levels (tables, dotted keys and arrays together)")
+        }
+    }
 
     private mutating func advance(_ count: Int = 1) {
         index += count

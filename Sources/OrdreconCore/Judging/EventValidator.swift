@@ -76,7 +76,8 @@ public struct EventValidator: Sendable {
         let takesItems = status == .order(.pendingPayment) || status == .return(.requested)
         if takesItems {
             var seen = Set<String>()
-            for (index, rawItem) in raw.items.enumerated() {
+            // An item without any value (JSON `{}`) is skipped here as in missingItemFields.
+            for (index, rawItem) in raw.items.enumerated() where !rawItem.isEmpty {
                 switch validateItem(rawItem, number: index + 1, needsPrice: status == .order(.pendingPayment)) {
                 case .failure(let rejection): return .failure(rejection)
                 case .success(let item):

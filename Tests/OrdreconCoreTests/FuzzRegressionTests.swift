@@ -1,0 +1,49 @@
+import Foundation
+import OrdreconCore
+import Testing
+
+/// Inputs the fuzz targets (Fuzz/, scripts/fuzz.sh) found crashing; each is also in the seed
+/// corpus under Fuzz/corpus/<target>/regression-*.
+@Suite("Fuzz regressions")
+struct FuzzRegressionTests {
+    let validator = EventValidator(feed: "storefront", zone: TimeZone(identifier: "Asia/Kolkata")!)
+
+    /// An item with no known key (`{}` or only unknown keys) next to a complete one trapped in
+    /// EventValidator (it force-unwrapped the item's sku); it is skipped, as the check for
+    /// missing item fields already skipped it.
+    @Test func emptyJSONItemBesideACompleteOne() throws {
+        let line = #"{"event_id":"e1","entity":"order","order_id":"o1","status":"PENDING_PAYMENT","occurred_at":"2026-11-27T10:00","customer_id":"c1","items":[{"sku":"A","quantity":1,"unit_price":"1.00"},{"unit":"x"},{}]}"#
+        let events = try readJSONLines(Array(line.utf8))
+        try #require(events.count == 1 && events[0].items.count == 3)
+        let event = try validator.validate(events[0]).get()
+        #expect(event.items.map(\.sku) == ["A"])
+
+        let returned = #"[{"event_id":"e2","entity":"return","order_id":"o1","return_id":"r1","status":"REQUESTED","occurred_at":"2026-12-01T10:00","items":[{},{"sku":"A","quantity":"1"}]}]"#
+        let elements = try readJSONArray(Array(returned.utf8))
+        let request = try validator.validate(elements[0]).get()
+        #expect(request.items.map(\.sku) == ["A"])
+    }
+
+    /// Deep nesting overflowed the stack (the parser recurses once per array or inline table,
+    /// and the values built are freed recursively); past 100 levels it is a TOML error now.
+    @Test func deeplyNestedTOMLIsAnErrorNotACrash() throws {
+        func nested(_ depth: Int) -> String { "a = " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        #expect(try TOMLDocument(parsing: nested(99))["a"]?.arrayValue != nil)
+        for text in [
+            nested(100), nested(20_000), "a = " + String(repeating: "{b=", count: 20_000),
+            String(repeating: "k.", count: 20_000) + "k = 1", "[" + String(repeating: "t.", count: 20_000) + "t]",
+            "[" + String(repeating: "t.", count: 60) + "t]\n" + String(repeating: "k.", count: 39) + "k = [[1]]",
+        ] {
+            #expect(throws: TOMLError.self) { try TOMLDocument(parsing: text) }
+            do {
+                _ = try TOMLDocument(parsing: text)
+            } catch {
+                #expect(error.message.hasPrefix("nesting deeper than 100 levels"))
+            }
+        }
+        let config = "[feeds." + String(repeating: "x.", count: 5_000) + "x]"
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.load(tomlText: config, fileName: "config/ordrecon.toml", workspaceRoot: "/srv/shop")
+        }
+    }
+}
