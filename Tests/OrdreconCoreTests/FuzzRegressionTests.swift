@@ -47,3 +47,14 @@ struct FuzzRegressionTests {
         }
     }
 }
+
+/// Found by the config fuzz target: U+0600 (a prepended mark) joins the `/` after it into one
+/// character, so splitting a path on characters kept `//` and `..` components.
+struct PathNormalizationRegressionTests {
+    @Test func aPrependedMarkDoesNotHideSlashesOrDotDot() throws {
+        let config = try Configuration.load(
+            tomlText: "[paths]\ninbox = \"in\u{600}//x/\u{600}/../y\"\n", fileName: "config/ordrecon.toml", workspaceRoot: "/srv/shop")
+        #expect(config.paths.inbox == "/srv/shop/in\u{600}/x/y")
+        #expect(!config.paths.inbox.contains("//"))
+    }
+}

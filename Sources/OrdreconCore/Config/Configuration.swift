@@ -110,7 +110,8 @@ public struct Configuration: Sendable, Equatable {
     /// The workspace root for a config file path: the folder that holds the file's folder
     /// (`/srv/shop/config/ordrecon.toml` gives `/srv/shop`). Pass an absolute path.
     public static func workspaceRoot(forConfigFile path: String) -> String {
-        var parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var parts = path.unicodeScalars.split(separator: "/", omittingEmptySubsequences: true)
+            .map { String(String.UnicodeScalarView($0)) }
         parts.removeLast(min(2, parts.count))
         if path.hasPrefix("/") { return "/" + parts.joined(separator: "/") }
         return parts.isEmpty ? "." : parts.joined(separator: "/")
@@ -216,9 +217,12 @@ public struct Configuration: Sendable, Equatable {
     }
 
     /// Normalizes an absolute path: removes empty and `.` components, applies `..`.
+    /// Split on the `/` scalar, not on characters: a character may join a `/` with the scalar
+    /// before it (U+0600 and other prepended marks do), which hid `//` and `..` components.
     static func normalize(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+        var parts: [String] = []
+        for scalars in path.unicodeScalars.split(separator: "/", omittingEmptySubsequences: true) {
+            let part = String(String.UnicodeScalarView(scalars))
             switch part {
             case ".": continue
             case "..": if !parts.isEmpty { parts.removeLast() }
@@ -229,7 +233,7 @@ public struct Configuration: Sendable, Equatable {
     }
 
     private static func isInside(_ path: String, _ folder: String) -> Bool {
-        path == folder || path.hasPrefix(folder == "/" ? "/" : folder + "/")
+        path.utf8.elementsEqual(folder.utf8) || path.utf8.starts(with: (folder == "/" ? "/" : folder + "/").utf8)
     }
 
     /// The folders must be distinct; nothing ordrecon writes may live inside the inbox.
