@@ -57,4 +57,31 @@ struct PathNormalizationRegressionTests {
         #expect(config.paths.inbox == "/srv/shop/in\u{600}/x/y")
         #expect(!config.paths.inbox.contains("//"))
     }
+
+    /// A row or line of exactly the limit, ended by CRLF, was too long when a refill fell
+    /// between its CR and LF (the CR was counted, as the bytes before it were let go), and fine
+    /// otherwise: the verdict depended on chunk edges, and so on where a run resumed.
+    @Test(arguments: [1, 1 << 20])
+    func crlfRightAtTheLimit(chunkSize: Int) throws {
+        let limit = ParsingLimits.maxEventBytes
+        let head = "event_id,entity,order_id,status,occurred_at,reason\n"
+        let start = "e1,order,o1,CANCELLED,2026-01-01T10:00,"
+        for (length, tooLong) in [(limit, false), (limit + 1, true)] {
+            let row = start + String(repeating: "x", count: length - start.utf8.count)
+            let (_, events) = try readCSV(head + row + "\r\ne2,order,o2,CANCELLED,2026-01-01T10:00,y\r\n", chunkSize: chunkSize)
+            try #require(events.count == 2)
+            #expect((events[0].malformed?.contains("longer than") ?? false) == tooLong)
+            #expect(tooLong || events[0].malformed == nil)
+            #expect(events[0][.reason]?.text.utf8.count == (tooLong ? nil : length - start.utf8.count))
+            #expect(events[1].malformed == nil && events[1].line == 3)
+
+            let open = #"{"event_id":"e1","entity":"order","order_id":"o1","status":"CANCELLED","occurred_at":"2026-01-01T10:00","reason":""#
+            let line = open + String(repeating: "x", count: length - open.utf8.count - 2) + #""}"#
+            let lines = try readJSONLines(Array((line + "\r\n{}\r\n").utf8), chunkSize: chunkSize)
+            try #require(lines.count == 2)
+            #expect((lines[0].malformed?.contains("longer than") ?? false) == tooLong)
+            #expect(tooLong || lines[0].malformed == nil)
+            #expect(lines[0].endOffset == Int64(length + 2))
+        }
+    }
 }

@@ -84,9 +84,10 @@ struct CSVRowScanner {
         spans.removeAll(keepingCapacity: true)
 
         /// Reads more input, keeping the row unless it is already too long. False at the end.
+        /// (One byte over the limit is kept: a CR there is not the row's if an LF follows it.)
         func more() throws -> Bool {
             var keep = rowStart
-            if dropped > 0 || p - rowStart > ParsingLimits.maxEventBytes {
+            if dropped > 0 || p - rowStart > ParsingLimits.maxEventBytes + 1 {
                 dropped += p - rowStart
                 keep = p
             }

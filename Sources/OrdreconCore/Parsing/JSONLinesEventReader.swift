@@ -37,7 +37,8 @@ public struct JSONLinesEventReader<Source: ByteSource> {
                 p = i
                 if p < end { break }
                 var keep = lineStart
-                if dropped > 0 || p - lineStart > ParsingLimits.maxEventBytes {
+                // One byte over the limit is kept: a CR there is not the line's if an LF follows it.
+                if dropped > 0 || p - lineStart > ParsingLimits.maxEventBytes + 1 {
                     if dropped == 0 {
                         head = Array(reader.bytes(lineStart..<(lineStart + ParsingLimits.maxSourceTextBytes + 4)))
                     }
