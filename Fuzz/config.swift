@@ -3,8 +3,11 @@
 //
 // Oracles: every position reported (errors, values) lies inside the text; every string and
 // key the document holds, written back the way messages write it (TOMLTable.quoted,
-// TOMLTable.keyText), parses to itself; a loaded configuration keeps its promises (absolute
-// paths, values in range, at least one feed, feed names distinct ignoring case).
+// TOMLTable.keyText), parses to itself; a loaded configuration keeps its promises, checked on
+// the bytes of its paths as the file system sees them (each is its text resolved against the
+// workspace, absolute and normalized; folders distinct, nothing inside the inbox, the database
+// not in archive or failed), values in range, at least one feed, feed names distinct ignoring
+// case.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -27,10 +30,26 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
 
     do {
-        let configuration = try Configuration.load(tomlText: text, fileName: "config/ordrecon.toml", workspaceRoot: "/srv/shop")
+        let configuration = try Configuration.load(tomlText: text, fileName: workspaceRoot + "/config/ordrecon.toml", workspaceRoot: workspaceRoot)
         let paths = configuration.paths
+        // Each path is its text resolved against the workspace, worked out here on bytes.
+        let document = try? TOMLDocument(parsing: text)
+        let got = ["inbox": paths.inbox, "archive": paths.archive, "failed": paths.failed, "outbox": paths.outbox, "invoices": paths.invoices, "database": paths.database]
+        for (key, fallback) in Configuration.defaultPaths {
+            let written = document?["paths", key]?.stringValue ?? fallback
+            require(got[key]!.utf8.elementsEqual(resolved(written).utf8), "paths.\(key) \(TOMLTable.quoted(written)) resolved to \(TOMLTable.quoted(got[key]!))")
+        }
         for path in [paths.workspaceRoot, paths.inbox, paths.archive, paths.failed, paths.outbox, paths.invoices, paths.database] {
-            require(path.hasPrefix("/") && !path.contains("//") && !path.contains("\0"), "path \(path) accepted")
+            require(isNormalized(path), "path \(TOMLTable.quoted(path)) accepted")
+        }
+        // checkLayout's promises, checked again on the bytes (as the file system sees paths).
+        let folders = [paths.inbox, paths.archive, paths.failed, paths.outbox, paths.invoices]
+        require(Set(folders.map { Array($0.utf8) }).count == folders.count, "two folders are the same: \(folders)")
+        for other in folders.dropFirst() + [paths.database] {
+            require(!inside(other, paths.inbox), "\(TOMLTable.quoted(other)) accepted inside the inbox \(TOMLTable.quoted(paths.inbox))")
+        }
+        for folder in [paths.archive, paths.failed] {
+            require(!inside(paths.database, folder), "the database accepted inside \(TOMLTable.quoted(folder))")
         }
         require(Configuration.returnWindowRange.contains(configuration.returnWindowDays), "window \(configuration.returnWindowDays)")
         require(Configuration.batchSizeRange.contains(configuration.batchSize), "batch size \(configuration.batchSize)")
@@ -42,6 +61,43 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         require(!error.message.isEmpty, "configuration error without a message")
     }
     return 0
+}
+
+private let workspaceRoot = "/srv/shop"
+
+/// `path` against the workspace: components split at "/" bytes, `.` dropped, `..` going up.
+private func resolved(_ path: String) -> String {
+    let slash = UInt8(ascii: "/")
+    var bytes = Array(path.utf8)
+    if bytes.first != slash { bytes = Array(workspaceRoot.utf8) + [slash] + bytes }
+    var parts: [ArraySlice<UInt8>] = []
+    for part in bytes.split(separator: slash) {
+        if part.elementsEqual([UInt8(ascii: ".")]) { continue }
+        if part.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
+            if !parts.isEmpty { parts.removeLast() }
+            continue
+        }
+        parts.append(part)
+    }
+    return String(decoding: parts.isEmpty ? [slash] : Array(parts.map { [slash] + $0 }.joined()), as: UTF8.self)
+}
+
+/// Absolute, no NUL, no empty, `.` or `..` component (bytes, as the file system sees it).
+private func isNormalized(_ path: String) -> Bool {
+    let bytes = Array(path.utf8)
+    guard bytes.first == UInt8(ascii: "/"), !bytes.contains(0) else { return false }
+    if bytes == [UInt8(ascii: "/")] { return true }
+    return bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).allSatisfy { part in
+        !part.isEmpty && !part.elementsEqual([UInt8(ascii: ".")]) && !part.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")])
+    }
+}
+
+/// Whether `path` is `folder` or lies under it (bytes).
+private func inside(_ path: String, _ folder: String) -> Bool {
+    let folderBytes = Array(folder.utf8)
+    let pathBytes = Array(path.utf8)
+    if pathBytes == folderBytes || folderBytes == [UInt8(ascii: "/")] { return true }
+    return pathBytes.starts(with: folderBytes + [UInt8(ascii: "/")])
 }
 
 /// Calls `visit` for every value under `table`, and checks that its keys and strings round-trip.

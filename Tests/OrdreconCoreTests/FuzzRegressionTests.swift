@@ -1,6 +1,7 @@
 import Foundation
-import OrdreconCore
 import Testing
+
+@testable import OrdreconCore
 
 /// Inputs the fuzz targets (Fuzz/, scripts/fuzz.sh) found crashing; each is also in the seed
 /// corpus under Fuzz/corpus/<target>/regression-*.
@@ -45,6 +46,29 @@ struct FuzzRegressionTests {
         #expect(throws: ConfigurationError.self) {
             try Configuration.load(tomlText: config, fileName: "config/ordrecon.toml", workspaceRoot: "/srv/shop")
         }
+    }
+
+    /// Paths were split and compared as Characters, where a "/" joins a combining mark after it
+    /// (U+0301) or a prepended concatenation mark before it (U+0600) into another character: such
+    /// a "/" did not split (`..` was not applied, `//` stayed) nor prefix, so a folder inside the
+    /// inbox passed the layout check. They are bytes now, as the file system sees them.
+    @Test func pathsAreBytesNotCharacters() throws {
+        func load(_ text: String) throws -> Configuration {
+            try Configuration.load(tomlText: text, fileName: "config/ordrecon.toml", workspaceRoot: "/srv/shop")
+        }
+        #expect(Configuration.normalize("/a/x\u{600}/../b") == "/a/b")
+        #expect(Configuration.normalize("/a/\u{600}//\u{301}/./b").utf8.elementsEqual("/a/\u{600}/\u{301}/b".utf8))
+        #expect(Configuration.workspaceRoot(forConfigFile: "/srv/a\u{600}/config/ordrecon.toml") == "/srv/a\u{600}")
+        // Found by the config target: the inbox kept a "//".
+        let found = try load(#"[paths]"# + "\n" + #"inbox = "in\u1000x/\u0600//%/y""#)
+        #expect(found.paths.inbox.utf8.elementsEqual("/srv/shop/in\u{1000}x/\u{600}/%/y".utf8))
+        // Inside the inbox, on disk: refused.
+        for archive in [#"x/\u0600/../../inbox/archive"#, #"inbox/\u0301x"#] {
+            #expect(throws: ConfigurationError.self) { try load("[paths]\narchive = \"\(archive)\"") }
+        }
+        // Different bytes are different folders, even when they read the same.
+        let folders = try load("[paths]\ninbox = \"caf\\u00E9\"\narchive = \"cafe\\u0301\"")
+        #expect(!folders.paths.inbox.utf8.elementsEqual(folders.paths.archive.utf8))
     }
 }
 

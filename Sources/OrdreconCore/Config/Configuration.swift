@@ -110,10 +110,9 @@ public struct Configuration: Sendable, Equatable {
     /// The workspace root for a config file path: the folder that holds the file's folder
     /// (`/srv/shop/config/ordrecon.toml` gives `/srv/shop`). Pass an absolute path.
     public static func workspaceRoot(forConfigFile path: String) -> String {
-        var parts = path.unicodeScalars.split(separator: "/", omittingEmptySubsequences: true)
-            .map { String(String.UnicodeScalarView($0)) }
+        var parts = components(path)
         parts.removeLast(min(2, parts.count))
-        if path.hasPrefix("/") { return "/" + parts.joined(separator: "/") }
+        if isAbsolute(path) { return "/" + parts.joined(separator: "/") }
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
@@ -147,7 +146,7 @@ public struct Configuration: Sendable, Equatable {
         }
 
         // [paths]
-        guard workspaceRoot.hasPrefix("/") else {
+        guard isAbsolute(workspaceRoot) else {
             throw ConfigurationError(
                 fileName: fileName, keyPath: "", line: nil,
                 message: "workspace root must be an absolute path, got \(TOMLTable.quoted(workspaceRoot))")
@@ -203,37 +202,50 @@ public struct Configuration: Sendable, Equatable {
         "an IANA time zone name such as \"Asia/Kolkata\" or \"UTC\" (names are case-sensitive)"
 
     // MARK: - Paths
+    //
+    // Paths are split and compared as bytes, as the file system does. String works on
+    // characters: a "/" followed by a combining mark (U+0301) or preceded by a prepended
+    // concatenation mark (U+0600) is part of another character, so it would not split or prefix
+    // there, and canonically equivalent spellings of different names would compare equal.
 
     private static func pathProblem(_ text: String) -> String? {
         if text.isEmpty { return "the path is empty" }
         if text.unicodeScalars.contains("\0") { return "the path contains a NUL character" }
-        if text.hasPrefix("~") { return "'~' is not expanded; write the full path or one relative to the workspace" }
+        if text.utf8.first == UInt8(ascii: "~") { return "'~' is not expanded; write the full path or one relative to the workspace" }
         return nil
     }
 
+    private static func isAbsolute(_ path: String) -> Bool { path.utf8.first == UInt8(ascii: "/") }
+
+    /// The non-empty components of `path`, split at every "/" byte.
+    private static func components(_ path: String) -> [String] {
+        path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether two paths are the same bytes.
+    private static func samePath(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+
     /// `path` made absolute against `root` and normalized (no `.`, `..`, `//` or trailing `/`).
     static func resolve(_ path: String, against root: String) -> String {
-        path.hasPrefix("/") ? normalize(path) : normalize(root + "/" + path)
+        isAbsolute(path) ? normalize(path) : normalize(root + "/" + path)
     }
 
     /// Normalizes an absolute path: removes empty and `.` components, applies `..`.
-    /// Split on the `/` scalar, not on characters: a character may join a `/` with the scalar
-    /// before it (U+0600 and other prepended marks do), which hid `//` and `..` components.
     static func normalize(_ path: String) -> String {
         var parts: [String] = []
-        for scalars in path.unicodeScalars.split(separator: "/", omittingEmptySubsequences: true) {
-            let part = String(String.UnicodeScalarView(scalars))
-            switch part {
-            case ".": continue
-            case "..": if !parts.isEmpty { parts.removeLast() }
-            default: parts.append(part)
+        for part in components(path) {
+            if samePath(part, ".") { continue }
+            if samePath(part, "..") {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
             }
+            parts.append(part)
         }
         return "/" + parts.joined(separator: "/")
     }
 
     private static func isInside(_ path: String, _ folder: String) -> Bool {
-        path.utf8.elementsEqual(folder.utf8) || path.utf8.starts(with: (folder == "/" ? "/" : folder + "/").utf8)
+        samePath(path, folder) || path.utf8.starts(with: (samePath(folder, "/") ? "/" : folder + "/").utf8)
     }
 
     /// The folders must be distinct; nothing ordrecon writes may live inside the inbox.
@@ -242,7 +254,7 @@ public struct Configuration: Sendable, Equatable {
     ) throws(ConfigurationError) {
         let folders = ["inbox", "archive", "failed", "outbox", "invoices"]
         for (i, a) in folders.enumerated() {
-            for b in folders[(i + 1)...] where resolved[a]!.path == resolved[b]!.path {
+            for b in folders[(i + 1)...] where samePath(resolved[a]!.path, resolved[b]!.path) {
                 let which = resolved[b]!.source != nil ? b : a
                 throw reader.invalid(
                     ["paths", which], resolved[which]!.source,
@@ -266,12 +278,13 @@ public struct Configuration: Sendable, Equatable {
         let database = resolved["database"]!.path
         for key in folders {
             let folder = resolved[key]!.path
-            let clash = database == folder || (["archive", "failed"].contains(key) && isInside(database, folder))
+            let same = samePath(database, folder)
+            let clash = same || (["archive", "failed"].contains(key) && isInside(database, folder))
             if clash {
                 throw reader.invalid(
                     ["paths", "database"], resolved["database"]!.source,
                     expected: "a file path that is not a folder of the workspace nor inside archive or failed",
-                    because: database == folder ? "it is the same as paths.\(key)" : "it lies in paths.\(key) (\(folder))")
+                    because: same ? "it is the same as paths.\(key)" : "it lies in paths.\(key) (\(folder))")
             }
         }
     }
