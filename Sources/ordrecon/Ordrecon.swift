@@ -1,4 +1,5 @@
 import ArgumentParser
+import OrdreconCore
 
 @main
 struct Ordrecon: AsyncParsableCommand {
@@ -13,6 +14,7 @@ struct Ordrecon: AsyncParsableCommand {
             refused (written by a newer ordrecon, or missing or empty while archive/ or invoices/ \
             hold files).
             """,
+        version: BuildInfo.versionText,
         subcommands: [
             RunCommand.self, WatchCommand.self, DispatchCommand.self, OrderCommand.self, ReturnCommand.self,
             RefundsCommand.self, InvoicesCommand.self, InvoiceCommand.self, RejectionsCommand.self, AuditCommand.self,
