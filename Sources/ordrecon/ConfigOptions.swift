@@ -9,14 +9,13 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "The configuration file (default: config/ordrecon.toml in the current folder).")
     var config: String = "config/ordrecon.toml"
 
-    /// Loads the configuration, or prints why it is unusable and exits 78.
-    func load() throws -> Configuration {
+    /// Loads the configuration, or fails with why it is unusable (exit 78).
+    func load() throws(CommandFailure) -> Configuration {
         switch loadResult() {
         case .success(let configuration):
             return configuration
         case .failure(let error):
-            printError("ordrecon: " + error.message)
-            throw ExitStatus.badConfig
+            throw CommandFailure.configuration(error.message)
         }
     }
 

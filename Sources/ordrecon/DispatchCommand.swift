@@ -45,8 +45,7 @@ struct DispatchCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
         } catch {
-            printError("ordrecon: cannot prepare the workspace: \(error)")
-            throw ExitStatus.ioError
+            throw CommandFailure.io("cannot prepare the workspace: \(error)")
         }
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
@@ -62,15 +61,13 @@ struct DispatchCommand: ParsableCommand {
                 logger.warning("\(stoppedBy): dispatch stopped; pending refunds are sent by the next run or dispatch", metadata: ["run.id": "\(runId)"])
             }
             try store.finishRun(runId, at: SystemClock.now(), summaryJSON: report.json.text())
-        } catch let exit as ExitCode {
-            throw exit
+        } catch let failure as CommandFailure {
+            throw failure
         } catch let error as StoreError where error.isBusy {
-            printError("ordrecon: the database stayed busy: \(error) (every attempt made so far is recorded; run again later)")
-            throw ExitStatus.tryAgain
+            throw CommandFailure.busy("the database stayed busy: \(error) (every attempt made so far is recorded; run again later)")
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
-            printError("ordrecon: \(error) (every attempt made so far is recorded; run again once it is fixed)")
-            throw ExitStatus.software
+            throw CommandFailure.internal("\(error) (every attempt made so far is recorded; run again once it is fixed)")
         }
         print(json ? report.json.text(indent: 2) : RefundDelivery.text(report))
         if let status = RefundDelivery.exitStatus(rejected: false, report: report) { throw status }

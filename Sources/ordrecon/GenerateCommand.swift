@@ -33,15 +33,20 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let root = absolute(out)
         let configFile = root + "/config/ordrecon.toml"
-        if !FileManager.default.fileExists(atPath: configFile) {
-            try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-            try Configuration.defaultFileText.write(toFile: configFile, atomically: true, encoding: .utf8)
-        }
         var options = WorkloadOptions(orders: orders)
         options.seed = seed
         options.faults = !noFaults
         let started = Date()
-        let summary = try WorkloadGenerator.write(options, to: root)
+        let summary: WorkloadSummary
+        do {
+            if !FileManager.default.fileExists(atPath: configFile) {
+                try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
+                try Configuration.defaultFileText.write(toFile: configFile, atomically: true, encoding: .utf8)
+            }
+            summary = try WorkloadGenerator.write(options, to: root)
+        } catch {
+            throw CommandFailure.io("cannot write the workload into \(root): \(error)")
+        }
         let seconds = Date().timeIntervalSince(started)
         print("wrote \(summary.events) events in \(summary.files) files for \(orders) orders to \(root)/inbox in \(String(format: "%.2f", seconds)) s")
         print("expected outcomes: \(root)/expected.json")

@@ -14,7 +14,10 @@ struct InitCommand: ParsableCommand {
             Creates DIR (default: the current folder) if needed, DIR/config/ordrecon.toml with every \
             key at its default and commented, and DIR/inbox/<feed>/ for each default feed; nothing \
             else (the other folders and the database are made by the first `ordrecon run`). Refuses \
-            when DIR/config/ordrecon.toml already exists (exit status 1); nothing is overwritten.
+            when DIR/config/ordrecon.toml already exists; nothing is overwritten.
+
+            Exit status: 0 created; 73 DIR/config/ordrecon.toml already exists; 74 a folder or \
+            the file could not be created.
             """)
 
     @Argument(help: "The workspace folder (default: the current folder).")
@@ -26,8 +29,7 @@ struct InitCommand: ParsableCommand {
         var created: [String] = []
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: configFile) {
-            printError("ordrecon: \(configFile) already exists; not overwriting it (edit it, or choose another folder)")
-            throw ExitCode(1)
+            throw Self.exists("\(configFile) already exists; not overwriting it (edit it, or choose another folder)")
         }
         // What the defaults say the inbox folders are.
         let defaults: Configuration
@@ -35,8 +37,7 @@ struct InitCommand: ParsableCommand {
             defaults = try Configuration.load(
                 tomlText: Configuration.defaultFileText, fileName: configFile, workspaceRoot: root)
         } catch {
-            printError("ordrecon: the built-in default configuration does not load: \(error)")
-            throw ExitStatus.software
+            throw CommandFailure.internal("the built-in default configuration does not load: \(error)")
         }
         do {
             for folder in [root, root + "/config"] where !fileManager.fileExists(atPath: folder) {
@@ -47,8 +48,7 @@ struct InitCommand: ParsableCommand {
             let fd = open(configFile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
                 if errno == EEXIST {
-                    printError("ordrecon: \(configFile) already exists; not overwriting it")
-                    throw ExitCode(1)
+                    throw Self.exists("\(configFile) already exists; not overwriting it")
                 }
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: configFile, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
             }
@@ -64,11 +64,10 @@ struct InitCommand: ParsableCommand {
                     created.append(inbox + "/")
                 }
             }
-        } catch let exit as ExitCode {
-            throw exit
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
-            printError("ordrecon: cannot create the workspace in \(root): \(error)")
-            throw ExitStatus.ioError
+            throw CommandFailure.io("cannot create the workspace in \(root): \(error)")
         }
         print("Created the ordrecon workspace \(root):")
         for path in created { print("  " + relative(path, to: root)) }
@@ -80,6 +79,11 @@ struct InitCommand: ParsableCommand {
               3. Check a partner's file first: ordrecon validate FILE --feed FEED
               4. Process the inbox: cd \(root) && ordrecon run   (e.g. every few minutes from cron)
             """)
+    }
+
+    /// 73: the configuration file is there already.
+    private static func exists(_ message: String) -> CommandFailure {
+        CommandFailure(ExitStatus.cannotCreate, "workspace_exists", message)
     }
 
     private func relative(_ path: String, to root: String) -> String {

@@ -68,9 +68,10 @@ struct InvoicesRenderCommand: ParsableCommand {
             Documents whose PDF exists are never rendered again.
 
             SIGTERM or SIGINT: the PDFs in hand are finished and recorded, then it stops (exit \
-            status 75); the rest are written by the next run or render. Exit status: 0 done; 1 a \
-            PDF could not be written; 75 stopped, or another instance holds the workspace lock; 78 \
-            the configuration is unusable or the database is refused (see `ordrecon run --help`).
+            status 75); the rest are written by the next run or render. Exit status: 0 done; 66 no \
+            database yet; 73 a PDF could not be written (the result says how many; the log says \
+            why); 75 stopped, or another instance holds the workspace lock; 78 the configuration is \
+            unusable or the database is refused (see `ordrecon run --help`).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -94,8 +95,7 @@ struct InvoicesRenderCommand: ParsableCommand {
         let configuration = try options.load()
         let settings = configuration.engineSettings
         guard try DatabaseGate.check(settings) != .missing else {
-            printError("ordrecon: no database yet at \(settings.database) (run `ordrecon run` first)")
-            throw ExitCode(1)
+            throw CommandFailure.noDatabase(settings.database)
         }
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
@@ -107,8 +107,7 @@ struct InvoicesRenderCommand: ParsableCommand {
                 .renderMissing(limit: limit ?? Int.max, shouldStop: TerminationSignals.isRequested)
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
-            printError("ordrecon: \(error) (PDFs written so far are kept; run again once it is fixed)")
-            throw ExitStatus.software
+            throw CommandFailure.internal("\(error) (PDFs written so far are kept; run again once it is fixed)")
         }
         let stoppedBy = TerminationSignals.received
         if let stoppedBy {
@@ -122,7 +121,7 @@ struct InvoicesRenderCommand: ParsableCommand {
             print(DocumentDelivery.text(report) + (stoppedBy.map { "; stopped by \($0), the rest wait for the next run" } ?? ""))
         }
         if stoppedBy != nil { throw ExitStatus.tryAgain }
-        if report.failed > 0 { throw ExitCode(1) }
+        if report.failed > 0 { throw ExitStatus.cannotCreate }
     }
 }
 
@@ -149,8 +148,7 @@ struct InvoiceShowCommand: ParsableCommand {
         let zone = configuration.timeZone
         let store = try ReviewStore.open(configuration)
         guard let record = try ReviewStore.query({ () throws(StoreError) in try store.document(number: number) }) else {
-            printError("ordrecon: no invoice or credit note \(number) (see `ordrecon invoices`)")
-            throw ExitCode(1)
+            throw CommandFailure.notFound("document_not_found", "no invoice or credit note \(number) (see `ordrecon invoices`)")
         }
         let issuer = DocumentDelivery.issuer(configuration, store: store, logger: LoggingSetup.logger(configuration.logging, quiet: true))
         let document = try ReviewStore.query { () throws(StoreError) in try issuer.document(for: record) }

@@ -76,8 +76,7 @@ struct MockGatewayCommand: ParsableCommand {
             }
         }
         if case .failure(let error) = result {
-            printError("ordrecon mock-gateway: \(error)")
-            throw ExitStatus.ioError
+            throw CommandFailure(ExitStatus.unavailable, "cannot_serve", "mock-gateway: \(error)")
         }
     }
 

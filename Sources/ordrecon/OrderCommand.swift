@@ -26,12 +26,10 @@ struct OrderCommand: ParsableCommand {
             details = try store.orderDetails(orderId)
             documents = try store.documents(orderId: orderId)
         } catch {
-            printError("ordrecon: \(error)")
-            throw ExitStatus.software
+            throw CommandFailure.internal("\(error)")
         }
         guard let details else {
-            printError("ordrecon: order \(orderId) is unknown")
-            throw ExitCode(1)
+            throw CommandFailure.notFound("order_not_found", "order \(orderId) is unknown")
         }
         let folder = configuration.paths.invoices
         if json {

@@ -9,16 +9,15 @@ import OrdreconStore
 /// Wiring of the refund dispatcher for `run` and `dispatch`: the libcurl sender from
 /// `[gateway]`, the token from the environment or the config, the system clock.
 enum RefundDelivery {
-    /// A dispatcher over `store`, or exit 70 when libcurl cannot start. Its waits between
+    /// A dispatcher over `store`, or a failure (exit 70) when libcurl cannot start. Its waits between
     /// attempts end early on SIGTERM or SIGINT (``TerminationSignals``).
-    static func dispatcher(_ configuration: Configuration, store: Store, logger: Logger) throws -> RefundDispatcher {
+    static func dispatcher(_ configuration: Configuration, store: Store, logger: Logger) throws(CommandFailure) -> RefundDispatcher {
         do {
             return try RefundDispatcher(
                 gateway: configuration.gateway, environment: ProcessInfo.processInfo.environment, store: store,
                 logger: logger, now: SystemClock.now, sleep: TerminationSignals.sleep(milliseconds:))
         } catch {
-            printError("ordrecon: cannot set up the HTTP client: \(error)")
-            throw ExitStatus.software
+            throw CommandFailure.internal("cannot set up the HTTP client: \(error)")
         }
     }
 

@@ -83,8 +83,7 @@ struct RefundsShowCommand: ParsableCommand {
             (try store.refunds().first { $0.refundId == refundId }, try store.refundAttempts(refundId))
         }
         guard let record else {
-            printError("ordrecon: refund \(refundId) is unknown (see `ordrecon refunds`)")
-            throw ExitCode(1)
+            throw CommandFailure.notFound("refund_not_found", "refund \(refundId) is unknown (see `ordrecon refunds`)")
         }
         if json {
             guard case .object(var fields) = RefundView.json(record, zone: zone) else { return }
@@ -131,8 +130,7 @@ struct RefundsRetryCommand: ParsableCommand {
         let configuration = try options.load()
         let settings = configuration.engineSettings
         guard try DatabaseGate.check(settings) != .missing else {
-            printError("ordrecon: no database yet at \(settings.database) (run `ordrecon run` first)")
-            throw ExitCode(1)
+            throw CommandFailure.noDatabase(settings.database)
         }
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
@@ -143,12 +141,10 @@ struct RefundsRetryCommand: ParsableCommand {
         case .requeued:
             print("Refund \(refundId) is pending again; `ordrecon dispatch` (or the next run) sends it with the same Idempotency-Key and body.")
         case .unknown:
-            printError("ordrecon: refund \(refundId) is unknown (see `ordrecon refunds`)")
-            throw ExitCode(1)
+            throw CommandFailure.notFound("refund_not_found", "refund \(refundId) is unknown (see `ordrecon refunds`)")
         case .notFailed(let status):
             let why = status == "sent" ? "the gateway already accepted it" : "it is already pending"
-            printError("ordrecon: refund \(refundId) is \(status), not failed: \(why); nothing changed")
-            throw ExitCode(1)
+            throw CommandFailure(ExitStatus.rejected, "refund_not_failed", "refund \(refundId) is \(status), not failed: \(why); nothing changed")
         }
     }
 }

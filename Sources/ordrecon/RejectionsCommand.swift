@@ -61,29 +61,28 @@ struct TimeWindowOptions: ParsableArguments {
 
 /// Opening the database for the review commands.
 enum ReviewStore {
-    /// The store, read-only; exit 1 when there is no database yet, 78 when it is refused
+    /// The store, read-only; fails with 66 when there is no database yet, 78 when it is refused
     /// (``DatabaseGate``: written by a newer ordrecon, or missing while the workspace has history).
     static func open(_ configuration: Configuration) throws -> Store {
         guard try DatabaseGate.check(configuration.engineSettings) != .missing else {
-            printError("ordrecon: no database yet at \(configuration.paths.database) (run `ordrecon run` first)")
-            throw ExitCode(1)
+            throw CommandFailure.noDatabase(configuration.paths.database)
         }
         do {
             return try Store(readingAt: configuration.paths.database)
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
-            printError("ordrecon: \(error)")
-            throw ExitStatus.software
+            throw CommandFailure.internal("\(error)")
         }
     }
 
-    /// Runs a query, turning a store error into a message and exit 70.
-    static func query<T>(_ body: () throws(StoreError) -> T) throws -> T {
+    /// Runs a query, turning a store error into a failure (exit 70; 75 when the database stayed busy).
+    static func query<T>(_ body: () throws(StoreError) -> T) throws(CommandFailure) -> T {
         do {
             return try body()
+        } catch where error.isBusy {
+            throw CommandFailure.busy("the database stayed busy: \(error); try again later")
         } catch {
-            printError("ordrecon: \(error)")
-            throw ExitStatus.software
+            throw CommandFailure.internal("\(error)")
         }
     }
 

@@ -22,8 +22,7 @@ struct ReturnCommand: ParsableCommand {
         let store = try ReviewStore.open(configuration)
         let details = try ReviewStore.query { () throws(StoreError) in try store.returnDetails(returnId) }
         guard let details else {
-            printError("ordrecon: return \(returnId) is unknown")
-            throw ExitCode(1)
+            throw CommandFailure.notFound("return_not_found", "return \(returnId) is unknown")
         }
         print(json ? ReturnView.json(details, zone: zone).text(indent: 2) : ReturnView.text(details, zone: zone))
     }

@@ -69,8 +69,7 @@ struct RunCommand: ParsableCommand {
         do {
             try RunEngine.prepareDirectories(settings)
         } catch {
-            printError("ordrecon: cannot prepare the workspace: \(error)")
-            throw ExitStatus.ioError
+            throw CommandFailure.io("cannot prepare the workspace: \(error)")
         }
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
@@ -86,24 +85,21 @@ struct RunCommand: ParsableCommand {
             }
             engine.refundDispatcher = try RefundDelivery.dispatcher(configuration, store: store, logger: logger)
             summary = try engine.run()
-        } catch let exit as ExitCode {
+        } catch let failure as CommandFailure {
             writeMetrics(configuration, summary: nil, store: nil, logger: logger)
-            throw exit
+            throw failure
         } catch let error as FileSystemError {
-            printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
             writeMetrics(configuration, summary: nil, store: nil, logger: logger)
-            throw ExitStatus.ioError
+            throw CommandFailure.io("\(error) (nothing was half-applied; run again once it is fixed)")
         } catch let error as StoreError where error.isBusy {
             // Another connection held the database for longer than a one-shot command waits: a
             // temporary failure, like a held lock; the next run resumes.
-            printError("ordrecon: the database stayed busy: \(error) (nothing was half-applied; run again later)")
             writeMetrics(configuration, summary: nil, store: nil, logger: logger)
-            throw ExitStatus.tryAgain
+            throw CommandFailure.busy("the database stayed busy: \(error) (nothing was half-applied; run again later)")
         } catch {
-            try DatabaseGate.refuseNewerSchema(error)
-            printError("ordrecon: \(error) (nothing was half-applied; run again once it is fixed)")
             writeMetrics(configuration, summary: nil, store: nil, logger: logger)
-            throw ExitStatus.software
+            try DatabaseGate.refuseNewerSchema(error)
+            throw CommandFailure.internal("\(error) (nothing was half-applied; run again once it is fixed)")
         }
         let stoppedBy = TerminationSignals.received
         if let stoppedBy {

@@ -19,9 +19,10 @@ struct ValidateCommand: ParsableCommand {
             started meanwhile exits 75 and finds the inbox as it was next time.
 
             Exit status: 0 every event would be applied; 65 at least one event would not be \
-            applied (rejected or duplicate) or the whole file would be rejected; 1 unknown feed or \
-            unreadable file; 75 an `ordrecon run` kept the workspace busy for 5 seconds; 78 the \
-            configuration is unusable or the database is refused (see `ordrecon run --help`).
+            applied (rejected or duplicate) or the whole file would be rejected; 64 the feed is not \
+            configured; 66 the file does not exist or cannot be read; 75 an `ordrecon run` kept the \
+            workspace busy for 5 seconds; 78 the configuration is unusable or the database is \
+            refused (see `ordrecon run --help`).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -42,8 +43,9 @@ struct ValidateCommand: ParsableCommand {
         let configuration = try options.load()
         let settings = configuration.engineSettings
         guard settings.feed(named: feed) != nil else {
-            printError("ordrecon: feed \"\(feed)\" is not configured (configured: \(settings.feeds.map(\.name).joined(separator: ", ")))")
-            throw ExitCode(1)
+            throw CommandFailure(
+                ExitStatus.usage, "unknown_feed",
+                "feed \"\(feed)\" is not configured (configured: \(settings.feeds.map(\.name).joined(separator: ", ")))")
         }
         let path = absolute(file)
         try DatabaseGate.check(settings)
@@ -53,11 +55,9 @@ struct ValidateCommand: ParsableCommand {
         do {
             lock = try WorkspaceLockProbe.acquire(path: settings.lockFile, waitSeconds: Self.lockWaitSeconds)
         } catch let held as WorkspaceLock.Held {
-            printError("ordrecon: \(held)")
-            throw ExitStatus.tryAgain
+            throw CommandFailure.locked("\(held)")
         } catch {
-            printError("ordrecon: \(error)")
-            throw ExitStatus.ioError
+            throw CommandFailure.io("\(error)")
         }
         defer { withExtendedLifetime(lock) {} }
 
@@ -69,15 +69,12 @@ struct ValidateCommand: ParsableCommand {
         do {
             result = try Self.judge(path: path, feed: feed, settings: settings, databaseExists: databaseExists)
         } catch let error as DryRunError {
-            printError("ordrecon: \(error)")
-            throw ExitCode(1)
+            throw CommandFailure.notFound("file_not_readable", "\(error)")
         } catch let error as StoreError where error.code & 0xFF == 5 || error.code & 0xFF == 6 {  // SQLITE_BUSY, SQLITE_LOCKED
-            printError("ordrecon: the database is busy (another ordrecon is writing to it); try again when it has finished: \(error)")
-            throw ExitStatus.tryAgain
+            throw CommandFailure.busy("the database is busy (another ordrecon is writing to it); try again when it has finished: \(error)")
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
-            printError("ordrecon: \(error) (nothing was changed)")
-            throw ExitStatus.software
+            throw CommandFailure.internal("\(error) (nothing was changed)")
         }
 
         if json {

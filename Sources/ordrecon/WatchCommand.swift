@@ -53,8 +53,7 @@ struct WatchCommand: AsyncParsableCommand {
         do {
             try RunEngine.prepareDirectories(settings)
         } catch {
-            printError("ordrecon: cannot prepare the workspace: \(error)")
-            throw ExitStatus.ioError
+            throw CommandFailure.io("cannot prepare the workspace: \(error)")
         }
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
@@ -69,8 +68,7 @@ struct WatchCommand: AsyncParsableCommand {
                 options.loadResult()
             }
         } catch {
-            printError("ordrecon: watch stopped: \(error)")
-            throw ExitStatus.software
+            throw CommandFailure.internal("watch stopped: \(error)")
         }
     }
 }

@@ -186,6 +186,6 @@ struct ReasonCodeTests {
 
         let table = try ws.run(["order", "O1"])
         #expect(table.status == 0 && table.stdout.contains("Order O1: DELIVERED"))
-        #expect(try ws.run(["order", "NOPE"]).status == 1)
+        #expect(try ws.run(["order", "NOPE"]).status == 66)
     }
 }

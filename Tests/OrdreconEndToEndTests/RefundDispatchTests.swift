@@ -184,8 +184,8 @@ import Glibc
         try Self.expectPaidExactlyOnce(ws, gateway)
 
         let again = try ws.run(["refunds", "retry", "RF.O1.C"])
-        #expect(again.status == 1 && again.stderr.contains("already accepted"))
-        #expect(try ws.run(["refunds", "retry", "RF.NOPE"]).status == 1)
+        #expect(again.status == 65 && again.stderr.contains("already accepted"))
+        #expect(try ws.run(["refunds", "retry", "RF.NOPE"]).status == 66)
     }
 
     @Test func tooManyRequestsHonoursRetryAfter() throws {

@@ -346,19 +346,19 @@ struct ReviewCommandTests {
         #expect(try ws.run(["return", "R2"]).stdout.contains("No refund"))
 
         let unknown = try ws.run(["return", "R9"])
-        #expect(unknown.status == 1 && unknown.stderr.contains("return R9 is unknown"))
+        #expect(unknown.status == 66 && unknown.stderr.contains("return R9 is unknown"))
 
         // The audit search by return.
         let audit = try Self.json(try ws.run(["audit", "--json", "--return", "R1"]).stdout)
         #expect((audit["records"] as? [[String: Any]] ?? []).map { $0["event_id"] as? String ?? "" } == ["RQ1", "A1", "T1", "W5", "A2"])
     }
 
-    @Test func noDatabaseYetSaysSoAndExitsOne() throws {
+    @Test func noDatabaseYetSaysSoAndExits66() throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         for arguments in [["rejections"], ["audit"], ["return", "R1"], ["rejections", "--format", "csv"]] {
             let result = try ws.run(arguments)
-            #expect(result.status == 1, "\(arguments)")
+            #expect(result.status == 66, "\(arguments)")
             #expect(result.stderr.contains("no database yet"), "\(arguments): \(result.stderr)")
         }
     }

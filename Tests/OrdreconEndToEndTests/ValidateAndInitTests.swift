@@ -258,12 +258,12 @@ struct ValidateAndInitTests {
         defer { ws.remove() }
         let path = try ws.drop("storefront", "orders.csv", Self.orders)
         let unknownFeed = try ws.run(["validate", path, "--feed", "nope"])
-        #expect(unknownFeed.status == 1)
+        #expect(unknownFeed.status == 64)
         #expect(unknownFeed.stderr.contains("nope") && unknownFeed.stderr.contains("storefront"))
         let missing = try ws.run(["validate", "inbox/storefront/missing.csv", "--feed", "storefront"])
-        #expect(missing.status == 1)
+        #expect(missing.status == 66)
         #expect(missing.stderr.contains("missing.csv"))
-        #expect(try ws.run(["validate", "inbox/storefront", "--feed", "storefront"]).status == 1)
+        #expect(try ws.run(["validate", "inbox/storefront", "--feed", "storefront"]).status == 66)
 
         let badConfig = try TestWorkspace(config: TestWorkspace.defaultConfig + "\n[returns]\nwindow_days = \"thirty\"\n")
         defer { badConfig.remove() }
@@ -367,7 +367,7 @@ struct ValidateAndInitTests {
         // A second time: refused, nothing touched.
         try "# mine\n".write(toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
         let again = try ws.run(["init", "shop"])
-        #expect(again.status == 1)
+        #expect(again.status == 73)
         #expect(again.stderr.contains("already exists"))
         #expect(try String(contentsOfFile: root + "/config/ordrecon.toml", encoding: .utf8) == "# mine\n")
         try TestWorkspace.defaultConfig.write(toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
@@ -384,13 +384,13 @@ struct ValidateAndInitTests {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         // The harness made config/ordrecon.toml: init refuses there.
-        #expect(try ws.run(["init"]).status == 1)
+        #expect(try ws.run(["init"]).status == 73)
         try FileManager.default.removeItem(atPath: ws.root + "/config")
         let result = try ws.run(["init"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Self.tree(ws.root).filter { !$0.hasPrefix("inbox/") } == ["config", "config/ordrecon.toml", "inbox"])
         try ws.drop("storefront", "orders.csv", Self.orders)
         #expect(try ws.run(["run"]).status == 0)
-        #expect(try ws.run(["init"]).status == 1)
+        #expect(try ws.run(["init"]).status == 73)
     }
 }

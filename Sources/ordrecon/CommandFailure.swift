@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+
+/// A command ending in a documented way other than success: its exit status, a stable code
+/// that scripts may match (`order_not_found`), and a message for people.
+///
+/// Commands throw it instead of printing and exiting themselves; ``Ordrecon/main()`` prints it,
+/// as `ordrecon: <message>` on standard error. Every failure a command can end with is one of
+/// these, an `ExitCode` thrown after the command printed its own result (`run`'s 65 and 75), or
+/// an argument error (64); anything else is reported as an internal error (70), never as 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var status: ExitCode
+    var code: String
+    var message: String
+
+    init(_ status: ExitCode, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    var description: String { message }
+
+    /// 78: the configuration file is missing or unusable.
+    static func configuration(_ message: String) -> CommandFailure {
+        CommandFailure(ExitStatus.badConfig, "configuration_unusable", message)
+    }
+
+    /// 78: the database must not be used (newer schema, or missing beside a history).
+    static func databaseRefused(_ message: String) -> CommandFailure {
+        CommandFailure(ExitStatus.badConfig, "database_refused", "refusing the database: " + message)
+    }
+
+    /// 75: another ordrecon holds the workspace lock.
+    static func locked(_ message: String) -> CommandFailure {
+        CommandFailure(ExitStatus.tryAgain, "workspace_locked", message)
+    }
+
+    /// 75: another connection kept the database busy.
+    static func busy(_ message: String) -> CommandFailure {
+        CommandFailure(ExitStatus.tryAgain, "database_busy", message)
+    }
+
+    /// 66: a review command found no database (nothing ran in this workspace yet).
+    static func noDatabase(_ path: String) -> CommandFailure {
+        CommandFailure(ExitStatus.notFound, "no_database", "no database yet at \(path) (run `ordrecon run` first)")
+    }
+
+    /// 66: the thing asked for does not exist; `code` is e.g. `order_not_found`.
+    static func notFound(_ code: String, _ message: String) -> CommandFailure {
+        CommandFailure(ExitStatus.notFound, code, message)
+    }
+
+    /// 74: reading or writing the workspace failed.
+    static func io(_ message: String) -> CommandFailure {
+        CommandFailure(ExitStatus.ioError, "io_error", message)
+    }
+
+    /// 70: something that should not happen (a store error, a library that cannot start).
+    static func `internal`(_ message: String) -> CommandFailure {
+        CommandFailure(ExitStatus.software, "internal_error", message)
+    }
+}
+
+/// How a command line ends when parsing or the command failed: the only place that prints an
+/// error and picks the exit status for it.
+enum CommandExit {
+    /// Parsing failed (or asked for help or the version): ArgumentParser's own message and
+    /// status (64 for a bad argument, 0 for help), except that an error of another kind is
+    /// reported as internal (70), not 1.
+    static func parsingFailed(_ error: any Error) -> Never {
+        if Ordrecon.exitCode(for: error).rawValue == 1 {  // an error ArgumentParser does not know
+            printError("ordrecon: internal error: \(error)")
+            Foundation.exit(ExitStatus.software.rawValue)
+        }
+        Ordrecon.exit(withError: error)
+    }
+
+    /// The command's `run` threw.
+    static func commandFailed(_ error: any Error, command: any ParsableCommand) -> Never {
+        switch error {
+        case let failure as CommandFailure:
+            printError("ordrecon: " + failure.message)
+            Foundation.exit(failure.status.rawValue)
+        case let exit as ExitCode:
+            // The command printed what it had to say (a summary, a message) and chose its status.
+            Foundation.exit(exit.rawValue == 1 ? ExitStatus.software.rawValue : exit.rawValue)
+        case is ValidationError, is CleanExit:
+            Ordrecon.exit(withError: error)
+        default:
+            printError("ordrecon: internal error: \(error)")
+            Foundation.exit(ExitStatus.software.rawValue)
+        }
+    }
+}
