@@ -5,7 +5,8 @@ import Foundation
 /// that scripts may match (`order_not_found`), and a message for people.
 ///
 /// Commands throw it instead of printing and exiting themselves; ``Ordrecon/main()`` prints it,
-/// as `ordrecon: <message>` on standard error. Every failure a command can end with is one of
+/// as `ordrecon: <message>` on standard error, or as a JSON object on standard output when the
+/// command was asked for JSON (``JSONReporting``). Every failure a command can end with is one of
 /// these, an `ExitCode` thrown after the command printed its own result (`run`'s 65 and 75), or
 /// an argument error (64); anything else is reported as an internal error (70), never as 1.
 struct CommandFailure: Error, CustomStringConvertible {
@@ -66,30 +67,49 @@ struct CommandFailure: Error, CustomStringConvertible {
 /// error and picks the exit status for it.
 enum CommandExit {
     /// Parsing failed (or asked for help or the version): ArgumentParser's own message and
-    /// status (64 for a bad argument, 0 for help), except that an error of another kind is
-    /// reported as internal (70), not 1.
-    static func parsingFailed(_ error: any Error) -> Never {
-        if Ordrecon.exitCode(for: error).rawValue == 1 {  // an error ArgumentParser does not know
-            printError("ordrecon: internal error: \(error)")
-            Foundation.exit(ExitStatus.software.rawValue)
+    /// status (64 for a bad argument, 0 for help), as JSON when the arguments asked for JSON;
+    /// an error of another kind is reported as internal (70), not 1.
+    static func parsingFailed(_ error: any Error, arguments: [String]) -> Never {
+        let status = Ordrecon.exitCode(for: error)
+        if status.rawValue == 1 {  // an error ArgumentParser does not know
+            fail(CommandFailure.internal("internal error: \(error)"), json: JSONErrors.requested(in: arguments))
+        }
+        if !status.isSuccess, JSONErrors.requested(in: arguments) {
+            fail(CommandFailure(status, "usage", Ordrecon.message(for: error)), json: true)
         }
         Ordrecon.exit(withError: error)
     }
 
     /// The command's `run` threw.
     static func commandFailed(_ error: any Error, command: any ParsableCommand) -> Never {
+        let json = (command as? any JSONReporting)?.reportsJSON ?? false
         switch error {
         case let failure as CommandFailure:
-            printError("ordrecon: " + failure.message)
-            Foundation.exit(failure.status.rawValue)
+            fail(failure, json: json)
         case let exit as ExitCode:
             // The command printed what it had to say (a summary, a message) and chose its status.
             Foundation.exit(exit.rawValue == 1 ? ExitStatus.software.rawValue : exit.rawValue)
-        case is ValidationError, is CleanExit:
-            Ordrecon.exit(withError: error)
         default:
-            printError("ordrecon: internal error: \(error)")
-            Foundation.exit(ExitStatus.software.rawValue)
+            // ArgumentParser's own: a help request (HelpCommand throws it), a ValidationError.
+            let status = Ordrecon.exitCode(for: error)
+            if status.rawValue == 1 {  // an error ArgumentParser does not know either
+                fail(CommandFailure.internal("internal error: \(error)"), json: json)
+            }
+            if json, !status.isSuccess {
+                fail(CommandFailure(status, "usage", Ordrecon.message(for: error)), json: true)
+            }
+            Ordrecon.exit(withError: error)
         }
+    }
+
+    /// Prints the failure (`ordrecon: message` on standard error, or the JSON error object on
+    /// standard output) and exits with its status.
+    static func fail(_ failure: CommandFailure, json: Bool) -> Never {
+        if json {
+            print(JSONErrors.text(code: failure.code, message: failure.message, status: failure.status))
+        } else {
+            printError("ordrecon: " + failure.message)
+        }
+        Foundation.exit(failure.status.rawValue)
     }
 }

@@ -26,11 +26,12 @@ struct Ordrecon: AsyncParsableCommand {
     /// Parses the arguments and runs the command, like ArgumentParser's own `main`, but every
     /// failure ends through ``CommandExit``: documented statuses, never 1.
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
         var command: any ParsableCommand
         do {
-            command = try await asyncParseAsRoot(Array(CommandLine.arguments.dropFirst()))
+            command = try await asyncParseAsRoot(arguments)
         } catch {
-            CommandExit.parsingFailed(error)
+            CommandExit.parsingFailed(error, arguments: arguments)
         }
         do {
             if var asyncCommand = command as? any AsyncParsableCommand {

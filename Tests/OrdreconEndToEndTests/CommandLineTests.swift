@@ -1,5 +1,6 @@
 import Foundation
 import OrdreconCore
+import OrdreconEngine
 import OrdreconTestSupport
 import Testing
 
@@ -94,6 +95,75 @@ struct CommandLineTests {
             for pattern in forbidden {
                 #expect(!text.contains(pattern.replacingOccurrences(of: " ", with: "")), "\(name) contains \(pattern)")
             }
+        }
+    }
+
+    // MARK: Errors as JSON
+
+    /// The `error` object of a JSON error on standard output: code, message and exit status.
+    static func jsonError(_ result: TestWorkspace.Result, _ arguments: [String]) throws -> (code: String, message: String, status: Int) {
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1, "\(arguments): one line expected: \(result.stdout)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(arguments): \(result.stdout)")
+        #expect(object.keys.sorted() == ["error"], "\(arguments)")
+        let error = try #require(object["error"] as? [String: Any], "\(arguments)")
+        #expect(error.keys.sorted() == ["code", "exit_status", "message"], "\(arguments)")
+        return (error["code"] as? String ?? "", error["message"] as? String ?? "", error["exit_status"] as? Int ?? -1)
+    }
+
+    /// Every command that prints JSON prints its failures as one JSON object on standard output,
+    /// with the same exit status as in text, and nothing on standard error.
+    @Test func everyJSONCommandFailsInJSON() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        let noDatabase = try ws.run(["order", "O1", "--json"])
+        #expect(noDatabase.status == 66 && noDatabase.stderr.isEmpty, "\(noDatabase.stderr)")
+        let first = try Self.jsonError(noDatabase, ["order"])
+        #expect(first.code == "no_database" && first.status == 66 && first.message.hasPrefix("no database yet at " + ws.root))
+
+        try ws.drop("storefront", "orders.csv", Self.orders)
+        #expect(try ws.run(["run"]).status == 0)
+        let noConfig = ["--config", "nowhere/ordrecon.toml"]
+        let cases: [([String], String, Int32)] = [
+            (["order", "NOPE", "--json"], "order_not_found", 66),
+            (["return", "NOPE", "--json"], "return_not_found", 66),
+            (["refunds", "show", "NOPE", "--json"], "refund_not_found", 66),
+            (["invoice", "show", "IN/26-27/0000404", "--json"], "document_not_found", 66),
+            (["validate", "missing.csv", "--feed", "storefront", "--json"], "file_not_readable", 66),
+            (["validate", "missing.csv", "--feed", "nope", "--json"], "unknown_feed", 64),
+            (["run", "--json"] + noConfig, "configuration_unusable", 78),
+            (["dispatch", "--json"] + noConfig, "configuration_unusable", 78),
+            (["refunds", "--json"] + noConfig, "configuration_unusable", 78),
+            (["invoices", "--json"] + noConfig, "configuration_unusable", 78),
+            (["invoices", "render", "--missing", "--json"] + noConfig, "configuration_unusable", 78),
+            (["audit", "--json"] + noConfig, "configuration_unusable", 78),
+            (["rejections", "--format", "json"] + noConfig, "configuration_unusable", 78),
+            // Arguments that do not parse, or that the command refuses: usage, 64.
+            (["order", "--json"], "usage", 64),
+            (["run", "--json", "--bogus"], "usage", 64),
+            (["audit", "--format=json", "--outcome", "bogus"], "usage", 64),
+            (["rejections", "--format", "json", "--code", "bogus"], "usage", 64),
+        ]
+        for (arguments, code, status) in cases {
+            let result = try ws.run(arguments)
+            #expect(result.status == status, "\(arguments): \(result.stdout) \(result.stderr)")
+            #expect(result.stderr.isEmpty, "\(arguments): \(result.stderr)")
+            let error = try Self.jsonError(result, arguments)
+            #expect(error.code == code && error.status == Int(status) && !error.message.isEmpty, "\(arguments): \(error)")
+        }
+        // The same failure without --json: text on standard error, nothing on standard output.
+        let text = try ws.run(["order", "NOPE"])
+        #expect(text.status == 66 && text.stdout.isEmpty && text.stderr == "ordrecon: order NOPE is unknown\n")
+
+        // Another instance holds the workspace: 75, in JSON too.
+        let lock = try WorkspaceLock(path: ws.root + "/var/ordrecon.lock")
+        defer { withExtendedLifetime(lock) {} }
+        for arguments in [["run", "--json"], ["dispatch", "--json"]] {
+            let held = try ws.run(arguments)
+            #expect(held.status == 75, "\(arguments): \(held.stderr)")
+            let error = try Self.jsonError(held, arguments)
+            #expect(error.code == "workspace_locked" && error.status == 75 && error.message.contains("holds the workspace lock"))
         }
     }
 }
