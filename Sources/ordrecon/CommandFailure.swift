@@ -98,8 +98,34 @@ enum CommandExit {
             if json, !status.isSuccess {
                 fail(CommandFailure(status, "usage", Ordrecon.message(for: error)), json: true)
             }
+            if let validation = error as? ValidationError {
+                // Thrown by `run()`, after parsing: ArgumentParser would show the top-level usage.
+                usageFailed(validation.message, command: type(of: command))
+            }
             Ordrecon.exit(withError: error)
         }
+    }
+
+    /// A bad argument found by a subcommand's `run()`: its message and that subcommand's
+    /// usage, as ArgumentParser prints a parsing error, exit 64.
+    static func usageFailed(_ message: String, command: any ParsableCommand.Type) -> Never {
+        let names = path(to: command, from: Ordrecon.self)?.joined(separator: " ") ?? "ordrecon"
+        var text = "Error: \(message)\n"
+        let usage = Ordrecon.usageString(for: command)
+        if !usage.isEmpty { text += "Usage: " + usage.replacingOccurrences(of: "\n", with: "\n       ") + "\n" }
+        text += "  See '\(names) --help' for more information."
+        printError(text)
+        Foundation.exit(ExitStatus.usage.rawValue)
+    }
+
+    /// The command names from the root to `command`, e.g. `["ordrecon", "invoices", "render"]`.
+    static func path(to command: any ParsableCommand.Type, from node: any ParsableCommand.Type) -> [String]? {
+        let here = [node.configuration.commandName ?? ""]
+        if ObjectIdentifier(node) == ObjectIdentifier(command) { return here }
+        for subcommand in node.configuration.subcommands {
+            if let rest = path(to: command, from: subcommand) { return here + rest }
+        }
+        return nil
     }
 
     /// Prints the failure (`ordrecon: message` on standard error, or the JSON error object on

@@ -166,4 +166,34 @@ struct CommandLineTests {
             #expect(error.code == "workspace_locked" && error.status == 75 && error.message.contains("holds the workspace lock"))
         }
     }
+
+    // MARK: Usage of a subcommand
+
+    /// A bad option or value of a subcommand shows that subcommand's usage, not the top-level
+    /// one, whether the parser finds it or the command's own checks do; exit 64.
+    @Test func aBadArgumentShowsTheSubcommandsUsage() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        try ws.drop("storefront", "orders.csv", Self.orders)
+        #expect(try ws.run(["run"]).status == 0)
+        let cases: [([String], String)] = [
+            (["run", "--bogus"], "ordrecon run"),
+            (["order", "O1", "--bogus"], "ordrecon order"),
+            (["invoices", "render", "--limit", "0", "--missing"], "ordrecon invoices render"),
+            // Found by run(), after parsing.
+            (["audit", "--outcome", "bogus"], "ordrecon audit"),
+            (["audit", "--since", "yesterday"], "ordrecon audit"),
+            (["rejections", "--code", "bogus"], "ordrecon rejections"),
+            (["mock-gateway", "--script", "missing.json"], "ordrecon mock-gateway"),
+        ]
+        for (arguments, command) in cases {
+            let result = try ws.run(arguments, timeout: 30)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(arguments)")
+            #expect(result.stderr.hasPrefix("Error: "), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("\nUsage: \(command) "), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("See '\(command) --help' for more information."), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("ordrecon <subcommand>"), "\(arguments): \(result.stderr)")
+        }
+    }
 }
