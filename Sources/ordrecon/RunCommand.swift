@@ -48,7 +48,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the summary as JSON on standard output.")
     var json = false
 
-    @Flag(name: .long, help: "Log only warnings and errors.")
+    @Flag(name: .long, help: "Log only warnings and errors; print nothing when nothing happened, else a short summary (for cron).")
     var quiet = false
 
     @Option(name: .customLong("metrics-file"), help: "Write the run's metrics here for node_exporter's textfile collector (a .prom file, replaced atomically).")
@@ -113,6 +113,10 @@ struct RunCommand: ParsableCommand {
         let report = summary.refundDelivery ?? DispatchReport()
         if json {
             print(Interruption.json(summary, stoppedBy: stoppedBy, cutShort: cutShort).text(indent: 2))
+        } else if quiet {
+            if !QuietSummary.isUneventful(summary) {
+                print(QuietSummary.text(summary, stoppedBy: stoppedBy, cutShort: cutShort))
+            }
         } else {
             print(SummaryTable.render(summary))
             if let documents = summary.documents { print(DocumentDelivery.text(documents)) }

@@ -1,4 +1,5 @@
 import OrdreconEngine
+import OrdreconStore
 
 /// The human-readable run summary: one line per file, then the total.
 enum SummaryTable {
@@ -64,3 +65,51 @@ extension String {
 }
 
 import Foundation
+
+/// What `run --quiet` prints: nothing when nothing happened (so cron sends no mail), else a
+/// short summary.
+enum QuietSummary {
+    /// Whether the run did nothing a person needs to hear of: no file taken, none left that
+    /// needs a person, no PDF written or failed, no refund sent, refused or left pending, not
+    /// interrupted. (A file still being written, left for the next run, is not news.)
+    static func isUneventful(_ summary: RunSummary) -> Bool {
+        guard summary.files.isEmpty, !summary.interrupted, !summary.unfinished.contains(where: \.needsAttention) else {
+            return false
+        }
+        if let documents = summary.documents, documents.rendered > 0 || documents.failed > 0 { return false }
+        if let refunds = summary.refundDelivery,
+           refunds.attempts > 0 || refunds.pendingLeft > 0 || refunds.failed > 0 || refunds.interrupted {
+            return false
+        }
+        return true
+    }
+
+    /// The totals on one line, then only the lines that say something: rejection files, the
+    /// run report, entries not processed, PDFs written, refunds, an interruption.
+    static func text(_ summary: RunSummary, stoppedBy: String?, cutShort: [FileRecord]) -> String {
+        var lines: [String] = []
+        if !summary.files.isEmpty {
+            var line = "\(summary.files.count) file(s), \(summary.events) event(s): \(summary.applied) applied, "
+                + "\(summary.duplicate) duplicate, \(summary.rejected) rejected"
+            if summary.failedFiles > 0 { line += ", \(summary.failedFiles) file(s) rejected as a whole" }
+            let codes = summary.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            if !codes.isEmpty { line += " (\(codes))" }
+            lines.append(line + " in \(String(format: "%.2f", summary.seconds)) s")
+            let withRejections = summary.files.compactMap(\.rejectionFile)
+            if !withRejections.isEmpty { lines.append("Rejected rows to review: " + withRejections.joined(separator: ", ")) }
+            if let report = summary.reportHTML { lines.append("Run report: " + report) }
+        }
+        for entry in summary.unfinished {
+            lines.append("\(entry.needsAttention ? "NOT PROCESSED" : "LEFT FOR THE NEXT RUN"): \(entry.feed)/\(entry.name): \(entry.message)")
+        }
+        if let documents = summary.documents, documents.rendered > 0 || documents.failed > 0 {
+            lines.append(DocumentDelivery.text(documents))
+        }
+        if summary.interrupted {
+            lines.append(Interruption.text(summary, stoppedBy: stoppedBy, cutShort: cutShort))
+        } else if let refunds = summary.refundDelivery, refunds.attempts > 0 || refunds.pendingLeft > 0 || refunds.failed > 0 {
+            lines.append(RefundDelivery.text(refunds))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -196,4 +196,49 @@ struct CommandLineTests {
             #expect(!result.stderr.contains("ordrecon <subcommand>"), "\(arguments): \(result.stderr)")
         }
     }
+
+    // MARK: run --quiet
+
+    /// Nothing happened: `run --quiet` prints nothing at all, on either stream, so cron sends no
+    /// mail; without --quiet the same run says so.
+    @Test func quietRunOfAnEmptyInboxPrintsNothing() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        for _ in 0..<2 {  // the first run creates the database and folders; the second finds them
+            let quiet = try ws.run(["run", "--quiet"])
+            #expect(quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet.stdout)\n\(quiet.stderr)")
+        }
+        let loud = try ws.run(["run"])
+        #expect(loud.status == 0 && loud.stdout.contains("No ready files in the inbox."), "\(loud.stdout)")
+    }
+
+    /// Something happened: the short summary (totals, rejection file, refunds left), then
+    /// silence again once there is nothing new; refunds still pending are news on every run.
+    @Test func quietRunPrintsAShortSummaryWhenSomethingHappened() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        try ws.drop("storefront", "orders.csv", Self.orders + "S2,order,O2,PENDING_PAYMENT,not a time,C2,A,1,70.00\n")
+        let first = try ws.run(["run", "--quiet"])
+        #expect(first.status == 65, "\(first.stderr)")
+        let lines = first.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("1 file(s), 2 event(s): 1 applied, 0 duplicate, 1 rejected (invalid_value=1) in ") == true, "\(first.stdout)")
+        #expect(lines.contains("Rejected rows to review: \(ws.root)/outbox/rejections/storefront/orders.csv.rejected.csv"), "\(first.stdout)")
+        #expect(!first.stdout.contains("FEED") && !first.stdout.contains("PDFs:") && !first.stdout.contains("Refunds:"), "\(first.stdout)")
+        #expect(lines.count <= 3, "\(first.stdout)")
+        let second = try ws.run(["run", "--quiet"])
+        #expect(second.status == 0 && second.stdout.isEmpty && second.stderr.isEmpty, "\(second.stdout)\n\(second.stderr)")
+
+        // A refund the gateway cannot take stays pending: said on this run and on the next.
+        let refunds = try TestWorkspace()
+        defer { refunds.remove() }
+        try refunds.pointGateway(at: "http://127.0.0.1:\(TestWorkspace.closedPort)", maxAttempts: 1)
+        try RefundDispatchTests.dropCancelledOrders(refunds, count: 1)
+        let refund = try refunds.run(["run", "--quiet"])
+        #expect(refund.status == 75, "\(refund.stdout)\n\(refund.stderr)")
+        #expect(refund.stdout.hasPrefix("3 file(s), 3 event(s): 3 applied, 0 duplicate, 0 rejected in "), "\(refund.stdout)")
+        #expect(refund.stdout.contains("Refunds: 0 sent, 0 refused by the gateway, 1 pending"), "\(refund.stdout)")
+        let pending = try refunds.run(["run", "--quiet"])
+        #expect(pending.status == 75)
+        #expect(pending.stdout.hasPrefix("Refunds: 0 sent, 0 refused by the gateway, 1 pending"), "\(pending.stdout)")
+    }
 }
