@@ -50,6 +50,8 @@ public final class DocumentIssuer {
     let batchSize = 200
     /// Documents rendered at once (their PDFs are held in memory until placed).
     let renderGroup = 16
+    /// Told of each group of PDFs written (a run's progress line); nil: nobody watches.
+    public var progress: RunProgress?
 
     /// - Parameters:
     ///   - directory: the invoices folder; PDFs go to `<directory>/<financial year>/<number>.pdf`.
@@ -99,6 +101,7 @@ public final class DocumentIssuer {
                 // render is its own libharu document), then placed one by one.
                 let documents = group.map { record in Result { () throws(StoreError) in try document(for: record) } }
                 let rendered = Self.renderInParallel(documents, fontDirectory: fontDirectory)
+                let placedBefore = written.count
                 for (record, bytes) in zip(group, rendered) {
                     do {
                         let path = try place(record, bytes: try bytes.get())
@@ -110,6 +113,7 @@ public final class DocumentIssuer {
                         logger.error("could not write the PDF of \(record.number): \(error)", metadata: metadata(record))
                     }
                 }
+                progress?.pdfsWritten(written.count - placedBefore)
             }
             if written.isEmpty { if shouldStop() { break pass } else { continue } }
             FileSystem.syncFileSystem(of: directory)
@@ -124,6 +128,10 @@ public final class DocumentIssuer {
             }
         }
         report.seconds = Date().timeIntervalSince(started)
+        if report.rendered > 0 || report.failed > 0 {
+            // Each document has its own line above (the contract's "e-mailed" line, at info).
+            logger.info("PDFs done: \(report.invoices) invoice(s) and \(report.creditNotes) credit note(s) written, \(report.failed) failed, in \(JSONText.seconds(report.seconds)) s")
+        }
         return report
     }
 

@@ -30,6 +30,12 @@ struct PassQueue {
         self.ready = ready
     }
 
+    /// The files after the last one taken, as the queue holds them now, and their size.
+    var upcoming: (files: Int, bytes: Int64) {
+        let rest = files[min(position, files.count)...]
+        return (rest.count, rest.reduce(0) { $0 + $1.info.size })
+    }
+
     /// The next file to take, or nil when none is left.
     mutating func next(logger: Logger, runId: Int64) throws -> InboxFile? {
         let first = !started

@@ -156,12 +156,14 @@ extension RunEngine {
                     try store.commit()
                     try afterCommit(&context)
                     total += counts.events
+                    progress?.fileRead(upTo: offset, newEvents: counts.events)
                     counts = OutcomeCounts()
                     batchStarted = time
                     if time - lastProgress >= 5 {
+                        // The run's progress line says it for people; this is for following one file.
                         lastProgress = time
                         let rate = Double(total - record.events) / max(time - fileStarted, 0.001)
-                        logger.info("\(total) events so far (\(Int(rate))/s)", metadata: fileMetadata(file, record.id))
+                        logger.debug("\(total) events so far (\(Int(rate))/s)", metadata: fileMetadata(file, record.id))
                     }
                     // Asked to stop: the batch in hand is committed; the file resumes from here.
                     if shouldStop() { throw RunInterrupted(feed: file.feed, file: file.name, line: line) }
@@ -173,6 +175,7 @@ extension RunEngine {
                                    busyMilliseconds: Int64((SystemClock.monotonicSeconds() - batchStarted) * 1000), runId: runId)
             try store.commit()
             try afterCommit(&context)
+            progress?.fileRead(upTo: offset, newEvents: counts.events)
         } catch {
             store.rollback()
             throw error

@@ -17,10 +17,13 @@ extension RunEngine {
             if FileSystem.contents(of: path) != expected {
                 try FileSystem.writeAtomically(expected, to: path, sync: false)
                 written += 1
-                logger.info("wrote missing refund request", metadata: ["refund.id": "\(refund.refundId)"])
+                logger.debug("wrote missing refund request", metadata: ["refund.id": "\(refund.refundId)"])
             }
         }
-        if written > 0 { FileSystem.syncFileSystem(of: settings.refundOutbox) }
+        if written > 0 {
+            FileSystem.syncFileSystem(of: settings.refundOutbox)
+            logger.info("wrote \(written) missing refund request file(s) into \(settings.refundOutbox)")
+        }
     }
 
     /// Finishes files an interrupted run had claimed: resumes, archives or fails them.
@@ -37,12 +40,14 @@ extension RunEngine {
             try store.markFileFinalized(record.id, finalName: record.finalName ?? record.name)
         }
         let claimed = try InboxScanner.scan(root: settings.processing, feeds: settings.feeds.map(\.name))
+        if !claimed.isEmpty { progress?.addFiles(claimed.count, bytes: claimed.reduce(0) { $0 + $1.info.size }) }
         for entry in claimed {
             if shouldStop() { throw RunInterrupted(feed: entry.feed, file: entry.name, line: 1) }
             let record = open.first { $0.feed == entry.feed && $0.inode == entry.info.inode }
             var file = entry
             if let record { file.name = record.name }  // the name as received (the folder may hold it shortened)
             try processIsolated(file, at: entry.path, record: record)
+            progress?.fileDone(size: entry.info.size)
         }
     }
 

@@ -25,6 +25,8 @@ public final class RunEngine {
     /// Asked between files and after each committed batch; true stops the run there (the file
     /// in hand resumes on the next run). A daemon sets it on SIGTERM.
     public var shouldStop: @Sendable () -> Bool = { false }
+    /// Told how far the run is (files, events, PDFs, refunds); nil: nobody watches.
+    public var progress: RunProgress?
     /// Whether a run first checks every pending refund's outbox file (a daemon does it once, at start).
     public var repairsRefundFiles = true
     /// Whether the run ends with a checkpoint that also empties the WAL. It waits for readers while
@@ -78,9 +80,16 @@ public final class RunEngine {
         do {
             try resumeClaimedFiles()
             var queue = PassQueue(root: settings.inbox, feeds: settings.feeds.map(\.name), ready: ready)
+            var counted = false
             while let file = try queue.next(logger: logger, runId: runId) {
+                if !counted, let progress {
+                    counted = true
+                    let upcoming = queue.upcoming
+                    progress.addFiles(1 + upcoming.files, bytes: file.info.size + upcoming.bytes)
+                }
                 if shouldStop() { throw RunInterrupted(feed: file.feed, file: file.name, line: 1) }
                 try claimAndProcess(file)
+                progress?.fileDone(size: file.info.size)
             }
             reportUnusableFolders(queue.unusableFolders)
         } catch let interrupted as RunInterrupted {
@@ -101,10 +110,23 @@ public final class RunEngine {
         try writer.finish()
         // The files' time; the dispatch reports its own.
         summary.seconds = Double(now().milliseconds - started.milliseconds) / 1000
+        if !summary.files.isEmpty {
+            logger.info(
+                "files done: \(summary.files.count) file(s), \(summary.events) events: \(summary.applied) applied, \(summary.duplicate) duplicate, \(summary.rejected) rejected",
+                metadata: ["run.id": "\(runId)"])
+        }
         if let documentIssuer {
+            if let progress { progress.startPDFs(total: try store.documentsWithoutPDFCount()) }
+            documentIssuer.progress = progress
+            defer { documentIssuer.progress = nil }
             summary.documents = try documentIssuer.renderMissing(shouldStop: shouldStop)
         }
         if let refundDispatcher {
+            if let progress {
+                progress.startRefunds(total: try store.refundCounts()["pending"] ?? 0)
+                refundDispatcher.onProgress = { report in progress.refunds(sent: report.sent, handled: report.sent + report.failed) }
+            }
+            defer { refundDispatcher.onProgress = nil }
             summary.refundDelivery = try refundDispatcher.dispatch(runId: runId, shouldStop: shouldStop)
         }
         // Stopped while writing PDFs or sending refunds: the rest is left for the next run.

@@ -177,3 +177,13 @@ extension Store {
         return (invoices, notes, missing)
     }
 }
+
+extension Store {
+    /// How many invoices and credit notes have no PDF yet (read through the partial indexes of
+    /// documents without a PDF).
+    public func documentsWithoutPDFCount() throws(StoreError) -> Int {
+        let invoices = try db.scalarInt("SELECT COUNT(*) FROM invoices WHERE pdf_path IS NULL") ?? 0
+        let notes = try db.scalarInt("SELECT COUNT(*) FROM credit_notes WHERE pdf_path IS NULL") ?? 0
+        return Int(invoices + notes)
+    }
+}

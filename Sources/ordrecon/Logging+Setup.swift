@@ -7,11 +7,17 @@ import OrdreconLogging
 /// default); `ORDRECON_LOG_LEVEL` and `ORDRECON_LOG_FORMAT` override it.
 enum LoggingSetup {
     /// A logger for a command that read the configuration.
-    /// - Parameter quiet: warnings and errors only (unless `ORDRECON_LOG_LEVEL` says otherwise).
-    static func logger(_ config: LoggingConfig, label: String = "ordrecon", quiet: Bool = false) -> Logger {
+    /// - Parameters:
+    ///   - quiet: warnings and errors only (unless `ORDRECON_LOG_LEVEL` says otherwise).
+    ///   - sink: where lines go instead of standard error (taken by the first call only).
+    static func logger(_ config: LoggingConfig, label: String = "ordrecon", quiet: Bool = false, sink: (any LogSink)? = nil) -> Logger {
         var options = options(config)
         if quiet, options.level < .warning { options.level = .warning }
-        StructuredLogging.bootstrap(options)
+        if let sink {
+            StructuredLogging.bootstrap(options, sink: sink)
+        } else {
+            StructuredLogging.bootstrap(options)
+        }
         return Logger(label: label)
     }
 

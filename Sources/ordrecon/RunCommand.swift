@@ -54,7 +54,13 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("metrics-file"), help: "Write the run's metrics here for node_exporter's textfile collector (a .prom file, replaced atomically).")
     var metricsFile: String?
 
+    @Option(name: .customLong("progress-seconds"), help: .hidden)
+    var progressSeconds: Double?
+
     func validate() throws {
+        if let progressSeconds, !(progressSeconds >= 0) {
+            throw ValidationError("--progress-seconds must not be negative, got \(progressSeconds)")
+        }
         if let metricsFile, !metricsFile.hasSuffix(".prom") {
             throw ValidationError("--metrics-file must name a .prom file (node_exporter's textfile collector reads only those), got \(metricsFile)")
         }
@@ -64,7 +70,10 @@ struct RunCommand: ParsableCommand {
         TerminationSignals.install()
         let configuration = try options.load()
         let settings = configuration.engineSettings
-        let logger = LoggingSetup.logger(configuration.logging, quiet: quiet)
+        // On a terminal, log lines go above the live progress line.
+        let terminal = quiet ? nil : TerminalLine.standardError()
+        defer { terminal?.clear() }
+        let logger = LoggingSetup.logger(configuration.logging, quiet: quiet, sink: terminal)
         try DatabaseGate.check(settings)
         do {
             try RunEngine.prepareDirectories(settings)
@@ -80,6 +89,7 @@ struct RunCommand: ParsableCommand {
             store = try Store(path: settings.database)
             let engine = RunEngine(settings: settings, store: store, logger: logger)
             engine.shouldStop = TerminationSignals.isRequested
+            if !quiet { engine.progress = ProgressDisplay.make(terminal: terminal, interval: progressSeconds, logger: logger) }
             if configuration.writePDFs {
                 engine.documentIssuer = DocumentDelivery.issuer(configuration, store: store, logger: logger)
             }
@@ -101,6 +111,7 @@ struct RunCommand: ParsableCommand {
             try DatabaseGate.refuseNewerSchema(error)
             throw CommandFailure.internal("\(error) (nothing was half-applied; run again once it is fixed)")
         }
+        terminal?.clear()
         let stoppedBy = TerminationSignals.received
         if let stoppedBy {
             summary.interrupted = true

@@ -47,6 +47,8 @@ public final class RefundDispatcher {
     let now: @Sendable () -> Timestamp
     let sleep: (Int) -> Void
     var random: ErasedRandom
+    /// Told the pass's report after each refund's turn (a run's progress line); nil: nobody watches.
+    public var onProgress: ((DispatchReport) -> Void)?
 
     /// - Parameters:
     ///   - now: the clock (for records and `Retry-After` dates).
@@ -121,6 +123,7 @@ public final class RefundDispatcher {
                     report.interrupted = true
                     break pass
                 }
+                defer { onProgress?(report) }
                 switch try deliver(refund, runId: runId, report: &report, shouldStop: shouldStop) {
                 case .sent: report.sent += 1
                 case .failed: report.failed += 1
@@ -181,7 +184,8 @@ public final class RefundDispatcher {
                     httpStatus: facts.status, transport: facts.transport, message: nil, end: .sent(gatewayRefundId: gatewayId))
                 metadata["gateway.refund_id"] = "\(gatewayId ?? "")"
                 metadata["http.status"] = "\(facts.status ?? 0)"
-                logger.info("refund accepted by the gateway", metadata: metadata)
+                // One line per refund at debug; the pass ends with one line at info.
+                logger.debug("refund accepted by the gateway", metadata: metadata)
                 return .sent
 
             case .failed(let reason):

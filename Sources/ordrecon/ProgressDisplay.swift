@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import OrdreconEngine
+import OrdreconLogging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where `run` shows its progress: on a terminal a live line on standard error, redrawn in
+/// place at most four times a second; elsewhere (cron, systemd, a pipe) a log line at info
+/// every ten seconds. Nothing under `--quiet`.
+enum ProgressDisplay {
+    static let terminalInterval = 0.25
+    static let logInterval = 10.0
+
+    /// The progress of a run, or nil when nobody should see one.
+    /// - Parameters:
+    ///   - terminal: the live line when standard error is a terminal (``TerminalLine/standardError()``).
+    ///   - interval: seconds between two lines, instead of the default of the mode.
+    static func make(terminal: TerminalLine?, interval: Double?, logger: Logger) -> RunProgress {
+        if let terminal {
+            return RunProgress(clock: SystemClock.monotonicSeconds, interval: interval ?? terminalInterval) { line in
+                terminal.show(line)
+            }
+        }
+        return RunProgress(clock: SystemClock.monotonicSeconds, interval: interval ?? logInterval) { line in
+            logger.info("progress: \(line)")
+        }
+    }
+}
+
+/// Standard error on a terminal, with one live line at its bottom: log lines are written above
+/// it (the line is wiped, the log line written, the live line drawn again), so both stay whole.
+///
+/// `@unchecked Sendable`: `shown` is only read and written with `lock` held.
+final class TerminalLine: LogSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var shown: String?
+    private let fileDescriptor: Int32 = 2
+
+    /// Carriage return, then erase to the end of the line.
+    static let wipe = "\r\u{1B}[K"
+
+    /// The live line on standard error, or nil when standard error is not a terminal (or a
+    /// dumb one).
+    static func standardError() -> TerminalLine? {
+        guard isatty(2) == 1, ProcessInfo.processInfo.environment["TERM"] != "dumb" else { return nil }
+        return TerminalLine()
+    }
+
+    func write(line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        raw((shown == nil ? "" : Self.wipe) + line + "\n" + (shown ?? ""))
+    }
+
+    /// Draws `text` as the live line, cut to the terminal's width so that it never wraps.
+    func show(_ text: String) {
+        let fitted = String(text.prefix(max(20, columns() - 1)))
+        lock.lock()
+        defer { lock.unlock() }
+        shown = fitted
+        raw(Self.wipe + fitted)
+    }
+
+    /// Removes the live line (before the command prints its result).
+    func clear() {
+        lock.lock()
+        defer { lock.unlock() }
+        if shown != nil { raw(Self.wipe) }
+        shown = nil
+    }
+
+    private func columns() -> Int {
+        var size = winsize()
+        guard ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
+    }
+
+    private func raw(_ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(fileDescriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+}
