@@ -20,13 +20,8 @@ struct OrderCommand: ParsableCommand {
         let configuration = try options.load()
         let zone = configuration.timeZone
         let store = try ReviewStore.open(configuration)
-        let details: OrderDetails?
-        let documents: [DocumentRecord]
-        do {
-            details = try store.orderDetails(orderId)
-            documents = try store.documents(orderId: orderId)
-        } catch {
-            throw CommandFailure.internal("\(error)")
+        let (details, documents) = try ReviewStore.query { () throws(StoreError) in
+            (try store.orderDetails(orderId), try store.documents(orderId: orderId))
         }
         guard let details else {
             throw CommandFailure.notFound("order_not_found", "order \(orderId) is unknown")

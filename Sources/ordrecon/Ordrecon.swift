@@ -8,12 +8,19 @@ struct Ordrecon: AsyncParsableCommand {
         commandName: "ordrecon",
         abstract: "Reconciles partner feeds of orders and returns against their state machines.",
         discussion: """
-            Exit status of `run`: 0 all done and nothing rejected; 65 at least one event or file \
-            rejected (or a refund refused by the gateway); 75 another instance holds the workspace \
-            lock, refunds are left pending because the gateway could not take them, or SIGTERM/SIGINT \
-            stopped it (75 wins over 65); 78 the configuration is unusable, or the database is \
-            refused (written by a newer ordrecon, or missing or empty while archive/ or invoices/ \
-            hold files).
+            Exit status of `run`: 0 all done and nothing rejected; 65 at least one event or \
+            file rejected (or a refund refused by the gateway); 75 another instance holds the \
+            workspace lock, refunds are left pending because the gateway could not take them, or \
+            SIGTERM/SIGINT stopped it (75 wins over 65); 78 the configuration is unusable, or the \
+            database is refused (written by a newer ordrecon, or missing or empty while archive/ \
+            or invoices/ hold files).
+
+            Every command (docs/commands.md has the table): 64 a bad option or argument; 65 data \
+            rejected; 66 not found (an id, a file, the database); 69 a service cannot start; 70 \
+            an internal error; 73 an output exists or cannot be made; 74 an I/O error; 75 try \
+            again later; 78 the configuration or the database is unusable. Never 1. With --json \
+            (or --format json) a failure is one JSON object on standard output: \
+            {"error":{"code":…,"message":…,"exit_status":…}}.
             """,
         version: BuildInfo.versionText,
         subcommands: [

@@ -102,6 +102,47 @@ struct CommandLineTests {
         }
     }
 
+    /// docs/commands.md names every command of `ordrecon --help` and every error code the
+    /// sources can fail with, and says where the version is bumped.
+    @Test func commandsDocNamesEveryCommandAndErrorCode() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        let doc = try String(contentsOfFile: TestWorkspace.repositoryRoot + "/docs/commands.md", encoding: .utf8)
+        let help = try ws.run(["--help"])
+        #expect(help.status == 0)
+        let section = try #require(help.stdout.components(separatedBy: "SUBCOMMANDS:").last)
+        let commands = section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  "), !line.hasPrefix("   ") else { return nil }
+            return line.split(separator: " ").first.map(String.init)
+        }.filter { $0 != "See" }
+        #expect(commands.count == 14, "\(commands)")
+        for command in commands {
+            #expect(doc.contains("`ordrecon \(command)"), "docs/commands.md lacks ordrecon \(command)")
+        }
+        for (command, sub) in [("refunds", "show"), ("refunds", "retry"), ("invoices", "render"), ("invoice", "show")] {
+            #expect(doc.contains("`ordrecon \(command) \(sub)"), "docs/commands.md lacks ordrecon \(command) \(sub)")
+        }
+        // Error codes: every string literal given as a code in the CLI sources.
+        let folder = TestWorkspace.repositoryRoot + "/Sources/ordrecon"
+        var codes: Set<String> = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+            for pattern in [#"CommandFailure\(\s*ExitStatus\.\w+,\s*"([a-z_]+)""#, #"notFound\("([a-z_]+)""#, #"ExitStatus\.\w+, "([a-z_]+)""#] {
+                let regex = try NSRegularExpression(pattern: pattern)
+                for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                    if let range = Range(match.range(at: 1), in: text) { codes.insert(String(text[range])) }
+                }
+            }
+        }
+        codes.formUnion(["usage", "configuration_unusable", "database_refused", "workspace_locked", "database_busy", "no_database", "io_error", "internal_error"])
+        #expect(codes.isSuperset(of: ["order_not_found", "workspace_exists", "unknown_feed", "refund_not_failed", "cannot_serve"]), "\(codes.sorted())")
+        for code in codes {
+            #expect(doc.contains("`\(code)`"), "docs/commands.md lacks the error code \(code)")
+        }
+        #expect(doc.contains("Sources/OrdreconCore/BuildInfo.swift") && doc.contains("scripts/build-release.sh"))
+        #expect(!doc.contains("../shared") && !doc.contains("FEED_CONTRACT"))
+    }
+
     // MARK: Errors as JSON
 
     /// The `error` object of a JSON error on standard output: code, message and exit status.
