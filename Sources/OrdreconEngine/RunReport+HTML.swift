@@ -318,9 +318,11 @@ extension RunReport {
         tbody tr:nth-child(even){background:#fafbfc}
         td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         td.id,td.file{font-family:"DejaVu Sans Mono",ui-monospace,monospace;font-size:12.5px}
-        td.id{white-space:nowrap}
-        td.file{overflow-wrap:anywhere;min-width:160px}
-        td.msg{word-break:break-word;min-width:260px}
+        td.id,td.file,td.msg{overflow-wrap:anywhere}
+        td.id{min-width:13ch}
+        td.file{min-width:160px}
+        td.msg{min-width:260px}
+        main,header,footer,p,li,h1,h2,h3{overflow-wrap:anywhere}
         code{font-family:"DejaVu Sans Mono",ui-monospace,monospace;background:#eef1f4;padding:1px 5px;border-radius:3px}
         .codes{list-style:none;padding:0;margin:0;columns:2 320px}
         .codes li{margin:3px 0}
