@@ -331,6 +331,8 @@ enum Schema {
         -- on the view is a search. recorded_at only grows: new entries go at the end.
         CREATE INDEX audit_by_recorded_at ON audit_events (\(utc("recorded_at")));
         CREATE INDEX files_by_name ON files (name);
+        -- The files a run (or a daemon's report period) touched, for its report.
+        CREATE INDEX files_by_last_run ON files (last_run_id);
 
         DROP VIEW transition_history;
         CREATE VIEW transition_history AS

@@ -23,6 +23,7 @@ enum ConfigurationSchema {
         ("engine", ["batch_size"]),
         ("watch", ["poll", "settle_ms", "rescan_seconds", "metrics_port"]),
         ("logging", ["format", "level"]),
+        ("reports", ["watch_every_minutes", "watch_every_files", "keep_days"]),
     ]
 
     /// The table holding one sub-table per feed, `[feeds.<name>]`.

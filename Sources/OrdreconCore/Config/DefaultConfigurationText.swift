@@ -88,6 +88,15 @@ extension Configuration {
         format = "logfmt"
         level = "info"
 
+        [reports]
+        # Run reports (HTML and JSON) in outbox/reports/. `run` writes one per run that touched a file;
+        # `watch` one per period covering all its passes: once watch_every_minutes have passed since
+        # the period's first file, or watch_every_files files are done, whichever comes first, and when
+        # it stops. Reports older than keep_days are deleted (0 keeps them all).
+        watch_every_minutes = 60
+        watch_every_files = 1000
+        keep_days = 90
+
         # Feeds: one inbox folder per feed; each feed may send only the listed "entity:STATUS" pairs
         # (entity order or return; matched case-insensitively).
         # Without any [feeds.*] table these five apply. Once one is listed, exactly the listed feeds
