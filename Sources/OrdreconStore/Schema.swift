@@ -315,7 +315,7 @@ enum Schema {
     ///
     /// A reviewer asks the audit log by order (any outcome), by return, by file name, by event
     /// id, by reason code and by time (`entity_id` is an expression: ask by `order_id` or
-    /// `return_id` for a search); each of those is now a search, not a scan (see the
+    /// `return_id` for a search; a time range by `recorded_at_ms`, the number); each of those is now a search, not a scan (see the
     /// QueryPlanTests). The partial indexes by order (applied only) and by file (rejected
     /// only) are replaced by full ones that serve the same lookups. Views show times as ISO 8601
     /// UTC text; the number stays beside it as `<name>_ms` where code needs it.
@@ -327,12 +327,24 @@ enum Schema {
         CREATE INDEX audit_by_event_id ON audit_events (event_id);
         CREATE INDEX audit_by_return ON audit_events (return_id) WHERE return_id IS NOT NULL;
         CREATE INDEX audit_rejected_by_code ON audit_events (reason_code) WHERE reason_code IS NOT NULL;
-        -- The same expression as audit_log.recorded_at, so `WHERE recorded_at >= '2026-12-07'`
-        -- on the view is a search. recorded_at only grows: new entries go at the end.
-        CREATE INDEX audit_by_recorded_at ON audit_events (\(utc("recorded_at")));
+        -- Time ranges (`audit --since`, audit_log.recorded_at_ms). recorded_at only grows: new
+        -- entries go at the end. (An index on the view's text expression instead cost about 6%
+        -- more CPU per event ingested and served neither the commands nor the number.)
+        CREATE INDEX audit_by_recorded_at ON audit_events (recorded_at);
         CREATE INDEX files_by_name ON files (name);
         -- The files a run (or a daemon's report period) touched, for its report.
         CREATE INDEX files_by_last_run ON files (last_run_id);
+
+        DROP VIEW audit_log;
+        CREATE VIEW audit_log AS
+        SELECT a.id, a.run_id, a.feed, f.name AS file_name, a.line, a.event_id, a.entity,
+               CASE WHEN a.entity = 'return' THEN a.return_id ELSE a.order_id END AS entity_id,
+               a.order_id, a.return_id, a.status,
+               \(utc("a.occurred_at")) AS occurred_at,
+               COALESCE(a.actor, a.feed) AS actor, a.reason, a.outcome, a.reason_code, a.message,
+               \(utc("a.recorded_at")) AS recorded_at,
+               a.file_id, a.occurred_at AS occurred_at_ms, a.recorded_at AS recorded_at_ms
+        FROM audit_events a JOIN files f ON f.id = a.file_id;
 
         DROP VIEW transition_history;
         CREATE VIEW transition_history AS

@@ -31,8 +31,10 @@ struct QueryPlanTests {
         ("SELECT * FROM audit_log WHERE file_name = 'orders-1.csv'", "audit_by_file"),
         ("SELECT * FROM audit_log WHERE event_id = 'E-17'", "audit_by_event_id"),
         ("SELECT * FROM audit_log WHERE reason_code = 'unknown_order'", "audit_rejected_by_code"),
-        ("SELECT * FROM audit_log WHERE recorded_at >= '2026-12-07' ORDER BY recorded_at", "audit_by_recorded_at"),
-        ("SELECT * FROM audit_log WHERE recorded_at BETWEEN '2026-12-01' AND '2026-12-08'", "audit_by_recorded_at"),
+        ("SELECT * FROM audit_log WHERE recorded_at_ms >= 1796601600000 ORDER BY recorded_at_ms", "audit_by_recorded_at"),
+        ("SELECT * FROM audit_log WHERE recorded_at_ms BETWEEN unixepoch('2026-12-01') * 1000 AND unixepoch('2026-12-08') * 1000", "audit_by_recorded_at"),
+        // As `audit --since/--until` and `rejections --since` ask (on the table).
+        ("SELECT a.id FROM audit_events a JOIN files f ON f.id = a.file_id WHERE a.recorded_at >= 1796601600000 AND a.recorded_at < 1796688000000", "audit_by_recorded_at"),
         ("SELECT * FROM audit_log WHERE feed = 'payments' AND event_id = 'E-17'", "audit_by_event_id"),
         ("SELECT * FROM audit_log WHERE file_id = 3 AND outcome = 'rejected'", "audit_by_file"),
         ("SELECT * FROM transition_history WHERE order_id = 'O1'", "audit_by_order"),
@@ -74,6 +76,7 @@ struct QueryPlanTests {
         #expect(try SQLiteFile.rows("SELECT occurred_at, occurred_at_ms FROM transition_history", at: database.path) == [[stamp, "\(ms)"]])
         #expect(try SQLiteFile.rows("SELECT started_at, finished_at FROM file_log", at: database.path) == [[stamp, "2026-12-07T08:30:01.250Z"]])
         #expect(try SQLiteFile.rows("SELECT started_at, finished_at FROM run_log", at: database.path) == [[stamp, nil]])
+        #expect(try SQLiteFile.rows("SELECT recorded_at, recorded_at_ms, occurred_at FROM audit_log", at: database.path) == [[stamp, "\(ms)", stamp]])
         #expect(try SQLiteFile.rows("SELECT recorded_at FROM audit_log WHERE recorded_at >= '2026-12-07' AND recorded_at < '2026-12-08'", at: database.path) == [[stamp]])
         #expect(try SQLiteFile.rows("SELECT recorded_at FROM audit_log WHERE recorded_at < '2026-12-07T08:30:00.250Z'", at: database.path).isEmpty)
         for view in ["refund_log", "refund_attempt_log", "document_log"] {
