@@ -225,4 +225,71 @@ struct OperatorScriptTests {
         #expect(again.status == 0)
         #expect(none.isEmpty, "\(none)")
     }
+
+    // MARK: log priorities for journald
+
+    /// Runs the built binary with standard error into a file, and `JOURNAL_STREAM` naming that
+    /// file's device and inode (as systemd does for a service's stream) when `journal` is set.
+    static func runWithStandardErrorInAFile(
+        _ ws: TestWorkspace, _ arguments: [String], journal: Bool, journalStream: String? = nil
+    ) throws -> (status: Int32, lines: [String]) {
+        let path = ws.root + "/stderr-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        var status = stat()
+        #expect(fstat(handle.fileDescriptor, &status) == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestWorkspace.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: ws.root)
+        var environment = ProcessInfo.processInfo.environment
+        environment["JOURNAL_STREAM"] = nil
+        environment["ORDRECON_LOG_LEVEL"] = nil
+        if journal { environment["JOURNAL_STREAM"] = journalStream ?? "\(status.st_dev):\(status.st_ino)" }
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return (process.terminationStatus, text.split(separator: "\n").map(String.init))
+    }
+
+    @Test func binaryGivesJournaldItsPrioritiesOnlyWhenStandardErrorIsTheJournal() throws {
+        let ws = try TestWorkspace()
+        defer { ws.remove() }
+        // An event for an unknown order: rejected, logged at notice; the run itself at info.
+        try ws.drop("payments", "p.csv", """
+            event_id,entity,order_id,status,occurred_at,amount,payment_ref
+            p1,order,NOPE,PAID,2026-04-01T10:00:00+05:30,10.00,pay_1
+
+            """)
+        let journal = try Self.runWithStandardErrorInAFile(ws, ["run"], journal: true)
+        #expect(journal.status == 65)
+        #expect(!journal.lines.isEmpty)
+        for line in journal.lines {
+            #expect(line.range(of: #"^<[2-7]>time="#, options: .regularExpression) != nil, "\(line)")
+        }
+        #expect(journal.lines.contains { $0.hasPrefix("<5>") && $0.contains("level=notice") })
+        #expect(journal.lines.contains { $0.hasPrefix("<6>") && $0.contains("level=info") })
+
+        // JOURNAL_STREAM inherited, but standard error is elsewhere: lines as they are.
+        try ws.drop("payments", "p2.csv", """
+            event_id,entity,order_id,status,occurred_at,amount,payment_ref
+            p2,order,NOPE,PAID,2026-04-01T10:00:00+05:30,10.00,pay_2
+
+            """)
+        let elsewhere = try Self.runWithStandardErrorInAFile(ws, ["run"], journal: true, journalStream: "1:1")
+        #expect(elsewhere.status == 65)
+        #expect(!elsewhere.lines.isEmpty)
+        #expect(elsewhere.lines.allSatisfy { $0.hasPrefix("time=") }, "\(elsewhere.lines)")
+
+        // An unusable configuration: the message printed before any logging is an error too.
+        try "timezone = 5\n".write(toFile: ws.root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
+        let refused = try Self.runWithStandardErrorInAFile(ws, ["run"], journal: true)
+        #expect(refused.status == 78)
+        #expect(!refused.lines.isEmpty)
+        #expect(refused.lines.allSatisfy { $0.hasPrefix("<3>") }, "\(refused.lines)")
+    }
 }
