@@ -78,8 +78,10 @@ extension Configuration {
         poll = false
         settle_ms = 2000
         rescan_seconds = 30
-        # /metrics (Prometheus) and /healthz on 127.0.0.1:<metrics_port>; 0 = none.
+        # /metrics (Prometheus) and /healthz on <metrics_address>:<metrics_port>; port 0 = none. The
+        # address is an IP literal: "127.0.0.1" (this host only), "0.0.0.0" (every IPv4 address), "::".
         metrics_port = 0
+        metrics_address = "127.0.0.1"
 
         [logging]
         # Log lines on standard error: logfmt, json (JSON Lines) or text (for a terminal); level:
