@@ -99,7 +99,7 @@ extension Store {
         }
 
         let rejections = try db.statement("""
-            SELECT feed, reason_code, COUNT(*) FROM audit_events WHERE outcome = 'rejected' GROUP BY feed, reason_code
+            SELECT feed, reason_code, COUNT(*) FROM audit_events WHERE reason_code IS NOT NULL GROUP BY feed, reason_code
             """)
         while try rejections.step() {
             totals.rejections[rejections.string(0), default: [:]][rejections.optionalString(1) ?? "unknown"] = rejections.int(2)

@@ -48,6 +48,14 @@ struct QueryPlanTests {
         }
     }
 
+    /// `run --metrics-file` counts rejections by feed and code on every run: from the partial
+    /// index of rejected records alone, never the whole audit table.
+    @Test func theMetricsCountReadsOnlyRejectedRecords() throws {
+        let plan = try Database().plan(
+            "SELECT feed, reason_code, COUNT(*) FROM audit_events WHERE reason_code IS NOT NULL GROUP BY feed, reason_code")
+        #expect(plan.contains { $0.contains("USING COVERING INDEX audit_rejected_by_code") }, "\(plan)")
+    }
+
     @Test func anOrderAndItsRefundCheckAreLookups() throws {
         let database = try Database()
         let order = try database.plan("SELECT status, paid_paise FROM orders WHERE order_id = 'O1'")
