@@ -169,7 +169,9 @@ let package = Package(
         ),
         .testTarget(
             name: "OrdreconMetricsTests",
-            dependencies: ["OrdreconMetrics", "OrdreconEngine", "OrdreconGateway", "OrdreconCore", "OrdreconTestSupport"],
+            dependencies: [
+                "OrdreconMetrics", "OrdreconEngine", "OrdreconGateway", "OrdreconCore", "OrdreconStore", "OrdreconTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

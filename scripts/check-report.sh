@@ -10,6 +10,8 @@
 #   1. checks the HTML statically (no <script, no http(s) references, escaped feed text);
 #   2. `chromium --headless --dump-dom` with console logging on stderr: any CONSOLE or
 #      "Uncaught" line fails the check, and the DOM must hold the escaped text as text;
+#   4. checks that the page, which holds long unbroken ids, a long message and a long file
+#      name, is no wider than a 1280 px window;
 #   3. takes a screenshot (1280x2000) to REPORT_SCREENSHOT (default: in the temporary folder,
 #      kept so a person can look at it; it is never committed).
 set -euo pipefail
@@ -46,6 +48,14 @@ X-1,order,ORD-X1,<script>alert(1)</script>,2026-04-01T10:00:00+05:30,
 X-2,order,ORD-X2,CANCELLED,2026-04-01T10:00:00+05:30,<script>alert(1)</script> & <img src=x onerror=alert(2)>
 CSV
 touch -d '2000-01-01' "$hostile"
+# Long unbroken values (an event id, an order id quoted in the message, a file name): the page
+# must still fit a 1280 px screen (step 4).
+long_id="LONG-$(printf 'A%.0s' $(seq 1 240))"
+long_order="ORD-$(printf 'B%.0s' $(seq 1 300))"
+long_file="$ws/inbox/payments/$(printf 'payments-export-%.0s' $(seq 1 12))unbroken.csv"
+printf 'event_id,entity,order_id,status,occurred_at,amount,payment_ref\n%s,order,%s,PAID,2026-04-01T10:00:00+05:30,10.00,%s\n' \
+  "$long_id" "$long_order" "$long_id" >"$long_file"
+touch -d '2000-01-01' "$long_file"
 # No gateway listens (one quick attempt): the report must also show refunds left pending.
 sed -i 's/^max_attempts = 5$/max_attempts = 1/; s|^base_url = "http://127.0.0.1:8099"$|base_url = "http://127.0.0.1:9"|' "$ws/config/ordrecon.toml"
 
@@ -78,6 +88,17 @@ grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$work/dom.html" || fail "the re
 grep -q 'refund(s) left pending' "$work/dom.html" || fail "the rendered DOM does not say that refunds were left pending"
 if grep -qi '<script' "$work/dom.html"; then fail "the rendered DOM holds a script element"; fi
 
+# 4. Width: a copy of the report with one line of script that writes the page's scroll width
+#    into its title, rendered at 1280 px. (The report itself holds no script.)
+measure="$work/measure.html"
+sed 's|</body>|<script>document.title = "scroll-width:" + document.documentElement.scrollWidth</script></body>|' "$report" >"$measure"
+timeout 120 "$browser" "${flags[@]}" --window-size=1280,2000 --dump-dom "file://$measure" \
+  >"$work/measure-dom.html" 2>/dev/null || fail "chromium --dump-dom of the width probe failed"
+width=$(sed -n 's|.*<title>scroll-width:\([0-9]*\)</title>.*|\1|p' "$work/measure-dom.html" | head -1)
+[ -n "$width" ] || fail "the width probe did not run"
+grep -q "$long_id" "$report" || fail "the long event id is not in the report"
+[ "$width" -le 1280 ] || fail "the report is $width px wide at a 1280 px window (long unbroken values overflow)"
+
 # 3. Screenshot.
 screenshot="${REPORT_SCREENSHOT:-$work/report.png}"
 timeout 120 "$browser" "${flags[@]}" --screenshot="$screenshot" --window-size=1280,2000 "file://$report" \
@@ -85,4 +106,4 @@ timeout 120 "$browser" "${flags[@]}" --screenshot="$screenshot" --window-size=12
 [ -s "$screenshot" ] || fail "no screenshot written"
 
 events=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["total"]; print(t["events"], "events,", t["rejected"], "rejected,", t["failed_files"], "file(s) refused")' "$work/summary.json")
-echo "check-report: OK: $("$browser" --version 2>/dev/null | head -1) rendered $(basename "$report") ($events) with no console errors; screenshot: $screenshot"
+echo "check-report: OK: $("$browser" --version 2>/dev/null | head -1) rendered $(basename "$report") ($events) with no console errors, $width px wide at 1280; screenshot: $screenshot"

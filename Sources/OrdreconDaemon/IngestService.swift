@@ -44,18 +44,23 @@ struct IngestService: Service, CustomStringConvertible {
         /// When files left in the processing folder (still being written to, or met with a read
         /// error) are to be tried again, on the monotonic clock; nil when none are.
         var retryUnfinishedAt: Double?
+        /// The passes since the last report (one report per period, not per pass).
+        var reportPeriod: WatchReportPeriod
     }
 
     private func loop(watch: InboxWatch, stop: StopSignal) {
         let logger = context.logger
         var store: Store?
-        var progress = Progress()
+        var progress = Progress(reportPeriod: WatchReportPeriod(context.configuration.current.reports))
         var backoff = FailureBackoff()
         while !stop.isRaised {
             do {
                 let current = try store ?? context.workerStore(stop: stop, worker: "ingest")
                 store = current
                 try turn(store: current, watch: watch, stop: stop, progress: &progress)
+                if progress.reportPeriod.isDue(at: SystemClock.monotonicSeconds()) {
+                    writeReport(&progress.reportPeriod, store: current)
+                }
                 backoff.succeeded()
             } catch {
                 if stop.isRaised { break }
@@ -69,7 +74,23 @@ struct IngestService: Service, CustomStringConvertible {
                 stop.wait(seconds: wait)
             }
         }
+        // The period so far: what the daemon did since its last report is not left unreported.
+        if !progress.reportPeriod.isEmpty {
+            do {
+                let current = try store ?? context.workerStore(stop: StopSignal(), worker: "ingest")
+                writeReport(&progress.reportPeriod, store: current)
+            } catch {
+                logger.error("could not write the last report: \(error)")
+            }
+        }
         logger.info("ingestion stopped")
+    }
+
+    private func writeReport(_ period: inout WatchReportPeriod, store: Store) {
+        let configuration = context.configuration.current
+        period.write(
+            store: store, outbox: configuration.paths.outbox, keepDays: configuration.reports.keepDays,
+            now: SystemClock.now(), zone: configuration.timeZone, logger: context.logger)
     }
 
     /// One turn: a pass over the files found ready (always on the first turn), or, while the inbox
@@ -88,6 +109,7 @@ struct IngestService: Service, CustomStringConvertible {
             engine.shouldStop = { stop.isRaised }
             engine.repairsRefundFiles = progress.first
             engine.truncatesWAL = false
+            engine.writesReport = false
             // These first, then whatever the watcher finds ready while the pass goes on.
             var found = ready
             let summary = try engine.run(command: "watch") {
@@ -96,6 +118,7 @@ struct IngestService: Service, CustomStringConvertible {
                 return files.map { ($0.feed, $0.name) }
             }
             context.metrics.record(run: summary)
+            progress.reportPeriod.add(summary, at: SystemClock.monotonicSeconds())
             if !summary.interrupted { context.metrics.markSuccess(at: SystemClock.now()) }
             if summary.refundsRecorded > 0 { context.refundsRecorded.raise() }
             if summary.invoicesRecorded > 0 || summary.refundsRecorded > 0 { progress.documentsWaiting = true }

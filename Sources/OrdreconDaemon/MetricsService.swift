@@ -16,18 +16,21 @@ struct MetricsService: Service, CustomStringConvertible {
     var description: String { "MetricsService(port: \(port))" }
 
     func run() async throws {
-        let address = try sockaddr_in.inet(ip4: context.options.metricsHost, port: UInt16(port))
+        let host = context.options.metricsHost
         // FlyingFox's own logger prints to stderr outside the structured log (and a "critical"
         // line on every normal stop); what matters is logged here instead.
-        let server = HTTPServer(address: address, timeout: 10, logger: .disabled)
+        let server = IPAddress.family(of: host) == 6
+            ? HTTPServer(address: try sockaddr_in6.inet6(ip6: host, port: UInt16(port)), timeout: 10, logger: .disabled)
+            : HTTPServer(address: try sockaddr_in.inet(ip4: host, port: UInt16(port)), timeout: 10, logger: .disabled)
         let context = self.context
         await server.appendRoute("GET /metrics") { _ in
             let configuration = context.configuration.current
             let backlog = InboxBacklog.measure(
                 root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name), now: SystemClock.now())
             context.metrics.setInbox(backlog: backlog.files, oldestAgeSeconds: backlog.oldestAgeSeconds)
-            if let store = try? Store(readingAt: configuration.paths.database), let counts = try? store.refundCounts() {
-                context.metrics.setRefunds(counts)
+            if let store = try? Store(readingAt: configuration.paths.database) {
+                if let counts = try? store.refundCounts() { context.metrics.setRefunds(counts) }
+                if let counts = try? store.unrenderedDocumentCounts() { context.metrics.setUnrenderedDocuments(counts) }
             }
             return HTTPResponse(
                 statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -39,7 +42,8 @@ struct MetricsService: Service, CustomStringConvertible {
             }
             return HTTPResponse(statusCode: .ok, body: Data("ok\n".utf8))
         }
-        context.logger.info("metrics on http://\(context.options.metricsHost):\(port)/metrics and /healthz")
+        let shown = IPAddress.family(of: host) == 6 ? "[\(host)]" : host
+        context.logger.info("metrics on http://\(shown):\(port)/metrics and /healthz")
         do {
             try await cancelWhenGracefulShutdown { try await server.run() }
         } catch {

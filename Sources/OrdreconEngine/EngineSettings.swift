@@ -31,6 +31,8 @@ public struct EngineSettings: Sendable {
     /// has open for writing, or (where the kernel cannot tell) one modified less than this long
     /// ago, is read only once it is quiet, or left for the next run when that takes longer.
     public var settleSeconds: Double = 2
+    /// `[reports] keep_days`: reports older than this are deleted after a run's report; 0 keeps all.
+    public var reportKeepDays = ReportsConfig.defaults.keepDays
 
     public init(
         inbox: String, archive: String, failed: String, outbox: String, invoices: String, database: String,
@@ -72,5 +74,6 @@ extension EngineSettings {
             feeds: configuration.feeds.map { EngineSettings.Feed(name: $0.name, allowed: $0.allowSet) },
             defaultGSTRateBasisPoints: configuration.defaultGSTRateBasisPoints)
         settleSeconds = Double(configuration.watch.settleMilliseconds) / 1000
+        reportKeepDays = configuration.reports.keepDays
     }
 }

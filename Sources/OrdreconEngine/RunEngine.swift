@@ -33,6 +33,9 @@ public final class RunEngine {
     /// holding the write lock, so a daemon, whose other connections write too, turns it off (its
     /// passes end with a passive checkpoint instead).
     public var truncatesWAL = true
+    /// Whether the run writes its own report. A daemon turns it off: it writes one report per
+    /// period for all its passes (``WatchReportPeriod``).
+    public var writesReport = true
 
     /// Creates an engine over an open store.
     /// - Parameter now: the clock (injected so tests can fix time).

@@ -34,6 +34,10 @@ struct RunReport {
     }
 
     var summary: RunSummary
+    /// The page's heading: "Run 12", or for a period of `watch` "Watch, runs 12–40".
+    var title: String
+    /// The reports' file name without extension: "12", or "watch-12-40".
+    var baseName: String
     var generatedAt: Timestamp
     var zone: TimeZone
     var feeds: [FeedTotals]
@@ -43,8 +47,16 @@ struct RunReport {
     /// Rejection file path by feed and final file name, for the rows' links.
     private var rejectionFileByName: [String: String]
 
-    init(summary: RunSummary, rows: [RunRejectionRow], generatedAt: Timestamp, zone: TimeZone) {
+    /// - Parameter period: the passes of a `watch` report period; nil for the report of one run.
+    init(summary: RunSummary, rows: [RunRejectionRow], generatedAt: Timestamp, zone: TimeZone, period: ClosedRange<Int64>? = nil) {
         self.summary = summary
+        if let period {
+            title = period.count == 1 ? "Watch, run \(period.lowerBound)" : "Watch, runs \(period.lowerBound)–\(period.upperBound)"
+            baseName = "watch-\(period.lowerBound)-\(period.upperBound)"
+        } else {
+            title = "Run \(summary.runId)"
+            baseName = "\(summary.runId)"
+        }
         self.generatedAt = generatedAt
         self.zone = zone
 
@@ -115,6 +127,7 @@ struct RunReport {
     var json: JSONValue {
         var fields: [(String, JSONValue)] = []
         if case .object(let summaryFields) = summary.json { fields = summaryFields }
+        fields.append(("title", .string(title)))
         fields.append(("generated_at", .string(generatedAt.iso8601(in: zone))))
         fields.append(("by_feed", .array(feeds.map { f in
             .object([
@@ -164,24 +177,79 @@ extension RunEngine {
 
     /// Writes the run's report (HTML and JSON, each atomically) when the run processed a file,
     /// and records their paths in the summary. A report that cannot be written is logged and
-    /// left out: the run's work is committed and stands without it.
+    /// left out: the run's work is committed and stands without it. Then reports older than
+    /// `[reports] keep_days` are deleted.
     func writeReport() {
-        guard !summary.files.isEmpty || !summary.unfinished.isEmpty else { return }
-        let html = reportDirectory + "/\(runId).html"
-        let json = reportDirectory + "/\(runId).json"
-        summary.reportHTML = html
-        summary.reportJSON = json
+        guard writesReport, !summary.files.isEmpty || !summary.unfinished.isEmpty else { return }
+        let written = RunReport.write(
+            summary: summary, period: nil, store: store, directory: reportDirectory, now: now(),
+            zone: settings.zone, logger: logger)
+        summary.reportHTML = written?.html
+        summary.reportJSON = written?.json
+        RunReport.deleteOld(in: reportDirectory, keepDays: settings.reportKeepDays, now: now(), logger: logger)
+    }
+}
+
+extension RunReport {
+    /// Writes the report of one run (`period` nil: `summary.runId`) or of the passes of a `watch`
+    /// period as `<directory>/<name>.html` and `.json`, each atomically; nil (and an error logged)
+    /// when it cannot. The rejected rows shown are those of the files these runs finished.
+    static func write(
+        summary: RunSummary, period: ClosedRange<Int64>?, store: Store, directory: String, now: Timestamp,
+        zone: TimeZone, logger: Logger
+    ) -> (html: String, json: String)? {
+        let runs = period ?? summary.runId...summary.runId
         do {
-            try FileSystem.makeDirectories(reportDirectory)
-            let rows = try store.rejections(ofRun: runId, limitPerCode: RunReport.rowsPerCode)
-            let report = RunReport(summary: summary, rows: rows, generatedAt: now(), zone: settings.zone)
+            try FileSystem.makeDirectories(directory)
+            let rows = try store.rejections(ofRuns: runs, limitPerCode: RunReport.rowsPerCode)
+            let report = RunReport(summary: summary, rows: rows, generatedAt: now, zone: zone, period: period)
+            let html = directory + "/" + report.baseName + ".html"
+            let json = directory + "/" + report.baseName + ".json"
             try FileSystem.writeAtomically(report.json.text(indent: 2) + "\n", to: json)
             try FileSystem.writeAtomically(report.html, to: html)
-            logger.info("run report written", metadata: ["run.id": "\(runId)", "report.html": "\(html)"])
+            logger.info("run report written", metadata: ["run.id": "\(runs.upperBound)", "report.html": "\(html)"])
+            return (html, json)
         } catch {
-            summary.reportHTML = nil
-            summary.reportJSON = nil
-            logger.error("could not write the run report: \(error)", metadata: ["run.id": "\(runId)"])
+            logger.error("could not write the run report: \(error)", metadata: ["run.id": "\(runs.upperBound)"])
+            return nil
         }
+    }
+
+    /// Whether `name` is a report this program writes: `<digits>.html|json` or
+    /// `watch-<digits>-<digits>.html|json`. Nothing else in the folder is ever deleted.
+    static func isReportFileName(_ name: String) -> Bool {
+        let stem: Substring
+        if name.hasSuffix(".html") { stem = name.dropLast(5) } else if name.hasSuffix(".json") { stem = name.dropLast(5) } else { return false }
+        func digits(_ s: Substring) -> Bool { !s.isEmpty && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+        if digits(stem) { return true }
+        guard stem.hasPrefix("watch-") else { return false }
+        let parts = stem.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy(digits)
+    }
+
+    /// Deletes reports (only names ``isReportFileName(_:)`` accepts, only regular files) last
+    /// changed more than `keepDays` days before `now`; 0 keeps all. Returns how many went. A
+    /// report that cannot be deleted is logged and left.
+    @discardableResult
+    static func deleteOld(in directory: String, keepDays: Int, now: Timestamp, logger: Logger) -> Int {
+        guard keepDays > 0, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
+        let cutoff = now.milliseconds - Int64(keepDays) * 86_400_000
+        var deleted = 0
+        for name in names where isReportFileName(name) {
+            let path = directory + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let changedMs = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+            guard changedMs < cutoff else { continue }
+            if unlink(path) == 0 {
+                deleted += 1
+            } else {
+                logger.warning("could not delete an old report: \(String(cString: strerror(errno)))", metadata: ["report": "\(path)"])
+            }
+        }
+        if deleted > 0 {
+            logger.info("old reports deleted", metadata: ["count": "\(deleted)", "keep_days": "\(keepDays)"])
+        }
+        return deleted
     }
 }

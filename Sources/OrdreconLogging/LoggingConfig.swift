@@ -10,12 +10,20 @@ public struct LoggingOptions: Sendable, Equatable {
     public var level: Logger.Level
     /// Whether lines carry the call site: `source`, `code.file`, `code.function`, `code.line`.
     public var includeSource: Bool
+    /// Whether each line starts with its syslog priority, `<N>` (``JournalStream``), for journald.
+    /// ``StructuredLogging/bootstrap(_:sink:metadataProvider:clock:environment:)`` turns it on by
+    /// itself when its sink writes to the journal stream.
+    public var syslogPriorityPrefix: Bool
 
-    /// Creates options; by default logfmt at `info`, without the call site.
-    public init(format: LogFormat = .logfmt, level: Logger.Level = .info, includeSource: Bool = false) {
+    /// Creates options; by default logfmt at `info`, without the call site or a priority prefix.
+    public init(
+        format: LogFormat = .logfmt, level: Logger.Level = .info, includeSource: Bool = false,
+        syslogPriorityPrefix: Bool = false
+    ) {
         self.format = format
         self.level = level
         self.includeSource = includeSource
+        self.syslogPriorityPrefix = syslogPriorityPrefix
     }
 }
 
@@ -79,7 +87,9 @@ extension LoggingOptions {
 /// The environment wins over the options given: `ORDRECON_LOG_LEVEL` (trace, debug, info,
 /// notice, warning, error, critical) and `ORDRECON_LOG_FORMAT` (logfmt, json, text), at
 /// bootstrap and at every update. A value not understood is ignored and reported as a warning
-/// with label `ordrecon.logging`.
+/// with label `ordrecon.logging`. When the sink's descriptor is the journal stream that
+/// `JOURNAL_STREAM` names (a systemd service), lines carry their syslog priority
+/// (``LoggingOptions/syslogPriorityPrefix``).
 public enum StructuredLogging {
     private static let lock = NSLock()
     /// Set once, with `lock` held.
@@ -105,8 +115,8 @@ public enum StructuredLogging {
         clock: @escaping @Sendable () -> Date = { Date() },
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> LoggingOptions {
-        let effective = options.overridden(by: environment)
         lock.lock()
+        let effective = effectiveOptions(options, sink: installed?.sink ?? sink, environment: environment)
         if let factory = installed {
             factory.update(effective)
         } else {
@@ -119,6 +129,21 @@ public enum StructuredLogging {
         }
         lock.unlock()
         reportProblems(in: environment)
+        return effective
+    }
+
+    /// `options` as they apply with `sink` in `environment`: `ORDRECON_LOG_LEVEL` and
+    /// `ORDRECON_LOG_FORMAT` win, and the syslog priority prefix is on when the sink writes to
+    /// the descriptor that `JOURNAL_STREAM` names.
+    public static func effectiveOptions(
+        _ options: LoggingOptions, sink: any LogSink, environment: [String: String]
+    ) -> LoggingOptions {
+        var effective = options.overridden(by: environment)
+        if let descriptor = (sink as? FileDescriptorLogSink)?.fileDescriptor,
+            JournalStream.isConnected(fileDescriptor: descriptor, environment: environment)
+        {
+            effective.syslogPriorityPrefix = true
+        }
         return effective
     }
 

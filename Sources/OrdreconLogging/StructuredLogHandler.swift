@@ -4,7 +4,8 @@ public import Logging
 /// A swift-log handler that writes one structured line per log call to a ``LogSink``.
 ///
 /// The line is logfmt, a JSON object or the human text form (``LogFormat``), with the time in
-/// UTC from the injected clock. Metadata comes from three places, later ones winning on the same
+/// UTC from the injected clock, and, for journald, the syslog priority in front
+/// (``LoggingOptions/syslogPriorityPrefix``). Metadata comes from three places, later ones winning on the same
 /// key: the handler's ``metadata``, the ``metadataProvider``, then the log call's own metadata;
 /// an error passed to the call adds `error.message` and `error.type`. The call site (module,
 /// file, function, line) is written only when ``LoggingOptions/includeSource`` is set.
@@ -104,7 +105,8 @@ public struct StructuredLogHandler: LogHandler {
                 ? LogRecord.CallSite(file: event.file, function: event.function, line: event.line) : nil,
             metadata: merged
         )
-        factory.sink.write(line: record.rendered(as: options.format))
+        let line = record.rendered(as: options.format)
+        factory.sink.write(line: options.syslogPriorityPrefix ? JournalStream.prefix(for: event.level) + line : line)
     }
 
     /// Whole milliseconds since the Unix epoch, rounded down.

@@ -71,4 +71,18 @@ extension MetricDefinition {
     static let runs = MetricDefinition(
         name: "ordrecon_runs_total",
         help: "Runs (ordrecon run) or passes (ordrecon watch) carried out, successful or not.")
+    static let lastRunTimestamp = MetricDefinition(
+        name: "ordrecon_last_run_timestamp_seconds",
+        help: "Unix time at which the last ordrecon run ended, successful or not.")
+    static let lastRunDuration = MetricDefinition(
+        name: "ordrecon_last_run_duration_seconds",
+        help: "Seconds the last ordrecon run took.")
+    static let documentsUnrendered = MetricDefinition(
+        name: "ordrecon_documents_unrendered",
+        help: "Invoices and credit notes issued whose PDF is not written yet, by kind (invoice, credit_note).")
+
+    // The binary.
+    static let buildInfo = MetricDefinition(
+        name: "ordrecon_build_info",
+        help: "Always 1; the labels say which ordrecon this is (version, and the git commit or unknown).")
 }

@@ -5,9 +5,10 @@ public import OrdreconGateway
 public import Prometheus
 
 /// What ordrecon did, as Prometheus metrics: events, rejections and files per feed, invoice
-/// PDFs, refund requests and gateway latency, refunds by state, the inbox backlog and the last
-/// success; served on `/metrics` by `ordrecon watch` or written for node_exporter's textfile
-/// collector by `ordrecon run`.
+/// PDFs, refund requests and gateway latency, refunds by state, the inbox backlog, the last
+/// success and the build; served on `/metrics` by `ordrecon watch`, its counters starting at zero
+/// when the daemon starts (`ordrecon run --metrics-file` writes totals kept in the database
+/// instead: ``RunTextfile``).
 ///
 /// Each instance owns its ``registry`` (swift-prometheus' `PrometheusCollectorRegistry`, used
 /// directly: nothing goes through swift-metrics' global `MetricsSystem`), so several can live in
@@ -42,6 +43,10 @@ public final class OrdreconMetrics: Sendable {
 
     /// The refund states the store knows, each always shown.
     static let refundStates = ["pending", "sent", "failed"]
+    /// The kinds of tax documents, each always shown.
+    static let documentKinds = ["invoice", "credit_note"]
+    /// The labels of `ordrecon_build_info`.
+    static let buildLabels = [("version", BuildInfo.version), ("commit", BuildInfo.gitCommit ?? "unknown")]
 
     /// Creates the metrics with every series known in advance at zero.
     /// - Parameter feeds: the configured feeds (the `feed` label values); files of other feeds
@@ -73,6 +78,8 @@ public final class OrdreconMetrics: Sendable {
         lastSuccess = gauge(.lastSuccess)
         runs = counter(.runs)
         for state in Self.refundStates { _ = gauge(.refunds, [("state", state)]) }
+        for kind in Self.documentKinds { _ = gauge(.documentsUnrendered, [("kind", kind)]) }
+        gauge(.buildInfo, Self.buildLabels).set(to: 1)
 
         for feed in self.feeds {
             for outcome in Outcome.allCases { _ = counter(.events, [("feed", feed), ("outcome", outcome.rawValue)]) }
@@ -142,6 +149,15 @@ public final class OrdreconMetrics: Sendable {
         for state in Set(Self.refundStates).union(counts.keys) {
             registry.makeGauge(descriptor: MetricDefinition.refunds.descriptor, labels: [("state", state)])
                 .set(to: Double(counts[state] ?? 0))
+        }
+    }
+
+    /// Sets how many invoices and credit notes wait for their PDF, from
+    /// `Store.unrenderedDocumentCounts()`; a kind missing from `counts` is 0.
+    public func setUnrenderedDocuments(_ counts: [String: Int]) {
+        for kind in Set(Self.documentKinds).union(counts.keys) {
+            registry.makeGauge(descriptor: MetricDefinition.documentsUnrendered.descriptor, labels: [("kind", kind)])
+                .set(to: Double(counts[kind] ?? 0))
         }
     }
 

@@ -98,7 +98,7 @@ extension Store {
             }
         }
 
-        let r = try db.statement("SELECT return_id, status, reason FROM returns WHERE order_id = ? ORDER BY requested_at, return_id")
+        let r = try db.statement("SELECT return_id, status, reason FROM returns WHERE order_id = ? ORDER BY requested_at_ms, return_id")
         r.bind(1, orderId)
         var returns: [OrderDetails.Return] = []
         while try r.step() {

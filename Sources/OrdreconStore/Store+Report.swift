@@ -18,8 +18,14 @@ extension Store {
     /// The rejected audit records of a run, ordered by reason code, then as recorded; at most
     /// `limitPerCode` rows per code (the run summary has the full counts).
     public func rejections(ofRun runId: Int64, limitPerCode: Int) throws(StoreError) -> [RunRejectionRow] {
-        // Only files this run touched can hold its rejections (files.last_run_id), and their
-        // rejected rows are found through the partial index on (file_id) WHERE outcome = 'rejected',
+        try rejections(ofRuns: runId...runId, limitPerCode: limitPerCode)
+    }
+
+    /// The rejected rows recorded by the runs `runs` (a daemon's passes of one report period),
+    /// at most `limitPerCode` per reason code, in recording order within each code.
+    public func rejections(ofRuns runs: ClosedRange<Int64>, limitPerCode: Int) throws(StoreError) -> [RunRejectionRow] {
+        // Only files these runs touched can hold their rejections (files.last_run_id), and their
+        // rejected rows are found through the index on (file_id, outcome),
         // so the report never scans the whole audit log. CROSS JOIN keeps that order (files first):
         // left to itself the planner walks every rejected row ever recorded.
         let s = try db.statement("""
@@ -30,11 +36,12 @@ extension Store {
                        COALESCE(a.message, '') AS message, a.id AS audit_id,
                        ROW_NUMBER() OVER (PARTITION BY a.reason_code ORDER BY a.id) AS n
                 FROM files f CROSS JOIN audit_events a ON a.file_id = f.id AND a.outcome = 'rejected'
-                WHERE f.last_run_id = ?1 AND a.run_id = ?1
+                WHERE f.last_run_id BETWEEN ?1 AND ?3 AND a.run_id BETWEEN ?1 AND ?3
             ) WHERE n <= ?2 ORDER BY code, audit_id
             """)
-        s.bind(1, runId)
+        s.bind(1, runs.lowerBound)
         s.bind(2, Int64(max(0, limitPerCode)))
+        s.bind(3, runs.upperBound)
         var rows: [RunRejectionRow] = []
         while try s.step() {
             rows.append(RunRejectionRow(

@@ -193,7 +193,7 @@ extension Store {
     /// Everything about one return, or nil when it is unknown.
     public func returnDetails(_ returnId: String) throws(StoreError) -> ReturnDetails? {
         let r = try db.statement("""
-            SELECT r.order_id, r.status, r.reason, r.requested_at, r.carrier, r.tracking_number,
+            SELECT r.order_id, r.status, r.reason, r.requested_at_ms, r.carrier, r.tracking_number,
                    (SELECT o.status FROM orders o WHERE o.order_id = r.order_id)
             FROM returns r WHERE r.return_id = ?
             """)

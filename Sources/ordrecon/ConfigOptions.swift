@@ -3,6 +3,7 @@ import Foundation
 import OrdreconCore
 import OrdreconDaemon
 import OrdreconEngine
+import OrdreconLogging
 
 /// The `--config` option every command that touches a workspace takes.
 struct ConfigOptions: ParsableArguments {
@@ -54,5 +55,8 @@ func absolute(_ path: String) -> String {
 }
 
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    // Under systemd, journald reads `<3>` as priority "error" (like the log's error lines).
+    let journal = JournalStream.isConnected(fileDescriptor: 2, environment: ProcessInfo.processInfo.environment)
+    let lines = journal ? text.split(separator: "\n", omittingEmptySubsequences: false).map { "<3>" + $0 }.joined(separator: "\n") : text
+    FileHandle.standardError.write(Data((lines + "\n").utf8))
 }

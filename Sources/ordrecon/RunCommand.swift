@@ -141,30 +141,37 @@ struct RunCommand: ParsableCommand {
         if let status = RefundDelivery.exitStatus(rejected: summary.hasRejections, report: report) { throw status }
     }
 
-    /// Writes `--metrics-file`: this run's numbers, the refunds by state and the inbox backlog;
+    /// Writes `--metrics-file`: the totals the database holds (so counters grow from run to run;
+    /// see `RunTextfile`), the refunds by state, the inbox backlog, this run's end and duration;
     /// the last success time is now, or the previous file's when this run failed (`summary` nil)
     /// or was interrupted.
     private func writeMetrics(_ configuration: Configuration, summary: RunSummary?, store: Store?, logger: Logger) {
         guard let metricsFile else { return }
         let path = absolute(metricsFile)
-        let metrics = OrdreconMetrics(feeds: configuration.feeds.map(\.name))
-        if let summary {
-            metrics.record(run: summary)
-            if summary.interrupted {
-                if let previous = PreviousMetrics.lastSuccess(in: path) { metrics.markSuccess(at: previous) }
-            } else {
-                metrics.markSuccess(at: SystemClock.now())
-            }
-        } else {
-            metrics.markRun()
-            if let previous = PreviousMetrics.lastSuccess(in: path) { metrics.markSuccess(at: previous) }
-        }
-        if let counts = try? store?.refundCounts() { metrics.setRefunds(counts) }
-        let backlog = InboxBacklog.measure(
-            root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name), now: SystemClock.now())
-        metrics.setInbox(backlog: backlog.files, oldestAgeSeconds: backlog.oldestAgeSeconds)
+        let now = SystemClock.now()
+        // A run that failed early may have no connection: the database is read on its own then.
+        let reader = store ?? (try? Store(readingAt: configuration.paths.database))
+        var totals: StoreTotals?
         do {
-            try metrics.writeTextfile(to: path)
+            totals = try reader?.totals(fileBounds: RunTextfile.fileBounds, gatewayBounds: RunTextfile.gatewayBounds)
+        } catch {
+            logger.error("could not count the totals for the metrics file: \(error)")
+        }
+        var file = RunTextfile(feeds: configuration.feeds.map(\.name), totals: totals, finishedAt: now)
+        file.seconds = summary?.seconds
+        file.gatewayUnavailable = summary?.refundDelivery?.gatewayUnavailable ?? false
+        if let summary, !summary.interrupted {
+            file.lastSuccess = now
+        } else {
+            file.lastSuccess = PreviousMetrics.lastSuccess(in: path)
+        }
+        if let counts = try? reader?.refundCounts() { file.refunds = counts }
+        let backlog = InboxBacklog.measure(
+            root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name), now: now)
+        file.inboxBacklog = backlog.files
+        file.inboxOldestAgeSeconds = backlog.oldestAgeSeconds
+        do {
+            try file.write(to: path)
         } catch {
             logger.error("could not write the metrics file: \(error)")
         }

@@ -39,20 +39,47 @@ enum SummaryTable {
 }
 
 /// Plain text tables with left-aligned columns.
+///
+/// Every column but the last is padded to its widest cell, so one long value (a hostile event
+/// id, a 255-byte file name) would push every row far to the right. Such a cell is shortened in
+/// the middle to `maxCellWidth` characters with "…", and a note under the table says so; the
+/// last column (usually the message) is never shortened nor padded. The CSV and JSON outputs
+/// always carry the whole values.
 enum Table {
+    static let maxCellWidth = 40
+
     static func render(_ rows: [[String]]) -> String {
+        var shortened = false
         // A cell stays on one line: line breaks and tabs from feed text are shown as spaces.
-        let rows = rows.map { $0.map { cell in String(cell.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }) } }
+        let rows = rows.map { row in
+            row.enumerated().map { i, cell in
+                let flat = String(cell.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\t" ? " " : $0 })
+                guard i < row.count - 1, flat.count > maxCellWidth else { return flat }
+                shortened = true
+                return middleShortened(flat, to: maxCellWidth)
+            }
+        }
         guard let columns = rows.map(\.count).max() else { return "" }
         var widths = Array(repeating: 0, count: columns)
         for row in rows {
             for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) }
         }
-        return rows.map { row in
+        var text = rows.map { row in
             row.enumerated().map { i, cell in
                 i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
             }.joined(separator: "  ").trimmingTrailingSpaces
         }.joined(separator: "\n")
+        if shortened {
+            text += "\n(… marks a value shortened in the middle to \(maxCellWidth) characters; the CSV or JSON output shows it whole)"
+        }
+        return text
+    }
+
+    /// `text` cut to `width` characters: its start, "…", its end.
+    static func middleShortened(_ text: String, to width: Int) -> String {
+        let tail = (width - 1) / 2
+        let head = width - 1 - tail
+        return String(text.prefix(head)) + "…" + String(text.suffix(tail))
     }
 }
 

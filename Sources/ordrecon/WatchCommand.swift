@@ -36,8 +36,11 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("rescan-seconds"), help: "Seconds between full looks at the inbox (default: [watch] rescan_seconds).")
     var rescanSeconds: Int?
 
-    @Option(name: .customLong("metrics-port"), help: "Serve /metrics and /healthz on 127.0.0.1:PORT (default: [watch] metrics_port; 0 = none).")
+    @Option(name: .customLong("metrics-port"), help: "Serve /metrics and /healthz on PORT (default: [watch] metrics_port; 0 = none).")
     var metricsPort: Int?
+
+    @Option(name: .customLong("metrics-address"), help: "The IP address the metrics port listens on (default: [watch] metrics_address, 127.0.0.1).")
+    var metricsAddress: String?
 
     func validate() throws {
         if let metricsPort, !(0...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0...65535") }
@@ -58,10 +61,15 @@ struct WatchCommand: AsyncParsableCommand {
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
         let watch = configuration.watch
+        if let metricsAddress, IPAddress.family(of: metricsAddress) == nil {
+            throw CommandFailure.configuration(
+                "--metrics-address: expected an IP address to listen on, such as 127.0.0.1, 0.0.0.0 or ::, got '\(metricsAddress)'")
+        }
         let port = metricsPort ?? watch.metricsPort ?? 0
         let daemonOptions = DaemonOptions(
             poll: poll || watch.poll, settleSeconds: Double(settleMilliseconds ?? watch.settleMilliseconds) / 1000,
-            rescanSeconds: Double(rescanSeconds ?? watch.rescanSeconds), metricsPort: port == 0 ? nil : port)
+            rescanSeconds: Double(rescanSeconds ?? watch.rescanSeconds), metricsPort: port == 0 ? nil : port,
+            metricsHost: metricsAddress ?? watch.metricsAddress)
         let options = self.options
         do {
             try await Daemon.run(configuration: configuration, options: daemonOptions, logger: logger) {

@@ -363,3 +363,35 @@ struct ReviewCommandTests {
         }
     }
 }
+
+/// A long unbroken value in a review table is shortened in the middle, so it does not push
+/// every other row off the screen; the JSON output keeps it whole.
+@Suite
+struct ReviewTableWidthTests {
+    @Test func aLongEventIdIsShortenedInTheTableAndWholeInJSON() throws {
+        let ws = try TestWorkspace()
+        let longId = "LONG-" + String(repeating: "A", count: 300)
+        try ws.drop("payments", "pay.csv", """
+            event_id,entity,order_id,status,occurred_at,amount,payment_ref
+            \(longId),order,O1,PAID,2026-01-01T11:00:00+05:30,70.00,PR1
+            P2,order,O2,PAID,2026-01-01T11:00:00+05:30,70.00,PR2
+            """, order: 1)
+        #expect(try ws.run(["run"]).status == 65)
+
+        let table = try ws.run(["rejections"])
+        #expect(table.status == 0)
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        let rows = lines.filter { $0.contains("unknown_order") && $0.contains("pay.csv") }
+        try #require(rows.count == 2, "\(table.stdout)")
+        // Both rows line up: the message starts at the same column, well within a terminal.
+        let messageColumns = rows.map { $0.range(of: "order \"O")?.lowerBound.utf16Offset(in: $0) ?? -1 }
+        #expect(messageColumns[0] == messageColumns[1] && messageColumns[0] > 0, "\(rows)")
+        #expect(messageColumns[0] < 200, "\(rows)")
+        #expect(rows[0].contains("LONG-AAAA") && rows[0].contains("…"))
+        #expect(!table.stdout.contains(longId))
+        #expect(table.stdout.contains("shortened in the middle"))
+
+        let json = try ws.run(["rejections", "--format", "json"])
+        #expect(json.stdout.contains(longId))
+    }
+}

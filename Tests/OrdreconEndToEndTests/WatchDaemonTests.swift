@@ -57,6 +57,36 @@ struct WatchDaemonTests {
         #expect(daemon.stop() == 0, "\(daemon.tail())")
     }
 
+    /// One report per period, not per pass: after `watch_every_files` files, and on stop for
+    /// what is left; each covers its passes' rejections.
+    @Test func reportsArePerPeriodNotPerPass() throws {
+        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "watch_every_files = 1000", with: "watch_every_files = 2")
+        #expect(config.contains("watch_every_files = 2"))
+        let ws = try TestWorkspace(config: config)
+        defer { ws.remove() }
+        let daemon = try WatchDaemon(ws, ["--settle-ms", "200"])
+        defer { daemon.stopOrKill() }
+        try daemon.waitUntilReady()
+        let rejected = "E-X,order,O-X,PAID,2026-01-01T10:00:00+05:30,,,,\n"  // rejected: missing_field (amount)
+        for (index, name) in ["one.csv", "two.csv", "three.csv"].enumerated() {
+            try dropRenamed(ws, "storefront", name, orderHeader + orderRow("P\(index)") + (index == 0 ? rejected : ""))
+            let archived = eventually(timeout: 20) { ws.files(in: "archive/storefront").contains(name) }
+            #expect(archived, "\(name) not archived\n\(daemon.tail())")
+        }
+        // Two files: one report; the third waits for its period.
+        let first = eventually(timeout: 10) { ws.files(in: "outbox/reports").filter { $0.hasSuffix(".html") }.count == 1 }
+        #expect(first, "\(ws.files(in: "outbox/reports"))\n\(daemon.tail())")
+        #expect(daemon.stop() == 0)
+        let reports = ws.files(in: "outbox/reports")
+        let html = reports.filter { $0.hasSuffix(".html") }
+        #expect(html.count == 2 && html.allSatisfy { $0.hasPrefix("watch-") }, "\(reports)\n\(daemon.tail(60))")
+        #expect(reports.count == 4, "\(reports)")
+        let texts = try html.map { try ws.read("outbox/reports/" + $0) }
+        #expect(texts.filter { $0.contains("one.csv") && $0.contains("two.csv") }.count == 1)
+        #expect(texts.filter { $0.contains("three.csv") && !$0.contains("one.csv") }.count == 1)
+        #expect(texts.contains { $0.contains("<h1>Watch, runs ") && $0.contains("E-X") })
+    }
+
     /// A partner appending a row every 200 ms for 2 s, opening and closing the file each time:
     /// with `--settle-ms 1000` the file must be taken only once complete (all rows in the audit
     /// log, archived once, nothing refused).

@@ -24,6 +24,8 @@ import Testing
         "ordrecon_inbox_oldest_file_age_seconds": "gauge",
         "ordrecon_last_success_timestamp_seconds": "gauge",
         "ordrecon_runs_total": "counter",
+        "ordrecon_documents_unrendered": "gauge",
+        "ordrecon_build_info": "gauge",
     ]
     static let fileBuckets = [
         "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0",
@@ -42,7 +44,8 @@ import Testing
 
         #expect(exposition.types == Self.families)
         for name in Self.families.keys { #expect(exposition.help[name]?.isEmpty == false, "\(name) has no HELP") }
-        for sample in exposition.samples {
+        #expect(exposition.value("ordrecon_build_info", ["version": BuildInfo.version, "commit": BuildInfo.gitCommit ?? "unknown"]) == 1)
+        for sample in exposition.samples where sample.name != "ordrecon_build_info" {
             #expect(sample.value == 0, "\(sample.name) \(sample.labels)")
             #expect(exposition.types[exposition.family(of: sample.name)] != nil, "\(sample.name) is in no family")
         }
@@ -77,8 +80,9 @@ import Testing
             #expect(exposition.value(name) == 0, "\(name)")
         }
         // 2 feeds × (3 outcomes + 18 codes + 2 results + resumed + bytes + 18 buckets + sum + count),
-        // then 2 kinds + failed + bytes + 3 results + 17 gateway histogram lines + 3 states + 4 gauges + runs.
-        #expect(exposition.samples.count == 2 * (3 + ReasonCode.allCases.count + 2 + 1 + 1 + 18 + 2) + 2 + 1 + 1 + 3 + 17 + 3 + 4 + 1)
+        // then 2 kinds + failed + bytes + 3 results + 17 gateway histogram lines + 3 states + 4 gauges + runs,
+        // 2 kinds unrendered + build info.
+        #expect(exposition.samples.count == 2 * (3 + ReasonCode.allCases.count + 2 + 1 + 1 + 18 + 2) + 2 + 1 + 1 + 3 + 17 + 3 + 4 + 1 + 2 + 1)
     }
 
     @Test func filesAreCountedByFeedOutcomeCodeAndResult() throws {

@@ -51,3 +51,31 @@ public final class SQLiteWriteLock {
 
     deinit { release() }
 }
+
+extension SQLiteFile {
+    /// The rows `sql` returns, each value as text (NULL as nil).
+    /// - Throws: ``TestError`` with SQLite's message when the statement fails.
+    public static func rows(_ sql: String, at path: String) throws -> [[String?]] {
+        var db: OpaquePointer?
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else {
+            throw TestError("cannot open \(path)")
+        }
+        defer { sqlite3_close_v2(db) }
+        sqlite3_busy_timeout(db, 2000)
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw TestError(String(cString: sqlite3_errmsg(db)))
+        }
+        defer { sqlite3_finalize(statement) }
+        var result: [[String?]] = []
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { break }
+            guard status == SQLITE_ROW else { throw TestError(String(cString: sqlite3_errmsg(db))) }
+            result.append((0..<sqlite3_column_count(statement)).map { column in
+                sqlite3_column_text(statement, column).map { String(cString: $0) }
+            })
+        }
+        return result
+    }
+}

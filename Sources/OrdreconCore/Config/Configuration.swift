@@ -74,6 +74,8 @@ public struct Configuration: Sendable, Equatable {
     public var watch: WatchConfig
     /// `[logging]`: log format and level.
     public var logging: LoggingConfig
+    /// `[reports]`: how often `watch` writes a report; how long reports are kept.
+    public var reports: ReportsConfig = .defaults
     /// The configured feeds, sorted by name.
     public var feeds: [FeedConfig]
 
@@ -192,10 +194,12 @@ public struct Configuration: Sendable, Equatable {
         // [feeds.*]
         let feeds = try reader.feeds()
 
-        return Configuration(
+        var configuration = Configuration(
             fileName: fileName, timeZone: zone, timezoneIdentifier: zoneName.value, paths: paths,
             gateway: gateway, seller: seller, returnWindowDays: windowDays, defaultGSTRateBasisPoints: gstRate, writePDFs: writePDFs,
             batchSize: batchSize, watch: watch, logging: logging, feeds: feeds)
+        configuration.reports = try reader.reports()
+        return configuration
     }
 
     private static let zoneExpectation =

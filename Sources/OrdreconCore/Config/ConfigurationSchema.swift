@@ -21,8 +21,9 @@ enum ConfigurationSchema {
         ("returns", ["window_days"]),
         ("invoicing", ["default_gst_rate", "write_pdfs"]),
         ("engine", ["batch_size"]),
-        ("watch", ["poll", "settle_ms", "rescan_seconds", "metrics_port"]),
+        ("watch", ["poll", "settle_ms", "rescan_seconds", "metrics_port", "metrics_address"]),
         ("logging", ["format", "level"]),
+        ("reports", ["watch_every_minutes", "watch_every_files", "keep_days"]),
     ]
 
     /// The table holding one sub-table per feed, `[feeds.<name>]`.

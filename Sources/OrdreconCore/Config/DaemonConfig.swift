@@ -6,16 +6,23 @@ public struct WatchConfig: Sendable, Equatable {
     public var settleMilliseconds: Int
     /// `rescan_seconds`: a full look at the inbox this often.
     public var rescanSeconds: Int
-    /// `metrics_port`: `/metrics` and `/healthz` on 127.0.0.1; nil (0 in the file) for none.
+    /// `metrics_port`: `/metrics` and `/healthz` on `metrics_address`; nil (0 in the file) for none.
     public var metricsPort: Int?
+    /// `metrics_address`: the IP address the metrics endpoint listens on (IPv4 or IPv6 literal).
+    public var metricsAddress: String
 
+    public static let defaultMetricsAddress = "127.0.0.1"
     public static let defaults = WatchConfig(poll: false, settleMilliseconds: 2000, rescanSeconds: 30, metricsPort: nil)
 
-    public init(poll: Bool, settleMilliseconds: Int, rescanSeconds: Int, metricsPort: Int?) {
+    public init(
+        poll: Bool, settleMilliseconds: Int, rescanSeconds: Int, metricsPort: Int?,
+        metricsAddress: String = WatchConfig.defaultMetricsAddress
+    ) {
         self.poll = poll
         self.settleMilliseconds = settleMilliseconds
         self.rescanSeconds = rescanSeconds
         self.metricsPort = metricsPort
+        self.metricsAddress = metricsAddress
     }
 }
 
@@ -48,7 +55,14 @@ extension Reader {
             expected: "a whole number of seconds 1...86400")
         let port = try integer(
             ["watch", "metrics_port"], default: 0, range: 0...65_535, expected: "a TCP port 1...65535, or 0 for none")
-        return WatchConfig(poll: poll, settleMilliseconds: settle, rescanSeconds: rescan, metricsPort: port == 0 ? nil : port)
+        let addressExpected = "an IP address to listen on, such as \"127.0.0.1\" (this host only), \"0.0.0.0\" (every IPv4 address) or \"::\" (every address)"
+        let address = try string(["watch", "metrics_address"], default: d.metricsAddress, expected: addressExpected)
+        guard IPAddress.family(of: address.value) != nil else {
+            throw invalid(["watch", "metrics_address"], address.source, expected: addressExpected)
+        }
+        return WatchConfig(
+            poll: poll, settleMilliseconds: settle, rescanSeconds: rescan, metricsPort: port == 0 ? nil : port,
+            metricsAddress: address.value)
     }
 
     func logging() throws(ConfigurationError) -> LoggingConfig {

@@ -78,8 +78,10 @@ extension Configuration {
         poll = false
         settle_ms = 2000
         rescan_seconds = 30
-        # /metrics (Prometheus) and /healthz on 127.0.0.1:<metrics_port>; 0 = none.
+        # /metrics (Prometheus) and /healthz on <metrics_address>:<metrics_port>; port 0 = none. The
+        # address is an IP literal: "127.0.0.1" (this host only), "0.0.0.0" (every IPv4 address), "::".
         metrics_port = 0
+        metrics_address = "127.0.0.1"
 
         [logging]
         # Log lines on standard error: logfmt, json (JSON Lines) or text (for a terminal); level:
@@ -87,6 +89,15 @@ extension Configuration {
         # ORDRECON_LOG_LEVEL override both.
         format = "logfmt"
         level = "info"
+
+        [reports]
+        # Run reports (HTML and JSON) in outbox/reports/. `run` writes one per run that touched a file;
+        # `watch` one per period covering all its passes: once watch_every_minutes have passed since
+        # the period's first file, or watch_every_files files are done, whichever comes first, and when
+        # it stops. Reports older than keep_days are deleted (0 keeps them all).
+        watch_every_minutes = 60
+        watch_every_files = 1000
+        keep_days = 90
 
         # Feeds: one inbox folder per feed; each feed may send only the listed "entity:STATUS" pairs
         # (entity order or return; matched case-insensitively).

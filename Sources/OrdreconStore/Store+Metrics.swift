@@ -1,0 +1,162 @@
+/// What the database holds, counted for metrics: totals since the database was created.
+///
+/// Every number comes from rows that ordrecon never deletes (files, audit records, documents,
+/// refund attempts, runs), so each only grows, and a run that crashed is counted as far as it
+/// committed: the next count includes it, and nothing is counted twice.
+public struct StoreTotals: Sendable, Equatable {
+    /// Observations sorted into buckets, like a Prometheus histogram.
+    public struct Histogram: Sendable, Equatable {
+        /// Upper bounds in milliseconds, ascending (the `+Inf` bucket is ``count``).
+        public var bounds: [Double]
+        /// Observations at or below each bound (cumulative, as exposed).
+        public var cumulativeCounts: [Int]
+        public var count: Int
+        /// The sum of the observations, in milliseconds.
+        public var sumMilliseconds: Int64
+
+        public init(bounds: [Double]) {
+            self.bounds = bounds
+            self.cumulativeCounts = Array(repeating: 0, count: bounds.count)
+            self.count = 0
+            self.sumMilliseconds = 0
+        }
+    }
+
+    /// One feed's files and events.
+    public struct Feed: Sendable, Equatable {
+        public var applied = 0
+        public var duplicate = 0
+        public var rejected = 0
+        /// Files finished (archived).
+        public var processedFiles = 0
+        /// Files refused as a whole (moved to `failed/`).
+        public var refusedFiles = 0
+        /// Finished files that an earlier run had begun.
+        public var resumedFiles = 0
+        /// Bytes of finished files.
+        public var bytes = 0
+        /// Time spent on each finished file.
+        public var fileSeconds: Histogram
+
+        public init(bounds: [Double]) {
+            fileSeconds = Histogram(bounds: bounds)
+        }
+    }
+
+    /// Per feed name.
+    public var feeds: [String: Feed] = [:]
+    /// Rejections per feed, then per reason code (each rejected event, and each file refused as a whole).
+    public var rejections: [String: [String: Int]] = [:]
+    /// Documents whose PDF was written: `invoice`, `credit_note`.
+    public var documentsRendered: [String: Int] = [:]
+    /// Documents still without a PDF: `invoice`, `credit_note`.
+    public var documentsUnrendered: [String: Int] = [:]
+    /// Finished refund requests by their result: `sent`, `refused` (the gateway said no; a person
+    /// must look) and `retried` (tried again later).
+    public var refundRequests: [String: Int] = [:]
+    /// The time each finished refund request took.
+    public var gatewaySeconds: Histogram
+    /// Runs of one command (`ordrecon run`), whatever their result.
+    public var runs = 0
+
+    public init(gatewayBounds: [Double]) {
+        gatewaySeconds = Histogram(bounds: gatewayBounds)
+    }
+}
+
+extension Store {
+    /// Counts what the database holds (see ``StoreTotals``): a few aggregate queries over the
+    /// files, the rejected audit records, the documents and the refund attempts.
+    /// - Parameters:
+    ///   - fileBounds: the upper bounds, in milliseconds, of the file processing time histogram.
+    ///   - gatewayBounds: the upper bounds, in milliseconds, of the gateway request time histogram.
+    ///   - command: whose runs to count (`runs.command`).
+    public func totals(fileBounds: [Double], gatewayBounds: [Double], command: String = "run") throws(StoreError) -> StoreTotals {
+        var totals = StoreTotals(gatewayBounds: gatewayBounds)
+
+        // Finished files (done or failed); events are counted as committed, finished or not.
+        let finished = "state <> 'processing'"
+        let files = try db.statement(dynamic: """
+            SELECT feed, SUM(applied), SUM(duplicate), SUM(rejected), SUM(state = 'done'), SUM(state = 'failed'),
+                   SUM(\(finished) AND first_run_id <> last_run_id),
+                   SUM(CASE WHEN \(finished) THEN size ELSE 0 END),
+                   SUM(\(finished)), SUM(CASE WHEN \(finished) THEN busy_ms ELSE 0 END)\(Self.bucketColumns("busy_ms", fileBounds, when: finished))
+            FROM files GROUP BY feed
+            """)
+        while try files.step() {
+            var feed = StoreTotals.Feed(bounds: fileBounds)
+            feed.applied = files.int(1)
+            feed.duplicate = files.int(2)
+            feed.rejected = files.int(3)
+            feed.processedFiles = files.int(4)
+            feed.refusedFiles = files.int(5)
+            feed.resumedFiles = files.int(6)
+            feed.bytes = files.int(7)
+            feed.fileSeconds.count = files.int(8)
+            feed.fileSeconds.sumMilliseconds = files.int64(9)
+            for index in fileBounds.indices { feed.fileSeconds.cumulativeCounts[index] = files.int(Int32(10 + index)) }
+            totals.feeds[files.string(0)] = feed
+        }
+
+        let rejections = try db.statement("""
+            SELECT feed, reason_code, COUNT(*) FROM audit_events WHERE reason_code IS NOT NULL GROUP BY feed, reason_code
+            """)
+        while try rejections.step() {
+            totals.rejections[rejections.string(0), default: [:]][rejections.optionalString(1) ?? "unknown"] = rejections.int(2)
+        }
+
+        for (kind, table) in [("invoice", "invoices"), ("credit_note", "credit_notes")] {
+            let documents = try db.statement(dynamic: "SELECT COUNT(*), COUNT(pdf_path) FROM \(table)")
+            if try documents.step() {
+                totals.documentsRendered[kind] = documents.int(1)
+                totals.documentsUnrendered[kind] = documents.int(0) - documents.int(1)
+            }
+        }
+
+        // Attempts still in flight, or cut short by a stop or a crash, have no result yet.
+        let results = [("sent", "sent"), ("failed", "refused"), ("retry", "retried")]
+        let attempts = try db.statement("""
+            SELECT outcome, COUNT(*) FROM refund_attempts WHERE outcome IN ('sent', 'failed', 'retry') GROUP BY outcome
+            """)
+        for (_, result) in results { totals.refundRequests[result] = 0 }
+        while try attempts.step() {
+            if let result = results.first(where: { $0.0 == attempts.string(0) })?.1 {
+                totals.refundRequests[result] = attempts.int(1)
+            }
+        }
+        let durations = try db.statement(dynamic: """
+            SELECT COUNT(*), TOTAL(duration_ms)\(Self.bucketColumns("duration_ms", gatewayBounds, when: nil))
+            FROM refund_attempts WHERE duration_ms IS NOT NULL
+            """)
+        if try durations.step() {
+            totals.gatewaySeconds.count = durations.int(0)
+            totals.gatewaySeconds.sumMilliseconds = durations.int64(1)
+            for index in gatewayBounds.indices {
+                totals.gatewaySeconds.cumulativeCounts[index] = durations.int(Int32(2 + index))
+            }
+        }
+
+        let runs = try db.statement("SELECT COUNT(*) FROM runs WHERE command = ?")
+        runs.bind(1, command)
+        if try runs.step() { totals.runs = runs.int(0) }
+        return totals
+    }
+
+    /// Documents without a PDF yet, by kind (`invoice`, `credit_note`).
+    public func unrenderedDocumentCounts() throws(StoreError) -> [String: Int] {
+        [
+            "invoice": Int(try db.scalarInt("SELECT COUNT(*) FROM invoices WHERE pdf_path IS NULL") ?? 0),
+            "credit_note": Int(try db.scalarInt("SELECT COUNT(*) FROM credit_notes WHERE pdf_path IS NULL") ?? 0),
+        ]
+    }
+
+    /// `, SUM(column <= b1), SUM(column <= b2), …` (bounds in milliseconds, like the column),
+    /// counting only the rows where `condition` holds, when given.
+    private static func bucketColumns(_ column: String, _ bounds: [Double], when condition: String?) -> String {
+        bounds.map { milliseconds in
+            let limit = milliseconds == milliseconds.rounded() ? "\(Int64(milliseconds))" : "\(milliseconds)"
+            let test = "\(column) <= \(limit)"
+            return ", SUM(" + (condition.map { "\($0) AND \(test)" } ?? test) + ")"
+        }.joined()
+    }
+}
