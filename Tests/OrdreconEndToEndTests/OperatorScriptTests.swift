@@ -66,6 +66,7 @@ struct OperatorScriptTests {
             try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
             try sandbox.script("ordrecon", """
                 echo "$PWD|$*" >>"\(sandbox.root)/calls"
+                echo "1 file(s), 3 event(s): the summary of run --quiet"
                 [ -z "${FAKE_SAY:-}" ] || echo "$FAKE_SAY" >&2
                 exit "$FAKE_STATUS"
 
@@ -96,6 +97,9 @@ struct OperatorScriptTests {
         // What ordrecon itself prints under --quiet (warnings) still reaches the mail.
         let warned = try setup.cron(status: 0, say: "level=warning msg=\"something to see\"")
         #expect(warned.text.contains("something to see"))
+        // The summary of a successful run is not mail-worthy; that of a run that rejected rows is.
+        #expect(!warned.text.contains("the summary of run --quiet"))
+        #expect(try setup.cron(status: 65).text.contains("the summary of run --quiet"))
     }
 
     @Test func cronWrapperKeepsATemporaryFailureQuietUntilItLasts() throws {
@@ -135,7 +139,7 @@ struct OperatorScriptTests {
         let result = try setup.cron(status: 65)
         #expect(result.status == 65)
         let lines = result.text.split(separator: "\n")
-        #expect(lines.count == 1, "one short note: \(result.text)")
+        #expect(lines.count == 2, "one short note, then run --quiet's summary: \(result.text)")
         #expect(result.text.contains("rejected"))
         #expect(result.text.contains("ordrecon rejections"))
         #expect(!FileManager.default.fileExists(atPath: setup.marker))
