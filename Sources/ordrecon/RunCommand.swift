@@ -166,6 +166,9 @@ struct RunCommand: ParsableCommand {
             file.lastSuccess = PreviousMetrics.lastSuccess(in: path)
         }
         if let counts = try? reader?.refundCounts() { file.refunds = counts }
+        if let oldest = try? reader?.oldestPendingRefund() {
+            file.oldestPendingRefundAgeSeconds = max(0, Double(now.milliseconds - oldest.milliseconds) / 1000)
+        }
         let backlog = InboxBacklog.measure(
             root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name), now: now)
         file.inboxBacklog = backlog.files
