@@ -18,8 +18,14 @@ struct MockGatewayHandler: HTTPHandler {
         if let key { metadata["idempotency.key"] = "\(key)" }
         logger.info("\(method) \(request.path)", metadata: metadata)
         if reply.delayMilliseconds > 0 {
-            try await Task.sleep(for: .milliseconds(reply.delayMilliseconds))
+            do {
+                try await Task.sleep(for: .milliseconds(reply.delayMilliseconds))
+            } catch {
+                if let key = reply.processingKey { await state.finishedProcessing(key) }
+                throw error
+            }
         }
+        if let key = reply.processingKey { await state.finishedProcessing(key) }
         return response(for: reply)
     }
 

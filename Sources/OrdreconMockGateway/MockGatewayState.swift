@@ -10,6 +10,9 @@ import OrdreconCore
 actor MockGatewayState {
     private var script: [MockAnswer]
     private(set) var memory: RefundMemory
+    /// Keys accepted whose answer is not sent yet (the mock is "still working" on them during
+    /// its delay): another request with one of them gets 409.
+    private var processing: Set<String> = []
     private var random: SplitMix64
     private let failRate: Double
     private let dropConnectionRate: Double
@@ -44,6 +47,11 @@ actor MockGatewayState {
         self.memory = memory
     }
 
+    /// The answer for a key being processed was sent (or given up): the key is done.
+    func finishedProcessing(_ key: String) {
+        processing.remove(key)
+    }
+
     /// Appends scripted answers to the queue.
     func enqueue(_ answers: [MockAnswer]) {
         script.append(contentsOf: answers)
@@ -51,10 +59,12 @@ actor MockGatewayState {
 
     /// Decides the answer to `POST /refunds`, remembers what it processed and journals it.
     ///
-    /// Order: a scripted answer if one is queued; an injected failure (`failRate`); a replay or
-    /// a conflict for a known key; otherwise validation, remembered under the key either way,
-    /// then perhaps a dropped connection (`dropConnectionRate`, only for a key seen first now,
-    /// so a client that resends always gets to see the answer).
+    /// Order: a scripted answer if one is queued; an injected failure (`failRate`); 409 when a
+    /// request with this key is still being processed (its answer not sent yet: "come back
+    /// later"); for a known key, a replay of the first answer (same body) or 422 (the key was used
+    /// with another body: retrying cannot help); otherwise validation, remembered under the key
+    /// either way, then perhaps a dropped connection (`dropConnectionRate`, only for a key seen
+    /// first now, so a client that resends always gets to see the answer).
     func refund(key: String?, body: Data) -> MockReply {
         memory.count(key: key)
         let reply = decide(key: key, body: body)
@@ -71,17 +81,24 @@ actor MockGatewayState {
         if random.chance(failRate) {
             reply = .error(500, "injected failure", .injectedFailure)
         } else if let key, !key.isEmpty {
-            if let known = memory.remembered[key] {
+            if processing.contains(key) {
+                reply = .error(409, "a request with Idempotency-Key \"\(key)\" is still being processed; try again later", .conflict)
+                reply.headers.append(("Retry-After", "1"))
+            } else if let known = memory.remembered[key] {
                 if known.body == body {
                     reply = .json(known.status, known.answer, .replayed)
                     reply.headers.append(("Idempotent-Replayed", "true"))
                 } else {
-                    reply = .error(409, "Idempotency-Key \"\(key)\" was used with a different body", .conflict)
+                    reply = .error(422, "Idempotency-Key \"\(key)\" was already used with a different body", .keyReused)
                 }
             } else {
                 reply = process(key: key, body: body)
                 memory.remember(key: key, body: body, status: reply.status, answer: reply.body)
                 isNew = true
+                if delayMilliseconds > 0 {
+                    processing.insert(key)
+                    reply.processingKey = key
+                }
             }
         } else {
             reply = .error(400, key == nil ? "the Idempotency-Key header is missing" : "the Idempotency-Key header is empty", .invalid)

@@ -1,6 +1,6 @@
 import Foundation
 import OrdreconCore
-import OrdreconGateway
+import OrdreconEngine
 import OrdreconMetrics
 import OrdreconStore
 import Testing

@@ -81,6 +81,8 @@ public struct CircuitBreaker: Sendable, Equatable {
     private var downInARow = 0
     private var failuresInARow = 0
     private var failingRefunds: Set<String> = []
+    /// The first trouble of the current streak of failures.
+    private var streakTrouble: String?
     private var coolDown: Int64
 
     public init(settings: Settings = Settings()) {
@@ -145,6 +147,7 @@ public struct CircuitBreaker: Sendable, Equatable {
                 downInARow = 0
                 failuresInARow = 0
                 failingRefunds.removeAll(keepingCapacity: true)
+                streakTrouble = nil
                 return false
             case .neutral:
                 return false
@@ -156,10 +159,11 @@ public struct CircuitBreaker: Sendable, Equatable {
                 failuresInARow += 1
                 failingRefunds.insert(refundId)
             }
+            if streakTrouble == nil { streakTrouble = trouble }
             let down = downInARow >= settings.downThreshold
             let failing = failuresInARow >= settings.failureThreshold && failingRefunds.count >= settings.distinctRefunds
             guard down || failing else { return false }
-            open(now: now, trouble: trouble)
+            open(now: now, trouble: streakTrouble ?? trouble)
             return true
         }
     }
@@ -176,6 +180,7 @@ public struct CircuitBreaker: Sendable, Equatable {
         downInARow = 0
         failuresInARow = 0
         failingRefunds.removeAll(keepingCapacity: true)
+        streakTrouble = nil
     }
 
     private mutating func close() {

@@ -57,6 +57,8 @@ public struct DispatchReport: Sendable, Equatable {
             text += "; the gateway refuses ordrecon (check [gateway] token or ORDRECON_GATEWAY_TOKEN): \(lastProblem)"
         } else if gatewayUnavailable, let lastProblem {
             text += "; gateway unavailable: \(lastProblem)"
+        } else if pendingLeft > 0, let lastProblem {
+            text += "; last problem: \(lastProblem)"
         }
         if interrupted { text += "; stopped on request before the end" }
         return text

@@ -456,7 +456,7 @@ public final class RefundDispatcher {
                 finish(reason, .retry(reason: reason, notBefore: nil))
                 trouble = reason
                 pass.report.retriedAttempts += 1
-                pass.report.lastProblem = reason
+                if !pass.report.refusedAccess { pass.report.lastProblem = reason }
                 if !pass.report.refusedAccess {
                     metadata["error"] = "\(reason)"
                     logger.error(
@@ -470,7 +470,7 @@ public final class RefundDispatcher {
 
             case .retry(let retryAfter, let reason):
                 trouble = reason
-                pass.report.lastProblem = reason
+                if pass.stop == nil { pass.report.lastProblem = reason }
                 metadata["error"] = "\(reason)"
                 let deadline = refund.recordedAt.milliseconds + options.giveUpAfterMilliseconds
                 if now.milliseconds >= deadline {
@@ -497,6 +497,7 @@ public final class RefundDispatcher {
                     let why = tries < options.maxAttempts
                         ? "the gateway asked to wait \(wait / 1000) s, longer than backoff_max_ms; \(reason)"
                         : "\(tries) attempt\(tries == 1 ? "" : "s") in this pass failed; last: \(reason)"
+                    if pass.stop == nil { pass.report.lastProblem = "a refund left for a later pass: \(why)" }
                     metadata["retry.at"] = "\(notBefore)"
                     logger.notice("refund left pending for a later pass: \(why)", metadata: metadata)
                 }
@@ -507,7 +508,7 @@ public final class RefundDispatcher {
             if breaker.record(kind.health, refundId: refund.refundId, trouble: trouble, now: monotonic) {
                 pass.stop = .circuitOpen
                 pass.report.gatewayUnavailable = true
-                pass.report.lastProblem = "the circuit breaker opened after gateway-wide trouble: \(trouble ?? kind.rawValue)"
+                pass.report.lastProblem = "the circuit breaker opened after gateway-wide trouble: \(breaker.lastTrouble ?? trouble ?? kind.rawValue)"
                 logger.warning("the gateway is failing as a whole; no more requests in this pass", metadata: [
                     "error": "\(trouble ?? kind.rawValue)", "circuit": "open",
                 ])
