@@ -72,6 +72,7 @@ import Testing
         #expect(dispatcher.breaker.state == .closed)
         #expect(gateway.payments.count == 10 && gateway.requests.count == 11)
         #expect(try h.attempts("RF.O1.C") == ["retry:401", "sent:201"])
+        #expect(try h.store.totals(fileBounds: [], gatewayBounds: []).refundAttempts == ["unauthorized": 1, "accepted": 10])
     }
 
     /// Connections refused: trouble of the whole gateway. With concurrency 4 the breaker opens
@@ -84,6 +85,7 @@ import Testing
         let report = try dispatcher.dispatch(runId: 1)
         #expect(report.gatewayUnavailable && !report.refusedAccess && report.pendingLeft == 20)
         #expect(report.attemptsByClass == ["unreachable": report.attempts])
+        #expect(try h.store.totals(fileBounds: [], gatewayBounds: []).refundAttempts == ["unreachable": report.attempts])
         #expect((3...6).contains(report.attempts), "\(report.attempts) attempts")
         #expect(report.lastProblem?.contains("circuit breaker opened") == true)
         guard case .open = dispatcher.breaker.state else {
@@ -102,6 +104,8 @@ import Testing
         #expect(try h.attempts("RF.O2.C") == ["failed:422"])
         #expect(try h.status("RF.O2.C") == "failed")
         #expect(report.attemptsByClass == ["accepted": 5, "refused": 1])
+        // The textfile's totals count the same classes from the attempt records.
+        #expect(try h.store.totals(fileBounds: [], gatewayBounds: []).refundAttempts == ["accepted": 5, "refused": 1])
     }
 
     /// `give_up_after_hours`: a refund still not accepted when an attempt ends after its deadline
