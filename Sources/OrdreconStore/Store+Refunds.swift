@@ -172,37 +172,54 @@ extension Store {
     /// sent (see ``beginRefundAttempt(_:runId:at:)``); nothing goes out before this returns.
     /// - Returns: each refund's attempt number; refunds no longer pending are left out.
     public func beginRefundAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError) -> [String: Int] {
-        guard !refundIds.isEmpty else { return [:] }
+        try recordRefundAttempts(finishing: [], beginning: refundIds, runId: runId, at: now)
+    }
+
+    /// Records, and commits in one transaction, how some attempts ended (and their refunds'
+    /// states) and that attempts of other refunds are about to be sent: the dispatcher's one
+    /// commit per turn. Nothing of `beginning` goes out before this returns.
+    /// - Returns: the attempt number of each refund of `beginning` that is still pending.
+    public func recordRefundAttempts(
+        finishing finishes: [RefundAttemptFinish], beginning refundIds: [String], runId: Int64?, at now: Timestamp
+    ) throws(StoreError) -> [String: Int] {
+        guard !finishes.isEmpty || !refundIds.isEmpty else { return [:] }
         try begin(durable: false)
         do {
-            let select = try db.statement("SELECT attempts FROM refunds WHERE refund_id = ? AND status = 'pending'")
-            let interrupt = try db.statement("""
-                UPDATE refund_attempts SET outcome = 'interrupted', finished_at = ?,
-                    message = 'ordrecon stopped before the answer was recorded; the next attempt reuses the key'
-                WHERE refund_id = ? AND outcome = 'in_flight'
-                """)
-            let insert = try db.statement("""
-                INSERT INTO refund_attempts (refund_id, attempt, run_id, started_at, outcome) VALUES (?, ?, ?, ?, 'in_flight')
-                """)
-            let update = try db.statement("UPDATE refunds SET attempts = ?, last_attempt_at = ? WHERE refund_id = ?")
-            var numbers: [String: Int] = [:]
-            for refundId in refundIds {
-                select.reset()
-                select.bind([refundId])
-                guard try select.step() else { continue }
-                let attempt = select.int(0) + 1
-                select.reset()
-                try interrupt.bind([now.milliseconds, refundId]).run()
-                try insert.bind([refundId, Int64(attempt), runId, now.milliseconds]).run()
-                try update.bind([Int64(attempt), now.milliseconds, refundId]).run()
-                numbers[refundId] = attempt
-            }
+            try finishAttempts(finishes)
+            let numbers = try beginAttempts(refundIds, runId: runId, at: now)
             try commit()
             return numbers
         } catch {
             rollback()
             throw error
         }
+    }
+
+    private func beginAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError) -> [String: Int] {
+        guard !refundIds.isEmpty else { return [:] }
+        let select = try db.statement("SELECT attempts FROM refunds WHERE refund_id = ? AND status = 'pending'")
+        let interrupt = try db.statement("""
+            UPDATE refund_attempts SET outcome = 'interrupted', finished_at = ?,
+                message = 'ordrecon stopped before the answer was recorded; the next attempt reuses the key'
+            WHERE refund_id = ? AND outcome = 'in_flight'
+            """)
+        let insert = try db.statement("""
+            INSERT INTO refund_attempts (refund_id, attempt, run_id, started_at, outcome) VALUES (?, ?, ?, ?, 'in_flight')
+            """)
+        let update = try db.statement("UPDATE refunds SET attempts = ?, last_attempt_at = ? WHERE refund_id = ?")
+        var numbers: [String: Int] = [:]
+        for refundId in refundIds {
+            select.reset()
+            select.bind([refundId])
+            guard try select.step() else { continue }
+            let attempt = select.int(0) + 1
+            select.reset()
+            try interrupt.bind([now.milliseconds, refundId]).run()
+            try insert.bind([refundId, Int64(attempt), runId, now.milliseconds]).run()
+            try update.bind([Int64(attempt), now.milliseconds, refundId]).run()
+            numbers[refundId] = attempt
+        }
+        return numbers
     }
 
     /// Records, and commits, how an attempt ended, and the refund's state after it.
@@ -221,53 +238,50 @@ extension Store {
 
     /// Records, and commits in one transaction, how several attempts ended and their refunds' states.
     public func finishRefundAttempts(_ finishes: [RefundAttemptFinish]) throws(StoreError) {
+        _ = try recordRefundAttempts(finishing: finishes, beginning: [], runId: nil, at: Timestamp(milliseconds: 0))
+    }
+
+    private func finishAttempts(_ finishes: [RefundAttemptFinish]) throws(StoreError) {
         guard !finishes.isEmpty else { return }
-        try begin(durable: false)
-        do {
-            let sent = try db.statement("""
-                UPDATE refunds SET status = 'sent', sent_at = ?, gateway_refund_id = ?, last_error = NULL,
-                    next_attempt_at = NULL WHERE refund_id = ?
-                """)
-            let retry = try db.statement("UPDATE refunds SET last_error = ?, next_attempt_at = ? WHERE refund_id = ?")
-            let interrupted = try db.statement("UPDATE refunds SET last_error = ? WHERE refund_id = ?")
-            let failed = try db.statement("""
-                UPDATE refunds SET status = 'failed', failed_at = ?, last_error = ?, next_attempt_at = NULL
-                WHERE refund_id = ?
-                """)
-            let attempt = try db.statement("""
-                UPDATE refund_attempts SET outcome = ?, finished_at = ?, http_status = ?, error_kind = ?, error_code = ?,
-                    message = ?, gateway_refund_id = ?, duration_ms = ?
-                WHERE refund_id = ? AND attempt = ?
-                """)
-            for finish in finishes {
-                let now = finish.at
-                let outcome: String
-                var gatewayId: String?
-                switch finish.end {
-                case .sent(let id):
-                    outcome = "sent"
-                    gatewayId = id
-                    try sent.bind([now.milliseconds, id, finish.refundId]).run()
-                case .retry(let reason, let notBefore):
-                    outcome = "retry"
-                    try retry.bind([reason, notBefore?.milliseconds, finish.refundId]).run()
-                case .interrupted(let reason):
-                    outcome = "interrupted"
-                    try interrupted.bind([reason, finish.refundId]).run()
-                case .failed(let reason):
-                    outcome = "failed"
-                    try failed.bind([now.milliseconds, reason, finish.refundId]).run()
-                }
-                try attempt.bind([
-                    outcome, now.milliseconds, finish.httpStatus.map(Int64.init), finish.transportKind,
-                    finish.transportCode.map(Int64.init), finish.message, gatewayId, Int64(finish.durationMilliseconds),
-                    finish.refundId, Int64(finish.attempt),
-                ]).run()
+        let sent = try db.statement("""
+            UPDATE refunds SET status = 'sent', sent_at = ?, gateway_refund_id = ?, last_error = NULL,
+                next_attempt_at = NULL WHERE refund_id = ?
+            """)
+        let retry = try db.statement("UPDATE refunds SET last_error = ?, next_attempt_at = ? WHERE refund_id = ?")
+        let interrupted = try db.statement("UPDATE refunds SET last_error = ? WHERE refund_id = ?")
+        let failed = try db.statement("""
+            UPDATE refunds SET status = 'failed', failed_at = ?, last_error = ?, next_attempt_at = NULL
+            WHERE refund_id = ?
+            """)
+        let attempt = try db.statement("""
+            UPDATE refund_attempts SET outcome = ?, finished_at = ?, http_status = ?, error_kind = ?, error_code = ?,
+                message = ?, gateway_refund_id = ?, duration_ms = ?
+            WHERE refund_id = ? AND attempt = ?
+            """)
+        for finish in finishes {
+            let now = finish.at
+            let outcome: String
+            var gatewayId: String?
+            switch finish.end {
+            case .sent(let id):
+                outcome = "sent"
+                gatewayId = id
+                try sent.bind([now.milliseconds, id, finish.refundId]).run()
+            case .retry(let reason, let notBefore):
+                outcome = "retry"
+                try retry.bind([reason, notBefore?.milliseconds, finish.refundId]).run()
+            case .interrupted(let reason):
+                outcome = "interrupted"
+                try interrupted.bind([reason, finish.refundId]).run()
+            case .failed(let reason):
+                outcome = "failed"
+                try failed.bind([now.milliseconds, reason, finish.refundId]).run()
             }
-            try commit()
-        } catch {
-            rollback()
-            throw error
+            try attempt.bind([
+                outcome, now.milliseconds, finish.httpStatus.map(Int64.init), finish.transportKind,
+                finish.transportCode.map(Int64.init), finish.message, gatewayId, Int64(finish.durationMilliseconds),
+                finish.refundId, Int64(finish.attempt),
+            ]).run()
         }
     }
 

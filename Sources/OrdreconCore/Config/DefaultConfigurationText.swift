@@ -48,7 +48,7 @@ extension Configuration {
         backoff_initial_ms = 250
         backoff_max_ms = 10000
         # Refund requests in flight at once (1...256), over kept-alive connections.
-        concurrency = 8
+        concurrency = 16
         # The most requests started in any second (0 = no limit); set it to the gateway's rate limit.
         max_requests_per_second = 0
         # A refund the gateway has not accepted this many hours (1...8760) after it was recorded (or

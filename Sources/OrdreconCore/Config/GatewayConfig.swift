@@ -33,7 +33,7 @@ public struct GatewayConfig: Sendable, Equatable {
     public static let defaults = GatewayConfig(
         baseURL: "http://127.0.0.1:8099", token: nil, caBundle: nil, connectTimeoutMilliseconds: 3000,
         timeoutMilliseconds: 10_000, maxAttempts: 5, backoffInitialMilliseconds: 250, backoffMaxMilliseconds: 10_000,
-        concurrency: 8, maxRequestsPerSecond: 0, giveUpAfterHours: 72)
+        concurrency: 16, maxRequestsPerSecond: 0, giveUpAfterHours: 72)
 
     public init(
         baseURL: String, token: String?, caBundle: String?, connectTimeoutMilliseconds: Int, timeoutMilliseconds: Int,

@@ -33,18 +33,18 @@ public enum RefundDeliveryPolicy {
         case .transportFailed(let failure):
             return .retry(retryAfterMilliseconds: nil, reason: failure.description)
         case .answered(let status, let retryAfter, let body):
-            let message = GatewayAnswer.message(in: body)
+            // The body is read once: for its id when accepted, else for its message.
             switch status {
             case 200..<300:
                 return .sent(gatewayRefundId: GatewayAnswer.refundId(in: body))
             case _ where retryableClientStatuses.contains(status) || (500..<600).contains(status):
                 let wait = retryAfter.flatMap { RetryAfter.milliseconds(from: $0, now: now) }
-                return .retry(retryAfterMilliseconds: wait, reason: describe(status, message))
+                return .retry(retryAfterMilliseconds: wait, reason: describe(status, GatewayAnswer.message(in: body)))
             case _ where accessStatuses.contains(status):
-                return .refusedAccess(reason: describe(status, message))
+                return .refusedAccess(reason: describe(status, GatewayAnswer.message(in: body)))
             default:
                 // 4xx (and anything unexpected, such as a 3xx redirect, which is never followed).
-                return .failed(reason: describe(status, message))
+                return .failed(reason: describe(status, GatewayAnswer.message(in: body)))
             }
         }
     }

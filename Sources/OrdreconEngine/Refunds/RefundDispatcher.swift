@@ -199,6 +199,10 @@ public final class RefundDispatcher {
         /// Attempts per refund in this pass.
         var tries: [String: Int] = [:]
         var stop: Stop?
+        /// Outcomes decided but not committed yet, and the retries they schedule: committed
+        /// together with the next attempts that begin (one commit per turn of the loop).
+        var finishes: [RefundAttemptFinish] = []
+        var retries: [Waiting] = []
 
         init(runId: Int64?) { self.runId = runId }
     }
@@ -225,6 +229,7 @@ public final class RefundDispatcher {
         }
         while true {
             if shouldStop() {
+                try commit(&pass)
                 try abort(&pass)
                 return
             }
@@ -242,7 +247,10 @@ public final class RefundDispatcher {
             if pass.flights.isEmpty {
                 // Full of refunds that were no longer pending when their attempts were to begin.
                 if case .busy = blocked { continue }
-                guard let wake else { return }  // stopped, or nothing left for this pass
+                guard let wake else {  // stopped, or nothing left for this pass
+                    try commit(&pass)
+                    return
+                }
                 let wait = Int(max(0, wake - clock.monotonicMilliseconds()))
                 if wait > 0 { clock.sleep(milliseconds: wait, shouldStop: shouldStop) }
                 continue
@@ -251,7 +259,7 @@ public final class RefundDispatcher {
             if let wake { timeout = Int(min(Int64(timeout), max(0, wake - clock.monotonicMilliseconds()))) }
             let completions = client.waitForCompletions(timeoutMilliseconds: timeout)
             if !completions.isEmpty {
-                try finish(completions, &pass)
+                finish(completions, &pass)
                 onInFlight?(pass.flights.count)
                 onProgress?(pass.report)
             }
@@ -311,10 +319,10 @@ public final class RefundDispatcher {
                 break
             }
         }
+        // The outcomes that came, and these attempts, recorded and committed together, before
+        // any of these requests goes out (and before any retry of those outcomes may).
+        let numbers = try commit(&pass, beginning: batch.map(\.refund.refundId))
         guard !batch.isEmpty else { return blocked }
-
-        // Recorded, and committed, before any of these requests goes out.
-        let numbers = try store.beginRefundAttempts(batch.map(\.refund.refundId), runId: pass.runId, at: clock.now())
         for (refund, probe) in batch {
             guard let attempt = numbers[refund.refundId] else {  // no longer pending
                 if probe { breaker.cancel(probe: refund.refundId) }
@@ -333,7 +341,8 @@ public final class RefundDispatcher {
                 pass.flights[tag] = nil
                 pass.inFlightIds.remove(refund.refundId)
                 let failure = TransportFailure(kind: .other, code: error.curlCode, message: error.message)
-                try record([(flight, .transportFailed(failure), error.seconds)], &pass)
+                decide([(flight, .transportFailed(failure), error.seconds)], &pass)
+                try commit(&pass)
             }
         }
         onInFlight?(pass.flights.count)
@@ -384,25 +393,43 @@ public final class RefundDispatcher {
             pass.inFlightIds.remove(flight.refund.refundId)
             results.append((flight, Self.attemptResult(completion.result), completion.seconds))
         }
-        try record(results, &pass)
+        decide(results, &pass)
+        try commit(&pass)
         onInFlight?(0)
         logger.notice(
             "\(results.count) refund request\(results.count == 1 ? "" : "s") abandoned on request; they stay pending and go again with the same key")
     }
 
-    /// Takes the answers that came.
-    private func finish(_ completions: [HTTPCompletion], _ pass: inout Pass) throws(StoreError) {
+    /// Takes the answers that came (recorded by the next commit).
+    private func finish(_ completions: [HTTPCompletion], _ pass: inout Pass) {
         var results: [(Flight, AttemptResult, Double)] = []
         for completion in completions {
             guard let flight = pass.flights.removeValue(forKey: completion.tag) else { continue }
             pass.inFlightIds.remove(flight.refund.refundId)
             results.append((flight, Self.attemptResult(completion.result), completion.seconds))
         }
-        try record(results, &pass)
+        decide(results, &pass)
     }
 
-    /// Decides what each result means, records them all in one commit, and schedules retries.
-    private func record(_ results: [(flight: Flight, result: AttemptResult, seconds: Double)], _ pass: inout Pass) throws(StoreError) {
+    /// Records, in one commit, the outcomes decided so far and the beginning of attempts of
+    /// `refundIds`; then lets the retries of those outcomes wait for their turn.
+    /// - Returns: the attempt number of each refund begun (those no longer pending are left out).
+    @discardableResult
+    private func commit(_ pass: inout Pass, beginning refundIds: [String] = []) throws(StoreError) -> [String: Int] {
+        guard !pass.finishes.isEmpty || !refundIds.isEmpty else { return [:] }
+        let numbers = try store.recordRefundAttempts(finishing: pass.finishes, beginning: refundIds, runId: pass.runId, at: clock.now())
+        pass.finishes.removeAll(keepingCapacity: true)
+        for retry in pass.retries {
+            let index = pass.waiting.partitioningIndex { $0.due > retry.due }
+            pass.waiting.insert(retry, at: index)
+        }
+        pass.retries.removeAll(keepingCapacity: true)
+        return numbers
+    }
+
+    /// Decides what each result means; the outcomes and the retries they schedule wait in the
+    /// pass for the next commit.
+    private func decide(_ results: [(flight: Flight, result: AttemptResult, seconds: Double)], _ pass: inout Pass) {
         guard !results.isEmpty else { return }
         let now = clock.now()
         let monotonic = clock.monotonicMilliseconds()
@@ -410,11 +437,15 @@ public final class RefundDispatcher {
         var retries: [Waiting] = []
         for (flight, result, seconds) in results {
             let refund = flight.refund
-            var metadata: Logger.Metadata = [
-                "refund.id": "\(refund.refundId)", "order.id": "\(refund.orderId)", "amount.paise": "\(refund.amount.paise)",
-                "attempt": "\(flight.attempt)",
-            ]
-            if let returnId = refund.returnId { metadata["return.id"] = "\(returnId)" }
+            // Built only when a line is written (most answers log nothing at the default level).
+            func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
+                var metadata: Logger.Metadata = [
+                    "refund.id": "\(refund.refundId)", "order.id": "\(refund.orderId)", "amount.paise": "\(refund.amount.paise)",
+                    "attempt": "\(flight.attempt)",
+                ]
+                if let returnId = refund.returnId { metadata["return.id"] = "\(returnId)" }
+                return metadata.merging(extra) { $1 }
+            }
             let kind = AttemptClass(result)
             pass.report.attempts += 1
             pass.report.attemptSeconds.append(seconds)
@@ -439,17 +470,16 @@ public final class RefundDispatcher {
             case .sent(let gatewayId):
                 finish(nil, .sent(gatewayRefundId: gatewayId))
                 pass.report.sent += 1
-                metadata["gateway.refund_id"] = "\(gatewayId ?? "")"
-                metadata["http.status"] = "\(facts.status ?? 0)"
-                logger.debug("refund accepted by the gateway", metadata: metadata)
+                logger.debug("refund accepted by the gateway", metadata: metadata([
+                    "gateway.refund_id": "\(gatewayId ?? "")", "http.status": "\(facts.status ?? 0)",
+                ]))
 
             case .failed(let reason):
                 finish(reason, .failed(reason: reason))
                 pass.report.failed += 1
-                metadata["error"] = "\(reason)"
                 logger.error(
                     "refund refused by the gateway; a person must look (`ordrecon refunds retry \(refund.refundId)` once it is fixed)",
-                    metadata: metadata)
+                    metadata: metadata(["error": "\(reason)"]))
 
             case .refusedAccess(let reason):
                 // Not the refund's fault: it stays pending, due again as soon as the gateway takes ordrecon.
@@ -458,10 +488,9 @@ public final class RefundDispatcher {
                 pass.report.retriedAttempts += 1
                 if !pass.report.refusedAccess { pass.report.lastProblem = reason }
                 if !pass.report.refusedAccess {
-                    metadata["error"] = "\(reason)"
                     logger.error(
                         "the gateway refuses ordrecon itself (check [gateway] token or ORDRECON_GATEWAY_TOKEN); the pass stops",
-                        metadata: metadata)
+                        metadata: metadata(["error": "\(reason)"]))
                 }
                 pass.report.refusedAccess = true
                 pass.report.gatewayUnavailable = true
@@ -471,7 +500,6 @@ public final class RefundDispatcher {
             case .retry(let retryAfter, let reason):
                 trouble = reason
                 if pass.stop == nil { pass.report.lastProblem = reason }
-                metadata["error"] = "\(reason)"
                 let deadline = refund.recordedAt.milliseconds + options.giveUpAfterMilliseconds
                 if now.milliseconds >= deadline {
                     let hours = options.giveUpAfterMilliseconds / 3_600_000
@@ -481,7 +509,8 @@ public final class RefundDispatcher {
                     pass.report.failed += 1
                     pass.report.gaveUp += 1
                     logger.error(
-                        "refund given up: \(why); a person must look (`ordrecon refunds retry \(refund.refundId)`)", metadata: metadata)
+                        "refund given up: \(why); a person must look (`ordrecon refunds retry \(refund.refundId)`)",
+                        metadata: metadata(["error": "\(reason)"]))
                     break
                 }
                 pass.report.retriedAttempts += 1
@@ -491,15 +520,15 @@ public final class RefundDispatcher {
                 let tries = pass.tries[refund.refundId] ?? 1
                 if tries < options.maxAttempts, wait <= Int64(options.backoff.maxMilliseconds) {
                     retries.append(Waiting(due: notBefore.milliseconds, refund: refund))
-                    metadata["retry.in_ms"] = "\(wait)"
-                    logger.debug("refund attempt not accepted; retrying", metadata: metadata)
+                    logger.debug(
+                        "refund attempt not accepted; retrying", metadata: metadata(["error": "\(reason)", "retry.in_ms": "\(wait)"]))
                 } else {
                     let why = tries < options.maxAttempts
                         ? "the gateway asked to wait \(wait / 1000) s, longer than backoff_max_ms; \(reason)"
                         : "\(tries) attempt\(tries == 1 ? "" : "s") in this pass failed; last: \(reason)"
                     if pass.stop == nil { pass.report.lastProblem = "a refund left for a later pass: \(why)" }
-                    metadata["retry.at"] = "\(notBefore)"
-                    logger.notice("refund left pending for a later pass: \(why)", metadata: metadata)
+                    logger.notice(
+                        "refund left pending for a later pass: \(why)", metadata: metadata(["error": "\(reason)", "retry.at": "\(notBefore)"]))
                 }
             }
 
@@ -514,12 +543,9 @@ public final class RefundDispatcher {
                 ])
             }
         }
-        try store.finishRefundAttempts(finishes)
-        // Only now, after the commit, may a retry go out.
-        for retry in retries {
-            let index = pass.waiting.partitioningIndex { $0.due > retry.due }
-            pass.waiting.insert(retry, at: index)
-        }
+        pass.finishes += finishes
+        // Only after the commit may a retry go out.
+        pass.retries += retries
     }
 
     /// The decision with its reason cut to ``messageLimit`` bytes: the reason carries the
