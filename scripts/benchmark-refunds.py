@@ -7,7 +7,8 @@ Once: a workspace with --refunds paid-and-cancelled orders is run with the gatew
 closed port, so every refund is recorded and pending (the circuit breaker stops that pass after
 a few attempts). For each point of the curve: a copy of that workspace, all but the wanted
 number of refunds set aside (marked failed in the copy's database, so `dispatch` leaves them),
-`ordrecon mock-gateway --delay-ms D` on a free port, `[gateway] concurrency = C`, then
+`ordrecon mock-gateway --delay-ms D` on a free port (its per-request log lines off), `[gateway]
+concurrency = C`, then
 `ordrecon dispatch --json`; refunds/s is what it sent divided by its dispatch time (as its
 report says), and the ratio is against concurrency 1 at the same delay. The limit of a delayed
 gateway is C / delay (e.g. 16 / 0.05 s = 320/s), printed beside.
@@ -91,8 +92,10 @@ def prepare(count):
 
 
 def start_mock(delay):
+    # Its one log line per request is not written (warnings only): the mock should cost as little as it can.
+    env = dict(os.environ, ORDRECON_LOG_LEVEL="warning")
     mock = subprocess.Popen([BIN, "mock-gateway", "--port", "0", "--delay-ms", str(delay)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+                            stderr=subprocess.DEVNULL, text=True, env=env)
     match = re.search(r"http://127\.0\.0\.1:\d+", mock.stdout.readline())
     if not match:
         mock.kill()

@@ -141,9 +141,10 @@ import Glibc
         #expect(run.stdout.contains("0 sent, 0 refused by the gateway, 2 pending"))
         #expect(run.stdout.contains("gateway unavailable: the circuit breaker opened after gateway-wide trouble: connectionFailed"), "\(run.stdout)")
         // Refused connections are trouble of the whole gateway: three in a row (over both
-        // refunds, sent at once) open the circuit breaker and the pass stops.
+        // refunds, sent at once) open the circuit breaker and the pass stops; the other refund's
+        // request may have been in flight already then.
         let attempts = try Self.attempts(ws, "RF.O1.C") + Self.attempts(ws, "RF.O2.C")
-        #expect(attempts == Array(repeating: "retry:connectionFailed", count: 3), "\(attempts)")
+        #expect((3...4).contains(attempts.count) && Set(attempts) == ["retry:connectionFailed"], "\(attempts)")
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 6)  // files were processed all the same
         // The run report and the runs table say so too.
         #expect(try ws.read("outbox/reports/1.html").contains("2 refund(s) left pending: the circuit breaker opened after gateway-wide trouble: connectionFailed"))
@@ -257,23 +258,25 @@ import Glibc
         defer { ws.remove() }
         // Files first, with the gateway down: every refund is pending.
         try ws.pointGateway(at: "http://127.0.0.1:\(try Self.unusedPort())", maxAttempts: 1)
-        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 600, seed: 8), to: ws.root)
+        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 1200, seed: 8), to: ws.root)
         #expect(try ws.run(["run", "--quiet"]).status == 75)
         #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'pending'") == expected.refunds)
-        #expect(expected.refunds >= 60)
+        #expect(expected.refunds >= 150)
         Thread.sleep(forTimeInterval: 0.3)  // past the stored next attempts
 
         let gateway = try ws.startGateway(
-            arguments: ["--fail-rate", "0.3", "--drop-connection-rate", "0.1", "--delay-ms", "20", "--seed", "3"],
+            arguments: ["--fail-rate", "0.3", "--drop-connection-rate", "0.1", "--delay-ms", "30", "--seed", "3"],
             backoffMax: 100, extra: ["concurrency = 16"])
         defer { gateway.stop() }
         var random = SystemRandomNumberGenerator()
         var kills = 0
+        var rounds = 0
         var seenInFlight = 0
-        for _ in 1...6 {
+        while kills < 4, rounds < 12 {
+            rounds += 1
             let running = try ws.start(["dispatch", "--quiet"], discardOutput: true)
-            // A random point of the pass: 20 to 600 ms after the start.
-            let deadline = Date().addingTimeInterval(Double(Int.random(in: 20...600, using: &random)) / 1000)
+            // A random point of the pass: 30 to 300 ms after the start.
+            let deadline = Date().addingTimeInterval(Double(Int.random(in: 30...300, using: &random)) / 1000)
             while running.process.isRunning, Date() < deadline {
                 seenInFlight = max(seenInFlight, (try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0)
                 Thread.sleep(forTimeInterval: 0.005)
@@ -284,7 +287,7 @@ import Glibc
             }
             running.process.waitUntilExit()
         }
-        #expect(kills >= 3)
+        #expect(kills >= 3, "\(kills) kills in \(rounds) rounds")
         #expect(seenInFlight > 1, "attempts recorded in flight at once: \(seenInFlight)")
         var statuses: [Int32] = []
         for _ in 0..<20 {
