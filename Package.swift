@@ -80,8 +80,6 @@ let package = Package(
             name: "OrdreconMockGateway",
             dependencies: [
                 "OrdreconCore",
-                .product(name: "FlyingFox", package: "FlyingFox"),
-                .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -5,9 +5,10 @@ import OrdreconCore
 /// The mock's mutable state (script queue, random generator, memory, journal) and the decision
 /// for each refund request.
 ///
-/// An actor, so requests on concurrent connections are decided one at a time: two requests
-/// with the same new key cannot both be accepted.
-actor MockGatewayState {
+/// Requests on concurrent connections (one thread each) are decided one at a time, under a
+/// lock: two requests with the same new key cannot both be accepted.
+final class MockGatewayState: @unchecked Sendable {
+    private let lock = NSLock()
     private var script: [MockAnswer]
     private(set) var memory: RefundMemory
     /// Keys accepted whose answer is not sent yet (the mock is "still working" on them during
@@ -47,14 +48,19 @@ actor MockGatewayState {
         self.memory = memory
     }
 
+    /// What it remembers, as of now.
+    func snapshot() -> RefundMemory {
+        lock.withLock { memory }
+    }
+
     /// The answer for a key being processed was sent (or given up): the key is done.
     func finishedProcessing(_ key: String) {
-        processing.remove(key)
+        lock.withLock { _ = processing.remove(key) }
     }
 
     /// Appends scripted answers to the queue.
     func enqueue(_ answers: [MockAnswer]) {
-        script.append(contentsOf: answers)
+        lock.withLock { script.append(contentsOf: answers) }
     }
 
     /// Decides the answer to `POST /refunds`, remembers what it processed and journals it.
@@ -66,10 +72,12 @@ actor MockGatewayState {
     /// either way, then perhaps a dropped connection (`dropConnectionRate`, only for a key seen
     /// first now, so a client that resends always gets to see the answer).
     func refund(key: String?, body: Data) -> MockReply {
-        memory.count(key: key)
-        let reply = decide(key: key, body: body)
-        journal(key: key, body: body, reply: reply)
-        return reply
+        lock.withLock {
+            memory.count(key: key)
+            let reply = decide(key: key, body: body)
+            journal(key: key, body: body, reply: reply)
+            return reply
+        }
     }
 
     private func decide(key: String?, body: Data) -> MockReply {

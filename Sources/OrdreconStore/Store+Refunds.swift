@@ -197,7 +197,11 @@ extension Store {
 
     private func beginAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError) -> [String: Int] {
         guard !refundIds.isEmpty else { return [:] }
-        let select = try db.statement("SELECT attempts FROM refunds WHERE refund_id = ? AND status = 'pending'")
+        // Counts the attempt on a pending refund, and says its number (nothing: no longer pending).
+        let count = try db.statement("""
+            UPDATE refunds SET attempts = attempts + 1, last_attempt_at = ? WHERE refund_id = ? AND status = 'pending'
+            RETURNING attempts
+            """)
         let interrupt = try db.statement("""
             UPDATE refund_attempts SET outcome = 'interrupted', finished_at = ?,
                 message = 'ordrecon stopped before the answer was recorded; the next attempt reuses the key'
@@ -206,17 +210,19 @@ extension Store {
         let insert = try db.statement("""
             INSERT INTO refund_attempts (refund_id, attempt, run_id, started_at, outcome) VALUES (?, ?, ?, ?, 'in_flight')
             """)
-        let update = try db.statement("UPDATE refunds SET attempts = ?, last_attempt_at = ? WHERE refund_id = ?")
         var numbers: [String: Int] = [:]
         for refundId in refundIds {
-            select.reset()
-            select.bind([refundId])
-            guard try select.step() else { continue }
-            let attempt = select.int(0) + 1
-            select.reset()
-            try interrupt.bind([now.milliseconds, refundId]).run()
+            count.reset()
+            count.bind([now.milliseconds, refundId])
+            guard try count.step() else {
+                count.reset()
+                continue
+            }
+            let attempt = count.int(0)
+            count.reset()
+            // Only an earlier attempt can have been cut short.
+            if attempt > 1 { try interrupt.bind([now.milliseconds, refundId]).run() }
             try insert.bind([refundId, Int64(attempt), runId, now.milliseconds]).run()
-            try update.bind([Int64(attempt), now.milliseconds, refundId]).run()
             numbers[refundId] = attempt
         }
         return numbers

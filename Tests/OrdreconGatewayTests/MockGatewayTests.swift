@@ -279,7 +279,7 @@ struct MockGatewayTests {
         #expect(badScript.stderr.contains("100...599"))
         try withMock([]) { mock in
             let busy = try ws.run(["mock-gateway", "--port", String(mock.port)])
-            #expect(busy.status == 74)
+            #expect(busy.status == 69)  // EX_UNAVAILABLE, as docs/commands.md says
             #expect(busy.stderr.contains("cannot listen"))
         }
     }
@@ -287,12 +287,7 @@ struct MockGatewayTests {
     /// The library API, `MockGateway.run`: it answers until its task is cancelled, then returns.
     ///
     /// Checked through the binary, whose `mock-gateway` command is that call in a process of its
-    /// own (SIGTERM cancels the task; a throw from `run` would exit 74), not in this process: the
-    /// FlyingFox server inside `run` starts its accept loop and each request's decoding in
-    /// unstructured `Task {}`s, which no task executor preference reaches (SE-0417), so in
-    /// process it needs free threads of the cooperative pool, and when the whole suite runs the
-    /// blocking tests hold them all (with the pool blocked on purpose, curl got 0 bytes in 4 s,
-    /// with and without `addTask(executorPreference:)` on a dedicated thread).
+    /// own (SIGTERM cancels the task; a throw from `run` would exit 69), as it runs for real.
     @Test func runAnswersUntilItsTaskIsCancelledThenReturns() throws {
         try withMock(["--seed", "1"]) { mock in
             let health = try mock.curl([mock.url + "/healthz"])

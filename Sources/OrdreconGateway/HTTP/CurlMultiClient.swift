@@ -142,6 +142,8 @@ private final class Transfer {
     let errorBuffer: UnsafeMutablePointer<CChar>
     let collector = CurlResponseCollector()
     var headerList: CurlHeaderList?
+    /// The URL set on the handle.
+    var url: String?
     var tag = 0
     var started: timespec = timespec()
 
@@ -174,7 +176,11 @@ private final class Transfer {
         errorBuffer[0] = 0
         let list = try CurlHeaderList(request.headers)
         headerList = list
-        try check(ordrecon_curl_set_string(handle, CURLOPT_URL, request.url))
+        // The URL is parsed when set: set it only when it changes (it never does for refunds).
+        if url != request.url {
+            try check(ordrecon_curl_set_string(handle, CURLOPT_URL, request.url))
+            url = request.url
+        }
         try check(ordrecon_curl_set_slist(handle, CURLOPT_HTTPHEADER, list.pointer))
         try check(ordrecon_curl_set_long(handle, CURLOPT_POST, 1))
         try check(ordrecon_curl_set_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
