@@ -15,14 +15,11 @@ struct ReloadService: Service, CustomStringConvertible {
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
-        do {
-            try await cancelWhenGracefulShutdown {
-                for await _ in signals {
-                    reload()
-                }
+        // Ends on graceful shutdown (the loop is cancelled; nothing is thrown).
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                reload()
             }
-        } catch is CancellationError {
-            // Shutting down.
         }
     }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import OrdreconStore
 
 /// Why a workspace's database must not be used, and what a person can do about it.

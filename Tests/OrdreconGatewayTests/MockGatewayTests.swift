@@ -279,7 +279,7 @@ struct MockGatewayTests {
         #expect(badScript.stderr.contains("100...599"))
         try withMock([]) { mock in
             let busy = try ws.run(["mock-gateway", "--port", String(mock.port)])
-            #expect(busy.status == 69)  // EX_UNAVAILABLE, as docs/commands.md says
+            #expect(busy.status == 69)  // EX_UNAVAILABLE: the port is taken
             #expect(busy.stderr.contains("cannot listen"))
         }
     }
