@@ -1,7 +1,6 @@
 import Foundation
 public import OrdreconCore
 public import OrdreconEngine
-public import OrdreconGateway
 public import Prometheus
 
 /// What ordrecon did, as Prometheus metrics: events, rejections and files per feed, invoice
