@@ -59,13 +59,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Refunds to the payment gateway: the libcurl HTTP client and the outbox relay.
+        // The HTTP side of the payment gateway: libcurl clients that only speak HTTP (the relay
+        // that decides what to send and records it is in OrdreconEngine/Refunds).
         .target(
             name: "OrdreconGateway",
-            dependencies: [
-                "OrdreconCore", "OrdreconStore", "CCurl",
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["CCurl"],
             swiftSettings: swiftSettings
         ),
         // GST tax invoices and credit notes as PDF (libharu, embedded DejaVu fonts).
@@ -82,8 +80,6 @@ let package = Package(
             name: "OrdreconMockGateway",
             dependencies: [
                 "OrdreconCore",
-                .product(name: "FlyingFox", package: "FlyingFox"),
-                .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -159,6 +155,14 @@ let package = Package(
             name: "OrdreconGatewayTests",
             dependencies: [
                 "OrdreconCore", "OrdreconStore", "OrdreconGateway", "OrdreconMockGateway", "OrdreconTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdreconRefundTests",
+            dependencies: [
+                "OrdreconCore", "OrdreconStore", "OrdreconGateway", "OrdreconEngine", "OrdreconTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -6,8 +6,9 @@ starts `ordrecon mock-gateway` on a free port and points the workspace at it, ru
 `ordrecon run --json --quiet`, and prints:
 - events/s of the file work: events in the run's summary divided by the wall time of the whole
   process minus the time the refund dispatch took (as the summary reports it);
-- refunds/s of the dispatch (one request at a time to the local mock, a lower bound on cost:
-  a real gateway answers in tens to hundreds of milliseconds);
+- refunds/s of the dispatch (the default [gateway] concurrency, to the local mock answering at
+  once: a real gateway answers in tens to hundreds of milliseconds; see
+  scripts/benchmark-refunds.py for the curve over concurrency and a delayed gateway);
 - the process's peak RSS (from wait4's rusage).
 Invoice and credit note PDFs are left out of the timed run (`write_pdfs = false`: at 1M events
 they would be ~180,000 files); afterwards `ordrecon invoices render --missing --limit N` writes
@@ -41,7 +42,8 @@ def run_measured(args, cwd):
 def start_mock_gateway(workspace):
     """The mock gateway on a free port, with the workspace's [gateway] base_url pointed at it."""
     gateway = subprocess.Popen([BIN, "mock-gateway", "--port", "0"], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+                               stderr=subprocess.DEVNULL, text=True,
+                               env=dict(os.environ, ORDRECON_LOG_LEVEL="warning"))
     match = re.search(r"http://127\.0\.0\.1:\d+", gateway.stdout.readline())
     if not match:
         gateway.kill()

@@ -57,4 +57,13 @@ static inline CURLcode ordrecon_curl_get_long(CURL *handle, CURLINFO info, long 
 static inline CURLcode ordrecon_curl_get_offset(CURL *handle, CURLINFO info, curl_off_t *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+/// A multi handle option that takes a `long` (connection limits, pipelining).
+static inline CURLMcode ordrecon_curl_multi_set_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+/// The result code of a finished transfer's message (CURLMSG_DONE); the union is read in C.
+static inline CURLcode ordrecon_curl_message_result(const CURLMsg *message) {
+    return message->data.result;
+}
 #endif

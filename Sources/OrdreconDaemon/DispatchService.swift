@@ -48,13 +48,16 @@ struct DispatchService: Service, CustomStringConvertible {
                     generation = context.configuration.generation
                     dispatcher = try RefundDispatcher(
                         gateway: context.configuration.current.gateway, environment: ProcessInfo.processInfo.environment,
-                        store: current, logger: logger, now: SystemClock.now,
-                        sleep: { milliseconds in stop.wait(seconds: Double(milliseconds) / 1000) })
+                        store: current, logger: logger)
+                    let metrics = context.metrics
+                    dispatcher?.onInFlight = { metrics.setRequestsInFlight($0) }
                 }
                 let report = try dispatcher!.dispatch(runId: context.runId, shouldStop: { stop.isRaised })
                 backoff.succeeded()
                 context.metrics.record(dispatch: report)
                 context.metrics.setRefunds(try current.refundCounts())
+                context.metrics.setOldestPendingRefund(try current.oldestPendingRefund(), now: SystemClock.now())
+                context.metrics.setCircuit(dispatcher!.breaker.state.name)
                 if report.gatewayUnavailable {
                     wait = min(Self.longestWait, max(Self.idleSeconds, wait * 2))
                     logger.warning("gateway unavailable; next attempt in \(Int(wait)) s", metadata: ["refunds.pending": "\(report.pendingLeft)"])

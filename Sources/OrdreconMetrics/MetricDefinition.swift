@@ -57,6 +57,20 @@ extension MetricDefinition {
     static let refunds = MetricDefinition(
         name: "ordrecon_refunds",
         help: "Refunds in the store, by state (pending, sent, failed).")
+    static let refundAttempts = MetricDefinition(
+        name: "ordrecon_refund_attempts_total",
+        help: "Refund requests that ended, by class of outcome: accepted, conflict (409), throttled (408, 425, 429), "
+            + "server_error (5xx), unauthorized (401, 403), refused (other 4xx), no_answer (timeout, broken connection), "
+            + "unreachable (no connection, TLS), interrupted (ordrecon stopped).")
+    static let requestsInFlight = MetricDefinition(
+        name: "ordrecon_gateway_requests_in_flight",
+        help: "Refund requests sent to the gateway and not answered yet.")
+    static let oldestPendingRefundAge = MetricDefinition(
+        name: "ordrecon_refund_oldest_pending_age_seconds",
+        help: "Age in seconds of the oldest pending refund, since it was recorded or queued again (0 when none is pending).")
+    static let circuit = MetricDefinition(
+        name: "ordrecon_gateway_circuit",
+        help: "1 for the state the gateway circuit breaker is in (closed, open, half_open), 0 for the others.")
 
     // The inbox and runs.
     static let inboxBacklog = MetricDefinition(

@@ -1,7 +1,6 @@
 import Foundation
 public import OrdreconCore
 public import OrdreconEngine
-public import OrdreconGateway
 public import Prometheus
 
 /// What ordrecon did, as Prometheus metrics: events, rejections and files per feed, invoice
@@ -34,6 +33,8 @@ public final class OrdreconMetrics: Sendable {
     private let requestsRetried: Counter
     private let gatewaySeconds: DurationHistogram
     private let gatewayUnavailable: Gauge
+    private let requestsInFlight: Gauge
+    private let oldestPendingRefundAge: Gauge
     private let inboxBacklog: Gauge
     private let inboxOldestAge: Gauge
     private let lastSuccess: Gauge
@@ -43,6 +44,8 @@ public final class OrdreconMetrics: Sendable {
 
     /// The refund states the store knows, each always shown.
     static let refundStates = ["pending", "sent", "failed"]
+    /// The states of the gateway circuit breaker, each always shown.
+    static let circuitStates = ["closed", "open", "half_open"]
     /// The kinds of tax documents, each always shown.
     static let documentKinds = ["invoice", "credit_note"]
     /// The labels of `ordrecon_build_info`.
@@ -73,6 +76,10 @@ public final class OrdreconMetrics: Sendable {
         gatewaySeconds = registry.makeDurationHistogram(
             descriptor: MetricDefinition.gatewaySeconds.descriptor, labels: [], buckets: HistogramBuckets.gatewayRequest)
         gatewayUnavailable = gauge(.gatewayUnavailable)
+        requestsInFlight = gauge(.requestsInFlight)
+        oldestPendingRefundAge = gauge(.oldestPendingRefundAge)
+        for kind in AttemptClass.allCases { _ = counter(.refundAttempts, [("class", kind.rawValue)]) }
+        for state in Self.circuitStates { gauge(.circuit, [("state", state)]).set(to: state == "closed" ? 1 : 0) }
         inboxBacklog = gauge(.inboxBacklog)
         inboxOldestAge = gauge(.inboxOldestAge)
         lastSuccess = gauge(.lastSuccess)
@@ -130,7 +137,29 @@ public final class OrdreconMetrics: Sendable {
         for seconds in dispatch.attemptSeconds {
             gatewaySeconds.record(HistogramBuckets.duration(seconds: seconds))
         }
+        for (kind, count) in dispatch.attemptsByClass {
+            add(count, to: .refundAttempts, [("class", kind)])
+        }
         gatewayUnavailable.set(to: dispatch.gatewayUnavailable ? 1 : 0)
+    }
+
+    /// Sets how many refund requests are in flight now.
+    public func setRequestsInFlight(_ count: Int) {
+        requestsInFlight.set(to: Double(max(0, count)))
+    }
+
+    /// Sets the age of the oldest pending refund (0 when none is pending).
+    /// - Parameter oldest: when it was recorded or queued again (`Store.oldestPendingRefund()`).
+    public func setOldestPendingRefund(_ oldest: Timestamp?, now: Timestamp) {
+        oldestPendingRefundAge.set(to: oldest.map { max(0, Double(now.milliseconds - $0.milliseconds) / 1000) } ?? 0)
+    }
+
+    /// Sets the state of the gateway circuit breaker: `closed`, `open` or `half_open`.
+    public func setCircuit(_ state: String) {
+        for name in Set(Self.circuitStates).union([state]) {
+            registry.makeGauge(descriptor: MetricDefinition.circuit.descriptor, labels: [("state", name)])
+                .set(to: name == state ? 1 : 0)
+        }
     }
 
     /// Records a whole `ordrecon run`: counts the run, then records each of its files, its

@@ -10,7 +10,8 @@ import Prometheus
 /// so Prometheus' `rate()` and `increase()` work as they do on a daemon's counters. The same
 /// families and series as `ordrecon watch` serves, except two that no table keeps
 /// (`ordrecon_documents_failed_total`, `ordrecon_document_bytes_total`: see
-/// `ordrecon_documents_unrendered`), plus what only a run has:
+/// `ordrecon_documents_unrendered`) and two that only a long-lived dispatcher has
+/// (`ordrecon_gateway_requests_in_flight`, `ordrecon_gateway_circuit`), plus what only a run has:
 /// `ordrecon_last_run_timestamp_seconds` and `ordrecon_last_run_duration_seconds`.
 public struct RunTextfile: Sendable {
     /// The configured feeds, whose series exist even before their first file.
@@ -20,6 +21,8 @@ public struct RunTextfile: Sendable {
     public var totals: StoreTotals?
     /// Refunds by state (`Store.refundCounts()`).
     public var refunds: [String: Int] = [:]
+    /// Age in seconds of the oldest pending refund (0 when none is pending).
+    public var oldestPendingRefundAgeSeconds: Double = 0
     /// Files waiting in the inbox, and the age of the oldest.
     public var inboxBacklog = 0
     public var inboxOldestAgeSeconds: Double = 0
@@ -83,12 +86,16 @@ public struct RunTextfile: Sendable {
             for result in ["sent", "refused", "retried"] {
                 counter(.refundRequests, [("result", result)], totals.refundRequests[result] ?? 0)
             }
+            for kind in AttemptClass.allCases {
+                counter(.refundAttempts, [("class", kind.rawValue)], totals.refundAttempts[kind.rawValue] ?? 0)
+            }
             counter(.runs, [], totals.runs)
         }
 
         for state in Set(OrdreconMetrics.refundStates).union(refunds.keys) {
             gauge(.refunds, [("state", state)], Double(refunds[state] ?? 0))
         }
+        gauge(.oldestPendingRefundAge, [], oldestPendingRefundAgeSeconds.isFinite ? max(0, oldestPendingRefundAgeSeconds) : 0)
         gauge(.inboxBacklog, [], Double(inboxBacklog))
         gauge(.inboxOldestAge, [], inboxOldestAgeSeconds.isFinite ? max(0, inboxOldestAgeSeconds) : 0)
         gauge(.lastSuccess, [], lastSuccess.map { Double($0.milliseconds) / 1000 } ?? 0)

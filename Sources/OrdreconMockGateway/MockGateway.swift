@@ -1,5 +1,3 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 public import Logging
 
@@ -16,7 +14,7 @@ public struct MockGateway: Sendable {
 
     /// - Parameters:
     ///   - options: where to listen and how to misbehave.
-    ///   - logger: receives one INFO line per request (and FlyingFox's own lines at DEBUG).
+    ///   - logger: receives one INFO line per request.
     public init(options: MockGatewayOptions, logger: Logger) {
         self.options = options
         self.logger = logger
@@ -36,53 +34,24 @@ public struct MockGateway: Sendable {
         } catch {
             throw MockGatewayError(reason: "cannot use the journal \(options.journalPath ?? ""): \(error.localizedDescription)")
         }
-        let configuration = HTTPServer.Configuration(
-            address: try address(),
-            timeout: 24 * 3600,  // Scripted and configured delays must not turn into FlyingFox's 500.
-            pool: NoDelaySocketPool(base: HTTPServer.defaultPool()),
-            logger: FlyingFoxLogBridge(logger: logger))
-        let server = HTTPServer(config: configuration, handler: MockGatewayHandler(state: state, logger: logger))
+        guard (0...65535).contains(options.port) else {
+            throw MockGatewayError(reason: "port must be 0...65535, got \(options.port)")
+        }
+        let handler = MockGatewayHandler(state: state, logger: logger)
+        let host = options.host == "localhost" ? "127.0.0.1" : options.host
+        let server = try MockHTTPServer(host: host, port: options.port) { request in handler.handle(request) }
         logger.info("mock gateway starting", metadata: [
             "seed": "\(seed)", "fail_rate": "\(options.failRate)", "drop_connection_rate": "\(options.dropConnectionRate)",
             "delay_ms": "\(options.delayMilliseconds)", "script.entries": "\(options.script.count)",
         ])
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.run() }
-                group.addTask {
-                    try await server.waitUntilListening(timeout: 30)
-                    guard let address = await server.listeningAddress else { throw MockGatewayError(reason: "the server has no address") }
-                    switch address {
-                    case .ip4(_, let port), .ip6(_, let port): onListening(Int(port))
-                    case .unix: throw MockGatewayError(reason: "the server listens on a unix socket")
-                    }
-                }
-                // The listening report ends first; the server runs until cancelled.
-                while try await group.next() != nil {}
-            }
-        } catch let error as MockGatewayError {
-            throw error
-        } catch where Task.isCancelled {
-            logger.info("mock gateway stopped")
-        } catch {
-            throw MockGatewayError(reason: "cannot listen on \(options.host):\(options.port): \(error.localizedDescription)")
+        server.start()
+        onListening(server.port)
+        // Serves on its own threads until this task is cancelled.
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
         }
-    }
-
-    private func address() throws -> any SocketAddress {
-        guard let port = UInt16(exactly: options.port) else {
-            throw MockGatewayError(reason: "port must be 0...65535, got \(options.port)")
-        }
-        let host = options.host == "localhost" ? "127.0.0.1" : options.host
-        do {
-            if host.contains(":") {
-                let trimmed = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-                return try sockaddr_in6.inet6(ip6: trimmed, port: port)
-            }
-            return try sockaddr_in.inet(ip4: host, port: port)
-        } catch {
-            throw MockGatewayError(reason: "host must be an IPv4 or IPv6 address (or localhost), got \"\(options.host)\"")
-        }
+        server.stop()
+        logger.info("mock gateway stopped")
     }
 }
 

@@ -1,43 +1,50 @@
-import FlyingFox
 import Foundation
 import Logging
 
-/// Routes the mock's endpoints, logs one line per request, waits, and builds the response
-/// (or the dropped connection).
-struct MockGatewayHandler: HTTPHandler {
+/// Routes the mock's endpoints, logs one line per request, and waits before answering (on the
+/// request's own connection thread).
+struct MockGatewayHandler: Sendable {
     let state: MockGatewayState
     let logger: Logger
 
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let method = request.method.rawValue
-        let key = request.headers[HTTPHeader("Idempotency-Key")]
-        let reply = try await route(request, method: method)
+    func handle(_ request: MockHTTPServer.Request) -> MockReply {
+        let method = request.method
+        let key = request.header("Idempotency-Key")
+        let reply = route(request, method: method)
         // Headers other than the idempotency key (Authorization in particular) are never logged.
-        var metadata: Logger.Metadata = ["http.status": "\(reply.status)", "outcome": "\((reply.drop ? .dropped : reply.outcome).rawValue)"]
-        if reply.drop { metadata["dropped.after"] = "\(reply.outcome.rawValue)" }
-        if let key { metadata["idempotency.key"] = "\(key)" }
-        logger.info("\(method) \(request.path)", metadata: metadata)
+        logger.info("\(method) \(request.path)", metadata: {
+            var metadata: Logger.Metadata = [
+                "http.status": "\(reply.status)", "outcome": "\((reply.drop ? .dropped : reply.outcome).rawValue)",
+            ]
+            if reply.drop { metadata["dropped.after"] = "\(reply.outcome.rawValue)" }
+            if let key { metadata["idempotency.key"] = "\(key)" }
+            return metadata
+        }())
         if reply.delayMilliseconds > 0 {
-            try await Task.sleep(for: .milliseconds(reply.delayMilliseconds))
+            var wait = timespec(tv_sec: reply.delayMilliseconds / 1000, tv_nsec: (reply.delayMilliseconds % 1000) * 1_000_000)
+            var remaining = timespec()
+            while nanosleep(&wait, &remaining) == -1 && errno == EINTR { wait = remaining }
         }
-        return response(for: reply)
+        if let key = reply.processingKey { state.finishedProcessing(key) }
+        return reply
     }
 
-    private func route(_ request: HTTPRequest, method: String) async throws -> MockReply {
+    private func route(_ request: MockHTTPServer.Request, method: String) -> MockReply {
         switch (method, request.path) {
         case ("POST", "/refunds"):
-            let key = request.headers[HTTPHeader("Idempotency-Key")]
-            return await state.refund(key: key, body: try await request.bodyData)
+            return state.refund(key: request.header("Idempotency-Key"), body: request.body)
         case ("POST", "/_mock/script"):
             do {
-                let answers = try MockAnswer.script(from: try await request.bodyData)
-                await state.enqueue(answers)
+                let answers = try MockAnswer.script(from: request.body)
+                state.enqueue(answers)
                 return MockReply(status: 204, body: Data(), outcome: .queued)
             } catch let error as MockScriptError {
                 return .error(400, error.description, .badScript)
+            } catch {
+                return .error(400, "\(error)", .badScript)
             }
         case ("GET", "/_mock/refunds"):
-            return .json(200, await state.listing(), .listed)
+            return .json(200, state.listing(), .listed)
         case ("GET", "/healthz"):
             return MockReply(status: 200, body: Data("ok".utf8), contentType: "text/plain; charset=utf-8", outcome: .health)
         case (_, let path) where Self.routes[path] != nil:
@@ -50,37 +57,4 @@ struct MockGatewayHandler: HTTPHandler {
     }
 
     private static let routes = ["/refunds": "POST", "/_mock/script": "POST", "/_mock/refunds": "GET", "/healthz": "GET"]
-
-    private func response(for reply: MockReply) -> HTTPResponse {
-        var headers = HTTPHeaders()
-        if let contentType = reply.contentType { headers[.contentType] = contentType }
-        for (name, value) in reply.headers { headers[HTTPHeader(name)] = value }
-        let status = HTTPStatusCode(reply.status, phrase: Self.phrase(reply.status))
-        guard reply.drop else {
-            return HTTPResponse(statusCode: status, headers: headers, body: reply.body)
-        }
-        // The header promises at least one byte, so the cut answer is visibly incomplete.
-        let body = HTTPBodySequence(from: DroppedConnectionBody(), count: max(reply.body.count, 1))
-        return HTTPResponse(statusCode: status, headers: headers, body: body)
-    }
-
-    private static func phrase(_ status: Int) -> String {
-        switch status {
-        case 200: "OK"
-        case 201: "Created"
-        case 202: "Accepted"
-        case 204: "No Content"
-        case 400: "Bad Request"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 409: "Conflict"
-        case 422: "Unprocessable Content"
-        case 429: "Too Many Requests"
-        case 500: "Internal Server Error"
-        case 502: "Bad Gateway"
-        case 503: "Service Unavailable"
-        case 504: "Gateway Timeout"
-        default: "Status \(status)"
-        }
-    }
 }

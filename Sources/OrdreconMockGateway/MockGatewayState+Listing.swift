@@ -4,6 +4,7 @@ extension MockGatewayState {
     /// The body of `GET /_mock/refunds`: `{"requests": N, "refunds": [...]}` with one entry per
     /// remembered key, sorted by key.
     func listing() -> Data {
+        let memory = snapshot()
         let refunds = memory.remembered.sorted { $0.key < $1.key }.map { key, known in
             Listing.Refund(
                 key: key, refundID: known.fields.refundID, orderID: known.fields.orderID,

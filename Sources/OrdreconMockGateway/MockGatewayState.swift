@@ -5,11 +5,15 @@ import OrdreconCore
 /// The mock's mutable state (script queue, random generator, memory, journal) and the decision
 /// for each refund request.
 ///
-/// An actor, so requests on concurrent connections are decided one at a time: two requests
-/// with the same new key cannot both be accepted.
-actor MockGatewayState {
+/// Requests on concurrent connections (one thread each) are decided one at a time, under a
+/// lock: two requests with the same new key cannot both be accepted.
+final class MockGatewayState: @unchecked Sendable {
+    private let lock = NSLock()
     private var script: [MockAnswer]
     private(set) var memory: RefundMemory
+    /// Keys accepted whose answer is not sent yet (the mock is "still working" on them during
+    /// its delay): another request with one of them gets 409.
+    private var processing: Set<String> = []
     private var random: SplitMix64
     private let failRate: Double
     private let dropConnectionRate: Double
@@ -44,22 +48,36 @@ actor MockGatewayState {
         self.memory = memory
     }
 
+    /// What it remembers, as of now.
+    func snapshot() -> RefundMemory {
+        lock.withLock { memory }
+    }
+
+    /// The answer for a key being processed was sent (or given up): the key is done.
+    func finishedProcessing(_ key: String) {
+        lock.withLock { _ = processing.remove(key) }
+    }
+
     /// Appends scripted answers to the queue.
     func enqueue(_ answers: [MockAnswer]) {
-        script.append(contentsOf: answers)
+        lock.withLock { script.append(contentsOf: answers) }
     }
 
     /// Decides the answer to `POST /refunds`, remembers what it processed and journals it.
     ///
-    /// Order: a scripted answer if one is queued; an injected failure (`failRate`); a replay or
-    /// a conflict for a known key; otherwise validation, remembered under the key either way,
-    /// then perhaps a dropped connection (`dropConnectionRate`, only for a key seen first now,
-    /// so a client that resends always gets to see the answer).
+    /// Order: a scripted answer if one is queued; an injected failure (`failRate`); 409 when a
+    /// request with this key is still being processed (its answer not sent yet: "come back
+    /// later"); for a known key, a replay of the first answer (same body) or 422 (the key was used
+    /// with another body: retrying cannot help); otherwise validation, remembered under the key
+    /// either way, then perhaps a dropped connection (`dropConnectionRate`, only for a key seen
+    /// first now, so a client that resends always gets to see the answer).
     func refund(key: String?, body: Data) -> MockReply {
-        memory.count(key: key)
-        let reply = decide(key: key, body: body)
-        journal(key: key, body: body, reply: reply)
-        return reply
+        lock.withLock {
+            memory.count(key: key)
+            let reply = decide(key: key, body: body)
+            journal(key: key, body: body, reply: reply)
+            return reply
+        }
     }
 
     private func decide(key: String?, body: Data) -> MockReply {
@@ -71,17 +89,24 @@ actor MockGatewayState {
         if random.chance(failRate) {
             reply = .error(500, "injected failure", .injectedFailure)
         } else if let key, !key.isEmpty {
-            if let known = memory.remembered[key] {
+            if processing.contains(key) {
+                reply = .error(409, "a request with Idempotency-Key \"\(key)\" is still being processed; try again later", .conflict)
+                reply.headers.append(("Retry-After", "1"))
+            } else if let known = memory.remembered[key] {
                 if known.body == body {
                     reply = .json(known.status, known.answer, .replayed)
                     reply.headers.append(("Idempotent-Replayed", "true"))
                 } else {
-                    reply = .error(409, "Idempotency-Key \"\(key)\" was used with a different body", .conflict)
+                    reply = .error(422, "Idempotency-Key \"\(key)\" was already used with a different body", .keyReused)
                 }
             } else {
                 reply = process(key: key, body: body)
                 memory.remember(key: key, body: body, status: reply.status, answer: reply.body)
                 isNew = true
+                if delayMilliseconds > 0 {
+                    processing.insert(key)
+                    reply.processingKey = key
+                }
             }
         } else {
             reply = .error(400, key == nil ? "the Idempotency-Key header is missing" : "the Idempotency-Key header is empty", .invalid)

@@ -4,7 +4,10 @@ import Foundation
 struct MockReply: Sendable {
     /// What happened to the request, as logged and journaled.
     enum Outcome: String, Sendable, Codable {
+        /// `conflict`: 409, a request with this key is still being processed (retry later);
+        /// `key_reused`: 422, the key was processed with another body (never retried).
         case accepted, replayed, conflict, invalid, scripted, dropped
+        case keyReused = "key_reused"
         case injectedFailure = "injected_failure"
         case health, listed, queued
         case badScript = "bad_script"
@@ -20,6 +23,8 @@ struct MockReply: Sendable {
     /// Close the connection after the status line and headers, without the body.
     var drop = false
     var delayMilliseconds = 0
+    /// A key being processed until this answer is sent: requests with it meanwhile get 409.
+    var processingKey: String?
 
     /// A JSON answer.
     static func json(_ status: Int, _ body: Data, _ outcome: Outcome) -> MockReply {

@@ -2,7 +2,7 @@
 /// many have been applied; each runs in its own transaction, and a migration, once released,
 /// is never edited: changes come as new migrations.
 enum Schema {
-    static let migrations: [String] = [version1, version2, version3, version4]
+    static let migrations: [String] = [version1, version2, version3, version4, version5]
 
     // CHECK constraints list values with OR, not IN (...): SQLite builds a temporary b-tree for an
     // IN list on every insert, which made each audit insert several times dearer.
@@ -442,5 +442,12 @@ enum Schema {
         SELECT 'credit_note', number, order_id, return_id, invoice_number, total_paise,
                \(utc("issued_at")), pdf_path, \(utc("rendered_at"))
         FROM credit_notes;
+        """
+
+    /// Version 5: refunds are sent concurrently, each on its own schedule, in the order of
+    /// their events: the dispatcher walks the pending refunds in (audit_id, refund_id) order
+    /// with a cursor, which this index serves without sorting (see the QueryPlanTests).
+    static let version5 = """
+        CREATE INDEX refunds_due ON refunds (audit_id, refund_id) WHERE status = 'pending';
         """
 }

@@ -54,6 +54,9 @@ public struct StoreTotals: Sendable, Equatable {
     /// Finished refund requests by their result: `sent`, `refused` (the gateway said no; a person
     /// must look) and `retried` (tried again later).
     public var refundRequests: [String: Int] = [:]
+    /// Finished refund requests by class of outcome (the raw values of `AttemptClass`: accepted,
+    /// conflict, throttled, server_error, unauthorized, refused, no_answer, unreachable, interrupted).
+    public var refundAttempts: [String: Int] = [:]
     /// The time each finished refund request took.
     public var gatewaySeconds: Histogram
     /// Runs of one command (`ordrecon run`), whatever their result.
@@ -124,6 +127,21 @@ extension Store {
                 totals.refundRequests[result] = attempts.int(1)
             }
         }
+        // The classes of AttemptClass, from what each attempt record keeps.
+        let classes = try db.statement("""
+            SELECT CASE
+                WHEN outcome = 'interrupted' OR error_kind = 'aborted' THEN 'interrupted'
+                WHEN http_status BETWEEN 200 AND 299 THEN 'accepted'
+                WHEN http_status = 409 THEN 'conflict'
+                WHEN http_status = 408 OR http_status = 425 OR http_status = 429 THEN 'throttled'
+                WHEN http_status BETWEEN 500 AND 599 THEN 'server_error'
+                WHEN http_status = 401 OR http_status = 403 THEN 'unauthorized'
+                WHEN http_status IS NOT NULL THEN 'refused'
+                WHEN error_kind = 'timeout' OR error_kind = 'connectionLost' THEN 'no_answer'
+                ELSE 'unreachable' END AS class, COUNT(*)
+            FROM refund_attempts WHERE outcome <> 'in_flight' GROUP BY class
+            """)
+        while try classes.step() { totals.refundAttempts[classes.string(0)] = classes.int(1) }
         let durations = try db.statement(dynamic: """
             SELECT COUNT(*), TOTAL(duration_ms)\(Self.bucketColumns("duration_ms", gatewayBounds, when: nil))
             FROM refund_attempts WHERE duration_ms IS NOT NULL

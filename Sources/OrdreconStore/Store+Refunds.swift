@@ -9,6 +9,57 @@ public struct DueRefund: Sendable, Hashable {
     public var body: String
     /// Attempts made so far, over the refund's life.
     public var attempts: Int
+    /// When the refund was recorded, or queued again by a person (`refunds retry`): the start
+    /// of its time to be accepted (`[gateway] give_up_after_hours`).
+    public var recordedAt: Timestamp
+    /// Its place in the order of sending (the audit record of the event that caused it).
+    public var auditId: Int64
+}
+
+/// Where a walk through the due refunds stands: after this refund (see ``Store/dueRefunds(at:after:limit:)``).
+public struct DueRefundCursor: Sendable, Hashable {
+    public var auditId: Int64
+    public var refundId: String
+
+    public init(auditId: Int64, refundId: String) {
+        self.auditId = auditId
+        self.refundId = refundId
+    }
+
+    public init(_ refund: DueRefund) {
+        self.init(auditId: refund.auditId, refundId: refund.refundId)
+    }
+}
+
+/// How one attempt ended, for ``Store/finishRefundAttempts(_:)``.
+public struct RefundAttemptFinish: Sendable, Equatable {
+    public var refundId: String
+    public var attempt: Int
+    public var at: Timestamp
+    public var durationMilliseconds: Int
+    /// The gateway's status, when it answered.
+    public var httpStatus: Int?
+    /// The error kind and code, when it did not.
+    public var transportKind: String?
+    public var transportCode: Int?
+    /// The gateway's message or the transport error.
+    public var message: String?
+    public var end: RefundAttemptEnd
+
+    public init(
+        refundId: String, attempt: Int, at: Timestamp, durationMilliseconds: Int, httpStatus: Int?,
+        transport: (kind: String, code: Int)?, message: String?, end: RefundAttemptEnd
+    ) {
+        self.refundId = refundId
+        self.attempt = attempt
+        self.at = at
+        self.durationMilliseconds = durationMilliseconds
+        self.httpStatus = httpStatus
+        self.transportKind = transport?.kind
+        self.transportCode = transport?.code
+        self.message = message
+        self.end = end
+    }
 }
 
 /// A refund with its delivery state, for `ordrecon refunds`.
@@ -53,7 +104,8 @@ public struct RefundAttemptRecord: Sendable, Hashable {
 /// How an attempt ended, as the dispatcher records it.
 public enum RefundAttemptEnd: Sendable, Equatable {
     case sent(gatewayRefundId: String?)
-    /// Still pending; `notBefore` when the gateway asked to wait longer than a pass waits.
+    /// Still pending; not to be sent again before `notBefore` (the refund's own schedule:
+    /// backoff or the gateway's `Retry-After`), nil: as soon as a pass comes.
     case retry(reason: String, notBefore: Timestamp?)
     case failed(reason: String)
     /// Still pending: ordrecon was told to stop while the request was in flight, so the
@@ -71,18 +123,21 @@ public enum RequeueResult: Sendable, Equatable {
 
 extension Store {
     /// Pending refunds that may be sent at `now`, oldest first (in the order their events were
-    /// processed), at most `limit`.
-    public func dueRefunds(at now: Timestamp, limit: Int) throws(StoreError) -> [DueRefund] {
+    /// processed), at most `limit`; with a cursor, only those after it in that order.
+    public func dueRefunds(at now: Timestamp, after cursor: DueRefundCursor? = nil, limit: Int) throws(StoreError) -> [DueRefund] {
         let s = try db.statement("""
-            SELECT refund_id, order_id, return_id, amount_paise, body, attempts FROM refunds
-            WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-            ORDER BY audit_id, refund_id LIMIT ?
-            """).bind([now.milliseconds, Int64(limit)])
+            SELECT refund_id, order_id, return_id, amount_paise, body, attempts, COALESCE(requeued_at, created_at), audit_id
+            FROM refunds
+            WHERE status = 'pending' AND (audit_id, refund_id) > (?2, ?3)
+              AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
+            ORDER BY audit_id, refund_id LIMIT ?4
+            """).bind([now.milliseconds, cursor?.auditId ?? Int64.min, cursor?.refundId ?? "", Int64(limit)])
         var due: [DueRefund] = []
         while try s.step() {
             due.append(DueRefund(
                 refundId: s.string(0), orderId: s.string(1), returnId: s.optionalString(2),
-                amount: Money(paise: s.int64(3)), body: s.string(4), attempts: s.int(5)))
+                amount: Money(paise: s.int64(3)), body: s.string(4), attempts: s.int(5),
+                recordedAt: Timestamp(milliseconds: s.int64(6)), auditId: s.int64(7)))
         }
         return due
     }
@@ -100,34 +155,77 @@ extension Store {
         try db.scalarInt("SELECT MIN(next_attempt_at) FROM refunds WHERE status = 'pending'").map(Timestamp.init(milliseconds:))
     }
 
+    /// When the oldest pending refund was recorded (or queued again), nil when none is pending.
+    public func oldestPendingRefund() throws(StoreError) -> Timestamp? {
+        try db.scalarInt("SELECT MIN(COALESCE(requeued_at, created_at)) FROM refunds WHERE status = 'pending'")
+            .map(Timestamp.init(milliseconds:))
+    }
+
     /// Records, and commits, that an attempt is about to be sent. An earlier attempt still marked
     /// in flight was cut short (ordrecon stopped before its answer was recorded): it becomes
     /// `interrupted`. - Returns: the attempt's number, or nil when the refund is no longer pending.
     public func beginRefundAttempt(_ refundId: String, runId: Int64?, at now: Timestamp) throws(StoreError) -> Int? {
+        try beginRefundAttempts([refundId], runId: runId, at: now)[refundId]
+    }
+
+    /// Records, and commits in one transaction, that an attempt of each refund is about to be
+    /// sent (see ``beginRefundAttempt(_:runId:at:)``); nothing goes out before this returns.
+    /// - Returns: each refund's attempt number; refunds no longer pending are left out.
+    public func beginRefundAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError) -> [String: Int] {
+        try recordRefundAttempts(finishing: [], beginning: refundIds, runId: runId, at: now)
+    }
+
+    /// Records, and commits in one transaction, how some attempts ended (and their refunds'
+    /// states) and that attempts of other refunds are about to be sent: the dispatcher's one
+    /// commit per turn. Nothing of `beginning` goes out before this returns.
+    /// - Returns: the attempt number of each refund of `beginning` that is still pending.
+    public func recordRefundAttempts(
+        finishing finishes: [RefundAttemptFinish], beginning refundIds: [String], runId: Int64?, at now: Timestamp
+    ) throws(StoreError) -> [String: Int] {
+        guard !finishes.isEmpty || !refundIds.isEmpty else { return [:] }
         try begin(durable: false)
         do {
-            let s = try db.statement("SELECT attempts FROM refunds WHERE refund_id = ? AND status = 'pending'").bind([refundId])
-            guard try s.step() else {
-                rollback()
-                return nil
-            }
-            let attempt = s.int(0) + 1
-            try db.statement("""
-                UPDATE refund_attempts SET outcome = 'interrupted', finished_at = ?,
-                    message = 'ordrecon stopped before the answer was recorded; the next attempt reuses the key'
-                WHERE refund_id = ? AND outcome = 'in_flight'
-                """).bind([now.milliseconds, refundId]).run()
-            try db.statement("""
-                INSERT INTO refund_attempts (refund_id, attempt, run_id, started_at, outcome) VALUES (?, ?, ?, ?, 'in_flight')
-                """).bind([refundId, Int64(attempt), runId, now.milliseconds]).run()
-            try db.statement("UPDATE refunds SET attempts = ?, last_attempt_at = ? WHERE refund_id = ?")
-                .bind([Int64(attempt), now.milliseconds, refundId]).run()
+            try finishAttempts(finishes)
+            let numbers = try beginAttempts(refundIds, runId: runId, at: now)
             try commit()
-            return attempt
+            return numbers
         } catch {
             rollback()
             throw error
         }
+    }
+
+    private func beginAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError) -> [String: Int] {
+        guard !refundIds.isEmpty else { return [:] }
+        // Counts the attempt on a pending refund, and says its number (nothing: no longer pending).
+        let count = try db.statement("""
+            UPDATE refunds SET attempts = attempts + 1, last_attempt_at = ? WHERE refund_id = ? AND status = 'pending'
+            RETURNING attempts
+            """)
+        let interrupt = try db.statement("""
+            UPDATE refund_attempts SET outcome = 'interrupted', finished_at = ?,
+                message = 'ordrecon stopped before the answer was recorded; the next attempt reuses the key'
+            WHERE refund_id = ? AND outcome = 'in_flight'
+            """)
+        let insert = try db.statement("""
+            INSERT INTO refund_attempts (refund_id, attempt, run_id, started_at, outcome) VALUES (?, ?, ?, ?, 'in_flight')
+            """)
+        var numbers: [String: Int] = [:]
+        for refundId in refundIds {
+            count.reset()
+            count.bind([now.milliseconds, refundId])
+            guard try count.step() else {
+                count.reset()
+                continue
+            }
+            let attempt = count.int(0)
+            count.reset()
+            // Only an earlier attempt can have been cut short.
+            if attempt > 1 { try interrupt.bind([now.milliseconds, refundId]).run() }
+            try insert.bind([refundId, Int64(attempt), runId, now.milliseconds]).run()
+            numbers[refundId] = attempt
+        }
+        return numbers
     }
 
     /// Records, and commits, how an attempt ended, and the refund's state after it.
@@ -139,44 +237,57 @@ extension Store {
         _ refundId: String, attempt: Int, at now: Timestamp, durationMilliseconds: Int,
         httpStatus: Int?, transport: (kind: String, code: Int)?, message: String?, end: RefundAttemptEnd
     ) throws(StoreError) {
-        try begin(durable: false)
-        do {
+        try finishRefundAttempts([RefundAttemptFinish(
+            refundId: refundId, attempt: attempt, at: now, durationMilliseconds: durationMilliseconds, httpStatus: httpStatus,
+            transport: transport, message: message, end: end)])
+    }
+
+    /// Records, and commits in one transaction, how several attempts ended and their refunds' states.
+    public func finishRefundAttempts(_ finishes: [RefundAttemptFinish]) throws(StoreError) {
+        _ = try recordRefundAttempts(finishing: finishes, beginning: [], runId: nil, at: Timestamp(milliseconds: 0))
+    }
+
+    private func finishAttempts(_ finishes: [RefundAttemptFinish]) throws(StoreError) {
+        guard !finishes.isEmpty else { return }
+        let sent = try db.statement("""
+            UPDATE refunds SET status = 'sent', sent_at = ?, gateway_refund_id = ?, last_error = NULL,
+                next_attempt_at = NULL WHERE refund_id = ?
+            """)
+        let retry = try db.statement("UPDATE refunds SET last_error = ?, next_attempt_at = ? WHERE refund_id = ?")
+        let interrupted = try db.statement("UPDATE refunds SET last_error = ? WHERE refund_id = ?")
+        let failed = try db.statement("""
+            UPDATE refunds SET status = 'failed', failed_at = ?, last_error = ?, next_attempt_at = NULL
+            WHERE refund_id = ?
+            """)
+        let attempt = try db.statement("""
+            UPDATE refund_attempts SET outcome = ?, finished_at = ?, http_status = ?, error_kind = ?, error_code = ?,
+                message = ?, gateway_refund_id = ?, duration_ms = ?
+            WHERE refund_id = ? AND attempt = ?
+            """)
+        for finish in finishes {
+            let now = finish.at
             let outcome: String
             var gatewayId: String?
-            switch end {
+            switch finish.end {
             case .sent(let id):
                 outcome = "sent"
                 gatewayId = id
-                try db.statement("""
-                    UPDATE refunds SET status = 'sent', sent_at = ?, gateway_refund_id = ?, last_error = NULL,
-                        next_attempt_at = NULL WHERE refund_id = ?
-                    """).bind([now.milliseconds, id, refundId]).run()
+                try sent.bind([now.milliseconds, id, finish.refundId]).run()
             case .retry(let reason, let notBefore):
                 outcome = "retry"
-                try db.statement("UPDATE refunds SET last_error = ?, next_attempt_at = ? WHERE refund_id = ?")
-                    .bind([reason, notBefore?.milliseconds, refundId]).run()
+                try retry.bind([reason, notBefore?.milliseconds, finish.refundId]).run()
             case .interrupted(let reason):
                 outcome = "interrupted"
-                try db.statement("UPDATE refunds SET last_error = ? WHERE refund_id = ?").bind([reason, refundId]).run()
+                try interrupted.bind([reason, finish.refundId]).run()
             case .failed(let reason):
                 outcome = "failed"
-                try db.statement("""
-                    UPDATE refunds SET status = 'failed', failed_at = ?, last_error = ?, next_attempt_at = NULL
-                    WHERE refund_id = ?
-                    """).bind([now.milliseconds, reason, refundId]).run()
+                try failed.bind([now.milliseconds, reason, finish.refundId]).run()
             }
-            try db.statement("""
-                UPDATE refund_attempts SET outcome = ?, finished_at = ?, http_status = ?, error_kind = ?, error_code = ?,
-                    message = ?, gateway_refund_id = ?, duration_ms = ?
-                WHERE refund_id = ? AND attempt = ?
-                """).bind([
-                    outcome, now.milliseconds, httpStatus.map(Int64.init), transport?.kind, transport.map { Int64($0.code) },
-                    message, gatewayId, Int64(durationMilliseconds), refundId, Int64(attempt),
-                ]).run()
-            try commit()
-        } catch {
-            rollback()
-            throw error
+            try attempt.bind([
+                outcome, now.milliseconds, finish.httpStatus.map(Int64.init), finish.transportKind,
+                finish.transportCode.map(Int64.init), finish.message, gatewayId, Int64(finish.durationMilliseconds),
+                finish.refundId, Int64(finish.attempt),
+            ]).run()
         }
     }
 

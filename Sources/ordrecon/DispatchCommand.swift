@@ -10,22 +10,28 @@ struct DispatchCommand: ParsableCommand {
         commandName: "dispatch",
         abstract: "Send pending refunds to the payment gateway, without touching the inbox (for cron).",
         discussion: """
-            Refunds are sent oldest first, each with its refund id as Idempotency-Key and the body \
-            stored when it was recorded; every attempt is recorded (`ordrecon refunds show <id>`). \
-            408, 409, 425, 429, 5xx and no answer are retried with backoff ([gateway] max_attempts, \
-            backoff_initial_ms, backoff_max_ms); a refund that still fails is left pending and the \
-            pass ends. Other 4xx answers mark the refund failed: a person must look.
+            Several refunds go at once ([gateway] concurrency, within max_requests_per_second), oldest \
+            first, each with its refund id as Idempotency-Key and the body stored when it was \
+            recorded; every attempt is recorded before its request goes out (`ordrecon refunds show \
+            <id>`). Each refund has its own schedule: after 408, 409, 425, 429, 5xx or no answer it \
+            is tried again after the gateway's Retry-After or a backoff with jitter \
+            (backoff_initial_ms, backoff_max_ms), at most max_attempts times in one pass, then left \
+            pending with its next attempt stored; the others go on meanwhile. Other 4xx answers mark \
+            the refund failed: a person must look (`ordrecon refunds retry`); so does \
+            give_up_after_hours. 401 or 403 (the gateway refuses ordrecon) stops the pass, and so does \
+            the circuit breaker when the whole gateway is in trouble (no connection, TLS, 5xx across \
+            several refunds).
 
-            SIGTERM or SIGINT: no further attempt is started, a wait between attempts ends, and a \
-            request in flight is abandoned (recorded as interrupted; it is sent again, with the \
-            same Idempotency-Key, by the next run or dispatch); what was done so far is printed and \
-            the exit status is 75.
+            SIGTERM or SIGINT: no further request is started and the requests in flight are cancelled \
+            at once (recorded as interrupted; they are sent again, with the same Idempotency-Key, by \
+            the next run or dispatch); what was done so far is printed and the exit status is 75.
 
-            Exit status: 0 no refund left pending; 65 the gateway refused a refund in this pass; \
-            75 refunds are left pending (gateway unreachable or failing), the pass was stopped by \
-            SIGTERM/SIGINT, or another instance holds the workspace lock; 78 the configuration is \
-            unusable or the database is refused (written by a newer ordrecon, or missing or empty \
-            while archive/ or invoices/ hold files: see `ordrecon run --help`).
+            Exit status: 0 no refund left pending; 65 the gateway refused a refund (or one was given \
+            up) in this pass; 75 refunds are left pending (the gateway could not take them yet), the \
+            gateway refused ordrecon (401/403), the pass was stopped by SIGTERM/SIGINT, or another \
+            instance holds the workspace lock; 78 the configuration is unusable or the database is \
+            refused (written by a newer ordrecon, or missing or empty while archive/ or invoices/ \
+            hold files: see `ordrecon run --help`).
             """)
 
     @OptionGroup var options: ConfigOptions

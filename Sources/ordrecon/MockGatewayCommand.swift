@@ -14,11 +14,13 @@ struct MockGatewayCommand: ParsableCommand {
 
             POST /refunds (header Idempotency-Key, JSON body as in the feed contract) answers 201 \
             {"id":"gw_000001","refund_id":…,"status":"accepted","amount":…} for a new valid key, the \
-            first answer again with Idempotent-Replayed: true for the same key and body, 409 for the \
-            same key with another body, 400 {"error":…} for an invalid body. In order, before that: \
-            a scripted answer if one is queued (--script, POST /_mock/script), then --fail-rate. \
-            After processing a new key: --drop-connection-rate (the refund is done, the answer is \
-            cut off), and --delay-ms before every answer.
+            first answer again with Idempotent-Replayed: true for the same key and body, 409 with \
+            Retry-After: 1 while a request with the same key is still being processed (during its \
+            --delay-ms: come back later), 422 for a key already used with another body, 400 \
+            {"error":…} for an invalid body. In order, before that: a scripted answer if one is \
+            queued (--script, POST /_mock/script), then --fail-rate. After processing a new key: \
+            --drop-connection-rate (the refund is done, the answer is cut off), and --delay-ms \
+            before every answer.
 
             GET /_mock/refunds lists the remembered keys; GET /healthz answers ok.
             """)

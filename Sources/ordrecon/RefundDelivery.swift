@@ -9,23 +9,24 @@ import OrdreconStore
 /// Wiring of the refund dispatcher for `run` and `dispatch`: the libcurl sender from
 /// `[gateway]`, the token from the environment or the config, the system clock.
 enum RefundDelivery {
-    /// A dispatcher over `store`, or a failure (exit 70) when libcurl cannot start. Its waits between
-    /// attempts end early on SIGTERM or SIGINT (``TerminationSignals``).
+    /// A dispatcher over `store`, or a failure (exit 70) when libcurl cannot start. Its waits
+    /// end early on SIGTERM or SIGINT, which the caller passes as `shouldStop` to `dispatch`.
     static func dispatcher(_ configuration: Configuration, store: Store, logger: Logger) throws(CommandFailure) -> RefundDispatcher {
         do {
             return try RefundDispatcher(
                 gateway: configuration.gateway, environment: ProcessInfo.processInfo.environment, store: store,
-                logger: logger, now: SystemClock.now, sleep: TerminationSignals.sleep(milliseconds:))
+                logger: logger)
         } catch {
             throw CommandFailure.internal("cannot set up the HTTP client: \(error)")
         }
     }
 
     /// The exit status a run or dispatch ends with, after its report was printed.
-    /// 75 when refunds are left pending (the gateway could not take them; wins over 65),
-    /// 65 when events or files were rejected or the gateway refused a refund in this pass.
+    /// 75 when refunds are left pending (the gateway could not take them yet), the gateway refused
+    /// ordrecon itself (401/403) or the pass was stopped (wins over 65); 65 when events or files
+    /// were rejected or the gateway refused a refund in this pass (or it was given up).
     static func exitStatus(rejected: Bool, report: DispatchReport) -> ExitCode? {
-        if report.pendingLeft > 0 || report.interrupted { return ExitStatus.tryAgain }
+        if report.pendingLeft > 0 || report.interrupted || report.refusedAccess { return ExitStatus.tryAgain }
         if rejected || report.failed > 0 { return ExitStatus.rejected }
         return nil
     }

@@ -21,9 +21,9 @@ struct RunCommand: ParsableCommand {
             pending refund is sent to the payment gateway (see `ordrecon dispatch`).
 
             SIGTERM or SIGINT (Ctrl-C): the batch in hand is committed (at most [engine] batch_size \
-            events), then the run stops: no further file, PDF or refund is started, and a refund \
-            request in flight is abandoned (its attempt is recorded as interrupted and the next run \
-            sends it again with the same Idempotency-Key). The summary so far is printed (marked \
+            events), then the run stops: no further file, PDF or refund is started, and the refund \
+            requests in flight are cancelled at once (their attempts are recorded as interrupted and \
+            the next run sends them again with the same Idempotency-Key). The summary so far is printed (marked \
             interrupted, with the file cut short and where it resumes), the run is recorded as \
             finished, and the exit status is 75; the next run resumes where this one stopped. A \
             second signal changes nothing; SIGKILL stops at once (also safe, without a summary).
@@ -37,8 +37,9 @@ struct RunCommand: ParsableCommand {
 
             Exit status: 0 nothing rejected and no refund left; 65 at least one event or file \
             rejected, or the gateway refused a refund; 75 another instance holds the workspace lock, \
-            the database stayed busy for a minute (another connection held it), refunds are left pending because the gateway could not take them, or the run was \
-            stopped by SIGTERM/SIGINT (75 wins over 65); 78 the configuration is unusable or the \
+            the database stayed busy for a minute (another connection held it), refunds are left \
+            pending because the gateway could not take them yet, the gateway refused ordrecon itself \
+            (401/403), or the run was stopped by SIGTERM/SIGINT (75 wins over 65); 78 the configuration is unusable or the \
             database is refused; 70/74 an internal or I/O error (nothing half-applied: the next run \
             resumes).
             """)
@@ -166,6 +167,9 @@ struct RunCommand: ParsableCommand {
             file.lastSuccess = PreviousMetrics.lastSuccess(in: path)
         }
         if let counts = try? reader?.refundCounts() { file.refunds = counts }
+        if let oldest = try? reader?.oldestPendingRefund() {
+            file.oldestPendingRefundAgeSeconds = max(0, Double(now.milliseconds - oldest.milliseconds) / 1000)
+        }
         let backlog = InboxBacklog.measure(
             root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name), now: now)
         file.inboxBacklog = backlog.files

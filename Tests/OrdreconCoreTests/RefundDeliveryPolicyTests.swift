@@ -30,7 +30,12 @@ import Testing
         #expect(reason == "HTTP \(status): busy")
     }
 
-    @Test(arguments: [400, 401, 403, 404, 405, 410, 413, 415, 422, 451, 301, 302])
+    @Test(arguments: [401, 403])
+    func unauthorizedStopsThePassButNeverFailsTheRefund(status: Int) {
+        #expect(decide(status, body: #"{"error":"invalid token"}"#) == .refusedAccess(reason: "HTTP \(status): invalid token"))
+    }
+
+    @Test(arguments: [400, 404, 405, 410, 413, 415, 422, 451, 301, 302])
     func otherStatusesFailWithTheGatewaysMessage(status: Int) {
         #expect(decide(status, body: #"{"error":"amount exceeds the captured payment"}"#)
             == .failed(reason: "HTTP \(status): amount exceeds the captured payment"))

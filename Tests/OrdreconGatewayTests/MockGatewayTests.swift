@@ -51,16 +51,48 @@ struct MockGatewayTests {
         }
     }
 
-    @Test func sameKeyWithAnotherBodyIsAConflict() throws {
+    @Test func sameKeyWithAnotherBodyIsRefusedFor422() throws {
         try withMock([]) { mock in
             #expect(try mock.refund(key: "R-1", body: Self.body).status == 201)
             let other = try mock.refund(key: "R-1", body: Self.body.replacingOccurrences(of: "125000", with: "125001"))
-            #expect(other.status == 409)
-            #expect((try other.json()["error"] as? String)?.contains("was used with a different body") == true)
+            #expect(other.status == 422)
+            #expect((try other.json()["error"] as? String)?.contains("already used with a different body") == true)
             // Byte-identical means byte-identical: the same JSON with other spacing is another body.
             let spaced = try mock.refund(key: "R-1", body: Self.body.replacingOccurrences(of: ",", with: ", "))
-            #expect(spaced.status == 409)
+            #expect(spaced.status == 422)
             #expect(try mock.listing().refunds.first?["status"] as? Int == 201)
+            #expect(mock.stop().log.contains("outcome=key_reused"))
+        }
+    }
+
+    /// 409 means what the feed contract says: the gateway is still working on that key, come
+    /// back later. A second request with the key while the first is being answered (its
+    /// --delay-ms) gets 409 with Retry-After; once the first is answered, the key replays.
+    @Test func aKeyStillBeingProcessedIs409ThenReplays() throws {
+        try withMock(["--delay-ms", "1500"]) { mock in
+            // The first request, in a curl process of its own that the test does not wait for yet.
+            let first = Process()
+            first.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            first.arguments = [
+                "curl", "-sS", "--max-time", "20", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                "-H", "Content-Type: application/json", "-H", "Idempotency-Key: R-1", "--data-binary", Self.body, mock.url + "/refunds",
+            ]
+            let firstOutput = Pipe()
+            first.standardOutput = firstOutput
+            try first.run()
+            // Wait until the mock holds the key (the first request was accepted, not yet answered).
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, (try? mock.listing().refunds.count) != 1 { Thread.sleep(forTimeInterval: 0.02) }
+            let second = try mock.refund(key: "R-1", body: Self.body)
+            #expect(second.status == 409)
+            #expect(second.headers["retry-after"] == "1")
+            #expect((try second.json()["error"] as? String)?.contains("still being processed") == true)
+            let firstStatus = String(decoding: firstOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            first.waitUntilExit()
+            #expect(firstStatus == "201")
+            let third = try mock.refund(key: "R-1", body: Self.body)
+            #expect(third.status == 201 && third.headers["idempotent-replayed"] == "true")
+            #expect(mock.stop().log.contains("outcome=conflict"))
         }
     }
 
@@ -215,7 +247,7 @@ struct MockGatewayTests {
             #expect(replay.headers["idempotent-replayed"] == "true")
             #expect(try replay.json()["id"] as? String == "gw_000001")
             #expect(try mock.refund(key: "R-2", body: "{}").headers["idempotent-replayed"] == "true")
-            #expect(try mock.refund(key: "R-1", body: "{}").status == 409)
+            #expect(try mock.refund(key: "R-1", body: "{}").status == 422)
             let next = try mock.refund(key: "R-3", body: Self.body.replacingOccurrences(of: "R-1", with: "R-3"))
             #expect(try next.json()["id"] as? String == "gw_000002")
             let listing = try mock.listing()
@@ -255,12 +287,7 @@ struct MockGatewayTests {
     /// The library API, `MockGateway.run`: it answers until its task is cancelled, then returns.
     ///
     /// Checked through the binary, whose `mock-gateway` command is that call in a process of its
-    /// own (SIGTERM cancels the task; a throw from `run` would exit 74), not in this process: the
-    /// FlyingFox server inside `run` starts its accept loop and each request's decoding in
-    /// unstructured `Task {}`s, which no task executor preference reaches (SE-0417), so in
-    /// process it needs free threads of the cooperative pool, and when the whole suite runs the
-    /// blocking tests hold them all (with the pool blocked on purpose, curl got 0 bytes in 4 s,
-    /// with and without `addTask(executorPreference:)` on a dedicated thread).
+    /// own (SIGTERM cancels the task; a throw from `run` would exit 69), as it runs for real.
     @Test func runAnswersUntilItsTaskIsCancelledThenReturns() throws {
         try withMock(["--seed", "1"]) { mock in
             let health = try mock.curl([mock.url + "/healthz"])

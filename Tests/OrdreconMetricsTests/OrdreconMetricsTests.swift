@@ -26,6 +26,10 @@ import Testing
         "ordrecon_runs_total": "counter",
         "ordrecon_documents_unrendered": "gauge",
         "ordrecon_build_info": "gauge",
+        "ordrecon_refund_attempts_total": "counter",
+        "ordrecon_gateway_requests_in_flight": "gauge",
+        "ordrecon_refund_oldest_pending_age_seconds": "gauge",
+        "ordrecon_gateway_circuit": "gauge",
     ]
     static let fileBuckets = [
         "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0",
@@ -45,7 +49,8 @@ import Testing
         #expect(exposition.types == Self.families)
         for name in Self.families.keys { #expect(exposition.help[name]?.isEmpty == false, "\(name) has no HELP") }
         #expect(exposition.value("ordrecon_build_info", ["version": BuildInfo.version, "commit": BuildInfo.gitCommit ?? "unknown"]) == 1)
-        for sample in exposition.samples where sample.name != "ordrecon_build_info" {
+        #expect(exposition.value("ordrecon_gateway_circuit", ["state": "closed"]) == 1)
+        for sample in exposition.samples where sample.name != "ordrecon_build_info" && sample.labels != ["state": "closed"] {
             #expect(sample.value == 0, "\(sample.name) \(sample.labels)")
             #expect(exposition.types[exposition.family(of: sample.name)] != nil, "\(sample.name) is in no family")
         }
@@ -79,10 +84,36 @@ import Testing
         ] {
             #expect(exposition.value(name) == 0, "\(name)")
         }
+        for kind in AttemptClass.allCases {
+            #expect(exposition.value("ordrecon_refund_attempts_total", ["class": kind.rawValue]) == 0)
+        }
         // 2 feeds × (3 outcomes + 18 codes + 2 results + resumed + bytes + 18 buckets + sum + count),
         // then 2 kinds + failed + bytes + 3 results + 17 gateway histogram lines + 3 states + 4 gauges + runs,
-        // 2 kinds unrendered + build info.
-        #expect(exposition.samples.count == 2 * (3 + ReasonCode.allCases.count + 2 + 1 + 1 + 18 + 2) + 2 + 1 + 1 + 3 + 17 + 3 + 4 + 1 + 2 + 1)
+        // 2 kinds unrendered + build info, 9 attempt classes + in flight + oldest pending + 3 circuit states.
+        #expect(exposition.samples.count == 2 * (3 + ReasonCode.allCases.count + 2 + 1 + 1 + 18 + 2) + 2 + 1 + 1 + 3 + 17 + 3 + 4 + 1 + 2 + 1
+            + AttemptClass.allCases.count + 1 + 1 + 3)
+    }
+
+    @Test func refundDeliveryIsShownLiveAndByClass() throws {
+        let metrics = OrdreconMetrics(feeds: [])
+        var report = DispatchReport()
+        report.attemptsByClass = ["accepted": 7, "conflict": 2, "server_error": 1]
+        metrics.record(dispatch: report)
+        metrics.record(dispatch: report)
+        metrics.setRequestsInFlight(5)
+        metrics.setOldestPendingRefund(Timestamp(milliseconds: 10_000), now: Timestamp(milliseconds: 75_500))
+        metrics.setCircuit("half_open")
+        let exposition = try Exposition(metrics.exposition())
+        #expect(exposition.value("ordrecon_refund_attempts_total", ["class": "accepted"]) == 14)
+        #expect(exposition.value("ordrecon_refund_attempts_total", ["class": "conflict"]) == 4)
+        #expect(exposition.value("ordrecon_refund_attempts_total", ["class": "server_error"]) == 2)
+        #expect(exposition.value("ordrecon_refund_attempts_total", ["class": "unauthorized"]) == 0)
+        #expect(exposition.value("ordrecon_gateway_requests_in_flight") == 5)
+        #expect(exposition.value("ordrecon_refund_oldest_pending_age_seconds") == 65.5)
+        #expect(exposition.value("ordrecon_gateway_circuit", ["state": "half_open"]) == 1)
+        #expect(exposition.value("ordrecon_gateway_circuit", ["state": "closed"]) == 0)
+        metrics.setOldestPendingRefund(nil, now: Timestamp(milliseconds: 80_000))
+        #expect(try Exposition(metrics.exposition()).value("ordrecon_refund_oldest_pending_age_seconds") == 0)
     }
 
     @Test func filesAreCountedByFeedOutcomeCodeAndResult() throws {

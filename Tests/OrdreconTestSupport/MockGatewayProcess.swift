@@ -85,9 +85,10 @@ extension TestWorkspace {
     /// root) and points the workspace's `[gateway]` at it, with quick retries.
     /// The caller stops it (or lets it go: it stops when released).
     /// - Parameter script: a JSON array of answers to give first (written to `mock-script.json`).
+    /// - Parameter extra: more `[gateway]` lines, e.g. `concurrency = 16`.
     public func startGateway(
         arguments: [String] = [], script: String? = nil, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000,
-        backoffMax: Int = 200
+        backoffMax: Int = 200, extra: [String] = []
     ) throws -> MockGatewayProcess {
         var arguments = arguments
         if let script {
@@ -96,15 +97,17 @@ extension TestWorkspace {
         }
         let gateway = try MockGatewayProcess(arguments: arguments, journal: root + "/mock-gateway.jsonl")
         try pointGateway(
-            at: gateway.baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds, backoffMax: backoffMax)
+            at: gateway.baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds, backoffMax: backoffMax,
+            extra: extra)
         return gateway
     }
 
     /// Rewrites the workspace config's `[gateway]` table (added when missing).
     /// - Parameter caBundle: the `ca_bundle` key (a PEM file of trusted CAs); nil leaves it out.
+    /// - Parameter extra: more `[gateway]` lines, e.g. `max_requests_per_second = 20`.
     public func pointGateway(
         at baseURL: String, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000, backoffMax: Int = 200,
-        caBundle: String? = nil
+        caBundle: String? = nil, extra: [String] = []
     ) throws {
         let path = root + "/config/ordrecon.toml"
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -120,6 +123,7 @@ extension TestWorkspace {
             + gatewayConfig(
                 baseURL: baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds, backoffMax: backoffMax,
                 caBundle: caBundle)
+            + extra.map { $0 + "\n" }.joined()
         try config.write(toFile: path, atomically: true, encoding: .utf8)
     }
 }

@@ -14,7 +14,7 @@ enum ConfigurationSchema {
             "gateway",
             [
                 "base_url", "token", "ca_bundle", "connect_timeout_ms", "timeout_ms", "max_attempts",
-                "backoff_initial_ms", "backoff_max_ms",
+                "backoff_initial_ms", "backoff_max_ms", "concurrency", "max_requests_per_second", "give_up_after_hours",
             ]
         ),
         ("seller", ["name", "address", "gstin", "state"]),

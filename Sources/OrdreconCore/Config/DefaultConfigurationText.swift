@@ -38,12 +38,22 @@ extension Configuration {
         # Time allowed to connect, and for a whole request (milliseconds).
         connect_timeout_ms = 3000
         timeout_ms = 10000
-        # Attempts per refund in one run (1...100) before it is left pending for the next run.
-        # Waits between attempts grow from backoff_initial_ms, doubling up to backoff_max_ms, with
-        # full jitter; a Retry-After longer than backoff_max_ms leaves the refund for a later run.
+        # Each refund has its own schedule. After 408, 409, 425, 429, 5xx or no answer, its next
+        # attempt waits the gateway's Retry-After, else a random time up to backoff_initial_ms,
+        # doubling with each attempt up to backoff_max_ms; the time is stored, so it holds across
+        # restarts. A pass tries one refund at most max_attempts times (1...100) and waits at most
+        # backoff_max_ms for its next attempt; then the refund is left pending for a later pass.
+        # Other refunds go on meanwhile: one refund that keeps failing never holds up another.
         max_attempts = 5
         backoff_initial_ms = 250
         backoff_max_ms = 10000
+        # Refund requests in flight at once (1...256), over kept-alive connections.
+        concurrency = 16
+        # The most requests started in any second (0 = no limit); set it to the gateway's rate limit.
+        max_requests_per_second = 0
+        # A refund the gateway has not accepted this many hours (1...8760) after it was recorded (or
+        # queued again with `ordrecon refunds retry`) becomes failed at its next unsuccessful attempt.
+        give_up_after_hours = 72
 
         [seller]
         # The supplier printed on tax invoices and credit notes (CGST Rules, rule 46). The state

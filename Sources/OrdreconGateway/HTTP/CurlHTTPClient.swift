@@ -209,7 +209,7 @@ public final class CurlHTTPClient {
 }
 
 /// libcurl's process-wide initialisation, run once on first use.
-private enum CurlGlobal {
+enum CurlGlobal {
     /// What `curl_global_init(CURL_GLOBAL_DEFAULT)` returned.
     static let initResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 }

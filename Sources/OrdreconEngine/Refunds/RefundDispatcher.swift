@@ -1,0 +1,609 @@
+public import Logging
+public import OrdreconCore
+public import OrdreconGateway
+public import OrdreconStore
+
+/// The transactional-outbox relay: decides which refund to send when, sends it through an HTTP
+/// client that only speaks HTTP, and records every attempt and its outcome in the store.
+///
+/// Exactly once rests on four things. The refund row (with its body) was committed together
+/// with the transition that caused it. Every attempt sends that same body with the refund id as
+/// `Idempotency-Key` (the store refuses to change either). An attempt is recorded as in flight,
+/// and committed, before its request goes out: if ordrecon dies after the gateway acted but
+/// before the answer was recorded, the next attempt resends the same key and the gateway
+/// answers with its first answer instead of paying again. And a refund is never in flight twice:
+/// this dispatcher keeps each refund in one place at a time (waiting, in flight, done), and one
+/// dispatcher works on a workspace at a time (the workspace lock of `run`, `dispatch`, `watch`).
+///
+/// Fairness: each refund has its own schedule (`next_attempt_at`, stored), and a pass works on
+/// many refunds at once (`[gateway] concurrency`): a refund that keeps failing waits for its
+/// next attempt while the others go on, and after `max_attempts` in one pass it is left for a
+/// later pass. The pass as a whole stops only for trouble of the whole gateway: a 401 or 403
+/// (the gateway refuses ordrecon), or the circuit breaker opening.
+///
+/// One dispatcher uses one store and one HTTP client from one thread; it keeps its circuit
+/// breaker from pass to pass (the daemon's dispatcher lives long).
+public final class RefundDispatcher {
+    /// How to send.
+    public struct Options: Sendable, Equatable {
+        /// `<base_url>/refunds`.
+        public var url: String
+        /// Attempts per refund in one pass; then it is left for a later pass.
+        public var maxAttempts: Int
+        public var backoff: Backoff
+        /// Requests in flight at once.
+        public var concurrency: Int
+        /// Requests started in any window of ``rateWindowMilliseconds``; 0 = no limit.
+        public var maxRequestsPerSecond: Int
+        public var rateWindowMilliseconds: Int64
+        /// A refund not accepted this long after it was recorded (or queued again) becomes failed.
+        public var giveUpAfterMilliseconds: Int64
+        public var breaker: CircuitBreaker.Settings
+        /// Refunds read from the store at a time.
+        public var pageSize: Int
+
+        public init(
+            url: String, maxAttempts: Int, backoff: Backoff, concurrency: Int = 1, maxRequestsPerSecond: Int = 0,
+            rateWindowMilliseconds: Int64 = RequestRateLimiter.defaultWindowMilliseconds,
+            giveUpAfterMilliseconds: Int64 = 72 * 3_600_000, breaker: CircuitBreaker.Settings = CircuitBreaker.Settings(),
+            pageSize: Int = 500
+        ) {
+            self.url = url
+            self.maxAttempts = max(1, maxAttempts)
+            self.backoff = backoff
+            self.concurrency = max(1, concurrency)
+            self.maxRequestsPerSecond = max(0, maxRequestsPerSecond)
+            self.rateWindowMilliseconds = rateWindowMilliseconds
+            self.giveUpAfterMilliseconds = giveUpAfterMilliseconds
+            self.breaker = breaker
+            self.pageSize = max(1, pageSize)
+        }
+
+        /// The options `[gateway]` asks for.
+        public init(_ config: GatewayConfig) {
+            self.init(
+                url: config.baseURL + "/refunds", maxAttempts: config.maxAttempts,
+                backoff: Backoff(
+                    initialMilliseconds: config.backoffInitialMilliseconds, maxMilliseconds: config.backoffMaxMilliseconds),
+                concurrency: config.concurrency, maxRequestsPerSecond: config.maxRequestsPerSecond,
+                giveUpAfterMilliseconds: Int64(config.giveUpAfterHours) * 3_600_000)
+        }
+    }
+
+    let store: Store
+    let client: any ConcurrentHTTPClient
+    let options: Options
+    let token: String?
+    let logger: Logger
+    let clock: any DispatchClock
+    var random: ErasedRandom
+    /// Survives from pass to pass.
+    public private(set) var breaker: CircuitBreaker
+    var limiter: RequestRateLimiter
+    /// Told the pass's report after each batch of answers (a run's progress line); nil: nobody watches.
+    public var onProgress: ((DispatchReport) -> Void)?
+    /// Told how many requests are in flight whenever that changes (a metrics gauge).
+    public var onInFlight: ((Int) -> Void)?
+
+    /// - Parameters:
+    ///   - client: sends the requests (libcurl in production, anything that speaks HTTP in tests).
+    ///   - token: the bearer token, sent as `Authorization: Bearer …`; never logged.
+    ///   - clock: time for records and schedules, and the waits.
+    ///   - random: the source of backoff jitter.
+    public init(
+        store: Store, client: any ConcurrentHTTPClient, options: Options, token: String?, logger: Logger,
+        clock: any DispatchClock = SystemDispatchClock(), random: any RandomNumberGenerator = SystemRandomNumberGenerator()
+    ) {
+        self.store = store
+        self.client = client
+        self.options = options
+        self.token = token
+        self.logger = logger
+        self.clock = clock
+        self.random = ErasedRandom(base: random)
+        self.breaker = CircuitBreaker(settings: options.breaker)
+        self.limiter = RequestRateLimiter(limit: options.maxRequestsPerSecond, windowMilliseconds: options.rateWindowMilliseconds)
+    }
+
+    /// A dispatcher sending with libcurl's multi interface to `[gateway]`, the token taken from
+    /// `environment` (``GatewayConfig/tokenEnvironmentVariable``) or the configuration.
+    /// - Throws: ``HTTPTransportError`` when libcurl cannot start.
+    public convenience init(
+        gateway: GatewayConfig, environment: [String: String], store: Store, logger: Logger,
+        clock: any DispatchClock = SystemDispatchClock()
+    ) throws(HTTPTransportError) {
+        let client = try CurlMultiClient(
+            settings: HTTPClientSettings(
+                connectTimeoutMilliseconds: gateway.connectTimeoutMilliseconds,
+                totalTimeoutMilliseconds: gateway.timeoutMilliseconds, caBundlePath: gateway.caBundle, userAgent: "ordrecon"),
+            maxConnections: gateway.concurrency)
+        self.init(
+            store: store, client: client, options: Options(gateway), token: gateway.effectiveToken(environment: environment),
+            logger: logger, clock: clock)
+    }
+
+    /// The most bytes of a gateway's message (or a transport error) kept in an attempt record,
+    /// the refund's last error and the log.
+    static let messageLimit = 1024
+    /// The longest wait for answers before looking at `shouldStop` again.
+    static let pollMilliseconds = 50
+
+    /// Sends every refund that is due, each on its own schedule, until none is left for this
+    /// pass, the gateway as a whole cannot take more, or `shouldStop` says so.
+    /// - Parameters:
+    ///   - runId: the run the attempts belong to (recorded with each attempt).
+    ///   - shouldStop: asked at least every 50 ms; true ends the pass at once (SIGTERM, a daemon
+    ///     shutting down): requests in flight are cancelled and their attempts recorded as
+    ///     interrupted, so the next pass sends the same keys again.
+    /// - Throws: ``StoreError`` when the store fails (what was recorded stays recorded; requests
+    ///   in flight are cancelled and stay `in_flight` in the store, which the next attempt
+    ///   marks interrupted).
+    public func dispatch(runId: Int64?, shouldStop: () -> Bool = { false }) throws(StoreError) -> DispatchReport {
+        let started = clock.monotonicMilliseconds()
+        var pass = Pass(runId: runId)
+        do {
+            try run(&pass, shouldStop: shouldStop)
+        } catch {
+            _ = client.abortAll()
+            onInFlight?(0)
+            throw error
+        }
+        var report = pass.report
+        report.pendingLeft = try store.refundCounts()["pending"] ?? 0
+        report.seconds = Double(clock.monotonicMilliseconds() - started) / 1000
+        if report.attempts > 0 || report.pendingLeft > 0 {
+            let level: Logger.Level = report.gatewayUnavailable ? .warning : .info
+            var metadata: Logger.Metadata = runId.map { ["run.id": "\($0)"] } ?? [:]
+            metadata["circuit"] = "\(breaker.state.name)"
+            logger.log(level: level, "\(report.line)", metadata: metadata)
+        }
+        return report
+    }
+
+    // MARK: - One pass
+
+    /// A refund's place in this pass.
+    struct Flight {
+        var refund: DueRefund
+        var attempt: Int
+        var probe: Bool
+    }
+
+    /// A refund waiting in this pass for its next attempt.
+    struct Waiting {
+        var due: Int64
+        var refund: DueRefund
+    }
+
+    /// Why the pass stops starting requests.
+    enum Stop {
+        case stopped
+        case refusedAccess
+        case circuitOpen
+    }
+
+    struct Pass {
+        var runId: Int64?
+        var report = DispatchReport()
+        /// Refunds read from the store, not yet tried in this pass, and where the walk stands.
+        var fresh: [DueRefund] = []
+        var freshIndex = 0
+        var cursor: DueRefundCursor?
+        var storeExhausted = false
+        /// Refunds waiting for their next attempt in this pass, soonest first.
+        var waiting: [Waiting] = []
+        /// Requests in flight, by tag; and the refunds they carry.
+        var flights: [Int: Flight] = [:]
+        var inFlightIds: Set<String> = []
+        var nextTag = 0
+        /// Attempts per refund in this pass.
+        var tries: [String: Int] = [:]
+        var stop: Stop?
+        /// Outcomes decided but not committed yet, and the retries they schedule: committed
+        /// together with the next attempts that begin (one commit per turn of the loop).
+        var finishes: [RefundAttemptFinish] = []
+        var retries: [Waiting] = []
+
+        init(runId: Int64?) { self.runId = runId }
+    }
+
+    /// Why ``fill(_:)`` started no more requests.
+    enum Blocked {
+        /// As many in flight as the concurrency allows, or the half-open breaker's probe is out.
+        case busy
+        /// The rate limit lets the next request go at this time (monotonic milliseconds).
+        case rateLimited(until: Int64)
+        /// Nothing is due now: what is left waits for its next attempt (or nothing is left).
+        case nothingDue
+        /// The pass starts nothing more.
+        case stopped
+    }
+
+    private func run(_ pass: inout Pass, shouldStop: () -> Bool) throws(StoreError) {
+        if case .denied(let until?) = breaker.permit(now: clock.monotonicMilliseconds()) {
+            pass.stop = .circuitOpen
+            pass.report.gatewayUnavailable = true
+            pass.report.lastProblem = "the circuit breaker is open after gateway-wide trouble (\(breaker.lastTrouble ?? "unknown"));"
+                + " next probe in \(max(0, until - clock.monotonicMilliseconds()) / 1000) s"
+            return
+        }
+        while true {
+            if shouldStop() {
+                try commit(&pass)
+                try abort(&pass)
+                return
+            }
+            let blocked = try fill(&pass)
+            // When something can start again without an answer arriving (monotonic ms), if ever.
+            var wake: Int64?
+            switch blocked {
+            case .busy, .stopped: wake = nil
+            case .rateLimited(let until): wake = until
+            case .nothingDue:
+                if let first = pass.waiting.first {
+                    wake = clock.monotonicMilliseconds() + max(0, first.due - clock.now().milliseconds)
+                }
+            }
+            if pass.flights.isEmpty {
+                // Full of refunds that were no longer pending when their attempts were to begin.
+                if case .busy = blocked { continue }
+                guard let wake else {  // stopped, or nothing left for this pass
+                    try commit(&pass)
+                    return
+                }
+                let wait = Int(max(0, wake - clock.monotonicMilliseconds()))
+                if wait > 0 { clock.sleep(milliseconds: wait, shouldStop: shouldStop) }
+                continue
+            }
+            var timeout = Self.pollMilliseconds
+            if let wake { timeout = Int(min(Int64(timeout), max(0, wake - clock.monotonicMilliseconds()))) }
+            let completions = client.waitForCompletions(timeoutMilliseconds: timeout)
+            if !completions.isEmpty {
+                finish(completions, &pass)
+                onInFlight?(pass.flights.count)
+                onProgress?(pass.report)
+            }
+        }
+    }
+
+    /// Starts as many requests as the concurrency, the rate limit and the breaker allow, their
+    /// attempts recorded in one commit first.
+    private func fill(_ pass: inout Pass) throws(StoreError) -> Blocked {
+        var batch: [(refund: DueRefund, probe: Bool)] = []
+        var blocked = Blocked.busy
+        filling: while true {
+            if pass.stop != nil {
+                blocked = .stopped
+                break
+            }
+            if pass.flights.count + batch.count >= options.concurrency {
+                blocked = .busy
+                break
+            }
+            let monotonic = clock.monotonicMilliseconds()
+            var probe = false
+            switch breaker.permit(now: monotonic) {
+            case .allowed:
+                break
+            case .probe:
+                // The probe goes alone: nothing else until its answer.
+                if !batch.isEmpty || !pass.flights.isEmpty {
+                    blocked = .busy
+                    break filling
+                }
+                probe = true
+            case .denied(let until):
+                if until != nil {
+                    pass.stop = .circuitOpen
+                    pass.report.gatewayUnavailable = true
+                    blocked = .stopped
+                } else {
+                    blocked = .busy
+                }
+                break filling
+            }
+            let slot = limiter.nextStart(now: monotonic)
+            if slot > monotonic {
+                blocked = .rateLimited(until: slot)
+                break
+            }
+            guard let refund = try nextCandidate(&pass) else {
+                blocked = .nothingDue
+                break
+            }
+            limiter.record(now: monotonic)
+            batch.append((refund, probe))
+            if probe {
+                breaker.begin(probe: refund.refundId)
+                blocked = .busy
+                break
+            }
+        }
+        // The outcomes that came, and these attempts, recorded and committed together, before
+        // any of these requests goes out (and before any retry of those outcomes may).
+        let numbers = try commit(&pass, beginning: batch.map(\.refund.refundId))
+        guard !batch.isEmpty else { return blocked }
+        for (refund, probe) in batch {
+            guard let attempt = numbers[refund.refundId] else {  // no longer pending
+                if probe { breaker.cancel(probe: refund.refundId) }
+                continue
+            }
+            let tag = pass.nextTag
+            pass.nextTag += 1
+            pass.tries[refund.refundId, default: 0] += 1
+            precondition(pass.inFlightIds.insert(refund.refundId).inserted, "refund \(refund.refundId) in flight twice")
+            let flight = Flight(refund: refund, attempt: attempt, probe: probe)
+            pass.flights[tag] = flight
+            do {
+                try client.start(request(for: refund), tag: tag)
+            } catch {
+                // It never left: the request could not even be set up (a token with a line break, say).
+                pass.flights[tag] = nil
+                pass.inFlightIds.remove(refund.refundId)
+                let failure = TransportFailure(kind: .other, code: error.curlCode, message: error.message)
+                decide([(flight, .transportFailed(failure), error.seconds)], &pass)
+                try commit(&pass)
+            }
+        }
+        onInFlight?(pass.flights.count)
+        return blocked
+    }
+
+    /// The next refund to try: a waiting one whose time has come, else the next due one from the store.
+    private func nextCandidate(_ pass: inout Pass) throws(StoreError) -> DueRefund? {
+        let now = clock.now().milliseconds
+        if let first = pass.waiting.first, first.due <= now {
+            pass.waiting.removeFirst()
+            return first.refund
+        }
+        while true {
+            if pass.freshIndex < pass.fresh.count {
+                let refund = pass.fresh[pass.freshIndex]
+                pass.freshIndex += 1
+                // Tried already in this pass (waiting, in flight or done): never twice at once.
+                if pass.tries[refund.refundId] != nil || pass.inFlightIds.contains(refund.refundId) { continue }
+                return refund
+            }
+            guard !pass.storeExhausted else { return nil }
+            pass.fresh = try store.dueRefunds(at: Timestamp(milliseconds: now), after: pass.cursor, limit: options.pageSize)
+            pass.freshIndex = 0
+            if let last = pass.fresh.last { pass.cursor = DueRefundCursor(last) }
+            if pass.fresh.count < options.pageSize { pass.storeExhausted = true }
+            if pass.fresh.isEmpty { return nil }
+        }
+    }
+
+    /// The request for a refund: always the same URL, key and body.
+    private func request(for refund: DueRefund) -> HTTPRequest {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"), ("Accept", "application/json"), ("Idempotency-Key", refund.refundId),
+        ]
+        if let token { headers.append(("Authorization", "Bearer " + token)) }
+        return HTTPRequest(url: options.url, headers: headers, body: Array(refund.body.utf8))
+    }
+
+    /// Cancels what is in flight (SIGTERM): each attempt is recorded as interrupted.
+    private func abort(_ pass: inout Pass) throws(StoreError) {
+        pass.report.interrupted = true
+        let aborted = client.abortAll()
+        guard !aborted.isEmpty else { return }
+        var results: [(Flight, AttemptResult, Double)] = []
+        for completion in aborted {
+            guard let flight = pass.flights.removeValue(forKey: completion.tag) else { continue }
+            pass.inFlightIds.remove(flight.refund.refundId)
+            results.append((flight, Self.attemptResult(completion.result), completion.seconds))
+        }
+        decide(results, &pass)
+        try commit(&pass)
+        onInFlight?(0)
+        logger.notice(
+            "\(results.count) refund request\(results.count == 1 ? "" : "s") abandoned on request; they stay pending and go again with the same key")
+    }
+
+    /// Takes the answers that came (recorded by the next commit).
+    private func finish(_ completions: [HTTPCompletion], _ pass: inout Pass) {
+        var results: [(Flight, AttemptResult, Double)] = []
+        for completion in completions {
+            guard let flight = pass.flights.removeValue(forKey: completion.tag) else { continue }
+            pass.inFlightIds.remove(flight.refund.refundId)
+            results.append((flight, Self.attemptResult(completion.result), completion.seconds))
+        }
+        decide(results, &pass)
+    }
+
+    /// Records, in one commit, the outcomes decided so far and the beginning of attempts of
+    /// `refundIds`; then lets the retries of those outcomes wait for their turn.
+    /// - Returns: the attempt number of each refund begun (those no longer pending are left out).
+    @discardableResult
+    private func commit(_ pass: inout Pass, beginning refundIds: [String] = []) throws(StoreError) -> [String: Int] {
+        guard !pass.finishes.isEmpty || !refundIds.isEmpty else { return [:] }
+        let numbers = try store.recordRefundAttempts(finishing: pass.finishes, beginning: refundIds, runId: pass.runId, at: clock.now())
+        pass.finishes.removeAll(keepingCapacity: true)
+        for retry in pass.retries {
+            let index = pass.waiting.partitioningIndex { $0.due > retry.due }
+            pass.waiting.insert(retry, at: index)
+        }
+        pass.retries.removeAll(keepingCapacity: true)
+        return numbers
+    }
+
+    /// Decides what each result means; the outcomes and the retries they schedule wait in the
+    /// pass for the next commit.
+    private func decide(_ results: [(flight: Flight, result: AttemptResult, seconds: Double)], _ pass: inout Pass) {
+        guard !results.isEmpty else { return }
+        let now = clock.now()
+        let monotonic = clock.monotonicMilliseconds()
+        var finishes: [RefundAttemptFinish] = []
+        var retries: [Waiting] = []
+        for (flight, result, seconds) in results {
+            let refund = flight.refund
+            // Built only when a line is written (most answers log nothing at the default level).
+            func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
+                var metadata: Logger.Metadata = [
+                    "refund.id": "\(refund.refundId)", "order.id": "\(refund.orderId)", "amount.paise": "\(refund.amount.paise)",
+                    "attempt": "\(flight.attempt)",
+                ]
+                if let returnId = refund.returnId { metadata["return.id"] = "\(returnId)" }
+                return metadata.merging(extra) { $1 }
+            }
+            let kind = AttemptClass(result)
+            pass.report.attempts += 1
+            pass.report.attemptSeconds.append(seconds)
+            pass.report.attemptsByClass[kind.rawValue, default: 0] += 1
+            let facts = Self.facts(of: result)
+            let milliseconds = Int((seconds * 1000).rounded())
+            func finish(_ message: String?, _ end: RefundAttemptEnd) {
+                finishes.append(RefundAttemptFinish(
+                    refundId: refund.refundId, attempt: flight.attempt, at: now, durationMilliseconds: milliseconds,
+                    httpStatus: facts.status, transport: facts.transport, message: message, end: end))
+            }
+
+            if kind == .interrupted {
+                let reason = "stopped (SIGTERM or SIGINT) before the gateway answered; the next attempt sends the same key"
+                finish(reason, .interrupted(reason: reason))
+                breaker.record(.neutral, refundId: refund.refundId, now: monotonic)
+                continue
+            }
+            let decision = Self.bounded(RefundDeliveryPolicy.decide(result, now: now))
+            var trouble: String?
+            switch decision {
+            case .sent(let gatewayId):
+                finish(nil, .sent(gatewayRefundId: gatewayId))
+                pass.report.sent += 1
+                logger.debug("refund accepted by the gateway", metadata: metadata([
+                    "gateway.refund_id": "\(gatewayId ?? "")", "http.status": "\(facts.status ?? 0)",
+                ]))
+
+            case .failed(let reason):
+                finish(reason, .failed(reason: reason))
+                pass.report.failed += 1
+                logger.error(
+                    "refund refused by the gateway; a person must look (`ordrecon refunds retry \(refund.refundId)` once it is fixed)",
+                    metadata: metadata(["error": "\(reason)"]))
+
+            case .refusedAccess(let reason):
+                // Not the refund's fault: it stays pending, due again as soon as the gateway takes ordrecon.
+                finish(reason, .retry(reason: reason, notBefore: nil))
+                trouble = reason
+                pass.report.retriedAttempts += 1
+                if !pass.report.refusedAccess { pass.report.lastProblem = reason }
+                if !pass.report.refusedAccess {
+                    logger.error(
+                        "the gateway refuses ordrecon itself (check [gateway] token or ORDRECON_GATEWAY_TOKEN); the pass stops",
+                        metadata: metadata(["error": "\(reason)"]))
+                }
+                pass.report.refusedAccess = true
+                pass.report.gatewayUnavailable = true
+                pass.stop = .refusedAccess
+                breaker.trip(now: monotonic, trouble: reason)
+
+            case .retry(let retryAfter, let reason):
+                trouble = reason
+                if pass.stop == nil { pass.report.lastProblem = reason }
+                let deadline = refund.recordedAt.milliseconds + options.giveUpAfterMilliseconds
+                if now.milliseconds >= deadline {
+                    let hours = options.giveUpAfterMilliseconds / 3_600_000
+                    let why = "not accepted within \(hours) h of being recorded (give_up_after_hours); last: \(reason)"
+                    let bounded = BoundedText.prefix(why, maxBytes: Self.messageLimit)
+                    finish(bounded, .failed(reason: bounded))
+                    pass.report.failed += 1
+                    pass.report.gaveUp += 1
+                    logger.error(
+                        "refund given up: \(why); a person must look (`ordrecon refunds retry \(refund.refundId)`)",
+                        metadata: metadata(["error": "\(reason)"]))
+                    break
+                }
+                pass.report.retriedAttempts += 1
+                let wait: Int64 = retryAfter ?? Int64(options.backoff.delay(afterAttempt: flight.attempt, using: &random))
+                let notBefore = Timestamp(milliseconds: now.milliseconds + wait)
+                finish(reason, .retry(reason: reason, notBefore: notBefore))
+                let tries = pass.tries[refund.refundId] ?? 1
+                if tries < options.maxAttempts, wait <= Int64(options.backoff.maxMilliseconds) {
+                    retries.append(Waiting(due: notBefore.milliseconds, refund: refund))
+                    logger.debug(
+                        "refund attempt not accepted; retrying", metadata: metadata(["error": "\(reason)", "retry.in_ms": "\(wait)"]))
+                } else {
+                    let why = tries < options.maxAttempts
+                        ? "the gateway asked to wait \(wait / 1000) s, longer than backoff_max_ms; \(reason)"
+                        : "\(tries) attempt\(tries == 1 ? "" : "s") in this pass failed; last: \(reason)"
+                    if pass.stop == nil { pass.report.lastProblem = "a refund left for a later pass: \(why)" }
+                    logger.notice(
+                        "refund left pending for a later pass: \(why)", metadata: metadata(["error": "\(reason)", "retry.at": "\(notBefore)"]))
+                }
+            }
+
+            // The circuit breaker hears about the gateway as a whole.
+            if case .refusedAccess = decision { continue }
+            if breaker.record(kind.health, refundId: refund.refundId, trouble: trouble, now: monotonic) {
+                pass.stop = .circuitOpen
+                pass.report.gatewayUnavailable = true
+                pass.report.lastProblem = "the circuit breaker opened after gateway-wide trouble: \(breaker.lastTrouble ?? trouble ?? kind.rawValue)"
+                logger.warning("the gateway is failing as a whole; no more requests in this pass", metadata: [
+                    "error": "\(trouble ?? kind.rawValue)", "circuit": "open",
+                ])
+            }
+        }
+        pass.finishes += finishes
+        // Only after the commit may a retry go out.
+        pass.retries += retries
+    }
+
+    /// The decision with its reason cut to ``messageLimit`` bytes: the reason carries the
+    /// gateway's own text, which is stored and logged.
+    static func bounded(_ decision: RefundDeliveryPolicy.Decision) -> RefundDeliveryPolicy.Decision {
+        switch decision {
+        case .sent: decision
+        case .retry(let wait, let reason): .retry(retryAfterMilliseconds: wait, reason: BoundedText.prefix(reason, maxBytes: messageLimit))
+        case .failed(let reason): .failed(reason: BoundedText.prefix(reason, maxBytes: messageLimit))
+        case .refusedAccess(let reason): .refusedAccess(reason: BoundedText.prefix(reason, maxBytes: messageLimit))
+        }
+    }
+
+    /// What an HTTP exchange means as an attempt: the status, `Retry-After` and body, or the
+    /// kind of transport failure.
+    static func attemptResult(_ result: Result<HTTPResponse, HTTPTransportError>) -> AttemptResult {
+        switch result {
+        case .success(let response):
+            return .answered(status: response.status, retryAfter: response.header("retry-after"), body: response.bodyText)
+        case .failure(let error):
+            let kind: TransportFailure.Kind =
+                switch error.kind {
+                case .timeout: .timeout
+                case .connectionFailed: .connectionFailed
+                case .connectionLost: .connectionLost
+                case .tls: .tls
+                case .aborted: .aborted
+                case .other: .other
+                }
+            return .transportFailed(TransportFailure(kind: kind, code: error.curlCode, message: error.message))
+        }
+    }
+
+    /// The status or the transport error of a result, as the attempt record keeps them.
+    static func facts(of result: AttemptResult) -> (status: Int?, transport: (kind: String, code: Int)?) {
+        switch result {
+        case .answered(let status, _, _): return (status, nil)
+        case .transportFailed(let failure): return (nil, (failure.kind.rawValue, failure.code))
+        }
+    }
+}
+
+/// Lets a generator of any type be passed as `inout some RandomNumberGenerator`.
+struct ErasedRandom: RandomNumberGenerator {
+    var base: any RandomNumberGenerator
+    mutating func next() -> UInt64 { base.next() }
+}
+
+extension Array {
+    /// The first index whose element satisfies `belongs`, for an array where every element that
+    /// satisfies it comes after every element that does not (binary search).
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}
