@@ -1,8 +1,10 @@
-/// One scripted answer: the next refund request gets it instead of being processed.
+/// One scripted answer: the next refund request gets it instead of being processed; with `key`,
+/// the next request with that `Idempotency-Key` does (requests sent at once arrive in any order,
+/// so a script meant for one refund names it).
 ///
 /// In JSON (`--script FILE`, `POST /_mock/script`): `{"status": 429, "retry_after": "2",
-/// "message": "slow down", "delay_ms": 100, "drop": false}`; only `status` is required and
-/// unknown members are refused, so a misspelt one never passes silently.
+/// "message": "slow down", "delay_ms": 100, "drop": false, "key": "RF.O1.C"}`; only `status` is
+/// required and unknown members are refused, so a misspelt one never passes silently.
 public struct MockAnswer: Sendable, Codable, Equatable {
     /// The HTTP status, 100...599.
     public var status: Int
@@ -14,13 +16,19 @@ public struct MockAnswer: Sendable, Codable, Equatable {
     public var delayMilliseconds: Int?
     /// Close the connection after the status line and headers, without the body.
     public var drop: Bool
+    /// Only for a request with this `Idempotency-Key`; any request when nil.
+    public var key: String?
 
-    public init(status: Int, retryAfter: String? = nil, message: String? = nil, delayMilliseconds: Int? = nil, drop: Bool = false) {
+    public init(
+        status: Int, retryAfter: String? = nil, message: String? = nil, delayMilliseconds: Int? = nil, drop: Bool = false,
+        key: String? = nil
+    ) {
         self.status = status
         self.retryAfter = retryAfter
         self.message = message
         self.delayMilliseconds = delayMilliseconds
         self.drop = drop
+        self.key = key
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -29,6 +37,7 @@ public struct MockAnswer: Sendable, Codable, Equatable {
         case message
         case delayMilliseconds = "delay_ms"
         case drop
+        case key
     }
 
     /// A member name as found in the input, to refuse unknown members.
@@ -59,6 +68,7 @@ public struct MockAnswer: Sendable, Codable, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .delayMilliseconds, in: container, debugDescription: "delay_ms must not be negative")
         }
         drop = try container.decodeIfPresent(Bool.self, forKey: .drop) ?? false
+        key = try container.decodeIfPresent(String.self, forKey: .key)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -68,5 +78,6 @@ public struct MockAnswer: Sendable, Codable, Equatable {
         try container.encodeIfPresent(message, forKey: .message)
         try container.encodeIfPresent(delayMilliseconds, forKey: .delayMilliseconds)
         if drop { try container.encode(drop, forKey: .drop) }
+        try container.encodeIfPresent(key, forKey: .key)
     }
 }

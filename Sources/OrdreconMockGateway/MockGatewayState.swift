@@ -65,7 +65,7 @@ final class MockGatewayState: @unchecked Sendable {
 
     /// Decides the answer to `POST /refunds`, remembers what it processed and journals it.
     ///
-    /// Order: a scripted answer if one is queued; an injected failure (`failRate`); 409 when a
+    /// Order: a scripted answer if one is queued for this key or any key; an injected failure (`failRate`); 409 when a
     /// request with this key is still being processed (its answer not sent yet: "come back
     /// later"); for a known key, a replay of the first answer (same body) or 422 (the key was used
     /// with another body: retrying cannot help); otherwise validation, remembered under the key
@@ -81,8 +81,9 @@ final class MockGatewayState: @unchecked Sendable {
     }
 
     private func decide(key: String?, body: Data) -> MockReply {
-        if !script.isEmpty {
-            return .scripted(script.removeFirst())
+        // The first queued answer for this key, or for any key.
+        if let index = script.firstIndex(where: { $0.key == nil || $0.key == key }) {
+            return .scripted(script.remove(at: index))
         }
         var reply: MockReply
         var isNew = false

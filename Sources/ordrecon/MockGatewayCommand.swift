@@ -18,7 +18,8 @@ struct MockGatewayCommand: ParsableCommand {
             Retry-After: 1 while a request with the same key is still being processed (during its \
             --delay-ms: come back later), 422 for a key already used with another body, 400 \
             {"error":…} for an invalid body. In order, before that: a scripted answer if one is \
-            queued (--script, POST /_mock/script), then --fail-rate. After processing a new key: \
+            queued for the request's key or any key (--script, POST /_mock/script; "key" in an answer \
+            keeps it for that key), then --fail-rate. After processing a new key: \
             --drop-connection-rate (the refund is done, the answer is cut off), and --delay-ms \
             before every answer.
 

@@ -165,7 +165,7 @@ import Glibc
     @Test func aFourHundredFailsAtOnceAndRetryQueuesItWithTheSameKey() throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        let gateway = try ws.startGateway(script: #"[{"status":400,"message":"payment PAY-1 was not captured"}]"#)
+        let gateway = try ws.startGateway(script: #"[{"status":400,"message":"payment PAY-1 was not captured","key":"RF.O1.C"}]"#)
         defer { gateway.stop() }
         try Self.dropCancelledOrders(ws, count: 2)
         let run = try ws.run(["run"])

@@ -159,6 +159,21 @@ struct MockGatewayTests {
         }
     }
 
+    @Test func aScriptedAnswerWithAKeyWaitsForThatKey() throws {
+        let other = Self.body.replacingOccurrences(of: "R-1", with: "R-2").replacingOccurrences(of: "O-1", with: "O-2")
+        try withMock([]) { mock in
+            let queued = try mock.curl(["-X", "POST", "--data-binary", #"[{"status": 400, "message": "not captured", "key": "R-2"}]"#, mock.url + "/_mock/script"])
+            #expect(queued.status == 204)
+            // Another key passes by the keyed answer and is processed as usual.
+            #expect(try mock.refund(key: "R-1", body: Self.body).status == 201)
+            let second = try mock.refund(key: "R-2", body: other)
+            #expect(second.status == 400)
+            #expect(try second.json()["error"] as? String == "not captured")
+            // Used once: the next request with that key is processed.
+            #expect(try mock.refund(key: "R-2", body: other).status == 201)
+        }
+    }
+
     @Test func scriptedDropCutsTheAnswer() throws {
         try withMock([]) { mock in
             _ = try mock.curl(["-X", "POST", "--data-binary", #"[{"status": 201, "drop": true}]"#, mock.url + "/_mock/script"])
