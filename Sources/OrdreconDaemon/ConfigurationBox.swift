@@ -1,34 +1,19 @@
-import Foundation
 public import OrdreconCore
+import Synchronization
 
 /// The configuration in force, replaced as a whole on SIGHUP; workers read it at the start of
-/// each pass.
-///
-/// `@unchecked Sendable`: the value is only read and written under `lock`.
-public final class ConfigurationBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Configuration
-    private var generationValue = 0
+/// each pass. Checked `Sendable`: the value and its generation live in one `Mutex`.
+public final class ConfigurationBox: Sendable {
+    private let state: Mutex<(value: Configuration, generation: Int)>
 
-    public init(_ configuration: Configuration) { value = configuration }
+    public init(_ configuration: Configuration) { state = Mutex((configuration, 0)) }
 
-    public var current: Configuration {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
+    public var current: Configuration { state.withLock { $0.value } }
 
     /// Increases with every replacement, so a worker can tell that it must rebuild.
-    public var generation: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return generationValue
-    }
+    public var generation: Int { state.withLock { $0.generation } }
 
     public func replace(with configuration: Configuration) {
-        lock.lock()
-        value = configuration
-        generationValue += 1
-        lock.unlock()
+        state.withLock { $0 = (configuration, $0.generation + 1) }
     }
 }

@@ -32,8 +32,8 @@ public struct DaemonContext: Sendable {
     public let metrics: OrdreconMetrics
     /// The daemon's own run (refund attempts made beside ingestion are recorded under it).
     public let runId: Int64
-    /// Raised when a pass recorded new refunds, to wake the dispatcher.
-    let refundsRecorded = Pulse()
+    /// The refund dispatcher's stop signal, poked by ingestion when a pass recorded new refunds.
+    let dispatchSignal = StopSignal()
 
     public init(configuration: ConfigurationBox, options: DaemonOptions, logger: Logger, metrics: OrdreconMetrics, runId: Int64) {
         self.configuration = configuration

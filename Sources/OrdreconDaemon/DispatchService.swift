@@ -19,7 +19,7 @@ struct DispatchService: Service, CustomStringConvertible {
     static let longestWait = 60.0
 
     func run() async throws {
-        let stop = StopSignal()
+        let stop = context.dispatchSignal
         await withTaskCancellationOrGracefulShutdownHandler {
             await onDedicatedThread(name: "ordrecon-dispatch") {
                 loop(stop: stop)
@@ -66,9 +66,9 @@ struct DispatchService: Service, CustomStringConvertible {
                     wait = Self.idleSeconds
                     if let until = try current.earliestRefundWait(), report.pendingLeft > 0 {
                         let seconds = Double(until.milliseconds - SystemClock.now().milliseconds) / 1000
-                        context.refundsRecorded.wait(seconds: min(Self.longestWait, max(Self.idleSeconds, seconds)), stop: stop)
+                        stop.wait(seconds: min(Self.longestWait, max(Self.idleSeconds, seconds)), endedByPoke: true)
                     } else {
-                        context.refundsRecorded.wait(seconds: Self.idleSeconds, stop: stop)
+                        stop.wait(seconds: Self.idleSeconds, endedByPoke: true)
                     }
                 }
             } catch {

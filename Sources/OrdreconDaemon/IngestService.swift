@@ -120,7 +120,7 @@ struct IngestService: Service, CustomStringConvertible {
             context.metrics.record(run: summary)
             progress.reportPeriod.add(summary, at: SystemClock.monotonicSeconds())
             if !summary.interrupted { context.metrics.markSuccess(at: SystemClock.now()) }
-            if summary.refundsRecorded > 0 { context.refundsRecorded.raise() }
+            if summary.refundsRecorded > 0 { context.dispatchSignal.poke() }
             if summary.invoicesRecorded > 0 || summary.refundsRecorded > 0 { progress.documentsWaiting = true }
             progress.first = false
             progress.retryUnfinishedAt = Self.retryTime(for: summary, settle: context.options.settleSeconds)

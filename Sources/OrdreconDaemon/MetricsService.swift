@@ -1,3 +1,4 @@
+import Dispatch
 import FlyingFox
 import Foundation
 import Logging
@@ -10,10 +11,35 @@ import ServiceLifecycle
 ///
 /// `/healthz` answers 200 `ok` when the database can be read and the inbox folders exist and
 /// can be written to, else 503 with the reason, so a supervisor sees a broken workspace.
+///
+/// The handlers run on Swift's cooperative pool, which must never block: what reads the
+/// database or the inbox runs on ``blocking``, a serial queue of its own (one scrape at a time;
+/// a slow disk or a busy database holds up only the scrapes).
 struct MetricsService: Service, CustomStringConvertible {
     let context: DaemonContext
     let port: Int
     var description: String { "MetricsService(port: \(port))" }
+
+    private static let blocking = DispatchQueue(label: "ordrecon-metrics-io")
+
+    /// `work` on ``blocking``, awaited without holding a thread of the pool.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { done in
+            blocking.async { done.resume(returning: work()) }
+        }
+    }
+
+    /// Updates the gauges read from the inbox and the database (called off the pool).
+    static func refreshGauges(_ context: DaemonContext) {
+        let configuration = context.configuration.current
+        let backlog = InboxBacklog.measure(
+            root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name), now: SystemClock.now())
+        context.metrics.setInbox(backlog: backlog.files, oldestAgeSeconds: backlog.oldestAgeSeconds)
+        if let store = try? Store(readingAt: configuration.paths.database) {
+            if let counts = try? store.refundCounts() { context.metrics.setRefunds(counts) }
+            if let counts = try? store.unrenderedDocumentCounts() { context.metrics.setUnrenderedDocuments(counts) }
+        }
+    }
 
     func run() async throws {
         let host = context.options.metricsHost
@@ -24,20 +50,14 @@ struct MetricsService: Service, CustomStringConvertible {
             : HTTPServer(address: try sockaddr_in.inet(ip4: host, port: UInt16(port)), timeout: 10, logger: .disabled)
         let context = self.context
         await server.appendRoute("GET /metrics") { _ in
-            let configuration = context.configuration.current
-            let backlog = InboxBacklog.measure(
-                root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name), now: SystemClock.now())
-            context.metrics.setInbox(backlog: backlog.files, oldestAgeSeconds: backlog.oldestAgeSeconds)
-            if let store = try? Store(readingAt: configuration.paths.database) {
-                if let counts = try? store.refundCounts() { context.metrics.setRefunds(counts) }
-                if let counts = try? store.unrenderedDocumentCounts() { context.metrics.setUnrenderedDocuments(counts) }
-            }
+            await Self.offPool { Self.refreshGauges(context) }
             return HTTPResponse(
                 statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: Data(context.metrics.exposition().utf8))
         }
         await server.appendRoute("GET /healthz") { _ in
-            if let problem = Health.problem(context.configuration.current) {
+            let configuration = context.configuration.current
+            if let problem = await Self.offPool({ Health.problem(configuration) }) {
                 return HTTPResponse(statusCode: .serviceUnavailable, body: Data("unhealthy: \(problem)\n".utf8))
             }
             return HTTPResponse(statusCode: .ok, body: Data("ok\n".utf8))

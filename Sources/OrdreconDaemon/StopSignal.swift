@@ -1,85 +1,65 @@
+import Dispatch
 import Foundation
+import Synchronization
 
-/// A one-way "stop now" shared by a service's async side and its worker thread, with waits
-/// that end early when it is raised.
+/// What a service's async side tells its worker thread: stop now, or look again (new refunds
+/// were recorded); the worker's waits end early on either.
 ///
-/// `@unchecked Sendable`: the flag is only read and written under `condition`'s lock.
-public final class StopSignal: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var raised = false
+/// Checked `Sendable`: the flags live in a `Mutex`, and the semaphore only counts wake-ups, so
+/// one that comes while nobody waits still ends the next wait (a stale one is harmless: the
+/// waiter looks at the flags and waits on).
+public final class StopSignal: Sendable {
+    private struct Flags {
+        var stopped = false
+        var poked = false
+    }
+
+    private let flags = Mutex(Flags())
+    private let wakeUps = DispatchSemaphore(value: 0)
 
     public init() {}
 
-    /// Raises the signal and wakes every waiter.
+    /// Stops the worker: every wait ends now, and ``isRaised`` stays true.
     public func raise() {
-        condition.lock()
-        raised = true
-        condition.broadcast()
-        condition.unlock()
+        flags.withLock { $0.stopped = true }
+        wakeUps.signal()
     }
 
-    public var isRaised: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return raised
+    public var isRaised: Bool { flags.withLock { $0.stopped } }
+
+    /// Ends the worker's current or next ``wait(seconds:)`` early, once.
+    public func poke() {
+        flags.withLock { $0.poked = true }
+        wakeUps.signal()
     }
 
-    /// Waits up to `seconds`, or until the signal is raised. - Returns: true when raised.
+    /// Waits up to `seconds`, until raised or (with `poke`) poked; a poke is consumed.
+    /// - Returns: true when raised.
     @discardableResult
-    public func wait(seconds: Double) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: max(0, seconds))
-        condition.lock()
-        defer { condition.unlock() }
-        while !raised {
-            if !condition.wait(until: deadline) { break }
+    public func wait(seconds: Double, endedByPoke poke: Bool = false) -> Bool {
+        let deadline = DispatchTime.now() + max(0, seconds)
+        while true {
+            let (stopped, poked) = flags.withLock { flags in
+                let poked = poke && flags.poked
+                if poked { flags.poked = false }
+                return (flags.stopped, poked)
+            }
+            if stopped || poked { return stopped }
+            if wakeUps.wait(timeout: deadline) == .timedOut {
+                return isRaised
+            }
         }
-        return raised
     }
 }
 
 /// Runs `body` on a thread of its own and waits for it without holding one of the few
-/// threads of Swift's cooperative pool (the body blocks: SQLite, libcurl, inotify, sleeps).
-func onDedicatedThread(name: String, _ body: @escaping @Sendable () -> Void) async {
-    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+/// threads of Swift's cooperative pool (the body blocks: SQLite, libcurl, inotify, waits).
+func onDedicatedThread<T: Sendable>(name: String, _ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { (done: CheckedContinuation<T, Never>) in
         let thread = Thread {
-            body()
-            done.resume()
+            done.resume(returning: body())
         }
         thread.name = name
         thread.start()
-    }
-}
-
-/// A wake-up that one thread gives and another waits for (new refunds were recorded); raising
-/// it while nobody waits is remembered until the next wait.
-///
-/// `@unchecked Sendable`: the flag is only read and written under `condition`'s lock.
-public final class Pulse: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var pending = false
-
-    public init() {}
-
-    public func raise() {
-        condition.lock()
-        pending = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Waits up to `seconds` for a raise (or `stop`); consumes it. - Returns: true when raised.
-    @discardableResult
-    public func wait(seconds: Double, stop: StopSignal) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: max(0, seconds))
-        condition.lock()
-        defer {
-            pending = false
-            condition.unlock()
-        }
-        // Short slices so that a raised stop is seen promptly without a second condition.
-        while !pending, !stop.isRaised, Date() < deadline {
-            _ = condition.wait(until: min(deadline, Date(timeIntervalSinceNow: 0.2)))
-        }
-        return pending
     }
 }

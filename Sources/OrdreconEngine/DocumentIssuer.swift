@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 public import Foundation
 public import Logging
 public import OrdreconCore
@@ -217,25 +218,18 @@ public struct DocumentError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Results written by the parallel renders, each into its own slot.
-///
-/// `@unchecked Sendable`: every slot is written by exactly one iteration of
-/// `concurrentPerform`, behind the lock, and read only after all iterations have returned.
-private final class RenderResults: @unchecked Sendable {
-    private var slots: [Result<[UInt8], any Error>?]
-    private let lock = NSLock()
+/// Results written by the parallel renders, each into its own slot. Checked `Sendable`: the
+/// slots live in a `Mutex`.
+private final class RenderResults: Sendable {
+    private let slots: Mutex<[Result<[UInt8], any Error>?]>
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
 
     func set(_ index: Int, _ value: Result<[UInt8], any Error>) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
+        slots.withLock { $0[index] = value }
     }
 
     var values: [Result<[UInt8], any Error>] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0 ?? .failure(DocumentError(message: "not rendered")) }
+        slots.withLock { slots in slots.map { $0 ?? .failure(DocumentError(message: "not rendered")) } }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import OrdreconEngine
 import OrdreconLogging
 
@@ -33,10 +34,9 @@ enum ProgressDisplay {
 /// Standard error on a terminal, with one live line at its bottom: log lines are written above
 /// it (the line is wiped, the log line written, the live line drawn again), so both stay whole.
 ///
-/// `@unchecked Sendable`: `shown` is only read and written with `lock` held.
-final class TerminalLine: LogSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var shown: String?
+/// Checked `Sendable`: the live line's text lives in a `Mutex`, held while writing.
+final class TerminalLine: LogSink, Sendable {
+    private let shown = Mutex<String?>(nil)
     private let fileDescriptor: Int32 = 2
 
     /// Carriage return, then erase to the end of the line.
@@ -50,26 +50,26 @@ final class TerminalLine: LogSink, @unchecked Sendable {
     }
 
     func write(line: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        raw((shown == nil ? "" : Self.wipe) + line + "\n" + (shown ?? ""))
+        shown.withLock { shown in
+            raw((shown == nil ? "" : Self.wipe) + line + "\n" + (shown ?? ""))
+        }
     }
 
     /// Draws `text` as the live line, cut to the terminal's width so that it never wraps.
     func show(_ text: String) {
         let fitted = String(text.prefix(max(20, columns() - 1)))
-        lock.lock()
-        defer { lock.unlock() }
-        shown = fitted
-        raw(Self.wipe + fitted)
+        shown.withLock { shown in
+            shown = fitted
+            raw(Self.wipe + fitted)
+        }
     }
 
     /// Removes the live line (before the command prints its result).
     func clear() {
-        lock.lock()
-        defer { lock.unlock() }
-        if shown != nil { raw(Self.wipe) }
-        shown = nil
+        shown.withLock { shown in
+            if shown != nil { raw(Self.wipe) }
+            shown = nil
+        }
     }
 
     private func columns() -> Int {

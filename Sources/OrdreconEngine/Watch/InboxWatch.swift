@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Finds the inbox files that are ready to be processed, as soon as they are, for a daemon:
 /// each file once (until it leaves the inbox), in the inbox contract's processing order.
@@ -19,9 +20,9 @@ import Foundation
 /// at once; in `.poll` mode, meant for network file systems whose clock may differ from this
 /// machine's, its settle time starts when it is first seen.
 ///
-/// `@unchecked Sendable`: the state is only used under `lock`, held for the whole of
+/// Checked `Sendable`: the state lives in a `Mutex`, held for the whole of
 /// ``nextReady(timeout:)``; ``wake()`` only writes to the wake-up pipe, which needs no lock.
-public final class InboxWatch: @unchecked Sendable {
+public final class InboxWatch: Sendable {
     /// How changes in the inbox are noticed.
     public enum Mode: Sendable {
         /// Kernel notifications (Linux inotify), with periodic rescans as a safety net.
@@ -31,7 +32,7 @@ public final class InboxWatch: @unchecked Sendable {
     }
 
     /// A file's identity: a new file under an old name differs in at least one of these.
-    private struct Identity: Hashable {
+    fileprivate struct Identity: Hashable {
         var inode: Int64
         var size: Int64
         var mtime: Int64
@@ -48,16 +49,27 @@ public final class InboxWatch: @unchecked Sendable {
     /// The inotify watcher (nil in `.poll` mode).
     let watcher: InboxWatcher?
     private let waker: Waker
-    private let scanInterval: Double
-    private let lock = NSLock()
-    private var readiness: FileReadiness
-    private var reported: [FileReadiness.Key: Identity] = [:]
-    /// Where entries whose names are not shown as they are (not UTF-8, control bytes) really are.
-    private var locations: [FileReadiness.Key: RawPath] = [:]
-    private var nextScan = 0.0
-    private var rescanRequested = true
+    private let state: Mutex<State>
+
+    /// What the watch knows of the inbox.
+    fileprivate struct State {
+        let root: String
+        let feeds: [String]
+        let watcher: InboxWatcher?
+        let waker: Waker
+        let scanInterval: Double
+        var readiness: FileReadiness
+        var reported: [FileReadiness.Key: InboxWatch.Identity] = [:]
+        /// Where entries whose names are not shown as they are (not UTF-8, control bytes) really are.
+        var locations: [FileReadiness.Key: RawPath] = [:]
+        var nextScan = 0.0
+        var rescanRequested = true
+        /// How many full scans were made (tests).
+        var scanCount = 0
+    }
+
     /// How many full scans were made (tests).
-    private(set) var scanCount = 0
+    var scanCount: Int { state.withLock { $0.scanCount } }
 
     /// Starts watching `root/<feed>` for every feed (creating `root` when it is missing).
     /// - Parameters:
@@ -71,6 +83,7 @@ public final class InboxWatch: @unchecked Sendable {
         self.root = root
         self.feeds = feeds
         try FileSystem.makeDirectories(root)
+        let scanInterval: Double
         switch mode {
         case .inotify:
             let watcher = try InboxWatcher(root: root, feeds: feeds)
@@ -82,7 +95,9 @@ public final class InboxWatch: @unchecked Sendable {
             waker = try Waker()
             scanInterval = max(0.05, min(settle, 1) / 2)
         }
-        readiness = FileReadiness(settle: settle)
+        state = Mutex(State(
+            root: root, feeds: feeds, watcher: watcher, waker: waker, scanInterval: scanInterval,
+            readiness: FileReadiness(settle: settle)))
     }
 
     /// Ends a ``nextReady(timeout:)`` in progress on another thread promptly (with no files), or
@@ -92,19 +107,23 @@ public final class InboxWatch: @unchecked Sendable {
     /// Forgets what was reported and what was seen, and looks at the whole inbox again on the next
     /// ``nextReady(timeout:)``: files reported but not taken (a pass that failed) are reported again.
     public func rediscover() {
-        lock.lock()
-        defer { lock.unlock() }
-        readiness = FileReadiness(settle: readiness.settle)
-        reported = [:]
-        rescanRequested = true
+        state.withLock { state in
+            state.readiness = FileReadiness(settle: state.readiness.settle)
+            state.reported = [:]
+            state.rescanRequested = true
+        }
     }
 
     /// Waits up to `timeout` seconds (0: just looks) for files to become ready.
     /// - Returns: the files ready now, not returned before, in processing order (mtime, feed,
     ///   name); empty when the time is up or ``wake()`` was called.
     public func nextReady(timeout: Double) -> [ReadyFile] {
-        lock.lock()
-        defer { lock.unlock() }
+        state.withLock { $0.nextReady(timeout: timeout) }
+    }
+}
+
+extension InboxWatch.State {
+    mutating func nextReady(timeout: Double) -> [ReadyFile] {
         let deadline = SystemClock.monotonicSeconds() + max(0, timeout)
         var wait = 0.0
         while true {
@@ -137,7 +156,7 @@ public final class InboxWatch: @unchecked Sendable {
     }
 
     /// Takes in what inotify reported.
-    private func apply(_ events: WatchEvents, at time: Double) {
+    mutating func apply(_ events: WatchEvents, at time: Double) {
         for (feed, name) in events.removed {
             readiness.forget(feed: feed, name: name)
             reported[FileReadiness.Key(feed: feed, name: name)] = nil
@@ -155,7 +174,7 @@ public final class InboxWatch: @unchecked Sendable {
 
     /// Lists the whole inbox: observes every file not reported yet, forgets the ones gone. When
     /// the listing found files not confirmed yet, lists once more at once to confirm them.
-    private func rescan(at time: Double) {
+    mutating func rescan(at time: Double) {
         scanCount += 1
         rescanRequested = false
         nextScan = time + scanInterval
@@ -168,7 +187,7 @@ public final class InboxWatch: @unchecked Sendable {
     }
 
     /// One listing of every feed folder. - Returns: false when it failed.
-    private func list(at time: Double) -> Bool {
+    mutating func list(at time: Double) -> Bool {
         guard let files = try? InboxScanner.scan(root: root, feeds: feeds) else { return false }
         // The mtime comes from the file system's clock: trusted only on a local one (inotify mode).
         let wall = watcher == nil ? nil : Double(SystemClock.now().milliseconds) / 1000
@@ -177,7 +196,7 @@ public final class InboxWatch: @unchecked Sendable {
             let key = FileReadiness.Key(feed: file.feed, name: file.name)
             present.insert(key)
             if !file.nameIsVerbatim { locations[key] = file.location }
-            if reported[key] == Identity(file.info) { continue }
+            if reported[key] == InboxWatch.Identity(file.info) { continue }
             readiness.observe(
                 feed: file.feed, name: file.name, size: file.info.size, mtime: file.info.mtimeNanoseconds,
                 age: wall.map { $0 - Double(file.info.mtimeNanoseconds) / 1e9 } ?? 0, at: time)
@@ -190,9 +209,9 @@ public final class InboxWatch: @unchecked Sendable {
 
     /// The files ready at `time` and not reported yet, in processing order, up to the oldest file
     /// still settling; marks them reported.
-    private func collectReady(at time: Double) -> [ReadyFile] {
+    mutating func collectReady(at time: Double) -> [ReadyFile] {
         var ready: [ReadyFile] = []
-        var identities: [FileReadiness.Key: Identity] = [:]
+        var identities: [FileReadiness.Key: InboxWatch.Identity] = [:]
         for key in readiness.candidates(at: time) {
             let path = root + "/" + key.feed + "/" + key.name
             guard let info = entryInfo(key) else {
@@ -201,7 +220,7 @@ public final class InboxWatch: @unchecked Sendable {
             }
             readiness.observe(feed: key.feed, name: key.name, size: info.size, mtime: info.mtimeNanoseconds, listed: false, at: time)
             guard readiness.isReady(feed: key.feed, name: key.name, at: time) else { continue }
-            identities[key] = Identity(info)
+            identities[key] = InboxWatch.Identity(info)
             ready.append(
                 ReadyFile(feed: key.feed, name: key.name, path: path, size: info.size, mtimeNanoseconds: info.mtimeNanoseconds))
         }
@@ -224,7 +243,7 @@ public final class InboxWatch: @unchecked Sendable {
 
     /// The first, in processing order, of the tracked files that are not ready (still settling,
     /// or not confirmed by a listing), other than `ready`: no file after it may be reported yet.
-    private func oldestUnready(at time: Double, besides ready: Set<FileReadiness.Key>) -> ReadyFile? {
+    mutating func oldestUnready(at time: Double, besides ready: Set<FileReadiness.Key>) -> ReadyFile? {
         var oldest: ReadyFile?
         for key in readiness.tracked where !ready.contains(key) {
             let path = root + "/" + key.feed + "/" + key.name
@@ -247,7 +266,7 @@ public final class InboxWatch: @unchecked Sendable {
     /// The entry behind a key, of any kind (the engine fails what is not a regular file): by its
     /// shown name, or, for a name that is not shown as it is (not UTF-8, control bytes), by the
     /// bytes the last listing found; such a name only heard of from inotify asks for a listing.
-    private func entryInfo(_ key: FileReadiness.Key) -> FileInfo? {
+    mutating func entryInfo(_ key: FileReadiness.Key) -> FileInfo? {
         if let location = locations[key] { return FileSystem.info(location) }
         if let info = FileSystem.info(root + "/" + key.feed + "/" + key.name) { return info }
         if key.name.contains("\\x") { rescanRequested = true }

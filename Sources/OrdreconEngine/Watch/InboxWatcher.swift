@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -10,9 +11,9 @@ import Glibc
 /// Names ``InboxScanner`` ignores (hidden, `.part`, `.tmp`…) are not reported; a rename from such
 /// a name to the real one arrives as the real name, closed or moved in.
 ///
-/// `@unchecked Sendable`: the descriptor and the watch table are only used under `lock` (held
-/// for the whole of a wait); ``wake()`` only writes to the wake-up pipe, which needs no lock.
-public final class InboxWatcher: @unchecked Sendable {
+/// Checked `Sendable`: the descriptor and the watch table live in a `Mutex` (held for the whole
+/// of a wait); ``wake()`` only writes to the wake-up pipe, which needs no lock.
+public final class InboxWatcher: Sendable {
     static let rootMask = UInt32(IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
     static let feedMask = UInt32(
         IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF
@@ -21,12 +22,28 @@ public final class InboxWatcher: @unchecked Sendable {
     let root: String
     let feeds: [String]
     let waker: Waker
-    private let lock = NSLock()
-    private var fd: Int32
-    private var rootWatch: Int32?
-    private var feedByWatch: [Int32: String] = [:]
-    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-    private var overflowForTesting = false
+    private let state: Mutex<Inner>
+
+    /// The descriptor, the watch table and the read buffer.
+    fileprivate struct Inner: ~Copyable {
+        let root: String
+        let feeds: [String]
+        var fd: Int32
+        var rootWatch: Int32?
+        var feedByWatch: [Int32: String] = [:]
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var overflowForTesting = false
+
+        deinit { if fd >= 0 { Glibc.close(fd) } }
+
+        /// Stops watching.
+        mutating func close() {
+            if fd >= 0 { Glibc.close(fd) }
+            fd = -1
+            rootWatch = nil
+            feedByWatch = [:]
+        }
+    }
 
     /// Starts watching `root` and the folders of `feeds` under it. A missing root or feed folder is
     /// watched once it appears.
@@ -36,22 +53,17 @@ public final class InboxWatcher: @unchecked Sendable {
         self.root = root
         self.feeds = feeds
         waker = try Waker()
-        fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        // Fully initialised from here: a throw runs deinit, which closes the descriptor.
+        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { throw FileSystemError(operation: "start inotify for", path: root, errno: errno) }
-        if let error = addMissingWatches().error { throw error }
+        var inner = Inner(root: root, feeds: feeds, fd: fd)  // closes the descriptor when thrown away
+        if let error = inner.addMissingWatches().error { throw error }
+        state = Mutex(inner)
     }
 
-    deinit { close() }
-
-    /// Stops watching. Call it once no wait is in progress (or after ``wake()``); deinit calls it.
+    /// Stops watching. Call it once no wait is in progress (or after ``wake()``); dropping the
+    /// watcher does it too.
     public func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        if fd >= 0 { Glibc.close(fd) }
-        fd = -1
-        rootWatch = nil
-        feedByWatch = [:]
+        state.withLock { $0.close() }
     }
 
     /// Ends a wait in progress on another thread, or the next wait if none is in progress.
@@ -60,54 +72,53 @@ public final class InboxWatcher: @unchecked Sendable {
     /// Waits up to `timeout` seconds for events (returning at once when some are queued, or when
     /// woken), and reads all that are queued.
     public func wait(timeout: Double) -> WatchEvents {
-        lock.lock()
-        defer { lock.unlock() }
-        var batch = WatchEvents.Collector()
-        guard fd >= 0 else { return batch.built }
-        if rootWatch == nil, addMissingWatches().added { batch.events.foldersChanged = true }
-        if overflowForTesting {
-            overflowForTesting = false
-            batch.events.overflowed = true
+        let waker = self.waker
+        return state.withLock { inner in
+            var batch = WatchEvents.Collector()
+            guard inner.fd >= 0 else { return batch.built }
+            if inner.rootWatch == nil, inner.addMissingWatches().added { batch.events.foldersChanged = true }
+            if inner.overflowForTesting {
+                inner.overflowForTesting = false
+                batch.events.overflowed = true
+            }
+            inner.readQueued(into: &batch)
+            // Always looks at the wake-up pipe, so a stream of events cannot hold a wake back.
+            let (woken, readable) = waker.wait(timeout: batch.isEmpty ? timeout : 0, with: inner.fd)
+            batch.events.woken = woken
+            if readable { inner.readQueued(into: &batch) }
+            return batch.built
         }
-        readQueued(into: &batch)
-        // Always looks at the wake-up pipe, so a stream of events cannot hold a wake back.
-        let (woken, readable) = waker.wait(timeout: batch.isEmpty ? timeout : 0, with: fd)
-        batch.events.woken = woken
-        if readable { readQueued(into: &batch) }
-        return batch.built
     }
 
     /// Watches the root and the existing feed folders not watched yet.
     /// - Returns: whether a watch was added (the caller should rescan).
     func refreshWatches() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return fd >= 0 && addMissingWatches().added
+        state.withLock { $0.fd >= 0 && $0.addMissingWatches().added }
     }
 
     /// Makes the next wait report an overflow, as if the kernel had dropped events (tests).
     func simulateOverflow() {
-        lock.lock()
-        overflowForTesting = true
-        lock.unlock()
+        state.withLock { $0.overflowForTesting = true }
     }
 
     /// Reads and drops the queued events, as if the kernel had lost them (tests).
     func discardQueuedEvents() {
-        lock.lock()
-        defer { lock.unlock() }
-        var batch = WatchEvents.Collector()
-        readQueued(into: &batch)
+        state.withLock { inner in
+            var batch = WatchEvents.Collector()
+            inner.readQueued(into: &batch)
+        }
     }
+}
 
+extension InboxWatcher.Inner {
     // MARK: - Watches
 
     /// Watches the root and the existing feed folders not watched yet (a missing folder is no error).
     /// - Returns: whether a watch was added, and the first failure (the others were still tried).
-    private func addMissingWatches() -> (added: Bool, error: FileSystemError?) {
+    mutating func addMissingWatches() -> (added: Bool, error: FileSystemError?) {
         var added = false
         if rootWatch == nil {
-            let wd = inotify_add_watch(fd, root, Self.rootMask)
+            let wd = inotify_add_watch(fd, root, InboxWatcher.rootMask)
             if wd < 0 {
                 let error = FileSystemError(operation: "watch (inotify)", path: root, errno: errno)
                 return (false, error.errno == ENOENT ? nil : error)
@@ -127,9 +138,9 @@ public final class InboxWatcher: @unchecked Sendable {
         return (added, firstError)
     }
 
-    private func addFeedWatch(_ feed: String) throws(FileSystemError) -> Bool {
+    mutating func addFeedWatch(_ feed: String) throws(FileSystemError) -> Bool {
         let path = root + "/" + feed
-        let wd = inotify_add_watch(fd, path, Self.feedMask)
+        let wd = inotify_add_watch(fd, path, InboxWatcher.feedMask)
         if wd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return false }
             throw FileSystemError(operation: "watch (inotify)", path: path, errno: errno)
@@ -140,7 +151,7 @@ public final class InboxWatcher: @unchecked Sendable {
 
     // MARK: - Events
 
-    private func readQueued(into batch: inout WatchEvents.Collector) {
+    mutating func readQueued(into batch: inout WatchEvents.Collector) {
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
@@ -153,7 +164,7 @@ public final class InboxWatcher: @unchecked Sendable {
 
     /// The `struct inotify_event`s in the first `count` bytes: wd, mask, cookie, len, then `len`
     /// bytes of NUL-padded name.
-    private static func parse(_ buffer: [UInt8], count: Int) -> [(wd: Int32, mask: UInt32, name: String)] {
+    static func parse(_ buffer: [UInt8], count: Int) -> [(wd: Int32, mask: UInt32, name: String)] {
         buffer.withUnsafeBytes { bytes in
             var events: [(wd: Int32, mask: UInt32, name: String)] = []
             var offset = 0
@@ -170,7 +181,7 @@ public final class InboxWatcher: @unchecked Sendable {
         }
     }
 
-    private func handle(wd: Int32, mask: UInt32, name: String, into batch: inout WatchEvents.Collector) {
+    mutating func handle(wd: Int32, mask: UInt32, name: String, into batch: inout WatchEvents.Collector) {
         func has(_ flag: Int32) -> Bool { mask & UInt32(flag) != 0 }
         if has(IN_Q_OVERFLOW) {
             batch.events.overflowed = true
@@ -210,7 +221,7 @@ public final class InboxWatcher: @unchecked Sendable {
         }
     }
 
-    private func handleRoot(wd: Int32, mask: UInt32, name: String, into batch: inout WatchEvents.Collector) {
+    mutating func handleRoot(wd: Int32, mask: UInt32, name: String, into batch: inout WatchEvents.Collector) {
         func has(_ flag: Int32) -> Bool { mask & UInt32(flag) != 0 }
         if has(IN_IGNORED) || has(IN_MOVE_SELF) {
             // The root went away (or moved, and the watches follow it): start again when it is back.
