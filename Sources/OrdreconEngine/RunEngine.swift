@@ -126,7 +126,7 @@ public final class RunEngine {
         }
         if let refundDispatcher {
             if let progress {
-                progress.startRefunds(total: try store.refundCounts()["pending"] ?? 0)
+                progress.startRefunds(total: try store.refundCounts()[.pending] ?? 0)
                 refundDispatcher.onProgress = { report in progress.refunds(sent: report.sent, handled: report.sent + report.failed) }
             }
             defer { refundDispatcher.onProgress = nil }

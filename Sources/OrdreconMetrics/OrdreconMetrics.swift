@@ -43,7 +43,7 @@ public final class OrdreconMetrics: Sendable {
     private let textfileLock = NSLock()
 
     /// The refund states the store knows, each always shown.
-    static let refundStates = ["pending", "sent", "failed"]
+    static let refundStates = RefundStatus.allCases.map(\.rawValue)
     /// The states of the gateway circuit breaker, each always shown.
     static let circuitStates = ["closed", "open", "half_open"]
     /// The kinds of tax documents, each always shown.
@@ -174,9 +174,9 @@ public final class OrdreconMetrics: Sendable {
 
     /// Sets how many refunds are in each state, from `Store.refundCounts()`; a state missing
     /// from `counts` is 0.
-    public func setRefunds(_ counts: [String: Int]) {
-        for state in Set(Self.refundStates).union(counts.keys) {
-            registry.makeGauge(descriptor: MetricDefinition.refunds.descriptor, labels: [("state", state)])
+    public func setRefunds(_ counts: [RefundStatus: Int]) {
+        for state in RefundStatus.allCases {
+            registry.makeGauge(descriptor: MetricDefinition.refunds.descriptor, labels: [("state", state.rawValue)])
                 .set(to: Double(counts[state] ?? 0))
         }
     }

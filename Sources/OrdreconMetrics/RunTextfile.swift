@@ -20,7 +20,7 @@ public struct RunTextfile: Sendable {
     /// rather than shown as 0, which Prometheus would take for a reset).
     public var totals: StoreTotals?
     /// Refunds by state (`Store.refundCounts()`).
-    public var refunds: [String: Int] = [:]
+    public var refunds: [RefundStatus: Int] = [:]
     /// Age in seconds of the oldest pending refund (0 when none is pending).
     public var oldestPendingRefundAgeSeconds: Double = 0
     /// Files waiting in the inbox, and the age of the oldest.
@@ -92,8 +92,8 @@ public struct RunTextfile: Sendable {
             counter(.runs, [], totals.runs)
         }
 
-        for state in Set(OrdreconMetrics.refundStates).union(refunds.keys) {
-            gauge(.refunds, [("state", state)], Double(refunds[state] ?? 0))
+        for state in RefundStatus.allCases {
+            gauge(.refunds, [("state", state.rawValue)], Double(refunds[state] ?? 0))
         }
         gauge(.oldestPendingRefundAge, [], oldestPendingRefundAgeSeconds.isFinite ? max(0, oldestPendingRefundAgeSeconds) : 0)
         gauge(.inboxBacklog, [], Double(inboxBacklog))

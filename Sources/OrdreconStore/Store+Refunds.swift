@@ -70,8 +70,7 @@ public struct RefundRecord: Sendable, Hashable {
     public var returnId: String?
     public var amount: Money
     public var paymentRef: String
-    /// `pending`, `sent` or `failed`.
-    public var status: String
+    public var status: RefundStatus
     public var attempts: Int
     public var createdAt: Timestamp
     public var lastAttemptAt: Timestamp?
@@ -118,7 +117,7 @@ public enum RequeueResult: Sendable, Equatable {
     case requeued
     case unknown
     /// Only failed refunds can be queued again; this one is `status`.
-    case notFailed(status: String)
+    case notFailed(status: RefundStatus)
 }
 
 extension Store {
@@ -142,12 +141,21 @@ extension Store {
         return due
     }
 
-    /// How many refunds are in each status (`pending`, `sent`, `failed`).
-    public func refundCounts() throws(StoreError) -> [String: Int] {
+    /// How many refunds are in each status; a status without refunds is left out.
+    public func refundCounts() throws(StoreError) -> [RefundStatus: Int] {
         let s = try db.statement("SELECT status, COUNT(*) FROM refunds GROUP BY status")
-        var counts: [String: Int] = [:]
-        while try s.step() { counts[s.string(0)] = s.int(1) }
+        var counts: [RefundStatus: Int] = [:]
+        while try s.step() { counts[try Self.refundStatus(s.string(0))] = s.int(1) }
         return counts
+    }
+
+    /// A stored status as the enum; the schema's CHECK allows no other value, so another one
+    /// means a damaged database (or one changed by hand), never a default.
+    static func refundStatus(_ text: String) throws(StoreError) -> RefundStatus {
+        guard let status = RefundStatus(rawValue: text) else {
+            throw StoreError(code: 11, message: "a refund has the unknown status \"\(text)\" (the database is damaged or was changed by hand)")
+        }
+        return status
     }
 
     /// The earliest time a pending refund asked to wait for, if any waits.
@@ -300,8 +308,8 @@ extension Store {
                 rollback()
                 return .unknown
             }
-            let status = s.string(0)
-            guard status == "failed" else {
+            let status = try Self.refundStatus(s.string(0))
+            guard status == .failed else {
                 rollback()
                 return .notFailed(status: status)
             }
@@ -316,19 +324,19 @@ extension Store {
     }
 
     /// Refunds, oldest first, optionally only those in `status` and/or of `orderId`.
-    public func refunds(status: String? = nil, orderId: String? = nil, limit: Int = Int.max) throws(StoreError) -> [RefundRecord] {
+    public func refunds(status: RefundStatus? = nil, orderId: String? = nil, limit: Int = Int.max) throws(StoreError) -> [RefundRecord] {
         let s = try db.statement("""
             SELECT refund_id, kind, order_id, return_id, amount_paise, payment_ref, status, attempts, created_at,
                    last_attempt_at, next_attempt_at, sent_at, failed_at, requeued_at, gateway_refund_id, last_error, body
             FROM refunds WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR order_id = ?2)
             ORDER BY audit_id, refund_id LIMIT ?3
-            """).bind([status, orderId, Int64(min(limit, Int(Int64.max)))])
+            """).bind([status?.rawValue, orderId, Int64(min(limit, Int(Int64.max)))])
         var records: [RefundRecord] = []
         func time(_ column: Int32) -> Timestamp? { s.optionalInt64(column).map(Timestamp.init(milliseconds:)) }
         while try s.step() {
             records.append(RefundRecord(
                 refundId: s.string(0), kind: s.string(1), orderId: s.string(2), returnId: s.optionalString(3),
-                amount: Money(paise: s.int64(4)), paymentRef: s.string(5), status: s.string(6), attempts: s.int(7),
+                amount: Money(paise: s.int64(4)), paymentRef: s.string(5), status: try Self.refundStatus(s.string(6)), attempts: s.int(7),
                 createdAt: Timestamp(milliseconds: s.int64(8)), lastAttemptAt: time(9), nextAttemptAt: time(10),
                 sentAt: time(11), failedAt: time(12), requeuedAt: time(13), gatewayRefundId: s.optionalString(14),
                 lastError: s.optionalString(15), body: s.string(16)))

@@ -28,8 +28,9 @@ struct RefundsListCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let status, !["pending", "sent", "failed"].contains(status.lowercased()) {
-            throw ValidationError("--status \"\(status)\" is not a refund status; one of: pending, sent, failed")
+        if let status, RefundStatus(rawValue: status.lowercased()) == nil {
+            let known = RefundStatus.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--status \"\(status)\" is not a refund status; one of: \(known)")
         }
     }
 
@@ -38,7 +39,7 @@ struct RefundsListCommand: ParsableCommand {
         let zone = configuration.timeZone
         let store = try ReviewStore.open(configuration)
         let records = try ReviewStore.query { () throws(StoreError) in
-            try store.refunds(status: status?.lowercased(), orderId: order)
+            try store.refunds(status: status.flatMap { RefundStatus(rawValue: $0.lowercased()) }, orderId: order)
         }
         if json {
             print(JSONValue.object([
@@ -56,8 +57,8 @@ struct RefundsListCommand: ParsableCommand {
         print(Table.render([["REFUND ID", "ORDER", "RETURN", "AMOUNT", "STATUS", "ATTEMPTS", "LAST ATTEMPT", "GATEWAY ID / LAST ERROR"]]
             + records.map { r in
                 [TerminalText.cell(r.refundId), TerminalText.cell(r.orderId), TerminalText.cell(r.returnId ?? "-"),
-                 r.amount.decimalText, r.status, "\(r.attempts)", r.lastAttemptAt.map { $0.iso8601(in: zone) } ?? "-",
-                 TerminalText.cell(r.status == "sent" ? r.gatewayRefundId ?? "" : r.lastError ?? "")]
+                 r.amount.decimalText, r.status.rawValue, "\(r.attempts)", r.lastAttemptAt.map { $0.iso8601(in: zone) } ?? "-",
+                 TerminalText.cell(r.status == .sent ? r.gatewayRefundId ?? "" : r.lastError ?? "")]
             }))
         print("\(records.count) refund\(records.count == 1 ? "" : "s"), \(total.decimalText) INR")
     }
@@ -92,14 +93,14 @@ struct RefundsShowCommand: ParsableCommand {
             print(JSONValue.object(fields).text(indent: 2))
             return
         }
-        var out = "Refund \(TerminalText.cell(record.refundId)): \(record.status)\n"
+        var out = "Refund \(TerminalText.cell(record.refundId)): \(record.status.rawValue)\n"
         out += "Order \(TerminalText.cell(record.orderId))" + (record.returnId.map { ", return \(TerminalText.cell($0))" } ?? "")
             + ", \(record.kind), \(record.amount.decimalText) INR, payment \(TerminalText.cell(record.paymentRef))\n"
         out += "Recorded \(record.createdAt.iso8601(in: zone))"
         if let sent = record.sentAt { out += "; accepted \(sent.iso8601(in: zone)) as \(TerminalText.cell(record.gatewayRefundId ?? "-"))" }
-        if let failed = record.failedAt, record.status == "failed" { out += "; refused \(failed.iso8601(in: zone))" }
+        if let failed = record.failedAt, record.status == .failed { out += "; refused \(failed.iso8601(in: zone))" }
         if let requeued = record.requeuedAt { out += "; queued again \(requeued.iso8601(in: zone))" }
-        if let next = record.nextAttemptAt, record.status == "pending" { out += "; not before \(next.iso8601(in: zone))" }
+        if let next = record.nextAttemptAt, record.status == .pending { out += "; not before \(next.iso8601(in: zone))" }
         out += "\n"
         if let error = record.lastError { out += "Last error: \(TerminalText.cell(error))\n" }
         out += "Body (Idempotency-Key \(TerminalText.cell(record.refundId))): \(TerminalText.cell(record.body))\n"
@@ -143,8 +144,8 @@ struct RefundsRetryCommand: ParsableCommand {
         case .unknown:
             throw CommandFailure.notFound("refund_not_found", "refund \(refundId) is unknown (see `ordrecon refunds`)")
         case .notFailed(let status):
-            let why = status == "sent" ? "the gateway already accepted it" : "it is already pending"
-            throw CommandFailure(ExitStatus.rejected, "refund_not_failed", "refund \(refundId) is \(status), not failed: \(why); nothing changed")
+            let why = status == .sent ? "the gateway already accepted it" : "it is already pending"
+            throw CommandFailure(ExitStatus.rejected, "refund_not_failed", "refund \(refundId) is \(status.rawValue), not failed: \(why); nothing changed")
         }
     }
 }
@@ -156,7 +157,7 @@ enum RefundView {
         return .object([
             ("refund_id", .string(r.refundId)), ("kind", .string(r.kind)), ("order_id", .string(r.orderId)),
             ("return_id", .optional(r.returnId)), ("amount", .string(r.amount.decimalText)), ("amount_paise", .int(r.amount.paise)),
-            ("currency", .string("INR")), ("payment_ref", .string(r.paymentRef)), ("status", .string(r.status)),
+            ("currency", .string("INR")), ("payment_ref", .string(r.paymentRef)), ("status", .string(r.status.rawValue)),
             ("attempts", .int(Int64(r.attempts))), ("created_at", time(r.createdAt)), ("last_attempt_at", time(r.lastAttemptAt)),
             ("next_attempt_at", time(r.nextAttemptAt)), ("sent_at", time(r.sentAt)), ("failed_at", time(r.failedAt)),
             ("requeued_at", time(r.requeuedAt)), ("gateway_refund_id", .optional(r.gatewayRefundId)),

@@ -207,7 +207,7 @@ import Testing
 
     @Test func gaugesHoldTheLastValueSet() throws {
         let metrics = OrdreconMetrics(feeds: ["shopify"])
-        metrics.setRefunds(["pending": 4, "sent": 120])
+        metrics.setRefunds([.pending: 4, .sent: 120])
         metrics.setInbox(backlog: 3, oldestAgeSeconds: 42.5)
         metrics.markSuccess(at: Timestamp(milliseconds: 1_767_225_600_123))
         metrics.markRun()
@@ -221,7 +221,7 @@ import Testing
         #expect(exposition.value("ordrecon_last_success_timestamp_seconds") == 1_767_225_600.123)
         #expect(exposition.value("ordrecon_runs_total") == 2)
 
-        metrics.setRefunds(["sent": 124, "failed": 1])
+        metrics.setRefunds([.sent: 124, .failed: 1])
         metrics.setInbox(backlog: 0, oldestAgeSeconds: 0)
         exposition = try Exposition(metrics.exposition())
         #expect(exposition.value("ordrecon_refunds", ["state": "pending"]) == 0)

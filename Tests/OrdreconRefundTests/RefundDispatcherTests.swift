@@ -33,7 +33,7 @@ import Testing
         #expect(gateway.mostAtOnceForOneKey == 1, "a key was in flight twice")
         #expect(gateway.mostInFlight > 1 && gateway.mostInFlight <= 8, "\(gateway.mostInFlight) at once")
         // Its next attempt is stored: a new dispatcher (a restart) waits for it.
-        let record = try #require(try h.store.refunds(status: "pending").first)
+        let record = try #require(try h.store.refunds(status: .pending).first)
         let next = try #require(record.nextAttemptAt)
         #expect(next.milliseconds > clock.now().milliseconds - 1)
         #expect(report.line.contains("49 sent, 0 refused by the gateway, 1 pending"))
@@ -125,7 +125,7 @@ import Testing
         let late = try h.dispatcher(url: gateway.url, clock: clock, maxAttempts: 1, giveUpHours: 72).dispatch(runId: 2)
         #expect(late.failed == 1 && late.gaveUp == 1 && late.pendingLeft == 0)
         let record = try #require(try h.store.refunds().first { $0.refundId == "RF.O1.C" })
-        #expect(record.status == "failed")
+        #expect(record.status == .failed)
         #expect(record.lastError?.hasPrefix("not accepted within 72 h of being recorded (give_up_after_hours); last: HTTP 503") == true)
         #expect(try h.attempts("RF.O1.C") == ["retry:503", "failed:503"])
 

@@ -80,7 +80,7 @@ final class RefundHarness {
     }
 
     func status(_ refundId: String) throws -> String? {
-        try store.refunds().first { $0.refundId == refundId }?.status
+        try store.refunds().first { $0.refundId == refundId }?.status.rawValue
     }
 }
 

@@ -48,11 +48,11 @@ import Testing
         #expect(attempts[1].httpStatus == 503 && attempts[1].message == "HTTP 503")
         #expect(attempts[2].gatewayRefundId == "gw_000001" && attempts[2].durationMilliseconds == 50)
         let record = try #require(try again.refunds().first)
-        #expect(record.status == "sent" && record.attempts == 3 && record.gatewayRefundId == "gw_000001")
+        #expect(record.status == .sent && record.attempts == 3 && record.gatewayRefundId == "gw_000001")
         #expect(record.sentAt == t(60_050) && record.lastError == nil && record.nextAttemptAt == nil)
         #expect(try again.dueRefunds(at: t(99_999), limit: 10).isEmpty)
         #expect(try again.beginRefundAttempt("RF.O1.C", runId: 9, at: t(70_000)) == nil)
-        #expect(try again.refundCounts() == ["sent": 1])
+        #expect(try again.refundCounts() == [.sent: 1])
     }
 
     @Test func transportErrorsAreKeptWithTheirKindAndCode() throws {
@@ -64,23 +64,23 @@ import Testing
             end: .retry(reason: "connectionFailed (curl 7: ...)", notBefore: nil))
         let logged = try #require(try h.store.refundAttempts("RF.O1.C").first)
         #expect(logged.errorKind == "connectionFailed" && logged.errorCode == 7 && logged.httpStatus == nil)
-        #expect(try h.store.refunds(status: "pending").first?.lastError == "connectionFailed (curl 7: ...)")
+        #expect(try h.store.refunds(status: .pending).first?.lastError == "connectionFailed (curl 7: ...)")
     }
 
     @Test func onlyAFailedRefundCanBeQueuedAgain() throws {
         let h = try cancelledOrder()
-        #expect(try h.store.requeueFailedRefund("RF.O1.C", at: t(1)) == .notFailed(status: "pending"))
+        #expect(try h.store.requeueFailedRefund("RF.O1.C", at: t(1)) == .notFailed(status: .pending))
         #expect(try h.store.requeueFailedRefund("RF.NOPE", at: t(1)) == .unknown)
         let attempt = try #require(try h.store.beginRefundAttempt("RF.O1.C", runId: 1, at: t(1)))
         try h.store.finishRefundAttempt(
             "RF.O1.C", attempt: attempt, at: t(2), durationMilliseconds: 1, httpStatus: 400, transport: nil,
             message: "HTTP 400: unknown payment", end: .failed(reason: "HTTP 400: unknown payment"))
         #expect(try h.store.dueRefunds(at: t(3), limit: 10).isEmpty)
-        let failed = try #require(try h.store.refunds(status: "failed").first)
+        let failed = try #require(try h.store.refunds(status: .failed).first)
         #expect(failed.lastError == "HTTP 400: unknown payment" && failed.failedAt == t(2))
 
         #expect(try h.store.requeueFailedRefund("RF.O1.C", at: t(5)) == .requeued)
-        let pending = try #require(try h.store.refunds(status: "pending").first)
+        let pending = try #require(try h.store.refunds(status: .pending).first)
         #expect(pending.requeuedAt == t(5) && pending.attempts == 1)
         #expect(try h.store.dueRefunds(at: t(6), limit: 10).map(\.refundId) == ["RF.O1.C"])
         #expect(try h.store.beginRefundAttempt("RF.O1.C", runId: 2, at: t(6)) == 2)
@@ -98,7 +98,7 @@ import Testing
             message: nil, end: .sent(gatewayRefundId: nil))
         #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE refunds SET status = 'pending'", at: path) }
         #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE refunds SET status = 'failed'", at: path) }
-        #expect(try h.store.refunds().first?.status == "sent")
+        #expect(try h.store.refunds().first?.status == .sent)
     }
 
     @Test func aVersionOneDatabaseIsUpgradedWithItsRefundsPending() throws {
@@ -117,7 +117,7 @@ import Testing
         let store = try Store(path: path)
         #expect(try store.schemaVersion == Schema.migrations.count)
         let record = try #require(try store.refunds().first)
-        #expect(record.status == "pending" && record.attempts == 0 && record.body == #"{"refund_id":"RF.O9.C"}"#)
+        #expect(record.status == .pending && record.attempts == 0 && record.body == #"{"refund_id":"RF.O9.C"}"#)
         #expect(try store.dueRefunds(at: t(0), limit: 5).map(\.refundId) == ["RF.O9.C"])
     }
 }

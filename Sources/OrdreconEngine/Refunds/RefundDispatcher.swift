@@ -103,7 +103,7 @@ public final class RefundDispatcher {
             throw error
         }
         var report = pass.report
-        report.pendingLeft = try store.refundCounts()["pending"] ?? 0
+        report.pendingLeft = try store.refundCounts()[.pending] ?? 0
         report.seconds = Double(clock.monotonicMilliseconds() - started) / 1000
         if report.attempts > 0 || report.pendingLeft > 0 {
             let level: Logger.Level = report.gatewayUnavailable ? .warning : .info
