@@ -54,16 +54,17 @@ let package = Package(
         .target(
             name: "OrdreconEngine",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconGateway", "OrdreconInvoices",
+                "OrdreconCore", "OrdreconStore", "OrdreconInvoices",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        // The HTTP side of the payment gateway: libcurl clients that only speak HTTP (the relay
-        // that decides what to send and records it is in OrdreconEngine/Refunds).
+        // The HTTP adapter of the payment gateway: libcurl clients behind the core's
+        // `ConcurrentHTTPClient` port, that only speak HTTP (the relay that decides what to send
+        // and records it is in OrdreconEngine/Refunds).
         .target(
             name: "OrdreconGateway",
-            dependencies: ["CCurl"],
+            dependencies: ["OrdreconCore", "CCurl"],
             swiftSettings: swiftSettings
         ),
         // GST tax invoices and credit notes as PDF (libharu, embedded DejaVu fonts).

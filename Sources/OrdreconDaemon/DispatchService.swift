@@ -46,9 +46,10 @@ struct DispatchService: Service, CustomStringConvertible {
                 current.endReads()
                 if generation != context.configuration.generation || dispatcher == nil {
                     generation = context.configuration.generation
-                    dispatcher = try RefundDispatcher(
-                        gateway: context.configuration.current.gateway, environment: ProcessInfo.processInfo.environment,
-                        store: current, logger: logger)
+                    let gateway = context.configuration.current.gateway
+                    dispatcher = RefundDispatcher(
+                        store: current, client: try CurlMultiClient(gateway: gateway), options: RefundDispatcher.Options(gateway),
+                        token: gateway.effectiveToken(environment: ProcessInfo.processInfo.environment), logger: logger)
                     let metrics = context.metrics
                     dispatcher?.onInFlight = { metrics.setRequestsInFlight($0) }
                 }

@@ -3,7 +3,6 @@ import Glibc
 #endif
 public import Logging
 public import OrdreconCore
-public import OrdreconGateway
 public import OrdreconStore
 
 /// One pass over the workspace: finish what an interrupted run left, then process every ready

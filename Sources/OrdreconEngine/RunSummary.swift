@@ -1,5 +1,4 @@
 public import OrdreconCore
-public import OrdreconGateway
 
 /// What happened to one file in a run.
 public struct FileSummary: Sendable {

@@ -13,9 +13,10 @@ enum RefundDelivery {
     /// end early on SIGTERM or SIGINT, which the caller passes as `shouldStop` to `dispatch`.
     static func dispatcher(_ configuration: Configuration, store: Store, logger: Logger) throws(CommandFailure) -> RefundDispatcher {
         do {
-            return try RefundDispatcher(
-                gateway: configuration.gateway, environment: ProcessInfo.processInfo.environment, store: store,
-                logger: logger)
+            let gateway = configuration.gateway
+            return RefundDispatcher(
+                store: store, client: try CurlMultiClient(gateway: gateway), options: RefundDispatcher.Options(gateway),
+                token: gateway.effectiveToken(environment: ProcessInfo.processInfo.environment), logger: logger)
         } catch {
             throw CommandFailure.internal("cannot set up the HTTP client: \(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OrdreconCore
 import OrdreconGateway
 import OrdreconTestSupport
 import Testing
@@ -179,13 +180,13 @@ struct GatewayTLSTests {
             .map { "\($0[0] ?? "-"):\($0[1] ?? "-"):\($0[2] ?? "-")" }
     }
 
-    static func failure(_ result: Result<OrdreconGateway.HTTPResponse, HTTPTransportError>) -> HTTPTransportError? {
+    static func failure(_ result: Result<OrdreconCore.HTTPResponse, HTTPTransportError>) -> HTTPTransportError? {
         if case .failure(let error) = result { return error }
         return nil
     }
 
     /// POSTs the refund body with a fresh client.
-    private func post(_ settings: HTTPClientSettings, to url: String) throws -> Result<OrdreconGateway.HTTPResponse, HTTPTransportError> {
+    private func post(_ settings: HTTPClientSettings, to url: String) throws -> Result<OrdreconCore.HTTPResponse, HTTPTransportError> {
         var settings = settings
         settings.connectTimeoutMilliseconds = 3000
         settings.totalTimeoutMilliseconds = 5000

@@ -1,6 +1,5 @@
 public import Logging
 public import OrdreconCore
-public import OrdreconGateway
 public import OrdreconStore
 
 /// The transactional-outbox relay: decides which refund to send when, sends it through an HTTP
@@ -57,23 +56,6 @@ public final class RefundDispatcher {
         self.random = ErasedRandom(base: random)
         self.breaker = CircuitBreaker(settings: options.breaker)
         self.limiter = RequestRateLimiter(limit: options.maxRequestsPerSecond, windowMilliseconds: options.rateWindowMilliseconds)
-    }
-
-    /// A dispatcher sending with libcurl's multi interface to `[gateway]`, the token taken from
-    /// `environment` (``GatewayConfig/tokenEnvironmentVariable``) or the configuration.
-    /// - Throws: ``HTTPTransportError`` when libcurl cannot start.
-    public convenience init(
-        gateway: GatewayConfig, environment: [String: String], store: Store, logger: Logger,
-        clock: any DispatchClock = SystemDispatchClock()
-    ) throws(HTTPTransportError) {
-        let client = try CurlMultiClient(
-            settings: HTTPClientSettings(
-                connectTimeoutMilliseconds: gateway.connectTimeoutMilliseconds,
-                totalTimeoutMilliseconds: gateway.timeoutMilliseconds, caBundlePath: gateway.caBundle, userAgent: "ordrecon"),
-            maxConnections: gateway.concurrency)
-        self.init(
-            store: store, client: client, options: Options(gateway), token: gateway.effectiveToken(environment: environment),
-            logger: logger, clock: clock)
     }
 
     /// The most bytes of a gateway's message (or a transport error) kept in an attempt record,

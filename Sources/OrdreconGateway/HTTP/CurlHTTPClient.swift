@@ -1,4 +1,5 @@
 import CCurl
+public import OrdreconCore
 
 /// A blocking HTTP client over one libcurl easy handle, reused for every request so the
 /// connection to a server stays open between requests.

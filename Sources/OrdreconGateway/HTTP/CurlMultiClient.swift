@@ -1,4 +1,5 @@
 import CCurl
+public import OrdreconCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -264,5 +265,17 @@ private final class Transfer {
         guard code == CURLE_OK else {
             throw HTTPTransportError(code: code, detail: String(cString: errorBuffer), seconds: 0)
         }
+    }
+}
+
+extension CurlMultiClient {
+    /// A client for `[gateway]`: its timeouts, CA bundle and concurrency (the most connections).
+    /// - Throws: ``HTTPTransportError`` when libcurl cannot start.
+    public convenience init(gateway: GatewayConfig) throws(HTTPTransportError) {
+        try self.init(
+            settings: HTTPClientSettings(
+                connectTimeoutMilliseconds: gateway.connectTimeoutMilliseconds,
+                totalTimeoutMilliseconds: gateway.timeoutMilliseconds, caBundlePath: gateway.caBundle, userAgent: "ordrecon"),
+            maxConnections: gateway.concurrency)
     }
 }

@@ -1,3 +1,5 @@
+import OrdreconCore
+
 /// Collects one response's body and headers as libcurl hands them over, for a
 /// ``CurlHTTPClient``, keeping at most ``limit`` bytes of each.
 ///

@@ -31,8 +31,10 @@ public struct HTTPCompletion: Sendable {
     }
 }
 
-/// Sends several HTTP requests at once and reports each as it ends. It only speaks HTTP: what
-/// to send and what an answer means is its caller's business.
+/// The port through which the engine's refund relay sends: several HTTP requests at once, each
+/// reported as it ends. It only speaks HTTP: what to send and what an answer means is its
+/// caller's business. The adapter is libcurl's multi interface (`CurlMultiClient` in the
+/// OrdreconGateway target); tests plug in their own.
 ///
 /// Driven from one thread: ``start(_:tag:)`` returns at once, ``waitForCompletions(timeoutMilliseconds:)``
 /// moves every transfer on and returns those that ended, ``abortAll()`` cancels what is in
