@@ -14,9 +14,12 @@ struct StoreBindAndErrorTests {
         #expect(throws: Never.self) { try statement.bind(1, "fine") }
         let arena = TextArena()
         let errors = [
-            thrown { try statement.bind(2, "text") }, thrown { try statement.bind(2, 7 as Int64?) },
-            thrown { try statement.bind(2, nil as String?) }, thrown { try statement.bind(2, static: "literal") },
-            thrown { try statement.bind(["a", "b"]) }, thrown { try arena.bind(statement, 2, "arena") },
+            #expect(throws: StoreError.self) { try statement.bind(2, "text") },
+            #expect(throws: StoreError.self) { try statement.bind(2, 7 as Int64?) },
+            #expect(throws: StoreError.self) { try statement.bind(2, nil as String?) },
+            #expect(throws: StoreError.self) { try statement.bind(2, static: "literal") },
+            #expect(throws: StoreError.self) { try statement.bind(["a", "b"]) },
+            #expect(throws: StoreError.self) { try arena.bind(statement, 2, "arena") },
         ]
         for error in errors {
             let error = try #require(error)
@@ -24,16 +27,6 @@ struct StoreBindAndErrorTests {
             #expect(error.code == SQLITE_RANGE)
             #expect(error.message.hasPrefix("cannot bind parameter 2: "), "\(error.message)")
             #expect(error.sql == "SELECT ?1")
-        }
-    }
-
-    /// What `body` threw, when it was a ``StoreError``.
-    private func thrown(_ body: () throws -> Void) -> StoreError? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return error as? StoreError
         }
     }
 
@@ -45,9 +38,9 @@ struct StoreBindAndErrorTests {
         let long = String(repeating: "x", count: 40)
         let arena = TextArena()
         #expect(throws: Never.self) { try statement.bind(1, "short") }
-        #expect(throws: StoreError.self) { try statement.bind(1, long) }
-        #expect(thrown { try arena.bind(statement, 1, long) }?.code == SQLITE_TOOBIG)
-        #expect(thrown { try statement.bind(1, long) }?.message.hasPrefix("cannot bind parameter 1: ") == true)
+        #expect((#expect(throws: StoreError.self) { try arena.bind(statement, 1, long) })?.code == SQLITE_TOOBIG)
+        let copied = #expect(throws: StoreError.self) { try statement.bind(1, long) }
+        #expect(copied?.code == SQLITE_TOOBIG && copied?.message.hasPrefix("cannot bind parameter 1: ") == true)
     }
 
     @Test("non-SQLite failures have their own kind and keep their message")
@@ -58,23 +51,13 @@ struct StoreBindAndErrorTests {
         let path = directory + "/old.sqlite"
         let old = try SQLiteDatabase(path: path)
         try old.execute("PRAGMA user_version = 1")
-        do throws(StoreError) {
-            _ = try Store(readingAt: path)
-            Issue.record("an old schema was read")
-        } catch {
-            #expect(error.kind == .schemaTooOld)
-            #expect(!error.isBusy)
-            #expect(error.description == "database error 0: database \(path) has schema version 1; run `ordrecon run` once to upgrade it to \(Store.latestSchemaVersion)")
-        }
+        let tooOld = try #require(#expect(throws: StoreError.self) { try Store(readingAt: path) })
+        #expect(tooOld.kind == .schemaTooOld && !tooOld.isBusy)
+        #expect(tooOld.description == "database error 0: database \(path) has schema version 1; run `ordrecon run` once to upgrade it to \(Store.latestSchemaVersion)")
         try old.execute("PRAGMA user_version = 999")
-        do throws(StoreError) {
-            _ = try Store(path: path)
-            Issue.record("a newer schema was opened")
-        } catch {
-            #expect(error.kind == .schemaTooNew)
-            #expect(error.code == StoreError.newerSchema)
-            #expect(error.description.hasPrefix("database error -1: the database \(path) has schema version 999, newer than"))
-        }
+        let tooNew = try #require(#expect(throws: StoreError.self) { try Store(path: path) })
+        #expect(tooNew.kind == .schemaTooNew && tooNew.code == StoreError.newerSchema)
+        #expect(tooNew.description.hasPrefix("database error -1: the database \(path) has schema version 999, newer than"))
         let busy = StoreError(code: 5, message: "database is locked")
         #expect(busy.kind == .sqlite && busy.isBusy)
         #expect(StoreError(.inconsistentData, message: "x").description == "database error 0: x")

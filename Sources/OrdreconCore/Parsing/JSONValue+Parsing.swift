@@ -72,15 +72,10 @@ private struct JSONValueReader {
     }
 
     private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        cursor.index += 1
         var fields: [(String, JSONValue)] = []
         var keys: Set<String> = []
-        cursor.skipWhitespace()
-        if cursor.peek() == UInt8(ascii: "}") {
-            cursor.index += 1
-            return .object(fields)
-        }
-        while true {
+        guard try !isEmpty(closedBy: UInt8(ascii: "}")) else { return .object(fields) }
+        repeat {
             cursor.skipWhitespace()
             guard cursor.peek() == .quote else { throw cursor.unexpected("a key string") }
             let keyStart = cursor.index
@@ -91,35 +86,40 @@ private struct JSONValueReader {
             cursor.skipWhitespace()
             try cursor.expect(UInt8(ascii: ":"))
             fields.append((key, try value(depth: depth)))
-            cursor.skipWhitespace()
-            switch cursor.peek() {
-            case UInt8(ascii: ","): cursor.index += 1
-            case UInt8(ascii: "}"):
-                cursor.index += 1
-                return .object(fields)
-            default: throw cursor.unexpected("',' or '}'")
-            }
-        }
+        } while try !ends(closedBy: UInt8(ascii: "}"))
+        return .object(fields)
     }
 
     private mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        cursor.index += 1
         var items: [JSONValue] = []
-        cursor.skipWhitespace()
-        if cursor.peek() == UInt8(ascii: "]") {
-            cursor.index += 1
-            return .array(items)
-        }
-        while true {
+        guard try !isEmpty(closedBy: UInt8(ascii: "]")) else { return .array(items) }
+        repeat {
             items.append(try value(depth: depth))
-            cursor.skipWhitespace()
-            switch cursor.peek() {
-            case UInt8(ascii: ","): cursor.index += 1
-            case UInt8(ascii: "]"):
-                cursor.index += 1
-                return .array(items)
-            default: throw cursor.unexpected("',' or ']'")
-            }
+        } while try !ends(closedBy: UInt8(ascii: "]"))
+        return .array(items)
+    }
+
+    /// Steps over the opening bracket; true (and over `closing` too) when the container is empty.
+    private mutating func isEmpty(closedBy closing: UInt8) throws(JSONSyntaxError) -> Bool {
+        cursor.index += 1
+        cursor.skipWhitespace()
+        guard cursor.peek() == closing else { return false }
+        cursor.index += 1
+        return true
+    }
+
+    /// After an item: true (and over it) at `closing`, false (and over it) at a comma.
+    private mutating func ends(closedBy closing: UInt8) throws(JSONSyntaxError) -> Bool {
+        cursor.skipWhitespace()
+        switch cursor.peek() {
+        case UInt8(ascii: ","):
+            cursor.index += 1
+            return false
+        case closing:
+            cursor.index += 1
+            return true
+        default:
+            throw cursor.unexpected("',' or '\(Character(Unicode.Scalar(closing)))'")
         }
     }
 }
