@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "OrdreconEngine",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconInvoices",
+                "OrdreconCore", "OrdreconStore", "OrdreconInvoices", "OrdreconLogging",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -88,7 +88,7 @@ let package = Package(
         // Structured log lines (logfmt or JSON Lines) for swift-log, with secrets kept out.
         .target(
             name: "OrdreconLogging",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["OrdreconCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // What runs and the daemon did, as Prometheus metrics (scrape endpoint and textfile).
@@ -117,7 +117,7 @@ let package = Package(
         // Realistic feed workloads for tests and the benchmark.
         .target(
             name: "OrdreconWorkload",
-            dependencies: ["OrdreconCore"],
+            dependencies: ["OrdreconCore", "OrdreconLogging"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -192,14 +192,8 @@ public final class DocumentIssuer {
             }
             return relative  // written before a crash, not yet recorded: adopt it
         }
-        let temporary = FileSystem.parentDirectory(of: path) + "/." + FileSystem.fileName(of: path) + ".tmp"
-        try FileSystem.writeBytes(bytes, to: temporary)
-        do {
-            try FileSystem.moveNoReplace(temporary, to: path)
-        } catch {
-            unlink(temporary)
-            throw error
-        }
+        // Flushed with the batch (one syncfs); a file already at the path is never replaced.
+        try AtomicFile.write(bytes, to: path, durability: .deferred, placement: .keepExisting)
         return relative
     }
 

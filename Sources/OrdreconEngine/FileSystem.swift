@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import OrdreconLogging
 
 /// A file system failure, naming the operation and the path.
 public struct FileSystemError: Error, Sendable, CustomStringConvertible {
@@ -192,25 +193,15 @@ enum FileSystem {
             let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
             if count < 0 { throw FileSystemError(operation: "read", path: source.display, errno: errno) }
             if count == 0 { break }
-            try writeAll(output, buffer, count: count, path: destination)
+            if let code = buffer.withUnsafeBytes({ DescriptorOutput.writeAll(UnsafeRawBufferPointer(rebasing: $0[..<count]), to: output) }) {
+                throw FileSystemError(operation: "write", path: destination, errno: code)
+            }
         }
         fsync(output)
         var st = stat()
         if fstat(input, &st) == 0 {
             var times = [st.st_atim, st.st_mtim]
             futimens(output, &times)
-        }
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], count: Int, path: String) throws(FileSystemError) {
-        var written = 0
-        while written < count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileSystemError(operation: "write", path: path, errno: errno)
-            }
-            written += n
         }
     }
 
@@ -229,20 +220,6 @@ enum FileSystem {
             }
             if n == 0 { return bytes }
             bytes.append(contentsOf: buffer[..<n])
-        }
-    }
-
-    /// Writes `bytes` to a new file at `path` (replacing a leftover of the same name), without
-    /// syncing: callers flush many files at once with ``syncFileSystem(of:)``.
-    static func writeBytes(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileSystemError(operation: "create", path: path, errno: errno) }
-        defer { close(fd) }
-        do {
-            try writeAll(fd, bytes, count: bytes.count, path: path)
-        } catch {
-            unlink(path)
-            throw error
         }
     }
 
@@ -268,31 +245,6 @@ enum FileSystem {
         guard fd >= 0 else { return }
         _ = ordrecon_syncfs(fd)
         close(fd)
-    }
-
-    /// Writes `text` to `path` atomically: a temporary name in the same folder, then rename.
-    /// - Parameter sync: fsync the file before the rename and the folder after it; callers that
-    ///   write many files pass false and flush once with ``syncFileSystem(of:)``.
-    static func writeAtomically(_ text: String, to path: String, sync: Bool = true) throws(FileSystemError) {
-        let temporary = parentDirectory(of: path) + "/" + FileNames.fitted("." + fileName(of: path), suffix: ".tmp")
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileSystemError(operation: "create", path: temporary, errno: errno) }
-        let bytes = Array(text.utf8)
-        do {
-            try writeAll(fd, bytes, count: bytes.count, path: temporary)
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        if sync { fsync(fd) }
-        close(fd)
-        if rename(temporary, path) != 0 {
-            let e = errno
-            unlink(temporary)
-            throw FileSystemError(operation: "rename into", path: path, errno: e)
-        }
-        if sync { syncDirectory(parentDirectory(of: path)) }
     }
 
     /// Flushes a directory's entries (after renames into it) to disk.

@@ -59,7 +59,7 @@ final class OutboxWriter: @unchecked Sendable {
             if failed { continue }  // drain the queue; the next run writes what is missing
             do {
                 for refund in batch {
-                    try FileSystem.writeAtomically(refund.body + "\n", to: directory + "/" + refund.refundId + ".json", sync: false)
+                    try AtomicFile.write(refund.body + "\n", to: directory + "/" + refund.refundId + ".json", durability: .deferred)
                 }
                 FileSystem.syncFileSystem(of: directory)
             } catch {

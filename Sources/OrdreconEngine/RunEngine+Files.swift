@@ -15,7 +15,7 @@ extension RunEngine {
             let path = settings.refundOutbox + "/" + refund.refundId + ".json"
             let expected = refund.body + "\n"
             if FileSystem.contents(of: path) != expected {
-                try FileSystem.writeAtomically(expected, to: path, sync: false)
+                try AtomicFile.write(expected, to: path, durability: .deferred)
                 written += 1
                 logger.debug("wrote missing refund request", metadata: ["refund.id": "\(refund.refundId)"])
             }
@@ -187,7 +187,7 @@ extension RunEngine {
             Fix the file and drop it into inbox/\(file.feed)/ again.
 
             """
-        try FileSystem.writeAtomically(reason, to: directory + "/" + FileNames.fitted(finalName, suffix: ".reason"))
+        try AtomicFile.write(reason, to: directory + "/" + FileNames.fitted(finalName, suffix: ".reason"))
         // A file refused part-way (it changed under the reader) keeps the rows rejected before.
         try writeRejectionFile(file, record: record, finalName: finalName, summary: &fileSummary)
         try store.markFileFinalized(record.id, finalName: finalName)
@@ -224,7 +224,7 @@ extension RunEngine {
         let rejectionPath = settings.rejectionOutbox + "/" + file.feed + "/" + FileNames.fitted(finalName, suffix: ".rejected.csv")
         var text = RejectionRows.header(csvHeader: record.csvHeader.map(parseHeaderRow))
         try store.forEachRejectedRows(ofFile: record.id) { text += $0 }
-        try FileSystem.writeAtomically(text, to: rejectionPath)
+        try AtomicFile.write(text, to: rejectionPath)
         fileSummary.rejectionFile = rejectionPath
     }
 

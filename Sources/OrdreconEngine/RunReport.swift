@@ -205,8 +205,8 @@ extension RunReport {
             let report = RunReport(summary: summary, rows: rows, generatedAt: now, zone: zone, period: period)
             let html = directory + "/" + report.baseName + ".html"
             let json = directory + "/" + report.baseName + ".json"
-            try FileSystem.writeAtomically(report.json.text(indent: 2) + "\n", to: json)
-            try FileSystem.writeAtomically(report.html, to: html)
+            try AtomicFile.write(report.json.text(indent: 2) + "\n", to: json)
+            try AtomicFile.write(report.html, to: html)
             logger.info("run report written", metadata: ["run.id": "\(runs.upperBound)", "report.html": "\(html)"])
             return (html, json)
         } catch {

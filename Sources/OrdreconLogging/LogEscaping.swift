@@ -1,16 +1,13 @@
-/// Quoting and escaping of keys and values, for logfmt and JSON.
+import OrdreconCore
+
+/// Quoting and escaping of keys and values for logfmt and text lines. Which characters are
+/// escaped, and how, is ``JSONText``'s rule: a quoted logfmt value is written exactly as a JSON
+/// string, and JSON lines use ``JSONText`` itself.
 enum LogEscaping {
     /// Characters that would break a line or confuse a terminal: C0 and C1 controls, DEL, and
     /// the Unicode line and paragraph separators.
     static func mustEscape(_ scalar: Unicode.Scalar) -> Bool {
-        let v = scalar.value
-        return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029
-    }
-
-    /// Appends `\uXXXX` for a scalar of the Basic Multilingual Plane.
-    static func appendUnicodeEscape(_ scalar: Unicode.Scalar, to out: inout String) {
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        JSONText.isControlOrSeparator(scalar)
     }
 
     // MARK: logfmt
@@ -26,26 +23,14 @@ enum LogEscaping {
         return false
     }
 
-    /// Appends a logfmt value, quoted with `\"`, `\\`, `\n`, `\r`, `\t` and `\uXXXX` escapes when
-    /// needed, bare otherwise.
+    /// Appends a logfmt value: bare when it can be, otherwise quoted and escaped as a JSON string
+    /// (`\"`, `\\`, `\n`, `\r`, `\t`, `\uXXXX`).
     static func appendLogfmtValue(_ value: String, to out: inout String) {
-        guard logfmtNeedsQuotes(value) else {
+        if logfmtNeedsQuotes(value) {
+            JSONText.appendString(value, to: &out)
+        } else {
             out += value
-            return
         }
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where mustEscape(scalar): appendUnicodeEscape(scalar, to: &out)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 
     /// Appends a logfmt key: white space, `=`, `"` and control characters become `_`; an empty
@@ -78,35 +63,9 @@ enum LogEscaping {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where mustEscape(scalar): appendUnicodeEscape(scalar, to: &out)
+            case _ where mustEscape(scalar): JSONText.appendUnicodeEscape(scalar, to: &out)
             default: out.unicodeScalars.append(scalar)
             }
         }
-    }
-
-    // MARK: JSON
-
-    /// Appends a JSON string literal, escaping `"`, `\`, control characters, DEL, C1 controls
-    /// and U+2028/U+2029.
-    static func appendJSONString(_ value: String, to out: inout String) {
-        out += "\""
-        if !value.unicodeScalars.contains(where: { $0 == "\"" || $0 == "\\" || mustEscape($0) }) {
-            out += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{08}": out += "\\b"
-                case "\u{0C}": out += "\\f"
-                case _ where mustEscape(scalar): appendUnicodeEscape(scalar, to: &out)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

@@ -1,30 +1,31 @@
 import Logging
+import OrdreconCore
 
 extension LogRecord {
     func json() -> String {
         var out = ""
         out.reserveCapacity(112 + message.utf8.count + metadata.count * 28)
         out += "{\"time\":\""
-        out += UTCTime.iso8601Milliseconds(milliseconds)
+        out += TimeFormat.utcMilliseconds.string(milliseconds: milliseconds)
         out += "\",\"level\":\""
         out += level.rawValue
         out += "\",\"label\":"
-        LogEscaping.appendJSONString(label, to: &out)
+        JSONText.appendString(label, to: &out)
         out += ",\"msg\":"
-        LogEscaping.appendJSONString(message, to: &out)
+        JSONText.appendString(message, to: &out)
         if let callSite {
             out += ",\"source\":"
-            LogEscaping.appendJSONString(source, to: &out)
+            JSONText.appendString(source, to: &out)
             out += ",\"code.file\":"
-            LogEscaping.appendJSONString(callSite.file, to: &out)
+            JSONText.appendString(callSite.file, to: &out)
             out += ",\"code.function\":"
-            LogEscaping.appendJSONString(callSite.function, to: &out)
+            JSONText.appendString(callSite.function, to: &out)
             out += ",\"code.line\":"
             out += String(callSite.line)
         }
         for (key, value) in fields(renamingFixedKeys: true) {
             out += ","
-            LogEscaping.appendJSONString(key, to: &out)
+            JSONText.appendString(key, to: &out)
             out += ":"
             Self.appendJSON(value, to: &out)
         }
@@ -39,7 +40,7 @@ extension LogRecord {
     static func appendJSON(_ value: Logger.Metadata.Value, to out: inout String) {
         switch value {
         case .string(let string):
-            LogEscaping.appendJSONString(string, to: &out)
+            JSONText.appendString(string, to: &out)
         case .stringConvertible(let convertible):
             switch convertible {
             case let bool as Bool:
@@ -51,7 +52,7 @@ extension LogRecord {
             case let float as Float where float.isFinite:
                 out += float.description
             default:
-                LogEscaping.appendJSONString(convertible.description, to: &out)
+                JSONText.appendString(convertible.description, to: &out)
             }
         case .array(let array):
             out += "["
@@ -64,7 +65,7 @@ extension LogRecord {
             out += "{"
             for (index, key) in dictionary.keys.sorted().enumerated() {
                 if index > 0 { out += "," }
-                LogEscaping.appendJSONString(key, to: &out)
+                JSONText.appendString(key, to: &out)
                 out += ":"
                 appendJSON(dictionary[key]!, to: &out)
             }

@@ -1,11 +1,12 @@
 import Logging
+import OrdreconCore
 
 extension LogRecord {
     func logfmt() -> String {
         var out = ""
         out.reserveCapacity(96 + message.utf8.count + metadata.count * 24)
         out += "time="
-        out += UTCTime.iso8601Milliseconds(milliseconds)
+        out += TimeFormat.utcMilliseconds.string(milliseconds: milliseconds)
         out += " level="
         out += level.rawValue
         out += " label="

@@ -1,9 +1,10 @@
 import Logging
+import OrdreconCore
 
 extension LogRecord {
     /// `2026-11-27T14:05:00+0000 info ordrecon: run.id=7 [module] message`
     func text() -> String {
-        var out = UTCTime.iso8601Seconds(milliseconds)
+        var out = TimeFormat.swiftLogStyle.string(milliseconds: milliseconds)
         out += " "
         out += level.rawValue
         if !label.isEmpty {
@@ -30,4 +31,9 @@ extension LogRecord {
         }
         return out
     }
+}
+
+extension TimeFormat {
+    /// `2026-11-27T14:05:00+0000`: UTC to the second, the shape of swift-log's `StreamLogHandler`.
+    static let swiftLogStyle = TimeFormat(fraction: .none, offset: .compact)
 }

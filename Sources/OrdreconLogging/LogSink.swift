@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 
 /// Where a ``StructuredLogHandler`` puts its lines.
@@ -42,31 +35,10 @@ public struct FileDescriptorLogSink: LogSink {
     }
 
     public func write(line: String) {
-        var bytes = line
-        bytes.append("\n")
+        let text = line + "\n"
         let fd = fileDescriptor
-        bytes.withUTF8 { buffer in
-            guard let base = buffer.baseAddress else { return }
-            lock.withLock {
-                var offset = 0
-                while offset < buffer.count {
-                    #if canImport(Glibc)
-                    let written = Glibc.write(fd, base + offset, buffer.count - offset)
-                    #elseif canImport(Musl)
-                    let written = Musl.write(fd, base + offset, buffer.count - offset)
-                    #else
-                    let written = Darwin.write(fd, base + offset, buffer.count - offset)
-                    #endif
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0 && errno == EINTR {
-                        continue
-                    } else {
-                        return
-                    }
-                }
-            }
-        }
+        // A line that cannot be written is dropped: logging never fails the caller.
+        lock.withLock { _ = DescriptorOutput.writeAll(text, to: fd) }
     }
 }
 

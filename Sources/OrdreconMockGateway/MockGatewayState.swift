@@ -122,7 +122,8 @@ final class MockGatewayState: @unchecked Sendable {
         case .failure(let invalid):
             return .error(400, invalid.message, .invalid)
         case .success(let refund):
-            let answer = AcceptedAnswer(id: memory.nextGatewayID(), refundID: refund.refundID, status: "accepted", amount: refund.amount)
+            let answer = AcceptedAnswer(
+                id: memory.nextGatewayID(), refundID: refund.refundId, status: "accepted", amount: Int(refund.amount.paise))
             return .json(201, MockReply.encode(answer), .accepted)
         }
     }
@@ -142,7 +143,7 @@ final class MockGatewayState: @unchecked Sendable {
     private func journal(key: String?, body: Data, reply: MockReply) {
         guard let journal else { return }
         let entry = MockJournal.Entry(
-            time: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
+            time: Timestamp(Date()).utcText,
             key: key, outcome: reply.outcome, status: reply.status,
             body: String(decoding: body, as: UTF8.self), answer: String(decoding: reply.body, as: UTF8.self),
             dropped: reply.drop)

@@ -1,4 +1,5 @@
 import Foundation
+import OrdreconCore
 
 /// What the mock remembers about refund requests: the keys it processed with their first body
 /// and answer, request counts, and the last gateway id given out.
@@ -46,7 +47,7 @@ struct RefundMemory: Sendable {
         else { return }
         let answer = Data(entry.answer.utf8)
         remember(key: key, body: Data(entry.body.utf8), status: entry.status, answer: answer)
-        if entry.outcome == .accepted, let id = (try? JSONValue.parse(answer))?.object?["id"]?.string,
+        if entry.outcome == .accepted, let id = (try? JSONValue.parse(answer))?.members?["id"]?.stringValue,
            id.hasPrefix("gw_"), let number = Int(id.dropFirst(3)) {
             lastGatewayID = max(lastGatewayID, number)
         }

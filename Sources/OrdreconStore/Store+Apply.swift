@@ -10,21 +10,21 @@ extension Store {
                 recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        s.bind(1, entry.runId).bind(2, entry.fileId).bind(4, entry.line)
-        s.bind(10, entry.occurredAt?.milliseconds).bind(13, static: entry.outcome.sqlText)
-        s.bind(16, entry.contentHash.map { Int64(bitPattern: $0) }).bind(18, recordedAt.milliseconds)
+        try s.bind(1, entry.runId).bind(2, entry.fileId).bind(4, entry.line)
+        try s.bind(10, entry.occurredAt?.milliseconds).bind(13, static: entry.outcome.sqlText)
+        try s.bind(16, entry.contentHash.map { Int64(bitPattern: $0) }).bind(18, recordedAt.milliseconds)
         arena.reset()
-        arena.bind(s, 3, entry.feed)
-        arena.bind(s, 5, entry.eventId)
-        arena.bind(s, 6, entry.entity)
-        arena.bind(s, 7, entry.orderId)
-        arena.bind(s, 8, entry.returnId)
-        arena.bind(s, 9, entry.status)
-        arena.bind(s, 11, entry.actor)
-        arena.bind(s, 12, entry.reason)
-        arena.bind(s, 14, entry.reasonCode?.rawValue)
-        arena.bind(s, 15, entry.message)
-        arena.bind(s, 17, entry.rejectedRows)
+        try arena.bind(s, 3, entry.feed)
+        try arena.bind(s, 5, entry.eventId)
+        try arena.bind(s, 6, entry.entity)
+        try arena.bind(s, 7, entry.orderId)
+        try arena.bind(s, 8, entry.returnId)
+        try arena.bind(s, 9, entry.status)
+        try arena.bind(s, 11, entry.actor)
+        try arena.bind(s, 12, entry.reason)
+        try arena.bind(s, 14, entry.reasonCode?.rawValue)
+        try arena.bind(s, 15, entry.message)
+        try arena.bind(s, 17, entry.rejectedRows)
         try s.run()
         return db.lastInsertRowID
     }
@@ -42,26 +42,26 @@ extension Store {
                 carrier, tracking_number)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?, ?)
             """)
-        s.bind(1, runId).bind(2, fileId).bind(4, line).bind(10, event.occurredAt.milliseconds)
-        s.bind(13, Int64(bitPattern: event.contentHash)).bind(14, recordedAt.milliseconds)
+        try s.bind(1, runId).bind(2, fileId).bind(4, line).bind(10, event.occurredAt.milliseconds)
+        try s.bind(13, Int64(bitPattern: event.contentHash)).bind(14, recordedAt.milliseconds)
         let paid = event.status == .order(.paid)
-        s.bind(15, paid ? event.amount?.paise : nil)
+        try s.bind(15, paid ? event.amount?.paise : nil)
         switch event.status {
         case .order(let status):
-            s.bind(6, static: "order").bind(9, static: status.sqlText)
+            try s.bind(6, static: "order").bind(9, static: status.sqlText)
         case .return(let status):
-            s.bind(6, static: "return").bind(9, static: status.sqlText)
+            try s.bind(6, static: "return").bind(9, static: status.sqlText)
         }
         arena.reset()
-        arena.bind(s, 3, event.feed)
-        arena.bind(s, 5, event.eventId)
-        arena.bind(s, 7, event.orderId)
-        arena.bind(s, 8, event.returnId)
-        arena.bind(s, 11, event.actor == event.feed ? nil : event.actor)
-        arena.bind(s, 12, event.reason)
-        arena.bind(s, 16, paid ? event.paymentRef : nil)
-        arena.bind(s, 17, event.carrier)
-        arena.bind(s, 18, event.trackingNumber)
+        try arena.bind(s, 3, event.feed)
+        try arena.bind(s, 5, event.eventId)
+        try arena.bind(s, 7, event.orderId)
+        try arena.bind(s, 8, event.returnId)
+        try arena.bind(s, 11, event.actor == event.feed ? nil : event.actor)
+        try arena.bind(s, 12, event.reason)
+        try arena.bind(s, 16, paid ? event.paymentRef : nil)
+        try arena.bind(s, 17, event.carrier)
+        try arena.bind(s, 18, event.trackingNumber)
         do {
             try s.run()
         } catch {
@@ -98,10 +98,10 @@ extension Store {
             for (position, line) in event.items.enumerated() {
                 item.reset()
                 arena.reset()
-                arena.bind(item, 1, event.orderId)
-                arena.bind(item, 2, line.sku)
-                arena.bind(item, 5, line.hsn)
-                item.bind(3, line.quantity).bind(4, line.unitPrice?.paise ?? 0).bind(6, line.gstRateBasisPoints).bind(7, position)
+                try arena.bind(item, 1, event.orderId)
+                try arena.bind(item, 2, line.sku)
+                try arena.bind(item, 5, line.hsn)
+                try item.bind(3, line.quantity).bind(4, line.unitPrice?.paise ?? 0).bind(6, line.gstRateBasisPoints).bind(7, position)
                 try item.run()
             }
             cacheOrder(OrderSnapshot(orderId: event.orderId, status: .pendingPayment, lastTransitionAt: event.occurredAt, total: total))
@@ -156,7 +156,7 @@ extension Store {
 
     private func expectOneChange(_ what: @autoclosure () -> String) throws(StoreError) {
         if db.changes != 1 {
-            throw StoreError(code: 0, message: "state changed underneath: \(what()) updated \(db.changes) rows")
+            throw StoreError(.inconsistentData, message: "state changed underneath: \(what()) updated \(db.changes) rows")
         }
     }
 
@@ -169,13 +169,13 @@ extension Store {
             last = cached
         } else {
             let s = try db.statement("SELECT last_seq FROM number_series WHERE series = ? AND fy_start = ?")
-            s.bind(1, series).bind(2, financialYearStart)
+            try s.bind(1, series).bind(2, financialYearStart)
             last = try s.step() ? s.int(0) : 0
             s.reset()
         }
         let sequence = last + 1
         guard sequence <= DocumentNumber.maximumSequence else {
-            throw StoreError(code: 0, message: "number series \(series) for \(DocumentNumber.financialYearLabel(financialYearStart)) is exhausted at \(DocumentNumber.maximumSequence)")
+            throw StoreError(.numberSeriesExhausted, message: "number series \(series) for \(DocumentNumber.financialYearLabel(financialYearStart)) is exhausted at \(DocumentNumber.maximumSequence)")
         }
         seriesCache[key] = sequence
         dirtySeries.insert(key)
@@ -215,7 +215,7 @@ extension Store {
     private func recordCreditNote(_ request: CreditNoteRequest, auditId: Int64, at now: Timestamp) throws(StoreError) -> String {
         let invoice = try db.statement("SELECT number FROM invoices WHERE order_id = ?").bind([request.orderId])
         guard try invoice.step() else {
-            throw StoreError(code: 0, message: "order \(request.orderId) has no invoice for the credit note of return \(request.returnId) to cite")
+            throw StoreError(.inconsistentData, message: "order \(request.orderId) has no invoice for the credit note of return \(request.returnId) to cite")
         }
         let invoiceNumber = invoice.string(0)
         invoice.reset()

@@ -41,7 +41,7 @@ extension Store {
     /// The file record by id.
     public func file(id: Int64) throws(StoreError) -> FileRecord? {
         let s = try db.statement(dynamic: "SELECT \(Store.fileColumns) FROM files WHERE id = ?")
-        s.bind(1, id)
+        try s.bind(1, id)
         guard try s.step() else { return nil }
         return try fileRecord(from: s)
     }
@@ -49,7 +49,7 @@ extension Store {
     /// The record of a claimed file that is not yet archived or moved to `failed/`.
     public func unfinalizedFile(feed: String, name: String) throws(StoreError) -> FileRecord? {
         let s = try db.statement(dynamic: "SELECT \(Store.fileColumns) FROM files WHERE feed = ? AND name = ? AND finalized = 0 ORDER BY id DESC LIMIT 1")
-        s.bind(1, feed).bind(2, name)
+        try s.bind(1, feed).bind(2, name)
         guard try s.step() else { return nil }
         return try fileRecord(from: s)
     }
@@ -111,7 +111,7 @@ extension Store {
     /// Calls `body` with the prepared rejection lines of the file's rejected events, in line order.
     public func forEachRejectedRows(ofFile fileId: Int64, _ body: (String) throws -> Void) throws {
         let s = try db.statement("SELECT rejected_rows FROM audit_events WHERE file_id = ? AND outcome = 'rejected' ORDER BY id")
-        s.bind(1, fileId)
+        try s.bind(1, fileId)
         while try s.step() {
             if let rows = s.optionalString(0) { try body(rows) }
         }
@@ -120,7 +120,7 @@ extension Store {
     /// Rejected events of a file per reason code.
     public func rejectionCounts(ofFile fileId: Int64) throws(StoreError) -> [String: Int] {
         let s = try db.statement("SELECT reason_code, COUNT(*) FROM audit_events WHERE file_id = ? AND outcome = 'rejected' GROUP BY reason_code")
-        s.bind(1, fileId)
+        try s.bind(1, fileId)
         var counts: [String: Int] = [:]
         while try s.step() { counts[s.string(0)] = s.int(1) }
         return counts

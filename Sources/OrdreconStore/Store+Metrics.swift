@@ -155,7 +155,7 @@ extension Store {
         }
 
         let runs = try db.statement("SELECT COUNT(*) FROM runs WHERE command = ?")
-        runs.bind(1, command)
+        try runs.bind(1, command)
         if try runs.step() { totals.runs = runs.int(0) }
         return totals
     }

@@ -63,7 +63,7 @@ extension Store {
             SELECT status, customer_id, ship_to_state, total_paise, paid_paise, payment_ref, carrier, tracking_number
             FROM orders WHERE order_id = ?
             """)
-        o.bind(1, orderId)
+        try o.bind(1, orderId)
         guard try o.step() else { return nil }
         var details = OrderDetails(
             orderId: orderId, status: o.string(0), customerId: o.string(1), shipToState: o.optionalString(2),
@@ -72,7 +72,7 @@ extension Store {
             items: [], history: [], returns: [], invoiceNumber: nil, invoiceIssuedAt: nil, refunds: [])
 
         let items = try db.statement("SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp FROM order_items WHERE order_id = ? ORDER BY position")
-        items.bind(1, orderId)
+        try items.bind(1, orderId)
         while try items.step() {
             details.items.append(.init(
                 sku: items.string(0), quantity: items.int64(1), unitPrice: Money(paise: items.int64(2)),
@@ -85,7 +85,7 @@ extension Store {
             FROM audit_events a JOIN files f ON f.id = a.file_id
             WHERE a.order_id = ? AND a.outcome = 'applied' ORDER BY a.occurred_at, a.id
             """)
-        h.bind(1, orderId)
+        try h.bind(1, orderId)
         while try h.step() {
             let entry = HistoryEntry(
                 status: h.string(2), occurredAt: Timestamp(milliseconds: h.int64(3)), actor: h.string(4),
@@ -99,27 +99,27 @@ extension Store {
         }
 
         let r = try db.statement("SELECT return_id, status, reason FROM returns WHERE order_id = ? ORDER BY requested_at_ms, return_id")
-        r.bind(1, orderId)
+        try r.bind(1, orderId)
         var returns: [OrderDetails.Return] = []
         while try r.step() {
             returns.append(.init(returnId: r.string(0), status: r.string(1), reason: r.optionalString(2), items: [], history: returnHistory[r.string(0)] ?? []))
         }
         for index in returns.indices {
             let ri = try db.statement("SELECT sku, quantity FROM return_items WHERE return_id = ? ORDER BY sku")
-            ri.bind(1, returns[index].returnId)
+            try ri.bind(1, returns[index].returnId)
             while try ri.step() { returns[index].items.append((ri.string(0), ri.int64(1))) }
         }
         details.returns = returns
 
         let inv = try db.statement("SELECT number, issued_at FROM invoices WHERE order_id = ?")
-        inv.bind(1, orderId)
+        try inv.bind(1, orderId)
         if try inv.step() {
             details.invoiceNumber = inv.string(0)
             details.invoiceIssuedAt = Timestamp(milliseconds: inv.int64(1))
         }
 
         let rf = try db.statement("SELECT refund_id, kind, return_id, amount_paise, status, created_at FROM refunds WHERE order_id = ? ORDER BY created_at, refund_id")
-        rf.bind(1, orderId)
+        try rf.bind(1, orderId)
         while try rf.step() {
             details.refunds.append(.init(
                 refundId: rf.string(0), kind: rf.string(1), returnId: rf.optionalString(2),

@@ -221,7 +221,7 @@ extension Store {
         var numbers: [String: Int] = [:]
         for refundId in refundIds {
             count.reset()
-            count.bind([now.milliseconds, refundId])
+            try count.bind([now.milliseconds, refundId])
             guard try count.step() else {
                 count.reset()
                 continue

@@ -39,9 +39,9 @@ extension Store {
                 WHERE f.last_run_id BETWEEN ?1 AND ?3 AND a.run_id BETWEEN ?1 AND ?3
             ) WHERE n <= ?2 ORDER BY code, audit_id
             """)
-        s.bind(1, runs.lowerBound)
-        s.bind(2, Int64(max(0, limitPerCode)))
-        s.bind(3, runs.upperBound)
+        try s.bind(1, runs.lowerBound)
+        try s.bind(2, Int64(max(0, limitPerCode)))
+        try s.bind(3, runs.upperBound)
         var rows: [RunRejectionRow] = []
         while try s.step() {
             rows.append(RunRejectionRow(

@@ -157,7 +157,7 @@ extension Store {
         if filter.openOnly { sql += " AND r.id IS NULL" }
         sql += " ORDER BY a.id"
         let s = try db.statement(dynamic: sql)
-        s.bind(values)
+        try s.bind(values)
         var result: [RejectionRecord] = []
         while try s.step() {
             var resolution: RejectionRecord.Resolution?
@@ -179,13 +179,13 @@ extension Store {
             FROM audit_events a JOIN files f ON f.id = a.file_id
             WHERE \(whereSQL) ORDER BY a.id LIMIT ?
             """)
-        s.bind(values + [Int64(limit + 1) as any SQLValue])
+        try s.bind(values + [Int64(limit + 1) as any SQLValue])
         var records: [AuditRecord] = []
         while try s.step() { records.append(Store.auditRecord(s)) }
         guard records.count > limit else { return AuditPage(records: records, totalMatching: records.count) }
         records.removeLast()
         let c = try db.statement(dynamic: "SELECT count(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE \(whereSQL)")
-        c.bind(values)
+        try c.bind(values)
         _ = try c.step()
         return AuditPage(records: records, totalMatching: c.int(0))
     }
@@ -197,7 +197,7 @@ extension Store {
                    (SELECT o.status FROM orders o WHERE o.order_id = r.order_id)
             FROM returns r WHERE r.return_id = ?
             """)
-        r.bind(1, returnId)
+        try r.bind(1, returnId)
         guard try r.step() else { return nil }
         let orderId = r.string(0)
         var details = ReturnDetails(
@@ -210,8 +210,8 @@ extension Store {
             FROM return_items ri LEFT JOIN order_items oi ON oi.order_id = ? AND oi.sku = ri.sku
             WHERE ri.return_id = ? ORDER BY oi.position, ri.sku
             """)
-        items.bind(1, orderId)
-        items.bind(2, returnId)
+        try items.bind(1, orderId)
+        try items.bind(2, returnId)
         while try items.step() {
             details.items.append(.init(
                 sku: items.string(0), quantity: items.int64(1), unitPrice: items.optionalInt64(2).map(Money.init(paise:))))
@@ -223,8 +223,8 @@ extension Store {
             WHERE a.order_id = ? AND a.outcome = 'applied' AND a.entity = 'return' AND a.return_id = ?
             ORDER BY a.occurred_at, a.id
             """)
-        h.bind(1, orderId)
-        h.bind(2, returnId)
+        try h.bind(1, orderId)
+        try h.bind(2, returnId)
         while try h.step() {
             details.history.append(HistoryEntry(
                 status: h.string(0), occurredAt: Timestamp(milliseconds: h.int64(1)), actor: h.string(2),
@@ -236,8 +236,8 @@ extension Store {
             SELECT refund_id, kind, return_id, amount_paise, status, created_at FROM refunds
             WHERE order_id = ? AND return_id = ? ORDER BY created_at, refund_id LIMIT 1
             """)
-        rf.bind(1, orderId)
-        rf.bind(2, returnId)
+        try rf.bind(1, orderId)
+        try rf.bind(2, returnId)
         if try rf.step() {
             details.refund = .init(
                 refundId: rf.string(0), kind: rf.string(1), returnId: rf.optionalString(2),

@@ -4,7 +4,7 @@ public import OrdreconCore
 extension Store: ReconciliationState {
     public func appliedContentHash(feed: String, eventId: String) throws -> UInt64? {
         let s = try db.statement("SELECT content_hash FROM audit_events WHERE feed = ? AND event_id = ? AND outcome = 'applied'")
-        s.bind(1, feed).bind(2, eventId)
+        try s.bind(1, feed).bind(2, eventId)
         guard try s.step() else { return nil }
         return UInt64(bitPattern: s.int64(0))
     }
@@ -13,7 +13,7 @@ extension Store: ReconciliationState {
         if let cached = orderCache[orderId] { return cached }
         // The header, then the applied transitions oldest first, folded into the current state.
         let h = try db.statement("SELECT total_paise FROM order_headers WHERE order_id = ?")
-        h.bind(1, orderId)
+        try h.bind(1, orderId)
         guard try h.step() else { return nil }
         var snapshot = OrderSnapshot(
             orderId: orderId, status: .pendingPayment, lastTransitionAt: Timestamp(milliseconds: 0),
@@ -22,10 +22,10 @@ extension Store: ReconciliationState {
             SELECT status, occurred_at, amount_paise, payment_ref FROM audit_events
             WHERE order_id = ? AND outcome = 'applied' AND entity = 'order' ORDER BY id
             """)
-        s.bind(1, orderId)
+        try s.bind(1, orderId)
         while try s.step() {
             guard let status = OrderStatus(rawValue: s.string(0)) else {
-                throw StoreError(code: 0, message: "order \(orderId) has an unknown status \(s.string(0)) in its history")
+                throw StoreError(.inconsistentData, message: "order \(orderId) has an unknown status \(s.string(0)) in its history")
             }
             snapshot.status = status
             snapshot.lastTransitionAt = Timestamp(milliseconds: s.int64(1))
@@ -46,16 +46,16 @@ extension Store: ReconciliationState {
     public func returnSnapshot(_ returnId: String) throws -> ReturnSnapshot? {
         if let cached = returnCache[returnId] { return cached }
         let h = try db.statement("SELECT order_id FROM return_headers WHERE return_id = ?")
-        h.bind(1, returnId)
+        try h.bind(1, returnId)
         guard try h.step() else { return nil }
         let orderId = h.string(0)
         let s = try db.statement("""
             SELECT status, occurred_at FROM audit_events
             WHERE order_id = ? AND outcome = 'applied' AND entity = 'return' AND return_id = ? ORDER BY id DESC LIMIT 1
             """)
-        s.bind(1, orderId).bind(2, returnId)
+        try s.bind(1, orderId).bind(2, returnId)
         guard try s.step(), let status = ReturnStatus(rawValue: s.string(0)) else {
-            throw StoreError(code: 0, message: "return \(returnId) has no applied history in the database")
+            throw StoreError(.inconsistentData, message: "return \(returnId) has no applied history in the database")
         }
         let snapshot = ReturnSnapshot(
             returnId: returnId, orderId: orderId, status: status, lastTransitionAt: Timestamp(milliseconds: s.int64(1)))
@@ -65,7 +65,7 @@ extension Store: ReconciliationState {
 
     public func orderLines(_ orderId: String) throws -> [OrderLine] {
         let s = try db.statement("SELECT sku, quantity, unit_price_paise FROM order_items WHERE order_id = ? ORDER BY position")
-        s.bind(1, orderId)
+        try s.bind(1, orderId)
         var lines: [OrderLine] = []
         while try s.step() {
             lines.append(OrderLine(sku: s.string(0), quantity: s.int64(1), unitPrice: Money(paise: s.int64(2))))
@@ -78,7 +78,7 @@ extension Store: ReconciliationState {
             SELECT ri.sku, SUM(ri.quantity) FROM returns r JOIN return_items ri ON ri.return_id = r.return_id
             WHERE r.order_id = ? AND r.status <> 'REJECTED' AND r.return_id <> ? GROUP BY ri.sku
             """)
-        s.bind(1, orderId).bind(2, returnId)
+        try s.bind(1, orderId).bind(2, returnId)
         var held: [String: Int64] = [:]
         while try s.step() { held[s.string(0)] = s.int64(1) }
         return held
@@ -86,7 +86,7 @@ extension Store: ReconciliationState {
 
     public func returnItems(_ returnId: String) throws -> [String: Int64] {
         let s = try db.statement("SELECT sku, quantity FROM return_items WHERE return_id = ?")
-        s.bind(1, returnId)
+        try s.bind(1, returnId)
         var items: [String: Int64] = [:]
         while try s.step() { items[s.string(0)] = s.int64(1) }
         return items

@@ -2,7 +2,17 @@ import CSQLite
 public import OrdreconCore
 
 /// The database: current state of orders and returns, their history, processed files, the
-/// audit log, invoices and refunds. One `Store` is used by one thread of work at a time.
+/// audit log, invoices and refunds.
+///
+/// One thread at a time, by construction: a `Store` (like its ``SQLiteDatabase`` and their
+/// statements) is not `Sendable`, and says so (the conformance is declared unavailable, so it
+/// cannot be added back, not even as `@unchecked`). The package builds in the Swift 6 language
+/// mode, where the compiler refuses to let a value that is not `Sendable` reach another thread
+/// that could use it at the same time: no `Thread` or Dispatch block, `Task`, `@Sendable`
+/// closure or `Sendable` type can capture one, and handing one over (`sending`) leaves the giver
+/// without it. So each worker opens its own; a store may move from one thread to the next (a
+/// task resumed elsewhere after an `await`; SQLite's multi-thread mode allows that), never be
+/// used by two at once.
 public final class Store {
     let db: SQLiteDatabase
     /// Reused buffer for binding texts without per-parameter copies.
@@ -29,7 +39,7 @@ public final class Store {
     /// Opens the database at `path` (creating it and its tables when new) and brings its
     /// schema up to date.
     /// - Parameter cacheMegabytes: SQLite page cache size; the run's memory ceiling depends on it.
-    /// - Throws: ``StoreError`` (code ``StoreError/newerSchema``) when a newer ordrecon wrote the
+    /// - Throws: ``StoreError`` (kind ``StoreError/Kind/schemaTooNew``) when a newer ordrecon wrote the
     ///   database; it is closed again unchanged. (Commands look first, with ``DatabaseFile``,
     ///   so that not even a write-ahead log is made for a database they refuse.)
     public init(path: String, cacheMegabytes: Int = 32) throws(StoreError) {
@@ -54,7 +64,7 @@ public final class Store {
         let version = try db.scalarInt("PRAGMA user_version") ?? 0
         if version > Schema.migrations.count { throw StoreError.newerSchema(path: path, version: Int(version)) }
         if version < Schema.migrations.count {
-            throw StoreError(code: 0, message: "database \(path) has schema version \(version); run `ordrecon run` once to upgrade it to \(Schema.migrations.count)")
+            throw StoreError(.schemaTooOld, message: "database \(path) has schema version \(version); run `ordrecon run` once to upgrade it to \(Schema.migrations.count)")
         }
     }
 
@@ -214,3 +224,6 @@ public final class Store {
         }
     }
 }
+
+@available(*, unavailable, message: "a Store is used by one thread at a time: open one per thread")
+extension Store: Sendable {}

@@ -112,7 +112,7 @@ struct CSVRenderer {
             }
             if let (index, mode) = continuation, !column.isItem, column != .eventId {
                 if e.renderFault == .csvConflictingContinuation, index == 1, column == .occurredAt {
-                    text = TimeText.string(e.time + 60, e.timeStyle)
+                    text = e.timeStyle.string(e.time + 60)
                 } else if mode == 0 || (mode == 2 && rng.chance(0.5)) {
                     text = nil
                 }
@@ -138,7 +138,7 @@ struct CSVRenderer {
         case .orderId: e.orderId
         case .returnId: e.returnId
         case .status: e.status
-        case .occurredAt: e.timeText ?? TimeText.string(e.time, e.timeStyle)
+        case .occurredAt: e.timeText ?? e.timeStyle.string(e.time)
         case .actor: e.actor
         case .reason: e.reason
         case .customerId: e.customerId

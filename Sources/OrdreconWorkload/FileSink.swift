@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import OrdreconLogging
 
 /// A file being written through a 1 MiB buffer; closing it sets its modification time.
 final class FileSink {
@@ -27,16 +28,8 @@ final class FileSink {
     }
 
     func flush() throws {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { raw in
-                write(fd, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw WorkloadError(description: "cannot write \(path): errno \(errno)")
-            }
-            offset += written
+        if let failure = DescriptorOutput.writeAll(buffer, to: fd) {
+            throw WorkloadError(description: "cannot write \(path): errno \(failure)")
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -88,7 +88,7 @@ struct JSONRenderer {
             if id, style.numericIds, isDigits(value), rng.chance(0.7) {
                 out.append(contentsOf: value.utf8)
             } else {
-                string(value, &out)
+                JSONText.appendString(value, to: &out)
             }
         }
 
@@ -99,18 +99,18 @@ struct JSONRenderer {
         if e.renderFault == .jsonWrongType, e.amount == nil, e.items.isEmpty {
             key("status", &out)
             out.append(UInt8(ascii: "["))
-            string(e.status, &out)
+            JSONText.appendString(e.status, to: &out)
             out.append(UInt8(ascii: "]"))
         } else {
             text("status", e.status, &out, rng: &rng)
         }
         if let timeText = e.timeText {
             key("occurred_at", &out)
-            string(timeText, &out)
+            JSONText.appendString(timeText, to: &out)
         } else {
             key("occurred_at", &out)
             out.append(UInt8(ascii: "\""))
-            TimeText.append(e.time, e.timeStyle, to: &out)
+            e.timeStyle.append(e.time, to: &out)
             out.append(UInt8(ascii: "\""))
         }
         if e.actor != nil { text("actor", e.actor, &out, rng: &rng) }
@@ -120,7 +120,7 @@ struct JSONRenderer {
         if e.currency != nil { text("currency", e.currency, &out, rng: &rng) }
         if let amountText = e.amountText {
             key("amount", &out)
-            string(amountText, &out)
+            JSONText.appendString(amountText, to: &out)
         } else if let amount = e.amount {
             key("amount", &out)
             if e.renderFault == .jsonWrongType {
@@ -130,7 +130,7 @@ struct JSONRenderer {
             } else if rng.chance(0.5) {
                 out.append(contentsOf: rupees(amount).utf8)
             } else {
-                string(rupees(amount), &out)
+                JSONText.appendString(rupees(amount), to: &out)
             }
         }
         if e.paymentRef != nil || e.status == "PAID" { text("payment_ref", e.paymentRef, &out, rng: &rng) }
@@ -152,51 +152,31 @@ struct JSONRenderer {
 
     private func itemObject(_ item: EventItem, _ out: inout [UInt8], rng: inout SplitMix64) {
         out.append(contentsOf: "{\"sku\":".utf8)
-        string(item.sku, &out)
+        JSONText.appendString(item.sku, to: &out)
         out.append(contentsOf: ",\"quantity\":".utf8)
         if let text = item.quantityText {
-            string(text, &out)
+            JSONText.appendString(text, to: &out)
         } else if rng.chance(0.1) {
-            string(String(item.quantity), &out)
+            JSONText.appendString(String(item.quantity), to: &out)
         } else {
             out.append(contentsOf: String(item.quantity).utf8)
         }
         if let text = item.unitPriceText {
             out.append(contentsOf: ",\"unit_price\":".utf8)
-            string(text, &out)
+            JSONText.appendString(text, to: &out)
         } else if let price = item.unitPrice {
             out.append(contentsOf: ",\"unit_price\":".utf8)
-            if rng.chance(0.6) { out.append(contentsOf: rupees(price).utf8) } else { string(rupees(price), &out) }
+            if rng.chance(0.6) { out.append(contentsOf: rupees(price).utf8) } else { JSONText.appendString(rupees(price), to: &out) }
         }
         if let hsn = item.hsn {
             out.append(contentsOf: ",\"hsn\":".utf8)
-            string(hsn, &out)
+            JSONText.appendString(hsn, to: &out)
         }
         if let rate = item.gstRate {
             out.append(contentsOf: ",\"gst_rate\":".utf8)
-            if rng.chance(0.2) { string(String(rate), &out) } else { out.append(contentsOf: String(rate).utf8) }
+            if rng.chance(0.2) { JSONText.appendString(String(rate), to: &out) } else { out.append(contentsOf: String(rate).utf8) }
         }
         out.append(UInt8(ascii: "}"))
-    }
-
-    private func string(_ value: String, _ out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case 0x22: out.append(contentsOf: "\\\"".utf8)
-            case 0x5C: out.append(contentsOf: "\\\\".utf8)
-            case 0x0A: out.append(contentsOf: "\\n".utf8)
-            case 0x0D: out.append(contentsOf: "\\r".utf8)
-            case 0x09: out.append(contentsOf: "\\t".utf8)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     private func isDigits(_ value: String) -> Bool {

@@ -1,3 +1,5 @@
+import OrdreconCore
+
 /// One item of an event as it will be written.
 struct EventItem: Sendable {
     var sku: String
@@ -20,6 +22,28 @@ enum TimeStyle: UInt8, Sendable {
     case utc
     /// Local time in India without an offset (read in the configured zone).
     case localNoOffset
+
+    /// India's offset from UTC, in seconds (+05:30).
+    static let indiaOffsetSeconds = 19_800
+
+    /// Appends `seconds` (since the epoch, UTC) in this style.
+    func append(_ seconds: Int64, to out: inout [UInt8]) {
+        let offset: TimeFormat.Offset = switch self {
+        case .indiaOffset: .colon
+        case .utc: .zulu
+        case .localNoOffset: .omitted
+        }
+        TimeFormat(fraction: .none, offset: offset)
+            .append(milliseconds: seconds * 1000, offsetSeconds: Self.indiaOffsetSeconds, to: &out)
+    }
+
+    /// `seconds` (since the epoch, UTC) in this style, as a string.
+    func string(_ seconds: Int64) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(25)
+        append(seconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 /// A way to write an event that makes it unreadable (`malformed`).

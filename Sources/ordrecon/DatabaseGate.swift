@@ -19,7 +19,7 @@ enum DatabaseGate {
     /// Fails (exit 78) with the store's message when `error` says the database was written by a newer
     /// ordrecon (found when it was opened, after ``check(_:)`` passed); otherwise nothing.
     static func refuseNewerSchema(_ error: any Error) throws {
-        guard let error = error as? StoreError, error.code == StoreError.newerSchema else { return }
+        guard let error = error as? StoreError, error.kind == .schemaTooNew else { return }
         throw CommandFailure.databaseRefused("\(error.message). Nothing was changed.")
     }
 }

@@ -79,17 +79,6 @@ final class TerminalLine: LogSink, Sendable {
     }
 
     private func raw(_ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(fileDescriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
+        DescriptorOutput.writeAll(text, to: fileDescriptor)  // a line that cannot be shown is dropped
     }
 }

@@ -1,25 +1,86 @@
-/// Minimal JSON text output: enough to write refund bodies, reports and `--json` output
-/// deterministically (keys in the order given).
+/// The program's one JSON text writer: refund bodies, reports, `--json` output, JSON log lines
+/// and generated JSON feeds all go through it, so every JSON string is escaped the same way.
+///
+/// Escaping (RFC 8259, section 7): `"` and `\` get a backslash; line feed, carriage return and tab
+/// are written `\n`, `\r`, `\t`; every other control character (U+0000–U+001F, DEL and the C1
+/// controls U+007F–U+009F) and the line and paragraph separators U+2028 and U+2029 are written
+/// `\u00XX` or `\u2028`, with lowercase hex digits. Everything else, non-ASCII included, is written
+/// as itself in UTF-8. The escapes beyond what RFC 8259 asks for keep a value from breaking a log
+/// line, driving a terminal, or ending a line in JavaScript.
 public enum JSONText {
     /// The JSON string literal for `text`, quotes included.
     public static func string(_ text: String) -> String {
-        var out = "\""
+        var out = ""
         out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20:
-                let hex = String(s.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        appendString(text, to: &out)
+        return out
+    }
+
+    /// Appends the JSON string literal for `text`, quotes included.
+    public static func appendString(_ text: String, to out: inout String) {
+        // Bytes that may start something to escape: ASCII specials, and the lead bytes of the C1
+        // controls (0xC2) and of U+2028/U+2029 (0xE2). Text without any is written as it is.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
+            out += "\""
+            out += text
+            out += "\""
+            return
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 16)
+        appendString(text, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the JSON string literal for `text`, quotes included, as UTF-8 bytes.
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        out.append(.quote)
+        text.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                switch b {
+                case .quote, .backslash: out.append(contentsOf: [.backslash, b])
+                case .lf: out.append(contentsOf: [.backslash, UInt8(ascii: "n")])
+                case .cr: out.append(contentsOf: [.backslash, UInt8(ascii: "r")])
+                case .tab: out.append(contentsOf: [.backslash, UInt8(ascii: "t")])
+                case 0..<0x20, 0x7F: appendUnicodeEscape(UInt32(b), to: &out)
+                case 0xC2 where i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1]):
+                    appendUnicodeEscape(UInt32(bytes[i + 1]), to: &out)  // U+0080–U+009F
+                    i += 1
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    appendUnicodeEscape(bytes[i + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
+                    i += 2
+                default: out.append(b)
+                }
+                i += 1
             }
         }
-        out += "\""
-        return out
+        out.append(.quote)
+    }
+
+    /// Whether a character is written as an escape in a JSON string, and in logfmt and text log
+    /// lines: the C0 controls, DEL, the C1 controls, and the Unicode line and paragraph separators,
+    /// characters that would break a line or confuse a terminal when written as they are.
+    public static func isControlOrSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029
+    }
+
+    /// Appends `\uXXXX` (four lowercase hex digits) for a scalar of the Basic Multilingual Plane.
+    public static func appendUnicodeEscape(_ scalar: Unicode.Scalar, to out: inout String) {
+        var bytes: [UInt8] = []
+        appendUnicodeEscape(scalar.value, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendUnicodeEscape(_ value: UInt32, to out: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        out.append(contentsOf: [.backslash, UInt8(ascii: "u")])
+        for shift: UInt32 in [12, 8, 4, 0] {
+            out.append(digits.utf8Start[Int((value >> shift) & 0xF)])
+        }
     }
 
     /// A number of seconds with exactly three decimals, e.g. `1.050` (kept as text in JSON).
@@ -28,64 +89,6 @@ public enum JSONText {
         let rest = millis % 1000
         return "\(millis / 1000).\(rest < 10 ? "00" : rest < 100 ? "0" : "")\(rest)"
     }
-}
-
-/// A JSON value for building output.
-public indirect enum JSONValue: Sendable, Hashable {
-    case null
-    case bool(Bool)
-    case int(Int64)
-    case string(String)
-    case array([JSONValue])
-    /// An object with its keys in the given order.
-    case object([(String, JSONValue)])
-
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.text() == rhs.text() }
-    public func hash(into hasher: inout Hasher) { hasher.combine(text()) }
-
-    /// The value as JSON text; `indent` > 0 pretty-prints.
-    public func text(indent: Int = 0) -> String {
-        var out = ""
-        write(to: &out, indent: indent, level: 0)
-        return out
-    }
-
-    private func write(to out: inout String, indent: Int, level: Int) {
-        let newline = indent > 0 ? "\n" : ""
-        let pad = String(repeating: " ", count: indent * (level + 1))
-        let closePad = String(repeating: " ", count: indent * level)
-        switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .string(let s): out += JSONText.string(s)
-        case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "[" + newline
-            for (i, item) in items.enumerated() {
-                out += pad
-                item.write(to: &out, indent: indent, level: level + 1)
-                out += (i < items.count - 1 ? "," : "") + newline
-            }
-            out += closePad + "]"
-        case .object(let fields):
-            if fields.isEmpty { out += "{}"; return }
-            out += "{" + newline
-            for (i, (key, value)) in fields.enumerated() {
-                out += pad + JSONText.string(key) + (indent > 0 ? ": " : ":")
-                value.write(to: &out, indent: indent, level: level + 1)
-                out += (i < fields.count - 1 ? "," : "") + newline
-            }
-            out += closePad + "}"
-        }
-    }
-}
-
-extension JSONValue {
-    /// A string, or null when nil.
-    public static func optional(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
-    /// An integer, or null when nil.
-    public static func optional(_ number: Int64?) -> JSONValue { number.map { .int($0) } ?? .null }
 }
 
 extension RefundRequest {

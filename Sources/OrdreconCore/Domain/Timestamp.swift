@@ -116,28 +116,16 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     }
 
 
-    /// The instant as ISO 8601 in `zone`, with its offset, e.g. `2026-11-27T14:05:00+05:30`.
+    /// The instant as ISO 8601 in `zone`, with its offset, e.g. `2026-11-27T14:05:00+05:30`
+    /// (milliseconds only when not zero; `Z` for the zone `UTC`).
     public func iso8601(in zone: TimeZone) -> String {
-        let seconds = milliseconds.floorDivided(by: 1000)
-        let millis = Int(milliseconds - seconds * 1000)
-        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        let parts = Timestamp.civil(fromLocalSeconds: seconds + Int64(offset))
-        var text = "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T"
-        text += "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))"
-        if millis != 0 { text += ".\(pad(millis, 3))" }
-        if offset == 0 && zone.identifier == "UTC" { return text + "Z" }
-        let sign = offset < 0 ? "-" : "+"
-        let magnitude = abs(offset)
-        return text + "\(sign)\(pad(magnitude / 3600, 2)):\(pad((magnitude % 3600) / 60, 2))"
+        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(milliseconds.floorDivided(by: 1000))))
+        let style: TimeFormat.Offset = offset == 0 && zone.identifier == "UTC" ? .zulu : .colon
+        return TimeFormat(fraction: .millisecondsWhenNotZero, offset: style).string(milliseconds: milliseconds, offsetSeconds: offset)
     }
 
     /// The instant as ISO 8601 in UTC with a `Z`, e.g. `2026-11-27T08:35:00.000Z`.
-    public var utcText: String {
-        let seconds = milliseconds.floorDivided(by: 1000)
-        let millis = Int(milliseconds - seconds * 1000)
-        let p = Timestamp.civil(fromLocalSeconds: seconds)
-        return "\(pad(p.year, 4))-\(pad(p.month, 2))-\(pad(p.day, 2))T\(pad(p.hour, 2)):\(pad(p.minute, 2)):\(pad(p.second, 2)).\(pad(millis, 3))Z"
-    }
+    public var utcText: String { TimeFormat.utcMilliseconds.string(milliseconds: milliseconds) }
 
     /// Calendar fields of this instant's local time in `zone`.
     public func civil(in zone: TimeZone) -> CivilTime {

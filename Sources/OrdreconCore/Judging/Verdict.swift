@@ -13,6 +13,15 @@ public struct RefundRequest: Sendable, Hashable {
     public var amount: Money
     public var paymentRef: String
 
+    public init(refundId: String, kind: Kind, orderId: String, returnId: String?, amount: Money, paymentRef: String) {
+        self.refundId = refundId
+        self.kind = kind
+        self.orderId = orderId
+        self.returnId = returnId
+        self.amount = amount
+        self.paymentRef = paymentRef
+    }
+
     /// The refund id for a paid order's cancellation.
     public static func cancellationId(orderId: String) -> String {
         RefundRequest.id(parts: [orderId], marker: "C")

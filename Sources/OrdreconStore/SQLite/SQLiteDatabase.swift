@@ -1,6 +1,8 @@
 import CSQLite
 
-/// One SQLite connection, owned by one thread of work at a time (not shared).
+/// One SQLite connection, opened in SQLite's multi-thread mode (`SQLITE_OPEN_NOMUTEX`): it may
+/// be used from any thread, one at a time. That it is, is the compiler's to check: neither it nor
+/// its statements are `Sendable` (see ``Store``).
 ///
 /// Prepared statements are cached by their SQL text and reused.
 final class SQLiteDatabase {
@@ -103,6 +105,12 @@ final class SQLiteDatabase {
         StoreError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 
+    /// SQLite's message for the failure `rc` of the last call on this connection: its own
+    /// words when the connection's last error is `rc`, else the generic text of the code.
+    func message(_ rc: Int32) -> String {
+        sqlite3_errcode(handle) == rc ? String(cString: sqlite3_errmsg(handle)) : String(cString: sqlite3_errstr(rc))
+    }
+
     /// The first column of the first row of `sql`, as an integer.
     func scalarInt(_ sql: String) throws(StoreError) -> Int64? {
         let statement = try statement(dynamic: sql)
@@ -122,3 +130,6 @@ final class SQLiteDatabase {
         }
     }
 }
+
+@available(*, unavailable, message: "a connection is used by one thread at a time")
+extension SQLiteDatabase: Sendable {}

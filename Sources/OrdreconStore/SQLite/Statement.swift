@@ -23,52 +23,65 @@ final class Statement {
     }
 
     // MARK: Binding (1-based indices, as in SQLite)
+    //
+    // Every bind checks SQLite's result code: a parameter index out of range, a text over
+    // SQLite's length limit or memory exhausted throws, so a statement never runs with a
+    // parameter left unset (NULL) or holding an earlier row's value.
+
+    /// Throws unless `rc` is SQLITE_OK, naming the parameter.
+    @inline(__always)
+    func checkBind(_ rc: Int32, _ index: Int32) throws(StoreError) {
+        guard rc != SQLITE_OK else { return }
+        throw StoreError(code: rc, message: "cannot bind parameter \(index): \(database.message(rc))", sql: sql)
+    }
 
     @discardableResult
-    func bind(_ index: Int32, _ value: String?) -> Statement {
+    func bind(_ index: Int32, _ value: String?) throws(StoreError) -> Statement {
         guard var value else {
-            sqlite3_bind_null(handle, index)
+            try checkBind(sqlite3_bind_null(handle, index), index)
             return self
         }
-        value.withUTF8 { buffer in
+        let rc = value.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 // An empty buffer may have no base address; SQLite needs a pointer for '' (not NULL).
                 if let base = chars.baseAddress {
-                    _ = sqlite3_bind_text(handle, index, base, Int32(chars.count), ordrecon_sqlite_transient())
+                    sqlite3_bind_text(handle, index, base, Int32(chars.count), ordrecon_sqlite_transient())
                 } else {
-                    _ = sqlite3_bind_text(handle, index, "", 0, ordrecon_sqlite_transient())
+                    sqlite3_bind_text(handle, index, "", 0, ordrecon_sqlite_transient())
                 }
             }
         }
+        try checkBind(rc, index)
         return self
     }
 
     /// Binds a literal without copying it (literals live as long as the program).
     @discardableResult
-    func bind(_ index: Int32, static text: StaticString) -> Statement {
+    func bind(_ index: Int32, static text: StaticString) throws(StoreError) -> Statement {
         // A literal's bytes live as long as the program, so SQLite may keep the pointer (SQLITE_STATIC).
         let pointer = UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
-        sqlite3_bind_text(handle, index, pointer, Int32(text.utf8CodeUnitCount), nil)
+        try checkBind(sqlite3_bind_text(handle, index, pointer, Int32(text.utf8CodeUnitCount), nil), index)
         return self
     }
 
     @discardableResult
-    func bind(_ index: Int32, _ value: Int64?) -> Statement {
-        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    func bind(_ index: Int32, _ value: Int64?) throws(StoreError) -> Statement {
+        let rc = if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+        try checkBind(rc, index)
         return self
     }
 
     @discardableResult
-    func bind(_ index: Int32, _ value: Int?) -> Statement {
-        bind(index, value.map(Int64.init))
+    func bind(_ index: Int32, _ value: Int?) throws(StoreError) -> Statement {
+        try bind(index, value.map(Int64.init))
     }
 
     /// Binds each value in order, starting at index 1.
     @discardableResult
-    func bind(_ values: [(any SQLValue)?]) -> Statement {
+    func bind(_ values: [(any SQLValue)?]) throws(StoreError) -> Statement {
         var index: Int32 = 1
         for value in values {
-            if let value { value.bind(to: self, at: index) } else { sqlite3_bind_null(handle, index) }
+            if let value { try value.bind(to: self, at: index) } else { try bind(index, nil as Int64?) }
             index += 1
         }
         return self
@@ -132,21 +145,24 @@ final class Statement {
 
 /// Values that can be bound to a statement parameter.
 protocol SQLValue {
-    func bind(to statement: Statement, at index: Int32)
+    func bind(to statement: Statement, at index: Int32) throws(StoreError)
 }
 
 extension String: SQLValue {
-    func bind(to statement: Statement, at index: Int32) { statement.bind(index, self) }
+    func bind(to statement: Statement, at index: Int32) throws(StoreError) { try statement.bind(index, self) }
 }
 
 extension Int64: SQLValue {
-    func bind(to statement: Statement, at index: Int32) { sqlite3_bind_int64(statement.handle, index, self) }
+    func bind(to statement: Statement, at index: Int32) throws(StoreError) { try statement.bind(index, self) }
 }
 
 extension Int: SQLValue {
-    func bind(to statement: Statement, at index: Int32) { sqlite3_bind_int64(statement.handle, index, Int64(self)) }
+    func bind(to statement: Statement, at index: Int32) throws(StoreError) { try statement.bind(index, Int64(self)) }
 }
 
 extension Bool: SQLValue {
-    func bind(to statement: Statement, at index: Int32) { sqlite3_bind_int64(statement.handle, index, self ? 1 : 0) }
+    func bind(to statement: Statement, at index: Int32) throws(StoreError) { try statement.bind(index, Int64(self ? 1 : 0)) }
 }
+
+@available(*, unavailable, message: "a statement belongs to its connection's thread")
+extension Statement: Sendable {}

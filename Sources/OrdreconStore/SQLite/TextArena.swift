@@ -23,14 +23,15 @@ final class TextArena {
     func reset() { used = 0 }
 
     /// Binds `text` (or NULL) to parameter `index` of `statement`.
-    func bind(_ statement: Statement, _ index: Int32, _ text: String?) {
+    /// - Throws: ``StoreError`` when SQLite refuses the binding (see ``Statement``).
+    func bind(_ statement: Statement, _ index: Int32, _ text: String?) throws(StoreError) {
         guard let text else {
-            sqlite3_bind_null(statement.handle, index)
+            try statement.bind(index, nil as String?)
             return
         }
         let count = text.utf8.count
         guard count <= capacity - used else {
-            statement.bind(index, text)  // too large for the arena: SQLite copies it
+            try statement.bind(index, text)  // too large for the arena: SQLite copies it
             return
         }
         let start = base + used
@@ -46,6 +47,7 @@ final class TextArena {
             }
         }
         used += count
-        sqlite3_bind_text(statement.handle, index, start.assumingMemoryBound(to: CChar.self), Int32(count), nil)
+        let rc = sqlite3_bind_text(statement.handle, index, start.assumingMemoryBound(to: CChar.self), Int32(count), nil)
+        try statement.checkBind(rc, index)
     }
 }

@@ -1,14 +1,9 @@
 import Foundation
+import OrdreconCore
 
-/// The fields of a valid refund request body, as the feed contract (section 5) fixes them.
-struct RefundRequest: Sendable, Equatable {
-    var refundID: String
-    var orderID: String
-    var paymentRef: String
-    /// Paise, greater than 0.
-    var amount: Int
-    var returnID: String?
-
+/// Reading a refund request body as the feed contract (section 5) fixes it, into the refund
+/// ordrecon recorded (``RefundRequest/jsonBody`` writes the same body).
+extension RefundRequest {
     /// The parts of a body that could be read, valid or not, for the listing of remembered keys.
     struct Fields: Sendable, Equatable {
         var refundID: String?
@@ -23,7 +18,7 @@ struct RefundRequest: Sendable, Equatable {
     static func validate(key: String, body: Data) -> Result<RefundRequest, Invalid> {
         let members: [String: JSONValue]
         do {
-            guard let object = try JSONValue.parse(body).object else {
+            guard let object = try JSONValue.parse(body).members else {
                 return .failure(Invalid(message: "the body must be a JSON object"))
             }
             members = object
@@ -48,7 +43,7 @@ struct RefundRequest: Sendable, Equatable {
         var amount: Int?
         switch members["amount"] {
         case nil: problems.append("amount is missing")
-        case let value? where (value.integer ?? 0) > 0: amount = value.integer
+        case let value? where (value.integerValue ?? 0) > 0: amount = value.integerValue
         case let value?: problems.append("amount must be a whole number of paise greater than 0 (no fraction or exponent), got \(value.summary)")
         }
         switch members["currency"] {
@@ -65,17 +60,19 @@ struct RefundRequest: Sendable, Equatable {
         guard problems.isEmpty, let refundID, let orderID, let paymentRef, let amount else {
             return .failure(Invalid(message: problems.joined(separator: "; ")))
         }
-        return .success(RefundRequest(refundID: refundID, orderID: orderID, paymentRef: paymentRef, amount: amount, returnID: returnID))
+        return .success(RefundRequest(
+            refundId: refundID, kind: returnID == nil ? .cancellation : .return, orderId: orderID, returnId: returnID,
+            amount: Money(paise: Int64(amount)), paymentRef: paymentRef))
     }
 
     /// Whatever identifying fields a body has, valid or not (nil where absent or unreadable).
     static func fields(of body: Data) -> Fields {
-        guard let members = (try? JSONValue.parse(body))?.object else { return Fields() }
+        guard let members = (try? JSONValue.parse(body))?.members else { return Fields() }
         return Fields(
-            refundID: members["refund_id"]?.string,
-            orderID: members["order_id"]?.string,
-            returnID: members["return_id"]?.string,
-            amount: members["amount"]?.integer)
+            refundID: members["refund_id"]?.stringValue,
+            orderID: members["order_id"]?.stringValue,
+            returnID: members["return_id"]?.stringValue,
+            amount: members["amount"]?.integerValue)
     }
 
     /// Why a body was refused.
