@@ -65,7 +65,7 @@ struct ConfigurationDocsTests {
 
     /// README.md's table of keys and docs/feed-contract.md's table of the default feeds are the
     /// generated ones. After changing a key or a default feed, regenerate them:
-    /// `swift run ordrecon config-table --update README.md --update docs/feed-contract.md`.
+    /// `swift run ordrecon config-docs --update README.md --update docs/feed-contract.md`.
     @Test(arguments: [
         ("README.md", ConfigurationDocs.tableHeader), ("docs/feed-contract.md", ConfigurationDocs.feedTableHeader),
     ])
@@ -75,7 +75,7 @@ struct ConfigurationDocsTests {
         let updated = try #require(Configuration.updatingGeneratedTables(in: text))
         #expect(
             updated == text,
-            "\(file): a table made from the configuration's descriptions is stale; run `swift run ordrecon config-table --update \(file)`")
+            "\(file): a table made from the configuration's descriptions is stale; run `swift run ordrecon config-docs --update \(file)`")
     }
 
     @Test func theTablesHaveARowPerKeyAndFeed() {

@@ -57,7 +57,9 @@ struct ConfigurationDefaultTests {
         let repository = testFile.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let configURL = repository.appendingPathComponent("config/ordrecon.toml")
         let text = try String(contentsOf: configURL, encoding: .utf8)
-        #expect(text == Configuration.defaultFileText)
+        #expect(
+            text == Configuration.defaultFileText,
+            "config/ordrecon.toml is stale: swift run ordrecon config-docs --default-file > config/ordrecon.toml")
         #expect(text.hasSuffix("]\n"))
     }
 

@@ -2,26 +2,34 @@ import ArgumentParser
 import Foundation
 import OrdreconCore
 
-/// `ordrecon config-table`: the README's table of configuration keys, made from the keys'
+/// `ordrecon config-docs`: what is written about the configuration, made from the keys'
 /// descriptions in OrdreconCore (hidden from help: it is for people working on ordrecon).
 ///
-/// After adding or changing a key (or a default feed), regenerate the tables from the
-/// repository root:
+/// After adding or changing a key (or a default feed), regenerate from the repository root:
 ///
-///     swift run ordrecon config-table --update README.md --update docs/feed-contract.md
+///     swift run ordrecon config-docs --update README.md --update docs/feed-contract.md
+///     swift run ordrecon config-docs --default-file > config/ordrecon.toml
 ///
-/// `ConfigurationDocsTests` fails while either file's table differs from the generated one.
-struct ConfigTableCommand: ParsableCommand {
+/// Tests fail while README.md's table of keys, docs/feed-contract.md's table of the default
+/// feeds (ConfigurationDocsTests) or config/ordrecon.toml (ConfigurationDefaultTests) differ.
+struct ConfigDocsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config-table",
-        abstract: "Print the Markdown table of configuration keys, or update the generated tables in Markdown files.",
+        commandName: "config-docs",
+        abstract: "Print the Markdown table of configuration keys or the default file, or update the generated tables in Markdown files.",
         shouldDisplay: false)
+
+    @Flag(name: .long, help: "Print the default config/ordrecon.toml (what `ordrecon init` writes) instead.")
+    var defaultFile = false
 
     @Option(name: .long, help: "A Markdown file whose generated tables to bring up to date (repeatable), instead of printing.")
     var update: [String] = []
 
     func run() throws {
-        if update.isEmpty { print(Configuration.keyTableMarkdown, terminator: "") }
+        if defaultFile {
+            print(Configuration.defaultFileText, terminator: "")
+        } else if update.isEmpty {
+            print(Configuration.keyTableMarkdown, terminator: "")
+        }
         for file in update { try Self.update(file) }
     }
 
