@@ -26,7 +26,7 @@ struct Ordrecon: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, WatchCommand.self, DispatchCommand.self, OrderCommand.self, ReturnCommand.self,
             RefundsCommand.self, InvoicesCommand.self, InvoiceCommand.self, RejectionsCommand.self, AuditCommand.self,
-            ValidateCommand.self, InitCommand.self, GenerateCommand.self, MockGatewayCommand.self,
+            ValidateCommand.self, InitCommand.self, GenerateCommand.self, MockGatewayCommand.self, ConfigDocsCommand.self,
         ],
         defaultSubcommand: nil)
 

@@ -1,91 +1,71 @@
-/// Every table and key `config/ordrecon.toml` may contain — the one place to add new ones.
+/// Every table and key `config/ordrecon.toml` may contain, and the check that a file holds no other.
 ///
-/// Anything not listed here is an error, so a typo never passes silently. To add a setting:
-/// list its key here (in its table, adding the table if new), read and validate it in
-/// `Configuration.load`, and show it at its default in `Configuration.defaultFileText`.
+/// Each key is described once, where it is read (the `init(_: TableReader)` of its section's
+/// struct, or ``Configuration/read(_:workspaceRoot:)``); ``keys`` collects those descriptions by
+/// reading an empty document. Anything not described is an error, so a typo never passes
+/// silently. To add a setting: add the property to its struct and read it there with its
+/// description; the checks, the default file and the README's table follow.
 enum ConfigurationSchema {
-    /// Keys at the top level (outside any table).
-    static let rootKeys: [String] = ["timezone"]
+    /// Every key, in the order the default file shows them.
+    static let keys: [ConfigKey] = {
+        let recorder = KeyRecorder()
+        let empty = ConfigFileReader(fileName: "(the defaults)", document: TOMLTable(), recorder: recorder)
+        do {
+            _ = try Configuration.read(empty, workspaceRoot: "/")
+        } catch {
+            preconditionFailure("the defaults must load: \(error)")
+        }
+        return ConfigTable.allCases.flatMap { table in recorder.keys.filter { $0.table == table } }
+    }()
 
-    /// Fixed tables and their keys, in the order they appear in the default file.
-    static let tables: [(name: String, keys: [String])] = [
-        ("paths", ["inbox", "archive", "failed", "outbox", "invoices", "database"]),
-        (
-            "gateway",
-            [
-                "base_url", "token", "ca_bundle", "connect_timeout_ms", "timeout_ms", "max_attempts",
-                "backoff_initial_ms", "backoff_max_ms", "concurrency", "max_requests_per_second", "give_up_after_hours",
-            ]
-        ),
-        ("seller", ["name", "address", "gstin", "state"]),
-        ("returns", ["window_days"]),
-        ("invoicing", ["default_gst_rate", "write_pdfs"]),
-        ("engine", ["batch_size"]),
-        ("watch", ["poll", "settle_ms", "rescan_seconds", "metrics_port", "metrics_address"]),
-        ("logging", ["format", "level"]),
-        ("reports", ["watch_every_minutes", "watch_every_files", "keep_days"]),
-    ]
+    /// The keys of `table`, in the order the default file shows them.
+    static func keys(in table: ConfigTable) -> [ConfigKey] { keys.filter { $0.table == table } }
 
-    /// The table holding one sub-table per feed, `[feeds.<name>]`.
-    static let feedsTable = "feeds"
-
-    /// Keys of each `[feeds.<name>]` table.
-    static let feedKeys: [String] = ["allow"]
-
-    /// Dotted key paths whose values are secret: messages never show them.
-    static let secretKeyPaths: Set<String> = ["gateway.token"]
-
-    static func keys(ofTable name: String) -> [String]? {
-        tables.first { $0.name == name }?.keys
-    }
+    /// The names of the keys of `table`.
+    static func names(in table: ConfigTable) -> [String] { keys(in: table).map(\.name) }
 
     /// Names of all top-level tables, for messages.
-    static var tableNames: [String] { tables.map(\.name) + [feedsTable] }
-
-    static func isSecret(_ keyPath: String) -> Bool { secretKeyPaths.contains(keyPath) }
+    static var tableNames: [String] { (ConfigTable.fixed + [.feeds]).map(\.rawValue) }
 
     /// Checks that the document holds only known tables and keys, and that tables are tables.
     static func check(_ root: TOMLTable, fileName: String) throws(ConfigurationError) {
         func fail(_ path: [String], _ value: TOMLValue, _ message: String) -> ConfigurationError {
             ConfigurationError(fileName: fileName, keyPath: TOMLTable.keyPathText(path), line: value.line, message: message)
         }
+        let rootKeys = names(in: .top)
         for (key, value) in root.entries {
             if rootKeys.contains(key) { continue }
-            let tableKeys: [String]?
-            if key == feedsTable {
-                tableKeys = nil
-            } else if let keys = keys(ofTable: key) {
-                tableKeys = keys
-            } else {
+            guard let table = ConfigTable(rawValue: key), table != .top else {
                 let known = "known top-level keys: \(rootKeys.joined(separator: ", ")); known tables: "
                     + tableNames.map { "[\($0)]" }.joined(separator: ", ")
                 let what = value.tableValue != nil ? "unknown table [\(TOMLTable.keyText(key))]" : "unknown key"
                 throw fail([key], value, what + suggestion(key, among: rootKeys + tableNames) + "; " + known)
             }
-            guard let table = value.tableValue else {
+            guard let values = value.tableValue else {
                 throw fail([key], value, "expected a table [\(key)], got \(ConfigurationValues.describe(value, secret: false))")
             }
-            if let tableKeys {
-                for (subkey, subvalue) in table.entries where !tableKeys.contains(subkey) {
+            let tableKeys = names(in: table)
+            if table != .feeds {
+                for (subkey, subvalue) in values.entries where !tableKeys.contains(subkey) {
                     throw fail(
                         [key, subkey], subvalue,
                         "unknown key" + suggestion(subkey, among: tableKeys) + "; known keys in [\(key)]: "
                             + tableKeys.joined(separator: ", "))
                 }
-            } else {
-                for (feed, feedValue) in table.entries {
-                    guard let feedTable = feedValue.tableValue else {
-                        throw fail(
-                            [key, feed], feedValue,
-                            "expected a table [\(TOMLTable.keyPathText([key, feed]))] for feed \(feed), got "
-                                + ConfigurationValues.describe(feedValue, secret: false))
-                    }
-                    for (subkey, subvalue) in feedTable.entries where !feedKeys.contains(subkey) {
-                        throw fail(
-                            [key, feed, subkey], subvalue,
-                            "unknown key" + suggestion(subkey, among: feedKeys) + "; known keys in a feed table: "
-                                + feedKeys.joined(separator: ", "))
-                    }
+                continue
+            }
+            for (feed, feedValue) in values.entries {
+                guard let feedTable = feedValue.tableValue else {
+                    throw fail(
+                        [key, feed], feedValue,
+                        "expected a table [\(TOMLTable.keyPathText([key, feed]))] for feed \(feed), got "
+                            + ConfigurationValues.describe(feedValue, secret: false))
+                }
+                for (subkey, subvalue) in feedTable.entries where !tableKeys.contains(subkey) {
+                    throw fail(
+                        [key, feed, subkey], subvalue,
+                        "unknown key" + suggestion(subkey, among: tableKeys) + "; known keys in a feed table: "
+                            + tableKeys.joined(separator: ", "))
                 }
             }
         }
@@ -104,7 +84,7 @@ enum ConfigurationSchema {
         for candidate in candidates {
             let distance = editDistance(lowered, Array(candidate.lowercased().unicodeScalars))
             let limit = max(2, min(3, candidate.unicodeScalars.count / 3))
-            if distance <= limit, best == nil || distance < best!.1 { best = (candidate, distance) }
+            if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
         }
         return best?.0
     }

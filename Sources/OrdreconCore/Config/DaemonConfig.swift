@@ -11,12 +11,12 @@ public struct WatchConfig: Sendable, Equatable {
     /// `metrics_address`: the IP address the metrics endpoint listens on (IPv4 or IPv6 literal).
     public var metricsAddress: String
 
-    public static let defaultMetricsAddress = "127.0.0.1"
-    public static let defaults = WatchConfig(poll: false, settleMilliseconds: 2000, rescanSeconds: 30, metricsPort: nil)
+    /// Every key at its default.
+    public static let defaults = Configuration.builtInDefaults.watch
 
     public init(
         poll: Bool, settleMilliseconds: Int, rescanSeconds: Int, metricsPort: Int?,
-        metricsAddress: String = WatchConfig.defaultMetricsAddress
+        metricsAddress: String = WatchConfig.defaults.metricsAddress
     ) {
         self.poll = poll
         self.settleMilliseconds = settleMilliseconds
@@ -35,7 +35,8 @@ public struct LoggingConfig: Sendable, Equatable {
 
     public static let formats = ["logfmt", "json", "text"]
     public static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-    public static let defaults = LoggingConfig(format: "logfmt", level: "info")
+    /// Every key at its default.
+    public static let defaults = Configuration.builtInDefaults.logging
 
     public init(format: String, level: String) {
         self.format = format
@@ -43,38 +44,52 @@ public struct LoggingConfig: Sendable, Equatable {
     }
 }
 
-extension Reader {
-    func watch() throws(ConfigurationError) -> WatchConfig {
-        let d = WatchConfig.defaults
-        let poll = try boolean(["watch", "poll"], default: d.poll)
-        let settle = try integer(
-            ["watch", "settle_ms"], default: d.settleMilliseconds, range: 0...600_000,
-            expected: "a whole number of milliseconds 0...600000")
-        let rescan = try integer(
-            ["watch", "rescan_seconds"], default: d.rescanSeconds, range: 1...86_400,
-            expected: "a whole number of seconds 1...86400")
-        let port = try integer(
-            ["watch", "metrics_port"], default: 0, range: 0...65_535, expected: "a TCP port 1...65535, or 0 for none")
-        let addressExpected = "an IP address to listen on, such as \"127.0.0.1\" (this host only), \"0.0.0.0\" (every IPv4 address) or \"::\" (every address)"
-        let address = try string(["watch", "metrics_address"], default: d.metricsAddress, expected: addressExpected)
-        guard IPAddress.family(of: address.value) != nil else {
-            throw invalid(["watch", "metrics_address"], address.source, expected: addressExpected)
-        }
-        return WatchConfig(
-            poll: poll, settleMilliseconds: settle, rescanSeconds: rescan, metricsPort: port == 0 ? nil : port,
-            metricsAddress: address.value)
+extension WatchConfig {
+    /// Reads `[watch]`.
+    init(_ t: TableReader) throws(ConfigurationError) {
+        poll = try t.boolean(
+            "poll", default: false, doc: "`watch` looks at the inbox every second instead of using inotify (network file systems)",
+            comment: [
+                "`ordrecon watch`: inotify tells when a file is renamed into the inbox or closed after",
+                "writing; poll = true looks every second instead (network file systems). A file written in",
+                "place counts as ready once its size and time have not changed for settle_ms. The whole",
+                "inbox is looked at every rescan_seconds as well.",
+            ]).value
+        settleMilliseconds = try t.integer(
+            "settle_ms", 0...600_000, unit: "milliseconds", default: 2000,
+            doc: "a file written in place is ready once unchanged this long").value
+        rescanSeconds = try t.integer(
+            "rescan_seconds", 1...86_400, unit: "seconds", default: 30, doc: "`watch` looks at the whole inbox this often").value
+        let port = try t.integer(
+            "metrics_port", 0...65_535, accepts: "a TCP port 1...65535, or 0 for none", default: 0,
+            doc: "`watch` serves `/metrics` and `/healthz` on this port (0: not at all)",
+            comment: [
+                "/metrics (Prometheus) and /healthz on <metrics_address>:<metrics_port>; port 0 = none. The",
+                "address is an IP literal: \"127.0.0.1\" (this host only), \"0.0.0.0\" (every IPv4 address), \"::\".",
+            ]).value
+        metricsPort = port == 0 ? nil : port
+        let address = try t.text(
+            "metrics_address", default: "127.0.0.1",
+            accepts: "an IP address to listen on, such as \"127.0.0.1\" (this host only), \"0.0.0.0\" (every IPv4 address) or \"::\" (every address)",
+            doc: "the IP address (IPv4 or IPv6 literal) the metrics endpoint listens on")
+        guard IPAddress.family(of: address.value) != nil else { throw t.invalid(address) }
+        metricsAddress = address.value
     }
+}
 
-    func logging() throws(ConfigurationError) -> LoggingConfig {
-        let d = LoggingConfig.defaults
-        let format = try string(["logging", "format"], default: d.format, expected: "one of \(LoggingConfig.formats.joined(separator: ", "))")
-        guard LoggingConfig.formats.contains(format.value) else {
-            throw invalid(["logging", "format"], format.source, expected: "one of \(LoggingConfig.formats.joined(separator: ", "))")
-        }
-        let level = try string(["logging", "level"], default: d.level, expected: "one of \(LoggingConfig.levels.joined(separator: ", "))")
-        guard LoggingConfig.levels.contains(level.value) else {
-            throw invalid(["logging", "level"], level.source, expected: "one of \(LoggingConfig.levels.joined(separator: ", "))")
-        }
-        return LoggingConfig(format: format.value, level: level.value)
+extension LoggingConfig {
+    /// Reads `[logging]`.
+    init(_ t: TableReader) throws(ConfigurationError) {
+        format = try t.choice(
+            "format", among: Self.formats, default: "logfmt",
+            doc: "log lines on standard error: `logfmt`, `json` (JSON Lines) or `text`; `ORDRECON_LOG_FORMAT` overrides it",
+            comment: [
+                "Log lines on standard error: logfmt, json (JSON Lines) or text (for a terminal); level:",
+                "trace, debug, info, notice, warning, error, critical. ORDRECON_LOG_FORMAT and",
+                "ORDRECON_LOG_LEVEL override both.",
+            ]).value
+        level = try t.choice(
+            "level", among: Self.levels, default: "info",
+            doc: "the least severe level logged; `ORDRECON_LOG_LEVEL` overrides it").value
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `[gateway]`: the payment gateway that refunds are sent to, and how hard to try.
 public struct GatewayConfig: Sendable, Equatable {
     /// `base_url`, without trailing `/`; refunds go to `<baseURL>/refunds`.
@@ -30,10 +32,8 @@ public struct GatewayConfig: Sendable, Equatable {
     /// The environment variable that holds the bearer token (wins over `token`).
     public static let tokenEnvironmentVariable = "ORDRECON_GATEWAY_TOKEN"
 
-    public static let defaults = GatewayConfig(
-        baseURL: "http://127.0.0.1:8099", token: nil, caBundle: nil, connectTimeoutMilliseconds: 3000,
-        timeoutMilliseconds: 10_000, maxAttempts: 5, backoffInitialMilliseconds: 250, backoffMaxMilliseconds: 10_000,
-        concurrency: 16, maxRequestsPerSecond: 0, giveUpAfterHours: 72)
+    /// Every key at its default.
+    public static let defaults = Configuration.builtInDefaults.gateway
 
     public init(
         baseURL: String, token: String?, caBundle: String?, connectTimeoutMilliseconds: Int, timeoutMilliseconds: Int,
@@ -60,63 +60,114 @@ public struct GatewayConfig: Sendable, Equatable {
         if let value = environment[Self.tokenEnvironmentVariable], !value.isEmpty { return value }
         return token
     }
-
-    static let timeoutRange = 1...600_000
-    static let attemptsRange = 1...100
-    static let backoffRange = 0...3_600_000
-    static let concurrencyRange = 1...256
-    static let rateRange = 0...100_000
-    static let giveUpRange = 1...8760
 }
 
-extension Reader {
-    /// Reads and checks `[gateway]`.
-    func gateway(workspaceRoot root: String) throws(ConfigurationError) -> GatewayConfig {
-        let d = GatewayConfig.defaults
-        let urlExpectation = "an http:// or https:// URL such as \"http://127.0.0.1:8099\""
-        let url = try string(["gateway", "base_url"], default: d.baseURL, expected: urlExpectation)
-        if let problem = Configuration.urlProblem(url.value) {
-            throw invalid(["gateway", "base_url"], url.source, expected: urlExpectation, because: problem)
-        }
-        var baseURL = url.value
+extension GatewayConfig {
+    /// Reads `[gateway]`; a relative `ca_bundle` is taken from `root`.
+    init(_ t: TableReader, workspaceRoot root: String) throws(ConfigurationError) {
+        let url = try t.text(
+            "base_url", default: "http://127.0.0.1:8099",
+            accepts: "an http:// or https:// URL such as \"http://127.0.0.1:8099\"", kind: .url,
+            doc: "the payment gateway; refunds are POSTed to `<base_url>/refunds`",
+            comment: ["Payment gateway; refunds are sent as POST <base_url>/refunds."])
+        if let problem = Configuration.urlProblem(url.value) { throw t.invalid(url, because: problem) }
+        baseURL = url.value
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
 
-        let tokenExpectation = "a bearer token string (or \"\" for none)"
-        let token = try string(["gateway", "token"], default: "", expected: tokenExpectation)
+        let token = try t.text(
+            "token", default: "", accepts: "a bearer token string (or \"\" for none)",
+            doc: "bearer token (`\"\"`: none); `ORDRECON_GATEWAY_TOKEN` wins (prefer it); never logged",
+            comment: [
+                "Bearer token for the gateway (\"\" = none). The environment variable ORDRECON_GATEWAY_TOKEN,",
+                "when set, wins; prefer it, so the secret stays out of this file. Never logged.",
+            ], secret: true)
         if token.value.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
-            throw invalid(["gateway", "token"], token.source, expected: tokenExpectation, because: "it contains spaces or control characters")
+            throw t.invalid(token, because: "it contains spaces or control characters")
         }
-        let bundle = try string(["gateway", "ca_bundle"], default: "", expected: "a path to a PEM file (or \"\" for the system's)")
-        let caBundle = bundle.value.isEmpty ? nil : Configuration.resolve(bundle.value, against: root)
+        self.token = token.value.isEmpty ? nil : token.value
 
-        func milliseconds(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-            try integer(
-                ["gateway", key], default: fallback, range: range,
-                expected: "a whole number of milliseconds \(range.lowerBound)...\(range.upperBound)")
+        let bundle = try t.text(
+            "ca_bundle", default: "", accepts: "a path to a PEM file (or \"\" for the system's)", kind: .path,
+            doc: "PEM file of the CAs to trust for https (`\"\"`: the system's); TLS is always verified",
+            comment: ["PEM file of certificate authorities to trust for https (\"\" = the system's). TLS is always verified."])
+        caBundle = bundle.value.isEmpty ? nil : Configuration.resolve(bundle.value, against: root)
+
+        connectTimeoutMilliseconds = try t.integer(
+            "connect_timeout_ms", 1...600_000, unit: "milliseconds", default: 3000, doc: "time allowed to connect",
+            comment: ["Time allowed to connect, and for a whole request (milliseconds)."]).value
+        timeoutMilliseconds = try t.integer(
+            "timeout_ms", 1...600_000, unit: "milliseconds", default: 10_000, doc: "time allowed for a whole request").value
+        maxAttempts = try t.integer(
+            "max_attempts", 1...100, unit: "attempts", default: 5,
+            doc: "attempts per refund in one pass; then it waits for a later pass (its next attempt stored)",
+            comment: [
+                "Each refund has its own schedule. After 408, 409, 425, 429, 5xx or no answer, its next",
+                "attempt waits the gateway's Retry-After, else a random time up to backoff_initial_ms,",
+                "doubling with each attempt up to backoff_max_ms; the time is stored, so it holds across",
+                "restarts. A pass tries one refund at most max_attempts times (1...100) and waits at most",
+                "backoff_max_ms for its next attempt; then the refund is left pending for a later pass.",
+                "Other refunds go on meanwhile: one refund that keeps failing never holds up another.",
+            ]).value
+        backoffInitialMilliseconds = try t.integer(
+            "backoff_initial_ms", 0...3_600_000, unit: "milliseconds", default: 250,
+            doc: "the first wait between attempts of a refund (at most; full jitter), doubled each time").value
+        let maximum = try t.integer(
+            "backoff_max_ms", 0...3_600_000, unit: "milliseconds", default: 10_000,
+            doc: "the longest wait between attempts; a pass waits no longer (a longer `Retry-After`: a later pass)")
+        if maximum.value < backoffInitialMilliseconds {
+            throw t.invalid(maximum, expected: "at least backoff_initial_ms (\(backoffInitialMilliseconds))")
         }
-        let connect = try milliseconds("connect_timeout_ms", d.connectTimeoutMilliseconds, GatewayConfig.timeoutRange)
-        let total = try milliseconds("timeout_ms", d.timeoutMilliseconds, GatewayConfig.timeoutRange)
-        let attempts = try integer(
-            ["gateway", "max_attempts"], default: d.maxAttempts, range: GatewayConfig.attemptsRange,
-            expected: "a whole number of attempts \(GatewayConfig.attemptsRange.lowerBound)...\(GatewayConfig.attemptsRange.upperBound)")
-        let initial = try milliseconds("backoff_initial_ms", d.backoffInitialMilliseconds, GatewayConfig.backoffRange)
-        let maximum = try milliseconds("backoff_max_ms", d.backoffMaxMilliseconds, GatewayConfig.backoffRange)
-        if maximum < initial {
-            throw invalid(
-                ["gateway", "backoff_max_ms"], source(["gateway", "backoff_max_ms"]),
-                expected: "at least backoff_initial_ms (\(initial))")
+        backoffMaxMilliseconds = maximum.value
+        concurrency = try t.integer(
+            "concurrency", 1...256, unit: "requests", default: 16, doc: "refund requests in flight at once",
+            comment: ["Refund requests in flight at once (1...256), over kept-alive connections."]).value
+        maxRequestsPerSecond = try t.integer(
+            "max_requests_per_second", 0...100_000, unit: "requests per second (0 = no limit)", default: 0,
+            doc: "requests started in any second (0: no limit); set it to the gateway's rate limit",
+            comment: ["The most requests started in any second (0 = no limit); set it to the gateway's rate limit."]).value
+        giveUpAfterHours = try t.integer(
+            "give_up_after_hours", 1...8760, unit: "hours", default: 72,
+            doc: "a refund not accepted this long after it was recorded becomes `failed`, for a person",
+            comment: [
+                "A refund the gateway has not accepted this many hours (1...8760) after it was recorded (or",
+                "queued again with `ordrecon refunds retry`) becomes failed at its next unsuccessful attempt.",
+            ]).value
+    }
+}
+
+// MARK: - URL
+
+extension Configuration {
+    static func urlProblem(_ text: String) -> String? {
+        let lower = text.lowercased()
+        let scheme: String
+        if lower.hasPrefix("http://") {
+            scheme = "http://"
+        } else if lower.hasPrefix("https://") {
+            scheme = "https://"
+        } else {
+            return "it does not start with http:// or https://"
         }
-        func whole(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>, _ what: String) throws(ConfigurationError) -> Int {
-            try integer(["gateway", key], default: fallback, range: range, expected: "a whole number of \(what) \(range.lowerBound)...\(range.upperBound)")
+        if text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            return "it contains spaces or control characters"
         }
-        let concurrency = try whole("concurrency", d.concurrency, GatewayConfig.concurrencyRange, "requests")
-        let rate = try whole(
-            "max_requests_per_second", d.maxRequestsPerSecond, GatewayConfig.rateRange, "requests per second (0 = no limit)")
-        let giveUp = try whole("give_up_after_hours", d.giveUpAfterHours, GatewayConfig.giveUpRange, "hours")
-        return GatewayConfig(
-            baseURL: baseURL, token: token.value.isEmpty ? nil : token.value, caBundle: caBundle,
-            connectTimeoutMilliseconds: connect, timeoutMilliseconds: total, maxAttempts: attempts,
-            backoffInitialMilliseconds: initial, backoffMaxMilliseconds: maximum, concurrency: concurrency,
-            maxRequestsPerSecond: rate, giveUpAfterHours: giveUp)
+        if text.contains("?") || text.contains("#") {
+            return "it has a query or fragment; give only scheme, host, port and path (refunds are sent to <base_url>/refunds)"
+        }
+        let rest = text.dropFirst(scheme.count)
+        let authority = rest.prefix { $0 != "/" }
+        let host = authority.split(separator: "@").last.map(String.init) ?? ""
+        if host.isEmpty || host.hasPrefix(":") { return "it names no host" }
+        if URL(string: text) == nil { return "it is not a valid URL" }
+        return nil
+    }
+
+    /// The URL with any `user:password@` replaced, for messages.
+    static func redactedURL(_ text: String) -> String {
+        guard let schemeEnd = text.range(of: "://") else { return text }
+        let rest = text[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
+        return String(text[..<schemeEnd.upperBound]) + "***" + String(text[at...])
     }
 }

@@ -10,7 +10,8 @@ public struct ReportsConfig: Sendable, Equatable {
     public var watchEveryFiles: Int
     public var keepDays: Int
 
-    public static let defaults = ReportsConfig(watchEveryMinutes: 60, watchEveryFiles: 1000, keepDays: 90)
+    /// Every key at its default.
+    public static let defaults = Configuration.builtInDefaults.reports
 
     public init(watchEveryMinutes: Int, watchEveryFiles: Int, keepDays: Int) {
         self.watchEveryMinutes = watchEveryMinutes
@@ -19,18 +20,23 @@ public struct ReportsConfig: Sendable, Equatable {
     }
 }
 
-extension Reader {
-    func reports() throws(ConfigurationError) -> ReportsConfig {
-        let d = ReportsConfig.defaults
-        let minutes = try integer(
-            ["reports", "watch_every_minutes"], default: d.watchEveryMinutes, range: 1...10_080,
-            expected: "a whole number of minutes 1...10080")
-        let files = try integer(
-            ["reports", "watch_every_files"], default: d.watchEveryFiles, range: 1...1_000_000,
-            expected: "a whole number of files 1...1000000")
-        let keep = try integer(
-            ["reports", "keep_days"], default: d.keepDays, range: 0...36_500,
-            expected: "a whole number of days 0...36500 (0 keeps every report)")
-        return ReportsConfig(watchEveryMinutes: minutes, watchEveryFiles: files, keepDays: keep)
+extension ReportsConfig {
+    /// Reads `[reports]`.
+    init(_ t: TableReader) throws(ConfigurationError) {
+        watchEveryMinutes = try t.integer(
+            "watch_every_minutes", 1...10_080, unit: "minutes", default: 60,
+            doc: "`watch` ends a report's period this long after its first file",
+            comment: [
+                "Run reports (HTML and JSON) in outbox/reports/. `run` writes one per run that touched a file;",
+                "`watch` one per period covering all its passes: once watch_every_minutes have passed since",
+                "the period's first file, or watch_every_files files are done, whichever comes first, and when",
+                "it stops. Reports older than keep_days are deleted (0 keeps them all).",
+            ]).value
+        watchEveryFiles = try t.integer(
+            "watch_every_files", 1...1_000_000, unit: "files", default: 1000,
+            doc: "`watch` also ends a report's period once this many files are done").value
+        keepDays = try t.integer(
+            "keep_days", 0...36_500, unit: "days", note: "0 keeps every report", default: 90,
+            doc: "reports older than this are deleted (0: kept for ever)").value
     }
 }

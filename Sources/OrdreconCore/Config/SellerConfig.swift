@@ -10,10 +10,8 @@ public struct SellerConfig: Sendable, Equatable {
     /// with the GSTIN's first two digits. Decides CGST + SGST (same state) or IGST.
     public var state: IndianState
 
-    public static let defaults = SellerConfig(
-        name: "Ordrecon Demo Retail Pvt. Ltd.",
-        addressLines: ["No. 12, 4th Cross, Indiranagar", "Bengaluru 560038, Karnataka, India"],
-        gstin: "29AAACO1234R1Z3", state: IndianState(code: "KA")!)
+    /// The sample seller of the default file.
+    public static let defaults = Configuration.builtInDefaults.seller
 
     public init(name: String, addressLines: [String], gstin: String, state: IndianState) {
         self.name = name
@@ -28,44 +26,41 @@ public struct SellerConfig: Sendable, Equatable {
     }
 }
 
-extension Reader {
-    /// Reads and checks `[seller]`.
-    func seller() throws(ConfigurationError) -> SellerConfig {
-        let d = SellerConfig.defaults
-        let name = try string(["seller", "name"], default: d.name, expected: "the seller's registered name")
-        if name.value.trimmingSpaces().isEmpty {
-            throw invalid(["seller", "name"], name.source, expected: "the seller's registered name", because: "it is empty")
-        }
-        var lines = d.addressLines
-        let addressExpectation = "an array of address lines, e.g. [\"12 MG Road\", \"Bengaluru 560001\"]"
-        if let value = source(["seller", "address"]) {
-            guard let entries = value.arrayValue, !entries.isEmpty, entries.count <= 6 else {
-                throw invalid(["seller", "address"], value, expected: addressExpectation + " (1 to 6 lines)")
-            }
-            lines = []
-            for (index, entry) in entries.enumerated() {
-                guard let text = entry.stringValue, !text.trimmingSpaces().isEmpty else {
-                    throw invalid(["seller", "address"], entry, suffix: "[\(index)]", expected: "a non-empty string")
-                }
-                lines.append(text)
-            }
-        }
-        let gstinExpectation = "a 15-character GSTIN such as \"29AAACO1234R1Z3\""
-        let gstin = try string(["seller", "gstin"], default: d.gstin, expected: gstinExpectation)
-        if let problem = GSTIN.problem(gstin.value) {
-            throw invalid(["seller", "gstin"], gstin.source, expected: gstinExpectation, because: problem)
-        }
-        let stateExpectation = "an Indian state code such as \"KA\""
-        let stateText = try string(["seller", "state"], default: d.state.code, expected: stateExpectation)
+extension SellerConfig {
+    /// Reads `[seller]`; the state must be the GSTIN's.
+    init(_ t: TableReader) throws(ConfigurationError) {
+        let name = try t.text(
+            "name", default: "Ordrecon Demo Retail Pvt. Ltd.", accepts: "the seller's registered name",
+            doc: "the seller's registered name, printed on invoices and credit notes",
+            comment: [
+                "The supplier printed on tax invoices and credit notes (CGST Rules, rule 46). The state",
+                "(two-letter code) must be the GSTIN's (its first two digits); orders shipped to the same",
+                "state are taxed CGST + SGST, others IGST. Replace these sample values with your own.",
+            ])
+        if name.value.trimmingSpaces().isEmpty { throw t.invalid(name, because: "it is empty") }
+        self.name = name.value
+        addressLines = try t.lines(
+            "address", count: 1...6,
+            accepts: "an array of address lines, e.g. [\"12 MG Road\", \"Bengaluru 560001\"] (1 to 6 lines)",
+            default: ["No. 12, 4th Cross, Indiranagar", "Bengaluru 560038, Karnataka, India"],
+            doc: "the address, one string per printed line").value
+        let gstin = try t.text(
+            "gstin", default: "29AAACO1234R1Z3", accepts: "a 15-character GSTIN such as \"29AAACO1234R1Z3\"",
+            doc: "the seller's GSTIN; its length, state code, PAN shape and check character are checked")
+        if let problem = GSTIN.problem(gstin.value) { throw t.invalid(gstin, because: problem) }
+        self.gstin = gstin.value
+        let stateText = try t.text(
+            "state", default: "KA", accepts: "an Indian state code such as \"KA\"",
+            doc: "the GSTIN's state (two-letter code); same state as the buyer: CGST + SGST, else IGST")
         guard let state = IndianState(code: stateText.value) else {
-            throw invalid(["seller", "state"], stateText.source, expected: stateExpectation, because: "unknown state code")
+            throw t.invalid(stateText, because: "unknown state code")
         }
         if GSTIN.stateCode(gstin.value) != state.gstCode {
-            throw invalid(
-                ["seller", "state"], stateText.source ?? gstin.source,
+            throw t.invalid(
+                stateText.key, stateText.source ?? gstin.source,
                 expected: "the state of the GSTIN (its first two digits, \(GSTIN.stateCode(gstin.value)))",
                 because: "\(state.name) has GST state code \(state.gstCode)")
         }
-        return SellerConfig(name: name.value, addressLines: lines, gstin: gstin.value, state: state)
+        self.state = state
     }
 }

@@ -96,7 +96,7 @@ public struct TOMLTable: Sendable, Equatable {
 
     /// The entries in definition order.
     public var entries: [(key: String, value: TOMLValue)] {
-        keys.map { ($0, values[$0]!) }
+        keys.compactMap { key in values[key].map { (key, $0) } }
     }
 
     /// The value at a dotted path of keys, e.g. `["feeds", "carrier", "allow"]`.
