@@ -1,19 +1,19 @@
 public import Foundation
 public import Logging
+import Synchronization
 
 /// Makes ``StructuredLogHandler``s that share one sink, one clock and one set of options, which
 /// can be changed while they live.
 ///
-/// `@unchecked Sendable`: the only mutable state, `current`, is read and written with `lock`
-/// held; `sink` and `clock` are `Sendable` constants.
-public final class LogHandlerFactory: @unchecked Sendable {
+/// Checked `Sendable`: the only mutable state, the options, lives in a `Mutex`; `sink` and
+/// `clock` are `Sendable` constants.
+public final class LogHandlerFactory: Sendable {
     /// Where every handler of this factory writes.
     public let sink: any LogSink
     /// The time source of every handler of this factory.
     public let clock: @Sendable () -> Date
 
-    private let lock = NSLock()
-    private var current: LoggingOptions
+    private let current: Mutex<LoggingOptions>
 
     /// Creates a factory.
     /// - Parameters:
@@ -25,24 +25,18 @@ public final class LogHandlerFactory: @unchecked Sendable {
         sink: any LogSink = FileDescriptorLogSink.standardError,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.current = options
+        self.current = Mutex(options)
         self.sink = sink
         self.clock = clock
     }
 
     /// The options handlers follow now.
-    public var options: LoggingOptions {
-        lock.lock()
-        defer { lock.unlock() }
-        return current
-    }
+    public var options: LoggingOptions { current.withLock { $0 } }
 
     /// Changes the options of every handler made by this factory, including those already in
     /// use, from their next log call (except a level or format set on a handler itself).
     public func update(_ options: LoggingOptions) {
-        lock.lock()
-        current = options
-        lock.unlock()
+        current.withLock { $0 = options }
     }
 
     /// Makes a handler following this factory's options; the shape `LoggingSystem.bootstrap` takes.

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// Where a ``StructuredLogHandler`` puts its lines.
@@ -42,59 +43,44 @@ public struct FileDescriptorLogSink: LogSink {
     }
 }
 
-/// One lock per descriptor number, shared by every sink writing to it.
-///
-/// `@unchecked Sendable`: the only state is an `NSLock`, which is thread-safe.
-private final class WriteLock: @unchecked Sendable {
-    private let lock = NSLock()
+/// One lock per descriptor number, shared by every sink writing to it. Checked `Sendable`: a
+/// `Mutex` with nothing in it but the right to write.
+private final class WriteLock: Sendable {
+    private let lock = Mutex(())
 
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body()
+        try lock.withLock { _ in try body() }
     }
 
-    private static let registryLock = NSLock()
-    nonisolated(unsafe) private static var registry: [Int32: WriteLock] = [:]
+    private static let registry = Mutex<[Int32: WriteLock]>([:])
 
-    /// The lock for `fd`; `registry` is only touched with `registryLock` held.
+    /// The lock for `fd`.
     static func forDescriptor(_ fd: Int32) -> WriteLock {
-        registryLock.lock()
-        defer { registryLock.unlock() }
-        if let existing = registry[fd] { return existing }
-        let created = WriteLock()
-        registry[fd] = created
-        return created
+        registry.withLock { registry in
+            if let existing = registry[fd] { return existing }
+            let created = WriteLock()
+            registry[fd] = created
+            return created
+        }
     }
 }
 
-/// Keeps lines in memory, for tests.
-///
-/// `@unchecked Sendable`: `stored` is only read or written with `lock` held.
-public final class MemoryLogSink: LogSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
+/// Keeps lines in memory, for tests. Checked `Sendable`: the lines live in a `Mutex`.
+public final class MemoryLogSink: LogSink, Sendable {
+    private let stored = Mutex<[String]>([])
 
     /// Creates an empty sink.
     public init() {}
 
     public func write(line: String) {
-        lock.lock()
-        stored.append(line)
-        lock.unlock()
+        stored.withLock { $0.append(line) }
     }
 
     /// Every line written so far, oldest first, without newlines.
-    public var lines: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
+    public var lines: [String] { stored.withLock { $0 } }
 
     /// Forgets the lines written so far.
     public func removeAll() {
-        lock.lock()
-        stored.removeAll()
-        lock.unlock()
+        stored.withLock { $0.removeAll() }
     }
 }

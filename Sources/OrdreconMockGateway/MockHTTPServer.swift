@@ -1,11 +1,13 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The mock's HTTP/1.1 server: an accept loop on a thread of its own and one thread per
-/// connection, blocking sockets, kept-alive connections.
+/// connection, blocking sockets, kept-alive connections. Checked `Sendable`: the open
+/// connections and the stopping flag live in a `Mutex`.
 ///
 /// Small and cheap on purpose: the mock is what the refund benchmark sends thousands of requests
 /// a second to, and a gateway that costs more than the client measures itself. Each answer is one
@@ -13,7 +15,7 @@ import Glibc
 /// Request bodies are read by `Content-Length` (a chunked body is refused with 501); an
 /// `Expect: 100-continue` gets its interim answer; a request head over 64 KiB or a body over
 /// 16 MiB is refused and the connection closed.
-final class MockHTTPServer: @unchecked Sendable {
+final class MockHTTPServer: Sendable {
     /// One request as received.
     struct Request {
         var method: String
@@ -32,9 +34,8 @@ final class MockHTTPServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
     private let handler: @Sendable (Request) -> MockReply
-    private let lock = NSLock()
-    private var connections: Set<Int32> = []
-    private var stopping = false
+    /// Open connections, and whether it is stopping.
+    private let state = Mutex<(connections: Set<Int32>, stopping: Bool)>(([], false))
     private let acceptDone = DispatchSemaphore(value: 0)
 
     static let headLimit = 64 * 1024
@@ -107,16 +108,16 @@ final class MockHTTPServer: @unchecked Sendable {
     /// Stops accepting (waits for the accept loop to close the listening socket) and shuts the
     /// open connections down; their threads end by themselves.
     func stop() {
-        let first = lock.withLock {
-            let first = !stopping
-            stopping = true
-            for connection in connections { shutdown(connection, Int32(SHUT_RDWR)) }
+        let first = state.withLock { state in
+            let first = !state.stopping
+            state.stopping = true
+            for connection in state.connections { shutdown(connection, Int32(SHUT_RDWR)) }
             return first
         }
         if first { acceptDone.wait() }
     }
 
-    private var isStopping: Bool { lock.withLock { stopping } }
+    private var isStopping: Bool { state.withLock { $0.stopping } }
 
     private func acceptLoop() {
         defer {
@@ -128,9 +129,9 @@ final class MockHTTPServer: @unchecked Sendable {
             guard poll(&poller, 1, 100) > 0 else { continue }
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
-            let admitted = lock.withLock {
-                if !stopping { connections.insert(connection) }
-                return !stopping
+            let admitted = state.withLock { state in
+                if !state.stopping { state.connections.insert(connection) }
+                return !state.stopping
             }
             guard admitted else {
                 close(connection)
@@ -147,7 +148,7 @@ final class MockHTTPServer: @unchecked Sendable {
     /// Answers requests on one connection until it ends; only this thread closes it.
     private func serve(_ connection: Int32) {
         defer {
-            lock.withLock { _ = connections.remove(connection) }
+            state.withLock { _ = $0.connections.remove(connection) }
             close(connection)
         }
         var buffer: [UInt8] = []
