@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "OrdreconMetrics",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconGateway",
+                "OrdreconCore", "OrdreconStore", "OrdreconEngine",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
