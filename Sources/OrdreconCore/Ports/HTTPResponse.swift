@@ -44,9 +44,9 @@ public struct HTTPResponse: Sendable {
 }
 
 /// Small helpers for header text, shared by the response and the client's header parser.
-package enum HTTPHeaderText {
+public enum HTTPHeaderText {
     /// The text without leading and trailing spaces, tabs, CR and LF.
-    package static func trimmed(_ text: some StringProtocol) -> String {
+    public static func trimmed(_ text: some StringProtocol) -> String {
         let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
         guard let first = text.firstIndex(where: { !isBlank($0) }),
             let last = text.lastIndex(where: { !isBlank($0) })
