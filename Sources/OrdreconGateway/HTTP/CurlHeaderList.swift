@@ -1,5 +1,5 @@
 import CCurl
-public import OrdreconCore
+import OrdreconCore
 
 /// The request headers as a libcurl `curl_slist`, plus an empty `Expect:` so libcurl never
 /// waits for `100 Continue`; the owner calls ``free()`` once the transfer is over.

@@ -1,5 +1,5 @@
 import CCurl
-public import OrdreconCore
+import OrdreconCore
 
 extension HTTPTransportError {
     /// Creates an error for a failed transfer, classified by its code.
