@@ -12,7 +12,7 @@ extension Store {
     private func fileRecord(from s: Statement) throws(StoreError) -> FileRecord {
         guard let state = FileRecord.State(rawValue: s.string(6)) else {
             throw StoreError(
-                code: 11, message: "file \(s.string(1))/\(s.string(2)) has the unknown state \"\(s.string(6))\" (the database is damaged or was changed by hand)")
+                .inconsistentData, message: "file \(s.string(1))/\(s.string(2)) has the unknown state \"\(s.string(6))\" (the database is damaged or was changed by hand)")
         }
         return FileRecord(
             id: s.int64(0), feed: s.string(1), name: s.string(2), format: s.string(3), size: s.int64(4),

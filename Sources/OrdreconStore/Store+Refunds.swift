@@ -153,7 +153,7 @@ extension Store {
     /// means a damaged database (or one changed by hand), never a default.
     static func refundStatus(_ text: String) throws(StoreError) -> RefundStatus {
         guard let status = RefundStatus(rawValue: text) else {
-            throw StoreError(code: 11, message: "a refund has the unknown status \"\(text)\" (the database is damaged or was changed by hand)")
+            throw StoreError(.inconsistentData, message: "a refund has the unknown status \"\(text)\" (the database is damaged or was changed by hand)")
         }
         return status
     }
