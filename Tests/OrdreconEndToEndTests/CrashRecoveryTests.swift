@@ -10,34 +10,46 @@ import Glibc
 /// `kill -9` in the middle of runs over a generated workload, then a run to the end: every event
 /// has exactly one audit record, nothing is applied twice, and the outcomes are exactly the
 /// generator's expected ones.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct CrashRecoveryTests {
-    @Test func killNineAtSeveralPointsThenExactlyOnce() throws {
+    @Test func killNineAtSeveralPointsThenExactlyOnce() async throws {
         let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 250")
         #expect(config.contains("batch_size = 250"))
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
         // Runs are killed while processing files and while sending refunds.
-        let gateway = try ws.startGateway()
-        defer { gateway.stop() }
+        let gateway = try await ws.startGateway()
+        defer { gateway.terminate() }
         let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 8000, seed: 11, ordersPerWave: 2000), to: ws.root)
 
+        // Each run is killed at a point of its work, not of the clock: once the audit log has
+        // grown by a number of records that is never a whole number of batches (so a kill lands
+        // in the middle of a batch), or, once every file is in, once more refund attempts were
+        // made. A run that gets to the end by itself ends the loop.
+        let total = expected.events + expected.rejectedByCode["bad_file", default: 0]
+            + expected.rejectedByCode["unsupported_file_type", default: 0]
         var kills = 0
         var finished = false
-        var delay = 0.1
         while !finished && kills < 20 {
-            let running = try ws.start(["run", "--quiet"], discardOutput: true)
-            Thread.sleep(forTimeInterval: delay)
-            if running.process.isRunning {
-                kill(running.process.processIdentifier, SIGKILL)
+            let records = try ws.count("SELECT COUNT(*) FROM audit_log")
+            let attempts = try ws.count("SELECT COUNT(*) FROM refund_attempts")
+            let step = 173 + 389 * kills
+            let running = try ws.start(["run", "--quiet"], output: .discarded)
+            await eventually(timeout: .seconds(300), every: .milliseconds(5)) {
+                guard running.isRunning else { return true }
+                let now = (try? ws.count("SELECT COUNT(*) FROM audit_log")) ?? records
+                if now < total { return now >= records + step }
+                return ((try? ws.count("SELECT COUNT(*) FROM refund_attempts")) ?? attempts) >= attempts + 3 + kills
+            }
+            if running.isRunning {
+                running.signal(SIGKILL)
                 kills += 1
             }
-            running.process.waitUntilExit()
-            finished = running.process.terminationReason == .exit
-            delay += 0.08
+            let exit = await running.waitForExit()
+            finished = exit?.signalled == false
         }
         #expect(kills >= 3, "the workload finished before it could be killed three times")
-        let last = try ws.run(["run", "--quiet"])
+        let last = try await ws.run(["run", "--quiet"])
         #expect(last.status == 65 || last.status == 0, "\(last.stderr)")
 
         // Exactly one record per event position, none lost.
