@@ -38,7 +38,7 @@ struct FeedSchemaTests {
         #expect(schema["additionalProperties"] as? Bool == true)
     }
 
-    @Test(.enabled("needs python3 with jsonschema (scripts/install-deps.sh installs them)") { await FeedSchemaTests.hasValidator() })
+    @Test(.longRunning, .enabled("needs python3 with jsonschema (scripts/install-deps.sh installs them)") { await FeedSchemaTests.hasValidator() })
     func sampleFilesPassTheSchemaAndInvalidEventsFailIt() async throws {
         let result = await Self.run("python3", ["scripts/check-schema.py", TestWorkspace.binary])
         #expect(result.status == 0, "scripts/check-schema.py exited \(result.status):\n\(result.output)")

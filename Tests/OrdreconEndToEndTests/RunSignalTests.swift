@@ -14,7 +14,7 @@ import Glibc
 struct RunSignalTests {
     /// - Parameter inheritedBlocked: the binary is started from a thread that blocks SIGTERM and
     ///   SIGINT, a mask the child inherits (swift-corelibs-foundation#4772): it must unblock them.
-    @Test(arguments: [(SIGTERM, false), (SIGINT, false), (SIGTERM, true)])
+    @Test(.longRunning, arguments: [(SIGTERM, false), (SIGINT, false), (SIGTERM, true)])
     func aSignalInTheMiddleOfALargeFileStopsAfterTheBatchAndTheNextRunFinishes(signal: Int32, inheritedBlocked: Bool) async throws {
         // PDFs are left out: rendering them is most of a debug build's time here, and stopping
         // between them is what `invoices render` shows.
@@ -84,7 +84,7 @@ struct RunSignalTests {
     /// attempts are recorded as interrupted and the four refunds not started have no attempt in
     /// that run; the next dispatches send every refund again with the same key, and the gateway
     /// pays each once (the ones it had taken are answered from its memory).
-    @Test(arguments: [("run", SIGTERM), ("dispatch", SIGINT)])
+    @Test(.longRunning, arguments: [("run", SIGTERM), ("dispatch", SIGINT)])
     func aSignalWithSixteenRequestsInFlightStopsPromptlyAndEachRefundIsPaidOnce(command: String, signal: Int32) async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }

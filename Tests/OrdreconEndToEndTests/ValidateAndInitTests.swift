@@ -292,7 +292,7 @@ struct ValidateAndInitTests {
     /// Every file of a generated workload (all feeds, formats and kinds of rejection, refunds,
     /// invoices, returns), one at a time in processing order: validate changes nothing, and the
     /// run that follows records exactly its verdicts.
-    @Test func generatedWorkloadFileByFileMatchesRun() async throws {
+    @Test(.longRunning) func generatedWorkloadFileByFileMatchesRun() async throws {
         let staging = try TestWorkspace()
         defer { staging.remove() }
         let generated = try await staging.run(["generate", "--orders", "40", "--out", staging.root + "/gen", "--seed", "7"])

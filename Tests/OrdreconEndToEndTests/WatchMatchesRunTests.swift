@@ -16,7 +16,7 @@ struct WatchMatchesRunTests {
     /// (`.part`, then rename, mtime as generated). Both send refunds to a mock gateway. Then the
     /// files (in the order taken), the audit records, order and return statuses, invoice and
     /// credit note numbers and the refunds must be the same.
-    @Test(arguments: ["inotify", "poll"])
+    @Test(.longRunning, arguments: ["inotify", "poll"])
     func watchGivesWhatRunGives(mode: String) async throws {
         let options = WorkloadOptions(orders: 1000, seed: 41, ordersPerWave: 80)
         let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")

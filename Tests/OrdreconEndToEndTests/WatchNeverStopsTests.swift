@@ -17,7 +17,7 @@ struct WatchNeverStopsTests {
     /// refund is sent exactly once. One case per watch mode, each with its own workspace and seed
     /// (they run at the same time; until now the test repeated rounds for up to two minutes, which
     /// only repeated the same check with more seeds).
-    @Test(arguments: [(1, "inotify"), (2, "poll")])
+    @Test(.longRunning, arguments: [(1, "inotify"), (2, "poll")])
     func watchNeverStopsOnABusyDatabaseWhileRefundsAreSent(round: Int, mode: String) async throws {
         let config = TestWorkspace.defaultConfig
             .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
@@ -101,8 +101,9 @@ struct WatchNeverStopsTests {
     /// A file that cannot be finished (here the archive folder is a regular file, so the processed
     /// file cannot be moved there) is logged and left in the processing folder, the pass goes on,
     /// and a later pass tries it again; once the cause is gone the file is archived, its events
-    /// recorded once, and the daemon still runs.
-    @Test func aFileThatCannotBeFinishedIsTriedAgainAndTheDaemonGoesOn() async throws {
+    /// recorded once, and the daemon still runs. (The daemon tries such a file again 30 s after
+    /// the pass that left it: this test waits that long, doing nothing.)
+    @Test(.longRunning) func aFileThatCannotBeFinishedIsTriedAgainAndTheDaemonGoesOn() async throws {
         let ws = try TestWorkspace(config: TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false"))
         defer { ws.remove() }
         let daemon = try DaemonProcess(ws, ["watch"])

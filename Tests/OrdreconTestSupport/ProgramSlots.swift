@@ -11,8 +11,10 @@ import Synchronization
 /// a suite marked `.runsPrograms` waits for one of ``ProgramSlots/width`` slots before it starts
 /// and gives it back when it ends; tests in process are not held back.
 ///
-/// The width is `ORDRECON_TEST_PROGRAM_SLOTS` when set, otherwise twice the number of cores
-/// (at least 4): most of these tests spend their time waiting for a program, not computing.
+/// The width is `ORDRECON_TEST_PROGRAM_SLOTS` when set, otherwise four times the number of cores
+/// (at least 8): most of these tests spend their time waiting for a program, not computing. A
+/// test marked `.longRunning` is given a slot before the others that wait, so that the longest
+/// ones do not start last and make the whole run wait for them.
 public struct ProgramSlots: TestTrait, SuiteTrait, TestScoping {
     public var isRecursive: Bool { true }
 
@@ -24,20 +26,50 @@ public struct ProgramSlots: TestTrait, SuiteTrait, TestScoping {
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        await Self.slots.acquire()
+        let asked = ContinuousClock.now
+        await Self.slots.acquire(first: test.traits.contains { $0 is LongRunning })
         defer { Self.slots.release() }
+        let started = ContinuousClock.now
+        defer { Self.note(test, waited: started - asked, ran: .now - started) }
         try await function()
     }
+
+    /// With `ORDRECON_TEST_SLOT_LOG` set to a file, a line per test case: its name, how long it
+    /// waited for a slot and how long it ran (to see where a parallel run's time goes).
+    private static func note(_ test: Test, waited: Duration, ran: Duration) {
+        guard let path = ProcessInfo.processInfo.environment["ORDRECON_TEST_SLOT_LOG"] else { return }
+        let line = String(
+            format: "%@\twaited %.1f s\tran %.1f s\n", test.id.description, waited / .seconds(1), ran / .seconds(1))
+        logLock.withLock { _ in
+            guard let handle = FileHandle(forWritingAtPath: path) ?? {
+                FileManager.default.createFile(atPath: path, contents: nil)
+                return FileHandle(forWritingAtPath: path)
+            }() else { return }
+            handle.seekToEndOfFile()
+            handle.write(Data(line.utf8))
+            try? handle.close()
+        }
+    }
+
+    private static let logLock = Mutex(())
 
     /// How many tests that run programs may run at once.
     public static let width: Int = {
         if let text = ProcessInfo.processInfo.environment["ORDRECON_TEST_PROGRAM_SLOTS"], let value = Int(text), value > 0 {
             return value
         }
-        return max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        return max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)
     }()
 
     static let slots = AsyncSemaphore(width)
+}
+
+/// Marks a test that runs for a long while (tens of seconds): ``ProgramSlots`` lets it start first.
+public struct LongRunning: TestTrait {}
+
+extension Trait where Self == LongRunning {
+    /// The test runs for a long while: it takes a program slot before the others (see ``ProgramSlots``).
+    public static var longRunning: Self { LongRunning() }
 }
 
 extension Trait where Self == ProgramSlots {
@@ -45,10 +77,12 @@ extension Trait where Self == ProgramSlots {
     public static var runsPrograms: Self { ProgramSlots() }
 }
 
-/// A counting semaphore whose waiters are suspended tasks (first come, first served).
+/// A counting semaphore whose waiters are suspended tasks: first come, first served, those asking
+/// `first` before the others.
 final class AsyncSemaphore: Sendable {
     private struct State {
         var free: Int
+        var waitingFirst: [CheckedContinuation<Void, Never>] = []
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -56,14 +90,14 @@ final class AsyncSemaphore: Sendable {
 
     init(_ count: Int) { state = Mutex(State(free: count)) }
 
-    func acquire() async {
+    func acquire(first: Bool = false) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let granted = state.withLock {
                 if $0.free > 0 {
                     $0.free -= 1
                     return true
                 }
-                $0.waiting.append(continuation)
+                if first { $0.waitingFirst.append(continuation) } else { $0.waiting.append(continuation) }
                 return false
             }
             if granted { continuation.resume() }
@@ -72,11 +106,10 @@ final class AsyncSemaphore: Sendable {
 
     func release() {
         let next: CheckedContinuation<Void, Never>? = state.withLock {
-            if $0.waiting.isEmpty {
-                $0.free += 1
-                return nil
-            }
-            return $0.waiting.removeFirst()
+            if !$0.waitingFirst.isEmpty { return $0.waitingFirst.removeFirst() }
+            if !$0.waiting.isEmpty { return $0.waiting.removeFirst() }
+            $0.free += 1
+            return nil
         }
         next?.resume()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -75,4 +76,27 @@ public func holds(
         if clock.now >= end { return true }
         try? await Task.sleep(for: min(interval, end - clock.now))
     }
+}
+
+/// Runs `work` on a thread of its own and suspends until it returns. `work` may use values that
+/// are not `Sendable` (a database connection): the caller gives them up (`sending`), and they are
+/// handed to the thread through a `Mutex`, never shared.
+public func onOwnThreadHandingOver<T: Sendable>(_ work: sending @escaping () throws -> T) async throws -> T {
+    let handoff = Handoff(work)
+    return try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            guard let work = handoff.take() else { return }
+            continuation.resume(with: Result { try work() })
+        }.start()
+    }
+}
+
+/// A value passed from one thread to another exactly once.
+public final class Handoff<Value>: Sendable {
+    private let slot: Mutex<Value?>
+
+    public init(_ value: sending Value) { slot = Mutex(value) }
+
+    /// The value, the first time; nil after.
+    public func take() -> sending Value? { slot.withLock { $0.take() } }
 }
