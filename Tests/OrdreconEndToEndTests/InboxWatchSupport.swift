@@ -74,14 +74,14 @@ func whileWaiting<Waited: Sendable, Acted>(
     _ waiting: @escaping @Sendable () -> Waited, then action: () async throws -> Acted
 ) async rethrows -> (Waited, Acted) {
     let thread = WaitingThread()
-    async let waited = onOwnThread {
+    let waited = ThreadTask {
         thread.started()
         defer { thread.ended() }
         return waiting()
     }
     await eventually(timeout: .seconds(60), every: .milliseconds(1)) { thread.isWaitingInPoll }
     let acted = try await action()
-    return (await waited, acted)
+    return (await waited.value, acted)
 }
 
 /// The thread of a wait: its id (from `/proc/thread-self`), and whether it blocks in poll(2) now.

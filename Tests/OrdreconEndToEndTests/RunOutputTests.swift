@@ -153,14 +153,14 @@ struct RunOutputTests {
         let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
         try #require(slave >= 0)
         // The terminal is read to its end on a thread of its own, from now on (a full one would block the run).
-        async let terminal = onOwnThread { readToTheEnd(master) }
+        let terminal = ThreadTask { readToTheEnd(master) }
 
         let process = try ws.start(
             ["run", "--progress-seconds", "0"], environment: ["TERM": "xterm", "ORDRECON_LOG_LEVEL": "info", "ORDRECON_LOG_FORMAT": "logfmt"],
             output: .handles(standardOutput: nil, standardError: FileHandle(fileDescriptor: slave, closeOnDealloc: false)))
         let result = await process.finish()
         close(slave)  // the child's copy is closed too: the reader sees the end
-        let screen = await terminal
+        let screen = await terminal.value
         let stdout = result.stdout
 
         #expect(result.status == 0 && !result.signalled, "\(stdout)\n\(screen)")

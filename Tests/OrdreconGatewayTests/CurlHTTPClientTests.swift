@@ -161,7 +161,7 @@ import Testing
     @Test func aServerThatClosesWithoutAnsweringIsConnectionLost() async throws {
         let listener = try RawListener()
         defer { listener.close() }
-        async let served: Void = listener.serveOnce(reply: nil)
+        let served = listener.serveOnce(reply: nil)
         let result = try await withClient { client in
             client.post(
                 url: "http://127.0.0.1:\(listener.port)/v1/refunds",
@@ -169,7 +169,7 @@ import Testing
                 body: Array("{}".utf8)
             )
         }
-        await served
+        await served.value
         let error = try #require(result.failure)
         #expect(error.kind == .connectionLost)
         #expect(error.curlCode == 52)
@@ -182,11 +182,11 @@ import Testing
         let reply =
             "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
             + "HTTP/1.1 200 OK\r\nX-Final: 1\r\nX-Folded: first\r\n  second\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-        async let served: Void = listener.serveOnce(reply: Array(reply.utf8))
+        let served = listener.serveOnce(reply: Array(reply.utf8))
         let result = try await withClient { client in
             client.post(url: "http://127.0.0.1:\(listener.port)/", headers: [], body: Array("{}".utf8))
         }
-        await served
+        await served.value
         let response = try result.get()
         #expect(response.status == 200)
         #expect(response.bodyText == "ok")

@@ -63,11 +63,12 @@ struct RawListener: Sendable {
         return (descriptor, UInt16(bigEndian: address.sin_port))
     }
 
-    /// Accepts one connection, reads the whole request, writes `reply` (nothing when nil) and
-    /// closes the connection.
-    func serveOnce(reply: [UInt8]?) async {
+    /// Accepts one connection on a thread started at once (not in a child task, which would wait
+    /// for a free thread of the cooperative pool), reads the whole request, writes `reply`
+    /// (nothing when nil) and closes the connection. - Returns: its end, to await.
+    func serveOnce(reply: [UInt8]?) -> ThreadTask<Void> {
         let descriptor = self.descriptor
-        await onOwnThread {
+        return ThreadTask {
             let connection = accept(descriptor, nil, nil)
             guard connection >= 0 else { return }
             defer { Glibc.close(connection) }

@@ -100,3 +100,36 @@ public final class Handoff<Value>: Sendable {
     /// The value, the first time; nil after.
     public func take() -> sending Value? { slot.withLock { $0.take() } }
 }
+
+/// Work started at once on a thread of its own, whose result is awaited later (``value``).
+///
+/// Unlike `async let x = onOwnThread { … }`, whose child task first waits for a free thread of
+/// the cooperative pool, the thread starts before the initializer returns: a server that must
+/// accept, or a reader that must drain a pipe, is there even while the pool is busy.
+public final class ThreadTask<Value: Sendable>: Sendable {
+    private let state = Mutex<(value: Value?, waiter: CheckedContinuation<Value, Never>?)>((nil, nil))
+
+    public init(_ work: @escaping @Sendable () -> Value) {
+        Thread { [self] in
+            let value = work()
+            let waiter = state.withLock {
+                $0.value = value
+                return $0.waiter.take()
+            }
+            waiter?.resume(returning: value)
+        }.start()
+    }
+
+    /// What the work returned, once it has.
+    public var value: Value {
+        get async {
+            await withCheckedContinuation { continuation in
+                let value: Value? = state.withLock {
+                    if $0.value == nil { $0.waiter = continuation }
+                    return $0.value
+                }
+                if let value { continuation.resume(returning: value) }
+            }
+        }
+    }
+}
