@@ -161,10 +161,10 @@ import Glibc
         let ws = try TestWorkspace(config: TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false"))
         defer { ws.remove() }
         try ws.pointGateway(at: "http://127.0.0.1:9", maxAttempts: 1)
-        _ = try WorkloadGenerator.write(WorkloadOptions(orders: 100, seed: 4), to: ws.root)
+        _ = try WorkloadGenerator.write(WorkloadOptions(orders: 60, seed: 4), to: ws.root)
         _ = try await ws.run(["run", "--quiet"])
         let total = try ws.count("SELECT (SELECT COUNT(*) FROM invoices) + (SELECT COUNT(*) FROM credit_notes)")
-        #expect(total > 60)
+        #expect(total > 40)  // more than two groups of the 16 rendered at once
 
         // Each render is killed once a few more PDFs are on disk than before it (a point of its
         // work, not of the clock: they are recorded in the database 200 at a time, after their

@@ -25,8 +25,9 @@ struct RunSignalTests {
         defer { ws.remove() }
         let gateway = try await ws.startGateway()
         defer { gateway.terminate() }
-        // One wave: every feed's file holds thousands of events.
-        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 3000, seed: 23, ordersPerWave: 3000), to: ws.root)
+        // One wave: every feed's file holds many batches of 250 events (1 500 orders: the size of
+        // the files is not the point, that a signal comes in the middle of one is).
+        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 1500, seed: 23, ordersPerWave: 1500), to: ws.root)
 
         let running = try ws.start(["run", "--json", "--quiet"], blockedSignals: inheritedBlocked ? [SIGTERM, SIGINT] : [])
         let midway = await eventually(timeout: .seconds(300), every: .milliseconds(5)) {

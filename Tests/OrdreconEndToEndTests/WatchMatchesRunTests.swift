@@ -18,7 +18,7 @@ struct WatchMatchesRunTests {
     /// credit note numbers and the refunds must be the same.
     @Test(.longRunning, arguments: ["inotify", "poll"])
     func watchGivesWhatRunGives(mode: String) async throws {
-        let options = WorkloadOptions(orders: 1000, seed: 41, ordersPerWave: 80)
+        let options = WorkloadOptions(orders: 600, seed: 41, ordersPerWave: 50)
         let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
 
         let reference = try TestWorkspace(config: config)
@@ -47,7 +47,7 @@ struct WatchMatchesRunTests {
         for (index, file) in files.dropFirst(waiting).enumerated() {
             try deliver(file, from: staging, to: ws)
             // A partner's pace: files arrive while the daemon works, not all at once.
-            try? await Task.sleep(for: .milliseconds(10 * (index % 5)))
+            try? await Task.sleep(for: .milliseconds(5 * (index % 3)))
         }
         let done = await eventually(timeout: .seconds(300)) {
             !daemon.isRunning
