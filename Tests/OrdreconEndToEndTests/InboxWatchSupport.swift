@@ -68,20 +68,25 @@ func collect(
 }
 
 /// Runs `waiting` (calls of `nextReady`) on a thread of its own and, once that thread waits in
-/// poll(2), `action` here: the partner acts while the watcher waits, whatever the machine's load.
+/// poll(2), `action` on another: the partner acts while the watcher waits, whatever the load of
+/// the machine or of the cooperative pool (neither side needs the pool until both are done).
 /// - Returns: what `waiting` returned, and what `action` returned.
-func whileWaiting<Waited: Sendable, Acted>(
-    _ waiting: @escaping @Sendable () -> Waited, then action: () async throws -> Acted
-) async rethrows -> (Waited, Acted) {
+func whileWaiting<Waited: Sendable, Acted: Sendable>(
+    _ waiting: @escaping @Sendable () -> Waited, then action: @escaping @Sendable () -> Acted
+) async -> (Waited, Acted) {
     let thread = WaitingThread()
     let waited = ThreadTask {
         thread.started()
         defer { thread.ended() }
         return waiting()
     }
-    await eventually(timeout: .seconds(60), every: .milliseconds(1)) { thread.isWaitingInPoll }
-    let acted = try await action()
-    return (await waited.value, acted)
+    let acted = ThreadTask {
+        // Looks every millisecond (nothing announces a thread's wait), for a minute at most.
+        let deadline = now() + 60
+        while !thread.isWaitingInPoll, now() < deadline { usleep(1000) }
+        return action()
+    }
+    return (await waited.value, await acted.value)
 }
 
 /// The thread of a wait: its id (from `/proc/thread-self`), and whether it blocks in poll(2) now.

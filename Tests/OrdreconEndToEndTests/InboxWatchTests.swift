@@ -39,14 +39,11 @@ struct InboxWatchTests {
         let watch = try InboxWatch(root: inbox.root, feeds: ["storefront"], settle: 1)
         #expect(await watch.ready(within: 0).isEmpty)
         let (collected, closed) = await whileWaiting({ collectBlocking(watch, count: 1, within: 30) }) {
-            // The partner, on a thread of its own (its pace must not wait for a busy pool).
-            await onOwnThread {
-                let writer = inbox.open("storefront", "orders.csv")
-                writer.append("a,b\n")
-                Thread.sleep(forTimeInterval: 0.3)  // the partner keeps it open a while: not ready
-                writer.append("1,2\n")
-                return writer.close()
-            }
+            let writer = inbox.open("storefront", "orders.csv")
+            writer.append("a,b\n")
+            Thread.sleep(forTimeInterval: 0.3)  // the partner keeps it open a while: not ready
+            writer.append("1,2\n")
+            return writer.close()
         }
         // A close alone proves nothing (the writer may reopen to append): ready one settle later,
         // not before (the upper bound only says it did come).
@@ -63,14 +60,12 @@ struct InboxWatchTests {
         let watch = try InboxWatch(root: inbox.root, feeds: ["storefront"], settle: 1)
         #expect(await watch.ready(within: 0).isEmpty)
         let (collected, closed) = await whileWaiting({ collectBlocking(watch, count: 1, within: 30) }) {
-            await onOwnThread {
-                let writer = inbox.open("storefront", "slow.csv")
-                for line in 0..<10 {
-                    writer.append("line \(line)\n")
-                    Thread.sleep(forTimeInterval: 0.2)  // the partner's pace, on a thread of its own
-                }
-                return writer.close()
+            let writer = inbox.open("storefront", "slow.csv")
+            for line in 0..<10 {
+                writer.append("line \(line)\n")
+                Thread.sleep(forTimeInterval: 0.2)  // the partner's pace (on the partner's thread)
             }
+            return writer.close()
         }
         let (ready, at) = checked(collected)
         #expect(ready.map(\.name) == ["slow.csv"])
@@ -86,15 +81,13 @@ struct InboxWatchTests {
         let watch = try InboxWatch(root: inbox.root, feeds: ["storefront"], mode: .poll, settle: 0.5)
         #expect(await watch.ready(within: 0).isEmpty)
         let (collected, lastWrite) = await whileWaiting({ collectBlocking(watch, count: 1, within: 30) }) {
-            await onOwnThread {
-                for line in 0..<10 {
-                    let writer = inbox.open("storefront", "slow.csv", append: true)  // like `>>`, closed each time
-                    writer.append("line \(line)\n")
-                    writer.close()
-                    if line < 9 { Thread.sleep(forTimeInterval: 0.2) }  // the partner's pace, on a thread of its own
-                }
-                return now()
+            for line in 0..<10 {
+                let writer = inbox.open("storefront", "slow.csv", append: true)  // like `>>`, closed each time
+                writer.append("line \(line)\n")
+                writer.close()
+                if line < 9 { Thread.sleep(forTimeInterval: 0.2) }  // the partner's pace (on the partner's thread)
             }
+            return now()
         }
         let (ready, at) = checked(collected)
         let latency = (at.first ?? .nan) - lastWrite

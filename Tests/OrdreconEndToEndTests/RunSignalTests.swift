@@ -109,7 +109,7 @@ struct RunSignalTests {
         }
         #expect(inFlight && running.isRunning, "16 requests in flight were not seen")
         // Let the requests reach the gateway (it holds each for 4 s).
-        await eventually(timeout: .seconds(10), every: .milliseconds(5)) { ((try? gateway.entries().count) ?? 0) >= 16 }
+        await eventually(timeout: .seconds(30), every: .milliseconds(5)) { ((try? gateway.entries().count) ?? 0) >= 16 }
         let signalled = ContinuousClock.now
         running.signal(signal)
         let result = await running.finish()

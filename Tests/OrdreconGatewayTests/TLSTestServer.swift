@@ -153,13 +153,13 @@ final class HTTPSServer: Sendable {
 
     /// Stops it and returns its log once it has ended.
     /// - Parameter waitingFor: text the log should come to hold first (the server logs a failed
-    ///   handshake a moment after the client has given up); waits at most 10 s for it.
+    ///   handshake a moment after the client has given up); waits at most 30 s for it.
     func stopAndReadLog(waitingFor expected: String? = nil) async -> String {
         if let expected {
-            _ = await process.wait(timeout: .seconds(10)) { $0.standardErrorText.lowercased().contains(expected) }
+            _ = await process.wait(timeout: .seconds(30)) { $0.standardErrorText.lowercased().contains(expected) }
         }
         await process.stop(SIGKILL)
-        _ = await process.wait(timeout: .seconds(10)) { $0.outputEnded }
+        _ = await process.wait(timeout: .seconds(30)) { $0.outputEnded }
         return process.standardError
     }
 }
