@@ -39,15 +39,11 @@ struct CrashRecoveryTests {
         var finished = false
         for point in points where !finished {
             let running = try ws.start(["run", "--quiet"], output: .discarded)
-            await eventually(timeout: .seconds(300), every: .milliseconds(5)) {
-                guard running.isRunning else { return true }
+            let killed = await running.signal(SIGKILL) {
                 guard ((try? ws.count("SELECT COUNT(*) FROM audit_log")) ?? 0) >= point.records else { return false }
                 return ((try? ws.count("SELECT COUNT(*) FROM refund_attempts")) ?? 0) >= point.attempts
             }
-            if running.isRunning {
-                running.signal(SIGKILL)
-                kills += 1
-            }
+            if killed != nil { kills += 1 }
             let exit = await running.waitForExit()
             finished = exit?.signalled == false
         }

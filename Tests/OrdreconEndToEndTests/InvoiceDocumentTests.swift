@@ -170,7 +170,7 @@ import Glibc
         // work, not of the clock: they are recorded in the database 200 at a time, after their
         // files); one that gets to the end ends the loop.
         let writtenSQL = "SELECT (SELECT COUNT(*) FROM invoices WHERE pdf_path IS NOT NULL) + (SELECT COUNT(*) FROM credit_notes WHERE pdf_path IS NOT NULL)"
-        func pdfsOnDisk() -> Int {
+        @Sendable func pdfsOnDisk() -> Int {
             ws.files(in: "invoices").reduce(0) { sum, year in sum + ws.files(in: "invoices/" + year).filter { $0.hasSuffix(".pdf") }.count }
         }
         var kills = 0
@@ -178,13 +178,8 @@ import Glibc
             if try ws.count(writtenSQL) == total { break }
             let onDisk = pdfsOnDisk()
             let running = try ws.start(["invoices", "render", "--missing"], output: .discarded)
-            await eventually(timeout: .seconds(300), every: .milliseconds(5)) {
-                !running.isRunning || pdfsOnDisk() >= min(total, onDisk + 10 + 10 * kills)
-            }
-            if running.isRunning {
-                running.signal(SIGKILL)
-                kills += 1
-            }
+            let target = min(total, onDisk + 10 + 10 * kills)
+            if await running.signal(SIGKILL, when: { pdfsOnDisk() >= target }) != nil { kills += 1 }
             await running.waitForExit()
         }
         #expect(kills >= 2, "rendering finished before it could be killed twice")

@@ -1,6 +1,7 @@
 import Foundation
 import OrdreconTestSupport
 import OrdreconWorkload
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -280,7 +281,7 @@ import Glibc
         var random = SystemRandomNumberGenerator()
         var kills = 0
         var rounds = 0
-        var seenInFlight = 0
+        let inFlight = Peak()
         while kills < 4, rounds < 12 {
             rounds += 1
             let running = try ws.start(["dispatch", "--quiet"], output: .discarded)
@@ -288,17 +289,15 @@ import Glibc
             // (with up to 16 in flight, so some are always cut short).
             let attempts = try ws.count("SELECT COUNT(*) FROM refund_attempts")
             let more = Int.random(in: 1...40, using: &random)
-            await eventually(timeout: .seconds(120), every: .milliseconds(5)) {
-                seenInFlight = max(seenInFlight, (try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0)
-                return !running.isRunning || ((try? ws.count("SELECT COUNT(*) FROM refund_attempts")) ?? 0) >= attempts + more
+            let killed = await running.signal(SIGKILL) {
+                inFlight.see((try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0)
+                return ((try? ws.count("SELECT COUNT(*) FROM refund_attempts")) ?? 0) >= attempts + more
             }
-            if running.isRunning {
-                running.signal(SIGKILL)
-                kills += 1
-            }
+            if killed != nil { kills += 1 }
             await running.waitForExit()
         }
         #expect(kills >= 3, "\(kills) kills in \(rounds) rounds")
+        let seenInFlight = inFlight.value
         #expect(seenInFlight > 1, "attempts recorded in flight at once: \(seenInFlight)")
         var statuses: [Int32] = []
         for _ in 0..<20 {
@@ -315,4 +314,11 @@ import Glibc
         print("kill -9 \(kills) times during concurrent dispatch (up to \(seenInFlight) attempts recorded in flight): \(expected.refunds) refunds, "
             + "\(entries.count) requests, then \(statuses.count) dispatches")
     }
+}
+
+/// The largest value seen, from any thread.
+final class Peak: Sendable {
+    private let largest = Atomic<Int>(0)
+    var value: Int { largest.load(ordering: .relaxed) }
+    func see(_ value: Int) { largest.max(value, ordering: .relaxed) }
 }

@@ -30,12 +30,11 @@ struct RunSignalTests {
         let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 1500, seed: 23, ordersPerWave: 1500), to: ws.root)
 
         let running = try ws.start(["run", "--json", "--quiet"], blockedSignals: inheritedBlocked ? [SIGTERM, SIGINT] : [])
-        let midway = await eventually(timeout: .seconds(300), every: .milliseconds(5)) {
-            !running.isRunning || ((try? ws.count("SELECT COUNT(*) FROM audit_events")) ?? 0) > 0
-        }
-        #expect(midway && running.isRunning, "the run ended before any record was seen")
-        let signalled = ContinuousClock.now
-        running.signal(signal)
+        // The signal as soon as the first batch is committed (from a thread of its own: the test's
+        // task may wait for a thread of the pool while the run goes on).
+        let sent = await running.signal(signal) { ((try? ws.count("SELECT COUNT(*) FROM audit_events")) ?? 0) > 0 }
+        #expect(sent != nil, "the run ended before any record was seen")
+        let signalled = sent ?? .now
         let result = await running.finish()
         let (stdout, stderr) = (result.stdout, result.stderr)
         let took = ((running.exit?.at ?? .now) - signalled) / .seconds(1)
@@ -103,15 +102,14 @@ struct RunSignalTests {
         defer { gateway.terminate() }
 
         let running = try ws.start([command])
-        let inFlight = await eventually(timeout: .seconds(120), every: .milliseconds(5)) {
-            !running.isRunning
-                || ((try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0) == 16
+        // The signal once 16 attempts are recorded in flight and the gateway has taken the 16
+        // requests (it holds each for 4 s).
+        let sent = await running.signal(signal) {
+            ((try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0) == 16
+                && ((try? gateway.entries().count) ?? 0) >= 16
         }
-        #expect(inFlight && running.isRunning, "16 requests in flight were not seen")
-        // Let the requests reach the gateway (it holds each for 4 s).
-        await eventually(timeout: .seconds(30), every: .milliseconds(5)) { ((try? gateway.entries().count) ?? 0) >= 16 }
-        let signalled = ContinuousClock.now
-        running.signal(signal)
+        #expect(sent != nil, "16 requests in flight were not seen")
+        let signalled = sent ?? .now
         let result = await running.finish()
         let (stdout, stderr) = (result.stdout, result.stderr)
         let took = ((running.exit?.at ?? .now) - signalled) / .seconds(1)

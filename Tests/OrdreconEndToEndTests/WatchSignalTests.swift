@@ -32,13 +32,15 @@ struct WatchSignalTests {
         let blocked = first.signalSet("SigBlk")
         try dropRenamed(ws, "storefront", "large.csv", content)
 
-        var seen = 0
-        let midway = await eventually(timeout: .seconds(60), every: .milliseconds(5)) {
-            seen = (try? ws.count("SELECT COUNT(*) FROM audit_events")) ?? 0
-            return seen > 0
+        // SIGTERM once the first batch is in (from a thread of its own, which sees it at once).
+        let records = Peak()
+        let sent = await first.process.signal(SIGTERM) {
+            records.see((try? ws.count("SELECT COUNT(*) FROM audit_events")) ?? 0)
+            return records.value > 0
         }
-        #expect(midway && seen < rows, "no point in the middle of the file seen (\(seen) of \(rows))\n\(first.tail())")
-        let signalled = first.signal(SIGTERM)
+        let seen = records.value
+        #expect(sent != nil && seen < rows, "no point in the middle of the file seen (\(seen) of \(rows))\n\(first.tail())")
+        let signalled = sent ?? .now
         let exit = await first.waitForExit(timeout: .seconds(60))
         let exited = exit != nil
         let took = ((exit?.at ?? .now) - signalled) / .seconds(1)
@@ -115,13 +117,14 @@ struct WatchSignalTests {
         #expect(await eventually(timeout: .seconds(60)) { (try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) == 1 }, "\(daemon.tail())")
 
         try dropRenamed(ws, "storefront", "large.csv", content)
-        var seen = 0
-        #expect(await eventually(timeout: .seconds(60), every: .milliseconds(5)) {
-            seen = (try? ws.count("SELECT COUNT(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE f.name = 'large.csv'")) ?? 0
-            return seen > 0
-        })
-        #expect(seen < rows)
-        let signalled = daemon.signal(SIGTERM)
+        let records = Peak()
+        let sent = await daemon.process.signal(SIGTERM) {
+            records.see((try? ws.count("SELECT COUNT(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE f.name = 'large.csv'")) ?? 0)
+            return records.value > 0
+        }
+        let seen = records.value
+        #expect(sent != nil && seen < rows, "\(seen) of \(rows)")
+        let signalled = sent ?? .now
         let exit = await daemon.waitForExit(timeout: .seconds(60))
         let exited = exit != nil
         let took = ((exit?.at ?? .now) - signalled) / .seconds(1)

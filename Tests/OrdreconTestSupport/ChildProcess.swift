@@ -222,8 +222,13 @@ public final class ChildProcess: Sendable {
     // MARK: - Acting
 
     /// Sends `signal` unless the program has already ended (its pid may be another's by then).
-    public func signal(_ signal: Int32) {
-        shared.state.withLock { if $0.progress.exit == nil { kill(pid, signal) } }
+    /// - Returns: whether it was sent.
+    @discardableResult
+    public func signal(_ signal: Int32) -> Bool {
+        shared.state.withLock {
+            guard $0.progress.exit == nil else { return false }
+            return kill(pid, signal) == 0
+        }
     }
 
     // MARK: - Waiting
@@ -380,6 +385,30 @@ public final class ChildProcess: Sendable {
 }
 
 extension ChildProcess {
+    /// Sends `signal` as soon as `condition` holds: a point in the program's work (so many records
+    /// in its database, a file on disk). The condition is checked every `interval` on a thread of
+    /// its own, not in the test's task, which may wait seconds for a thread of a busy pool while the
+    /// program goes past the point.
+    /// - Returns: when the signal was sent; nil when the program ended first, or `timeout` passed.
+    @discardableResult
+    public func signal(
+        _ signal: Int32, when condition: @escaping @Sendable () -> Bool, every interval: Duration = .milliseconds(2),
+        timeout: Duration = .seconds(300)
+    ) async -> ContinuousClock.Instant? {
+        let microseconds = UInt32(interval / .microseconds(1))
+        return await ThreadTask { [self] () -> ContinuousClock.Instant? in
+            let deadline = ContinuousClock.now + timeout
+            while isRunning, ContinuousClock.now < deadline {
+                if condition() {
+                    let now = ContinuousClock.now
+                    return self.signal(signal) ? now : nil
+                }
+                usleep(microseconds)
+            }
+            return nil
+        }.value
+    }
+
     /// Runs a program to its end (`timeout`: killed after that, and said so in the result).
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
