@@ -49,7 +49,7 @@ struct WatchMatchesRunTests {
             // A partner's pace: files arrive while the daemon works, not all at once.
             try? await Task.sleep(for: .milliseconds(5 * (index % 3)))
         }
-        let done = await eventually(timeout: .seconds(300)) {
+        let done = await eventually(timeout: .seconds(300), every: .milliseconds(100)) {
             !daemon.isRunning
                 || ((try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) == files.count
                     && (try? ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'sent'")) == expected.refunds)

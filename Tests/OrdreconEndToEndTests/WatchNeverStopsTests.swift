@@ -38,7 +38,7 @@ struct WatchNeverStopsTests {
             // A partner's pace: files arrive while the daemon works, not all at once.
             try? await Task.sleep(for: .milliseconds(20 * (index % 4)))
         }
-        let done = await eventually(timeout: .seconds(300)) {
+        let done = await eventually(timeout: .seconds(300), every: .milliseconds(100)) {
             !daemon.isRunning
                 || ((try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) == files.count
                     && (try? ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'sent'")) == expected.refunds)
@@ -119,7 +119,7 @@ struct WatchNeverStopsTests {
 
         try FileManager.default.removeItem(atPath: archive)
         try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: false)
-        #expect(await eventually(timeout: .seconds(180)) { ws.files(in: "archive/storefront") == ["orders.csv"] }, "\(daemon.tail())")
+        #expect(await eventually(timeout: .seconds(180), every: .milliseconds(100)) { ws.files(in: "archive/storefront") == ["orders.csv"] }, "\(daemon.tail())")
         #expect(await eventually(timeout: .seconds(60)) { (try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) == 1 }, "\(daemon.tail())")
         #expect(daemon.isRunning, "\(daemon.tail())")
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log") == 3)
