@@ -79,7 +79,7 @@ struct RunSignalTests {
         try RefundDispatchTests.expectPaidExactlyOnce(ws, gateway)
     }
 
-    /// Sixteen refund requests in flight (concurrency 16) to a gateway that answers after 4 s:
+    /// Sixteen refund requests in flight (concurrency 16) to a gateway that answers after 6 s:
     /// the command exits 75 well before that, without waiting for `timeout_ms`; the sixteen
     /// attempts are recorded as interrupted and the four refunds not started have no attempt in
     /// that run; the next dispatches send every refund again with the same key, and the gateway
@@ -98,12 +98,12 @@ struct RunSignalTests {
             #expect(try await ws.waitUntilPendingRefundsAreDue())  // their stored next attempts have come
         }
         let gateway = try await ws.startGateway(
-            arguments: ["--delay-ms", "4000"], timeoutMilliseconds: 30_000, backoffMax: 1500, extra: ["concurrency = 16"])
+            arguments: ["--delay-ms", "6000"], timeoutMilliseconds: 30_000, backoffMax: 1500, extra: ["concurrency = 16"])
         defer { gateway.terminate() }
 
         let running = try ws.start([command])
         // The signal once 16 attempts are recorded in flight and the gateway has taken the 16
-        // requests (it holds each for 4 s).
+        // requests (it holds each for 6 s: longer than the exit may take, even on a busy machine).
         let sent = await running.signal(signal) {
             ((try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0) == 16
                 && ((try? gateway.entries().count) ?? 0) >= 16
@@ -114,7 +114,7 @@ struct RunSignalTests {
         let (stdout, stderr) = (result.stdout, result.stderr)
         let took = ((running.exit?.at ?? .now) - signalled) / .seconds(1)
         #expect(!result.signalled && result.status == 75, "\(stdout)\n\(stderr)")
-        // Promptly, without waiting for the answers (each 4 s away; none was recorded, below).
+        // Promptly, without waiting for the answers (each 6 s away; none was recorded, below).
         #expect(took < 5, "exit \(took) s after the signal")
         #expect(stdout.contains("stopped on request before the end"), "\(stdout)")
         let lastRun = "(SELECT MAX(id) FROM runs)"
