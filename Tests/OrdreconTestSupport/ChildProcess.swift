@@ -10,10 +10,10 @@ import Synchronization
 ///
 /// The pool has one thread per core; a test that blocks one (reading a pipe to its end, waiting
 /// for a process, sleeping) keeps every other test's `await` from resuming, and with a few such
-/// tests in parallel the whole suite stalls. Here each output pipe is read by a `Thread` of its
-/// own, the exit is reported by `Process.terminationHandler` (on a Dispatch queue), and a waiting
-/// test is a suspended continuation that those resume when what it waits for has happened: a line
-/// on a pipe, the end of the output, the exit.
+/// tests in parallel the whole suite stalls. Here the program is started with posix_spawn(3)
+/// (``Spawn``), each output pipe is read by a `Thread` of its own, another waits for the end
+/// (waitpid(2)), and a waiting test is a suspended continuation that those threads resume when
+/// what it waits for has happened: a line on a pipe, the end of the output, the exit.
 ///
 /// ```swift
 /// let child = try ChildProcess(executable: TestWorkspace.binary, arguments: ["watch"], directory: ws.root)
@@ -40,7 +40,7 @@ public final class ChildProcess: Sendable {
         public var status: Int32
         /// It was ended by a signal (`status` is the signal).
         public var signalled: Bool
-        /// When the end was reported (a clock that keeps running while the test is suspended).
+        /// When the end was seen (by the thread in waitpid(2): not late when the pool is busy).
         public var at: ContinuousClock.Instant
 
         /// The exit status when it exited by itself; nil when a signal ended it.
@@ -65,10 +65,9 @@ public final class ChildProcess: Sendable {
     public let pid: pid_t
     /// The command line, for messages.
     public let commandLine: String
-    private let process: Process
     private let shared: Shared
-    /// Standard input when kept open (``init``'s `keepInputOpen`); closed on release.
-    private let input: Pipe?
+    /// The write end of standard input when kept open (``init``'s `keepInputOpen`); closed on release.
+    private let input: Int32?
 
     /// The state the reading threads, the end's handler and the waiters share.
     private final class Shared: Sendable {
@@ -105,7 +104,7 @@ public final class ChildProcess: Sendable {
         case waiting(condition: @Sendable (Progress) -> Bool, continuation: CheckedContinuation<Bool, Never>)
     }
 
-    /// Starts `executable`.
+    /// Starts `executable` (an absolute path).
     /// - Parameters:
     ///   - environment: variables to set (over this process's own, unless `inheritEnvironment` is
     ///     false); `removing` names variables to leave out.
@@ -121,67 +120,58 @@ public final class ChildProcess: Sendable {
         inheritEnvironment: Bool = true, directory: String? = nil, output: Output = .separate, blockedSignals: [Int32] = [],
         keepInputOpen: Bool = false
     ) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var merged = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
         for name in removing { merged[name] = nil }
         for (name, value) in environment { merged[name] = value }
-        process.environment = merged
-        let input = keepInputOpen ? Pipe() : nil
-        process.standardInput = input ?? FileHandle.nullDevice
-        self.input = input
-        var pipes: [(Pipe, isError: Bool)] = []
+
+        // What the child gets as 0, 1 and 2, and the pipes this side reads (or writes, for input).
+        var spawn = Spawn()
+        defer { spawn.closeChildEnds() }
+        let input: Int32? = keepInputOpen ? try spawn.pipe(to: STDIN_FILENO, parentReads: false) : nil
+        if !keepInputOpen { spawn.openNull(as: STDIN_FILENO) }
+        var readers: [(fd: Int32, isError: Bool)] = []
         switch output {
         case .separate:
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            pipes = [(out, false), (err, true)]
+            readers = [(try spawn.pipe(to: STDOUT_FILENO), false), (try spawn.pipe(to: STDERR_FILENO), true)]
         case .merged:
-            let both = Pipe()
-            process.standardOutput = both
-            process.standardError = both
-            pipes = [(both, false)]
+            readers = [(try spawn.pipe(to: STDOUT_FILENO, alsoTo: STDERR_FILENO), false)]
         case .discarded:
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            spawn.openNull(as: STDOUT_FILENO)
+            spawn.openNull(as: STDERR_FILENO)
         case .handles(let out, let err):
-            if let out {
-                process.standardOutput = out
-            } else {
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                pipes.append((pipe, false))
-            }
-            if let err {
-                process.standardError = err
-            } else {
-                let pipe = Pipe()
-                process.standardError = pipe
-                pipes.append((pipe, true))
-            }
+            if let out { spawn.duplicate(out.fileDescriptor, as: STDOUT_FILENO) } else { readers.append((try spawn.pipe(to: STDOUT_FILENO), false)) }
+            if let err { spawn.duplicate(err.fileDescriptor, as: STDERR_FILENO) } else { readers.append((try spawn.pipe(to: STDERR_FILENO), true)) }
         }
+        let pid: pid_t
+        do {
+            pid = try spawn.run(
+                executable, arguments: arguments, environment: merged.map { "\($0.key)=\($0.value)" }, directory: directory,
+                blockedSignals: blockedSignals)
+        } catch {
+            for reader in readers { close(reader.fd) }
+            if let input { close(input) }
+            throw error
+        }
+        self.pid = pid
+        self.input = input
+        commandLine = ([executable] + arguments).joined(separator: " ")
         var initial = State()
-        initial.openPipes = pipes.count
-        initial.progress.outputEnded = pipes.isEmpty
+        initial.openPipes = readers.count
+        initial.progress.outputEnded = readers.isEmpty
         let shared = Shared(initial)
         self.shared = shared
-        self.process = process
-        commandLine = ([executable] + arguments).joined(separator: " ")
-        // Set before the start, so that no end goes unreported.
-        process.terminationHandler = { ended in
-            let exit = Exit(
-                status: ended.terminationStatus, signalled: ended.terminationReason == .uncaughtSignal, at: .now)
+        // The end: waitpid(2) on a thread of its own (this process reaps its children itself).
+        let waiter = Thread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            let signal = status & 0x7F
+            let exit = Exit(status: signal == 0 ? (status >> 8) & 0xFF : signal, signalled: signal != 0, at: .now)
             shared.update { $0.progress.exit = exit }
         }
-        try Self.withSignalMask(blockedSignals) { try process.run() }
-        pid = process.processIdentifier
-        for (pipe, isError) in pipes {
-            let handle = pipe.fileHandleForReading
-            let thread = Thread { Self.drain(handle, into: shared, isError: isError) }
+        waiter.name = "ChildProcess exit \(pid)"
+        waiter.start()
+        for (fd, isError) in readers {
+            let thread = Thread { Self.drain(fd, into: shared, isError: isError) }
             thread.name = "ChildProcess output \(pid)"
             thread.start()
         }
@@ -190,7 +180,7 @@ public final class ChildProcess: Sendable {
     /// Kills the program (SIGKILL) when it still runs: a test that fails early leaves nothing behind.
     deinit {
         if isRunning { kill(pid, SIGKILL) }
-        try? input?.fileHandleForWriting.close()
+        if let input { close(input) }
     }
 
     // MARK: - Looking
@@ -331,9 +321,8 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// Reads a pipe to its end (on its own thread).
-    private static func drain(_ handle: FileHandle, into shared: Shared, isError: Bool) {
-        let descriptor = handle.fileDescriptor
+    /// Reads a pipe to its end (on its own thread), then closes it.
+    private static func drain(_ descriptor: Int32, into shared: Shared, isError: Bool) {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -347,7 +336,7 @@ public final class ChildProcess: Sendable {
                 }
             }
         }
-        try? handle.close()
+        close(descriptor)
         shared.update {
             $0.openPipes -= 1
             $0.progress.outputEnded = $0.openPipes == 0
@@ -369,17 +358,5 @@ public final class ChildProcess: Sendable {
                 return false
             }
         }
-    }
-
-    /// Runs `body` with exactly `signals` blocked in the calling thread (a program it starts
-    /// inherits the mask), then restores the thread's mask. Nothing suspends in between.
-    private static func withSignalMask<T>(_ signals: [Int32], _ body: () throws -> T) rethrows -> T {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signal in signals { sigaddset(&set, signal) }
-        var previous = sigset_t()
-        pthread_sigmask(SIG_SETMASK, &set, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        return try body()
     }
 }
