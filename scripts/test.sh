@@ -13,7 +13,9 @@ if command -v chromium >/dev/null 2>&1; then
 else
   echo "test.sh: SKIPPED the run report browser check: chromium is not installed (scripts/install-deps.sh --for-tests installs it)"
 fi
-# One test at a time: many end-to-end tests block their thread (waiting for the binary, for a
-# file), and Swift's cooperative pool has one thread per core; in parallel they starved the tests
-# that serve HTTP in process (FlyingFox on Swift concurrency), whose clients then timed out.
-swift test --skip-build --no-parallel "$@"
+# In parallel. The end-to-end tests wait for the built binary, a daemon's line or a file without
+# holding a thread of Swift's cooperative pool (Tests/OrdreconTestSupport/ChildProcess.swift), and
+# the HTTP servers the tests run in process have threads of their own (ThreadedHTTPServer), so no
+# test starves another; tests that run programs take one of a few slots at a time
+# (ProgramSlots.swift; ORDRECON_TEST_PROGRAM_SLOTS sets how many).
+swift test --skip-build --parallel "$@"

@@ -7,7 +7,7 @@ import Testing
 /// `ordrecon validate` and, run through a real `ordrecon run` in story order, be applied
 /// without a single rejection; the reason codes that `docs/feed-contract.md` names must be
 /// exactly the ones ordrecon records, in the order it checks them.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct DocsExamplesTests {
     static let docs = TestWorkspace.repositoryRoot + "/docs"
     static let feeds = ["storefront", "payments", "warehouse", "carrier", "returns-desk"]
@@ -46,7 +46,7 @@ struct DocsExamplesTests {
         return pointed
     }
 
-    @Test func everyFeedHasACSVAJSONAndAJSONLinesExampleWithoutCR() throws {
+    @Test func everyFeedHasACSVAJSONAndAJSONLinesExampleWithoutCR() async throws {
         let examples = try Self.examples()
         #expect(examples.map(\.step) == Array(1...examples.count), "steps must be 1, 2, 3, … without gaps: \(examples)")
         for feed in Self.feeds {
@@ -71,11 +71,11 @@ struct DocsExamplesTests {
 
     /// Each file, in story order: `validate` says every event would be applied, then `run`
     /// applies them all. At the end the state is the one the contract's story tells.
-    @Test func examplesValidateAndApplyInStoryOrder() throws {
+    @Test func examplesValidateAndApplyInStoryOrder() async throws {
         let ws0 = try TestWorkspace()
         defer { ws0.remove() }
-        let gateway = try MockGatewayProcess(journal: ws0.root + "/gateway.jsonl")
-        defer { gateway.stop() }
+        let gateway = try await MockGatewayProcess(journal: ws0.root + "/gateway.jsonl")
+        defer { gateway.terminate() }
         let ws = try TestWorkspace(config: Self.config(gateway: gateway))
         defer { ws.remove() }
 
@@ -83,7 +83,7 @@ struct DocsExamplesTests {
         #expect(examples.count == 15)
         var events = 0
         for example in examples {
-            let check = try ws.run(["validate", example.path, "--feed", example.feed, "--json"], timeout: 120)
+            let check = try await ws.run(["validate", example.path, "--feed", example.feed, "--json"], timeout: .seconds(120))
             #expect(check.status == 0, "validate \(example) exited \(check.status):\n\(check.stdout)\(check.stderr)")
             let report = try #require(
                 try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any],
@@ -95,7 +95,7 @@ struct DocsExamplesTests {
             #expect((report["would_apply_all"] as? NSNumber)?.boolValue == true, "\(example): \(check.stdout)")
 
             try ws.drop(example.feed, example.name, try Data(contentsOf: URL(fileURLWithPath: example.path)), order: example.step)
-            let run = try ws.run(["run"], timeout: 120)
+            let run = try await ws.run(["run"], timeout: .seconds(120))
             #expect(run.status == 0, "run after \(example) exited \(run.status):\n\(run.stdout)\(run.stderr)")
             events += fileEvents
             let outcomes = try ws.query("SELECT outcome, reason_code, event_id, message FROM audit_log WHERE outcome <> 'applied'")
@@ -128,17 +128,17 @@ struct DocsExamplesTests {
 
     /// All fifteen files at once, their modification times in story order: one `run` gives the
     /// same end (the docs say either way works).
-    @Test func examplesDroppedAtOnceGiveTheSameStory() throws {
+    @Test func examplesDroppedAtOnceGiveTheSameStory() async throws {
         let ws0 = try TestWorkspace()
         defer { ws0.remove() }
-        let gateway = try MockGatewayProcess(journal: ws0.root + "/gateway.jsonl")
-        defer { gateway.stop() }
+        let gateway = try await MockGatewayProcess(journal: ws0.root + "/gateway.jsonl")
+        defer { gateway.terminate() }
         let ws = try TestWorkspace(config: Self.config(gateway: gateway))
         defer { ws.remove() }
         for example in try Self.examples() {
             try ws.drop(example.feed, example.name, try Data(contentsOf: URL(fileURLWithPath: example.path)), order: example.step)
         }
-        let run = try ws.run(["run"], timeout: 180)
+        let run = try await ws.run(["run"], timeout: .seconds(180))
         #expect(run.status == 0, "run exited \(run.status):\n\(run.stdout)\(run.stderr)")
         try Self.expectStoryEnd(ws, events: try ws.count("SELECT COUNT(*) FROM audit_log"))
     }
@@ -201,7 +201,7 @@ struct DocsExamplesTests {
             .filter { $0.offset % 2 == 1 }.map { String($0.element) }
     }
 
-    @Test func theReasonCodeTableListsEveryCodeInCheckOrder() throws {
+    @Test func theReasonCodeTableListsEveryCodeInCheckOrder() async throws {
         let text = try String(contentsOfFile: Self.docs + "/feed-contract.md", encoding: .utf8)
         var listed: [(step: Int, code: String)] = []
         for line in try Self.section("Reason codes", of: text) {
@@ -222,7 +222,7 @@ struct DocsExamplesTests {
         }
     }
 
-    @Test func everyCodeTheDocNamesExists() throws {
+    @Test func everyCodeTheDocNamesExists() async throws {
         let text = try String(contentsOfFile: Self.docs + "/feed-contract.md", encoding: .utf8)
         let known = Set(ReasonCode.allCases.map(\.rawValue))
         // The whole-file table's code column.

@@ -4,32 +4,28 @@ import Testing
 
 /// `config/schema/feed-event.schema.json` against a standard validator (Python's `jsonschema`)
 /// and against ordrecon itself, through `scripts/check-schema.py`.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct FeedSchemaTests {
-    /// Runs a command; - Returns: its exit status and its standard output and error together.
-    static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: TestWorkspace.repositoryRoot)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return (127, "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a command in the repository; - Returns: its exit status and its standard output and
+    /// error together (127 when it cannot be started).
+    static func run(_ executable: String, _ arguments: [String]) async -> (status: Int32, output: String) {
+        do {
+            let process = try ChildProcess(
+                executable: "/usr/bin/env", arguments: [executable] + arguments, directory: TestWorkspace.repositoryRoot,
+                output: .merged)
+            let result = await process.finish(timeout: .seconds(300))
+            return (result.status, result.stdout)
+        } catch {
+            return (127, "\(error)")
+        }
     }
 
-    /// Why the check cannot run here, or nil when python3 and jsonschema are installed.
-    static let missingValidator: String? = {
-        let probe = run("python3", ["-c", "import jsonschema"])
-        if probe.status == 127 { return "python3 is not installed" }
-        if probe.status != 0 { return "python3 has no jsonschema module (scripts/install-deps.sh installs it)" }
-        return nil
-    }()
+    /// Whether python3 and its jsonschema module are installed (scripts/install-deps.sh installs both).
+    static func hasValidator() async -> Bool {
+        await run("python3", ["-c", "import jsonschema"]).status == 0
+    }
 
-    @Test func schemaIsValidDraft202012AndNamesTheContractFields() throws {
+    @Test func schemaIsValidDraft202012AndNamesTheContractFields() async throws {
         let text = try String(contentsOfFile: TestWorkspace.repositoryRoot + "/config/schema/feed-event.schema.json", encoding: .utf8)
         let schema = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
@@ -42,12 +38,9 @@ struct FeedSchemaTests {
         #expect(schema["additionalProperties"] as? Bool == true)
     }
 
-    @Test func sampleFilesPassTheSchemaAndInvalidEventsFailIt() throws {
-        if let why = Self.missingValidator {
-            print("FeedSchemaTests: SKIPPED the JSON Schema check: \(why)")
-            return
-        }
-        let result = Self.run("python3", ["scripts/check-schema.py", TestWorkspace.binary])
+    @Test(.longRunning, .enabled("needs python3 with jsonschema (scripts/install-deps.sh installs them)") { await FeedSchemaTests.hasValidator() })
+    func sampleFilesPassTheSchemaAndInvalidEventsFailIt() async throws {
+        let result = await Self.run("python3", ["scripts/check-schema.py", TestWorkspace.binary])
         #expect(result.status == 0, "scripts/check-schema.py exited \(result.status):\n\(result.output)")
         #expect(result.output.contains("check-schema: OK"), "\(result.output)")
     }

@@ -7,31 +7,31 @@ import Glibc
 #endif
 
 /// Whole-file outcomes, exit codes, the lock, resubmission and duplicate drops, through the binary.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct FileLifecycleTests {
     static let create = """
         event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price
         S1,order,O1,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,A,1,70.00
         """
 
-    @Test func cleanRunExitsZeroAndIgnoresPartialFiles() throws {
+    @Test func cleanRunExitsZeroAndIgnoresPartialFiles() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.create)
         for name in [".hidden.csv", "later.csv.part", "later.csv.tmp", "x.PARTIAL", "y.csv.filepart"] {
             try Data("junk".utf8).write(to: URL(fileURLWithPath: ws.root + "/inbox/storefront/" + name))
         }
-        let result = try ws.run(["run"])
+        let result = try await ws.run(["run"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(ws.files(in: "inbox/storefront") == [".hidden.csv", "later.csv.part", "later.csv.tmp", "x.PARTIAL", "y.csv.filepart"])
         #expect(ws.files(in: "archive/storefront") == ["orders.csv"])
         // Nothing new: still 0.
-        let again = try ws.run(["run"])
+        let again = try await ws.run(["run"])
         #expect(again.status == 0)
         #expect(again.stdout.contains("No ready files"))
     }
 
-    @Test func unreadableFilesGoToFailedAndDoNotBlockTheRest() throws {
+    @Test func unreadableFilesGoToFailedAndDoNotBlockTheRest() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try ws.drop("storefront", "broken.json", "[{\"event_id\": \"S1\",", order: 1)
@@ -39,7 +39,7 @@ struct FileLifecycleTests {
         try ws.drop("storefront", "latin1.csv", Data("event_id,entity,order_id,status,occurred_at,reason\nS1,order,O1,CANCELLED,2026-01-01T10:00,caf\u{E9}\n".utf8).replacingLatin1(), order: 3)
         try ws.drop("storefront", "orders.xml", "<orders/>", order: 4)
         try ws.drop("storefront", "orders.csv", Self.create, order: 5)
-        let result = try ws.run(["run"])
+        let result = try await ws.run(["run"])
         #expect(result.status == 65)
         #expect(ws.files(in: "failed/storefront") == [
             "broken.json", "broken.json.reason", "latin1.csv", "latin1.csv.reason", "noheader.csv", "noheader.csv.reason",
@@ -56,24 +56,24 @@ struct FileLifecycleTests {
         #expect(try ws.query("SELECT status FROM orders") == [["PENDING_PAYMENT"]])
     }
 
-    @Test func badConfigurationExits78NamingFileAndKey() throws {
+    @Test func badConfigurationExits78NamingFileAndKey() async throws {
         let ws = try TestWorkspace(config: TestWorkspace.defaultConfig + "\n[returns]\nwindow_days = \"thirty\"\n")
         defer { ws.remove() }
-        let result = try ws.run(["run"])
+        let result = try await ws.run(["run"])
         #expect(result.status == 78)
         #expect(result.stderr.contains("ordrecon.toml"))
         let typo = try TestWorkspace(config: "timezone = \"Asia/Kolkata\"\n[returns]\nwindow_dayz = 3\n")
         defer { typo.remove() }
-        let second = try typo.run(["run"])
+        let second = try await typo.run(["run"])
         #expect(second.status == 78)
         #expect(second.stderr.contains("window_dayz"))
         let missing = try TestWorkspace()
         defer { missing.remove() }
         try FileManager.default.removeItem(atPath: missing.root + "/config/ordrecon.toml")
-        #expect(try missing.run(["run"]).status == 78)
+        #expect(try await missing.run(["run"]).status == 78)
     }
 
-    @Test func secondInstanceExits75NamingTheHolder() throws {
+    @Test func secondInstanceExits75NamingTheHolder() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.create)
@@ -82,32 +82,32 @@ struct FileLifecycleTests {
         #expect(fd >= 0)
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
         _ = "pid 4242\n".withCString { write(fd, $0, strlen($0)) }
-        let blocked = try ws.run(["run"])
+        let blocked = try await ws.run(["run"])
         #expect(blocked.status == 75)
         #expect(blocked.stderr.contains("pid 4242"))
         #expect(ws.files(in: "inbox/storefront") == ["orders.csv"])
         flock(fd, LOCK_UN)
         close(fd)
-        #expect(try ws.run(["run"]).status == 0)
+        #expect(try await ws.run(["run"]).status == 0)
     }
 
-    @Test func sameContentDroppedAgainIsDuplicateAndArchivedBesideTheFirst() throws {
+    @Test func sameContentDroppedAgainIsDuplicateAndArchivedBesideTheFirst() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.create)
-        #expect(try ws.run(["run"]).status == 0)
+        #expect(try await ws.run(["run"]).status == 0)
         // The same event as JSON under the same name stem, and the same CSV again.
         try ws.drop("storefront", "orders.csv", Self.create)
         try ws.drop("storefront", "orders.json", """
             [{"event_id":"S1","entity":"order","order_id":"O1","status":"PENDING_PAYMENT","occurred_at":"2026-01-01T04:30:00Z",
               "customer_id":"C1","items":[{"sku":"A","quantity":1,"unit_price":70}]}]
             """)
-        #expect(try ws.run(["run"]).status == 0)
+        #expect(try await ws.run(["run"]).status == 0)
         #expect(ws.files(in: "archive/storefront") == ["orders.2.csv", "orders.csv", "orders.json"])
         #expect(try ws.query("SELECT outcome, COUNT(*) FROM audit_log GROUP BY outcome ORDER BY outcome") == [["applied", "1"], ["duplicate", "2"]])
     }
 
-    @Test func rejectedRowsFixedAndDroppedBackAreAppliedAndOthersStayRejected() throws {
+    @Test func rejectedRowsFixedAndDroppedBackAreAppliedAndOthersStayRejected() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try ws.drop("payments", "pay.csv", """
@@ -115,13 +115,13 @@ struct FileLifecycleTests {
             P1,order,O1,PAID,2026-01-01T11:00:00+05:30,70.00,PR1
             P2,order,O2,PAID,2026-01-01T11:00:00+05:30,12.345,PR2
             """, order: 1)
-        #expect(try ws.run(["run"]).status == 65)
+        #expect(try await ws.run(["run"]).status == 65)
         let rejected = try ws.read("outbox/rejections/payments/pay.csv.rejected.csv")
         #expect(rejected.contains("P1,order,O1,PAID,") && rejected.contains("unknown_order"))
         // The order arrives; the partner drops the rejection file back unchanged.
         try ws.drop("storefront", "orders.csv", Self.create, order: 2)
         try ws.drop("payments", "pay.csv.rejected.csv", rejected, order: 3)
-        #expect(try ws.run(["run"]).status == 65)  // P2 is still wrong
+        #expect(try await ws.run(["run"]).status == 65)  // P2 is still wrong
         let outcomes = try ws.query("SELECT event_id, file_name, outcome, reason_code FROM audit_log WHERE feed = 'payments' ORDER BY id")
         #expect(outcomes == [
             ["P1", "pay.csv", "rejected", "unknown_order"], ["P2", "pay.csv", "rejected", "invalid_value"],
@@ -130,11 +130,11 @@ struct FileLifecycleTests {
         #expect(try ws.query("SELECT status, paid_paise FROM orders WHERE order_id = 'O1'") == [["PAID", "7000"]])
     }
 
-    @Test func jsonSummaryForMachines() throws {
+    @Test func jsonSummaryForMachines() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.create)
-        let result = try ws.run(["run", "--json"])
+        let result = try await ws.run(["run", "--json"])
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         let total = json["total"] as! [String: Any]
         #expect(total["events"] as? Int == 1)

@@ -9,77 +9,10 @@ import Glibc
 /// What a careless or hostile partner can put into an inbox, through the built binary: each
 /// poison entry is dropped before a valid file, and the run must end in time with 0 or 65, apply
 /// the valid file, put the poison where the contract says, and copy no secret into any output.
-@Suite(.serialized)
+/// Files that cannot be moved or read, and writers that hold a file, are in HostileFileAccessTests.
+@Suite(.runsPrograms)
 struct HostileInboxTests {
-    static let header = "event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price\n"
-    static let tokenSecret = "tok-ENVSECRET-7c1f"
-    static let fileSecret = "FILESECRET-93ab"
-
-    /// A valid order creation with its own ids.
-    static func valid(_ id: String) -> String {
-        header + "V-\(id),order,OV-\(id),PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,A,1,70.00\n"
-    }
-
-    /// A workspace, and a file outside it that holds a secret (the target of hostile links).
-    final class Setting {
-        let ws: TestWorkspace
-        let outside: String
-
-        init() throws {
-            ws = try TestWorkspace()
-            outside = NSTemporaryDirectory() + "ordrecon-outside-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
-            try (Self.secretCSV).write(toFile: outside + "/secret.csv", atomically: true, encoding: .utf8)
-            try FileManager.default.createDirectory(atPath: ws.root + "/inbox/storefront", withIntermediateDirectories: true)
-        }
-
-        static var secretCSV: String { header + "\(fileSecret),order,\(fileSecret),PENDING_PAYMENT,2026-01-01T10:00:00,\(fileSecret),A,1,1.00\n" }
-
-        var inbox: String { ws.root + "/inbox/storefront" }
-
-        func remove() {
-            ws.remove()
-            try? FileManager.default.removeItem(atPath: outside)
-        }
-
-        /// Sets an entry's modification time (seconds after a fixed base) without following links.
-        func age(_ name: String, _ order: Int) {
-            var times = [
-                timespec(tv_sec: 1_700_000_000 + order, tv_nsec: 0), timespec(tv_sec: 1_700_000_000 + order, tv_nsec: 0),
-            ]
-            _ = utimensat(AT_FDCWD, inbox + "/" + name, &times, AT_SYMLINK_NOFOLLOW)
-        }
-
-        /// Drops a file whose name is too long for a `.part` suffix: written as `x.part`, renamed.
-        func dropUnderShortName(_ name: String, _ content: String, order: Int) throws {
-            try content.write(toFile: inbox + "/x.part", atomically: false, encoding: .utf8)
-            age("x.part", order)
-            #expect(rename(inbox + "/x.part", inbox + "/" + name) == 0)
-        }
-
-        /// Runs `ordrecon run` with the gateway token set to the secret, bounded in time.
-        func run() throws -> TestWorkspace.Result {
-            try ws.run(["run"], environment: ["ORDRECON_GATEWAY_TOKEN": HostileInboxTests.tokenSecret], timeout: 60)
-        }
-
-        /// The valid file dropped after the poison was applied, the run ended in time with 0 or 65,
-        /// and neither secret is in the output or in any file the workspace holds.
-        func expectSurvived(_ result: TestWorkspace.Result, validId: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-            #expect(!result.timedOut, "the run hung", sourceLocation: sourceLocation)
-            #expect([0, 65].contains(result.status), "exit \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
-            #expect(try ws.query("SELECT outcome FROM audit_log WHERE event_id = 'V-\(validId)'") == [["applied"]], sourceLocation: sourceLocation)
-            for secret in [HostileInboxTests.tokenSecret, HostileInboxTests.fileSecret] {
-                #expect(!result.stdout.contains(secret), "stdout holds a secret", sourceLocation: sourceLocation)
-                #expect(!result.stderr.contains(secret), "stderr holds a secret", sourceLocation: sourceLocation)
-                for path in regularFiles(under: ws.root) {
-                    let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
-                    #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(path) holds a secret", sourceLocation: sourceLocation)
-                }
-            }
-        }
-    }
-
-    @Test func linksPipesSocketsAndFoldersAreFailedWithoutBeingOpened() throws {
+    @Test func linksPipesSocketsAndFoldersAreFailedWithoutBeingOpened() async throws {
         let s = try Setting()
         defer { s.remove() }
         try FileManager.default.createSymbolicLink(atPath: s.inbox + "/outside.csv", withDestinationPath: s.outside + "/secret.csv")
@@ -104,7 +37,7 @@ struct HostileInboxTests {
         for (i, name) in entries.enumerated() { s.age(name, i + 1) }
         try s.ws.drop("storefront", "valid.csv", Self.valid("links"), order: 100)
 
-        let result = try s.run()
+        let result = try await s.run()
         try s.expectSurvived(result, validId: "links")
         #expect(result.status == 65)
         let failed = s.ws.root + "/failed/storefront/"
@@ -122,7 +55,7 @@ struct HostileInboxTests {
         #expect(s.ws.files(in: "inbox/storefront").isEmpty)
     }
 
-    @Test func amountsThatDoNotFitAreInvalidValueNotACrash() throws {
+    @Test func amountsThatDoNotFitAreInvalidValueNotACrash() async throws {
         let s = try Setting()
         defer { s.remove() }
         let poison = Self.header
@@ -133,7 +66,7 @@ struct HostileInboxTests {
             + "P4,order,OP4,PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1,99999999999999999999999.00\n"
         try s.ws.drop("storefront", "huge.csv", poison, order: 1)
         try s.ws.drop("storefront", "valid.csv", Self.valid("huge"), order: 2)
-        let result = try s.run()
+        let result = try await s.run()
         try s.expectSurvived(result, validId: "huge")
         #expect(result.status == 65)
         let codes = try s.ws.query("SELECT event_id, outcome, reason_code FROM audit_log WHERE file_name = 'huge.csv' ORDER BY line")
@@ -147,7 +80,7 @@ struct HostileInboxTests {
         #expect(s.ws.files(in: "outbox/rejections/storefront") == ["huge.csv.rejected.csv"])
     }
 
-    @Test func namesOfAnyBytesAndAnyLengthAreProcessed() throws {
+    @Test func namesOfAnyBytesAndAnyLengthAreProcessed() async throws {
         let s = try Setting()
         defer { s.remove() }
         // 255 bytes, the longest a name may be: every name derived from it must be shortened.
@@ -173,11 +106,11 @@ struct HostileInboxTests {
         }
         try s.ws.drop("storefront", "valid.csv", Self.valid("names"), order: 100)
 
-        var result = try s.run()
+        var result = try await s.run()
         try s.expectSurvived(result, validId: "names")
         // The same long name again: archived under a second, still legal, name.
         try s.dropUnderShortName(long, rejectedRow.replacingOccurrences(of: "L1,", with: "L2,"), order: 200)
-        result = try s.run()
+        result = try await s.run()
         #expect(!result.timedOut)
         #expect(result.status == 65, "\(result.stderr)")
 
@@ -196,7 +129,7 @@ struct HostileInboxTests {
         #expect(s.ws.files(in: "inbox/storefront").isEmpty)
     }
 
-    @Test func bareCarriageReturnsFailTheFileLoudly() throws {
+    @Test func bareCarriageReturnsFailTheFileLoudly() async throws {
         let s = try Setting()
         defer { s.remove() }
         let macText = Self.header.replacingOccurrences(of: "\n", with: "\r")
@@ -206,130 +139,12 @@ struct HostileInboxTests {
         let quoted = Self.header + "Q1,order,OQ1,PENDING_PAYMENT,2026-01-01T10:00:00,\"C\r1\",A,1,70.00\r\n"
         try s.ws.drop("storefront", "quoted.csv", quoted, order: 2)
         try s.ws.drop("storefront", "valid.csv", Self.valid("cr"), order: 3)
-        let result = try s.run()
+        let result = try await s.run()
         try s.expectSurvived(result, validId: "cr")
         #expect(result.status == 65)
         #expect(try s.ws.query("SELECT reason_code FROM audit_log WHERE file_name = 'mac.csv'") == [["bad_file"]])
         #expect(try s.ws.read("failed/storefront/mac.csv.reason").contains("bare CR"))
         #expect(try s.ws.query("SELECT outcome FROM audit_log WHERE event_id = 'Q1'") == [["applied"]])
-    }
-
-    @Test(.enabled(if: geteuid() == 0, "only root can make a file that cannot be renamed (chattr +i)"))
-    func anEntryThatCannotBeMovedIsReportedOnEveryRunAndSkipped() throws {
-        let s = try Setting()
-        defer {
-            _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/chattr"), arguments: ["-i", s.inbox + "/stuck.csv"]).waitUntilExit()
-            s.remove()
-        }
-        try s.ws.drop("storefront", "stuck.csv", Self.valid("stuck"), order: 1)
-        let chattr = try Process.run(URL(fileURLWithPath: "/usr/bin/chattr"), arguments: ["+i", s.inbox + "/stuck.csv"])
-        chattr.waitUntilExit()
-        try #require(chattr.terminationStatus == 0, "chattr +i is not supported here")
-        try s.ws.drop("storefront", "valid.csv", Self.valid("after-stuck"), order: 2)
-        for round in 1...2 {
-            let result = try s.run()
-            #expect(!result.timedOut)
-            #expect(result.status == 65, "round \(round): \(result.stderr)")
-            #expect(result.stdout.contains("NOT PROCESSED: storefront/stuck.csv"), "round \(round): \(result.stdout)")
-            #expect(result.stderr.contains("cannot be moved"))
-        }
-        #expect(try s.ws.query("SELECT outcome FROM audit_log WHERE event_id = 'V-after-stuck'") == [["applied"]])
-        #expect(s.ws.files(in: "inbox/storefront") == ["stuck.csv"])
-    }
-
-    @Test(.enabled(if: geteuid() == 0, "runs the binary as another user (setpriv), which needs root"))
-    func aFileOrdreconMayNotReadIsFailedAndTheRestGoesOn() throws {
-        let s = try Setting()
-        defer { s.remove() }
-        // ordrecon runs as `nobody`; the partner's file belongs to root with mode 600.
-        try s.ws.drop("storefront", "private.csv", Self.valid("private"), order: 1)
-        try s.ws.drop("storefront", "valid.csv", Self.valid("readable"), order: 2)
-        let binary = s.outside + "/ordrecon"
-        try FileManager.default.copyItem(atPath: TestWorkspace.binary, toPath: binary)
-        chmod(s.outside, 0o755)
-        let chown = try Process.run(URL(fileURLWithPath: "/bin/chown"), arguments: ["-R", "nobody:nogroup", s.ws.root])
-        chown.waitUntilExit()
-        chmod(s.ws.root, 0o755)
-        #expect(Glibc.chown(s.inbox + "/private.csv", 0, 0) == 0)
-        chmod(s.inbox + "/private.csv", 0o600)
-        var directory = s.ws.root
-        while directory != "/" {  // every folder above the workspace must let `nobody` through
-            directory = (directory as NSString).deletingLastPathComponent
-            var st = stat()
-            if stat(directory, &st) == 0, st.st_mode & 0o001 == 0 { chmod(directory, mode_t(st.st_mode & 0o7777) | 0o001) }
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", binary, "run"]
-        process.currentDirectoryURL = URL(fileURLWithPath: s.ws.root)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 65, "\(stdout)")
-        #expect(try s.ws.query("SELECT outcome FROM audit_log WHERE event_id = 'V-readable'") == [["applied"]])
-        #expect(try s.ws.query("SELECT reason_code FROM audit_log WHERE file_name = 'private.csv'") == [["bad_file"]])
-        #expect(try s.ws.read("failed/storefront/private.csv.reason").contains("Permission denied"))
-    }
-
-    @Test func rowsWrittenIntoAFileAfterItWasTakenAreJudged() throws {
-        let s = try Setting()
-        defer { s.remove() }
-        // A partner writes in place (no temporary name) and is still appending when the run starts.
-        let path = s.inbox + "/inplace.csv"
-        let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: path, contents: nil); return path }()))
-        handle.write(Data(Self.header.utf8))
-        func row(_ i: Int) -> Data { Data("W\(i),order,OW\(i),PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1,70.00\n".utf8) }
-        for i in 0..<20 { handle.write(row(i)) }
-        try s.ws.drop("storefront", "valid.csv", Self.valid("inplace"), order: 2_000_000_000 - 1_700_000_000)
-        let run = try s.ws.start(["run"], discardOutput: true)
-        // Appends 40 more rows while the run has the file, then closes it.
-        for i in 20..<60 {
-            handle.write(row(i))
-            usleep(20_000)
-        }
-        try handle.close()
-        run.process.waitUntilExit()
-        #expect(run.process.terminationStatus == 0)
-        var judged = try s.ws.count("SELECT COUNT(*) FROM audit_log WHERE event_id LIKE 'W%'")
-        if judged < 60 {
-            // The writer outlasted the settle time: the file waits in var/processing for the next run.
-            let again = try s.run()
-            #expect(again.status == 0, "\(again.stderr)")
-            judged = try s.ws.count("SELECT COUNT(*) FROM audit_log WHERE event_id LIKE 'W%'")
-        }
-        #expect(judged == 60)
-        #expect(try s.ws.count("SELECT COUNT(*) FROM audit_log WHERE event_id LIKE 'W%' AND outcome = 'applied'") == 60)
-        #expect(s.ws.files(in: "archive/storefront").contains("inplace.csv"))
-    }
-
-    @Test func aWriterThatNeverStopsDoesNotHoldTheRun() throws {
-        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "settle_ms = 2000", with: "settle_ms = 300")
-        #expect(config != TestWorkspace.defaultConfig)
-        let ws = try TestWorkspace(config: config)
-        defer { ws.remove() }
-        try FileManager.default.createDirectory(atPath: ws.root + "/inbox/storefront", withIntermediateDirectories: true)
-        let path = ws.root + "/inbox/storefront/endless.csv"
-        FileManager.default.createFile(atPath: path, contents: Data(Self.header.utf8))
-        let handle = try #require(FileHandle(forWritingAtPath: path))
-        defer { try? handle.close() }
-        handle.seekToEndOfFile()
-        handle.write(Data("E0,order,OE0,PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1,70.00\n".utf8))
-        try ws.drop("storefront", "valid.csv", Self.valid("endless"), order: 2_000_000_000 - 1_700_000_000)
-        let result = try ws.run(["run"], timeout: 60)
-        #expect(!result.timedOut)
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("LEFT FOR THE NEXT RUN: storefront/endless.csv"))
-        #expect(ws.files(in: "var/processing/storefront") == ["endless.csv"])
-        #expect(try ws.query("SELECT outcome FROM audit_log WHERE event_id = 'V-endless'") == [["applied"]])
-        // Once the writer is gone, the next run takes it.
-        try handle.close()
-        let next = try ws.run(["run"], timeout: 60)
-        #expect(next.status == 0, "\(next.stderr)")
-        #expect(try ws.query("SELECT outcome FROM audit_log WHERE event_id = 'E0'") == [["applied"]])
-        #expect(ws.files(in: "archive/storefront").contains("endless.csv"))
     }
 }
 
@@ -376,39 +191,27 @@ extension HostileInboxTests {
             + ["archive: " + s.ws.files(in: "archive/storefront").joined(separator: ",")]
     }
 
-    @Test func theDaemonTreatsHostileEntriesExactlyAsRunDoes() throws {
+    @Test func theDaemonTreatsHostileEntriesExactlyAsRunDoes() async throws {
         let byRun = try Setting()
         defer { byRun.remove() }
         try Self.dropPoison(byRun)
-        let result = try byRun.run()
+        let result = try await byRun.run()
         try byRun.expectSurvived(result, validId: "same")
 
         let byWatch = try Setting()
         defer { byWatch.remove() }
         let daemon = try DaemonProcess(byWatch.ws, ["watch"])
         defer { daemon.kill() }
-        #expect(pollUntil(timeout: 30) { ((try? byWatch.ws.count("SELECT COUNT(*) FROM runs")) ?? 0) > 0 }, "\(daemon.tail())")
+        #expect(await eventually(timeout: .seconds(60)) { ((try? byWatch.ws.count("SELECT COUNT(*) FROM runs")) ?? 0) > 0 }, "\(daemon.tail())")
         try Self.dropPoison(byWatch)
-        let done = pollUntil(timeout: 60) {
+        let done = await eventually(timeout: .seconds(120)) {
             ((try? byWatch.ws.count("SELECT COUNT(*) FROM audit_log")) ?? 0) >= 6 && byWatch.ws.files(in: "inbox/storefront").isEmpty
         }
         #expect(done, "\(daemon.tail())")
-        #expect(daemon.stop() == 0)
+        #expect(await daemon.stop() == 0)
         let (watched, ran) = (try Self.outcome(byWatch), try Self.outcome(byRun))
         #expect(watched == ran, "watch:\n\(watched.joined(separator: "\n"))\nrun:\n\(ran.joined(separator: "\n"))")
         let log = daemon.lines.joined(separator: "\n")
         #expect(!log.contains(Self.fileSecret) && !log.contains(Self.tokenSecret))
     }
-}
-
-/// Regular files under `root`, recursively (symbolic links are not followed).
-func regularFiles(under root: String) -> [String] {
-    guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
-    var paths: [String] = []
-    while let relative = enumerator.nextObject() as? String {
-        let path = root + "/" + relative
-        var st = stat()
-        if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG { paths.append(path) }
-    }
-    return paths
 }

@@ -5,7 +5,7 @@ import Testing
 /// The operator's scripts run for real with /bin/sh or bash, with stand-ins for the programs
 /// they call: `contrib/cron/ordrecon-cron` with a fake `ordrecon` exiting with each status, and
 /// `scripts/install-deps.sh` with fake `apt-get`, `dpkg-query`, `sudo` and `id`.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct OperatorScriptTests {
     /// A temporary folder with a `bin/` for stand-ins, removed by ``remove()``.
     final class Sandbox {
@@ -34,19 +34,12 @@ struct OperatorScriptTests {
     }
 
     /// Runs `shell script arguments` with exactly `environment` (cron gives a bare one).
-    static func run(_ shell: String, _ script: String, _ arguments: [String], environment: [String: String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: shell)
-        process.arguments = [script] + arguments
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, text: String(decoding: data, as: UTF8.self))
+    static func run(_ shell: String, _ script: String, _ arguments: [String], environment: [String: String]) async throws -> Output {
+        let process = try ChildProcess(
+            executable: shell, arguments: [script] + arguments, environment: environment, inheritEnvironment: false,
+            directory: NSTemporaryDirectory(), output: .merged)
+        let result = await process.finish(timeout: .seconds(300))
+        return Output(status: result.status, text: result.stdout)
     }
 
     // MARK: contrib/cron/ordrecon-cron
@@ -74,11 +67,11 @@ struct OperatorScriptTests {
         }
 
         /// Runs the wrapper as cron does: /bin/sh, PATH=/usr/bin:/bin, nothing else but what is given.
-        func cron(status: Int32, say: String? = nil, extra: [String: String] = [:]) throws -> Output {
+        func cron(status: Int32, say: String? = nil, extra: [String: String] = [:]) async throws -> Output {
             var environment = ["PATH": "/usr/bin:/bin", "ORDRECON": sandbox.bin + "/ordrecon", "FAKE_STATUS": "\(status)"]
             if let say { environment["FAKE_SAY"] = say }
             environment.merge(extra) { _, new in new }
-            return try OperatorScriptTests.run("/bin/sh", OperatorScriptTests.cronWrapper, [workspace], environment: environment)
+            return try await OperatorScriptTests.run("/bin/sh", OperatorScriptTests.cronWrapper, [workspace], environment: environment)
         }
 
         var calls: [String] {
@@ -87,56 +80,56 @@ struct OperatorScriptTests {
         }
     }
 
-    @Test func cronWrapperRunsQuietFromTheWorkspaceAndIsSilentOnSuccess() throws {
+    @Test func cronWrapperRunsQuietFromTheWorkspaceAndIsSilentOnSuccess() async throws {
         let setup = try CronSetup()
         defer { setup.sandbox.remove() }
-        let result = try setup.cron(status: 0)
+        let result = try await setup.cron(status: 0)
         #expect(result.status == 0)
         #expect(result.text.isEmpty, "cron would mail: \(result.text)")
         #expect(setup.calls == ["\(setup.workspace)|run --quiet"])
         // What ordrecon itself prints under --quiet (warnings) still reaches the mail.
-        let warned = try setup.cron(status: 0, say: "level=warning msg=\"something to see\"")
+        let warned = try await setup.cron(status: 0, say: "level=warning msg=\"something to see\"")
         #expect(warned.text.contains("something to see"))
         // The summary of a successful run is not mail-worthy; that of a run that rejected rows is.
         #expect(!warned.text.contains("the summary of run --quiet"))
-        #expect(try setup.cron(status: 65).text.contains("the summary of run --quiet"))
+        #expect(try await setup.cron(status: 65).text.contains("the summary of run --quiet"))
     }
 
-    @Test func cronWrapperKeepsATemporaryFailureQuietUntilItLasts() throws {
+    @Test func cronWrapperKeepsATemporaryFailureQuietUntilItLasts() async throws {
         let setup = try CronSetup()
         defer { setup.sandbox.remove() }
         // First 75: quiet, and the marker remembers since when.
-        let first = try setup.cron(status: 75, say: "another instance holds the workspace lock")
+        let first = try await setup.cron(status: 75, say: "another instance holds the workspace lock")
         #expect(first.status == 75)
         #expect(first.text.isEmpty, "a fresh 75 must not mail: \(first.text)")
         let since = try #require(Int(try String(contentsOfFile: setup.marker, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(abs(since - Int(Date().timeIntervalSince1970)) < 600)
         // Still within the grace period: quiet, and the start is kept.
-        #expect(try setup.cron(status: 75).text.isEmpty)
+        #expect(try await setup.cron(status: 75).text.isEmpty)
         #expect(try String(contentsOfFile: setup.marker, encoding: .utf8).contains("\(since)"))
 
         // The failure began an hour ago (30 minutes of grace by default): loud, with ordrecon's words.
         try "\(since - 3600)\n".write(toFile: setup.marker, atomically: true, encoding: .utf8)
-        let lasting = try setup.cron(status: 75, say: "gateway unreachable")
+        let lasting = try await setup.cron(status: 75, say: "gateway unreachable")
         #expect(lasting.status == 75)
         #expect(lasting.text.contains("exit 75"))
         #expect(lasting.text.contains("has lasted 60 minutes") || lasting.text.contains("has lasted 61 minutes"), "\(lasting.text)")
         #expect(lasting.text.contains("gateway unreachable"))
         // A longer grace keeps the same failure quiet.
-        #expect(try setup.cron(status: 75, extra: ["ORDRECON_CRON_GRACE_MINUTES": "120"]).text.isEmpty)
+        #expect(try await setup.cron(status: 75, extra: ["ORDRECON_CRON_GRACE_MINUTES": "120"]).text.isEmpty)
 
         // A run that gets through ends the episode: the next 75 is quiet again.
-        #expect(try setup.cron(status: 0).text.isEmpty)
+        #expect(try await setup.cron(status: 0).text.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: setup.marker))
-        #expect(try setup.cron(status: 75).text.isEmpty)
+        #expect(try await setup.cron(status: 75).text.isEmpty)
     }
 
-    @Test func cronWrapperNotesRejectionsBrieflyAndEndsATemporaryFailure() throws {
+    @Test func cronWrapperNotesRejectionsBrieflyAndEndsATemporaryFailure() async throws {
         let setup = try CronSetup()
         defer { setup.sandbox.remove() }
-        _ = try setup.cron(status: 75)
+        _ = try await setup.cron(status: 75)
         #expect(FileManager.default.fileExists(atPath: setup.marker))
-        let result = try setup.cron(status: 65)
+        let result = try await setup.cron(status: 65)
         #expect(result.status == 65)
         let lines = result.text.split(separator: "\n")
         #expect(lines.count == 2, "one short note, then run --quiet's summary: \(result.text)")
@@ -146,10 +139,10 @@ struct OperatorScriptTests {
     }
 
     @Test(arguments: [Int32(78), 70, 74, 1])
-    func cronWrapperIsLoudForEverythingElse(status: Int32) throws {
+    func cronWrapperIsLoudForEverythingElse(status: Int32) async throws {
         let setup = try CronSetup()
         defer { setup.sandbox.remove() }
-        let result = try setup.cron(status: status, say: "the reason, from ordrecon")
+        let result = try await setup.cron(status: status, say: "the reason, from ordrecon")
         #expect(result.status == status)
         #expect(result.text.contains("the reason, from ordrecon"))
         #expect(result.text.contains(status == 78 ? "configuration" : "exit status \(status)"), "\(result.text)")
@@ -157,15 +150,15 @@ struct OperatorScriptTests {
         #expect(!FileManager.default.fileExists(atPath: setup.marker))
     }
 
-    @Test func cronWrapperRefusesAMissingWorkspaceOrBinaryLoudly() throws {
+    @Test func cronWrapperRefusesAMissingWorkspaceOrBinaryLoudly() async throws {
         let setup = try CronSetup()
         defer { setup.sandbox.remove() }
         let environment = ["PATH": "/usr/bin:/bin", "ORDRECON": setup.sandbox.bin + "/ordrecon", "FAKE_STATUS": "0"]
-        let noWorkspace = try Self.run("/bin/sh", Self.cronWrapper, [setup.sandbox.root + "/nowhere"], environment: environment)
+        let noWorkspace = try await Self.run("/bin/sh", Self.cronWrapper, [setup.sandbox.root + "/nowhere"], environment: environment)
         #expect(noWorkspace.status == 78)
         #expect(noWorkspace.text.contains("cannot enter the workspace"))
         // The default binary path is absolute; a missing binary is named.
-        let noBinary = try setup.cron(status: 0, extra: ["ORDRECON": setup.sandbox.root + "/missing/ordrecon"])
+        let noBinary = try await setup.cron(status: 0, extra: ["ORDRECON": setup.sandbox.root + "/missing/ordrecon"])
         #expect(noBinary.status == 78)
         #expect(noBinary.text.contains("no executable ordrecon"))
         #expect(setup.calls.isEmpty)
@@ -185,18 +178,18 @@ struct OperatorScriptTests {
         return sandbox
     }
 
-    static func installDeps(_ arguments: [String], in sandbox: Sandbox) throws -> (output: Output, apt: [String]) {
-        let output = try run(
+    static func installDeps(_ arguments: [String], in sandbox: Sandbox) async throws -> (output: Output, apt: [String]) {
+        let output = try await run(
             "/bin/bash", TestWorkspace.repositoryRoot + "/scripts/install-deps.sh", arguments,
             environment: ["PATH": sandbox.bin + ":/usr/bin:/bin"])
         let log = (try? String(contentsOfFile: sandbox.root + "/apt.log", encoding: .utf8)) ?? ""
         return (output, log.split(separator: "\n").map(String.init))
     }
 
-    @Test func installDepsBuildSetHasNoBrowserAndKeepsNoninteractiveThroughSudo() throws {
+    @Test func installDepsBuildSetHasNoBrowserAndKeepsNoninteractiveThroughSudo() async throws {
         let sandbox = try Self.installSandbox()
         defer { sandbox.remove() }
-        let (output, apt) = try Self.installDeps([], in: sandbox)
+        let (output, apt) = try await Self.installDeps([], in: sandbox)
         #expect(output.status == 0, "\(output.text)")
         #expect(apt.count == 2, "\(apt)")
         #expect(apt.first == "DEBIAN_FRONTEND=noninteractive update -q")
@@ -211,10 +204,10 @@ struct OperatorScriptTests {
         }
     }
 
-    @Test func installDepsForTestsAddsTheBrowserAndTheTestTools() throws {
+    @Test func installDepsForTestsAddsTheBrowserAndTheTestTools() async throws {
         let sandbox = try Self.installSandbox()
         defer { sandbox.remove() }
-        let (output, apt) = try Self.installDeps(["--for-tests"], in: sandbox)
+        let (output, apt) = try await Self.installDeps(["--for-tests"], in: sandbox)
         #expect(output.status == 0, "\(output.text)")
         let install = try #require(apt.last)
         #expect(install.contains("--no-install-recommends"))
@@ -225,7 +218,7 @@ struct OperatorScriptTests {
         // Nothing missing: apt is not called at all.
         try sandbox.script("dpkg-query", "echo 'install ok installed'\n")
         try? FileManager.default.removeItem(atPath: sandbox.root + "/apt.log")
-        let (again, none) = try Self.installDeps(["--for-tests"], in: sandbox)
+        let (again, none) = try await Self.installDeps(["--for-tests"], in: sandbox)
         #expect(again.status == 0)
         #expect(none.isEmpty, "\(none)")
     }
@@ -236,31 +229,24 @@ struct OperatorScriptTests {
     /// file's device and inode (as systemd does for a service's stream) when `journal` is set.
     static func runWithStandardErrorInAFile(
         _ ws: TestWorkspace, _ arguments: [String], journal: Bool, journalStream: String? = nil
-    ) throws -> (status: Int32, lines: [String]) {
+    ) async throws -> (status: Int32, lines: [String]) {
         let path = ws.root + "/stderr-\(UUID().uuidString).log"
         FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try #require(FileHandle(forWritingAtPath: path))
         var status = stat()
         #expect(fstat(handle.fileDescriptor, &status) == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestWorkspace.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: ws.root)
-        var environment = ProcessInfo.processInfo.environment
-        environment["JOURNAL_STREAM"] = nil
-        environment["ORDRECON_LOG_LEVEL"] = nil
+        var environment: [String: String] = [:]
         if journal { environment["JOURNAL_STREAM"] = journalStream ?? "\(status.st_dev):\(status.st_ino)" }
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
+        let process = try ws.start(
+            arguments, environment: environment, removing: ["JOURNAL_STREAM", "ORDRECON_LOG_LEVEL"],
+            output: .handles(standardOutput: FileHandle.nullDevice, standardError: handle))
+        let exit = await process.waitForExit()
         try handle.close()
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        return (process.terminationStatus, text.split(separator: "\n").map(String.init))
+        return (exit?.status ?? -1, text.split(separator: "\n").map(String.init))
     }
 
-    @Test func binaryGivesJournaldItsPrioritiesOnlyWhenStandardErrorIsTheJournal() throws {
+    @Test func binaryGivesJournaldItsPrioritiesOnlyWhenStandardErrorIsTheJournal() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         // An event for an unknown order: rejected, logged at notice; the run itself at info.
@@ -269,7 +255,7 @@ struct OperatorScriptTests {
             p1,order,NOPE,PAID,2026-04-01T10:00:00+05:30,10.00,pay_1
 
             """)
-        let journal = try Self.runWithStandardErrorInAFile(ws, ["run"], journal: true)
+        let journal = try await Self.runWithStandardErrorInAFile(ws, ["run"], journal: true)
         #expect(journal.status == 65)
         #expect(!journal.lines.isEmpty)
         for line in journal.lines {
@@ -284,14 +270,14 @@ struct OperatorScriptTests {
             p2,order,NOPE,PAID,2026-04-01T10:00:00+05:30,10.00,pay_2
 
             """)
-        let elsewhere = try Self.runWithStandardErrorInAFile(ws, ["run"], journal: true, journalStream: "1:1")
+        let elsewhere = try await Self.runWithStandardErrorInAFile(ws, ["run"], journal: true, journalStream: "1:1")
         #expect(elsewhere.status == 65)
         #expect(!elsewhere.lines.isEmpty)
         #expect(elsewhere.lines.allSatisfy { $0.hasPrefix("time=") }, "\(elsewhere.lines)")
 
         // An unusable configuration: the message printed before any logging is an error too.
         try "timezone = 5\n".write(toFile: ws.root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
-        let refused = try Self.runWithStandardErrorInAFile(ws, ["run"], journal: true)
+        let refused = try await Self.runWithStandardErrorInAFile(ws, ["run"], journal: true)
         #expect(refused.status == 78)
         #expect(!refused.lines.isEmpty)
         #expect(refused.lines.allSatisfy { $0.hasPrefix("<3>") }, "\(refused.lines)")

@@ -1,4 +1,5 @@
 import Foundation
+import OrdreconTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -6,15 +7,15 @@ import Glibc
 
 /// The peak resident memory of a running process.
 enum PeakMemory {
-    /// Reads the process's `VmHWM` (its peak RSS so far) every few milliseconds until it exits.
+    /// Reads the process's `VmHWM` (its peak RSS so far, a high-water mark) every few
+    /// milliseconds until it ends, suspending in between.
     /// - Returns: the last value read, in bytes.
-    static func watch(_ process: Process) -> Int {
+    static func watch(_ process: ChildProcess) async -> Int {
         var peak = 0
         while process.isRunning {
-            if let value = highWaterMark(process.processIdentifier) { peak = max(peak, value) }
-            usleep(5_000)
+            if let value = highWaterMark(process.pid) { peak = max(peak, value) }
+            await process.wait(timeout: .milliseconds(5)) { $0.exit != nil }
         }
-        process.waitUntilExit()
         return peak
     }
 

@@ -7,7 +7,7 @@ import Testing
 /// Metrics as Prometheus reads them, through the built binary: `run --metrics-file` counters are
 /// totals that grow from run to run (kept in the database), `ordrecon_build_info` is there in
 /// both modes, and `watch` listens on the configured address.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct PrometheusMetricsTests {
     /// Samples of a text exposition: `name{labels}` (as written) → value.
     static func samples(_ text: String) -> [String: Double] {
@@ -31,21 +31,21 @@ struct PrometheusMetricsTests {
             + ids.map { "e\(hour)-\($0),order,\($0),PENDING_PAYMENT,2026-04-01T\(hour):00:00+05:30,c1,SKU-1,1,100.00\n" }.joined()
     }
 
-    @Test func runMetricsFileCountersGrowFromRunToRunAndCountRunsWithoutAFile() throws {
+    @Test func runMetricsFileCountersGrowFromRunToRunAndCountRunsWithoutAFile() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         let path = ws.root + "/ordrecon.prom"
         _ = try WorkloadGenerator.write(WorkloadOptions(orders: 20, seed: 5), to: ws.root)
-        let first = try ws.run(["run", "--quiet", "--metrics-file", path])
+        let first = try await ws.run(["run", "--quiet", "--metrics-file", path])
         #expect([0, 65, 75].contains(first.status), "\(first.stderr)")
         let one = Self.samples(try ws.read("ordrecon.prom"))
 
         // A second run with no file to write (as if it had crashed before writing it), then a third.
         try ws.drop("storefront", "more.csv", Self.orders(["M-1", "M-2", "M-3"], hour: 10))
-        let second = try ws.run(["run", "--quiet"])
+        let second = try await ws.run(["run", "--quiet"])
         #expect([0, 65, 75].contains(second.status), "\(second.stderr)")
         try ws.drop("storefront", "again.csv", Self.orders(["M-4", "M-1"], hour: 11))
-        let third = try ws.run(["run", "--quiet", "--metrics-file", path])
+        let third = try await ws.run(["run", "--quiet", "--metrics-file", path])
         #expect([65, 75].contains(third.status), "\(third.stderr)")
         let three = Self.samples(try ws.read("ordrecon.prom"))
 
@@ -86,31 +86,25 @@ struct PrometheusMetricsTests {
         #expect(abs(finished - Date().timeIntervalSince1970) < 600)
         #expect(three["ordrecon_last_run_duration_seconds"] != nil)
 
-        try Self.promtoolAccepts(try ws.read("ordrecon.prom"))
+        try await Self.promtoolAccepts(try ws.read("ordrecon.prom"))
     }
 
     /// `promtool check metrics` on an exposition, where promtool is installed (Debian's prometheus).
-    static func promtoolAccepts(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func promtoolAccepts(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let promtool = "/usr/bin/promtool"
         guard FileManager.default.isExecutableFile(atPath: promtool) else {
             print("PrometheusMetricsTests: SKIPPED promtool check metrics: promtool is not installed")
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool: \(said)", sourceLocation: sourceLocation)
-        #expect(said.isEmpty, "promtool: \(said)", sourceLocation: sourceLocation)
+        // promtool reads the exposition from its standard input.
+        let file = NSTemporaryDirectory() + "ordrecon-promtool-\(UUID().uuidString).prom"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let process = try ChildProcess(
+            executable: "/bin/sh", arguments: ["-c", "exec \"$0\" check metrics < \"$1\"", promtool, file], output: .merged)
+        let result = await process.finish(timeout: .seconds(120))
+        #expect(result.status == 0, "promtool: \(result.stdout)", sourceLocation: sourceLocation)
+        #expect(result.stdout.isEmpty, "promtool: \(result.stdout)", sourceLocation: sourceLocation)
     }
 
     // MARK: watch: the bind address
@@ -135,7 +129,11 @@ struct PrometheusMetricsTests {
 
     /// `GET path` from an IPv4 address with a blocking socket: the whole answer, or nil when the
     /// connection is refused (nobody listens there).
-    static func get(_ host: String, _ port: Int, _ path: String) -> String? {
+    static func get(_ host: String, _ port: Int, _ path: String) async -> String? {
+        await onOwnThread { blockingGet(host, port, path) }
+    }
+
+    private static func blockingGet(_ host: String, _ port: Int, _ path: String) -> String? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -161,40 +159,26 @@ struct PrometheusMetricsTests {
         return String(decoding: answer, as: UTF8.self)
     }
 
-    /// Starts `ordrecon watch` with its output in a file; stopped with SIGTERM by the caller.
-    static func startWatch(_ ws: TestWorkspace, _ arguments: [String]) throws -> (process: Process, log: String) {
-        let log = ws.root + "/watch-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try #require(FileHandle(forWritingAtPath: log))
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestWorkspace.binary)
-        process.arguments = ["watch"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: ws.root)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return (process, log)
+    /// Starts `ordrecon watch`, its output kept in memory; stopped with SIGTERM by the caller.
+    static func startWatch(_ ws: TestWorkspace, _ arguments: [String]) throws -> ChildProcess {
+        try ws.start(["watch"] + arguments, output: .merged)
     }
 
-    /// Waits (at most a minute) until `/healthz` answers on `host:port`, or the daemon exited.
-    /// - Returns: the daemon's log so far.
-    static func waitForListening(_ process: Process, _ log: String, _ host: String, _ port: Int) -> String {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline && process.isRunning && get(host, port, "/healthz") == nil {
-            usleep(20_000)
+    /// Waits (at most two minutes) until `/healthz` answers on `host:port`, or the daemon exited.
+    /// - Returns: the daemon's output so far.
+    static func waitForListening(_ process: ChildProcess, _ host: String, _ port: Int) async -> String {
+        await eventually(timeout: .seconds(120)) {
+            guard process.isRunning else { return true }
+            return await get(host, port, "/healthz") != nil
         }
-        return (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return process.standardOutput
     }
 
-    static func stop(_ process: Process) -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        process.waitUntilExit()
-        return process.terminationStatus
+    static func stop(_ process: ChildProcess) async -> Int32? {
+        await process.stop()?.exitStatus
     }
 
-    @Test func watchListensOnTheConfiguredAddressOnlyAndServesBuildInfo() throws {
+    @Test func watchListensOnTheConfiguredAddressOnlyAndServesBuildInfo() async throws {
         let port = try Self.freePort()
         let config = TestWorkspace.defaultConfig.replacingOccurrences(
             of: "metrics_address = \"127.0.0.1\"", with: "metrics_address = \"127.0.0.2\"")
@@ -202,50 +186,50 @@ struct PrometheusMetricsTests {
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
         try ws.drop("storefront", "o.csv", Self.orders(["W-1"], hour: 9))
-        let (process, log) = try Self.startWatch(ws, ["--metrics-port", "\(port)"])
-        let text = Self.waitForListening(process, log, "127.0.0.2", port)
+        let process = try Self.startWatch(ws, ["--metrics-port", "\(port)"])
+        let text = await Self.waitForListening(process, "127.0.0.2", port)
         #expect(text.contains("metrics on http://127.0.0.2:\(port)/metrics"), "\(text)")
-        let answer = try #require(Self.get("127.0.0.2", port, "/metrics"), "\(text)")
+        let answer = try #require(await Self.get("127.0.0.2", port, "/metrics"), "\(text)")
         #expect(answer.hasPrefix("HTTP/1.1 200"))
         // Nothing listens on 127.0.0.1 at that port: the configured address is the only one.
-        #expect(Self.get("127.0.0.1", port, "/metrics") == nil)
-        #expect(Self.stop(process) == 0)
+        #expect(await Self.get("127.0.0.1", port, "/metrics") == nil)
+        #expect(await Self.stop(process) == 0)
 
         let body = String(answer[answer.range(of: "\r\n\r\n")!.upperBound...])
         let samples = Self.samples(body)
         let build = "ordrecon_build_info{version=\"\(BuildInfo.version)\",commit=\"\(BuildInfo.gitCommit ?? "unknown")\"}"
         #expect(samples[build] == 1)
         #expect(samples["ordrecon_documents_unrendered{kind=\"invoice\"}"] == 0)
-        try Self.promtoolAccepts(body)
+        try await Self.promtoolAccepts(body)
 
         // --metrics-address wins over the file.
         let port2 = try Self.freePort()
-        let (again, log2) = try Self.startWatch(ws, ["--metrics-port", "\(port2)", "--metrics-address", "127.0.0.3"])
-        let text2 = Self.waitForListening(again, log2, "127.0.0.3", port2)
+        let again = try Self.startWatch(ws, ["--metrics-port", "\(port2)", "--metrics-address", "127.0.0.3"])
+        let text2 = await Self.waitForListening(again, "127.0.0.3", port2)
         #expect(text2.contains("metrics on http://127.0.0.3:\(port2)/metrics"), "\(text2)")
-        #expect(Self.get("127.0.0.3", port2, "/healthz")?.hasPrefix("HTTP/1.1 200") == true)
-        #expect(Self.get("127.0.0.2", port2, "/healthz") == nil)
-        #expect(Self.stop(again) == 0)
+        #expect(await Self.get("127.0.0.3", port2, "/healthz")?.hasPrefix("HTTP/1.1 200") == true)
+        #expect(await Self.get("127.0.0.2", port2, "/healthz") == nil)
+        #expect(await Self.stop(again) == 0)
     }
 
     @Test(arguments: ["localhost", "127.0.0.1:9464", "300.1.2.3", "", "[::1]"])
-    func aBadMetricsAddressIsAConfigurationError(address: String) throws {
+    func aBadMetricsAddressIsAConfigurationError(address: String) async throws {
         let config = TestWorkspace.defaultConfig.replacingOccurrences(
             of: "metrics_address = \"127.0.0.1\"", with: "metrics_address = \"\(address)\"")
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
-        let watch = try ws.run(["watch", "--metrics-port", "\(try Self.freePort())"], timeout: 60)
+        let watch = try await ws.run(["watch", "--metrics-port", "\(try Self.freePort())"], timeout: .seconds(60))
         #expect(watch.status == 78, "\(watch.stderr)")
         #expect(watch.stderr.contains("metrics_address"), "\(watch.stderr)")
         // Every command reads the same file: run refuses it too, before touching anything.
-        let run = try ws.run(["run"], timeout: 60)
+        let run = try await ws.run(["run"], timeout: .seconds(60))
         #expect(run.status == 78)
         #expect(!FileManager.default.fileExists(atPath: ws.database))
 
         // The option is checked the same way.
         let good = try TestWorkspace()
         defer { good.remove() }
-        let option = try good.run(["watch", "--metrics-port", "\(try Self.freePort())", "--metrics-address", address.isEmpty ? "nowhere" : address], timeout: 60)
+        let option = try await good.run(["watch", "--metrics-port", "\(try Self.freePort())", "--metrics-address", address.isEmpty ? "nowhere" : address], timeout: .seconds(60))
         #expect(option.status == 78, "\(option.stderr)")
         #expect(option.stderr.contains("--metrics-address"), "\(option.stderr)")
     }

@@ -4,7 +4,7 @@ import Testing
 
 /// Runs the built binary over feed files crafted so that every outcome and reason code of the
 /// contract occurs, then checks the audit log, the state, the side-effect records and the outputs.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct ReasonCodeTests {
     /// Drops the scenario's files (mtimes fix the processing order).
     static func dropScenario(_ ws: TestWorkspace) throws {
@@ -83,13 +83,13 @@ struct ReasonCodeTests {
             """, order: 11)
     }
 
-    @Test func everyCodeThroughTheBinary() throws {
+    @Test func everyCodeThroughTheBinary() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        let gateway = try ws.startGateway()  // the run sends the refund it records
-        defer { gateway.stop() }
+        let gateway = try await ws.startGateway()  // the run sends the refund it records
+        defer { gateway.terminate() }
         try Self.dropScenario(ws)
-        let result = try ws.run(["run"])
+        let result = try await ws.run(["run"])
         #expect(result.status == 65, "stderr: \(result.stderr)")
 
         let codes = try ws.query("SELECT event_id, outcome, reason_code, line, file_name FROM audit_log ORDER BY id")
@@ -165,12 +165,12 @@ struct ReasonCodeTests {
         #expect(result.stdout.contains("pay.jsonl") && result.stdout.contains("amount_mismatch=1"))
     }
 
-    @Test func orderCommandShowsHistory() throws {
+    @Test func orderCommandShowsHistory() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try Self.dropScenario(ws)
-        _ = try ws.run(["run"])
-        let result = try ws.run(["order", "O1", "--json"])
+        _ = try await ws.run(["run"])
+        let result = try await ws.run(["order", "O1", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         #expect(json["order_id"] as? String == "O1")
@@ -184,8 +184,8 @@ struct ReasonCodeTests {
         #expect((json["returns"] as! [[String: Any]]).first?["status"] as? String == "COMPLETED")
         #expect((json["refunds"] as! [[String: Any]]).first?["amount_paise"] as? Int == 5000)
 
-        let table = try ws.run(["order", "O1"])
+        let table = try await ws.run(["order", "O1"])
         #expect(table.status == 0 && table.stdout.contains("Order O1: DELIVERED"))
-        #expect(try ws.run(["order", "NOPE"]).status == 66)
+        #expect(try await ws.run(["order", "NOPE"]).status == 66)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import OrdreconTestSupport
 import OrdreconWorkload
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -9,7 +10,11 @@ import Glibc
 
 /// Refunds sent by the built binary to `ordrecon mock-gateway` on 127.0.0.1: what the gateway
 /// saw (its journal) and what ordrecon recorded must agree, whatever the gateway does.
-@Suite struct RefundDispatchTests {
+@Suite(.runsPrograms) struct RefundDispatchTests {
+    /// The default configuration without PDFs: for workloads where only refunds matter (writing
+    /// the invoices of hundreds of orders was most of those tests' time).
+    static let withoutPDFs = TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
+
     /// `count` orders of 99.00, paid and cancelled: refunds `RF.O1.C` ... in this order.
     static func dropCancelledOrders(_ ws: TestWorkspace, count: Int) throws {
         var orders = "event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price\n"
@@ -49,14 +54,14 @@ import Glibc
             """) == 0, sourceLocation: sourceLocation)
     }
 
-    @Test func eachRefundIsSentOnceWithItsStoredBodyAndTheTokenNeverShows() throws {
+    @Test func eachRefundIsSentOnceWithItsStoredBodyAndTheTokenNeverShows() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        let gateway = try ws.startGateway()
-        defer { gateway.stop() }
+        let gateway = try await ws.startGateway()
+        defer { gateway.terminate() }
         try Self.dropCancelledOrders(ws, count: 3)
         let secret = "tok-" + UUID().uuidString
-        let run = try ws.run(["run"], environment: ["ORDRECON_GATEWAY_TOKEN": secret, "ORDRECON_LOG_LEVEL": "trace"])
+        let run = try await ws.run(["run"], environment: ["ORDRECON_GATEWAY_TOKEN": secret, "ORDRECON_LOG_LEVEL": "trace"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("Refunds: 3 sent, 0 refused by the gateway, 0 pending"))
         #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
@@ -75,49 +80,49 @@ import Glibc
         #expect(try ws.query("SELECT gateway_refund_id, attempts FROM refunds ORDER BY refund_id").map { $0[1]! } == ["1", "1", "1"])
         #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE gateway_refund_id LIKE 'gw_%'") == 3)
 
-        let list = try ws.run(["refunds", "--json"])
+        let list = try await ws.run(["refunds", "--json"])
         let json = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any]
         #expect(json?["count"] as? Int == 3)
         #expect((json?["refunds"] as? [[String: Any]])?.allSatisfy { $0["status"] as? String == "sent" } == true)
-        let order = try JSONSerialization.jsonObject(with: Data(try ws.run(["order", "O2", "--json"]).stdout.utf8)) as? [String: Any]
+        let order = try JSONSerialization.jsonObject(with: Data(try await ws.run(["order", "O2", "--json"]).stdout.utf8)) as? [String: Any]
         #expect((order?["refunds"] as? [[String: Any]])?.first?["status"] as? String == "sent")
 
         // Nothing more to send: a second run makes no request.
-        #expect(try ws.run(["run"]).status == 0)
+        #expect(try await ws.run(["run"]).status == 0)
         #expect(try gateway.entries().count == 3)
     }
 
-    @Test func fiveHundredThenSuccess() throws {
+    @Test func fiveHundredThenSuccess() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        let gateway = try ws.startGateway(script: #"[{"status":500,"message":"database unavailable"}]"#)
-        defer { gateway.stop() }
+        let gateway = try await ws.startGateway(script: #"[{"status":500,"message":"database unavailable"}]"#)
+        defer { gateway.terminate() }
         try Self.dropCancelledOrders(ws, count: 1)
-        let run = try ws.run(["run"])
+        let run = try await ws.run(["run"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:500", "sent:201"])
         #expect(try ws.query("SELECT message FROM refund_attempts WHERE attempt = 1").first?.first == "HTTP 500: database unavailable")
         try Self.expectPaidExactlyOnce(ws, gateway)
     }
 
-    @Test func timeoutsLeaveTheRefundPendingAndTheSameKeyIsPaidOnce() throws {
+    @Test func timeoutsLeaveTheRefundPendingAndTheSameKeyIsPaidOnce() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         // The gateway takes the refund but answers too late, twice.
-        let slow = try ws.startGateway(arguments: ["--delay-ms", "1500"], maxAttempts: 2, timeoutMilliseconds: 300)
+        let slow = try await ws.startGateway(arguments: ["--delay-ms", "1500"], maxAttempts: 2, timeoutMilliseconds: 300)
         try Self.dropCancelledOrders(ws, count: 1)
-        let run = try ws.run(["run"])
+        let run = try await ws.run(["run"])
         #expect(run.status == 75, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("1 pending"))
         #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:timeout", "retry:timeout"])
         #expect(try ws.query("SELECT status FROM refunds").first?.first == "pending")
-        slow.stop()
+        await slow.stop()
 
         // The same gateway (same memory), now quick: the next dispatch gets the first answer again.
-        let quick = try MockGatewayProcess(journal: slow.journal)
-        defer { quick.stop() }
+        let quick = try await MockGatewayProcess(journal: slow.journal)
+        defer { quick.terminate() }
         try ws.pointGateway(at: quick.baseURL)
-        let dispatch = try ws.run(["dispatch"])
+        let dispatch = try await ws.run(["dispatch"])
         #expect(dispatch.status == 0, "\(dispatch.stdout)\n\(dispatch.stderr)")
         #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:timeout", "retry:timeout", "sent:201"])
         let outcomes = try quick.entries().map(\.outcome)
@@ -129,14 +134,14 @@ import Glibc
         #expect(try ws.count("SELECT COUNT(*) FROM runs WHERE command = 'dispatch'") == 1)
     }
 
-    @Test func aRefusedConnectionLeavesRefundsPendingWithExit75() throws {
+    @Test func aRefusedConnectionLeavesRefundsPendingWithExit75() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         // A port nothing listens on: bind one, then close it.
-        let closedPort = try Self.unusedPort()
+        let closedPort = TestWorkspace.closedPort
         try ws.pointGateway(at: "http://127.0.0.1:\(closedPort)", maxAttempts: 3)
         try Self.dropCancelledOrders(ws, count: 2)
-        let run = try ws.run(["run"])
+        let run = try await ws.run(["run"])
         #expect(run.status == 75, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("0 sent, 0 refused by the gateway, 2 pending"))
         #expect(run.stdout.contains("gateway unavailable: the circuit breaker opened after gateway-wide trouble: connectionFailed"), "\(run.stdout)")
@@ -152,57 +157,57 @@ import Glibc
         #expect((report?["refund_delivery"] as? [String: Any])?["pending"] as? Int == 2)
         #expect(try ws.query("SELECT summary_json FROM runs WHERE id = 1").first?.first??.contains(#""gateway_unavailable":true"#) == true)
 
-        let gateway = try ws.startGateway()
-        defer { gateway.stop() }
-        Thread.sleep(forTimeInterval: 0.25)  // past the refunds' stored next attempts (backoff_max_ms 200)
-        let dispatch = try ws.run(["dispatch", "--json"])
+        let gateway = try await ws.startGateway()
+        defer { gateway.terminate() }
+        #expect(try await ws.waitUntilPendingRefundsAreDue())  // their stored next attempts have come
+        let dispatch = try await ws.run(["dispatch", "--json"])
         #expect(dispatch.status == 0, "\(dispatch.stdout)\n\(dispatch.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(dispatch.stdout.utf8)) as? [String: Any]
         #expect(json?["sent"] as? Int == 2 && json?["pending"] as? Int == 0)
         try Self.expectPaidExactlyOnce(ws, gateway)
     }
 
-    @Test func aFourHundredFailsAtOnceAndRetryQueuesItWithTheSameKey() throws {
+    @Test func aFourHundredFailsAtOnceAndRetryQueuesItWithTheSameKey() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        let gateway = try ws.startGateway(script: #"[{"status":400,"message":"payment PAY-1 was not captured","key":"RF.O1.C"}]"#)
-        defer { gateway.stop() }
+        let gateway = try await ws.startGateway(script: #"[{"status":400,"message":"payment PAY-1 was not captured","key":"RF.O1.C"}]"#)
+        defer { gateway.terminate() }
         try Self.dropCancelledOrders(ws, count: 2)
-        let run = try ws.run(["run"])
+        let run = try await ws.run(["run"])
         #expect(run.status == 65, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("1 sent, 1 refused by the gateway, 0 pending"))
         #expect(try Self.attempts(ws, "RF.O1.C") == ["failed:400"])  // not retried
         #expect(try ws.query("SELECT status, last_error FROM refunds WHERE refund_id = 'RF.O1.C'").first
             == ["failed", "HTTP 400: payment PAY-1 was not captured"])
-        let failed = try ws.run(["refunds", "--status", "failed"])
+        let failed = try await ws.run(["refunds", "--status", "failed"])
         #expect(failed.stdout.contains("RF.O1.C") && failed.stdout.contains("payment PAY-1 was not captured"))
         #expect(!failed.stdout.contains("RF.O2.C"))
 
         // A run without new files does not send a failed refund again.
-        #expect(try ws.run(["run"]).status == 0)
+        #expect(try await ws.run(["run"]).status == 0)
         #expect(try Self.attempts(ws, "RF.O1.C").count == 1)
 
-        let retry = try ws.run(["refunds", "retry", "RF.O1.C"])
+        let retry = try await ws.run(["refunds", "retry", "RF.O1.C"])
         #expect(retry.status == 0, "\(retry.stderr)")
-        #expect(try ws.run(["dispatch"]).status == 0)
+        #expect(try await ws.run(["dispatch"]).status == 0)
         #expect(try Self.attempts(ws, "RF.O1.C") == ["failed:400", "sent:201"])
-        let show = try ws.run(["refunds", "show", "RF.O1.C"])
+        let show = try await ws.run(["refunds", "show", "RF.O1.C"])
         #expect(show.stdout.contains("sent") && show.stdout.contains("queued again"))
         try Self.expectPaidExactlyOnce(ws, gateway)
 
-        let again = try ws.run(["refunds", "retry", "RF.O1.C"])
+        let again = try await ws.run(["refunds", "retry", "RF.O1.C"])
         #expect(again.status == 65 && again.stderr.contains("already accepted"))
-        #expect(try ws.run(["refunds", "retry", "RF.NOPE"]).status == 66)
+        #expect(try await ws.run(["refunds", "retry", "RF.NOPE"]).status == 66)
     }
 
-    @Test func tooManyRequestsHonoursRetryAfter() throws {
+    @Test func tooManyRequestsHonoursRetryAfter() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         // backoff_max_ms 2000: a Retry-After of 1 s is waited for within the run.
-        let gateway = try ws.startGateway(script: #"[{"status":429,"retry_after":"1"}]"#, backoffMax: 2000)
-        defer { gateway.stop() }
+        let gateway = try await ws.startGateway(script: #"[{"status":429,"retry_after":"1"}]"#, backoffMax: 2000)
+        defer { gateway.terminate() }
         try Self.dropCancelledOrders(ws, count: 1)
-        let run = try ws.run(["run"])
+        let run = try await ws.run(["run"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:429", "sent:201"])
         let started = try ws.query("SELECT started_at FROM refund_attempts ORDER BY attempt").map { Int($0[0]!)! }
@@ -211,24 +216,24 @@ import Glibc
         try Self.expectPaidExactlyOnce(ws, gateway)
     }
 
-    @Test func aRetryAfterLongerThanTheBackoffLeavesTheRefundForALaterRun() throws {
+    @Test func aRetryAfterLongerThanTheBackoffLeavesTheRefundForALaterRun() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        let gateway = try ws.startGateway(script: #"[{"status":503,"retry_after":"120"}]"#)
-        defer { gateway.stop() }
+        let gateway = try await ws.startGateway(script: #"[{"status":503,"retry_after":"120"}]"#)
+        defer { gateway.terminate() }
         try Self.dropCancelledOrders(ws, count: 1)
-        let run = try ws.run(["run"])
+        let run = try await ws.run(["run"])
         #expect(run.status == 75, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("asked to wait 120 s"))
         let row = try ws.query("SELECT next_attempt_at - last_attempt_at FROM refunds").first?.first.flatMap { $0.flatMap { Int($0) } }
         #expect((119_000...121_000).contains(row ?? 0))
         // Not due yet: a dispatch now sends nothing and still says 75.
-        #expect(try ws.run(["dispatch"]).status == 75)
+        #expect(try await ws.run(["dispatch"]).status == 75)
         #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:503"])
     }
 
-    @Test func aGatewayFailingThirtyPercentPaysEveryRefundExactlyOnce() throws {
-        let ws = try TestWorkspace()
+    @Test func aGatewayFailingThirtyPercentPaysEveryRefundExactlyOnce() async throws {
+        let ws = try TestWorkspace(config: Self.withoutPDFs)
         defer { ws.remove() }
         let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 400, seed: 21), to: ws.root)
         #expect(expected.refunds >= 40)
@@ -236,14 +241,15 @@ import Glibc
         // so which of them its seeded failures hit varies; with one attempt each, the chance that
         // none of the 40-odd refunds fails in the first run is 0.7^40, about 1 in 600,000 (with
         // three attempts it was about 1 in 4, and the test failed on CI).
-        let gateway = try ws.startGateway(
+        let gateway = try await ws.startGateway(
             arguments: ["--fail-rate", "0.3", "--drop-connection-rate", "0.1", "--seed", "5"], maxAttempts: 1)
-        defer { gateway.stop() }
+        defer { gateway.terminate() }
         var statuses: [Int32] = []
         for _ in 0..<40 {
-            let run = try ws.run(["run", "--quiet"])
+            let run = try await ws.run(["run", "--quiet"])
             statuses.append(run.status)
             if run.status != 75 { break }
+            #expect(try await ws.waitUntilPendingRefundsAreDue())  // so that the next run sends them all
         }
         // The first run processes the files (rejected rows: 65, or 75 if refunds were left), the last leaves nothing.
         #expect([65, 75].contains(statuses.first ?? 0) && statuses.last == 0, "statuses: \(statuses)")
@@ -257,48 +263,48 @@ import Glibc
     /// `kill -9` at random points while refunds go out concurrently (16 in flight) to a gateway
     /// that fails 30 % of requests and cuts 10 % of its answers after paying: afterwards every
     /// refund was accepted exactly once, and every request for a key carried the same body.
-    @Test func killNineDuringConcurrentDispatchNeverPaysTwice() throws {
-        let ws = try TestWorkspace()
+    @Test func killNineDuringConcurrentDispatchNeverPaysTwice() async throws {
+        let ws = try TestWorkspace(config: Self.withoutPDFs)
         defer { ws.remove() }
         // Files first, with the gateway down: every refund is pending.
-        try ws.pointGateway(at: "http://127.0.0.1:\(try Self.unusedPort())", maxAttempts: 1)
+        try ws.pointGateway(at: "http://127.0.0.1:\(TestWorkspace.closedPort)", maxAttempts: 1)
         let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 1200, seed: 8), to: ws.root)
-        #expect(try ws.run(["run", "--quiet"]).status == 75)
+        #expect(try await ws.run(["run", "--quiet"]).status == 75)
         #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'pending'") == expected.refunds)
         #expect(expected.refunds >= 150)
-        Thread.sleep(forTimeInterval: 0.3)  // past the stored next attempts
+        #expect(try await ws.waitUntilPendingRefundsAreDue())  // their stored next attempts have come
 
-        let gateway = try ws.startGateway(
+        let gateway = try await ws.startGateway(
             arguments: ["--fail-rate", "0.3", "--drop-connection-rate", "0.1", "--delay-ms", "30", "--seed", "3"],
             backoffMax: 100, extra: ["concurrency = 16"])
-        defer { gateway.stop() }
+        defer { gateway.terminate() }
         var random = SystemRandomNumberGenerator()
         var kills = 0
         var rounds = 0
-        var seenInFlight = 0
+        let inFlight = Peak()
         while kills < 4, rounds < 12 {
             rounds += 1
-            let running = try ws.start(["dispatch", "--quiet"], discardOutput: true)
-            // A random point of the pass: 30 to 300 ms after the start.
-            let deadline = Date().addingTimeInterval(Double(Int.random(in: 30...300, using: &random)) / 1000)
-            while running.process.isRunning, Date() < deadline {
-                seenInFlight = max(seenInFlight, (try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0)
-                Thread.sleep(forTimeInterval: 0.005)
+            let running = try ws.start(["dispatch", "--quiet"], output: .discarded)
+            // A random point of the pass: once 1 to 40 more attempts were recorded since its start
+            // (with up to 16 in flight, so some are always cut short).
+            let attempts = try ws.count("SELECT COUNT(*) FROM refund_attempts")
+            let more = Int.random(in: 1...40, using: &random)
+            let killed = await running.signal(SIGKILL) {
+                inFlight.see((try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0)
+                return ((try? ws.count("SELECT COUNT(*) FROM refund_attempts")) ?? 0) >= attempts + more
             }
-            if running.process.isRunning {
-                kill(running.process.processIdentifier, SIGKILL)
-                kills += 1
-            }
-            running.process.waitUntilExit()
+            if killed != nil { kills += 1 }
+            await running.waitForExit()
         }
         #expect(kills >= 3, "\(kills) kills in \(rounds) rounds")
+        let seenInFlight = inFlight.value
         #expect(seenInFlight > 1, "attempts recorded in flight at once: \(seenInFlight)")
         var statuses: [Int32] = []
         for _ in 0..<20 {
-            let last = try ws.run(["dispatch", "--quiet"], timeout: 120)
+            let last = try await ws.run(["dispatch", "--quiet"], timeout: .seconds(120))
             statuses.append(last.status)
             if last.status != 75 { break }
-            Thread.sleep(forTimeInterval: 0.2)
+            #expect(try await ws.waitUntilPendingRefundsAreDue())
         }
         #expect(statuses.last == 0, "dispatch statuses after the kills: \(statuses)")
         #expect(try ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'interrupted'") > 0)
@@ -308,23 +314,11 @@ import Glibc
         print("kill -9 \(kills) times during concurrent dispatch (up to \(seenInFlight) attempts recorded in flight): \(expected.refunds) refunds, "
             + "\(entries.count) requests, then \(statuses.count) dispatches")
     }
+}
 
-    /// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
-    static func unusedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestError("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw TestError("bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+/// The largest value seen, from any thread.
+final class Peak: Sendable {
+    private let largest = Atomic<Int>(0)
+    var value: Int { largest.load(ordering: .relaxed) }
+    func see(_ value: Int) { largest.max(value, ordering: .relaxed) }
 }

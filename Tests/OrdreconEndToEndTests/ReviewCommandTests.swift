@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 /// `ordrecon rejections`, `ordrecon audit` and `ordrecon return` through the built binary.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct ReviewCommandTests {
     /// Three runs:
     /// 1. `payments/pay.csv`: P1 (PAID of an unknown order O1: `unknown_order`), P2 (bad amount:
@@ -11,7 +11,7 @@ struct ReviewCommandTests {
     /// 2. `storefront/orders.csv` creates O1.
     /// 3. `payments/pay.csv.rejected.csv` dropped back unchanged: P1 is applied (resolving the first
     ///    rejection), P2 is rejected again.
-    static func reviewScenario() throws -> TestWorkspace {
+    static func reviewScenario() async throws -> TestWorkspace {
         let ws = try TestWorkspace()
         try ws.drop("payments", "pay.csv", """
             event_id,entity,order_id,status,occurred_at,amount,payment_ref
@@ -23,15 +23,15 @@ struct ReviewCommandTests {
             {"event_id":"@x","entity":"order","order_id":"-1","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":"1.00","payment_ref":"R2"}
             {"event_id":"E3","entity":"order","order_id":"O9","status":"=HYPERLINK(\\"http://evil.example\\",\\"x\\")","occurred_at":"2026-01-01T11:00:00+05:30"}
             """, order: 2)
-        #expect(try ws.run(["run"]).status == 65)
+        #expect(try await ws.run(["run"]).status == 65)
         try ws.drop("storefront", "orders.csv", """
             event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price
             S1,order,O1,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,A,1,70.00
             """, order: 3)
-        #expect(try ws.run(["run"]).status == 0)
+        #expect(try await ws.run(["run"]).status == 0)
         let rejected = try ws.read("outbox/rejections/payments/pay.csv.rejected.csv")
         try ws.drop("payments", "pay.csv.rejected.csv", rejected, order: 4)
-        #expect(try ws.run(["run"]).status == 65)
+        #expect(try await ws.run(["run"]).status == 65)
         return ws
     }
 
@@ -43,8 +43,8 @@ struct ReviewCommandTests {
     }
 
     /// The rejections' `rows` as (event id, file) pairs, from `rejections --format json` with `arguments`.
-    static func rejectionRows(_ ws: TestWorkspace, _ arguments: [String]) throws -> [[String]] {
-        let result = try ws.run(["rejections", "--format", "json"] + arguments)
+    static func rejectionRows(_ ws: TestWorkspace, _ arguments: [String]) async throws -> [[String]] {
+        let result = try await ws.run(["rejections", "--format", "json"] + arguments)
         #expect(result.status == 0, "\(arguments): \(result.stderr)")
         let rows = try json(result.stdout)["rejections"] as? [[String: Any]] ?? []
         return rows.map { [$0["event_id"] as? String ?? "", $0["file"] as? String ?? ""] }
@@ -91,11 +91,11 @@ struct ReviewCommandTests {
 
     // MARK: rejections
 
-    @Test func rejectionFixedByAnAppliedResubmissionShowsAsResolvedAndOpenHidesIt() throws {
-        let ws = try Self.reviewScenario()
+    @Test func rejectionFixedByAnAppliedResubmissionShowsAsResolvedAndOpenHidesIt() async throws {
+        let ws = try await Self.reviewScenario()
         defer { ws.remove() }
 
-        let table = try ws.run(["rejections"])
+        let table = try await ws.run(["rejections"])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("6 rejection(s): 5 open, 1 resolved"), "\(table.stdout)")
         let codeLines = table.stdout.split(separator: "\n").map(String.init)
@@ -107,18 +107,18 @@ struct ReviewCommandTests {
         let countsAt = try #require(table.stdout.range(of: "CODE ")).lowerBound
         let rowsAt = try #require(table.stdout.range(of: "RECORDED AT")).lowerBound
         #expect(countsAt < rowsAt)
-        #expect(try Self.rejectionRows(ws, []) == [
+        #expect(try await Self.rejectionRows(ws, []) == [
             ["P1", "pay.csv"], ["P2", "pay.csv"], ["=cmd|' /C calc'!A0", "evil.jsonl"], ["@x", "evil.jsonl"], ["E3", "evil.jsonl"],
             ["P2", "pay.csv.rejected.csv"],
         ])
 
-        let open = try ws.run(["rejections", "--open"])
+        let open = try await ws.run(["rejections", "--open"])
         #expect(open.status == 0)
         #expect(open.stdout.contains("5 rejection(s): 5 open, 0 resolved"), "\(open.stdout)")
         #expect(!open.stdout.contains(" P1 "))
-        #expect(try Self.rejectionRows(ws, ["--open"]).map(\.[0]) == ["P2", "=cmd|' /C calc'!A0", "@x", "E3", "P2"])
+        #expect(try await Self.rejectionRows(ws, ["--open"]).map(\.[0]) == ["P2", "=cmd|' /C calc'!A0", "@x", "E3", "P2"])
 
-        let json = try Self.json(try ws.run(["rejections", "--format", "json"]).stdout)
+        let json = try Self.json(try await ws.run(["rejections", "--format", "json"]).stdout)
         #expect(json["total"] as? Int == 6 && json["open"] as? Int == 5 && json["resolved"] as? Int == 1)
         let counts = json["counts"] as? [[String: Any]] ?? []
         #expect(counts.map { $0["code"] as? String ?? "" } == ["invalid_value", "unknown_order"])
@@ -134,32 +134,32 @@ struct ReviewCommandTests {
         #expect(rows.dropFirst().allSatisfy { $0["resolved"] as? Bool == false })
     }
 
-    @Test func rejectionFilters() throws {
-        let ws = try Self.reviewScenario()
+    @Test func rejectionFilters() async throws {
+        let ws = try await Self.reviewScenario()
         defer { ws.remove() }
 
-        #expect(try Self.rejectionRows(ws, ["--feed", "storefront"]).isEmpty)
-        #expect(try ws.run(["rejections", "--feed", "storefront"]).stdout.contains("No rejections match."))
-        #expect(try Self.rejectionRows(ws, ["--feed", "payments"]).count == 6)
-        #expect(try Self.rejectionRows(ws, ["--code", "invalid_value"]).map(\.[0]) == ["P2", "E3", "P2"])
-        #expect(try Self.rejectionRows(ws, ["--code", "unknown_order", "--open"]).map(\.[0]) == ["=cmd|' /C calc'!A0", "@x"])
-        #expect(try Self.rejectionRows(ws, ["--file", "pay.csv"]) == [["P1", "pay.csv"], ["P2", "pay.csv"]])
-        #expect(try Self.rejectionRows(ws, ["--file", "pay.csv.rejected.csv"]) == [["P2", "pay.csv.rejected.csv"]])
-        #expect(try Self.rejectionRows(ws, ["--order", "O1"]) == [["P1", "pay.csv"]])
-        #expect(try Self.rejectionRows(ws, ["--order", "+1"]) == [["=cmd|' /C calc'!A0", "evil.jsonl"]])
-        #expect(try Self.rejectionRows(ws, ["--order", "O1", "--open"]).isEmpty)
+        #expect(try await Self.rejectionRows(ws, ["--feed", "storefront"]).isEmpty)
+        #expect(try await ws.run(["rejections", "--feed", "storefront"]).stdout.contains("No rejections match."))
+        #expect(try await Self.rejectionRows(ws, ["--feed", "payments"]).count == 6)
+        #expect(try await Self.rejectionRows(ws, ["--code", "invalid_value"]).map(\.[0]) == ["P2", "E3", "P2"])
+        #expect(try await Self.rejectionRows(ws, ["--code", "unknown_order", "--open"]).map(\.[0]) == ["=cmd|' /C calc'!A0", "@x"])
+        #expect(try await Self.rejectionRows(ws, ["--file", "pay.csv"]) == [["P1", "pay.csv"], ["P2", "pay.csv"]])
+        #expect(try await Self.rejectionRows(ws, ["--file", "pay.csv.rejected.csv"]) == [["P2", "pay.csv.rejected.csv"]])
+        #expect(try await Self.rejectionRows(ws, ["--order", "O1"]) == [["P1", "pay.csv"]])
+        #expect(try await Self.rejectionRows(ws, ["--order", "+1"]) == [["=cmd|' /C calc'!A0", "evil.jsonl"]])
+        #expect(try await Self.rejectionRows(ws, ["--order", "O1", "--open"]).isEmpty)
 
-        let badCode = try ws.run(["rejections", "--code", "no_such_code"])
+        let badCode = try await ws.run(["rejections", "--code", "no_such_code"])
         #expect(badCode.status == 64 && badCode.stderr.contains("not a reason code"))
-        let badTime = try ws.run(["rejections", "--since", "yesterday"])
+        let badTime = try await ws.run(["rejections", "--since", "yesterday"])
         #expect(badTime.status == 64 && badTime.stderr.contains("--since"))
 
         // Times: the first run's rows, and the third's, by their recording times (UTC text, inclusive).
         let firstRunEnd = try #require(try ws.query("SELECT max(recorded_at) FROM audit_log WHERE file_name = 'evil.jsonl'").first?.first ?? nil)
         let thirdRunStart = try #require(try ws.query("SELECT min(recorded_at) FROM audit_log WHERE file_name = 'pay.csv.rejected.csv'").first?.first ?? nil)
-        #expect(try Self.rejectionRows(ws, ["--until", firstRunEnd]).count == 5)
-        #expect(try Self.rejectionRows(ws, ["--since", thirdRunStart]) == [["P2", "pay.csv.rejected.csv"]])
-        #expect(try Self.rejectionRows(ws, ["--since", firstRunEnd, "--until", firstRunEnd]).map(\.[0]).last == "E3")
+        #expect(try await Self.rejectionRows(ws, ["--until", firstRunEnd]).count == 5)
+        #expect(try await Self.rejectionRows(ws, ["--since", thirdRunStart]) == [["P2", "pay.csv.rejected.csv"]])
+        #expect(try await Self.rejectionRows(ws, ["--since", firstRunEnd, "--until", firstRunEnd]).map(\.[0]).last == "E3")
 
         // Dates, in Asia/Kolkata: today's date as --until includes the whole day.
         let recordedMs = Int64(try #require(try ws.query("SELECT min(recorded_at) FROM audit_events").first?.first ?? nil)) ?? 0
@@ -171,17 +171,17 @@ struct ReviewCommandTests {
             return formatter.string(from: Date(timeIntervalSince1970: Double(recordedMs) / 1000 + Double(dayOffset) * 86_400))
         }
         let today = kolkataDate(0)
-        #expect(try Self.rejectionRows(ws, ["--since", today, "--until", today]).count == 6)
-        #expect(try Self.rejectionRows(ws, ["--until", kolkataDate(-1)]).isEmpty)
-        #expect(try Self.rejectionRows(ws, ["--since", kolkataDate(1)]).isEmpty)
-        #expect(try Self.rejectionRows(ws, ["--since", kolkataDate(-1) + "T00:00"]).count == 6)
+        #expect(try await Self.rejectionRows(ws, ["--since", today, "--until", today]).count == 6)
+        #expect(try await Self.rejectionRows(ws, ["--until", kolkataDate(-1)]).isEmpty)
+        #expect(try await Self.rejectionRows(ws, ["--since", kolkataDate(1)]).isEmpty)
+        #expect(try await Self.rejectionRows(ws, ["--since", kolkataDate(-1) + "T00:00"]).count == 6)
     }
 
-    @Test func csvOutputNeutralisesFormulasFromFeeds() throws {
-        let ws = try Self.reviewScenario()
+    @Test func csvOutputNeutralisesFormulasFromFeeds() async throws {
+        let ws = try await Self.reviewScenario()
         defer { ws.remove() }
 
-        let result = try ws.run(["rejections", "--format", "csv"])
+        let result = try await ws.run(["rejections", "--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasSuffix("\r\n"))
         let rows = Self.parseCSV(result.stdout)
@@ -203,7 +203,7 @@ struct ReviewCommandTests {
         let p1 = try #require(rows.first { $0[column("event_id")] == "P1" })
         #expect(p1[column("resolved")] == "yes" && p1[column("resolved_by_file")] == "pay.csv.rejected.csv")
 
-        let audit = try ws.run(["audit", "--format", "csv"])
+        let audit = try await ws.run(["audit", "--format", "csv"])
         #expect(audit.status == 0, "\(audit.stderr)")
         let auditRows = Self.parseCSV(audit.stdout)
         #expect(auditRows.count == 9)
@@ -211,67 +211,67 @@ struct ReviewCommandTests {
         #expect(auditRows.contains { $0.contains("'=cmd|' /C calc'!A0") && $0.contains("'+1") })
     }
 
-    @Test func jsonOutputsParse() throws {
-        let ws = try Self.reviewScenario()
+    @Test func jsonOutputsParse() async throws {
+        let ws = try await Self.reviewScenario()
         defer { ws.remove() }
-        let rejections = try Self.json(try ws.run(["rejections", "--format", "json", "--open"]).stdout)
+        let rejections = try Self.json(try await ws.run(["rejections", "--format", "json", "--open"]).stdout)
         #expect((rejections["rejections"] as? [Any])?.count == 5)
-        let audit = try Self.json(try ws.run(["audit", "--json"]).stdout)
+        let audit = try Self.json(try await ws.run(["audit", "--json"]).stdout)
         #expect(audit["count"] as? Int == 8 && audit["total_matching"] as? Int == 8 && audit["truncated"] as? Bool == false)
         let records = audit["records"] as? [[String: Any]] ?? []
         #expect(records.map { $0["outcome"] as? String ?? "" } == ["rejected", "rejected", "rejected", "rejected", "rejected", "applied", "applied", "rejected"])
-        #expect(try Self.json(try ws.run(["audit", "--format", "json"]).stdout)["count"] as? Int == 8)
+        #expect(try Self.json(try await ws.run(["audit", "--format", "json"]).stdout)["count"] as? Int == 8)
     }
 
     // MARK: audit
 
-    @Test func auditFilters() throws {
-        let ws = try Self.reviewScenario()
+    @Test func auditFilters() async throws {
+        let ws = try await Self.reviewScenario()
         defer { ws.remove() }
-        func records(_ arguments: [String]) throws -> [[String]] {
-            let result = try ws.run(["audit", "--json"] + arguments)
+        func records(_ arguments: [String]) async throws -> [[String]] {
+            let result = try await ws.run(["audit", "--json"] + arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             return (try Self.json(result.stdout)["records"] as? [[String: Any]] ?? []).map {
                 [$0["event_id"] as? String ?? "-", $0["file"] as? String ?? "", $0["outcome"] as? String ?? "", $0["reason_code"] as? String ?? "-"]
             }
         }
-        #expect(try records(["--order", "O1"]) == [
+        #expect(try await records(["--order", "O1"]) == [
             ["P1", "pay.csv", "rejected", "unknown_order"], ["S1", "orders.csv", "applied", "-"],
             ["P1", "pay.csv.rejected.csv", "applied", "-"],
         ])
-        #expect(try records(["--event", "P2"]).map(\.[1]) == ["pay.csv", "pay.csv.rejected.csv"])
-        #expect(try records(["--outcome", "applied"]).map(\.[0]) == ["S1", "P1"])
-        #expect(try records(["--outcome", "DUPLICATE"]).isEmpty)
-        #expect(try records(["--feed", "storefront"]).map(\.[0]) == ["S1"])
-        #expect(try records(["--file", "evil.jsonl"]).map(\.[0]) == ["=cmd|' /C calc'!A0", "@x", "E3"])
-        #expect(try records(["--file", "pay.csv.rejected.csv", "--outcome", "rejected"]).map(\.[0]) == ["P2"])
-        #expect(try records(["--code", "invalid_value"]).count == 3)
-        #expect(try records(["--return", "R1"]).isEmpty)
+        #expect(try await records(["--event", "P2"]).map(\.[1]) == ["pay.csv", "pay.csv.rejected.csv"])
+        #expect(try await records(["--outcome", "applied"]).map(\.[0]) == ["S1", "P1"])
+        #expect(try await records(["--outcome", "DUPLICATE"]).isEmpty)
+        #expect(try await records(["--feed", "storefront"]).map(\.[0]) == ["S1"])
+        #expect(try await records(["--file", "evil.jsonl"]).map(\.[0]) == ["=cmd|' /C calc'!A0", "@x", "E3"])
+        #expect(try await records(["--file", "pay.csv.rejected.csv", "--outcome", "rejected"]).map(\.[0]) == ["P2"])
+        #expect(try await records(["--code", "invalid_value"]).count == 3)
+        #expect(try await records(["--return", "R1"]).isEmpty)
         let thirdRunStart = try #require(try ws.query("SELECT min(recorded_at) FROM audit_log WHERE file_name = 'pay.csv.rejected.csv'").first?.first ?? nil)
-        #expect(try records(["--since", thirdRunStart]).map(\.[0]) == ["P1", "P2"])
+        #expect(try await records(["--since", thirdRunStart]).map(\.[0]) == ["P1", "P2"])
         let secondRun = try #require(try ws.query("SELECT recorded_at FROM audit_log WHERE event_id = 'S1'").first?.first ?? nil)
-        #expect(try records(["--since", secondRun, "--until", secondRun]).map(\.[0]) == ["S1"])
+        #expect(try await records(["--since", secondRun, "--until", secondRun]).map(\.[0]) == ["S1"])
 
         // The table, and the limit said out loud.
-        let table = try ws.run(["audit", "--order", "O1"])
+        let table = try await ws.run(["audit", "--order", "O1"])
         #expect(table.status == 0)
         #expect(table.stdout.contains("RECORDED AT") && table.stdout.contains("unknown_order") && table.stdout.contains("3 record(s)."))
-        let limited = try ws.run(["audit", "--limit", "2"])
+        let limited = try await ws.run(["audit", "--limit", "2"])
         #expect(limited.stdout.contains("Showing the first 2 of 8 matching records"), "\(limited.stdout)")
-        let limitedJSON = try Self.json(try ws.run(["audit", "--json", "--limit", "2"]).stdout)
+        let limitedJSON = try Self.json(try await ws.run(["audit", "--json", "--limit", "2"]).stdout)
         #expect(limitedJSON["count"] as? Int == 2 && limitedJSON["total_matching"] as? Int == 8 && limitedJSON["truncated"] as? Bool == true)
-        let limitedCSV = try ws.run(["audit", "--format", "csv", "--limit", "2"])
+        let limitedCSV = try await ws.run(["audit", "--format", "csv", "--limit", "2"])
         #expect(Self.parseCSV(limitedCSV.stdout).count == 3 && limitedCSV.stderr.contains("Showing the first 2 of 8"))
-        #expect(try ws.run(["audit", "--feed", "carrier"]).stdout.contains("No audit records match."))
+        #expect(try await ws.run(["audit", "--feed", "carrier"]).stdout.contains("No audit records match."))
 
-        #expect(try ws.run(["audit", "--outcome", "lost"]).status == 64)
-        #expect(try ws.run(["audit", "--limit", "0"]).status == 64)
-        #expect(try ws.run(["audit", "--json", "--format", "csv"]).status == 64)
+        #expect(try await ws.run(["audit", "--outcome", "lost"]).status == 64)
+        #expect(try await ws.run(["audit", "--limit", "0"]).status == 64)
+        #expect(try await ws.run(["audit", "--json", "--format", "csv"]).status == 64)
     }
 
     // MARK: return
 
-    @Test func returnShowsOrderItemsHistoryAndRefund() throws {
+    @Test func returnShowsOrderItemsHistoryAndRefund() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try ws.drop("storefront", "o.csv", """
@@ -308,11 +308,11 @@ struct ReviewCommandTests {
         try ws.drop("returns-desk", "c.json", """
             [{"event_id":"A2","entity":"return","order_id":"O1","return_id":"R1","status":"COMPLETED","occurred_at":"2026-01-09T10:00:00+05:30"}]
             """, order: 9)
-        let run = try ws.run(["run"])
+        let run = try await ws.run(["run"])
         #expect(run.status == 0 || run.status == 75, "\(run.stdout)\n\(run.stderr)")  // 75: no gateway here
         #expect(try ws.count("SELECT count(*) FROM audit_events WHERE outcome <> 'applied'") == 0)
 
-        let text = try ws.run(["return", "R1"])
+        let text = try await ws.run(["return", "R1"])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.hasPrefix("Return R1: COMPLETED\nOrder O1 (DELIVERED)\n"), "\(text.stdout)")
         #expect(text.stdout.contains("Carrier Delhivery, tracking DL9"))
@@ -325,7 +325,7 @@ struct ReviewCommandTests {
         #expect(positions == positions.sorted())
         #expect(text.stdout.contains("support:asha") && text.stdout.contains("r.json:1") && text.stdout.contains("c.json:1"))
 
-        let json = try Self.json(try ws.run(["return", "R1", "--json"]).stdout)
+        let json = try Self.json(try await ws.run(["return", "R1", "--json"]).stdout)
         #expect(json["return_id"] as? String == "R1" && json["order_id"] as? String == "O1" && json["status"] as? String == "COMPLETED")
         #expect(json["order_status"] as? String == "DELIVERED" && json["value_paise"] as? Int == 5000)
         let items = json["items"] as? [[String: Any]] ?? []
@@ -340,24 +340,24 @@ struct ReviewCommandTests {
         let refund = try #require(json["refund"] as? [String: Any])
         #expect(refund["refund_id"] as? String == "RF.O1.R.R1" && refund["amount_paise"] as? Int == 5000 && refund["status"] as? String == "pending")
 
-        let r2 = try Self.json(try ws.run(["return", "R2", "--json"]).stdout)
+        let r2 = try Self.json(try await ws.run(["return", "R2", "--json"]).stdout)
         #expect(r2["status"] as? String == "REQUESTED" && r2["refund"] is NSNull)
         #expect((r2["history"] as? [Any])?.count == 1)
-        #expect(try ws.run(["return", "R2"]).stdout.contains("No refund"))
+        #expect(try await ws.run(["return", "R2"]).stdout.contains("No refund"))
 
-        let unknown = try ws.run(["return", "R9"])
+        let unknown = try await ws.run(["return", "R9"])
         #expect(unknown.status == 66 && unknown.stderr.contains("return R9 is unknown"))
 
         // The audit search by return.
-        let audit = try Self.json(try ws.run(["audit", "--json", "--return", "R1"]).stdout)
+        let audit = try Self.json(try await ws.run(["audit", "--json", "--return", "R1"]).stdout)
         #expect((audit["records"] as? [[String: Any]] ?? []).map { $0["event_id"] as? String ?? "" } == ["RQ1", "A1", "T1", "W5", "A2"])
     }
 
-    @Test func noDatabaseYetSaysSoAndExits66() throws {
+    @Test func noDatabaseYetSaysSoAndExits66() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         for arguments in [["rejections"], ["audit"], ["return", "R1"], ["rejections", "--format", "csv"]] {
-            let result = try ws.run(arguments)
+            let result = try await ws.run(arguments)
             #expect(result.status == 66, "\(arguments)")
             #expect(result.stderr.contains("no database yet"), "\(arguments): \(result.stderr)")
         }
@@ -366,9 +366,9 @@ struct ReviewCommandTests {
 
 /// A long unbroken value in a review table is shortened in the middle, so it does not push
 /// every other row off the screen; the JSON output keeps it whole.
-@Suite
+@Suite(.runsPrograms)
 struct ReviewTableWidthTests {
-    @Test func aLongEventIdIsShortenedInTheTableAndWholeInJSON() throws {
+    @Test func aLongEventIdIsShortenedInTheTableAndWholeInJSON() async throws {
         let ws = try TestWorkspace()
         let longId = "LONG-" + String(repeating: "A", count: 300)
         try ws.drop("payments", "pay.csv", """
@@ -376,9 +376,9 @@ struct ReviewTableWidthTests {
             \(longId),order,O1,PAID,2026-01-01T11:00:00+05:30,70.00,PR1
             P2,order,O2,PAID,2026-01-01T11:00:00+05:30,70.00,PR2
             """, order: 1)
-        #expect(try ws.run(["run"]).status == 65)
+        #expect(try await ws.run(["run"]).status == 65)
 
-        let table = try ws.run(["rejections"])
+        let table = try await ws.run(["rejections"])
         #expect(table.status == 0)
         let lines = table.stdout.split(separator: "\n").map(String.init)
         let rows = lines.filter { $0.contains("unknown_order") && $0.contains("pay.csv") }
@@ -391,7 +391,7 @@ struct ReviewTableWidthTests {
         #expect(!table.stdout.contains(longId))
         #expect(table.stdout.contains("shortened in the middle"))
 
-        let json = try ws.run(["rejections", "--format", "json"])
+        let json = try await ws.run(["rejections", "--format", "json"])
         #expect(json.stdout.contains(longId))
     }
 }

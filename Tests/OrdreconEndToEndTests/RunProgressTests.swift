@@ -21,7 +21,7 @@ struct RunProgressTests {
         return (progress, recorder)
     }
 
-    @Test func aFreshRunKnowsNothingYet() {
+    @Test func aFreshRunKnowsNothingYet() async {
         let clock = TestClock()
         let (progress, _) = Self.make(clock)
         #expect(progress.line() == "reading files: files 0/0, 0 events, PDFs 0, refunds sent 0, ETA --")
@@ -29,7 +29,7 @@ struct RunProgressTests {
         #expect(progress.line() == "reading files: files 0/3, 0 events, PDFs 0, refunds sent 0, ETA --")
     }
 
-    @Test func filesPhaseRateAndEstimateFollowTheBytesRead() {
+    @Test func filesPhaseRateAndEstimateFollowTheBytesRead() async {
         let clock = TestClock()
         let (progress, _) = Self.make(clock)
         progress.addFiles(2, bytes: 1000)
@@ -51,7 +51,7 @@ struct RunProgressTests {
         #expect(progress.line() == "reading files: files 2/2, 1000 events (200/s), PDFs 0, refunds sent 0, ETA 0s")
     }
 
-    @Test func emptyFilesAreEstimatedByCount() {
+    @Test func emptyFilesAreEstimatedByCount() async {
         let clock = TestClock()
         let (progress, _) = Self.make(clock)
         progress.addFiles(4, bytes: 0)
@@ -60,7 +60,7 @@ struct RunProgressTests {
         #expect(progress.secondsLeft == 9)
     }
 
-    @Test func pdfAndRefundPhasesHaveTheirOwnEstimateAndTheEventRateStays() {
+    @Test func pdfAndRefundPhasesHaveTheirOwnEstimateAndTheEventRateStays() async {
         let clock = TestClock()
         let (progress, _) = Self.make(clock)
         progress.addFiles(1, bytes: 100)
@@ -83,7 +83,7 @@ struct RunProgressTests {
         #expect(progress.line() == "sending refunds: files 1/1, 5000 events (500/s), PDFs 100/100, refunds sent 1/4, ETA 1s")
     }
 
-    @Test func linesAreEmittedAtMostOncePerInterval() {
+    @Test func linesAreEmittedAtMostOncePerInterval() async {
         let clock = TestClock()
         let (progress, recorder) = Self.make(clock, interval: 0.25)
         progress.addFiles(1, bytes: 1000)  // at the start: not yet
@@ -104,7 +104,7 @@ struct RunProgressTests {
         #expect(recorder.lines.last?.hasPrefix("reading files: files 0/1, 50 events (100/s), ") == true)
     }
 
-    @Test func durations() {
+    @Test func durations() async {
         #expect(RunProgress.duration(0) == "0s")
         #expect(RunProgress.duration(0.2) == "1s")
         #expect(RunProgress.duration(59) == "59s")

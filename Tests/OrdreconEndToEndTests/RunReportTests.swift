@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 /// The run report (`outbox/reports/<run id>.html` and `.json`), through the binary.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct RunReportTests {
     static let orders = """
         event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price
@@ -23,19 +23,19 @@ struct RunReportTests {
 
     /// A workspace after one run with rejections in two feeds, a hostile file name and status,
     /// and a file refused as a whole. - Returns: the workspace and `run --json`'s output.
-    static func workspaceAfterRun() throws -> (TestWorkspace, [String: Any]) {
+    static func workspaceAfterRun() async throws -> (TestWorkspace, [String: Any]) {
         let ws = try TestWorkspace()
         try ws.drop("storefront", "orders <b>&'\".csv", orders, order: 1)
         try ws.drop("payments", "pay.json", payments, order: 2)
         try ws.drop("payments", "broken.json", "[{\"event_id\": ", order: 3)
-        let result = try ws.run(["run", "--json"])
+        let result = try await ws.run(["run", "--json"])
         #expect(result.status == 65, "\(result.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         return (ws, summary)
     }
 
-    @Test func reportFilesForARunWithFilesAndNoneForAnEmptyRun() throws {
-        let (ws, summary) = try Self.workspaceAfterRun()
+    @Test func reportFilesForARunWithFilesAndNoneForAnEmptyRun() async throws {
+        let (ws, summary) = try await Self.workspaceAfterRun()
         defer { ws.remove() }
         let runId = try #require(summary["run_id"] as? Int)
         #expect(ws.files(in: "outbox/reports") == ["\(runId).html", "\(runId).json"])
@@ -43,28 +43,28 @@ struct RunReportTests {
         #expect((paths["html"] as? String)?.hasSuffix("/outbox/reports/\(runId).html") == true)
         #expect((paths["json"] as? String)?.hasSuffix("/outbox/reports/\(runId).json") == true)
 
-        let text = try ws.run(["run"])
+        let text = try await ws.run(["run"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("No ready files"))
-        let empty = try ws.run(["run", "--json"])
+        let empty = try await ws.run(["run", "--json"])
         let emptySummary = try #require(try JSONSerialization.jsonObject(with: Data(empty.stdout.utf8)) as? [String: Any])
         #expect(emptySummary["report"] is NSNull)
         // Only the first run had files: no report for the empty runs, no temporary files left.
         #expect(ws.files(in: "outbox/reports") == ["\(runId).html", "\(runId).json"])
     }
 
-    @Test func theTextSummaryNamesTheReport() throws {
+    @Test func theTextSummaryNamesTheReport() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.orders)
-        let result = try ws.run(["run"])
+        let result = try await ws.run(["run"])
         #expect(result.status == 65)
         let line = result.stdout.split(separator: "\n").first { $0.hasPrefix("Run report: ") }
         #expect(line?.hasSuffix("/outbox/reports/1.html") == true, "\(result.stdout)")
     }
 
-    @Test func jsonHasTheSummaryNumbersAndTheRejectionsByCode() throws {
-        let (ws, summary) = try Self.workspaceAfterRun()
+    @Test func jsonHasTheSummaryNumbersAndTheRejectionsByCode() async throws {
+        let (ws, summary) = try await Self.workspaceAfterRun()
         defer { ws.remove() }
         let runId = try #require(summary["run_id"] as? Int)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(ws.read("outbox/reports/\(runId).json").utf8)) as? [String: Any])
@@ -99,8 +99,8 @@ struct RunReportTests {
         #expect(refused.map { $0["file"] as? String } == ["broken.json"])
     }
 
-    @Test func htmlIsSelfContainedAndEscapesFeedText() throws {
-        let (ws, summary) = try Self.workspaceAfterRun()
+    @Test func htmlIsSelfContainedAndEscapesFeedText() async throws {
+        let (ws, summary) = try await Self.workspaceAfterRun()
         defer { ws.remove() }
         let html = try ws.read("outbox/reports/\(summary["run_id"] as! Int).html")
         #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -122,8 +122,8 @@ struct RunReportTests {
         #expect(html.contains("broken.json"))
     }
 
-    @Test func linksPointToExistingRejectionFiles() throws {
-        let (ws, summary) = try Self.workspaceAfterRun()
+    @Test func linksPointToExistingRejectionFiles() async throws {
+        let (ws, summary) = try await Self.workspaceAfterRun()
         defer { ws.remove() }
         let html = try ws.read("outbox/reports/\(summary["run_id"] as! Int).html")
         let pattern = try NSRegularExpression(pattern: "href=\"([^\"#][^\"]*)\"")
@@ -142,13 +142,13 @@ struct RunReportTests {
         #expect(rejectionLinks.contains("../rejections/payments/pay.json.rejected.csv"))
     }
 
-    @Test func rowsPerCodeAreCappedAndTheRestCounted() throws {
+    @Test func rowsPerCodeAreCappedAndTheRestCounted() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         var csv = "event_id,entity,order_id,status,occurred_at\n"
         for i in 1...205 { csv += "E\(i),order,O\(i),NOPE,2026-01-01T10:00:00+05:30\n" }
         try ws.drop("storefront", "many.csv", csv)
-        let result = try ws.run(["run"])
+        let result = try await ws.run(["run"])
         #expect(result.status == 65)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(ws.read("outbox/reports/1.json").utf8)) as? [String: Any])
         let group = try #require((report["rejections"] as? [[String: Any]])?.first)

@@ -10,12 +10,12 @@ import Glibc
 /// SIGTERM and SIGINT to the one-shot commands: the batch in hand is committed, the summary so
 /// far is printed (marked interrupted), the run is recorded as finished, the exit status is 75,
 /// and the next run finishes the work exactly once.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct RunSignalTests {
     /// - Parameter inheritedBlocked: the binary is started from a thread that blocks SIGTERM and
     ///   SIGINT, a mask the child inherits (swift-corelibs-foundation#4772): it must unblock them.
-    @Test(arguments: [(SIGTERM, false), (SIGINT, false), (SIGTERM, true)])
-    func aSignalInTheMiddleOfALargeFileStopsAfterTheBatchAndTheNextRunFinishes(signal: Int32, inheritedBlocked: Bool) throws {
+    @Test(.longRunning, arguments: [(SIGTERM, false), (SIGINT, false), (SIGTERM, true)])
+    func aSignalInTheMiddleOfALargeFileStopsAfterTheBatchAndTheNextRunFinishes(signal: Int32, inheritedBlocked: Bool) async throws {
         // PDFs are left out: rendering them is most of a debug build's time here, and stopping
         // between them is what `invoices render` shows.
         let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 250")
@@ -23,24 +23,25 @@ struct RunSignalTests {
         #expect(config.contains("batch_size = 250") && config.contains("write_pdfs = false"))
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
-        let gateway = try ws.startGateway()
-        defer { gateway.stop() }
-        // One wave: every feed's file holds thousands of events.
-        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 3000, seed: 23, ordersPerWave: 3000), to: ws.root)
+        let gateway = try await ws.startGateway()
+        defer { gateway.terminate() }
+        // One wave: every feed's file holds many batches of 250 events (1 500 orders: the size of
+        // the files is not the point, that a signal comes in the middle of one is).
+        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 1500, seed: 23, ordersPerWave: 1500), to: ws.root)
 
-        let running = try startedWithSignalsBlocked(inheritedBlocked ? [SIGTERM, SIGINT] : []) { try ws.start(["run", "--json", "--quiet"]) }
-        let output = ProcessOutput(running)
-        let midway = waitUntil(timeout: 120) {
-            !running.process.isRunning || ((try? ws.count("SELECT COUNT(*) FROM audit_events")) ?? 0) > 0
-        }
-        #expect(midway && running.process.isRunning, "the run ended before any record was seen")
-        let signalled = Date()
-        kill(running.process.processIdentifier, signal)
-        let (stdout, stderr) = output.finish()
-        let took = Date().timeIntervalSince(signalled)
-        #expect(running.process.terminationReason == .exit, "killed by the signal")
-        #expect(running.process.terminationStatus == 75, "\(stderr)")
-        #expect(took < 10, "exit \(took) s after the signal")
+        let running = try ws.start(["run", "--json", "--quiet"], blockedSignals: inheritedBlocked ? [SIGTERM, SIGINT] : [])
+        // The signal as soon as the first batch is committed (from a thread of its own: the test's
+        // task may wait for a thread of the pool while the run goes on).
+        let sent = await running.signal(signal) { ((try? ws.count("SELECT COUNT(*) FROM audit_events")) ?? 0) > 0 }
+        #expect(sent != nil, "the run ended before any record was seen")
+        let signalled = sent ?? .now
+        let result = await running.finish()
+        let (stdout, stderr) = (result.stdout, result.stderr)
+        let took = ((running.exit?.at ?? .now) - signalled) / .seconds(1)
+        #expect(!result.signalled, "killed by the signal")
+        #expect(result.status == 75, "\(stderr)")
+        // The batch in hand (250 events) is finished first: a few seconds at most, even on a busy machine.
+        #expect(took < 20, "exit \(took) s after the signal")
         let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
         #expect(stderr.contains("\(name): run stopped after committing the work in hand"), "\(stderr)")
 
@@ -64,7 +65,7 @@ struct RunSignalTests {
         }
         print("run: \(name) at \(partial) records -> exit 75 in \(Int(took * 1000)) ms; cut short: \(summary["cut_short"] ?? "-")")
 
-        let next = try ws.run(["run", "--quiet"])
+        let next = try await ws.run(["run", "--quiet"])
         #expect(next.status == 65 || next.status == 0, "\(next.stderr)")
         // Every event exactly once, with the generator's outcomes.
         #expect(try ws.count("SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events WHERE line IS NOT NULL GROUP BY file_id, line HAVING COUNT(*) > 1)") == 0)
@@ -78,43 +79,43 @@ struct RunSignalTests {
         try RefundDispatchTests.expectPaidExactlyOnce(ws, gateway)
     }
 
-    /// Sixteen refund requests in flight (concurrency 16) to a gateway that answers after 4 s:
+    /// Sixteen refund requests in flight (concurrency 16) to a gateway that answers after 6 s:
     /// the command exits 75 well before that, without waiting for `timeout_ms`; the sixteen
     /// attempts are recorded as interrupted and the four refunds not started have no attempt in
     /// that run; the next dispatches send every refund again with the same key, and the gateway
     /// pays each once (the ones it had taken are answered from its memory).
-    @Test(arguments: [("run", SIGTERM), ("dispatch", SIGINT)])
-    func aSignalWithSixteenRequestsInFlightStopsPromptlyAndEachRefundIsPaidOnce(command: String, signal: Int32) throws {
+    @Test(.longRunning, arguments: [("run", SIGTERM), ("dispatch", SIGINT)])
+    func aSignalWithSixteenRequestsInFlightStopsPromptlyAndEachRefundIsPaidOnce(command: String, signal: Int32) async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try RefundDispatchTests.dropCancelledOrders(ws, count: 20)
         if command == "dispatch" {
             // The files first, with a gateway that refuses connections: the refunds stay pending.
-            try ws.pointGateway(at: "http://127.0.0.1:\(try closedPort())", maxAttempts: 1)
-            let first = try ws.run(["run", "--quiet"])
+            try ws.pointGateway(at: "http://127.0.0.1:\(TestWorkspace.closedPort)", maxAttempts: 1)
+            let first = try await ws.run(["run", "--quiet"])
             #expect(first.status == 75, "\(first.stderr)")
             #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'pending'") == 20)
-            Thread.sleep(forTimeInterval: 0.3)  // past the stored next attempts (backoff_max_ms 200)
+            #expect(try await ws.waitUntilPendingRefundsAreDue())  // their stored next attempts have come
         }
-        let gateway = try ws.startGateway(
-            arguments: ["--delay-ms", "4000"], timeoutMilliseconds: 30_000, backoffMax: 1500, extra: ["concurrency = 16"])
-        defer { gateway.stop() }
+        let gateway = try await ws.startGateway(
+            arguments: ["--delay-ms", "6000"], timeoutMilliseconds: 30_000, backoffMax: 1500, extra: ["concurrency = 16"])
+        defer { gateway.terminate() }
 
         let running = try ws.start([command])
-        let output = ProcessOutput(running)
-        let inFlight = waitUntil(timeout: 60) {
-            !running.process.isRunning
-                || ((try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0) == 16
+        // The signal once 16 attempts are recorded in flight and the gateway has taken the 16
+        // requests (it holds each for 6 s: longer than the exit may take, even on a busy machine).
+        let sent = await running.signal(signal) {
+            ((try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) ?? 0) == 16
+                && ((try? gateway.entries().count) ?? 0) >= 16
         }
-        #expect(inFlight && running.process.isRunning, "16 requests in flight were not seen")
-        // Let the requests reach the gateway (it holds each for 4 s).
-        _ = waitUntil(timeout: 10) { ((try? gateway.entries().count) ?? 0) >= 16 }
-        let signalled = Date()
-        kill(running.process.processIdentifier, signal)
-        let (stdout, stderr) = output.finish()
-        let took = Date().timeIntervalSince(signalled)
-        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 75, "\(stdout)\n\(stderr)")
-        #expect(took < 2, "exit \(took) s after the signal")
+        #expect(sent != nil, "16 requests in flight were not seen")
+        let signalled = sent ?? .now
+        let result = await running.finish()
+        let (stdout, stderr) = (result.stdout, result.stderr)
+        let took = ((running.exit?.at ?? .now) - signalled) / .seconds(1)
+        #expect(!result.signalled && result.status == 75, "\(stdout)\n\(stderr)")
+        // Promptly, without waiting for the answers (each 6 s away; none was recorded, below).
+        #expect(took < 5, "exit \(took) s after the signal")
         #expect(stdout.contains("stopped on request before the end"), "\(stdout)")
         let lastRun = "(SELECT MAX(id) FROM runs)"
         #expect(try ws.count("SELECT COUNT(*) FROM refund_attempts WHERE run_id = \(lastRun) AND outcome = 'interrupted'") == 16)
@@ -129,10 +130,10 @@ struct RunSignalTests {
         // again until nothing is left.
         var statuses: [Int32] = []
         for _ in 0..<10 {
-            let next = try ws.run(["dispatch", "--quiet"], timeout: 120)
+            let next = try await ws.run(["dispatch", "--quiet"], timeout: .seconds(120))
             statuses.append(next.status)
             if next.status != 75 { break }
-            Thread.sleep(forTimeInterval: 1)
+            #expect(try await ws.waitUntilPendingRefundsAreDue())  // the gateway's Retry-After has passed
         }
         #expect(statuses.last == 0, "dispatch statuses \(statuses)")
         try RefundDispatchTests.expectPaidExactlyOnce(ws, gateway)

@@ -4,7 +4,7 @@ import Testing
 
 /// The systemd units in `contrib/systemd/`: their key settings, read from the files, and, where
 /// systemd-analyze is installed, its verdict (`verify` and the `security` exposure score).
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct SystemdUnitTests {
     static let folder = TestWorkspace.repositoryRoot + "/contrib/systemd"
 
@@ -37,7 +37,7 @@ struct SystemdUnitTests {
         "ProtectKernelTunables": "yes", "ProtectKernelModules": "yes", "ProtectControlGroups": "yes",
     ]
 
-    @Test func watchServiceRestartsButNotOnABadConfigurationAndIsHardened() throws {
+    @Test func watchServiceRestartsButNotOnABadConfigurationAndIsHardened() async throws {
         let unit = try Self.parse("ordrecon.service")
         let service = try #require(unit["Service"])
         #expect(service["ExecStart"]?.first?.hasPrefix("/usr/local/bin/ordrecon watch") == true)
@@ -52,7 +52,7 @@ struct SystemdUnitTests {
         #expect(unit["Install"]?["WantedBy"] == ["multi-user.target"])
     }
 
-    @Test func runServiceIsAOneshotWhereRejectionsAreNotAFailure() throws {
+    @Test func runServiceIsAOneshotWhereRejectionsAreNotAFailure() async throws {
         let unit = try Self.parse("ordrecon-run.service")
         let service = try #require(unit["Service"])
         #expect(service["Type"] == ["oneshot"])
@@ -70,27 +70,18 @@ struct SystemdUnitTests {
 
     static let analyze = "/usr/bin/systemd-analyze"
 
-    static func run(_ arguments: [String], in folder: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: analyze)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ arguments: [String], in folder: String) async throws -> (status: Int32, output: String) {
+        let process = try ChildProcess(executable: analyze, arguments: arguments, directory: folder, output: .merged)
+        let result = await process.finish(timeout: .seconds(120))
+        return (result.status, result.stdout)
     }
 
-    @Test(arguments: ["ordrecon.service", "ordrecon-run.service"])
-    func exposureScoreIsAtMostFour(unit: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.analyze) else {
-            print("SystemdUnitTests: SKIPPED the exposure score: no systemd-analyze")
-            return
-        }
-        let result = try Self.run(["security", "--offline=yes", unit], in: Self.folder)
+    /// Whether `systemd-analyze` is installed (Debian's systemd package).
+    static var hasAnalyze: Bool { FileManager.default.isExecutableFile(atPath: analyze) }
+
+    @Test(.enabled(if: hasAnalyze, "needs systemd-analyze"), arguments: ["ordrecon.service", "ordrecon-run.service"])
+    func exposureScoreIsAtMostFour(unit: String) async throws {
+        let result = try await Self.run(["security", "--offline=yes", unit], in: Self.folder)
         let line = try #require(result.output.split(separator: "\n").last { $0.contains("Overall exposure level") })
         // "→ Overall exposure level for ordrecon.service: 1.2 OK 🙂"
         let words = line.split(separator: " ")
@@ -98,11 +89,8 @@ struct SystemdUnitTests {
         #expect(score <= 4.0, "\(line)")
     }
 
-    @Test func unitsVerifyCleanly() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.analyze) else {
-            print("SystemdUnitTests: SKIPPED systemd-analyze verify: not installed")
-            return
-        }
+    @Test(.enabled(if: hasAnalyze, "needs systemd-analyze"))
+    func unitsVerifyCleanly() async throws {
         // verify wants ExecStart= to exist: a copy of the units pointing at a stand-in binary.
         let folder = NSTemporaryDirectory() + "ordrecon-units-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -116,7 +104,7 @@ struct SystemdUnitTests {
             try text.replacingOccurrences(of: "/usr/local/bin/ordrecon", with: binary)
                 .write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
         }
-        let result = try Self.run(["verify"] + names.map { "./" + $0 }, in: folder)
+        let result = try await Self.run(["verify"] + names.map { "./" + $0 }, in: folder)
         #expect(result.status == 0, "\(result.output)")
         // verify exits 0 on unknown keys and bad values, but says so: it must say nothing.
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(result.output)")

@@ -8,7 +8,7 @@ import Glibc
 
 /// `ordrecon validate` (a dry run that changes nothing and judges as `run` does) and
 /// `ordrecon init`, through the built binary.
-@Suite(.serialized)
+@Suite(.runsPrograms)
 struct ValidateAndInitTests {
     // MARK: Snapshots
 
@@ -87,8 +87,8 @@ struct ValidateAndInitTests {
     }
 
     /// Runs `validate --json` and parses it.
-    static func validateJSON(_ ws: TestWorkspace, _ path: String, feed: String) throws -> (status: Int32, json: [String: Any], stderr: String) {
-        let result = try ws.run(["validate", path, "--feed", feed, "--json"])
+    static func validateJSON(_ ws: TestWorkspace, _ path: String, feed: String) async throws -> (status: Int32, json: [String: Any], stderr: String) {
+        let result = try await ws.run(["validate", path, "--feed", feed, "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         guard let object else { throw TestError("validate --json printed no object: \(result.stdout) \(result.stderr)") }
         return (result.status, object, result.stderr)
@@ -134,26 +134,26 @@ struct ValidateAndInitTests {
         S1,order,O1,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,A,1,70.00,
         """
 
-    @Test func dryRunOnADatabaseChangesNothingAndGivesRunsVerdicts() throws {
+    @Test func dryRunOnADatabaseChangesNothingAndGivesRunsVerdicts() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        let gateway = try ws.startGateway()  // the run sends the refund it records
-        defer { gateway.stop() }
+        let gateway = try await ws.startGateway()  // the run sends the refund it records
+        defer { gateway.terminate() }
         try ws.drop("storefront", "orders.csv", Self.orders, order: 1)
         try ws.drop("payments", "pay.csv", Self.payments, order: 2)
-        #expect(try ws.run(["run"]).status == 0)
+        #expect(try await ws.run(["run"]).status == 0)
         let path = try ws.drop("storefront", "mixed.csv", Self.mixed, order: 3)
         // Before any read-only query of this test leaves SQLite's -wal/-shm behind: validate,
         // a read-write connection, leaves none either.
         let stateFiles = ws.files(in: "var")
-        #expect(try ws.run(["validate", path, "--feed", "storefront"]).status == 65)
+        #expect(try await ws.run(["validate", path, "--feed", "storefront"]).status == 65)
         #expect(ws.files(in: "var") == stateFiles)
         #expect(!stateFiles.contains { $0.hasSuffix("-wal") || $0.hasSuffix("-shm") })
 
         let before = try Self.snapshot(ws)
         #expect(before.tables["refunds"]?.isEmpty == true)
-        let (status, json, stderr) = try Self.validateJSON(ws, "inbox/storefront/mixed.csv", feed: "storefront")
-        let text = try ws.run(["validate", path, "--feed", "storefront"])
+        let (status, json, stderr) = try await Self.validateJSON(ws, "inbox/storefront/mixed.csv", feed: "storefront")
+        let text = try await ws.run(["validate", path, "--feed", "storefront"])
         let after = try Self.snapshot(ws)
         #expect(before == after, "validate changed the workspace: \(Self.difference(before, after))")
         #expect(status == 65, "\(stderr)")
@@ -170,13 +170,13 @@ struct ValidateAndInitTests {
         #expect(dry.map { $0.code ?? "" } == ["", "", "order_exists", "", "", "missing_field", "missing_field", ""])
 
         // The real run of the same file records exactly these verdicts, and does write the refund.
-        #expect(try ws.run(["run"]).status == 65)
+        #expect(try await ws.run(["run"]).status == 65)
         #expect(try Self.recorded(ws, feed: "storefront", file: "mixed.csv") == dry)
         #expect(ws.files(in: "outbox/refunds") == ["RF.O1.C.json"])
         #expect(ws.files(in: "archive/storefront") == ["mixed.csv", "orders.csv"])
     }
 
-    @Test func dryRunWithoutADatabaseUsesAnEmptyStateAndCreatesNothing() throws {
+    @Test func dryRunWithoutADatabaseUsesAnEmptyStateAndCreatesNothing() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         let path = try ws.drop("storefront", "mixed.csv", Self.mixed, order: 1)
@@ -185,9 +185,9 @@ struct ValidateAndInitTests {
         defer { try? FileManager.default.removeItem(atPath: outside) }
 
         let before = try Self.snapshot(ws)
-        let (status, json, _) = try Self.validateJSON(ws, path, feed: "storefront")
-        let text = try ws.run(["validate", "inbox/storefront/mixed.csv", "--feed", "storefront"])
-        let clean = try ws.run(["validate", outside, "--feed", "storefront"])
+        let (status, json, _) = try await Self.validateJSON(ws, path, feed: "storefront")
+        let text = try await ws.run(["validate", "inbox/storefront/mixed.csv", "--feed", "storefront"])
+        let clean = try await ws.run(["validate", outside, "--feed", "storefront"])
         let after = try Self.snapshot(ws)
         #expect(before == after)
         #expect(!FileManager.default.fileExists(atPath: ws.root + "/var"))
@@ -200,20 +200,20 @@ struct ValidateAndInitTests {
         let dry = Self.verdicts(json)
         // O1 does not exist: S5 creates it here, S6 cancels it (unpaid: no refund), S1 is order_exists.
         #expect(dry.map(\.outcome) == ["applied", "applied", "applied", "applied", "duplicate", "rejected", "rejected", "rejected"])
-        #expect(try ws.run(["run"]).status == 65)
+        #expect(try await ws.run(["run"]).status == 65)
         #expect(try Self.recorded(ws, feed: "storefront", file: "mixed.csv") == dry)
     }
 
-    @Test func allAppliedExitsZeroAndJSONHasCounts() throws {
+    @Test func allAppliedExitsZeroAndJSONHasCounts() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.orders, order: 1)
-        #expect(try ws.run(["run"]).status == 0)
+        #expect(try await ws.run(["run"]).status == 0)
         let path = try ws.drop("payments", "pay.jsonl", """
             {"event_id":"P1","entity":"order","order_id":"O1","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":70,"payment_ref":"PR1"}
             {"event_id":"P2","entity":"order","order_id":"O2","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":"140.00","payment_ref":"PR2"}
             """, order: 2)
-        let (status, json, stderr) = try Self.validateJSON(ws, path, feed: "payments")
+        let (status, json, stderr) = try await Self.validateJSON(ws, path, feed: "payments")
         #expect(status == 0, "\(stderr)")
         #expect(json["would_apply_all"] as? Bool == true)
         #expect(json["file_rejection"] is NSNull)
@@ -221,12 +221,12 @@ struct ValidateAndInitTests {
         #expect(counts?["events"] as? Int == 2 && counts?["applied"] as? Int == 2 && counts?["rejected"] as? Int == 0)
         #expect(Self.verdicts(json).map(\.line) == ["1", "2"])
         // The same file for a feed that may not send PAID: every event rejected.
-        let (wrongFeed, wrongJSON, _) = try Self.validateJSON(ws, path, feed: "carrier")
+        let (wrongFeed, wrongJSON, _) = try await Self.validateJSON(ws, path, feed: "carrier")
         #expect(wrongFeed == 65)
         #expect(Self.verdicts(wrongJSON).map { $0.code ?? "" } == ["feed_not_allowed", "feed_not_allowed"])
     }
 
-    @Test func wholeFileRejectionsExit65AndMoveNothing() throws {
+    @Test func wholeFileRejectionsExit65AndMoveNothing() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         let broken = try ws.drop("storefront", "broken.json", "[{\"event_id\": \"S1\",", order: 1)
@@ -234,57 +234,57 @@ struct ValidateAndInitTests {
         let xml = try ws.drop("storefront", "orders.xml", "<orders/>", order: 3)
         let before = try Self.snapshot(ws)
         for (path, code) in [(broken, "bad_file"), (noHeader, "bad_file"), (xml, "unsupported_file_type")] {
-            let (status, json, _) = try Self.validateJSON(ws, path, feed: "storefront")
+            let (status, json, _) = try await Self.validateJSON(ws, path, feed: "storefront")
             #expect(status == 65)
             let rejection = json["file_rejection"] as? [String: Any]
             #expect(rejection?["code"] as? String == code)
             #expect((rejection?["message"] as? String)?.isEmpty == false)
             #expect(Self.verdicts(json).isEmpty)
-            let text = try ws.run(["validate", path, "--feed", "storefront"])
+            let text = try await ws.run(["validate", path, "--feed", "storefront"])
             #expect(text.status == 65)
             #expect(text.stdout.contains("FILE REJECTED: \(code)"))
         }
-        #expect(try ws.run(["validate", noHeader, "--feed", "storefront"]).stdout.contains("occurred_at"))
+        #expect(try await ws.run(["validate", noHeader, "--feed", "storefront"]).stdout.contains("occurred_at"))
         #expect(try Self.snapshot(ws) == before)
         // run records the same codes.
-        #expect(try ws.run(["run"]).status == 65)
+        #expect(try await ws.run(["run"]).status == 65)
         #expect(try ws.query("SELECT file_name, reason_code FROM audit_log ORDER BY id") == [
             ["broken.json", "bad_file"], ["noheader.csv", "bad_file"], ["orders.xml", "unsupported_file_type"],
         ])
     }
 
-    @Test func unknownFeedMissingFileBadConfigAndLockHeld() throws {
+    @Test func unknownFeedMissingFileBadConfigAndLockHeld() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         let path = try ws.drop("storefront", "orders.csv", Self.orders)
-        let unknownFeed = try ws.run(["validate", path, "--feed", "nope"])
+        let unknownFeed = try await ws.run(["validate", path, "--feed", "nope"])
         #expect(unknownFeed.status == 64)
         #expect(unknownFeed.stderr.contains("nope") && unknownFeed.stderr.contains("storefront"))
-        let missing = try ws.run(["validate", "inbox/storefront/missing.csv", "--feed", "storefront"])
+        let missing = try await ws.run(["validate", "inbox/storefront/missing.csv", "--feed", "storefront"])
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("missing.csv"))
-        #expect(try ws.run(["validate", "inbox/storefront", "--feed", "storefront"]).status == 66)
+        #expect(try await ws.run(["validate", "inbox/storefront", "--feed", "storefront"]).status == 66)
 
         let badConfig = try TestWorkspace(config: TestWorkspace.defaultConfig + "\n[returns]\nwindow_days = \"thirty\"\n")
         defer { badConfig.remove() }
-        #expect(try badConfig.run(["validate", path, "--feed", "storefront"]).status == 78)
+        #expect(try await badConfig.run(["validate", path, "--feed", "storefront"]).status == 78)
 
         // A run holds the workspace lock: validate waits a few seconds, then 75.
-        #expect(try ws.run(["run"]).status == 0)
+        #expect(try await ws.run(["run"]).status == 0)
         try ws.drop("storefront", "again.csv", Self.orders)
         let fd = open(ws.root + "/var/ordrecon.lock", O_RDWR, 0o644)
         #expect(fd >= 0)
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
         _ = "pid 4242\n".withCString { pwrite(fd, $0, strlen($0), 0) }
         let started = Date()
-        let blocked = try ws.run(["validate", "inbox/storefront/again.csv", "--feed", "storefront"])
+        let blocked = try await ws.run(["validate", "inbox/storefront/again.csv", "--feed", "storefront"])
         #expect(blocked.status == 75)
         #expect(blocked.stderr.contains("pid 4242"))
         #expect(Date().timeIntervalSince(started) >= 4)
         ftruncate(fd, 0)
         flock(fd, LOCK_UN)
         close(fd)
-        let free = try ws.run(["validate", "inbox/storefront/again.csv", "--feed", "storefront"])
+        let free = try await ws.run(["validate", "inbox/storefront/again.csv", "--feed", "storefront"])
         #expect(free.status == 65)  // the same events again: duplicate, not all applied
         #expect(free.stdout.contains("2 event(s): 0 would be applied, 2 duplicate, 0 rejected."))
     }
@@ -292,10 +292,10 @@ struct ValidateAndInitTests {
     /// Every file of a generated workload (all feeds, formats and kinds of rejection, refunds,
     /// invoices, returns), one at a time in processing order: validate changes nothing, and the
     /// run that follows records exactly its verdicts.
-    @Test func generatedWorkloadFileByFileMatchesRun() throws {
+    @Test(.longRunning) func generatedWorkloadFileByFileMatchesRun() async throws {
         let staging = try TestWorkspace()
         defer { staging.remove() }
-        let generated = try staging.run(["generate", "--orders", "40", "--out", staging.root + "/gen", "--seed", "7"])
+        let generated = try await staging.run(["generate", "--orders", "40", "--out", staging.root + "/gen", "--seed", "7"])
         #expect(generated.status == 0, "\(generated.stderr)")
         var files: [(mtime: Int, feed: String, name: String)] = []
         for feed in staging.files(in: "gen/inbox") {
@@ -310,19 +310,19 @@ struct ValidateAndInitTests {
 
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        let gateway = try ws.startGateway()  // the runs send the refunds they record
-        defer { gateway.stop() }
+        let gateway = try await ws.startGateway()  // the runs send the refunds they record
+        defer { gateway.terminate() }
         var outcomes: Set<String> = []
         for (index, file) in files.enumerated() {
             let content = try Data(contentsOf: URL(fileURLWithPath: staging.root + "/gen/inbox/" + file.feed + "/" + file.name))
             let path = try ws.drop(file.feed, file.name, content, order: index)
             let before = try Self.snapshot(ws)
-            let (status, json, stderr) = try Self.validateJSON(ws, path, feed: file.feed)
+            let (status, json, stderr) = try await Self.validateJSON(ws, path, feed: file.feed)
             let after = try Self.snapshot(ws)
             #expect(after == before, "validate of \(file.name) changed the workspace: \(Self.difference(before, after))")
             #expect(json["state"] as? String == (index == 0 ? "empty" : "database"))
             let dry = Self.verdicts(json)
-            let run = try ws.run(["run"])
+            let run = try await ws.run(["run"])
             #expect([0, 65].contains(run.status), "\(run.stderr)")
             if let rejection = json["file_rejection"] as? [String: Any] {
                 #expect(status == 65)
@@ -350,10 +350,10 @@ struct ValidateAndInitTests {
         return paths.sorted()
     }
 
-    @Test func initCreatesConfigAndInboxesOnlyRefusesASecondTimeAndRunWorks() throws {
+    @Test func initCreatesConfigAndInboxesOnlyRefusesASecondTimeAndRunWorks() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        let result = try ws.run(["init", "shop"])
+        let result = try await ws.run(["init", "shop"])
         #expect(result.status == 0, "\(result.stderr)")
         let root = ws.root + "/shop"
         #expect(Self.tree(root) == [
@@ -366,7 +366,7 @@ struct ValidateAndInitTests {
 
         // A second time: refused, nothing touched.
         try "# mine\n".write(toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
-        let again = try ws.run(["init", "shop"])
+        let again = try await ws.run(["init", "shop"])
         #expect(again.status == 73)
         #expect(again.stderr.contains("already exists"))
         #expect(try String(contentsOfFile: root + "/config/ordrecon.toml", encoding: .utf8) == "# mine\n")
@@ -374,23 +374,23 @@ struct ValidateAndInitTests {
 
         // ordrecon run works in the new folder (here through --config; relative paths follow it).
         try Self.orders.write(toFile: root + "/inbox/storefront/orders.csv", atomically: true, encoding: .utf8)
-        let run = try ws.run(["run", "--config", "shop/config/ordrecon.toml"])
+        let run = try await ws.run(["run", "--config", "shop/config/ordrecon.toml"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(FileManager.default.fileExists(atPath: root + "/archive/storefront/orders.csv"))
         #expect(FileManager.default.fileExists(atPath: root + "/var/ordrecon.sqlite"))
     }
 
-    @Test func initWithoutArgumentUsesTheCurrentFolder() throws {
+    @Test func initWithoutArgumentUsesTheCurrentFolder() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         // The harness made config/ordrecon.toml: init refuses there.
-        #expect(try ws.run(["init"]).status == 73)
+        #expect(try await ws.run(["init"]).status == 73)
         try FileManager.default.removeItem(atPath: ws.root + "/config")
-        let result = try ws.run(["init"])
+        let result = try await ws.run(["init"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Self.tree(ws.root).filter { !$0.hasPrefix("inbox/") } == ["config", "config/ordrecon.toml", "inbox"])
         try ws.drop("storefront", "orders.csv", Self.orders)
-        #expect(try ws.run(["run"]).status == 0)
-        #expect(try ws.run(["init"]).status == 73)
+        #expect(try await ws.run(["run"]).status == 0)
+        #expect(try await ws.run(["init"]).status == 73)
     }
 }

@@ -27,7 +27,7 @@ struct WatchReportTests {
         return summary
     }
 
-    @Test func aPeriodIsDueAfterItsFilesOrItsTimeWhicheverComesFirst() {
+    @Test func aPeriodIsDueAfterItsFilesOrItsTimeWhicheverComesFirst() async {
         var period = WatchReportPeriod(ReportsConfig(watchEveryMinutes: 10, watchEveryFiles: 3, keepDays: 0))
         #expect(!period.isDue(at: 1_000_000) && period.isEmpty)
         period.add(pass(7, files: []), at: 100)  // a pass with nothing to say does not start a period
@@ -45,7 +45,7 @@ struct WatchReportTests {
         #expect(period.summary.files.map(\.name) == ["a.csv", "b.csv", "c.csv"])
     }
 
-    @Test func aFileFinishedLaterIsNoLongerUnfinished() {
+    @Test func aFileFinishedLaterIsNoLongerUnfinished() async {
         var period = WatchReportPeriod(.defaults)
         period.add(pass(1, files: ["a.csv"], unfinished: ["slow.csv", "other.csv"]), at: 0)
         period.add(pass(2, files: [], unfinished: ["other.csv"]), at: 1)
@@ -55,7 +55,7 @@ struct WatchReportTests {
         #expect(period.summary.seconds == 1.5)
     }
 
-    @Test func onlyOldReportFilesAreDeleted() throws {
+    @Test func onlyOldReportFilesAreDeleted() async throws {
         let directory = NSTemporaryDirectory() + "ordrecon-reports-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -47,69 +47,31 @@ func deliver(_ file: StagedFile, from staging: String, to ws: TestWorkspace) thr
 // MARK: - The daemon
 
 /// `ordrecon <arguments>` started in a workspace without waiting, its standard output and error
-/// going to `<logName>.log` in the workspace; stopped with SIGTERM (``stop(timeout:)``) or killed.
-final class DaemonProcess {
-    let process = Process()
-    let logPath: String
+/// kept together in memory; stopped with SIGTERM (``stop(timeout:)``) or killed (also when released).
+final class DaemonProcess: Sendable {
+    let child: ChildProcess
 
-    init(_ workspace: TestWorkspace, _ arguments: [String], logName: String = "daemon") throws {
-        logPath = workspace.root + "/" + logName + ".log"
-        guard FileManager.default.createFile(atPath: logPath, contents: nil) else { throw TestError("cannot create \(logPath)") }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        defer { try? log.close() }
-        process.executableURL = URL(fileURLWithPath: TestWorkspace.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: workspace.root)
-        var environment = ProcessInfo.processInfo.environment
-        environment["ORDRECON_LOG_FORMAT"] = nil
-        environment["ORDRECON_LOG_LEVEL"] = nil
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+    init(_ workspace: TestWorkspace, _ arguments: [String]) throws {
+        child = try workspace.start(arguments, removing: ["ORDRECON_LOG_FORMAT", "ORDRECON_LOG_LEVEL"], output: .merged)
     }
 
     deinit { kill() }
 
-    var isRunning: Bool { process.isRunning }
-    var lines: [String] { ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
+    var isRunning: Bool { child.isRunning }
+    var lines: [String] { child.lines }
 
-    func tail(_ count: Int = 30) -> String {
-        "--- \(logPath) (last \(count) lines) ---\n" + lines.suffix(count).joined(separator: "\n")
+    func tail(_ count: Int = 30) -> String { child.tail(count) }
+
+    /// SIGTERM, then SIGKILL after `timeout`. - Returns: the exit status (nil when killed).
+    func stop(timeout: Duration = .seconds(20)) async -> Int32? {
+        await child.stop(SIGTERM, timeout: timeout)?.exitStatus
     }
 
-    /// SIGTERM, then SIGKILL after `timeout` seconds. - Returns: the exit status (nil when killed).
-    func stop(timeout: Double = 20) -> Int32? {
-        if process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGTERM)
-            if !pollUntil(timeout: timeout, every: 0.01, { !process.isRunning }) {
-                kill()
-                return nil
-            }
-        }
-        return process.terminationReason == .exit ? process.terminationStatus : nil
-    }
-
-    func kill() {
-        guard process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    /// SIGKILL unless it has ended; does not wait.
+    func kill() { child.signal(SIGKILL) }
 }
 
 // MARK: - Small helpers
-
-/// Checks `condition` every `interval` seconds until it holds or `timeout` seconds have passed.
-@discardableResult
-func pollUntil(timeout: Double, every interval: Double = 0.1, _ condition: () -> Bool) -> Bool {
-    let deadline = Date(timeIntervalSinceNow: timeout)
-    while true {
-        if condition() { return true }
-        if Date() >= deadline { return false }
-        Thread.sleep(forTimeInterval: interval)
-    }
-}
 
 func firstDifference(rows a: [[String?]], _ b: [[String?]]) -> String {
     for (index, (x, y)) in zip(a, b).enumerated() where x != y {

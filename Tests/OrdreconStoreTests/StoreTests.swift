@@ -4,7 +4,7 @@ import OrdreconStore
 import Testing
 
 /// The store against a real SQLite file in a temporary folder (removed after each test).
-@Suite(.serialized)
+@Suite
 struct StoreTests {
     let zone = TimeZone(identifier: "Asia/Kolkata")!
 

@@ -1,61 +1,48 @@
-public import Foundation
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `ordrecon mock-gateway` running as a process on 127.0.0.1, on a free port, for one test.
-public final class MockGatewayProcess {
-    public let process: Process
+public final class MockGatewayProcess: Sendable {
+    public let process: ChildProcess
     public let port: Int
     /// The journal file: one JSON line per `POST /refunds` it saw.
     public let journal: String
-    private let errorPipe: Pipe
 
     /// `http://127.0.0.1:<port>`
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts the mock and waits until it listens.
+    /// Starts the mock and waits (without holding a thread) until it says where it listens.
     /// - Parameters:
     ///   - arguments: extra options, e.g. `["--fail-rate", "0.3"]`.
     ///   - journal: where it keeps its journal (a restarted mock given the same file remembers its keys).
-    public init(arguments: [String] = [], journal: String, port: Int = 0) throws {
+    public init(arguments: [String] = [], journal: String, port: Int = 0) async throws {
         self.journal = journal
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestWorkspace.binary)
-        process.arguments = ["mock-gateway", "--port", "\(port)", "--journal", journal] + arguments
-        let out = Pipe()
-        errorPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = errorPipe
-        try process.run()
+        let process = try ChildProcess(
+            executable: TestWorkspace.binary,
+            arguments: ["mock-gateway", "--port", "\(port)", "--journal", journal] + arguments)
         self.process = process
         // The first line on stdout names the port.
-        var text = ""
-        let reader = out.fileHandleForReading
-        while !text.contains("\n") {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let range = text.range(of: "http://127.0.0.1:"),
-            let found = Int(text[range.upperBound...].prefix { $0.isNumber })
+        _ = await process.wait(timeout: .seconds(60)) { $0.standardOutput.contains(UInt8(ascii: "\n")) || $0.exit != nil }
+        let text = process.standardOutput
+        guard let range = text.range(of: "http://127.0.0.1:"), let found = Int(text[range.upperBound...].prefix { $0.isNumber })
         else {
-            process.terminate()
-            throw TestError("mock-gateway did not say where it listens: \(text)")
+            process.signal(SIGKILL)
+            throw TestError("mock-gateway did not say where it listens: \(text)\n\(process.tail())")
         }
         self.port = found
-        // Keep draining its log so that it never blocks on a full pipe.
-        errorPipe.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
-        out.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
     }
 
-    /// Stops it (SIGTERM) and waits.
-    public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        errorPipe.fileHandleForReading.readabilityHandler = nil
-    }
+    /// Tells it to stop (SIGTERM) without waiting: for `defer`.
+    public func terminate() { process.signal(SIGTERM) }
 
-    deinit { stop() }
+    /// Stops it (SIGTERM) and waits for its end (its journal is complete then).
+    @discardableResult
+    public func stop() async -> ChildProcess.Exit? { await process.stop() }
+
+    deinit { process.signal(SIGTERM) }
 
     /// One line of the journal.
     public struct JournalEntry: Sendable {
@@ -83,19 +70,19 @@ public final class MockGatewayProcess {
 extension TestWorkspace {
     /// Starts a mock gateway for this workspace (journal `mock-gateway.jsonl` in the workspace
     /// root) and points the workspace's `[gateway]` at it, with quick retries.
-    /// The caller stops it (or lets it go: it stops when released).
+    /// The caller stops it (or lets it go: it is told to stop when released).
     /// - Parameter script: a JSON array of answers to give first (written to `mock-script.json`).
     /// - Parameter extra: more `[gateway]` lines, e.g. `concurrency = 16`.
     public func startGateway(
         arguments: [String] = [], script: String? = nil, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000,
         backoffMax: Int = 200, extra: [String] = []
-    ) throws -> MockGatewayProcess {
+    ) async throws -> MockGatewayProcess {
         var arguments = arguments
         if let script {
             try script.write(toFile: root + "/mock-script.json", atomically: true, encoding: .utf8)
             arguments += ["--script", root + "/mock-script.json"]
         }
-        let gateway = try MockGatewayProcess(arguments: arguments, journal: root + "/mock-gateway.jsonl")
+        let gateway = try await MockGatewayProcess(arguments: arguments, journal: root + "/mock-gateway.jsonl")
         try pointGateway(
             at: gateway.baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds, backoffMax: backoffMax,
             extra: extra)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,7 @@ import Glibc
 /// its own idempotency (a key answered 2xx once is replayed, never paid twice) and records
 /// everything: each request's key, body, arrival time and connection, and the most requests
 /// it ever held at once, in all and per key. `answer` decides the status for a new request.
-public final class RecordingGateway: @unchecked Sendable {
+public final class RecordingGateway: Sendable {
     public struct Seen: Sendable {
         public var key: String
         public var body: String
@@ -19,26 +20,20 @@ public final class RecordingGateway: @unchecked Sendable {
         public var status: Int
     }
 
-    private let lock = NSLock()
-    private var seen: [Seen] = []
-    private var paid: [String: String] = [:]
-    private var holding: [String: Int] = [:]
-    private var inFlight = 0
-    private var most = 0
-    private var mostPerKey = 0
-    private let started = DispatchTime.now()
-    private var decide: @Sendable (String, Int) -> (status: Int, headers: [(name: String, value: String)])
-    private let delayMilliseconds: Int
-    private var server: ThreadedHTTPServer!
+    /// Decides the status (and headers) for a request with a key, given how many came before with it.
+    public typealias Decision = @Sendable (String, Int) -> (status: Int, headers: [(name: String, value: String)])
+
+    private let recorder: Recorder
+    private let server: ThreadedHTTPServer
 
     /// - Parameters:
     ///   - delayMilliseconds: how long each answer takes.
     ///   - answer: the status (and headers) for a request with this key, given how many requests
     ///     with it came before; a 2xx pays the refund.
-    public init(delayMilliseconds: Int = 0, answer: @escaping @Sendable (String, Int) -> (status: Int, headers: [(name: String, value: String)])) throws {
-        self.delayMilliseconds = delayMilliseconds
-        self.decide = answer
-        server = try ThreadedHTTPServer { [unowned self] request in self.handle(request) }
+    public init(delayMilliseconds: Int = 0, answer: @escaping Decision) throws {
+        let recorder = Recorder(delayMilliseconds: delayMilliseconds, decide: answer)
+        self.recorder = recorder
+        server = try ThreadedHTTPServer { request in recorder.handle(request) }
     }
 
     public var url: String { "http://127.0.0.1:\(server.port)" }
@@ -46,49 +41,73 @@ public final class RecordingGateway: @unchecked Sendable {
     public func stop() { server.stop() }
 
     /// Changes how new requests are answered.
-    public func answer(_ decide: @escaping @Sendable (String, Int) -> (status: Int, headers: [(name: String, value: String)])) {
-        lock.withLock { self.decide = decide }
+    public func answer(_ decide: @escaping Decision) {
+        recorder.state.withLock { $0.decide = decide }
     }
 
-    public var requests: [Seen] { lock.withLock { seen } }
+    public var requests: [Seen] { recorder.state.withLock { $0.seen } }
     /// Keys paid, with the body each was paid with.
-    public var payments: [String: String] { lock.withLock { paid } }
-    /// The most requests with one key the gateway ever held at once (1 when no key was ever in flight twice).
+    public var payments: [String: String] { recorder.state.withLock { $0.paid } }
     /// The most requests it ever held at once.
-    public var mostInFlight: Int { lock.withLock { most } }
-    public var mostAtOnceForOneKey: Int { lock.withLock { mostPerKey } }
+    public var mostInFlight: Int { recorder.state.withLock { $0.most } }
+    /// The most requests with one key the gateway ever held at once (1 when no key was ever in flight twice).
+    public var mostAtOnceForOneKey: Int { recorder.state.withLock { $0.mostPerKey } }
 
-    private func handle(_ request: ThreadedHTTPServer.Request) -> ThreadedHTTPServer.Response {
-        let key = request.header("idempotency-key") ?? ""
-        let body = String(decoding: request.body, as: UTF8.self)
-        let arrival = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        let (before, decide) = lock.withLock { () -> (Int, @Sendable (String, Int) -> (status: Int, headers: [(name: String, value: String)])) in
-            inFlight += 1
-            most = max(most, inFlight)
-            holding[key, default: 0] += 1
-            mostPerKey = max(mostPerKey, holding[key]!)
-            return (seen.filter { $0.key == key }.count, self.decide)
+    /// What the connection threads record, and how they answer.
+    private final class Recorder: Sendable {
+        struct State {
+            var seen: [Seen] = []
+            var paid: [String: String] = [:]
+            var holding: [String: Int] = [:]
+            var inFlight = 0
+            var most = 0
+            var mostPerKey = 0
+            var decide: Decision
         }
-        if delayMilliseconds > 0 { usleep(UInt32(delayMilliseconds) * 1000) }
-        var (status, headers) = decide(key, before)
-        let answer: String
-        let response: ThreadedHTTPServer.Response = lock.withLock {
-            inFlight -= 1
-            holding[key]! -= 1
-            if let first = paid[key] {
-                // Idempotency: a paid key is answered as paid, with the first body only.
-                status = first == body ? 201 : 422
-                headers = []
-            } else if (200..<300).contains(status) {
-                paid[key] = body
+
+        let state: Mutex<State>
+        let started = DispatchTime.now()
+        let delayMilliseconds: Int
+
+        init(delayMilliseconds: Int, decide: @escaping Decision) {
+            self.delayMilliseconds = delayMilliseconds
+            state = Mutex(State(decide: decide))
+        }
+
+        func handle(_ request: ThreadedHTTPServer.Request) -> ThreadedHTTPServer.Response {
+            let key = request.header("idempotency-key") ?? ""
+            let body = String(decoding: request.body, as: UTF8.self)
+            let arrival = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            let (before, decide) = state.withLock { state -> (Int, Decision) in
+                state.inFlight += 1
+                state.most = max(state.most, state.inFlight)
+                state.holding[key, default: 0] += 1
+                state.mostPerKey = max(state.mostPerKey, state.holding[key]!)
+                return (state.seen.filter { $0.key == key }.count, state.decide)
             }
-            seen.append(Seen(key: key, body: body, authorization: request.header("authorization"), arrival: arrival, remote: request.remote, status: status))
-            return ThreadedHTTPServer.Response(status: status, reason: "Status", headers: headers, body: [])
+            // The answer takes this long (the connection's own thread waits, nothing else does).
+            if delayMilliseconds > 0 { usleep(UInt32(delayMilliseconds) * 1000) }
+            let decided = decide(key, before)
+            let (status, headers) = state.withLock { state -> (Int, [(name: String, value: String)]) in
+                state.inFlight -= 1
+                state.holding[key]! -= 1
+                var (status, headers) = decided
+                if let first = state.paid[key] {
+                    // Idempotency: a paid key is answered as paid, with the first body only.
+                    status = first == body ? 201 : 422
+                    headers = []
+                } else if (200..<300).contains(status) {
+                    state.paid[key] = body
+                }
+                state.seen.append(
+                    Seen(
+                        key: key, body: body, authorization: request.header("authorization"), arrival: arrival,
+                        remote: request.remote, status: status))
+                return (status, headers)
+            }
+            let answer = (200..<300).contains(status) ? #"{"id":"gw-\#(key)"}"# : #"{"error":"status \#(status)"}"#
+            return ThreadedHTTPServer.Response(status: status, reason: "Status", headers: headers, body: Array(answer.utf8))
         }
-        answer = (200..<300).contains(status) ? #"{"id":"gw-\#(key)"}"# : #"{"error":"status \#(status)"}"#
-        var full = response
-        full.body = Array(answer.utf8)
-        return full
     }
 }
 

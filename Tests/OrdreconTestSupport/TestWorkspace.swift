@@ -1,9 +1,10 @@
 public import Foundation
 import CSQLite
+import Synchronization
 
 /// A throw-away ordrecon workspace in a temporary folder (removed by ``remove()``), with the
 /// default configuration, helpers to drop feed files, run the built binary and query the database.
-public final class TestWorkspace {
+public final class TestWorkspace: Sendable {
     public let root: String
 
     /// Creates a workspace with `config/ordrecon.toml` holding `config` (the defaults when nil).
@@ -72,84 +73,58 @@ public final class TestWorkspace {
             try FileManager.default.setAttributes(
                 [.modificationDate: Date(timeIntervalSince1970: 1_700_000_000 + Double(order))], ofItemAtPath: partial)
         } else {
-            TestWorkspace.dropCounter += 1
+            let next = TestWorkspace.dropCounter.wrappingAdd(1, ordering: .relaxed).newValue
             try FileManager.default.setAttributes(
-                [.modificationDate: Date(timeIntervalSince1970: 1_700_000_000 + Double(TestWorkspace.dropCounter))], ofItemAtPath: partial)
+                [.modificationDate: Date(timeIntervalSince1970: 1_700_000_000 + Double(next))], ofItemAtPath: partial)
         }
         try FileManager.default.moveItem(atPath: partial, toPath: path)
         return path
     }
 
-    nonisolated(unsafe) static var dropCounter = 1000
+    /// Modification times for drops without an order: increasing across all tests at once.
+    static let dropCounter = Atomic<Int>(1000)
 
-    /// The result of running the binary.
+    /// The result of running a program.
     public struct Result: Sendable {
+        /// The exit status, or the signal that ended it (see `signalled`).
         public var status: Int32
         public var stdout: String
         public var stderr: String
         /// The process was still running at the time limit and was killed.
         public var timedOut = false
-    }
+        /// A signal ended it; `status` is the signal.
+        public var signalled = false
 
-    /// Runs `ordrecon` like ``run(_:environment:)``, but kills it (SIGKILL) when it is still
-    /// running after `timeout` seconds, and says so in the result: a hang fails a test instead
-    /// of hanging the suite.
-    public func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double) throws -> Result {
-        let process = try start(arguments, environment: environment)
-        let killed = KillSwitch()
-        let pid = process.process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            if killed.arm() { kill(pid, SIGKILL) }
+        public init(status: Int32, stdout: String, stderr: String, timedOut: Bool = false, signalled: Bool = false) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+            self.timedOut = timedOut
+            self.signalled = signalled
         }
-        let errorReader = PipeReader(process.standardErrorPipe)
-        let out = process.standardOutputPipe.fileHandleForReading.readDataToEndOfFile()
-        let err = errorReader.finish()
-        process.process.waitUntilExit()
-        let timedOut = !killed.disarm()
-        return Result(
-            status: process.process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self), timedOut: timedOut)
     }
 
-    /// Runs `ordrecon` with `arguments` in the workspace folder and waits for it.
-    public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = try start(arguments, environment: environment)
-        // Both pipes are drained at once: a child whose stderr fills the pipe (64 KiB of log
-        // lines) while we read only stdout would block forever.
-        let errorReader = PipeReader(process.standardErrorPipe)
-        let out = process.standardOutputPipe.fileHandleForReading.readDataToEndOfFile()
-        let err = errorReader.finish()
-        process.process.waitUntilExit()
-        return Result(status: process.process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    /// Runs `ordrecon` with `arguments` in the workspace folder and waits for it without holding
+    /// a thread; kills it (SIGKILL) when it still runs after `timeout`, and says so in the result:
+    /// a hang fails a test instead of hanging the suite.
+    public func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(300)
+    ) async throws -> Result {
+        await (try start(arguments, environment: environment)).finish(timeout: timeout)
     }
 
-    /// A started `ordrecon` process.
-    public struct Running {
-        public let process: Process
-        public let standardOutputPipe: Pipe
-        public let standardErrorPipe: Pipe
-    }
-
-    /// Starts `ordrecon` without waiting (for kill tests).
-    public func start(_ arguments: [String], environment: [String: String] = [:], discardOutput: Bool = false) throws -> Running {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestWorkspace.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        if discardOutput {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-        } else {
-            process.standardOutput = out
-            process.standardError = err
-        }
-        try process.run()
-        return Running(process: process, standardOutputPipe: out, standardErrorPipe: err)
+    /// Starts `ordrecon` in the workspace folder without waiting for it.
+    /// - Parameters:
+    ///   - output: where its standard output and error go (kept in memory unless discarded).
+    ///   - blockedSignals: signals blocked in it from the start (see ``ChildProcess``).
+    ///   - removing: environment variables to leave out (`ORDRECON_LOG_LEVEL`, say).
+    public func start(
+        _ arguments: [String], environment: [String: String] = [:], removing: [String] = [],
+        output: ChildProcess.Output = .separate, blockedSignals: [Int32] = []
+    ) throws -> ChildProcess {
+        try ChildProcess(
+            executable: TestWorkspace.binary, arguments: arguments, environment: environment, removing: removing,
+            directory: root, output: output, blockedSignals: blockedSignals)
     }
 
     /// The built `ordrecon` executable beside the test bundle (`ORDRECON_BINARY` overrides).
@@ -211,55 +186,4 @@ public final class TestWorkspace {
 public struct TestError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// Reads a pipe to its end on a thread of its own.
-///
-/// `@unchecked Sendable`: `data` is written by the reading thread before `done` is signalled
-/// and read only after waiting for it.
-final class PipeReader: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ pipe: Pipe) {
-        let handle = pipe.fileHandleForReading
-        Thread {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
-        }.start()
-    }
-
-    /// Waits for the end of the pipe. - Returns: everything read.
-    func finish() -> Data {
-        done.wait()
-        return data
-    }
-}
-
-/// Decides once between "the process ended in time" and "the time limit struck".
-///
-/// `@unchecked Sendable`: its one flag is read and written under `lock`.
-final class KillSwitch: @unchecked Sendable {
-    private let lock = NSLock()
-    private var decided = false
-    private var struck = false
-
-    /// The timer's side: true when the process had not ended yet (it is to be killed).
-    func arm() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if decided { return false }
-        decided = true
-        struck = true
-        return true
-    }
-
-    /// The waiter's side: true when the process ended before the time limit.
-    func disarm() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if decided { return !struck }
-        decided = true
-        return true
-    }
 }

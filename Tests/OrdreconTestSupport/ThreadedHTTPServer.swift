@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -19,7 +20,7 @@ import Foundation
 /// // ... http://127.0.0.1:\(server.port)/ ...
 /// #expect(server.requests.map(\.path) == ["/"])
 /// ```
-public final class ThreadedHTTPServer: @unchecked Sendable {
+public final class ThreadedHTTPServer: Sendable {
     /// One request as received.
     public struct Request: Sendable {
         public var method: String
@@ -74,15 +75,19 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
         }
     }
 
+    /// What the threads share.
+    private struct State {
+        var received: [Request] = []
+        var connections: Set<Int32> = []
+        var stopping = false
+        var generatedSent = 0
+    }
+
     /// The port it listens on.
     public let port: UInt16
     private let listener: Int32
     private let handler: @Sendable (Request) -> Response
-    private let lock = NSLock()
-    private var received: [Request] = []
-    private var connections: Set<Int32> = []
-    private var stopping = false
-    private var generatedSent = 0
+    private let state = Mutex(State())
     private let acceptDone = DispatchSemaphore(value: 0)
 
     /// Listens on an ephemeral port of 127.0.0.1 and starts accepting.
@@ -116,22 +121,22 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
 
     /// Every request received so far, in order of arrival.
     public var requests: [Request] {
-        lock.withLock { received }
+        state.withLock { $0.received }
     }
 
     /// The bytes of ``Generated`` bodies the kernel took so far (body bytes only, all answers).
     public var generatedBytesSent: Int {
-        lock.withLock { generatedSent }
+        state.withLock { $0.generatedSent }
     }
 
     /// Stops accepting (waits for the accept thread to close the listening socket) and shuts
     /// down the open connections. Answers still being computed are not waited for: their
     /// threads end by themselves, writing to a closed connection. Calling it again does nothing.
     public func stop() {
-        let first = lock.withLock {
-            let first = !stopping
-            stopping = true
-            for connection in connections { shutdown(connection, Int32(SHUT_RDWR)) }
+        let first = state.withLock {
+            let first = !$0.stopping
+            $0.stopping = true
+            for connection in $0.connections { shutdown(connection, Int32(SHUT_RDWR)) }
             return first
         }
         if first { acceptDone.wait() }
@@ -139,7 +144,7 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
 
     // MARK: - Threads
 
-    private var isStopping: Bool { lock.withLock { stopping } }
+    private var isStopping: Bool { state.withLock { $0.stopping } }
 
     private func acceptLoop() {
         defer {
@@ -155,9 +160,9 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener, $0, &length) }
             }
             guard connection >= 0 else { continue }
-            let admitted = lock.withLock {
-                if !stopping { connections.insert(connection) }
-                return !stopping
+            let admitted = state.withLock {
+                if !$0.stopping { $0.connections.insert(connection) }
+                return !$0.stopping
             }
             guard admitted else {
                 close(connection)
@@ -176,7 +181,7 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
     /// closes it, after removing it from `connections`, so `stop` never touches a reused number).
     private func serve(_ connection: Int32, remote: String) {
         defer {
-            lock.withLock { _ = connections.remove(connection) }
+            state.withLock { _ = $0.connections.remove(connection) }
             close(connection)
         }
         var buffer: [UInt8] = []
@@ -206,7 +211,7 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
             var complete = request
             complete.body = Array(buffer[..<length])
             buffer.removeFirst(length)
-            lock.withLock { received.append(complete) }
+            state.withLock { $0.received.append(complete) }
 
             let closing = complete.header("connection")?.lowercased() == "close" || head.version == "HTTP/1.0"
             var response = handler(complete)
@@ -233,7 +238,7 @@ public final class ThreadedHTTPServer: @unchecked Sendable {
             if generated.chunked { bytes = Array((String(count, radix: 16) + "\r\n").utf8) + bytes + Array("\r\n".utf8) }
             guard Self.send(connection, bytes) else { return false }
             made += count
-            lock.withLock { generatedSent += count }
+            state.withLock { $0.generatedSent += count }
         }
         return !generated.chunked || Self.send(connection, Array("0\r\n\r\n".utf8))
     }
