@@ -72,10 +72,12 @@ struct MockGatewayCommand: ParsableCommand {
         }
         let gateway = MockGateway(options: options, logger: LoggingSetup.logger(label: "ordrecon.mock-gateway"))
         let urlHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        let output = Invocation.current.output
         let result = Self.runUntilSignalled {
             try await gateway.run { port in
-                // Written unbuffered: tests and scripts read the port from this line at once.
-                FileHandle.standardOutput.write(Data("mock-gateway listening on http://\(urlHost):\(port)\n".utf8))
+                // Flushed at once: tests and scripts read the port from this line.
+                output.standardOutput("mock-gateway listening on http://\(urlHost):\(port)\n")
+                output.flush()
             }
         }
         if case .failure(let error) = result {
