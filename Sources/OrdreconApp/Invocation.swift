@@ -103,9 +103,24 @@ public final class StopRequest: Sendable {
         signal.store(0, ordering: .relaxed)
     }
 
-    /// Asks the command to stop, as `signal` (SIGTERM by default) would.
+    private let actions = Mutex<[@Sendable () -> Void]>([])
+
+    /// Asks the command to stop, as `signal` (SIGTERM by default) would, and runs what
+    /// ``whenRaised(_:)`` registered. (The process's signal handlers only ``store(_:)``.)
     public func raise(_ number: Int32 = SIGTERM) {
+        store(number)
+        for action in actions.withLock({ $0 }) { action() }
+    }
+
+    /// Records `number` and nothing else: async-signal-safe, for a signal handler.
+    func store(_ number: Int32) {
         signal.store(number, ordering: .relaxed)
+    }
+
+    /// Runs `action` when ``raise(_:)`` is called (at once when it already was).
+    func whenRaised(_ action: @escaping @Sendable () -> Void) {
+        actions.withLock { $0.append(action) }
+        if isRaised { action() }
     }
 
     /// The signal that asked to stop, 0 while none did.

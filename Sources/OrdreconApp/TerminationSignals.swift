@@ -28,7 +28,7 @@ enum TerminationSignals {
             let ignored = unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == 1  // SIG_IGN
             if signal == SIGINT && ignored { continue }
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { signal in StopRequest.process.raise(signal) }
+            action.__sigaction_handler.sa_handler = { signal in StopRequest.process.store(signal) }
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART
             sigaction(signal, &action, nil)
