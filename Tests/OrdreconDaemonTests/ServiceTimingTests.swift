@@ -93,33 +93,42 @@ import Testing
 
     /// `watch_every_minutes = 1`: the passes of a minute of the clock go into one report,
     /// written once the minute has passed since the first of them, not before.
+    ///
+    /// Three files, each in a pass of its own (each dropped once the pass before has taken its
+    /// files). The clock is moved on the worker's thread as a pass begins (its log line "… ready
+    /// file(s)"), so the pass before has certainly been counted in the period and checked
+    /// against it: the second pass begins 59 s after the first, the third 60 s after it.
     @Test func oneWatchReportPerMinuteOfTheClock() async throws {
         let h = try DaemonHarness()
         let context = h.context()
+        let reportsAt59 = Mutex<Int?>(nil)
+        h.logs.on("ready file(s)", occurrence: 2) { h.clock.advance(by: 59) }
+        h.logs.on("ready file(s)", occurrence: 3) {
+            reportsAt59.withLock { $0 = h.logs.count("run report written") }
+            h.clock.advance(by: 1)
+        }
 
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await IngestService(context: context).run() }
                 defer { trigger.triggerGracefulShutdown() }
-                try h.workspace.drop("shop", "first.csv", DaemonHarness.newOrders(2, from: 1))
-                #expect(await h.logs.line("file done", occurrence: 1))
-                h.clock.advance(by: 59)
-                try h.workspace.drop("shop", "second.csv", DaemonHarness.newOrders(2, from: 3))
-                #expect(await h.logs.line("file done", occurrence: 2))
-                #expect(h.logs.count("run report written") == 0, "a report before the minute was over")
-
-                h.clock.advance(by: 1)
+                for (index, name) in ["first.csv", "second.csv", "third.csv"].enumerated() {
+                    try h.workspace.drop("shop", name, DaemonHarness.newOrders(2, from: 2 * index + 1))
+                    #expect(await h.logs.line("files done", occurrence: index + 1), "\(name) was not taken")
+                }
                 #expect(await h.logs.line("run report written"))
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
         }
-        // One report for both passes; the period after it is empty, so stopping writes none.
+        #expect(h.logs.count("ready file(s)") == 3, "each file in a pass of its own")
+        #expect(reportsAt59.withLock { $0 } == 0, "a report before the minute was over")
+        // One report for the three passes; the period after it is empty, so stopping writes none.
         #expect(h.logs.count("run report written") == 1)
         let reports = h.workspace.files(in: "outbox/reports").filter { $0.hasSuffix(".json") }
         #expect(reports.count == 1 && reports.first?.hasPrefix("watch-") == true, "\(reports)")
         let report = try h.workspace.read("outbox/reports/" + (reports.first ?? ""))
-        #expect(report.contains("first.csv") && report.contains("second.csv"))
-        #expect(h.clock.waits.isEmpty)
+        #expect(["first.csv", "second.csv", "third.csv"].allSatisfy { report.contains($0) })
+        #expect(h.clock.now == 1060 && h.clock.waits.isEmpty)
     }
 }
