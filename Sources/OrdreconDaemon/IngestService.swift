@@ -99,6 +99,8 @@ struct IngestService: Service, CustomStringConvertible {
     private func turn(store: Store, watch: InboxWatch, stop: StopSignal, progress: inout Progress) throws {
         let logger = context.logger
         store.endReads()
+        // A wait for the kernel's word on the inbox (inotify), at most a second of real time; the
+        // clock's deadlines (files to try again, the report) are looked at between such waits.
         let ready = watch.nextReady(timeout: progress.first || progress.documentsWaiting ? 0 : 1)
         if stop.isRaised { return }
         let configuration = context.configuration.current
