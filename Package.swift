@@ -139,7 +139,7 @@ let package = Package(
         ),
         .target(
             name: "OrdreconTestSupport",
-            dependencies: ["CSQLite", "OrdreconApp"],
+            dependencies: ["CSQLite", "OrdreconCore", "OrdreconApp"],
             path: "Tests/OrdreconTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -167,10 +167,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "OrdreconRefundTests",
+            name: "OrdreconEngineTests",
             dependencies: [
                 "OrdreconCore", "OrdreconStore", "OrdreconGateway", "OrdreconEngine", "OrdreconTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdreconDaemonTests",
+            dependencies: [
+                "OrdreconDaemon", "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconMetrics", "OrdreconTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import OrdreconCore
 import OrdreconEngine
 import OrdreconLogging
 
@@ -21,11 +22,11 @@ enum ProgressDisplay {
     ///   - interval: seconds between two lines, instead of the default of the mode.
     static func make(terminal: TerminalLine?, interval: Double?, logger: Logger) -> RunProgress {
         if let terminal {
-            return RunProgress(clock: SystemClock.monotonicSeconds, interval: interval ?? terminalInterval) { line in
+            return RunProgress(clock: SystemClock(), interval: interval ?? terminalInterval) { line in
                 terminal.show(line)
             }
         }
-        return RunProgress(clock: SystemClock.monotonicSeconds, interval: interval ?? logInterval) { line in
+        return RunProgress(clock: SystemClock(), interval: interval ?? logInterval) { line in
             logger.info("progress: \(line)")
         }
     }

@@ -1,5 +1,6 @@
 public import Logging
-import OrdreconCore
+public import OrdreconCore
+import OrdreconGateway
 public import OrdreconMetrics
 
 /// How `ordrecon watch` runs (from the command line and `[watch]`).
@@ -32,14 +33,28 @@ public struct DaemonContext: Sendable {
     public let metrics: OrdreconMetrics
     /// The daemon's own run (refund attempts made beside ingestion are recorded under it).
     public let runId: Int64
+    /// Every wait of the services (pauses after a failure, between refund passes) and the times
+    /// they go by (report period, files to try again, refund schedules).
+    public let clock: any MonotonicClock
+    /// Makes the HTTP client that sends refunds, from the gateway's configuration (libcurl).
+    public let makeRefundClient: @Sendable (GatewayConfig) throws -> any ConcurrentHTTPClient
     /// The refund dispatcher's stop signal, poked by ingestion when a pass recorded new refunds.
     let dispatchSignal = StopSignal()
 
-    public init(configuration: ConfigurationBox, options: DaemonOptions, logger: Logger, metrics: OrdreconMetrics, runId: Int64) {
+    /// - Parameters:
+    ///   - clock: the services' time and waits (tests give one they move themselves).
+    ///   - makeRefundClient: the refund sender (tests give a scripted one); libcurl when nil.
+    public init(
+        configuration: ConfigurationBox, options: DaemonOptions, logger: Logger, metrics: OrdreconMetrics, runId: Int64,
+        clock: any MonotonicClock = SystemClock(),
+        makeRefundClient: (@Sendable (GatewayConfig) throws -> any ConcurrentHTTPClient)? = nil
+    ) {
         self.configuration = configuration
         self.options = options
         self.logger = logger
         self.metrics = metrics
         self.runId = runId
+        self.clock = clock
+        self.makeRefundClient = makeRefundClient ?? { gateway in try CurlMultiClient(gateway: gateway) }
     }
 }

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import OrdreconCore
 import OrdreconEngine
-import OrdreconGateway
 import OrdreconMetrics
 import OrdreconStore
 import ServiceLifecycle
@@ -33,6 +32,7 @@ struct DispatchService: Service, CustomStringConvertible {
     /// logged and tried again after a pause (1 s doubling to 60 s), on a fresh connection.
     private func loop(stop: StopSignal) {
         let logger = context.logger
+        let clock = context.clock
         var store: Store?
         var generation = -1
         var dispatcher: RefundDispatcher?
@@ -48,8 +48,9 @@ struct DispatchService: Service, CustomStringConvertible {
                     generation = context.configuration.generation
                     let gateway = context.configuration.current.gateway
                     dispatcher = RefundDispatcher(
-                        store: current, client: try CurlMultiClient(gateway: gateway), options: RefundDispatcher.Options(gateway),
-                        token: gateway.effectiveToken(environment: ProcessInfo.processInfo.environment), logger: logger)
+                        store: current, client: try context.makeRefundClient(gateway), options: RefundDispatcher.Options(gateway),
+                        token: gateway.effectiveToken(environment: ProcessInfo.processInfo.environment), logger: logger,
+                        clock: clock)
                     let metrics = context.metrics
                     dispatcher?.onInFlight = { metrics.setRequestsInFlight($0) }
                 }
@@ -57,19 +58,19 @@ struct DispatchService: Service, CustomStringConvertible {
                 backoff.succeeded()
                 context.metrics.record(dispatch: report)
                 context.metrics.setRefunds(try current.refundCounts())
-                context.metrics.setOldestPendingRefund(try current.oldestPendingRefund(), now: SystemClock.now())
+                context.metrics.setOldestPendingRefund(try current.oldestPendingRefund(), now: clock.wallTime)
                 context.metrics.setCircuit(dispatcher!.breaker.state.name)
                 if report.gatewayUnavailable {
                     wait = min(Self.longestWait, max(Self.idleSeconds, wait * 2))
                     logger.warning("gateway unavailable; next attempt in \(Int(wait)) s", metadata: ["refunds.pending": "\(report.pendingLeft)"])
-                    stop.wait(seconds: wait)
+                    clock.wait(seconds: wait, signal: stop)
                 } else {
                     wait = Self.idleSeconds
                     if let until = try current.earliestRefundWait(), report.pendingLeft > 0 {
-                        let seconds = Double(until.milliseconds - SystemClock.now().milliseconds) / 1000
-                        stop.wait(seconds: min(Self.longestWait, max(Self.idleSeconds, seconds)), endedByPoke: true)
+                        let seconds = Double(until.milliseconds - clock.wallTime.milliseconds) / 1000
+                        clock.wait(seconds: min(Self.longestWait, max(Self.idleSeconds, seconds)), signal: stop, endedByPoke: true)
                     } else {
-                        stop.wait(seconds: Self.idleSeconds, endedByPoke: true)
+                        clock.wait(seconds: Self.idleSeconds, signal: stop, endedByPoke: true)
                     }
                 }
             } catch {
@@ -79,7 +80,7 @@ struct DispatchService: Service, CustomStringConvertible {
                 dispatcher = nil
                 let pause = backoff.failed()
                 logger.error("refund dispatch failed; trying again in \(Int(pause)) s: \(error)")
-                stop.wait(seconds: pause)
+                clock.wait(seconds: pause, signal: stop)
             }
         }
         logger.info("refund dispatch stopped")

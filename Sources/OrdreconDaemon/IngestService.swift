@@ -50,6 +50,7 @@ struct IngestService: Service, CustomStringConvertible {
 
     private func loop(watch: InboxWatch, stop: StopSignal) {
         let logger = context.logger
+        let clock = context.clock
         var store: Store?
         var progress = Progress(reportPeriod: WatchReportPeriod(context.configuration.current.reports))
         var backoff = FailureBackoff()
@@ -58,7 +59,7 @@ struct IngestService: Service, CustomStringConvertible {
                 let current = try store ?? context.workerStore(stop: stop, worker: "ingest")
                 store = current
                 try turn(store: current, watch: watch, stop: stop, progress: &progress)
-                if progress.reportPeriod.isDue(at: SystemClock.monotonicSeconds()) {
+                if progress.reportPeriod.isDue(at: clock.now) {
                     writeReport(&progress.reportPeriod, store: current)
                 }
                 backoff.succeeded()
@@ -71,7 +72,7 @@ struct IngestService: Service, CustomStringConvertible {
                 progress.first = true
                 let wait = backoff.failed()
                 logger.error("ingestion pass failed; trying again in \(Int(wait)) s: \(error)")
-                stop.wait(seconds: wait)
+                clock.wait(seconds: wait, signal: stop)
             }
         }
         // The period so far: what the daemon did since its last report is not left unreported.
@@ -90,7 +91,7 @@ struct IngestService: Service, CustomStringConvertible {
         let configuration = context.configuration.current
         period.write(
             store: store, outbox: configuration.paths.outbox, keepDays: configuration.reports.keepDays,
-            now: SystemClock.now(), zone: configuration.timeZone, logger: context.logger)
+            now: context.clock.wallTime, zone: configuration.timeZone, logger: context.logger)
     }
 
     /// One turn: a pass over the files found ready (always on the first turn), or, while the inbox
@@ -98,10 +99,12 @@ struct IngestService: Service, CustomStringConvertible {
     private func turn(store: Store, watch: InboxWatch, stop: StopSignal, progress: inout Progress) throws {
         let logger = context.logger
         store.endReads()
+        // A wait for the kernel's word on the inbox (inotify), at most a second of real time; the
+        // clock's deadlines (files to try again, the report) are looked at between such waits.
         let ready = watch.nextReady(timeout: progress.first || progress.documentsWaiting ? 0 : 1)
         if stop.isRaised { return }
         let configuration = context.configuration.current
-        let retryDue = progress.retryUnfinishedAt.map { SystemClock.monotonicSeconds() >= $0 } ?? false
+        let retryDue = progress.retryUnfinishedAt.map { context.clock.now >= $0 } ?? false
         if progress.first || !ready.isEmpty || retryDue {
             var settings = EngineSettings(configuration)
             settings.settleSeconds = context.options.settleSeconds  // --settle-ms wins, as for the watcher
@@ -118,12 +121,12 @@ struct IngestService: Service, CustomStringConvertible {
                 return files.map { ($0.feed, $0.name) }
             }
             context.metrics.record(run: summary)
-            progress.reportPeriod.add(summary, at: SystemClock.monotonicSeconds())
-            if !summary.interrupted { context.metrics.markSuccess(at: SystemClock.now()) }
+            progress.reportPeriod.add(summary, at: context.clock.now)
+            if !summary.interrupted { context.metrics.markSuccess(at: context.clock.wallTime) }
             if summary.refundsRecorded > 0 { context.dispatchSignal.poke() }
             if summary.invoicesRecorded > 0 || summary.refundsRecorded > 0 { progress.documentsWaiting = true }
             progress.first = false
-            progress.retryUnfinishedAt = Self.retryTime(for: summary, settle: context.options.settleSeconds)
+            progress.retryUnfinishedAt = Self.retryTime(for: summary, settle: context.options.settleSeconds, now: context.clock.now)
             return
         }
         guard progress.documentsWaiting, configuration.writePDFs else {
@@ -131,7 +134,8 @@ struct IngestService: Service, CustomStringConvertible {
             return
         }
         // The inbox is quiet: a few documents, then look at the inbox again.
-        let issuer = DocumentIssuer(configuration: configuration, store: store, logger: logger, now: SystemClock.now)
+        let clock = context.clock
+        let issuer = DocumentIssuer(configuration: configuration, store: store, logger: logger, now: { clock.wallTime })
         let report = try issuer.renderMissing(limit: 32, shouldStop: { stop.isRaised })
         context.metrics.record(documents: report)
         progress.documentsWaiting = report.rendered + report.failed >= 32
@@ -139,10 +143,9 @@ struct IngestService: Service, CustomStringConvertible {
 
     /// When a pass is due for the files a pass left in the processing folder: a file still being
     /// written to after the settle time once more that time has passed, one met with a read error
-    /// after 30 s; nil when the pass left none.
-    static func retryTime(for summary: RunSummary, settle: Double) -> Double? {
+    /// after 30 s; nil when the pass left none. Times are the clock's (`now`: when the pass ended).
+    static func retryTime(for summary: RunSummary, settle: Double, now: Double) -> Double? {
         let causes = Set(summary.unfinished.map(\.cause))
-        let now = SystemClock.monotonicSeconds()
         if causes.contains(.stillBeingWritten) { return now + max(1, settle) }
         if causes.contains(.readError) { return now + 30 }
         return nil

@@ -1,3 +1,5 @@
+public import OrdreconCore
+
 /// How far a run is, for a person watching it: files done of all, events and their rate, PDFs
 /// written, refunds sent, and an estimate of the time left in the current phase.
 ///
@@ -27,7 +29,7 @@ public final class RunProgress {
     /// Known once the refund phase starts.
     public private(set) var refundsTotal: Int?
 
-    private let clock: () -> Double
+    private let clock: any MonotonicClock
     private let interval: Double
     private let emit: (String) -> Void
     private let started: Double
@@ -40,14 +42,14 @@ public final class RunProgress {
     private var filesEnded: Double?
 
     /// - Parameters:
-    ///   - clock: monotonic seconds.
-    ///   - interval: the least time between two emitted lines.
+    ///   - clock: its monotonic time (``MonotonicClock/now``) measures the rates and the interval.
+    ///   - interval: the least time between two emitted lines, in seconds of `clock`.
     ///   - emit: receives each rendered line.
-    public init(clock: @escaping () -> Double, interval: Double, emit: @escaping (String) -> Void) {
+    public init(clock: any MonotonicClock = SystemClock(), interval: Double, emit: @escaping (String) -> Void) {
         self.clock = clock
         self.interval = interval
         self.emit = emit
-        started = clock()
+        started = clock.now
         phaseStarted = started
         lastEmitted = started
     }
@@ -106,14 +108,14 @@ public final class RunProgress {
     }
 
     private func enter(_ next: Phase) {
-        let now = clock()
+        let now = clock.now
         if phase == .files { filesEnded = now }
         phase = next
         phaseStarted = now
     }
 
     private func tick() {
-        let now = clock()
+        let now = clock.now
         guard now - lastEmitted >= interval else { return }
         lastEmitted = now
         emit(line())
@@ -123,14 +125,14 @@ public final class RunProgress {
 
     /// Events per second while files were read (nil before any time passed).
     public var eventsPerSecond: Double? {
-        let elapsed = (filesEnded ?? clock()) - started
+        let elapsed = (filesEnded ?? clock.now) - started
         guard elapsed > 0 else { return nil }
         return Double(events) / elapsed
     }
 
     /// Seconds left in the current phase at the pace so far (nil until some work was done).
     public var secondsLeft: Double? {
-        let elapsed = clock() - phaseStarted
+        let elapsed = clock.now - phaseStarted
         guard elapsed > 0 else { return nil }
         func estimate(done: Double, total: Double) -> Double? {
             guard done > 0 else { return nil }

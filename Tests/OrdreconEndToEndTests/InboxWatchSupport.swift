@@ -1,4 +1,5 @@
 import Foundation
+import OrdreconCore
 import OrdreconTestSupport
 import Synchronization
 import Testing

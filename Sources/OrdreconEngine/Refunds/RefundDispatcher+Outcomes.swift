@@ -8,8 +8,8 @@ extension RefundDispatcher {
     /// pass for the next commit.
     func decide(_ results: [(flight: Flight, result: AttemptResult, seconds: Double)], _ pass: inout Pass) {
         guard !results.isEmpty else { return }
-        let now = clock.now()
-        let monotonic = clock.monotonicMilliseconds()
+        let now = clock.wallTime
+        let monotonic = monotonicMilliseconds
         var finishes: [RefundAttemptFinish] = []
         var retries: [Waiting] = []
         for (flight, result, seconds) in results {

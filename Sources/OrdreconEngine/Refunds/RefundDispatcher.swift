@@ -28,7 +28,7 @@ public final class RefundDispatcher {
     let options: Options
     let token: String?
     let logger: Logger
-    let clock: any DispatchClock
+    let clock: any MonotonicClock
     var random: ErasedRandom
     /// Survives from pass to pass.
     public internal(set) var breaker: CircuitBreaker
@@ -41,11 +41,12 @@ public final class RefundDispatcher {
     /// - Parameters:
     ///   - client: sends the requests (libcurl in production, anything that speaks HTTP in tests).
     ///   - token: the bearer token, sent as `Authorization: Bearer …`; never logged.
-    ///   - clock: time for records and schedules, and the waits.
+    ///   - clock: time for records and schedules (its wall time), the rate limit and the circuit
+    ///     breaker (its monotonic time), and the waits while no request is in flight.
     ///   - random: the source of backoff jitter.
     public init(
         store: Store, client: any ConcurrentHTTPClient, options: Options, token: String?, logger: Logger,
-        clock: any DispatchClock = SystemDispatchClock(), random: any RandomNumberGenerator = SystemRandomNumberGenerator()
+        clock: any MonotonicClock = SystemClock(), random: any RandomNumberGenerator = SystemRandomNumberGenerator()
     ) {
         self.store = store
         self.client = client
@@ -64,6 +65,9 @@ public final class RefundDispatcher {
     /// The longest wait for answers before looking at `shouldStop` again.
     static let pollMilliseconds = 50
 
+    /// The clock's monotonic time in whole milliseconds (the rate limit, the circuit breaker).
+    var monotonicMilliseconds: Int64 { Int64((clock.now * 1000).rounded()) }
+
     /// Sends every refund that is due, each on its own schedule, until none is left for this
     /// pass, the gateway as a whole cannot take more, or `shouldStop` says so.
     /// - Parameters:
@@ -75,7 +79,7 @@ public final class RefundDispatcher {
     ///   in flight are cancelled and stay `in_flight` in the store, which the next attempt
     ///   marks interrupted).
     public func dispatch(runId: Int64?, shouldStop: () -> Bool = { false }) throws(StoreError) -> DispatchReport {
-        let started = clock.monotonicMilliseconds()
+        let started = monotonicMilliseconds
         var pass = Pass(runId: runId)
         do {
             try run(&pass, shouldStop: shouldStop)
@@ -86,7 +90,7 @@ public final class RefundDispatcher {
         }
         var report = pass.report
         report.pendingLeft = try store.refundCounts()[.pending] ?? 0
-        report.seconds = Double(clock.monotonicMilliseconds() - started) / 1000
+        report.seconds = Double(monotonicMilliseconds - started) / 1000
         if report.attempts > 0 || report.pendingLeft > 0 {
             let level: Logger.Level = report.gatewayUnavailable ? .warning : .info
             var metadata: Logger.Metadata = runId.map { ["run.id": "\($0)"] } ?? [:]
@@ -156,11 +160,11 @@ public final class RefundDispatcher {
     }
 
     private func run(_ pass: inout Pass, shouldStop: () -> Bool) throws(StoreError) {
-        if case .denied(let until?) = breaker.permit(now: clock.monotonicMilliseconds()) {
+        if case .denied(let until?) = breaker.permit(now: monotonicMilliseconds) {
             pass.stop = .circuitOpen
             pass.report.gatewayUnavailable = true
             pass.report.lastProblem = "the circuit breaker is open after gateway-wide trouble (\(breaker.lastTrouble ?? "unknown"));"
-                + " next probe in \(max(0, until - clock.monotonicMilliseconds()) / 1000) s"
+                + " next probe in \(max(0, until - monotonicMilliseconds) / 1000) s"
             return
         }
         while true {
@@ -177,7 +181,7 @@ public final class RefundDispatcher {
             case .rateLimited(let until): wake = until
             case .nothingDue:
                 if let first = pass.waiting.first {
-                    wake = clock.monotonicMilliseconds() + max(0, first.due - clock.now().milliseconds)
+                    wake = monotonicMilliseconds + max(0, first.due - clock.wallTime.milliseconds)
                 }
             }
             if pass.flights.isEmpty {
@@ -187,12 +191,14 @@ public final class RefundDispatcher {
                     try commit(&pass)
                     return
                 }
-                let wait = Int(max(0, wake - clock.monotonicMilliseconds()))
-                if wait > 0 { clock.sleep(milliseconds: wait, shouldStop: shouldStop) }
+                let wait = Int(max(0, wake - monotonicMilliseconds))
+                if wait > 0 {
+                    clock.wait(until: clock.now + Double(wait) / 1000, every: Double(Self.pollMilliseconds) / 1000, shouldStop: shouldStop)
+                }
                 continue
             }
             var timeout = Self.pollMilliseconds
-            if let wake { timeout = Int(min(Int64(timeout), max(0, wake - clock.monotonicMilliseconds()))) }
+            if let wake { timeout = Int(min(Int64(timeout), max(0, wake - monotonicMilliseconds))) }
             let completions = client.waitForCompletions(timeoutMilliseconds: timeout)
             if !completions.isEmpty {
                 finish(completions, &pass)
@@ -216,7 +222,7 @@ public final class RefundDispatcher {
                 blocked = .busy
                 break
             }
-            let monotonic = clock.monotonicMilliseconds()
+            let monotonic = monotonicMilliseconds
             var probe = false
             switch breaker.permit(now: monotonic) {
             case .allowed:
@@ -287,7 +293,7 @@ public final class RefundDispatcher {
 
     /// The next refund to try: a waiting one whose time has come, else the next due one from the store.
     private func nextCandidate(_ pass: inout Pass) throws(StoreError) -> DueRefund? {
-        let now = clock.now().milliseconds
+        let now = clock.wallTime.milliseconds
         if let first = pass.waiting.first, first.due <= now {
             pass.waiting.removeFirst()
             return first.refund
@@ -353,7 +359,7 @@ public final class RefundDispatcher {
     @discardableResult
     private func commit(_ pass: inout Pass, beginning refundIds: [String] = []) throws(StoreError) -> [String: Int] {
         guard !pass.finishes.isEmpty || !refundIds.isEmpty else { return [:] }
-        let numbers = try store.recordRefundAttempts(finishing: pass.finishes, beginning: refundIds, runId: pass.runId, at: clock.now())
+        let numbers = try store.recordRefundAttempts(finishing: pass.finishes, beginning: refundIds, runId: pass.runId, at: clock.wallTime)
         pass.finishes.removeAll(keepingCapacity: true)
         for retry in pass.retries {
             let index = pass.waiting.partitioningIndex { $0.due > retry.due }

@@ -1,4 +1,5 @@
 import Foundation
+import OrdreconCore
 import Synchronization
 
 /// Finds the inbox files that are ready to be processed, as soon as they are, for a daemon:

@@ -20,7 +20,7 @@ import Testing
         let h = try RefundHarness(refunds: 50, recordedAt: Self.start)
         let gateway = try RecordingGateway(delayMilliseconds: 5) { key, _ in key == "RF.O7.C" ? (status, []) : Self.created() }
         defer { gateway.stop() }
-        let clock = ManualDispatchClock(now: Self.start)
+        let clock = TestClock(wallTime: Self.start, waits: .advance)
         let dispatcher = try h.dispatcher(url: gateway.url, clock: clock, concurrency: 8, maxAttempts: 5)
 
         let report = try dispatcher.dispatch(runId: 1)
@@ -35,7 +35,7 @@ import Testing
         // Its next attempt is stored: a new dispatcher (a restart) waits for it.
         let record = try #require(try h.store.refunds(status: .pending).first)
         let next = try #require(record.nextAttemptAt)
-        #expect(next.milliseconds > clock.now().milliseconds - 1)
+        #expect(next.milliseconds > clock.wallTime.milliseconds - 1)
         #expect(report.line.contains("49 sent, 0 refused by the gateway, 1 pending"))
         #expect(report.line.contains("last problem: a refund left for a later pass: 5 attempts in this pass failed; last: HTTP \(status)"))
     }
@@ -47,7 +47,7 @@ import Testing
         let h = try RefundHarness(refunds: 10, recordedAt: Self.start)
         let gateway = try RecordingGateway { _, _ in (401, []) }
         defer { gateway.stop() }
-        let clock = ManualDispatchClock(now: Self.start)
+        let clock = TestClock(wallTime: Self.start, waits: .advance)
         let dispatcher = try h.dispatcher(url: gateway.url, clock: clock, concurrency: 1)
 
         let first = try dispatcher.dispatch(runId: 1)
@@ -80,7 +80,7 @@ import Testing
     /// is still pending for a later pass.
     @Test func refusedConnectionsOpenTheBreaker() throws {
         let h = try RefundHarness(refunds: 20, recordedAt: Self.start)
-        let clock = ManualDispatchClock(now: Self.start)
+        let clock = TestClock(wallTime: Self.start, waits: .advance)
         let dispatcher = try h.dispatcher(url: "http://127.0.0.1:\(TestWorkspace.closedPort)", clock: clock, concurrency: 4)
         let report = try dispatcher.dispatch(runId: 1)
         #expect(report.gatewayUnavailable && !report.refusedAccess && report.pendingLeft == 20)
@@ -99,7 +99,7 @@ import Testing
         let h = try RefundHarness(refunds: 6, recordedAt: Self.start)
         let gateway = try RecordingGateway { key, _ in key == "RF.O2.C" ? (422, []) : Self.created() }
         defer { gateway.stop() }
-        let report = try h.dispatcher(url: gateway.url, clock: ManualDispatchClock(now: Self.start)).dispatch(runId: 1)
+        let report = try h.dispatcher(url: gateway.url, clock: TestClock(wallTime: Self.start, waits: .advance)).dispatch(runId: 1)
         #expect(report.sent == 5 && report.failed == 1 && report.pendingLeft == 0)
         #expect(try h.attempts("RF.O2.C") == ["failed:422"])
         #expect(try h.status("RF.O2.C") == "failed")
@@ -115,7 +115,7 @@ import Testing
         let h = try RefundHarness(refunds: 2, recordedAt: Self.start)
         let gateway = try RecordingGateway { key, _ in key == "RF.O1.C" ? (503, []) : Self.created() }
         defer { gateway.stop() }
-        let clock = ManualDispatchClock(now: Self.start)
+        let clock = TestClock(wallTime: Self.start, waits: .advance)
         clock.advance(milliseconds: 71 * 3_600_000)
         let early = try h.dispatcher(url: gateway.url, clock: clock, maxAttempts: 1, giveUpHours: 72).dispatch(runId: 1)
         #expect(early.sent == 1 && early.failed == 0 && early.gaveUp == 0 && early.pendingLeft == 1)
@@ -130,7 +130,7 @@ import Testing
         #expect(try h.attempts("RF.O1.C") == ["retry:503", "failed:503"])
 
         // `ordrecon refunds retry`: a new window of 72 h from now.
-        #expect(try h.store.requeueFailedRefund("RF.O1.C", at: clock.now()) == .requeued)
+        #expect(try h.store.requeueFailedRefund("RF.O1.C", at: clock.wallTime) == .requeued)
         clock.advance(milliseconds: 1000)
         let again = try h.dispatcher(url: gateway.url, clock: clock, maxAttempts: 1, giveUpHours: 72).dispatch(runId: 3)
         #expect(again.gaveUp == 0 && again.pendingLeft == 1)
@@ -143,7 +143,7 @@ import Testing
         let h = try RefundHarness(refunds: 1, recordedAt: Self.start)
         let gateway = try RecordingGateway { _, before in before == 0 ? (503, [("Retry-After", "3600")]) : Self.created() }
         defer { gateway.stop() }
-        let clock = ManualDispatchClock(now: Self.start)
+        let clock = TestClock(wallTime: Self.start, waits: .advance)
         let first = try h.dispatcher(url: gateway.url, clock: clock).dispatch(runId: 1)
         #expect(first.pendingLeft == 1 && first.attempts == 1)
         let next = try #require(try h.store.refunds().first?.nextAttemptAt)
@@ -165,7 +165,7 @@ import Testing
         let h = try RefundHarness(refunds: 40, recordedAt: Self.start)
         let gateway = try RecordingGateway(delayMilliseconds: 100) { _, _ in Self.created() }
         defer { gateway.stop() }
-        let report = try h.dispatcher(url: gateway.url, clock: ManualDispatchClock(now: Self.start), concurrency: 4).dispatch(runId: 1)
+        let report = try h.dispatcher(url: gateway.url, clock: TestClock(wallTime: Self.start, waits: .advance), concurrency: 4).dispatch(runId: 1)
         #expect(report.sent == 40)
         #expect(gateway.mostInFlight == 4)
         let connections = Set(gateway.requests.map(\.remote))
@@ -185,7 +185,7 @@ import Testing
         let h = try RefundHarness(refunds: 60, recordedAt: Self.start)
         let gateway = try RecordingGateway { _, _ in (503, []) }
         defer { gateway.stop() }
-        let dispatcher = try h.dispatcher(url: gateway.url, clock: ManualDispatchClock(now: Self.start), concurrency: 2)
+        let dispatcher = try h.dispatcher(url: gateway.url, clock: TestClock(wallTime: Self.start, waits: .advance), concurrency: 2)
         let report = try dispatcher.dispatch(runId: 1)
         #expect(report.gatewayUnavailable && report.pendingLeft == 60)
         #expect(report.attempts >= 10 && report.attempts < 60, "\(report.attempts) attempts")

@@ -1,15 +1,11 @@
+import OrdreconCore
 import OrdreconEngine
+import OrdreconTestSupport
 import Testing
 
 /// ``RunProgress`` in process, on a clock the test moves: what the line says, the event rate,
 /// the estimate per phase, and how often a line is emitted.
 struct RunProgressTests {
-    /// A clock that stands still until the test moves it.
-    final class TestClock {
-        var now = 100.0
-        func read() -> Double { now }
-    }
-
     /// A progress on `clock` keeping what it emits.
     final class Recorder {
         var lines: [String] = []
@@ -17,12 +13,12 @@ struct RunProgressTests {
 
     static func make(_ clock: TestClock, interval: Double = 0) -> (RunProgress, Recorder) {
         let recorder = Recorder()
-        let progress = RunProgress(clock: clock.read, interval: interval) { recorder.lines.append($0) }
+        let progress = RunProgress(clock: clock, interval: interval) { recorder.lines.append($0) }
         return (progress, recorder)
     }
 
     @Test func aFreshRunKnowsNothingYet() async {
-        let clock = TestClock()
+        let clock = TestClock(now: 100)
         let (progress, _) = Self.make(clock)
         #expect(progress.line() == "reading files: files 0/0, 0 events, PDFs 0, refunds sent 0, ETA --")
         progress.addFiles(3, bytes: 3000)
@@ -30,21 +26,21 @@ struct RunProgressTests {
     }
 
     @Test func filesPhaseRateAndEstimateFollowTheBytesRead() async {
-        let clock = TestClock()
+        let clock = TestClock(now: 100)
         let (progress, _) = Self.make(clock)
         progress.addFiles(2, bytes: 1000)
-        clock.now += 2
+        clock.advance(by: 2)
         progress.fileRead(upTo: 250, newEvents: 500)
         // 500 events in 2 s; 250 of 1000 bytes in 2 s: 750 left at 125 B/s.
         #expect(progress.eventsPerSecond == 250)
         #expect(progress.secondsLeft == 6)
         #expect(progress.line() == "reading files: files 0/2, 500 events (250/s), PDFs 0, refunds sent 0, ETA 6s")
-        clock.now += 2
+        clock.advance(by: 2)
         progress.fileRead(upTo: 400, newEvents: 300)
         progress.fileDone(size: 400)
         // 400 bytes in 4 s: 600 left at 100 B/s.
         #expect(progress.line() == "reading files: files 1/2, 800 events (200/s), PDFs 0, refunds sent 0, ETA 6s")
-        clock.now += 1
+        clock.advance(by: 1)
         progress.fileRead(upTo: 600, newEvents: 200)
         progress.fileDone(size: 600)
         #expect(progress.bytesDone == 1000)
@@ -52,52 +48,52 @@ struct RunProgressTests {
     }
 
     @Test func emptyFilesAreEstimatedByCount() async {
-        let clock = TestClock()
+        let clock = TestClock(now: 100)
         let (progress, _) = Self.make(clock)
         progress.addFiles(4, bytes: 0)
-        clock.now += 3
+        clock.advance(by: 3)
         progress.fileDone(size: 0)
         #expect(progress.secondsLeft == 9)
     }
 
     @Test func pdfAndRefundPhasesHaveTheirOwnEstimateAndTheEventRateStays() async {
-        let clock = TestClock()
+        let clock = TestClock(now: 100)
         let (progress, _) = Self.make(clock)
         progress.addFiles(1, bytes: 100)
-        clock.now += 10
+        clock.advance(by: 10)
         progress.fileRead(upTo: 100, newEvents: 5000)
         progress.fileDone(size: 100)
         progress.startPDFs(total: 100)
         #expect(progress.line() == "writing PDFs: files 1/1, 5000 events (500/s), PDFs 0/100, refunds sent 0, ETA --")
-        clock.now += 5
+        clock.advance(by: 5)
         progress.pdfsWritten(16)
         progress.pdfsWritten(9)
         // 25 in 5 s: 75 left at 5/s. The event rate is the file phase's, not diluted by the PDFs.
         #expect(progress.line() == "writing PDFs: files 1/1, 5000 events (500/s), PDFs 25/100, refunds sent 0, ETA 15s")
-        clock.now += 15
+        clock.advance(by: 15)
         progress.pdfsWritten(75)
         progress.startRefunds(total: 4)
-        clock.now += 1
+        clock.advance(by: 1)
         progress.refunds(sent: 1, handled: 2)
         // 2 tried in 1 s (one refused): 2 left at 2/s.
         #expect(progress.line() == "sending refunds: files 1/1, 5000 events (500/s), PDFs 100/100, refunds sent 1/4, ETA 1s")
     }
 
     @Test func linesAreEmittedAtMostOncePerInterval() async {
-        let clock = TestClock()
+        let clock = TestClock(now: 100)
         let (progress, recorder) = Self.make(clock, interval: 0.25)
         progress.addFiles(1, bytes: 1000)  // at the start: not yet
-        clock.now += 0.1
+        clock.advance(by: 0.1)
         progress.fileRead(upTo: 100, newEvents: 10)
         #expect(recorder.lines.isEmpty)
-        clock.now += 0.15
+        clock.advance(by: 0.15)
         progress.fileRead(upTo: 200, newEvents: 10)
         #expect(recorder.lines.count == 1)
-        clock.now += 0.2
+        clock.advance(by: 0.2)
         progress.fileRead(upTo: 300, newEvents: 10)
         progress.fileRead(upTo: 400, newEvents: 10)
         #expect(recorder.lines.count == 1)
-        clock.now += 0.05
+        clock.advance(by: 0.05)
         progress.fileRead(upTo: 500, newEvents: 10)
         #expect(recorder.lines.count == 2)
         #expect(recorder.lines.last == progress.line())

@@ -57,12 +57,22 @@ final class RefundHarness {
 
     /// A dispatcher over this store (a connection of its own), sending with libcurl to `url`.
     func dispatcher(
-        url: String, clock: any DispatchClock, concurrency: Int = 8, maxAttempts: Int = 5, rate: Int = 0,
+        url: String, clock: any MonotonicClock, concurrency: Int = 8, maxAttempts: Int = 5, rate: Int = 0,
         backoffInitial: Int = 20, backoffMax: Int = 200, giveUpHours: Int = 72, timeoutMilliseconds: Int = 5000
     ) throws -> RefundDispatcher {
         let client = try CurlMultiClient(
             settings: HTTPClientSettings(connectTimeoutMilliseconds: 1000, totalTimeoutMilliseconds: timeoutMilliseconds),
             maxConnections: concurrency)
+        return try dispatcher(
+            client: client, url: url, clock: clock, concurrency: concurrency, maxAttempts: maxAttempts, rate: rate,
+            backoffInitial: backoffInitial, backoffMax: backoffMax, giveUpHours: giveUpHours)
+    }
+
+    /// A dispatcher over this store (a connection of its own), sending through `client`.
+    func dispatcher(
+        client: any ConcurrentHTTPClient, url: String = "http://gateway.test", clock: any MonotonicClock, concurrency: Int = 8,
+        maxAttempts: Int = 5, rate: Int = 0, backoffInitial: Int = 20, backoffMax: Int = 200, giveUpHours: Int = 72
+    ) throws -> RefundDispatcher {
         let options = RefundDispatcher.Options(
             url: url + "/refunds", maxAttempts: maxAttempts,
             backoff: Backoff(initialMilliseconds: backoffInitial, maxMilliseconds: backoffMax), concurrency: concurrency,
