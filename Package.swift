@@ -122,6 +122,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "ordrecon",
+            dependencies: ["OrdreconApp"],
+            swiftSettings: swiftSettings
+        ),
+        // Every command, under the executable: the composition root. Tests call it in process
+        // (`Ordrecon.execute`) with their own folder, environment and outputs.
+        .target(
+            name: "OrdreconApp",
             dependencies: [
                 "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconWorkload",
                 "OrdreconGateway", "OrdreconMockGateway", "OrdreconLogging", "OrdreconMetrics", "OrdreconDaemon",
@@ -132,7 +139,7 @@ let package = Package(
         ),
         .target(
             name: "OrdreconTestSupport",
-            dependencies: ["CSQLite", "OrdreconCore"],
+            dependencies: ["CSQLite", "OrdreconCore", "OrdreconApp"],
             path: "Tests/OrdreconTestSupport",
             swiftSettings: swiftSettings
         ),

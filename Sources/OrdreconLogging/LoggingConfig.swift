@@ -169,9 +169,14 @@ public enum StructuredLogging {
     }
 
     private static func reportProblems(in environment: [String: String]) {
+        reportProblems(in: environment, to: Logger(label: "ordrecon.logging"))
+    }
+
+    /// Warns on `logger` about each `ORDRECON_LOG_*` variable of `environment` whose value is
+    /// ignored (``bootstrap(_:sink:metadataProvider:clock:environment:)`` does it itself).
+    public static func reportProblems(in environment: [String: String], to logger: Logger) {
         let problems = LoggingOptions.environmentProblems(in: environment)
         guard !problems.isEmpty else { return }
-        let logger = Logger(label: "ordrecon.logging")
         for problem in problems {
             logger.warning(
                 "ignored an environment variable whose value is not understood",

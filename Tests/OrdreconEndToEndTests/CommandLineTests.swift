@@ -88,7 +88,7 @@ struct CommandLineTests {
 
     /// No command may exit 1 again: the CLI sources name no such status.
     @Test func noSourceOfTheCommandLineExitsOne() async throws {
-        let folder = TestWorkspace.repositoryRoot + "/Sources/ordrecon"
+        let folder = TestWorkspace.repositoryRoot + "/Sources/OrdreconApp"
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".swift") }
         #expect(names.count > 10 && names.contains("RunCommand.swift"), "\(names)")
         let forbidden = [
@@ -124,7 +124,7 @@ struct CommandLineTests {
             #expect(doc.contains("`ordrecon \(command) \(sub)"), "docs/commands.md lacks ordrecon \(command) \(sub)")
         }
         // Error codes: every string literal given as a code in the CLI sources.
-        let folder = TestWorkspace.repositoryRoot + "/Sources/ordrecon"
+        let folder = TestWorkspace.repositoryRoot + "/Sources/OrdreconApp"
         var codes: Set<String> = []
         for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".swift") {
             let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)

@@ -1,12 +1,18 @@
 import Foundation
+import OrdreconApp
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// `ordrecon mock-gateway` running as a process on 127.0.0.1, on a free port, for one test.
+/// `ordrecon mock-gateway` on 127.0.0.1, on a free port, for one test: in this process (the
+/// command run in memory, on threads of its own) unless asked to be a process of its own.
 public final class MockGatewayProcess: Sendable {
-    public let process: ChildProcess
+    /// The process, when it runs as one.
+    public let process: ChildProcess?
+    /// The in-memory command's stop request and end, when it runs in this process.
+    private let inMemory: (stop: StopRequest, ended: Ended)?
     public let port: Int
     /// The journal file: one JSON line per `POST /refunds` it saw.
     public let journal: String
@@ -18,31 +24,90 @@ public final class MockGatewayProcess: Sendable {
     /// - Parameters:
     ///   - arguments: extra options, e.g. `["--fail-rate", "0.3"]`.
     ///   - journal: where it keeps its journal (a restarted mock given the same file remembers its keys).
-    public init(arguments: [String] = [], journal: String, port: Int = 0) async throws {
+    ///   - asProcess: run the built binary (for what only a process shows), not the command in memory.
+    public init(arguments: [String] = [], journal: String, port: Int = 0, asProcess: Bool = false) async throws {
         self.journal = journal
-        let process = try ChildProcess(
-            executable: TestWorkspace.binary,
-            arguments: ["mock-gateway", "--port", "\(port)", "--journal", journal] + arguments)
-        self.process = process
-        // The first line on stdout names the port.
-        _ = await process.wait(timeout: .seconds(60)) { $0.standardOutput.contains(UInt8(ascii: "\n")) || $0.exit != nil }
-        let text = process.standardOutput
+        let commandLine = ["mock-gateway", "--port", "\(port)", "--journal", journal] + arguments
+        let text: String
+        if asProcess {
+            let process = try ChildProcess(executable: TestWorkspace.binary, arguments: commandLine)
+            self.process = process
+            self.inMemory = nil
+            // The first line on stdout names the port.
+            _ = await process.wait(timeout: .seconds(60)) { $0.standardOutput.contains(UInt8(ascii: "\n")) || $0.exit != nil }
+            text = process.standardOutput
+        } else {
+            let invocation = Invocation.inMemory(
+                directory: FileManager.default.currentDirectoryPath, environment: ProcessInfo.processInfo.environment)
+            let ended = Ended()
+            let thread = Thread {
+                _ = CommandLineApp.executeBlocking(invocation, arguments: commandLine)
+                ended.end()
+            }
+            thread.start()
+            self.process = nil
+            self.inMemory = (invocation.stop, ended)
+            let output = invocation.output as? MemoryOutput
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !(output?.out.contains("\n") ?? true), !ended.hasEnded, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(2))  // a look at its output, not a pause for it
+            }
+            text = (output?.out ?? "") + (output?.err ?? "")
+        }
         guard let range = text.range(of: "http://127.0.0.1:"), let found = Int(text[range.upperBound...].prefix { $0.isNumber })
         else {
-            process.signal(SIGKILL)
-            throw TestError("mock-gateway did not say where it listens: \(text)\n\(process.tail())")
+            process?.signal(SIGKILL)
+            inMemory?.stop.raise()
+            throw TestError("mock-gateway did not say where it listens: \(text)\n\(process?.tail() ?? "")")
         }
         self.port = found
     }
 
-    /// Tells it to stop (SIGTERM) without waiting: for `defer`.
-    public func terminate() { process.signal(SIGTERM) }
+    /// Tells it to stop without waiting: for `defer`.
+    public func terminate() {
+        process?.signal(SIGTERM)
+        inMemory?.stop.raise()
+    }
 
-    /// Stops it (SIGTERM) and waits for its end (its journal is complete then).
+    /// Stops it (SIGTERM, or its stop request) and waits for its end (its journal is complete
+    /// then). - Returns: the process's exit, nil in memory.
     @discardableResult
-    public func stop() async -> ChildProcess.Exit? { await process.stop() }
+    public func stop() async -> ChildProcess.Exit? {
+        if let inMemory {
+            inMemory.stop.raise()
+            await inMemory.ended.wait()
+            return nil
+        }
+        return await process?.stop()
+    }
 
-    deinit { process.signal(SIGTERM) }
+    deinit { terminate() }
+
+    /// The end of the in-memory command, awaited without holding a thread.
+    final class Ended: Sendable {
+        private let state = Mutex<(ended: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        var hasEnded: Bool { state.withLock { $0.ended } }
+
+        func end() {
+            let waiters = state.withLock { state in
+                state.ended = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+
+        func wait() async {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ended = state.withLock { state in
+                    if !state.ended { state.waiters.append(continuation) }
+                    return state.ended
+                }
+                if ended { continuation.resume() }
+            }
+        }
+    }
 
     /// One line of the journal.
     public struct JournalEntry: Sendable {

@@ -104,10 +104,27 @@ public final class TestWorkspace: Sendable {
         }
     }
 
-    /// Runs `ordrecon` with `arguments` in the workspace folder and waits for it without holding
-    /// a thread; kills it (SIGKILL) when it still runs after `timeout`, and says so in the result:
-    /// a hang fails a test instead of hanging the suite.
+    /// Runs the `ordrecon` command line `arguments` for this workspace in this process (through
+    /// ``CommandLineApp``, on a thread of its own, with the test process's environment plus
+    /// `environment`), and returns its exit status and output as the program would give them.
+    /// `watch` and `mock-gateway`, which live until a signal, run as a process (``runProcess``).
+    /// When it still runs after `timeout`, it is asked to stop (as by SIGTERM) and the result
+    /// says it timed out: a hang fails a test instead of hanging the suite.
     public func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(300)
+    ) async throws -> Result {
+        if let command = arguments.first, ["watch", "mock-gateway"].contains(command) {
+            return try await runProcess(arguments, environment: environment, timeout: timeout)
+        }
+        return await InProcessRun.run(
+            arguments, directory: root, environment: environment, timeout: timeout)
+    }
+
+    /// Runs the built `ordrecon` binary with `arguments` in the workspace folder and waits for it
+    /// without holding a thread; kills it (SIGKILL) when it still runs after `timeout`, and says
+    /// so in the result. For what only a process shows (exit on a signal, kill -9, a
+    /// terminal, memory); ``run(_:environment:timeout:)`` runs the same commands in process.
+    public func runProcess(
         _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(300)
     ) async throws -> Result {
         await (try start(arguments, environment: environment)).finish(timeout: timeout)

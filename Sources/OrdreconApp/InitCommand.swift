@@ -69,9 +69,9 @@ struct InitCommand: ParsableCommand {
         } catch {
             throw CommandFailure.io("cannot create the workspace in \(root): \(error)")
         }
-        print("Created the ordrecon workspace \(root):")
-        for path in created { print("  " + relative(path, to: root)) }
-        print("""
+        Console.print("Created the ordrecon workspace \(root):")
+        for path in created { Console.print("  " + relative(path, to: root)) }
+        Console.print("""
 
             Next steps:
               1. Review \(relative(configFile, to: root)) (time zone, gateway base_url, feeds and what each may send).

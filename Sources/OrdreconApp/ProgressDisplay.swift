@@ -46,7 +46,8 @@ final class TerminalLine: LogSink, Sendable {
     /// The live line on standard error, or nil when standard error is not a terminal (or a
     /// dumb one).
     static func standardError() -> TerminalLine? {
-        guard isatty(2) == 1, ProcessInfo.processInfo.environment["TERM"] != "dumb" else { return nil }
+        let invocation = Invocation.current
+        guard invocation.isProcess, isatty(2) == 1, invocation.environment["TERM"] != "dumb" else { return nil }
         return TerminalLine()
     }
 

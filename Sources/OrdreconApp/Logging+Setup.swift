@@ -13,6 +13,16 @@ enum LoggingSetup {
     static func logger(_ config: LoggingConfig, label: String = "ordrecon", quiet: Bool = false, sink: (any LogSink)? = nil) -> Logger {
         var options = options(config)
         if quiet, options.level < .warning { options.level = .warning }
+        let invocation = Invocation.current
+        guard invocation.isProcess else {
+            // In memory: a logger of this invocation alone, writing to its standard error.
+            let sink = InvocationLogSink(output: invocation.output)
+            let effective = StructuredLogging.effectiveOptions(options, sink: sink, environment: invocation.environment)
+            let factory = LogHandlerFactory(options: effective, sink: sink)
+            StructuredLogging.reportProblems(
+                in: invocation.environment, to: Logger(label: "ordrecon.logging") { factory.makeHandler(label: $0) })
+            return Logger(label: label) { factory.makeHandler(label: $0) }
+        }
         if let sink {
             StructuredLogging.bootstrap(options, sink: sink)
         } else {
@@ -30,5 +40,14 @@ enum LoggingSetup {
     static func options(_ config: LoggingConfig) -> LoggingOptions {
         LoggingOptions(
             format: LogFormat(rawValue: config.format) ?? .logfmt, level: Logger.Level(rawValue: config.level) ?? .info)
+    }
+}
+
+/// Log lines of an in-memory invocation, on its standard error.
+private struct InvocationLogSink: LogSink {
+    let output: any CommandOutput
+
+    func write(line: String) {
+        output.standardError(line + "\n")
     }
 }

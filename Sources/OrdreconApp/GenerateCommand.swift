@@ -48,7 +48,7 @@ struct GenerateCommand: ParsableCommand {
             throw CommandFailure.io("cannot write the workload into \(root): \(error)")
         }
         let seconds = Date().timeIntervalSince(started)
-        print("wrote \(summary.events) events in \(summary.files) files for \(orders) orders to \(root)/inbox in \(String(format: "%.2f", seconds)) s")
-        print("expected outcomes: \(root)/expected.json")
+        Console.print("wrote \(summary.events) events in \(summary.files) files for \(orders) orders to \(root)/inbox in \(String(format: "%.2f", seconds)) s")
+        Console.print("expected outcomes: \(root)/expected.json")
     }
 }

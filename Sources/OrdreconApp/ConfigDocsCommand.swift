@@ -26,9 +26,9 @@ struct ConfigDocsCommand: ParsableCommand {
 
     func run() throws {
         if defaultFile {
-            print(Configuration.defaultFileText, terminator: "")
+            Console.print(Configuration.defaultFileText, terminator: "")
         } else if update.isEmpty {
-            print(Configuration.keyTableMarkdown, terminator: "")
+            Console.print(Configuration.keyTableMarkdown, terminator: "")
         }
         for file in update { try Self.update(file) }
     }
@@ -44,7 +44,7 @@ struct ConfigDocsCommand: ParsableCommand {
             throw ValidationError("\(file) holds no generated table (the table of configuration keys, or of the default feeds)")
         }
         guard updated != text else {
-            print("\(file): up to date")
+            Console.print("\(file): up to date")
             return
         }
         do {
@@ -52,6 +52,6 @@ struct ConfigDocsCommand: ParsableCommand {
         } catch {
             throw CommandFailure.io("cannot write \(file): \(error)")
         }
-        print("\(file): updated")
+        Console.print("\(file): updated")
     }
 }

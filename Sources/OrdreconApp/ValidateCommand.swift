@@ -78,9 +78,9 @@ struct ValidateCommand: ParsableCommand {
         }
 
         if json {
-            print(Self.json(result, file: file, feed: feed, databaseExists: databaseExists, database: settings.database).text(indent: 2))
+            Console.print(Self.json(result, file: file, feed: feed, databaseExists: databaseExists, database: settings.database).text(indent: 2))
         } else {
-            print(Self.text(result, file: file, feed: feed, stateText: stateText))
+            Console.print(Self.text(result, file: file, feed: feed, stateText: stateText))
         }
         if !result.wouldApplyAll { throw ExitStatus.rejected }
     }

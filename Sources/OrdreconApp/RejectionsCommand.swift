@@ -142,9 +142,9 @@ struct RejectionsCommand: ParsableCommand {
         let store = try ReviewStore.open(configuration)
         let rows = try ReviewStore.query { () throws(StoreError) in try store.rejections(filter) }
         switch format {
-        case .table: print(RejectionsView.text(rows, zone: zone, openOnly: open))
+        case .table: Console.print(RejectionsView.text(rows, zone: zone, openOnly: open))
         case .csv: CSVOutput.write(RejectionsView.csv(rows, zone: zone))
-        case .json: print(RejectionsView.json(rows, zone: zone).text(indent: 2))
+        case .json: Console.print(RejectionsView.json(rows, zone: zone).text(indent: 2))
         }
     }
 }

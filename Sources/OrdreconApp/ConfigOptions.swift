@@ -49,14 +49,12 @@ extension Configuration {
     var engineSettings: EngineSettings { EngineSettings(self) }
 }
 
-func absolute(_ path: String) -> String {
-    let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    return URL(fileURLWithPath: full).standardizedFileURL.path
-}
-
 func printError(_ text: String) {
     // Under systemd, journald reads `<3>` as priority "error" (like the log's error lines).
-    let journal = JournalStream.isConnected(fileDescriptor: 2, environment: ProcessInfo.processInfo.environment)
+    let invocation = Invocation.current
+    let journal =
+        invocation.isProcess && JournalStream.isConnected(fileDescriptor: 2, environment: invocation.environment)
     let lines = journal ? text.split(separator: "\n", omittingEmptySubsequences: false).map { "<3>" + $0 }.joined(separator: "\n") : text
-    FileHandle.standardError.write(Data((lines + "\n").utf8))
+    invocation.output.flush()
+    invocation.output.standardError(lines + "\n")
 }

@@ -72,10 +72,12 @@ struct MockGatewayCommand: ParsableCommand {
         }
         let gateway = MockGateway(options: options, logger: LoggingSetup.logger(label: "ordrecon.mock-gateway"))
         let urlHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        let output = Invocation.current.output
         let result = Self.runUntilSignalled {
             try await gateway.run { port in
-                // Written unbuffered: tests and scripts read the port from this line at once.
-                FileHandle.standardOutput.write(Data("mock-gateway listening on http://\(urlHost):\(port)\n".utf8))
+                // Flushed at once: tests and scripts read the port from this line.
+                output.standardOutput("mock-gateway listening on http://\(urlHost):\(port)\n")
+                output.flush()
             }
         }
         if case .failure(let error) = result {
@@ -91,7 +93,10 @@ struct MockGatewayCommand: ParsableCommand {
     private static func runUntilSignalled(_ body: @escaping @Sendable () async throws -> Void) -> Result<Void, any Error> {
         let outcome = Outcome()
         let finished = DispatchSemaphore(value: 0)
-        for signalNumber in [SIGTERM, SIGINT] { signal(signalNumber, SIG_IGN) }
+        let invocation = Invocation.current
+        if invocation.isProcess {
+            for signalNumber in [SIGTERM, SIGINT] { signal(signalNumber, SIG_IGN) }
+        }
         let task = Task {
             do {
                 try await body()
@@ -101,14 +106,17 @@ struct MockGatewayCommand: ParsableCommand {
             }
             finished.signal()
         }
-        let sources = [SIGTERM, SIGINT].map { signalNumber in
+        // In memory (a test's mock), the invocation's stop request stands for the signals.
+        invocation.stop.whenRaised { task.cancel() }
+        let signals: [Int32] = invocation.isProcess ? [SIGTERM, SIGINT] : []
+        let sources = signals.map { signalNumber in
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { task.cancel() }
             source.resume()
             return source
         }
         finished.wait()
-        sources.forEach { $0.cancel() }
+        for source in sources { source.cancel() }
         return outcome.get()
     }
 

@@ -24,7 +24,7 @@ struct ReturnCommand: ParsableCommand {
         guard let details else {
             throw CommandFailure.notFound("return_not_found", "return \(returnId) is unknown")
         }
-        print(json ? ReturnView.json(details, zone: zone).text(indent: 2) : ReturnView.text(details, zone: zone))
+        Console.print(json ? ReturnView.json(details, zone: zone).text(indent: 2) : ReturnView.text(details, zone: zone))
     }
 }
 

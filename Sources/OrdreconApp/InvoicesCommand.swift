@@ -36,17 +36,17 @@ struct InvoicesListCommand: ParsableCommand {
         }
         let folder = configuration.paths.invoices
         if json {
-            print(JSONValue.object([
+            Console.print(JSONValue.object([
                 ("count", .int(Int64(records.count))),
                 ("documents", .array(records.map { DocumentView.json($0, zone: zone, folder: folder) })),
             ]).text(indent: 2))
             return
         }
         guard !records.isEmpty else {
-            print("No invoices or credit notes" + (order.map { " for order \($0)" } ?? "") + (missing ? " without a PDF" : "") + ".")
+            Console.print("No invoices or credit notes" + (order.map { " for order \($0)" } ?? "") + (missing ? " without a PDF" : "") + ".")
             return
         }
-        print(Table.render([["NUMBER", "KIND", "DATE", "ORDER", "RETURN", "CUSTOMER", "TOTAL", "PDF"]] + records.map { r in
+        Console.print(Table.render([["NUMBER", "KIND", "DATE", "ORDER", "RETURN", "CUSTOMER", "TOTAL", "PDF"]] + records.map { r in
             [r.number, r.kind == .invoice ? "invoice" : "credit note", r.issuedAt.civil(in: zone).dateText,
              TerminalText.cell(r.orderId), TerminalText.cell(r.returnId ?? "-"), TerminalText.cell(r.customerId),
              r.total.decimalText, r.pdfPath.map { folder + "/" + $0 } ?? "(not written yet)"]
@@ -54,7 +54,7 @@ struct InvoicesListCommand: ParsableCommand {
         let missingCount = records.filter { $0.pdfPath == nil }.count
         var footer = "\(records.count) document\(records.count == 1 ? "" : "s")"
         if missingCount > 0 { footer += "; \(missingCount) without a PDF: `ordrecon invoices render --missing` writes them" }
-        print(footer)
+        Console.print(footer)
     }
 }
 
@@ -104,7 +104,7 @@ struct InvoicesRenderCommand: ParsableCommand {
         do {
             let store = try Store(path: settings.database)
             report = try DocumentDelivery.issuer(configuration, store: store, logger: logger)
-                .renderMissing(limit: limit ?? Int.max, shouldStop: TerminationSignals.isRequested)
+                .renderMissing(limit: limit ?? Int.max, shouldStop: TerminationSignals.stopCheck())
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
             throw CommandFailure.internal("\(error) (PDFs written so far are kept; run again once it is fixed)")
@@ -116,9 +116,9 @@ struct InvoicesRenderCommand: ParsableCommand {
         if json {
             guard case .object(var fields) = report.json else { return }
             fields.append(("interrupted", .bool(stoppedBy != nil)))
-            print(JSONValue.object(fields).text(indent: 2))
+            Console.print(JSONValue.object(fields).text(indent: 2))
         } else {
-            print(DocumentDelivery.text(report) + (stoppedBy.map { "; stopped by \($0), the rest wait for the next run" } ?? ""))
+            Console.print(DocumentDelivery.text(report) + (stoppedBy.map { "; stopped by \($0), the rest wait for the next run" } ?? ""))
         }
         if stoppedBy != nil { throw ExitStatus.tryAgain }
         if report.failed > 0 { throw ExitStatus.cannotCreate }
@@ -156,9 +156,9 @@ struct InvoiceShowCommand: ParsableCommand {
         if json {
             guard case .object(var fields) = DocumentView.json(record, zone: zone, folder: folder) else { return }
             fields += DocumentView.figures(document)
-            print(JSONValue.object(fields).text(indent: 2))
+            Console.print(JSONValue.object(fields).text(indent: 2))
         } else {
-            print(DocumentView.text(record, document, folder: folder), terminator: "")
+            Console.print(DocumentView.text(record, document, folder: folder), terminator: "")
         }
     }
 }

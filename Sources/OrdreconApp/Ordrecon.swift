@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OrdreconCore
 
-@main
+/// The `ordrecon` command and its subcommands (run through ``CommandLineApp``).
 struct Ordrecon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordrecon",
@@ -30,24 +30,58 @@ struct Ordrecon: AsyncParsableCommand {
         ],
         defaultSubcommand: nil)
 
-    /// Parses the arguments and runs the command, like ArgumentParser's own `main`, but every
-    /// failure ends through ``CommandExit``: documented statuses, never 1.
-    static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        var command: any ParsableCommand
-        do {
-            command = try await asyncParseAsRoot(arguments)
-        } catch {
-            CommandExit.parsingFailed(error, arguments: arguments)
-        }
-        do {
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
+}
+
+/// Runs `ordrecon` command lines: the executable with the process's invocation, tests with their
+/// own (in memory, each with its folder, environment, outputs and stop request).
+public enum CommandLineApp {
+    /// Parses `arguments` (without the program name) and runs the command under `invocation`,
+    /// like ArgumentParser's own `main`, but every failure ends through ``CommandExit``:
+    /// documented statuses, never 1.
+    /// - Returns: the exit status.
+    public static func execute(_ invocation: Invocation, arguments: [String]) async -> Int32 {
+        await Invocation.$current.withValue(invocation) {
+            let command: any ParsableCommand
+            do {
+                command = try await Ordrecon.asyncParseAsRoot(arguments)
+            } catch {
+                return CommandExit.parsingFailed(error, arguments: arguments)
             }
-        } catch {
-            CommandExit.commandFailed(error, command: command)
+            do {
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    var command = command
+                    try command.run()
+                }
+            } catch {
+                return CommandExit.commandFailed(error, command: command)
+            }
+            return 0
+        }
+    }
+
+    /// ``execute(_:arguments:)`` on the calling thread, for the commands that do their work
+    /// synchronously (all but `watch`, which needs a process of its own: exit 70 here).
+    public static func executeBlocking(_ invocation: Invocation, arguments: [String]) -> Int32 {
+        Invocation.$current.withValue(invocation) {
+            var command: any ParsableCommand
+            do {
+                command = try Ordrecon.parseAsRoot(arguments)
+            } catch {
+                return CommandExit.parsingFailed(error, arguments: arguments)
+            }
+            if command is any AsyncParsableCommand {
+                return CommandExit.fail(
+                    CommandFailure.internal("\(arguments.first ?? "this command") runs only in a process of its own"),
+                    json: false)
+            }
+            do {
+                try command.run()
+            } catch {
+                return CommandExit.commandFailed(error, command: command)
+            }
+            return 0
         }
     }
 }

@@ -42,7 +42,7 @@ struct RefundsListCommand: ParsableCommand {
             try store.refunds(status: status.flatMap { RefundStatus(rawValue: $0.lowercased()) }, orderId: order)
         }
         if json {
-            print(JSONValue.object([
+            Console.print(JSONValue.object([
                 ("count", .int(Int64(records.count))),
                 ("total_paise", .int(records.reduce(0) { $0 + $1.amount.paise })),
                 ("refunds", .array(records.map { RefundView.json($0, zone: zone) })),
@@ -50,17 +50,17 @@ struct RefundsListCommand: ParsableCommand {
             return
         }
         guard !records.isEmpty else {
-            print("No refunds" + (status.map { " with status \($0.lowercased())" } ?? "") + (order.map { " for order \($0)" } ?? "") + ".")
+            Console.print("No refunds" + (status.map { " with status \($0.lowercased())" } ?? "") + (order.map { " for order \($0)" } ?? "") + ".")
             return
         }
         let total = Money(paise: records.reduce(0) { $0 + $1.amount.paise })
-        print(Table.render([["REFUND ID", "ORDER", "RETURN", "AMOUNT", "STATUS", "ATTEMPTS", "LAST ATTEMPT", "GATEWAY ID / LAST ERROR"]]
+        Console.print(Table.render([["REFUND ID", "ORDER", "RETURN", "AMOUNT", "STATUS", "ATTEMPTS", "LAST ATTEMPT", "GATEWAY ID / LAST ERROR"]]
             + records.map { r in
                 [TerminalText.cell(r.refundId), TerminalText.cell(r.orderId), TerminalText.cell(r.returnId ?? "-"),
                  r.amount.decimalText, r.status.rawValue, "\(r.attempts)", r.lastAttemptAt.map { $0.iso8601(in: zone) } ?? "-",
                  TerminalText.cell(r.status == .sent ? r.gatewayRefundId ?? "" : r.lastError ?? "")]
             }))
-        print("\(records.count) refund\(records.count == 1 ? "" : "s"), \(total.decimalText) INR")
+        Console.print("\(records.count) refund\(records.count == 1 ? "" : "s"), \(total.decimalText) INR")
     }
 }
 
@@ -90,7 +90,7 @@ struct RefundsShowCommand: ParsableCommand {
             guard case .object(var fields) = RefundView.json(record, zone: zone) else { return }
             fields.append(("body", .string(record.body)))
             fields.append(("attempt_log", .array(attempts.map { RefundView.json($0, zone: zone) })))
-            print(JSONValue.object(fields).text(indent: 2))
+            Console.print(JSONValue.object(fields).text(indent: 2))
             return
         }
         var out = "Refund \(TerminalText.cell(record.refundId)): \(record.status.rawValue)\n"
@@ -113,7 +113,7 @@ struct RefundsShowCommand: ParsableCommand {
                  TerminalText.cell(a.gatewayRefundId ?? a.message ?? "")]
             }) + "\n"
         }
-        print(out, terminator: "")
+        Console.print(out, terminator: "")
     }
 }
 
@@ -140,7 +140,7 @@ struct RefundsRetryCommand: ParsableCommand {
         }
         switch result {
         case .requeued:
-            print("Refund \(refundId) is pending again; `ordrecon dispatch` (or the next run) sends it with the same Idempotency-Key and body.")
+            Console.print("Refund \(refundId) is pending again; `ordrecon dispatch` (or the next run) sends it with the same Idempotency-Key and body.")
         case .unknown:
             throw CommandFailure.notFound("refund_not_found", "refund \(refundId) is unknown (see `ordrecon refunds`)")
         case .notFailed(let status):

@@ -29,7 +29,7 @@ enum CSVOutput {
 
     /// Writes `text` to standard output as it is (no extra line end).
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        Invocation.current.output.standardOutput(text)
     }
 }
 

@@ -89,7 +89,7 @@ struct RunCommand: ParsableCommand {
         do {
             store = try Store(path: settings.database)
             let engine = RunEngine(settings: settings, store: store, logger: logger)
-            engine.shouldStop = TerminationSignals.isRequested
+            engine.shouldStop = TerminationSignals.stopCheck()
             if !quiet { engine.progress = ProgressDisplay.make(terminal: terminal, interval: progressSeconds, logger: logger) }
             if configuration.writePDFs {
                 engine.documentIssuer = DocumentDelivery.issuer(configuration, store: store, logger: logger)
@@ -124,18 +124,18 @@ struct RunCommand: ParsableCommand {
         writeMetrics(configuration, summary: summary, store: store, logger: logger)
         let report = summary.refundDelivery ?? DispatchReport()
         if json {
-            print(Interruption.json(summary, stoppedBy: stoppedBy, cutShort: cutShort).text(indent: 2))
+            Console.print(Interruption.json(summary, stoppedBy: stoppedBy, cutShort: cutShort).text(indent: 2))
         } else if quiet {
             if !QuietSummary.isUneventful(summary) {
-                print(QuietSummary.text(summary, stoppedBy: stoppedBy, cutShort: cutShort))
+                Console.print(QuietSummary.text(summary, stoppedBy: stoppedBy, cutShort: cutShort))
             }
         } else {
-            print(SummaryTable.render(summary))
-            if let documents = summary.documents { print(DocumentDelivery.text(documents)) }
+            Console.print(SummaryTable.render(summary))
+            if let documents = summary.documents { Console.print(DocumentDelivery.text(documents)) }
             if summary.interrupted {
-                print(Interruption.text(summary, stoppedBy: stoppedBy, cutShort: cutShort))
+                Console.print(Interruption.text(summary, stoppedBy: stoppedBy, cutShort: cutShort))
             } else {
-                print(RefundDelivery.text(report))
+                Console.print(RefundDelivery.text(report))
             }
         }
         if summary.interrupted { throw ExitStatus.tryAgain }

@@ -16,7 +16,7 @@ enum RefundDelivery {
             let gateway = configuration.gateway
             return RefundDispatcher(
                 store: store, client: try CurlMultiClient(gateway: gateway), options: RefundDispatcher.Options(gateway),
-                token: gateway.effectiveToken(environment: ProcessInfo.processInfo.environment), logger: logger)
+                token: gateway.effectiveToken(environment: Invocation.current.environment), logger: logger)
         } catch {
             throw CommandFailure.internal("cannot set up the HTTP client: \(error)")
         }

@@ -71,12 +71,12 @@ struct AuditCommand: ParsableCommand {
         let page = try ReviewStore.query { () throws(StoreError) in try store.auditRecords(filter, limit: limit) }
         switch json ? .json : (format ?? .table) {
         case .table:
-            print(AuditView.text(page, zone: zone, limit: limit))
+            Console.print(AuditView.text(page, zone: zone, limit: limit))
         case .csv:
             CSVOutput.write(AuditView.csv(page.records, zone: zone))
             if page.isTruncated { printError(AuditView.truncationNote(page, limit: limit)) }
         case .json:
-            print(AuditView.json(page, zone: zone, limit: limit).text(indent: 2))
+            Console.print(AuditView.json(page, zone: zone, limit: limit).text(indent: 2))
         }
     }
 }

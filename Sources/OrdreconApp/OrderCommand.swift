@@ -30,7 +30,7 @@ struct OrderCommand: ParsableCommand {
         if json {
             guard case .object(var fields) = OrderView.json(details, zone: zone) else { return }
             fields.append(("documents", .array(documents.map { DocumentView.json($0, zone: zone, folder: folder) })))
-            print(JSONValue.object(fields).text(indent: 2))
+            Console.print(JSONValue.object(fields).text(indent: 2))
         } else {
             var text = OrderView.text(details, zone: zone)
             if !documents.isEmpty {
@@ -39,7 +39,7 @@ struct OrderCommand: ParsableCommand {
                      $0.pdfPath.map { folder + "/" + $0 } ?? "(not written yet)"]
                 }) + "\n"
             }
-            print(text)
+            Console.print(text)
         }
     }
 }

@@ -61,7 +61,7 @@ struct DispatchCommand: ParsableCommand {
             let store = try Store(path: settings.database)
             let runId = try store.startRun(command: "dispatch", pid: getpid(), at: SystemClock.now())
             report = try RefundDelivery.dispatcher(configuration, store: store, logger: logger)
-                .dispatch(runId: runId, shouldStop: TerminationSignals.isRequested)
+                .dispatch(runId: runId, shouldStop: TerminationSignals.stopCheck())
             if let stoppedBy = TerminationSignals.received {
                 report.interrupted = true
                 logger.warning("\(stoppedBy): dispatch stopped; pending refunds are sent by the next run or dispatch", metadata: ["run.id": "\(runId)"])
@@ -75,7 +75,7 @@ struct DispatchCommand: ParsableCommand {
             try DatabaseGate.refuseNewerSchema(error)
             throw CommandFailure.internal("\(error) (every attempt made so far is recorded; run again once it is fixed)")
         }
-        print(json ? report.json.text(indent: 2) : RefundDelivery.text(report))
+        Console.print(json ? report.json.text(indent: 2) : RefundDelivery.text(report))
         if let status = RefundDelivery.exitStatus(rejected: false, report: report) { throw status }
     }
 }

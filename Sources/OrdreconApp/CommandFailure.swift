@@ -64,58 +64,69 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 /// How a command line ends when parsing or the command failed: the only place that prints an
-/// error and picks the exit status for it.
+/// error and picks the exit status for it. Each function returns the exit status.
 enum CommandExit {
     /// Parsing failed (or asked for help or the version): ArgumentParser's own message and
     /// status (64 for a bad argument, 0 for help), as JSON when the arguments asked for JSON;
     /// an error of another kind is reported as internal (70), not 1.
-    static func parsingFailed(_ error: any Error, arguments: [String]) -> Never {
+    static func parsingFailed(_ error: any Error, arguments: [String]) -> Int32 {
         let status = Ordrecon.exitCode(for: error)
         if status.rawValue == 1 {  // an error ArgumentParser does not know
-            fail(CommandFailure.internal("internal error: \(error)"), json: JSONErrors.requested(in: arguments))
+            return fail(CommandFailure.internal("internal error: \(error)"), json: JSONErrors.requested(in: arguments))
         }
         if !status.isSuccess, JSONErrors.requested(in: arguments) {
-            fail(CommandFailure(status, "usage", Ordrecon.message(for: error)), json: true)
+            return fail(CommandFailure(status, "usage", Ordrecon.message(for: error)), json: true)
         }
-        Ordrecon.exit(withError: error)
+        return argumentParserExit(error)
     }
 
     /// The command's `run` threw.
-    static func commandFailed(_ error: any Error, command: any ParsableCommand) -> Never {
+    static func commandFailed(_ error: any Error, command: any ParsableCommand) -> Int32 {
         let json = (command as? any JSONReporting)?.reportsJSON ?? false
         switch error {
         case let failure as CommandFailure:
-            fail(failure, json: json)
+            return fail(failure, json: json)
         case let exit as ExitCode:
             // The command printed what it had to say (a summary, a message) and chose its status.
-            Foundation.exit(exit.rawValue == 1 ? ExitStatus.software.rawValue : exit.rawValue)
+            return exit.rawValue == 1 ? ExitStatus.software.rawValue : exit.rawValue
         default:
             // ArgumentParser's own: a help request (HelpCommand throws it), a ValidationError.
             let status = Ordrecon.exitCode(for: error)
             if status.rawValue == 1 {  // an error ArgumentParser does not know either
-                fail(CommandFailure.internal("internal error: \(error)"), json: json)
+                return fail(CommandFailure.internal("internal error: \(error)"), json: json)
             }
             if json, !status.isSuccess {
-                fail(CommandFailure(status, "usage", Ordrecon.message(for: error)), json: true)
+                return fail(CommandFailure(status, "usage", Ordrecon.message(for: error)), json: true)
             }
             if let validation = error as? ValidationError {
                 // Thrown by `run()`, after parsing: ArgumentParser would show the top-level usage.
-                usageFailed(validation.message, command: type(of: command))
+                return usageFailed(validation.message, command: type(of: command))
             }
-            Ordrecon.exit(withError: error)
+            return argumentParserExit(error)
         }
+    }
+
+    /// What ArgumentParser's `exit(withError:)` prints, without ending the process: the full
+    /// message on standard output for a clean end (help, the version), else on standard error.
+    static func argumentParserExit(_ error: any Error) -> Int32 {
+        let status = Ordrecon.exitCode(for: error)
+        let text = Ordrecon.fullMessage(for: error)
+        if !text.isEmpty {
+            if status.isSuccess { Console.print(text) } else { printError(text) }
+        }
+        return status.rawValue
     }
 
     /// A bad argument found by a subcommand's `run()`: its message and that subcommand's
     /// usage, as ArgumentParser prints a parsing error, exit 64.
-    static func usageFailed(_ message: String, command: any ParsableCommand.Type) -> Never {
+    static func usageFailed(_ message: String, command: any ParsableCommand.Type) -> Int32 {
         let names = path(to: command, from: Ordrecon.self)?.joined(separator: " ") ?? "ordrecon"
         var text = "Error: \(message)\n"
         let usage = Ordrecon.usageString(for: command)
         if !usage.isEmpty { text += "Usage: " + usage.replacingOccurrences(of: "\n", with: "\n       ") + "\n" }
         text += "  See '\(names) --help' for more information."
         printError(text)
-        Foundation.exit(ExitStatus.usage.rawValue)
+        return ExitStatus.usage.rawValue
     }
 
     /// The command names from the root to `command`, e.g. `["ordrecon", "invoices", "render"]`.
@@ -129,13 +140,13 @@ enum CommandExit {
     }
 
     /// Prints the failure (`ordrecon: message` on standard error, or the JSON error object on
-    /// standard output) and exits with its status.
-    static func fail(_ failure: CommandFailure, json: Bool) -> Never {
+    /// standard output) and returns its status.
+    static func fail(_ failure: CommandFailure, json: Bool) -> Int32 {
         if json {
-            print(JSONErrors.text(code: failure.code, message: failure.message, status: failure.status))
+            Console.print(JSONErrors.text(code: failure.code, message: failure.message, status: failure.status))
         } else {
             printError("ordrecon: " + failure.message)
         }
-        Foundation.exit(failure.status.rawValue)
+        return failure.status.rawValue
     }
 }
