@@ -7,6 +7,11 @@ import OrdreconCore
 ///
 /// Requests on concurrent connections (one thread each) are decided one at a time, under a
 /// lock: two requests with the same new key cannot both be accepted.
+///
+/// `@unchecked Sendable`, checked by hand: every method takes `lock` before it reads or writes a
+/// `var`, and holds it for the whole decision (script, random draw, memory and the journal line
+/// together), which a `Mutex` around one field could not cover; the `let`s are set once in
+/// `init`. The mock is a test and sample tool, not part of a reconciliation.
 final class MockGatewayState: @unchecked Sendable {
     private let lock = NSLock()
     private var script: [MockAnswer]

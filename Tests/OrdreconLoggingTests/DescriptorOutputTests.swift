@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OrdreconLogging
 import Testing
 
@@ -43,26 +44,23 @@ struct DescriptorOutputTests {
     }
 }
 
-/// Hands the reader thread's bytes to the test.
-private final class ReceivedBytes: @unchecked Sendable {
+/// Hands the reader thread's bytes to the test: the bytes in a `Mutex`, their arrival counted
+/// by a semaphore.
+private final class ReceivedBytes: Sendable {
     static let shared = ReceivedBytes()
-    private let condition = NSCondition()
-    private var bytes: [UInt8]?
+    private let bytes = Mutex<[UInt8]?>(nil)
+    private let arrived = DispatchSemaphore(value: 0)
 
     func set(_ value: [UInt8]) {
-        condition.lock()
-        bytes = value
-        condition.broadcast()
-        condition.unlock()
+        bytes.withLock { $0 = value }
+        arrived.signal()
     }
 
     func wait() -> [UInt8] {
-        condition.lock()
-        defer {
-            bytes = nil
-            condition.unlock()
+        arrived.wait()
+        return bytes.withLock { bytes in
+            defer { bytes = nil }
+            return bytes ?? []
         }
-        while bytes == nil { condition.wait() }
-        return bytes!
     }
 }
