@@ -1,4 +1,5 @@
 import Logging
+import OrdreconCore
 import OrdreconStore
 
 extension DaemonContext {

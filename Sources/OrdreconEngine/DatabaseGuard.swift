@@ -1,4 +1,5 @@
 import Foundation
+public import OrdreconCore
 public import OrdreconStore
 
 /// Why a workspace's database must not be used, and what a person can do about it.

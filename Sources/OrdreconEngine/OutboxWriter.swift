@@ -1,4 +1,5 @@
 import Dispatch
+import OrdreconCore
 import OrdreconStore
 import Synchronization
 

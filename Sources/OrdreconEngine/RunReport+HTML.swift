@@ -315,3 +315,6 @@ extension RunReport {
         footer{margin-top:36px;font-size:13px}
         """
 }
+
+/// A number of seconds with three decimals.
+func format3(_ value: Double) -> String { JSONText.seconds(value) }

@@ -1,4 +1,5 @@
 import CSQLite
+public import OrdreconCore
 
 #if canImport(Glibc)
 import Glibc

@@ -1,18 +1,4 @@
-/// One rejected event (or whole-file rejection) of a run, as the run report shows it.
-public struct RunRejectionRow: Sendable, Hashable {
-    public var code: String
-    public var feed: String
-    /// The name the file had in the inbox.
-    public var fileName: String
-    /// Its name under `archive/` or `failed/` (nil while the file is not finalized).
-    public var finalName: String?
-    public var line: Int?
-    public var eventId: String?
-    public var entity: String?
-    /// The order id, or the return id for returns.
-    public var entityId: String?
-    public var message: String
-}
+public import OrdreconCore
 
 extension Store {
     /// The rejected audit records of a run, ordered by reason code, then as recorded; at most

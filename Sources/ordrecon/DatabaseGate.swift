@@ -1,4 +1,5 @@
 import ArgumentParser
+import OrdreconCore
 import OrdreconEngine
 import OrdreconStore
 

@@ -1,3 +1,4 @@
+import OrdreconCore
 import OrdreconEngine
 import OrdreconStore
 

@@ -1,4 +1,5 @@
 import Foundation
+import OrdreconCore
 import OrdreconGateway
 import OrdreconTestSupport
 import Testing
