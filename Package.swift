@@ -91,11 +91,12 @@ let package = Package(
             dependencies: ["OrdreconCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        // What runs and the daemon did, as Prometheus metrics (scrape endpoint and textfile).
+        // What runs and the daemon did, as Prometheus metrics (the text of the scrape endpoint and
+        // of the textfile; the engine's MetricsTextfile writes that file).
         .target(
             name: "OrdreconMetrics",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconEngine",
+                "OrdreconCore",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -175,7 +175,7 @@ struct RunCommand: ParsableCommand {
         file.inboxBacklog = backlog.files
         file.inboxOldestAgeSeconds = backlog.oldestAgeSeconds
         do {
-            try file.write(to: path)
+            try MetricsTextfile.write(file.exposition(), to: path)
         } catch {
             logger.error("could not write the metrics file: \(error)")
         }
