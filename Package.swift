@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "OrdreconEngine",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconInvoices", "OrdreconLogging",
+                "OrdreconCore", "OrdreconInvoices", "OrdreconLogging",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -106,8 +106,7 @@ let package = Package(
         .target(
             name: "OrdreconDaemon",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconGateway", "OrdreconMetrics",
-                "OrdreconLogging",
+                "OrdreconCore", "OrdreconEngine", "OrdreconGateway", "OrdreconMetrics", "OrdreconLogging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -176,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "OrdreconMetricsTests",
             dependencies: [
-                "OrdreconMetrics", "OrdreconEngine", "OrdreconGateway", "OrdreconCore", "OrdreconStore", "OrdreconTestSupport",
+                "OrdreconMetrics", "OrdreconEngine", "OrdreconGateway", "OrdreconCore", "OrdreconTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,5 @@
 public import Logging
-import OrdreconCore
+public import OrdreconCore
 public import OrdreconMetrics
 
 /// How `ordrecon watch` runs (from the command line and `[watch]`).
@@ -30,16 +30,23 @@ public struct DaemonContext: Sendable {
     public let options: DaemonOptions
     public let logger: Logger
     public let metrics: OrdreconMetrics
+    /// Opens the workers' own connections to the database (and the read-only ones of `/metrics`
+    /// and `/healthz`).
+    public let stores: any StateStoreFactory
     /// The daemon's own run (refund attempts made beside ingestion are recorded under it).
     public let runId: Int64
     /// The refund dispatcher's stop signal, poked by ingestion when a pass recorded new refunds.
     let dispatchSignal = StopSignal()
 
-    public init(configuration: ConfigurationBox, options: DaemonOptions, logger: Logger, metrics: OrdreconMetrics, runId: Int64) {
+    public init(
+        configuration: ConfigurationBox, options: DaemonOptions, logger: Logger, metrics: OrdreconMetrics,
+        stores: any StateStoreFactory, runId: Int64
+    ) {
         self.configuration = configuration
         self.options = options
         self.logger = logger
         self.metrics = metrics
+        self.stores = stores
         self.runId = runId
     }
 }

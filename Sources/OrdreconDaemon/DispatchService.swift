@@ -4,7 +4,6 @@ import OrdreconCore
 import OrdreconEngine
 import OrdreconGateway
 import OrdreconMetrics
-import OrdreconStore
 import ServiceLifecycle
 
 /// Sends pending refunds beside ingestion, on a thread and a database connection of its own,
@@ -33,7 +32,7 @@ struct DispatchService: Service, CustomStringConvertible {
     /// logged and tried again after a pause (1 s doubling to 60 s), on a fresh connection.
     private func loop(stop: StopSignal) {
         let logger = context.logger
-        var store: Store?
+        var store: (any StateStore)?
         var generation = -1
         var dispatcher: RefundDispatcher?
         var wait = Self.idleSeconds

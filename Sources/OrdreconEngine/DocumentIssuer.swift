@@ -6,7 +6,6 @@ public import Foundation
 public import Logging
 public import OrdreconCore
 public import OrdreconInvoices
-public import OrdreconStore
 
 /// Writes the PDF of every invoice and credit note that has none yet, exactly once.
 ///
@@ -20,7 +19,7 @@ public final class DocumentIssuer {
     /// What a pass did.
     public typealias Report = DocumentReport
 
-    let store: Store
+    let store: any DocumentLedger
     let directory: String
     let seller: TaxDocument.Seller
     let zone: TimeZone
@@ -39,7 +38,7 @@ public final class DocumentIssuer {
     ///   - directory: the invoices folder; PDFs go to `<directory>/<financial year>/<number>.pdf`.
     ///   - defaultGSTRateBasisPoints: for invoices issued before they kept their own default.
     public init(
-        store: Store, directory: String, seller: TaxDocument.Seller, zone: TimeZone, defaultGSTRateBasisPoints: Int,
+        store: any DocumentLedger, directory: String, seller: TaxDocument.Seller, zone: TimeZone, defaultGSTRateBasisPoints: Int,
         fontDirectory: String = TaxDocumentPDF.defaultFontDirectory, logger: Logger,
         now: @escaping @Sendable () -> Timestamp
     ) {
@@ -54,7 +53,7 @@ public final class DocumentIssuer {
     }
 
     /// An issuer writing into the workspace's invoices folder for `[seller]`.
-    public convenience init(configuration: Configuration, store: Store, logger: Logger, now: @escaping @Sendable () -> Timestamp) {
+    public convenience init(configuration: Configuration, store: any DocumentLedger, logger: Logger, now: @escaping @Sendable () -> Timestamp) {
         self.init(
             store: store, directory: configuration.paths.invoices, seller: configuration.seller.documentSeller,
             zone: configuration.timeZone, defaultGSTRateBasisPoints: configuration.defaultGSTRateBasisPoints,

@@ -1,6 +1,5 @@
 import Dispatch
 import OrdreconCore
-import OrdreconStore
 import Synchronization
 
 /// Writes refund request files (`outbox/refunds/<refund_id>.json`) off the engine's thread, on

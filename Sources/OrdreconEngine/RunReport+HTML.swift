@@ -1,5 +1,4 @@
 import OrdreconCore
-import OrdreconStore
 
 /// The HTML page of a run report: one self-contained file (inline CSS, an inline SVG chart, no
 /// scripts, no external references), built as ``HTML``: every `String` put into it (text from a

@@ -2,13 +2,11 @@ public import OrdreconCore
 
 extension Store {
     /// Invoices and credit notes, oldest first (invoices of an order before its credit notes).
-    /// - Parameters:
-    ///   - orderId: only this order's documents.
-    ///   - missingPDF: only documents whose PDF has not been written yet; then invoices come
-    ///     before credit notes, each in number order (read through the partial indexes of
-    ///     documents without a PDF, so that paging through a large backlog never sorts or scans
-    ///     the documents already written).
-    public func documents(orderId: String? = nil, missingPDF: Bool = false, limit: Int = Int.max) throws(StoreError) -> [DocumentRecord] {
+    /// Documents without a PDF (of any order) are read through the partial indexes of documents
+    /// without a PDF, so that paging through a large backlog never sorts or scans the documents
+    /// already written.
+    public func documents(matching query: DocumentQuery) throws(StoreError) -> [DocumentRecord] {
+        let (orderId, missingPDF, limit) = (query.orderId, query.missingPDF, query.limit)
         if missingPDF, orderId == nil { return try documentsWithoutPDF(limit: limit) }
         let s = try db.statement("""
             SELECT * FROM (

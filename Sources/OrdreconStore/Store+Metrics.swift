@@ -7,7 +7,7 @@ extension Store {
     ///   - fileBounds: the upper bounds, in milliseconds, of the file processing time histogram.
     ///   - gatewayBounds: the upper bounds, in milliseconds, of the gateway request time histogram.
     ///   - command: whose runs to count (`runs.command`).
-    public func totals(fileBounds: [Double], gatewayBounds: [Double], command: String = "run") throws(StoreError) -> StoreTotals {
+    public func totals(fileBounds: [Double], gatewayBounds: [Double], command: String) throws(StoreError) -> StoreTotals {
         var totals = StoreTotals(gatewayBounds: gatewayBounds)
 
         // Finished files (done or failed); events are counted as committed, finished or not.

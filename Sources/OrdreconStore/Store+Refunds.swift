@@ -3,7 +3,7 @@ public import OrdreconCore
 extension Store {
     /// Pending refunds that may be sent at `now`, oldest first (in the order their events were
     /// processed), at most `limit`; with a cursor, only those after it in that order.
-    public func dueRefunds(at now: Timestamp, after cursor: DueRefundCursor? = nil, limit: Int) throws(StoreError) -> [DueRefund] {
+    public func dueRefunds(at now: Timestamp, after cursor: DueRefundCursor?, limit: Int) throws(StoreError) -> [DueRefund] {
         let s = try db.statement("""
             SELECT refund_id, order_id, return_id, amount_paise, body, attempts, COALESCE(requeued_at, created_at), audit_id
             FROM refunds
@@ -47,20 +47,6 @@ extension Store {
     public func oldestPendingRefund() throws(StoreError) -> Timestamp? {
         try db.scalarInt("SELECT MIN(COALESCE(requeued_at, created_at)) FROM refunds WHERE status = 'pending'")
             .map(Timestamp.init(milliseconds:))
-    }
-
-    /// Records, and commits, that an attempt is about to be sent. An earlier attempt still marked
-    /// in flight was cut short (ordrecon stopped before its answer was recorded): it becomes
-    /// `interrupted`. - Returns: the attempt's number, or nil when the refund is no longer pending.
-    public func beginRefundAttempt(_ refundId: String, runId: Int64?, at now: Timestamp) throws(StoreError) -> Int? {
-        try beginRefundAttempts([refundId], runId: runId, at: now)[refundId]
-    }
-
-    /// Records, and commits in one transaction, that an attempt of each refund is about to be
-    /// sent (see ``beginRefundAttempt(_:runId:at:)``); nothing goes out before this returns.
-    /// - Returns: each refund's attempt number; refunds no longer pending are left out.
-    public func beginRefundAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError) -> [String: Int] {
-        try recordRefundAttempts(finishing: [], beginning: refundIds, runId: runId, at: now)
     }
 
     /// Records, and commits in one transaction, how some attempts ended (and their refunds'
@@ -116,25 +102,6 @@ extension Store {
         return numbers
     }
 
-    /// Records, and commits, how an attempt ended, and the refund's state after it.
-    /// - Parameters:
-    ///   - httpStatus: the gateway's status, when it answered.
-    ///   - transport: the error kind and code, when it did not.
-    ///   - message: the gateway's message or the transport error.
-    public func finishRefundAttempt(
-        _ refundId: String, attempt: Int, at now: Timestamp, durationMilliseconds: Int,
-        httpStatus: Int?, transport: (kind: String, code: Int)?, message: String?, end: RefundAttemptEnd
-    ) throws(StoreError) {
-        try finishRefundAttempts([RefundAttemptFinish(
-            refundId: refundId, attempt: attempt, at: now, durationMilliseconds: durationMilliseconds, httpStatus: httpStatus,
-            transport: transport, message: message, end: end)])
-    }
-
-    /// Records, and commits in one transaction, how several attempts ended and their refunds' states.
-    public func finishRefundAttempts(_ finishes: [RefundAttemptFinish]) throws(StoreError) {
-        _ = try recordRefundAttempts(finishing: finishes, beginning: [], runId: nil, at: Timestamp(milliseconds: 0))
-    }
-
     private func finishAttempts(_ finishes: [RefundAttemptFinish]) throws(StoreError) {
         guard !finishes.isEmpty else { return }
         let sent = try db.statement("""
@@ -181,7 +148,7 @@ extension Store {
 
     /// Queues a failed refund again, with the same key and body (`ordrecon refunds retry`).
     public func requeueFailedRefund(_ refundId: String, at now: Timestamp) throws(StoreError) -> RequeueResult {
-        try begin()
+        try begin(durable: true)
         do {
             let s = try db.statement("SELECT status FROM refunds WHERE refund_id = ?").bind([refundId])
             guard try s.step() else {
@@ -203,8 +170,9 @@ extension Store {
         }
     }
 
-    /// Refunds, oldest first, optionally only those in `status` and/or of `orderId`.
-    public func refunds(status: RefundStatus? = nil, orderId: String? = nil, limit: Int = Int.max) throws(StoreError) -> [RefundRecord] {
+    /// Refunds in the order they are sent, optionally only those in a status and/or of an order.
+    public func refunds(matching query: RefundQuery) throws(StoreError) -> [RefundRecord] {
+        let (status, orderId, limit) = (query.status, query.orderId, query.limit)
         let s = try db.statement("""
             SELECT refund_id, kind, order_id, return_id, amount_paise, payment_ref, status, attempts, created_at,
                    last_attempt_at, next_attempt_at, sent_at, failed_at, requeued_at, gateway_refund_id, last_error, body

@@ -1,12 +1,6 @@
 public import OrdreconCore
 
 extension Store {
-    /// The rejected audit records of a run, ordered by reason code, then as recorded; at most
-    /// `limitPerCode` rows per code (the run summary has the full counts).
-    public func rejections(ofRun runId: Int64, limitPerCode: Int) throws(StoreError) -> [RunRejectionRow] {
-        try rejections(ofRuns: runId...runId, limitPerCode: limitPerCode)
-    }
-
     /// The rejected rows recorded by the runs `runs` (a daemon's passes of one report period),
     /// at most `limitPerCode` per reason code, in recording order within each code.
     public func rejections(ofRuns runs: ClosedRange<Int64>, limitPerCode: Int) throws(StoreError) -> [RunRejectionRow] {

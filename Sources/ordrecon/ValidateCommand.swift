@@ -70,7 +70,7 @@ struct ValidateCommand: ParsableCommand {
             result = try Self.judge(path: path, feed: feed, settings: settings, databaseExists: databaseExists)
         } catch let error as DryRunError {
             throw CommandFailure.notFound("file_not_readable", "\(error)")
-        } catch let error as StoreError where error.code & 0xFF == 5 || error.code & 0xFF == 6 {  // SQLITE_BUSY, SQLITE_LOCKED
+        } catch let error as StoreError where error.kind == .busy || error.kind == .locked {
             throw CommandFailure.busy("the database is busy (another ordrecon is writing to it); try again when it has finished: \(error)")
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
