@@ -39,18 +39,21 @@ let package = Package(
             name: "CHaru",
             providers: [.apt(["libhpdf-dev"])]
         ),
-        // Pure domain: statuses, transitions, money, time, parsing, judging, config. No I/O, no C.
+        // Pure domain: statuses, transitions, money, time, parsing, judging, config, the records and
+        // reports that cross the ports, and the ports (the store port, the HTTP client). No I/O, no C.
         .target(
             name: "OrdreconCore",
             swiftSettings: swiftSettings
         ),
-        // SQLite store: schema, migrations, state, audit log, invoices and refunds records.
+        // The SQLite adapter of Core's store port: schema, migrations, state, audit log, files, runs,
+        // invoices and refunds records.
         .target(
             name: "OrdreconStore",
             dependencies: ["OrdreconCore", "CSQLite"],
             swiftSettings: swiftSettings
         ),
-        // The run: inbox scanning, claiming files, batches, archive/failed, rejections, lock.
+        // The run, through Core's store port (it never sees SQLite): inbox scanning, claiming files,
+        // batches, archive/failed, rejections, lock, and the refund relay.
         .target(
             name: "OrdreconEngine",
             dependencies: [
