@@ -39,22 +39,25 @@ let package = Package(
             name: "CHaru",
             providers: [.apt(["libhpdf-dev"])]
         ),
-        // Pure domain: statuses, transitions, money, time, parsing, judging, config. No I/O, no C.
+        // Pure domain: statuses, transitions, money, time, parsing, judging, config, the records and
+        // reports that cross the ports, and the ports (the store port, the HTTP client). No I/O, no C.
         .target(
             name: "OrdreconCore",
             swiftSettings: swiftSettings
         ),
-        // SQLite store: schema, migrations, state, audit log, invoices and refunds records.
+        // The SQLite adapter of Core's store port: schema, migrations, state, audit log, files, runs,
+        // invoices and refunds records.
         .target(
             name: "OrdreconStore",
             dependencies: ["OrdreconCore", "CSQLite"],
             swiftSettings: swiftSettings
         ),
-        // The run: inbox scanning, claiming files, batches, archive/failed, rejections, lock.
+        // The run, through Core's store port (it never sees SQLite): inbox scanning, claiming files,
+        // batches, archive/failed, rejections, lock, and the refund relay.
         .target(
             name: "OrdreconEngine",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconInvoices", "OrdreconLogging",
+                "OrdreconCore", "OrdreconInvoices", "OrdreconLogging",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -91,11 +94,12 @@ let package = Package(
             dependencies: ["OrdreconCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        // What runs and the daemon did, as Prometheus metrics (scrape endpoint and textfile).
+        // What runs and the daemon did, as Prometheus metrics (the text of the scrape endpoint and
+        // of the textfile; the engine's MetricsTextfile writes that file).
         .target(
             name: "OrdreconMetrics",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconEngine",
+                "OrdreconCore",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -105,8 +109,7 @@ let package = Package(
         .target(
             name: "OrdreconDaemon",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconGateway", "OrdreconMetrics",
-                "OrdreconLogging",
+                "OrdreconCore", "OrdreconEngine", "OrdreconGateway", "OrdreconMetrics", "OrdreconLogging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -192,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "OrdreconMetricsTests",
             dependencies: [
-                "OrdreconMetrics", "OrdreconEngine", "OrdreconGateway", "OrdreconCore", "OrdreconStore", "OrdreconTestSupport",
+                "OrdreconMetrics", "OrdreconEngine", "OrdreconGateway", "OrdreconCore", "OrdreconTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import OrdreconCore
-import OrdreconStore
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OrdreconCore
 import OrdreconEngine
 import OrdreconStore
 
@@ -8,9 +9,9 @@ enum DatabaseGate {
     /// Looks at the workspace's database; fails with why it must not be used (exit 78) when so.
     /// - Returns: what the database path holds.
     @discardableResult
-    static func check(_ settings: EngineSettings) throws -> DatabaseFile.State {
+    static func check(_ settings: EngineSettings) throws -> DatabaseState {
         do {
-            return try DatabaseGuard.check(settings)
+            return try DatabaseGuard.check(settings, stores: settings.stores)
         } catch {
             throw CommandFailure.databaseRefused("\(error)")
         }
@@ -22,4 +23,10 @@ enum DatabaseGate {
         guard let error = error as? StoreError, error.kind == .schemaTooNew else { return }
         throw CommandFailure.databaseRefused("\(error.message). Nothing was changed.")
     }
+}
+
+extension EngineSettings {
+    /// The workspace's database, as the SQLite store opens it: the one place where the command
+    /// line chooses the store behind the engine's ports.
+    var stores: SQLiteStoreFactory { SQLiteStoreFactory(path: database) }
 }

@@ -3,7 +3,6 @@ import Foundation
 import OrdreconCore
 import OrdreconEngine
 import OrdreconGateway
-import OrdreconStore
 
 struct DispatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,7 +57,7 @@ struct DispatchCommand: ParsableCommand {
 
         var report: DispatchReport
         do {
-            let store = try Store(path: settings.database)
+            let store = try settings.stores.open()
             let runId = try store.startRun(command: "dispatch", pid: getpid(), at: SystemClock.now())
             report = try RefundDelivery.dispatcher(configuration, store: store, logger: logger)
                 .dispatch(runId: runId, shouldStop: TerminationSignals.stopCheck())

@@ -2,12 +2,11 @@ import Foundation
 import Logging
 import OrdreconCore
 import OrdreconEngine
-import OrdreconStore
 
 /// Wiring of the PDF issuer for `run` and `invoices render`.
 enum DocumentDelivery {
     /// The issuer writing into the workspace's invoices folder, for `[seller]`.
-    static func issuer(_ configuration: Configuration, store: Store, logger: Logger) -> DocumentIssuer {
+    static func issuer(_ configuration: Configuration, store: any DocumentLedger, logger: Logger) -> DocumentIssuer {
         DocumentIssuer(configuration: configuration, store: store, logger: logger, now: SystemClock.now)
     }
 

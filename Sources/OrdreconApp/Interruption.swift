@@ -1,14 +1,13 @@
 import OrdreconCore
 import OrdreconEngine
 import OrdreconGateway
-import OrdreconStore
 
 /// How `ordrecon run` reports a run that SIGTERM or SIGINT stopped: what was committed of the
 /// file cut short, where it resumes, and what was left for the next run.
 enum Interruption {
     /// The claimed files whose events are not all applied yet (a stop cut them short), with what
     /// was committed of them so far; empty when the store cannot say.
-    static func cutShortFiles(_ store: Store) -> [FileRecord] {
+    static func cutShortFiles(_ store: any FileLedger) -> [FileRecord] {
         ((try? store.unfinalizedFiles()) ?? []).filter { $0.state == .processing }
     }
 

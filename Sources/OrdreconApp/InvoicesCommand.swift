@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import OrdreconCore
 import OrdreconEngine
-import OrdreconStore
 
 struct InvoicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -102,7 +101,7 @@ struct InvoicesRenderCommand: ParsableCommand {
         let logger = LoggingSetup.logger(configuration.logging)
         let report: DocumentIssuer.Report
         do {
-            let store = try Store(path: settings.database)
+            let store = try settings.stores.open()
             report = try DocumentDelivery.issuer(configuration, store: store, logger: logger)
                 .renderMissing(limit: limit ?? Int.max, shouldStop: TerminationSignals.stopCheck())
         } catch {

@@ -4,14 +4,13 @@ import Logging
 import OrdreconCore
 import OrdreconEngine
 import OrdreconGateway
-import OrdreconStore
 
 /// Wiring of the refund dispatcher for `run` and `dispatch`: the libcurl sender from
 /// `[gateway]`, the token from the environment or the config, the system clock.
 enum RefundDelivery {
     /// A dispatcher over `store`, or a failure (exit 70) when libcurl cannot start. Its waits
     /// end early on SIGTERM or SIGINT, which the caller passes as `shouldStop` to `dispatch`.
-    static func dispatcher(_ configuration: Configuration, store: Store, logger: Logger) throws(CommandFailure) -> RefundDispatcher {
+    static func dispatcher(_ configuration: Configuration, store: any RefundLedger, logger: Logger) throws(CommandFailure) -> RefundDispatcher {
         do {
             let gateway = configuration.gateway
             return RefundDispatcher(

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import OrdreconCore
 import OrdreconEngine
-import OrdreconStore
 
 struct RefundsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -136,7 +135,7 @@ struct RefundsRetryCommand: ParsableCommand {
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
         let result = try ReviewStore.query { () throws(StoreError) in
-            try Store(path: settings.database).requeueFailedRefund(refundId, at: SystemClock.now())
+            try settings.stores.open().requeueFailedRefund(refundId, at: SystemClock.now())
         }
         switch result {
         case .requeued:

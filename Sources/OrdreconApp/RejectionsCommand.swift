@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import OrdreconCore
-import OrdreconStore
 
 /// Output formats of the review commands.
 enum ReviewFormat: String, ExpressibleByArgument, CaseIterable {
@@ -63,12 +62,12 @@ struct TimeWindowOptions: ParsableArguments {
 enum ReviewStore {
     /// The store, read-only; fails with 66 when there is no database yet, 78 when it is refused
     /// (``DatabaseGate``: written by a newer ordrecon, or missing while the workspace has history).
-    static func open(_ configuration: Configuration) throws -> Store {
+    static func open(_ configuration: Configuration) throws -> any StateStore {
         guard try DatabaseGate.check(configuration.engineSettings) != .missing else {
             throw CommandFailure.noDatabase(configuration.paths.database)
         }
         do {
-            return try Store(readingAt: configuration.paths.database)
+            return try configuration.engineSettings.stores.openForReading()
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
             throw CommandFailure.internal("\(error)")

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import OrdreconCore
-import OrdreconStore
 
 struct ReturnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

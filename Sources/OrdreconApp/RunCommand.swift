@@ -5,7 +5,6 @@ import OrdreconCore
 import OrdreconEngine
 import OrdreconGateway
 import OrdreconMetrics
-import OrdreconStore
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -85,9 +84,9 @@ struct RunCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
 
         var summary: RunSummary
-        let store: Store
+        let store: any StateStore
         do {
-            store = try Store(path: settings.database)
+            store = try settings.stores.open()
             let engine = RunEngine(settings: settings, store: store, logger: logger)
             engine.shouldStop = TerminationSignals.stopCheck()
             if !quiet { engine.progress = ProgressDisplay.make(terminal: terminal, interval: progressSeconds, logger: logger) }
@@ -146,12 +145,12 @@ struct RunCommand: ParsableCommand {
     /// see `RunTextfile`), the refunds by state, the inbox backlog, this run's end and duration;
     /// the last success time is now, or the previous file's when this run failed (`summary` nil)
     /// or was interrupted.
-    private func writeMetrics(_ configuration: Configuration, summary: RunSummary?, store: Store?, logger: Logger) {
+    private func writeMetrics(_ configuration: Configuration, summary: RunSummary?, store: (any StateStore)?, logger: Logger) {
         guard let metricsFile else { return }
         let path = absolute(metricsFile)
         let now = SystemClock.now()
         // A run that failed early may have no connection: the database is read on its own then.
-        let reader = store ?? (try? Store(readingAt: configuration.paths.database))
+        let reader = store ?? (try? configuration.engineSettings.stores.openForReading())
         var totals: StoreTotals?
         do {
             totals = try reader?.totals(fileBounds: RunTextfile.fileBounds, gatewayBounds: RunTextfile.gatewayBounds)
@@ -175,7 +174,7 @@ struct RunCommand: ParsableCommand {
         file.inboxBacklog = backlog.files
         file.inboxOldestAgeSeconds = backlog.oldestAgeSeconds
         do {
-            try file.write(to: path)
+            try MetricsTextfile.write(file.exposition(), to: path)
         } catch {
             logger.error("could not write the metrics file: \(error)")
         }

@@ -1,5 +1,5 @@
+import OrdreconCore
 import OrdreconEngine
-import OrdreconStore
 
 /// The human-readable run summary: one line per file, then the total.
 enum SummaryTable {

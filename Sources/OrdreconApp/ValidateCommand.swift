@@ -70,7 +70,7 @@ struct ValidateCommand: ParsableCommand {
             result = try Self.judge(path: path, feed: feed, settings: settings, databaseExists: databaseExists)
         } catch let error as DryRunError {
             throw CommandFailure.notFound("file_not_readable", "\(error)")
-        } catch let error as StoreError where error.code & 0xFF == 5 || error.code & 0xFF == 6 {  // SQLITE_BUSY, SQLITE_LOCKED
+        } catch let error as StoreError where error.kind == .busy || error.kind == .locked {
             throw CommandFailure.busy("the database is busy (another ordrecon is writing to it); try again when it has finished: \(error)")
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
@@ -88,11 +88,11 @@ struct ValidateCommand: ParsableCommand {
     /// Opens the state (the database, or an empty one in memory) and dry-runs the file on it.
     /// The store is closed before this returns.
     private static func judge(path: String, feed: String, settings: EngineSettings, databaseExists: Bool) throws -> DryRunResult {
-        let store: Store
+        let store: any StateStore
         if databaseExists {
             // A database at an older schema would be upgraded by opening it for writing: a change.
-            _ = try Store(readingAt: settings.database)
-            store = try Store(path: settings.database)
+            _ = try settings.stores.openForReading()
+            store = try settings.stores.open()
             store.busyPolicy = BusyPolicy(limit: 5)  // the documented 5 seconds, then exit 75
         } else {
             store = try Store(path: ":memory:")

@@ -72,7 +72,7 @@ struct WatchCommand: AsyncParsableCommand {
             metricsHost: metricsAddress ?? watch.metricsAddress)
         let options = self.options
         do {
-            try await Daemon.run(configuration: configuration, options: daemonOptions, logger: logger) {
+            try await Daemon.run(configuration: configuration, options: daemonOptions, logger: logger, stores: settings.stores) {
                 options.loadResult()
             }
         } catch {

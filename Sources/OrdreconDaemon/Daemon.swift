@@ -3,7 +3,6 @@ public import Logging
 public import OrdreconCore
 import OrdreconEngine
 import OrdreconMetrics
-import OrdreconStore
 import ServiceLifecycle
 import UnixSignals
 
@@ -16,17 +15,19 @@ public enum Daemon {
     /// a failure to start (the inbox cannot be watched, the metrics port is taken) is thrown.
     /// - Parameters:
     ///   - configuration: the configuration at start.
+    ///   - stores: opens connections to the database of `configuration` (each worker has its own).
     ///   - load: reads the configuration again (SIGHUP).
     public static func run(
-        configuration: Configuration, options: DaemonOptions, logger: Logger,
+        configuration: Configuration, options: DaemonOptions, logger: Logger, stores: any StateStoreFactory,
         load: @escaping @Sendable () -> Result<Configuration, ConfigurationLoadError>
     ) async throws {
         try RunEngine.prepareDirectories(EngineSettings(configuration))
-        let store = try Store(path: configuration.paths.database)
+        let store = try stores.open()
         let runId = try store.startRun(command: "watch", pid: getpid(), at: SystemClock.now())
         let metrics = OrdreconMetrics(feeds: configuration.feeds.map(\.name))
         let context = DaemonContext(
-            configuration: ConfigurationBox(configuration), options: options, logger: logger, metrics: metrics, runId: runId)
+            configuration: ConfigurationBox(configuration), options: options, logger: logger, metrics: metrics,
+            stores: stores, runId: runId)
 
         // Graceful shutdown goes through the services in reverse order, one after the other:
         // ingestion is last here so that it is told first and stops after the batch in hand.

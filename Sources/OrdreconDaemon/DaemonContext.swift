@@ -31,6 +31,9 @@ public struct DaemonContext: Sendable {
     public let options: DaemonOptions
     public let logger: Logger
     public let metrics: OrdreconMetrics
+    /// Opens the workers' own connections to the database (and the read-only ones of `/metrics`
+    /// and `/healthz`).
+    public let stores: any StateStoreFactory
     /// The daemon's own run (refund attempts made beside ingestion are recorded under it).
     public let runId: Int64
     /// Every wait of the services (pauses after a failure, between refund passes) and the times
@@ -42,17 +45,19 @@ public struct DaemonContext: Sendable {
     let dispatchSignal = StopSignal()
 
     /// - Parameters:
+    ///   - stores: opens the workers' connections (the composition root picks the database).
     ///   - clock: the services' time and waits (tests give one they move themselves).
     ///   - makeRefundClient: the refund sender (tests give a scripted one); libcurl when nil.
     public init(
-        configuration: ConfigurationBox, options: DaemonOptions, logger: Logger, metrics: OrdreconMetrics, runId: Int64,
-        clock: any MonotonicClock = SystemClock(),
+        configuration: ConfigurationBox, options: DaemonOptions, logger: Logger, metrics: OrdreconMetrics,
+        stores: any StateStoreFactory, runId: Int64, clock: any MonotonicClock = SystemClock(),
         makeRefundClient: (@Sendable (GatewayConfig) throws -> any ConcurrentHTTPClient)? = nil
     ) {
         self.configuration = configuration
         self.options = options
         self.logger = logger
         self.metrics = metrics
+        self.stores = stores
         self.runId = runId
         self.clock = clock
         self.makeRefundClient = makeRefundClient ?? { gateway in try CurlMultiClient(gateway: gateway) }

@@ -3,7 +3,6 @@ import Logging
 import OrdreconCore
 import OrdreconEngine
 import OrdreconMetrics
-import OrdreconStore
 import ServiceLifecycle
 
 /// Sends pending refunds beside ingestion, on a thread and a database connection of its own,
@@ -33,7 +32,7 @@ struct DispatchService: Service, CustomStringConvertible {
     private func loop(stop: StopSignal) {
         let logger = context.logger
         let clock = context.clock
-        var store: Store?
+        var store: (any StateStore)?
         var generation = -1
         var dispatcher: RefundDispatcher?
         var wait = Self.idleSeconds

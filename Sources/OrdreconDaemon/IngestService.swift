@@ -3,7 +3,6 @@ import Logging
 import OrdreconCore
 import OrdreconEngine
 import OrdreconMetrics
-import OrdreconStore
 import ServiceLifecycle
 
 /// Takes each inbox file as soon as the watcher finds it ready, one at a time, through the same
@@ -51,7 +50,7 @@ struct IngestService: Service, CustomStringConvertible {
     private func loop(watch: InboxWatch, stop: StopSignal) {
         let logger = context.logger
         let clock = context.clock
-        var store: Store?
+        var store: (any StateStore)?
         var progress = Progress(reportPeriod: WatchReportPeriod(context.configuration.current.reports))
         var backoff = FailureBackoff()
         while !stop.isRaised {
@@ -87,7 +86,7 @@ struct IngestService: Service, CustomStringConvertible {
         logger.info("ingestion stopped")
     }
 
-    private func writeReport(_ period: inout WatchReportPeriod, store: Store) {
+    private func writeReport(_ period: inout WatchReportPeriod, store: any StateStore) {
         let configuration = context.configuration.current
         period.write(
             store: store, outbox: configuration.paths.outbox, keepDays: configuration.reports.keepDays,
@@ -96,7 +95,7 @@ struct IngestService: Service, CustomStringConvertible {
 
     /// One turn: a pass over the files found ready (always on the first turn), or, while the inbox
     /// is quiet, a few PDFs.
-    private func turn(store: Store, watch: InboxWatch, stop: StopSignal, progress: inout Progress) throws {
+    private func turn(store: any StateStore, watch: InboxWatch, stop: StopSignal, progress: inout Progress) throws {
         let logger = context.logger
         store.endReads()
         // A wait for the kernel's word on the inbox (inotify), at most a second of real time; the

@@ -4,7 +4,6 @@ import Foundation
 import Logging
 import OrdreconCore
 import OrdreconEngine
-import OrdreconStore
 import ServiceLifecycle
 
 /// `GET /metrics` (Prometheus text) and `GET /healthz` on the metrics port.
@@ -35,7 +34,7 @@ struct MetricsService: Service, CustomStringConvertible {
         let backlog = InboxBacklog.measure(
             root: configuration.paths.inbox, feeds: configuration.feeds.map(\.name), now: SystemClock.now())
         context.metrics.setInbox(backlog: backlog.files, oldestAgeSeconds: backlog.oldestAgeSeconds)
-        if let store = try? Store(readingAt: configuration.paths.database) {
+        if let store = try? context.stores.openForReading() {
             if let counts = try? store.refundCounts() { context.metrics.setRefunds(counts) }
             if let counts = try? store.unrenderedDocumentCounts() { context.metrics.setUnrenderedDocuments(counts) }
         }
@@ -57,7 +56,8 @@ struct MetricsService: Service, CustomStringConvertible {
         }
         await server.appendRoute("GET /healthz") { _ in
             let configuration = context.configuration.current
-            if let problem = await Self.offPool({ Health.problem(configuration) }) {
+            let stores = context.stores
+            if let problem = await Self.offPool({ Health.problem(configuration, stores: stores) }) {
                 return HTTPResponse(statusCode: .serviceUnavailable, body: Data("unhealthy: \(problem)\n".utf8))
             }
             return HTTPResponse(statusCode: .ok, body: Data("ok\n".utf8))
@@ -76,9 +76,9 @@ struct MetricsService: Service, CustomStringConvertible {
 
 /// What makes the workspace unusable, if anything.
 enum Health {
-    static func problem(_ configuration: Configuration) -> String? {
+    static func problem(_ configuration: Configuration, stores: any StateStoreFactory) -> String? {
         do {
-            let store = try Store(readingAt: configuration.paths.database)
+            let store = try stores.openForReading()
             _ = try store.schemaVersion
         } catch {
             return "the database cannot be read: \(error)"

@@ -1,13 +1,12 @@
 import Logging
 import OrdreconCore
-import OrdreconStore
 
 extension DaemonContext {
     /// A worker's own connection. It never fails on a busy database: it waits, without end, while
     /// another connection holds the database (warning every 30 s), and gives up only when `stop`
     /// is raised (looked at every quarter of a second).
-    func workerStore(stop: StopSignal, worker: String) throws(StoreError) -> Store {
-        let store = try Store(path: configuration.current.paths.database)
+    func workerStore(stop: StopSignal, worker: String) throws(StoreError) -> any StateStore {
+        let store = try stores.open()
         let logger = self.logger
         store.busyPolicy = BusyPolicy(
             limit: nil, sliceMilliseconds: 250, reportEvery: 30, shouldStop: { stop.isRaised },

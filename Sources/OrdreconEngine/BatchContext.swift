@@ -1,5 +1,4 @@
 import OrdreconCore
-import OrdreconStore
 
 /// How a file is read, found by its pre-check and saved with its record.
 struct FileLayout {

@@ -1,5 +1,5 @@
 import Foundation
-public import OrdreconStore
+public import OrdreconCore
 
 /// Why a workspace's database must not be used, and what a person can do about it.
 public struct DatabaseRefusal: Error, Sendable, CustomStringConvertible {
@@ -22,26 +22,27 @@ public struct DatabaseRefusal: Error, Sendable, CustomStringConvertible {
 /// that history and number invoices from 1 again). A fresh workspace (no database, nothing
 /// archived or issued) passes.
 public enum DatabaseGuard {
-    /// Looks at `settings.database` (and, when it is missing or empty, at the archive and
-    /// invoices folders) without creating or changing anything.
+    /// Looks at the database (`settings.database`, through `stores`) and, when it is missing or
+    /// empty, at the archive and invoices folders, without creating or changing anything.
+    /// - Parameter stores: the store the database is opened with, which knows how to look at it.
     /// - Returns: what the database path holds.
     /// - Throws: ``DatabaseRefusal`` when the database must not be used.
     @discardableResult
-    public static func check(_ settings: EngineSettings) throws(DatabaseRefusal) -> DatabaseFile.State {
+    public static func check(_ settings: EngineSettings, stores: any StateStoreFactory) throws(DatabaseRefusal) -> DatabaseState {
         let path = settings.database
-        let state: DatabaseFile.State
+        let state: DatabaseState
         do {
-            state = try DatabaseFile.inspect(path)
+            state = try stores.inspect()
         } catch {
             throw DatabaseRefusal(
                 cause: "the database cannot be used: \(error.message)",
                 remedy: "Restore \(path) from a backup.")
         }
         switch state {
-        case .database(let version) where version > Store.latestSchemaVersion:
+        case .database(let version) where version > stores.latestSchemaVersion:
             throw DatabaseRefusal(
                 cause: "the database \(path) was written by a newer ordrecon: its schema version is \(version), "
-                    + "this ordrecon knows versions up to \(Store.latestSchemaVersion)",
+                    + "this ordrecon knows versions up to \(stores.latestSchemaVersion)",
                 remedy: "Use the newer ordrecon with this workspace, or restore the database from a backup made with this version.")
         case .database:
             return state

@@ -6,7 +6,6 @@ public import Foundation
 public import Logging
 public import OrdreconCore
 public import OrdreconInvoices
-public import OrdreconStore
 
 /// Writes the PDF of every invoice and credit note that has none yet, exactly once.
 ///
@@ -18,28 +17,9 @@ public import OrdreconStore
 /// Rendering is deterministic, which is what makes that comparison meaningful.
 public final class DocumentIssuer {
     /// What a pass did.
-    public struct Report: Sendable, Equatable {
-        public var invoices = 0
-        public var creditNotes = 0
-        /// Documents whose PDF could not be written (see the log), left for the next pass.
-        public var failed = 0
-        public var seconds: Double = 0
-        public var bytes = 0
+    public typealias Report = DocumentReport
 
-        public init() {}
-
-        public var rendered: Int { invoices + creditNotes }
-
-        public var json: JSONValue {
-            .object([
-                ("invoices", .int(Int64(invoices))), ("credit_notes", .int(Int64(creditNotes))),
-                ("failed", .int(Int64(failed))), ("bytes", .int(Int64(bytes))),
-                ("seconds", .string(JSONText.seconds(seconds))),
-            ])
-        }
-    }
-
-    let store: Store
+    let store: any DocumentLedger
     let directory: String
     let seller: TaxDocument.Seller
     let zone: TimeZone
@@ -58,7 +38,7 @@ public final class DocumentIssuer {
     ///   - directory: the invoices folder; PDFs go to `<directory>/<financial year>/<number>.pdf`.
     ///   - defaultGSTRateBasisPoints: for invoices issued before they kept their own default.
     public init(
-        store: Store, directory: String, seller: TaxDocument.Seller, zone: TimeZone, defaultGSTRateBasisPoints: Int,
+        store: any DocumentLedger, directory: String, seller: TaxDocument.Seller, zone: TimeZone, defaultGSTRateBasisPoints: Int,
         fontDirectory: String = TaxDocumentPDF.defaultFontDirectory, logger: Logger,
         now: @escaping @Sendable () -> Timestamp
     ) {
@@ -73,7 +53,7 @@ public final class DocumentIssuer {
     }
 
     /// An issuer writing into the workspace's invoices folder for `[seller]`.
-    public convenience init(configuration: Configuration, store: Store, logger: Logger, now: @escaping @Sendable () -> Timestamp) {
+    public convenience init(configuration: Configuration, store: any DocumentLedger, logger: Logger, now: @escaping @Sendable () -> Timestamp) {
         self.init(
             store: store, directory: configuration.paths.invoices, seller: configuration.seller.documentSeller,
             zone: configuration.timeZone, defaultGSTRateBasisPoints: configuration.defaultGSTRateBasisPoints,

@@ -2,7 +2,6 @@
 import Glibc
 #endif
 public import OrdreconCore
-public import OrdreconStore
 
 /// What one event of a file became (or, in a dry run, would become).
 public struct EventVerdictLine: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import Dispatch
-import OrdreconStore
+import OrdreconCore
 import Synchronization
 
 /// Writes refund request files (`outbox/refunds/<refund_id>.json`) off the engine's thread, on

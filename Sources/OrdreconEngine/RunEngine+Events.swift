@@ -3,7 +3,6 @@ import Glibc
 #endif
 import Logging
 import OrdreconCore
-import OrdreconStore
 
 /// Reads a file's events one at a time (CSV, JSON array, JSON Lines).
 protocol EventReader {

@@ -3,7 +3,6 @@ import Glibc
 #endif
 import Logging
 import OrdreconCore
-import OrdreconStore
 
 extension RunEngine {
     /// Makes sure every pending refund has its outbox file with exactly its body: a crash

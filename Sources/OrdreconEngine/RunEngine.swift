@@ -3,13 +3,12 @@ import Glibc
 #endif
 public import Logging
 public import OrdreconCore
-public import OrdreconStore
 
 /// One pass over the workspace: finish what an interrupted run left, then process every ready
 /// inbox file once, in order. The caller holds the workspace lock.
 public final class RunEngine {
     let settings: EngineSettings
-    let store: Store
+    let store: any StateStore
     let logger: Logger
     let now: @Sendable () -> Timestamp
     let judge: Judge
@@ -38,7 +37,7 @@ public final class RunEngine {
 
     /// Creates an engine over an open store.
     /// - Parameter now: the clock (injected so tests can fix time).
-    public init(settings: EngineSettings, store: Store, logger: Logger, now: @escaping @Sendable () -> Timestamp = SystemClock.now) {
+    public init(settings: EngineSettings, store: any StateStore, logger: Logger, now: @escaping @Sendable () -> Timestamp = SystemClock.now) {
         self.settings = settings
         self.store = store
         self.logger = logger

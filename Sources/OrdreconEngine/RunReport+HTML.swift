@@ -1,5 +1,4 @@
 import OrdreconCore
-import OrdreconStore
 
 /// The HTML page of a run report: one self-contained file (inline CSS, an inline SVG chart, no
 /// scripts, no external references), built as ``HTML``: every `String` put into it (text from a
@@ -315,3 +314,6 @@ extension RunReport {
         footer{margin-top:36px;font-size:13px}
         """
 }
+
+/// A number of seconds with three decimals.
+func format3(_ value: Double) -> String { JSONText.seconds(value) }

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import OrdreconCore
-import OrdreconStore
 
 /// The report of one run, for people: `outbox/reports/<run id>.html` (self-contained: inline
 /// CSS and SVG, no scripts, nothing fetched) and `outbox/reports/<run id>.json` with the same
@@ -195,7 +194,7 @@ extension RunReport {
     /// period as `<directory>/<name>.html` and `.json`, each atomically; nil (and an error logged)
     /// when it cannot. The rejected rows shown are those of the files these runs finished.
     static func write(
-        summary: RunSummary, period: ClosedRange<Int64>?, store: Store, directory: String, now: Timestamp,
+        summary: RunSummary, period: ClosedRange<Int64>?, store: any ReviewQueries, directory: String, now: Timestamp,
         zone: TimeZone, logger: Logger
     ) -> (html: String, json: String)? {
         let runs = period ?? summary.runId...summary.runId

@@ -1,7 +1,6 @@
 public import Foundation
 public import Logging
 public import OrdreconCore
-public import OrdreconStore
 
 /// The passes of `watch` since its last report, and when the next report is due.
 ///
@@ -51,7 +50,7 @@ public struct WatchReportPeriod: Sendable {
     /// `keepDays`, and starts a new period. Returns the HTML report's path.
     @discardableResult
     public mutating func write(
-        store: Store, outbox: String, keepDays: Int, now: Timestamp, zone: TimeZone, logger: Logger
+        store: any ReviewQueries, outbox: String, keepDays: Int, now: Timestamp, zone: TimeZone, logger: Logger
     ) -> String? {
         defer {
             summary = RunSummary()

@@ -1,6 +1,4 @@
-import Foundation
 public import OrdreconCore
-public import OrdreconEngine
 public import Prometheus
 
 /// What ordrecon did, as Prometheus metrics: events, rejections and files per feed, invoice
@@ -14,7 +12,8 @@ public import Prometheus
 /// one process. Every series known at creation (each configured feed's outcomes, reason codes
 /// and results, each document kind, request result and refund state) exists from the start at
 /// zero. Safe to use from any thread: swift-prometheus' registry and metrics are `Sendable`
-/// (atomics and locks inside), and ``writeTextfile(to:)`` calls are serialised by a lock.
+/// (atomics and locks inside). Nothing here writes a file: ``exposition()`` is text, which the
+/// daemon serves and `MetricsTextfile` (OrdreconEngine) writes for node_exporter.
 public final class OrdreconMetrics: Sendable {
     /// The `Content-Type` of ``exposition()`` (Prometheus text format 0.0.4).
     public static let contentType = ExpositionText.contentType
@@ -39,8 +38,6 @@ public final class OrdreconMetrics: Sendable {
     private let inboxOldestAge: Gauge
     private let lastSuccess: Gauge
     private let runs: Counter
-    /// Only one textfile write at a time (they share the temporary name).
-    private let textfileLock = NSLock()
 
     /// The refund states the store knows, each always shown.
     static let refundStates = RefundStatus.allCases.map(\.rawValue)
@@ -121,7 +118,7 @@ public final class OrdreconMetrics: Sendable {
     }
 
     /// Records the invoice and credit note PDFs a pass wrote, and those it could not write.
-    public func record(documents: DocumentIssuer.Report) {
+    public func record(documents: DocumentReport) {
         invoices.increment(by: Self.amount(documents.invoices))
         creditNotes.increment(by: Self.amount(documents.creditNotes))
         documentsFailed.increment(by: Self.amount(documents.failed))
@@ -149,7 +146,7 @@ public final class OrdreconMetrics: Sendable {
     }
 
     /// Sets the age of the oldest pending refund (0 when none is pending).
-    /// - Parameter oldest: when it was recorded or queued again (`Store.oldestPendingRefund()`).
+    /// - Parameter oldest: when it was recorded or queued again (the store's `oldestPendingRefund()`).
     public func setOldestPendingRefund(_ oldest: Timestamp?, now: Timestamp) {
         oldestPendingRefundAge.set(to: oldest.map { max(0, Double(now.milliseconds - $0.milliseconds) / 1000) } ?? 0)
     }
@@ -172,7 +169,7 @@ public final class OrdreconMetrics: Sendable {
         if let dispatch = run.refundDelivery { record(dispatch: dispatch) }
     }
 
-    /// Sets how many refunds are in each state, from `Store.refundCounts()`; a state missing
+    /// Sets how many refunds are in each state, from the store's `refundCounts()`; a state missing
     /// from `counts` is 0.
     public func setRefunds(_ counts: [RefundStatus: Int]) {
         for state in RefundStatus.allCases {
@@ -182,7 +179,7 @@ public final class OrdreconMetrics: Sendable {
     }
 
     /// Sets how many invoices and credit notes wait for their PDF, from
-    /// `Store.unrenderedDocumentCounts()`; a kind missing from `counts` is 0.
+    /// the store's `unrenderedDocumentCounts()`; a kind missing from `counts` is 0.
     public func setUnrenderedDocuments(_ counts: [String: Int]) {
         for kind in Set(Self.documentKinds).union(counts.keys) {
             registry.makeGauge(descriptor: MetricDefinition.documentsUnrendered.descriptor, labels: [("kind", kind)])
@@ -211,17 +208,6 @@ public final class OrdreconMetrics: Sendable {
     /// Every series in Prometheus text format 0.0.4, families sorted by name and series by labels.
     public func exposition() -> String {
         ExpositionText.ordered(registry.emitToString())
-    }
-
-    /// Writes ``exposition()`` for node_exporter's textfile collector, atomically: into
-    /// `.<name>.tmp` in the same folder, flushed, then renamed over `path`.
-    /// - Parameter path: the file to write; its name must end in `.prom`.
-    /// - Throws: ``TextfileError`` when the name does not end in `.prom` or the file cannot be
-    ///   written (`path` is then left as it was and no temporary file remains).
-    public func writeTextfile(to path: String) throws(TextfileError) {
-        textfileLock.lock()
-        defer { textfileLock.unlock() }
-        try Textfile.publish(exposition(), to: path)
     }
 
     // MARK: Helpers

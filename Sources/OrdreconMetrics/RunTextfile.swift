@@ -1,5 +1,4 @@
 public import OrdreconCore
-public import OrdreconStore
 import Prometheus
 
 /// The metrics `ordrecon run --metrics-file` writes for node_exporter's textfile collector.
@@ -19,7 +18,7 @@ public struct RunTextfile: Sendable {
     /// The database's totals; nil when it could not be read (the counters are then left out
     /// rather than shown as 0, which Prometheus would take for a reset).
     public var totals: StoreTotals?
-    /// Refunds by state (`Store.refundCounts()`).
+    /// Refunds by state (the store's `refundCounts()`).
     public var refunds: [RefundStatus: Int] = [:]
     /// Age in seconds of the oldest pending refund (0 when none is pending).
     public var oldestPendingRefundAgeSeconds: Double = 0
@@ -40,8 +39,8 @@ public struct RunTextfile: Sendable {
         self.finishedAt = finishedAt
     }
 
-    /// The histogram bounds of the file processing time, in milliseconds, for
-    /// ``Store/totals(fileBounds:gatewayBounds:command:)``.
+    /// The histogram bounds of the file processing time, in milliseconds, for the store's
+    /// `totals(fileBounds:gatewayBounds:command:)`.
     public static var fileBounds: [Double] { HistogramBuckets.fileProcessing.map(milliseconds) }
     /// The histogram bounds of the gateway request time, in milliseconds.
     public static var gatewayBounds: [Double] { HistogramBuckets.gatewayRequest.map(milliseconds) }
@@ -104,11 +103,6 @@ public struct RunTextfile: Sendable {
         if let seconds, seconds.isFinite { gauge(.lastRunDuration, [], max(0, seconds)) }
         gauge(.buildInfo, OrdreconMetrics.buildLabels, 1)
         return ExpositionText.ordered(registry.emitToString() + histograms)
-    }
-
-    /// Writes ``exposition()`` to `path` atomically (see ``OrdreconMetrics/writeTextfile(to:)``).
-    public func write(to path: String) throws(TextfileError) {
-        try Textfile.publish(exposition(), to: path)
     }
 
     // MARK: Histograms from totals

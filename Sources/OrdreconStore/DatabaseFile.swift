@@ -1,4 +1,5 @@
 import CSQLite
+public import OrdreconCore
 
 #if canImport(Glibc)
 import Glibc
@@ -7,15 +8,10 @@ import Glibc
 /// What lies at a database path, found without opening it for writing: nothing is created or
 /// changed (SQLite would create a missing file, and make a WAL and its index beside it).
 public enum DatabaseFile {
-    /// What the path holds.
-    public enum State: Sendable, Equatable {
-        /// No file at the path.
-        case missing
-        /// A file of 0 bytes (and no write-ahead log with content beside it): no database yet.
-        case empty
-        /// An SQLite database at this schema version (`PRAGMA user_version`).
-        case database(schemaVersion: Int)
-    }
+    /// What the path holds: ``DatabaseState/missing``, ``DatabaseState/empty`` (a file of 0
+    /// bytes, and no write-ahead log with content beside it), or an SQLite database at a schema
+    /// version (`PRAGMA user_version`).
+    public typealias State = DatabaseState
 
     /// The SQLite header's first 16 bytes.
     static let magic = Array("SQLite format 3\u{0}".utf8)

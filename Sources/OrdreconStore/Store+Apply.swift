@@ -80,7 +80,7 @@ extension Store {
     /// - Parameter auditId: the event's audit record (invoices and refunds point to it).
     public func apply(
         _ event: FeedEvent, change: Change, effects: [SideEffect], auditId: Int64, at now: Timestamp
-    ) throws -> AppliedEffects {
+    ) throws(StoreError) -> AppliedEffects {
         let time = event.occurredAt.milliseconds
         switch change {
         case .createOrder(let total):

@@ -1,61 +1,12 @@
 public import OrdreconCore
 
-/// A tax invoice or credit note as recorded, with what its PDF needs from the order.
-public struct DocumentRecord: Sendable, Hashable {
-    public enum Kind: String, Sendable {
-        case invoice
-        case creditNote = "credit_note"
-    }
-
-    public var kind: Kind
-    /// `IN/26-27/0000042` or `CN/26-27/0000007`.
-    public var number: String
-    public var orderId: String
-    /// For a credit note.
-    public var returnId: String?
-    public var issuedAt: Timestamp
-    /// GST included: the order total (invoice) or the returned value (credit note).
-    public var total: Money
-    public var customerId: String
-    /// The order's place of supply (state code), if the storefront gave one.
-    public var shipToState: String?
-    /// For a credit note: the invoice it cites.
-    public var invoiceNumber: String?
-    public var invoiceIssuedAt: Timestamp?
-    /// The GST rate of items without one, fixed when the invoice was issued (nil for invoices
-    /// issued before schema version 3).
-    public var defaultGSTRateBasisPoints: Int?
-    /// Relative to the invoices folder; nil until the PDF exists.
-    public var pdfPath: String?
-    public var renderedAt: Timestamp?
-}
-
-/// One line of an invoice or credit note, as stored with the order.
-public struct DocumentLine: Sendable, Hashable {
-    public var sku: String
-    public var quantity: Int64
-    public var unitPrice: Money
-    public var hsn: String?
-    public var gstRateBasisPoints: Int?
-
-    public init(sku: String, quantity: Int64, unitPrice: Money, hsn: String?, gstRateBasisPoints: Int?) {
-        self.sku = sku
-        self.quantity = quantity
-        self.unitPrice = unitPrice
-        self.hsn = hsn
-        self.gstRateBasisPoints = gstRateBasisPoints
-    }
-}
-
 extension Store {
     /// Invoices and credit notes, oldest first (invoices of an order before its credit notes).
-    /// - Parameters:
-    ///   - orderId: only this order's documents.
-    ///   - missingPDF: only documents whose PDF has not been written yet; then invoices come
-    ///     before credit notes, each in number order (read through the partial indexes of
-    ///     documents without a PDF, so that paging through a large backlog never sorts or scans
-    ///     the documents already written).
-    public func documents(orderId: String? = nil, missingPDF: Bool = false, limit: Int = Int.max) throws(StoreError) -> [DocumentRecord] {
+    /// Documents without a PDF (of any order) are read through the partial indexes of documents
+    /// without a PDF, so that paging through a large backlog never sorts or scans the documents
+    /// already written.
+    public func documents(matching query: DocumentQuery) throws(StoreError) -> [DocumentRecord] {
+        let (orderId, missingPDF, limit) = (query.orderId, query.missingPDF, query.limit)
         if missingPDF, orderId == nil { return try documentsWithoutPDF(limit: limit) }
         let s = try db.statement("""
             SELECT * FROM (

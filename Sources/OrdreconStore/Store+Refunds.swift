@@ -1,129 +1,9 @@
 public import OrdreconCore
 
-/// A refund waiting to be sent: its key (the refund id) and the exact body to send.
-public struct DueRefund: Sendable, Hashable {
-    public var refundId: String
-    public var orderId: String
-    public var returnId: String?
-    public var amount: Money
-    public var body: String
-    /// Attempts made so far, over the refund's life.
-    public var attempts: Int
-    /// When the refund was recorded, or queued again by a person (`refunds retry`): the start
-    /// of its time to be accepted (`[gateway] give_up_after_hours`).
-    public var recordedAt: Timestamp
-    /// Its place in the order of sending (the audit record of the event that caused it).
-    public var auditId: Int64
-}
-
-/// Where a walk through the due refunds stands: after this refund (see ``Store/dueRefunds(at:after:limit:)``).
-public struct DueRefundCursor: Sendable, Hashable {
-    public var auditId: Int64
-    public var refundId: String
-
-    public init(auditId: Int64, refundId: String) {
-        self.auditId = auditId
-        self.refundId = refundId
-    }
-
-    public init(_ refund: DueRefund) {
-        self.init(auditId: refund.auditId, refundId: refund.refundId)
-    }
-}
-
-/// How one attempt ended, for ``Store/finishRefundAttempts(_:)``.
-public struct RefundAttemptFinish: Sendable, Equatable {
-    public var refundId: String
-    public var attempt: Int
-    public var at: Timestamp
-    public var durationMilliseconds: Int
-    /// The gateway's status, when it answered.
-    public var httpStatus: Int?
-    /// The error kind and code, when it did not.
-    public var transportKind: String?
-    public var transportCode: Int?
-    /// The gateway's message or the transport error.
-    public var message: String?
-    public var end: RefundAttemptEnd
-
-    public init(
-        refundId: String, attempt: Int, at: Timestamp, durationMilliseconds: Int, httpStatus: Int?,
-        transport: (kind: String, code: Int)?, message: String?, end: RefundAttemptEnd
-    ) {
-        self.refundId = refundId
-        self.attempt = attempt
-        self.at = at
-        self.durationMilliseconds = durationMilliseconds
-        self.httpStatus = httpStatus
-        self.transportKind = transport?.kind
-        self.transportCode = transport?.code
-        self.message = message
-        self.end = end
-    }
-}
-
-/// A refund with its delivery state, for `ordrecon refunds`.
-public struct RefundRecord: Sendable, Hashable {
-    public var refundId: String
-    public var kind: String
-    public var orderId: String
-    public var returnId: String?
-    public var amount: Money
-    public var paymentRef: String
-    public var status: RefundStatus
-    public var attempts: Int
-    public var createdAt: Timestamp
-    public var lastAttemptAt: Timestamp?
-    public var nextAttemptAt: Timestamp?
-    public var sentAt: Timestamp?
-    public var failedAt: Timestamp?
-    public var requeuedAt: Timestamp?
-    public var gatewayRefundId: String?
-    /// The gateway's message (failed) or the last transport error (pending).
-    public var lastError: String?
-    public var body: String
-}
-
-/// One attempt to send a refund, as recorded.
-public struct RefundAttemptRecord: Sendable, Hashable {
-    public var attempt: Int
-    public var runId: Int64?
-    public var startedAt: Timestamp
-    public var finishedAt: Timestamp?
-    /// `in_flight`, `sent`, `retry`, `failed` or `interrupted`.
-    public var outcome: String
-    public var httpStatus: Int?
-    public var errorKind: String?
-    public var errorCode: Int?
-    public var message: String?
-    public var gatewayRefundId: String?
-    public var durationMilliseconds: Int?
-}
-
-/// How an attempt ended, as the dispatcher records it.
-public enum RefundAttemptEnd: Sendable, Equatable {
-    case sent(gatewayRefundId: String?)
-    /// Still pending; not to be sent again before `notBefore` (the refund's own schedule:
-    /// backoff or the gateway's `Retry-After`), nil: as soon as a pass comes.
-    case retry(reason: String, notBefore: Timestamp?)
-    case failed(reason: String)
-    /// Still pending: ordrecon was told to stop while the request was in flight, so the
-    /// gateway's answer is unknown; the next attempt sends the same key again.
-    case interrupted(reason: String)
-}
-
-/// What `requeueFailedRefund` did.
-public enum RequeueResult: Sendable, Equatable {
-    case requeued
-    case unknown
-    /// Only failed refunds can be queued again; this one is `status`.
-    case notFailed(status: RefundStatus)
-}
-
 extension Store {
     /// Pending refunds that may be sent at `now`, oldest first (in the order their events were
     /// processed), at most `limit`; with a cursor, only those after it in that order.
-    public func dueRefunds(at now: Timestamp, after cursor: DueRefundCursor? = nil, limit: Int) throws(StoreError) -> [DueRefund] {
+    public func dueRefunds(at now: Timestamp, after cursor: DueRefundCursor?, limit: Int) throws(StoreError) -> [DueRefund] {
         let s = try db.statement("""
             SELECT refund_id, order_id, return_id, amount_paise, body, attempts, COALESCE(requeued_at, created_at), audit_id
             FROM refunds
@@ -167,20 +47,6 @@ extension Store {
     public func oldestPendingRefund() throws(StoreError) -> Timestamp? {
         try db.scalarInt("SELECT MIN(COALESCE(requeued_at, created_at)) FROM refunds WHERE status = 'pending'")
             .map(Timestamp.init(milliseconds:))
-    }
-
-    /// Records, and commits, that an attempt is about to be sent. An earlier attempt still marked
-    /// in flight was cut short (ordrecon stopped before its answer was recorded): it becomes
-    /// `interrupted`. - Returns: the attempt's number, or nil when the refund is no longer pending.
-    public func beginRefundAttempt(_ refundId: String, runId: Int64?, at now: Timestamp) throws(StoreError) -> Int? {
-        try beginRefundAttempts([refundId], runId: runId, at: now)[refundId]
-    }
-
-    /// Records, and commits in one transaction, that an attempt of each refund is about to be
-    /// sent (see ``beginRefundAttempt(_:runId:at:)``); nothing goes out before this returns.
-    /// - Returns: each refund's attempt number; refunds no longer pending are left out.
-    public func beginRefundAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError) -> [String: Int] {
-        try recordRefundAttempts(finishing: [], beginning: refundIds, runId: runId, at: now)
     }
 
     /// Records, and commits in one transaction, how some attempts ended (and their refunds'
@@ -236,25 +102,6 @@ extension Store {
         return numbers
     }
 
-    /// Records, and commits, how an attempt ended, and the refund's state after it.
-    /// - Parameters:
-    ///   - httpStatus: the gateway's status, when it answered.
-    ///   - transport: the error kind and code, when it did not.
-    ///   - message: the gateway's message or the transport error.
-    public func finishRefundAttempt(
-        _ refundId: String, attempt: Int, at now: Timestamp, durationMilliseconds: Int,
-        httpStatus: Int?, transport: (kind: String, code: Int)?, message: String?, end: RefundAttemptEnd
-    ) throws(StoreError) {
-        try finishRefundAttempts([RefundAttemptFinish(
-            refundId: refundId, attempt: attempt, at: now, durationMilliseconds: durationMilliseconds, httpStatus: httpStatus,
-            transport: transport, message: message, end: end)])
-    }
-
-    /// Records, and commits in one transaction, how several attempts ended and their refunds' states.
-    public func finishRefundAttempts(_ finishes: [RefundAttemptFinish]) throws(StoreError) {
-        _ = try recordRefundAttempts(finishing: finishes, beginning: [], runId: nil, at: Timestamp(milliseconds: 0))
-    }
-
     private func finishAttempts(_ finishes: [RefundAttemptFinish]) throws(StoreError) {
         guard !finishes.isEmpty else { return }
         let sent = try db.statement("""
@@ -301,7 +148,7 @@ extension Store {
 
     /// Queues a failed refund again, with the same key and body (`ordrecon refunds retry`).
     public func requeueFailedRefund(_ refundId: String, at now: Timestamp) throws(StoreError) -> RequeueResult {
-        try begin()
+        try begin(durable: true)
         do {
             let s = try db.statement("SELECT status FROM refunds WHERE refund_id = ?").bind([refundId])
             guard try s.step() else {
@@ -323,8 +170,9 @@ extension Store {
         }
     }
 
-    /// Refunds, oldest first, optionally only those in `status` and/or of `orderId`.
-    public func refunds(status: RefundStatus? = nil, orderId: String? = nil, limit: Int = Int.max) throws(StoreError) -> [RefundRecord] {
+    /// Refunds in the order they are sent, optionally only those in a status and/or of an order.
+    public func refunds(matching query: RefundQuery) throws(StoreError) -> [RefundRecord] {
+        let (status, orderId, limit) = (query.status, query.orderId, query.limit)
         let s = try db.statement("""
             SELECT refund_id, kind, order_id, return_id, amount_paise, payment_ref, status, attempts, created_at,
                    last_attempt_at, next_attempt_at, sent_at, failed_at, requeued_at, gateway_refund_id, last_error, body

@@ -1,26 +1,6 @@
-/// One rejected event (or whole-file rejection) of a run, as the run report shows it.
-public struct RunRejectionRow: Sendable, Hashable {
-    public var code: String
-    public var feed: String
-    /// The name the file had in the inbox.
-    public var fileName: String
-    /// Its name under `archive/` or `failed/` (nil while the file is not finalized).
-    public var finalName: String?
-    public var line: Int?
-    public var eventId: String?
-    public var entity: String?
-    /// The order id, or the return id for returns.
-    public var entityId: String?
-    public var message: String
-}
+public import OrdreconCore
 
 extension Store {
-    /// The rejected audit records of a run, ordered by reason code, then as recorded; at most
-    /// `limitPerCode` rows per code (the run summary has the full counts).
-    public func rejections(ofRun runId: Int64, limitPerCode: Int) throws(StoreError) -> [RunRejectionRow] {
-        try rejections(ofRuns: runId...runId, limitPerCode: limitPerCode)
-    }
-
     /// The rejected rows recorded by the runs `runs` (a daemon's passes of one report period),
     /// at most `limitPerCode` per reason code, in recording order within each code.
     public func rejections(ofRuns runs: ClosedRange<Int64>, limitPerCode: Int) throws(StoreError) -> [RunRejectionRow] {

@@ -13,7 +13,7 @@ public import OrdreconCore
 /// without it. So each worker opens its own; a store may move from one thread to the next (a
 /// task resumed elsewhere after an `await`; SQLite's multi-thread mode allows that), never be
 /// used by two at once.
-public final class Store {
+public final class Store: StateStore {
     let db: SQLiteDatabase
     /// Reused buffer for binding texts without per-parameter copies.
     let arena = TextArena()
@@ -109,7 +109,7 @@ public final class Store {
     ///
     /// While another connection holds the write lock it waits, as ``busyPolicy`` says; since the
     /// lock is taken before anything is read, nothing inside the transaction can then be busy.
-    public func begin(durable: Bool = true) throws(StoreError) {
+    public func begin(durable: Bool) throws(StoreError) {
         // Reads left open would pin an old snapshot, on which the write lock cannot be taken.
         db.resetActiveStatements()
         if durable { try db.execute("PRAGMA synchronous = FULL") }
@@ -184,24 +184,11 @@ public final class Store {
         orderCache[snapshot.orderId] = snapshot
     }
 
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try begin()
-        do {
-            let result = try body()
-            try commit()
-            return result
-        } catch {
-            rollback()
-            throw error
-        }
-    }
-
     /// Writes the WAL back into the database file (called at the end of a run).
     /// - Parameter truncate: also empty the WAL file. That waits for every reader while holding
     ///   the write lock, so it is only for a connection that is alone in writing (`run`); beside
     ///   other writers (the daemon) a passive checkpoint copies what it can without waiting.
-    public func checkpoint(truncate: Bool = true) {
+    public func checkpoint(truncate: Bool) {
         try? db.execute(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
     }
 

@@ -16,12 +16,12 @@ extension OrdreconMetricsTests {
             let path = directory + "/ordrecon.prom"
             try "stale".write(toFile: path, atomically: false, encoding: .utf8)
             metrics.record(file: file("shopify", applied: 1, bytes: 5, seconds: 0.01))
-            try metrics.writeTextfile(to: path)
+            try MetricsTextfile.write(metrics.exposition(), to: path)
             #expect(try String(contentsOfFile: path, encoding: .utf8) == metrics.exposition())
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["ordrecon.prom"])
 
             metrics.markRun()
-            try metrics.writeTextfile(to: path)
+            try MetricsTextfile.write(metrics.exposition(), to: path)
             let exposition = try Exposition(try String(contentsOfFile: path, encoding: .utf8))
             #expect(exposition.value("ordrecon_runs_total") == 1)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["ordrecon.prom"])
@@ -35,7 +35,7 @@ extension OrdreconMetricsTests {
         try withTemporaryDirectory { directory throws in
             let metrics = OrdreconMetrics(feeds: [])
             let path = directory + "/" + name
-            #expect(throws: TextfileError(path: path, reason: .notPromFile)) { try metrics.writeTextfile(to: path) }
+            #expect(throws: TextfileError(path: path, reason: .notPromFile)) { try MetricsTextfile.write(metrics.exposition(), to: path) }
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [])
             let message = TextfileError(path: path, reason: .notPromFile).description
             #expect(message.contains(path) && message.contains("*.prom"))
@@ -46,7 +46,7 @@ extension OrdreconMetricsTests {
         try withTemporaryDirectory { directory in
             let path = directory + "/missing/ordrecon.prom"
             do throws(TextfileError) {
-                try OrdreconMetrics(feeds: []).writeTextfile(to: path)
+                try MetricsTextfile.write(OrdreconMetrics(feeds: []).exposition(), to: path)
                 Issue.record("wrote into a missing folder")
             } catch {
                 #expect(error.path == path)

@@ -2,7 +2,6 @@ import Foundation
 import OrdreconCore
 import OrdreconEngine
 import OrdreconMetrics
-import OrdreconStore
 import Testing
 
 /// `RunTextfile`: the `run --metrics-file` exposition, from totals kept in the database.

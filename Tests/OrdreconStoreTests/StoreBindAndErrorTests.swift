@@ -23,7 +23,7 @@ struct StoreBindAndErrorTests {
         ]
         for error in errors {
             let error = try #require(error)
-            #expect(error.kind == .sqlite)
+            #expect(error.kind == .backend)
             #expect(error.code == SQLITE_RANGE)
             #expect(error.message.hasPrefix("cannot bind parameter 2: "), "\(error.message)")
             #expect(error.sql == "SELECT ?1")
@@ -59,7 +59,7 @@ struct StoreBindAndErrorTests {
         #expect(tooNew.kind == .schemaTooNew && tooNew.code == StoreError.newerSchema)
         #expect(tooNew.description.hasPrefix("database error -1: the database \(path) has schema version 999, newer than"))
         let busy = StoreError(code: 5, message: "database is locked")
-        #expect(busy.kind == .sqlite && busy.isBusy)
+        #expect(busy.kind == .busy && busy.isBusy)
         #expect(StoreError(.inconsistentData, message: "x").description == "database error 0: x")
     }
 }

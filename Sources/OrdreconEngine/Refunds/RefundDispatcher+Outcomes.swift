@@ -1,6 +1,5 @@
 import Logging
 import OrdreconCore
-import OrdreconStore
 
 /// What an answer (or its absence) means for a refund, the pass and the circuit breaker.
 extension RefundDispatcher {

@@ -1,6 +1,5 @@
 public import Logging
 public import OrdreconCore
-public import OrdreconStore
 
 /// The transactional-outbox relay: decides which refund to send when, sends it through an HTTP
 /// client that only speaks HTTP, and records every attempt and its outcome in the store.
@@ -23,7 +22,7 @@ public import OrdreconStore
 /// One dispatcher uses one store and one HTTP client from one thread; it keeps its circuit
 /// breaker from pass to pass (the daemon's dispatcher lives long).
 public final class RefundDispatcher {
-    let store: Store
+    let store: any RefundLedger
     let client: any ConcurrentHTTPClient
     let options: Options
     let token: String?
@@ -45,7 +44,7 @@ public final class RefundDispatcher {
     ///     breaker (its monotonic time), and the waits while no request is in flight.
     ///   - random: the source of backoff jitter.
     public init(
-        store: Store, client: any ConcurrentHTTPClient, options: Options, token: String?, logger: Logger,
+        store: any RefundLedger, client: any ConcurrentHTTPClient, options: Options, token: String?, logger: Logger,
         clock: any MonotonicClock = SystemClock(), random: any RandomNumberGenerator = SystemRandomNumberGenerator()
     ) {
         self.store = store

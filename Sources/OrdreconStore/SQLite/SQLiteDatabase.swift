@@ -1,4 +1,5 @@
 import CSQLite
+import OrdreconCore
 
 /// One SQLite connection, opened in SQLite's multi-thread mode (`SQLITE_OPEN_NOMUTEX`): it may
 /// be used from any thread, one at a time. That it is, is the compiler's to check: neither it nor

@@ -1,4 +1,5 @@
 import CSQLite
+import OrdreconCore
 
 /// A prepared statement with typed bind and column helpers.
 final class Statement {

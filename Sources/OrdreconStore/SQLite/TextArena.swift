@@ -1,4 +1,5 @@
 import CSQLite
+import OrdreconCore
 
 /// A fixed buffer that statement parameters are copied into once, then bound without SQLite
 /// copying them again (SQLITE_STATIC): saves an allocation and a free per text parameter on

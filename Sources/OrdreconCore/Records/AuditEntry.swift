@@ -1,5 +1,3 @@
-public import OrdreconCore
-
 /// One audit record: what an event (or a whole file) became.
 public struct AuditEntry: Sendable {
     public var runId: Int64
@@ -34,6 +32,11 @@ public struct AuditEntry: Sendable {
 public struct RecordedRefund: Sendable, Hashable {
     public var refundId: String
     public var body: String
+
+    public init(refundId: String, body: String) {
+        self.refundId = refundId
+        self.body = body
+    }
 }
 
 /// What applying one event produced beyond the state change.
@@ -41,4 +44,6 @@ public struct AppliedEffects: Sendable {
     public var invoiceNumbers: [String] = []
     public var creditNoteNumbers: [String] = []
     public var refunds: [RecordedRefund] = []
+
+    public init() {}
 }

@@ -1,5 +1,3 @@
-public import OrdreconCore
-
 /// What one dispatch pass did.
 public struct DispatchReport: Sendable, Equatable {
     /// Refunds the gateway accepted in this pass.

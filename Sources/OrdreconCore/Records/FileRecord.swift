@@ -1,5 +1,3 @@
-public import OrdreconCore
-
 /// What the database knows of one input file.
 public struct FileRecord: Sendable, Hashable {
     public enum State: String, Sendable {
@@ -33,6 +31,35 @@ public struct FileRecord: Sendable, Hashable {
     public var busyMilliseconds: Int64
     /// The file's inode when claimed: tells a resumed file from a new one of the same name.
     public var inode: Int64
+
+    public init(
+        id: Int64, feed: String, name: String, format: String, size: Int64, mtimeNanoseconds: Int64, state: State,
+        finalized: Bool, resumeOffset: Int64, resumeLine: Int, csvHeader: String?, jsonShape: String?, events: Int,
+        applied: Int, duplicate: Int, rejected: Int, failureCode: String?, failureReason: String?, finalName: String?,
+        busyMilliseconds: Int64, inode: Int64
+    ) {
+        self.id = id
+        self.feed = feed
+        self.name = name
+        self.format = format
+        self.size = size
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.state = state
+        self.finalized = finalized
+        self.resumeOffset = resumeOffset
+        self.resumeLine = resumeLine
+        self.csvHeader = csvHeader
+        self.jsonShape = jsonShape
+        self.events = events
+        self.applied = applied
+        self.duplicate = duplicate
+        self.rejected = rejected
+        self.failureCode = failureCode
+        self.failureReason = failureReason
+        self.finalName = finalName
+        self.busyMilliseconds = busyMilliseconds
+        self.inode = inode
+    }
 }
 
 /// Outcome counts to add to a file's totals with a batch.

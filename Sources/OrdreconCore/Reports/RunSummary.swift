@@ -1,5 +1,3 @@
-public import OrdreconCore
-
 /// What happened to one file in a run.
 public struct FileSummary: Sendable {
     public var feed: String
@@ -72,7 +70,7 @@ public struct RunSummary: Sendable {
     /// The run was stopped on request before it finished (the rest is left for the next run).
     public var interrupted = false
     /// The invoice and credit note PDFs written (nil when the run wrote none).
-    public var documents: DocumentIssuer.Report?
+    public var documents: DocumentReport?
     /// What sending pending refunds to the gateway did (nil when the run did not send).
     public var refundDelivery: DispatchReport?
     /// The run report's HTML file (`outbox/reports/<run id>.html`), when one was written.
@@ -110,7 +108,7 @@ public struct RunSummary: Sendable {
                 ("events", .int(Int64(file.events))), ("applied", .int(Int64(file.applied))),
                 ("duplicate", .int(Int64(file.duplicate))), ("rejected", .int(Int64(file.rejected))),
                 ("rejected_by_code", codes(file.rejectedByCode)),
-                ("seconds", .string(String(format3(file.seconds)))), ("resumed", .bool(file.resumed)),
+                ("seconds", .string(JSONText.seconds(file.seconds))), ("resumed", .bool(file.resumed)),
             ]
             if let failure = file.failure {
                 fields.append(("file_rejected", .object([("code", .string(failure.code.rawValue)), ("message", .string(failure.message))])))
@@ -129,7 +127,7 @@ public struct RunSummary: Sendable {
                 ("rejected_by_code", codes(rejectedByCode)),
                 ("invoices_recorded", .int(Int64(invoicesRecorded))),
                 ("refunds_recorded", .int(Int64(refundsRecorded))),
-                ("seconds", .string(format3(seconds))),
+                ("seconds", .string(JSONText.seconds(seconds))),
             ])),
             ("unfinished", .array(unfinished.map { entry in
                 .object([
@@ -145,6 +143,3 @@ public struct RunSummary: Sendable {
         ])
     }
 }
-
-/// A number of seconds with three decimals.
-func format3(_ value: Double) -> String { JSONText.seconds(value) }

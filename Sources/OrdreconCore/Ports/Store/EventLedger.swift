@@ -1,0 +1,36 @@
+/// The runs, the audit log and the state that events change: what the engine writes for every
+/// event, inside the transactions of its batches. The hot path of ingestion: an adapter keeps
+/// each of these to a few indexed statements.
+///
+/// The state is the audit log itself: an order's or return's current status is its newest
+/// applied audit record, so a state never disagrees with its history.
+public protocol EventLedger: StoreSession, ReconciliationState {
+    /// Records the start of a run. - Returns: the run id.
+    func startRun(command: String, pid: Int32, at time: Timestamp) throws(StoreError) -> Int64
+
+    /// Records the end of a run with its summary.
+    func finishRun(_ runId: Int64, at time: Timestamp, summaryJSON: String) throws(StoreError)
+
+    /// Inserts one audit record (a duplicate or rejected event, or a file refused as a whole).
+    /// - Returns: its id.
+    @discardableResult
+    func recordAudit(_ entry: AuditEntry, recordedAt: Timestamp) throws(StoreError) -> Int64
+
+    /// Inserts the audit record of an event judged `applied`, unless this feed applied an event
+    /// with the same event id before (then nothing is written).
+    /// - Returns: the record's id, or nil when the event id was applied before.
+    func recordAppliedAudit(
+        _ event: FeedEvent, runId: Int64, fileId: Int64, line: Int, recordedAt: Timestamp
+    ) throws(StoreError) -> Int64?
+
+    /// Applies an accepted event's change and side effects (numbering invoices and credit notes,
+    /// recording refunds with their bodies), in the caller's transaction, after its audit
+    /// record was written with ``recordAppliedAudit(_:runId:fileId:line:recordedAt:)``.
+    /// - Parameter auditId: the event's audit record (documents and refunds point to it).
+    func apply(
+        _ event: FeedEvent, change: Change, effects: [SideEffect], auditId: Int64, at now: Timestamp
+    ) throws(StoreError) -> AppliedEffects
+
+    /// Pending refunds with their bodies (to make sure each has its outbox file).
+    func pendingRefunds() throws(StoreError) -> [RecordedRefund]
+}
