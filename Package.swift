@@ -180,7 +180,8 @@ let package = Package(
         .testTarget(
             name: "OrdreconDaemonTests",
             dependencies: [
-                "OrdreconDaemon", "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconMetrics", "OrdreconTestSupport",
+                "OrdreconDaemon", "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconMetrics",
+                "OrdreconTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

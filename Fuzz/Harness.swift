@@ -71,10 +71,16 @@ func drain<Reader: FuzzEventReader>(
         guard let event = next else { break }
         let number = events.count + 1
         require(number <= input.bytes.count + 1, "\(format): more events than input bytes (the reader does not end)")
-        require(event.line >= line, "\(format) event \(number): line \(event.line) is before line \(line), where it started")
-        require(event.nextLine > event.line, "\(format) event \(number): next line \(event.nextLine) is not after its line \(event.line)")
+        require(
+            event.line >= line, "\(format) event \(number): line \(event.line) is before line \(line), where it started"
+        )
+        require(
+            event.nextLine > event.line,
+            "\(format) event \(number): next line \(event.nextLine) is not after its line \(event.line)")
         require(event.endOffset > offset, "\(format) event \(number): ends at \(event.endOffset), not after \(offset)")
-        require(event.endOffset <= input.size, "\(format) event \(number): ends at \(event.endOffset), past the input's \(input.size) bytes")
+        require(
+            event.endOffset <= input.size,
+            "\(format) event \(number): ends at \(event.endOffset), past the input's \(input.size) bytes")
         offset = event.endOffset
         line = event.nextLine
         events.append(event)
@@ -112,9 +118,12 @@ enum Validation {
 
     /// What judges a valid event first; against an empty state only a new order's total
     /// (quantity × unit price, summed) is worked out, which must not overflow.
-    static let judge = Judge(zone: TimeZone(identifier: "Asia/Kolkata") ?? TimeZone(secondsFromGMT: 19_800)!, returnWindowDays: 30)
-    static let everything = FeedPermissions(Set(
-        OrderStatus.allCases.map { "order:\($0.rawValue)" } + ReturnStatus.allCases.map { "return:\($0.rawValue)" }))
+    static let judge = Judge(
+        zone: TimeZone(identifier: "Asia/Kolkata") ?? TimeZone(secondsFromGMT: 19_800)!, returnWindowDays: 30)
+    static let everything = FeedPermissions(
+        Set(
+            OrderStatus.allCases.map { "order:\($0.rawValue)" } + ReturnStatus.allCases.map { "return:\($0.rawValue)" })
+    )
 
     static func check(_ events: [RawEvent]) {
         for raw in events {
@@ -124,14 +133,22 @@ enum Validation {
                     require(!rejection.message.isEmpty, "rejection without a message (line \(raw.line))")
                 case .success(let event):
                     require(raw.malformed == nil, "a malformed event validated (line \(raw.line))")
-                    require(!event.eventId.isEmpty && !event.orderId.isEmpty, "a valid event without ids (line \(raw.line))")
+                    require(
+                        !event.eventId.isEmpty && !event.orderId.isEmpty, "a valid event without ids (line \(raw.line))"
+                    )
                     if let amount = event.amount {
-                        require(amount.paise >= 0 && amount <= Money.maximum + Money(paise: 99), "amount \(amount.paise) paise accepted")
+                        require(
+                            amount.paise >= 0 && amount <= Money.maximum + Money(paise: 99),
+                            "amount \(amount.paise) paise accepted")
                     }
                     for item in event.items {
                         require((1...1_000_000).contains(item.quantity), "quantity \(item.quantity) accepted")
-                        if let price = item.unitPrice { require(price.paise >= 0, "unit price \(price.paise) accepted") }
-                        if let rate = item.gstRateBasisPoints { require((0...10_000).contains(rate), "GST rate \(rate) accepted") }
+                        if let price = item.unitPrice {
+                            require(price.paise >= 0, "unit price \(price.paise) accepted")
+                        }
+                        if let rate = item.gstRateBasisPoints {
+                            require((0...10_000).contains(rate), "GST rate \(rate) accepted")
+                        }
                     }
                     _ = try? judge.judge(event, allowed: everything, state: EmptyState())
                 }

@@ -17,7 +17,9 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
     func requireInside(line: Int?, column: Int?, _ what: @autoclosure () -> String) {
         if let line { require(line >= 1 && line <= lines, "\(what()): line \(line) of \(lines)") }
-        if let column { require(column >= 1 && column <= scalars + 1, "\(what()): column \(column) of \(scalars) characters") }
+        if let column {
+            require(column >= 1 && column <= scalars + 1, "\(what()): column \(column) of \(scalars) characters")
+        }
     }
 
     do {
@@ -30,32 +32,48 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
 
     do {
-        let configuration = try Configuration.load(tomlText: text, fileName: workspaceRoot + "/config/ordrecon.toml", workspaceRoot: workspaceRoot)
+        let configuration = try Configuration.load(
+            tomlText: text, fileName: workspaceRoot + "/config/ordrecon.toml", workspaceRoot: workspaceRoot)
         let paths = configuration.paths
         // Each path is its text resolved against the workspace, worked out here on bytes.
         let document = try? TOMLDocument(parsing: text)
-        let got = ["inbox": paths.inbox, "archive": paths.archive, "failed": paths.failed, "outbox": paths.outbox, "invoices": paths.invoices, "database": paths.database]
+        let got = [
+            "inbox": paths.inbox, "archive": paths.archive, "failed": paths.failed, "outbox": paths.outbox,
+            "invoices": paths.invoices, "database": paths.database,
+        ]
         for (key, fallback) in Configuration.defaultPaths {
             let written = document?["paths", key]?.stringValue ?? fallback
-            require(got[key]!.utf8.elementsEqual(resolved(written).utf8), "paths.\(key) \(TOMLTable.quoted(written)) resolved to \(TOMLTable.quoted(got[key]!))")
+            require(
+                got[key]!.utf8.elementsEqual(resolved(written).utf8),
+                "paths.\(key) \(TOMLTable.quoted(written)) resolved to \(TOMLTable.quoted(got[key]!))")
         }
-        for path in [paths.workspaceRoot, paths.inbox, paths.archive, paths.failed, paths.outbox, paths.invoices, paths.database] {
+        for path in [
+            paths.workspaceRoot, paths.inbox, paths.archive, paths.failed, paths.outbox, paths.invoices, paths.database,
+        ] {
             require(isNormalized(path), "path \(TOMLTable.quoted(path)) accepted")
         }
         // checkLayout's promises, checked again on the bytes (as the file system sees paths).
         let folders = [paths.inbox, paths.archive, paths.failed, paths.outbox, paths.invoices]
         require(Set(folders.map { Array($0.utf8) }).count == folders.count, "two folders are the same: \(folders)")
         for other in folders.dropFirst() + [paths.database] {
-            require(!inside(other, paths.inbox), "\(TOMLTable.quoted(other)) accepted inside the inbox \(TOMLTable.quoted(paths.inbox))")
+            require(
+                !inside(other, paths.inbox),
+                "\(TOMLTable.quoted(other)) accepted inside the inbox \(TOMLTable.quoted(paths.inbox))")
         }
         for folder in [paths.archive, paths.failed] {
             require(!inside(paths.database, folder), "the database accepted inside \(TOMLTable.quoted(folder))")
         }
-        require(Configuration.returnWindowRange.contains(configuration.returnWindowDays), "window \(configuration.returnWindowDays)")
+        require(
+            Configuration.returnWindowRange.contains(configuration.returnWindowDays),
+            "window \(configuration.returnWindowDays)")
         require(Configuration.batchSizeRange.contains(configuration.batchSize), "batch size \(configuration.batchSize)")
-        require((0...10_000).contains(configuration.defaultGSTRateBasisPoints), "GST rate \(configuration.defaultGSTRateBasisPoints)")
+        require(
+            (0...10_000).contains(configuration.defaultGSTRateBasisPoints),
+            "GST rate \(configuration.defaultGSTRateBasisPoints)")
         require(!configuration.feeds.isEmpty, "no feeds")
-        require(Set(configuration.feeds.map { $0.name.lowercased() }).count == configuration.feeds.count, "feed names clash")
+        require(
+            Set(configuration.feeds.map { $0.name.lowercased() }).count == configuration.feeds.count, "feed names clash"
+        )
     } catch {
         requireInside(line: error.line, column: error.column, "configuration error \(error)")
         require(!error.message.isEmpty, "configuration error without a message")
@@ -88,7 +106,8 @@ private func isNormalized(_ path: String) -> Bool {
     guard bytes.first == UInt8(ascii: "/"), !bytes.contains(0) else { return false }
     if bytes == [UInt8(ascii: "/")] { return true }
     return bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).allSatisfy { part in
-        !part.isEmpty && !part.elementsEqual([UInt8(ascii: ".")]) && !part.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")])
+        !part.isEmpty && !part.elementsEqual([UInt8(ascii: ".")])
+            && !part.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")])
     }
 }
 

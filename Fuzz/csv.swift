@@ -13,7 +13,9 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // RunEngine.precheck: the file must be valid UTF-8 without bare CRs, then its header usable.
     let valid = input.bytes.withUnsafeBytes { UTF8Validator.firstInvalidOffset(in: $0) == nil }
     let bareCR = bareCRLine(input, chunk: input.wholeChunk)
-    require(bareCRLine(input, chunk: input.smallChunk) == bareCR, "the line-end check differs in chunks of \(input.smallChunk)")
+    require(
+        bareCRLine(input, chunk: input.smallChunk) == bareCR,
+        "the line-end check differs in chunks of \(input.smallChunk)")
     guard valid, bareCR == nil else { return 0 }
     let header: CSVHeader
     switch (readHeader(input, chunk: input.wholeChunk), readHeader(input, chunk: input.smallChunk)) {
@@ -21,21 +23,29 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         require(whole == chunked, "the header read in chunks of \(input.smallChunk) differs")
         header = whole
     case (.failure(let whole), .failure(let chunked)):
-        require(whole == chunked, "the header is refused differently in chunks of \(input.smallChunk): \(whole) / \(chunked)")
+        require(
+            whole == chunked,
+            "the header is refused differently in chunks of \(input.smallChunk): \(whole) / \(chunked)")
         return 0
     case (let whole, let chunked):
-        fatalError("fuzz invariant failed: the header read whole gives \(whole), in chunks of \(input.smallChunk) \(chunked)")
+        fatalError(
+            "fuzz invariant failed: the header read whole gives \(whole), in chunks of \(input.smallChunk) \(chunked)")
     }
-    require(header.byteLength > 0 && header.byteLength <= input.size, "header length \(header.byteLength) of \(input.size) bytes")
+    require(
+        header.byteLength > 0 && header.byteLength <= input.size,
+        "header length \(header.byteLength) of \(input.size) bytes")
     require(header.nextLine >= 2, "data rows start at line \(header.nextLine)")
 
     let events = read(input, header, after: nil, chunk: input.wholeChunk)
     for event in events where event.malformed == nil {
         require(!event.sourceRows.isEmpty, "line \(event.line): a readable event without its rows")
-        require(event.sourceRows.allSatisfy { $0.count == header.columnCount }, "line \(event.line): a row without one field per column")
+        require(
+            event.sourceRows.allSatisfy { $0.count == header.columnCount },
+            "line \(event.line): a row without one field per column")
         require(event.items.count <= event.sourceRows.count, "line \(event.line): more items than rows")
     }
-    requireSame(read(input, header, after: nil, chunk: input.smallChunk), events, "CSV read in chunks of \(input.smallChunk)")
+    requireSame(
+        read(input, header, after: nil, chunk: input.smallChunk), events, "CSV read in chunks of \(input.smallChunk)")
     for k in input.resumePoints(events) {
         requireSame(
             read(input, header, after: events[k], chunk: input.smallChunk), Array(events[(k + 1)...]),
@@ -70,6 +80,7 @@ private func readHeader(_ input: FuzzInput, chunk: Int) -> Result<CSVHeader, Fee
 private func read(_ input: FuzzInput, _ header: CSVHeader, after event: RawEvent?, chunk: Int) -> [RawEvent] {
     let offset = event?.endOffset ?? header.byteLength
     let line = event?.nextLine ?? header.nextLine
-    var reader = CSVEventReader(source: input.source(at: offset, chunk: chunk), header: header, startOffset: offset, startLine: line)
+    var reader = CSVEventReader(
+        source: input.source(at: offset, chunk: chunk), header: header, startOffset: offset, startLine: line)
     return drain(&reader, input: input, startOffset: offset, startLine: line, format: "CSV")
 }

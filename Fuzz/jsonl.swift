@@ -17,12 +17,15 @@ public func fuzzJSONLines(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if event.malformed != nil {
             let text = event.sourceText ?? ""
             require(event.sourceText != nil, "line \(event.line): malformed without its text")
-            require(text.unicodeScalars.count <= ParsingLimits.maxSourceTextBytes, "line \(event.line): \(text.unicodeScalars.count) characters of text kept")
+            require(
+                text.unicodeScalars.count <= ParsingLimits.maxSourceTextBytes,
+                "line \(event.line): \(text.unicodeScalars.count) characters of text kept")
         } else {
             require(event.sourceText == nil, "line \(event.line): text kept for a readable line")
         }
     }
-    requireSame(read(input, after: nil, chunk: input.smallChunk), events, "JSON Lines read in chunks of \(input.smallChunk)")
+    requireSame(
+        read(input, after: nil, chunk: input.smallChunk), events, "JSON Lines read in chunks of \(input.smallChunk)")
     for k in input.resumePoints(events) {
         requireSame(
             read(input, after: events[k], chunk: input.smallChunk), Array(events[(k + 1)...]),
@@ -37,6 +40,7 @@ public func fuzzJSONLines(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 private func read(_ input: FuzzInput, after event: RawEvent?, chunk: Int) -> [RawEvent] {
     let offset = event?.endOffset ?? 0
     let line = event?.nextLine ?? 1
-    var reader = JSONLinesEventReader(source: input.source(at: offset, chunk: chunk), startOffset: offset, startLine: line)
+    var reader = JSONLinesEventReader(
+        source: input.source(at: offset, chunk: chunk), startOffset: offset, startLine: line)
     return drain(&reader, input: input, startOffset: offset, startLine: line, format: "JSON Lines")
 }

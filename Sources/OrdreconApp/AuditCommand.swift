@@ -46,7 +46,9 @@ struct AuditCommand: ParsableCommand {
 
     func validate() throws {
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
-        if json, let format, format != .json { throw ValidationError("--json and --format \(format.rawValue) contradict each other") }
+        if json, let format, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) contradict each other")
+        }
     }
 
     func run() throws {
@@ -62,7 +64,9 @@ struct AuditCommand: ParsableCommand {
         filter.reasonCode = try ReviewStore.reasonCode(code)
         if let outcome {
             guard let known = Outcome(rawValue: outcome.lowercased()) else {
-                throw ValidationError("--outcome \"\(outcome)\" is not an outcome; one of: " + Outcome.allCases.map(\.rawValue).joined(separator: ", "))
+                throw ValidationError(
+                    "--outcome \"\(outcome)\" is not an outcome; one of: "
+                        + Outcome.allCases.map(\.rawValue).joined(separator: ", "))
             }
             filter.outcome = known.rawValue
         }
@@ -88,13 +92,21 @@ enum AuditView {
 
     static func text(_ page: AuditPage, zone: TimeZone, limit: Int) -> String {
         guard !page.records.isEmpty else { return "No audit records match." }
-        var out = Table.render([["RECORDED AT", "FEED", "FILE", "LINE", "EVENT ID", "ENTITY", "ENTITY ID", "STATUS", "OUTCOME", "CODE", "MESSAGE"]] + page.records.map { r in
+        var out = Table.render(
             [
-                r.recordedAt.iso8601(in: zone), TerminalText.cell(r.feed), TerminalText.cell(r.fileName),
-                r.line.map(String.init) ?? "-", TerminalText.cell(r.eventId), TerminalText.cell(r.entity),
-                TerminalText.cell(r.entityId), TerminalText.cell(r.status), r.outcome, r.reasonCode ?? "", TerminalText.cell(r.message),
+                [
+                    "RECORDED AT", "FEED", "FILE", "LINE", "EVENT ID", "ENTITY", "ENTITY ID", "STATUS", "OUTCOME",
+                    "CODE", "MESSAGE",
+                ]
             ]
-        })
+                + page.records.map { r in
+                    [
+                        r.recordedAt.iso8601(in: zone), TerminalText.cell(r.feed), TerminalText.cell(r.fileName),
+                        r.line.map(String.init) ?? "-", TerminalText.cell(r.eventId), TerminalText.cell(r.entity),
+                        TerminalText.cell(r.entityId), TerminalText.cell(r.status), r.outcome, r.reasonCode ?? "",
+                        TerminalText.cell(r.message),
+                    ]
+                })
         out += "\n\n" + (page.isTruncated ? truncationNote(page, limit: limit) : "\(page.records.count) record(s).")
         return out
     }
@@ -105,13 +117,17 @@ enum AuditView {
     ]
 
     static func csv(_ records: [AuditRecord], zone: TimeZone) -> String {
-        CSVOutput.document(header: csvHeader, rows: records.map { r in
-            [
-                "\(r.id)", r.recordedAt.iso8601(in: zone), r.feed, r.fileName, r.line.map(String.init) ?? "", r.eventId ?? "",
-                r.entity ?? "", r.entityId ?? "", r.orderId ?? "", r.returnId ?? "", r.status ?? "",
-                r.occurredAt.map { $0.iso8601(in: zone) } ?? "", r.actor, r.outcome, r.reasonCode ?? "", r.message ?? "",
-            ]
-        })
+        CSVOutput.document(
+            header: csvHeader,
+            rows: records.map { r in
+                [
+                    "\(r.id)", r.recordedAt.iso8601(in: zone), r.feed, r.fileName, r.line.map(String.init) ?? "",
+                    r.eventId ?? "",
+                    r.entity ?? "", r.entityId ?? "", r.orderId ?? "", r.returnId ?? "", r.status ?? "",
+                    r.occurredAt.map { $0.iso8601(in: zone) } ?? "", r.actor, r.outcome, r.reasonCode ?? "",
+                    r.message ?? "",
+                ]
+            })
     }
 
     static func json(_ page: AuditPage, zone: TimeZone, limit: Int) -> JSONValue {
@@ -120,16 +136,25 @@ enum AuditView {
             ("total_matching", .int(Int64(page.totalMatching))),
             ("limit", .int(Int64(limit))),
             ("truncated", .bool(page.isTruncated)),
-            ("records", .array(page.records.map { r in
-                .object([
-                    ("audit_id", .int(r.id)), ("recorded_at", .string(r.recordedAt.iso8601(in: zone))),
-                    ("feed", .string(r.feed)), ("file", .string(r.fileName)), ("line", .optional(r.line.map(Int64.init))),
-                    ("event_id", .optional(r.eventId)), ("entity", .optional(r.entity)), ("entity_id", .optional(r.entityId)),
-                    ("order_id", .optional(r.orderId)), ("return_id", .optional(r.returnId)), ("status", .optional(r.status)),
-                    ("occurred_at", .optional(r.occurredAt.map { $0.iso8601(in: zone) })), ("actor", .string(r.actor)),
-                    ("outcome", .string(r.outcome)), ("reason_code", .optional(r.reasonCode)), ("message", .optional(r.message)),
-                ])
-            })),
+            (
+                "records",
+                .array(
+                    page.records.map { r in
+                        .object([
+                            ("audit_id", .int(r.id)), ("recorded_at", .string(r.recordedAt.iso8601(in: zone))),
+                            ("feed", .string(r.feed)), ("file", .string(r.fileName)),
+                            ("line", .optional(r.line.map(Int64.init))),
+                            ("event_id", .optional(r.eventId)), ("entity", .optional(r.entity)),
+                            ("entity_id", .optional(r.entityId)),
+                            ("order_id", .optional(r.orderId)), ("return_id", .optional(r.returnId)),
+                            ("status", .optional(r.status)),
+                            ("occurred_at", .optional(r.occurredAt.map { $0.iso8601(in: zone) })),
+                            ("actor", .string(r.actor)),
+                            ("outcome", .string(r.outcome)), ("reason_code", .optional(r.reasonCode)),
+                            ("message", .optional(r.message)),
+                        ])
+                    })
+            ),
         ])
     }
 }

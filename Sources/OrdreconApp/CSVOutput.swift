@@ -37,9 +37,11 @@ enum CSVOutput {
 /// included) are shown as spaces, so a partner's text cannot move the cursor or recolour it.
 enum TerminalText {
     static func cell(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? " " : scalar
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? " " : scalar
+                }))
     }
 
     static func cell(_ text: String?) -> String { text.map(cell) ?? "" }

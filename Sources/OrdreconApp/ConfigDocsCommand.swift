@@ -15,13 +15,16 @@ import OrdreconCore
 struct ConfigDocsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config-docs",
-        abstract: "Print the Markdown table of configuration keys or the default file, or update the generated tables in Markdown files.",
+        abstract:
+            "Print the Markdown table of configuration keys or the default file, or update the generated tables in Markdown files.",
         shouldDisplay: false)
 
     @Flag(name: .long, help: "Print the default config/ordrecon.toml (what `ordrecon init` writes) instead.")
     var defaultFile = false
 
-    @Option(name: .long, help: "A Markdown file whose generated tables to bring up to date (repeatable), instead of printing.")
+    @Option(
+        name: .long,
+        help: "A Markdown file whose generated tables to bring up to date (repeatable), instead of printing.")
     var update: [String] = []
 
     func run() throws {
@@ -41,7 +44,8 @@ struct ConfigDocsCommand: ParsableCommand {
             throw CommandFailure.io("cannot read \(file): \(error)")
         }
         guard let updated = Configuration.updatingGeneratedTables(in: text) else {
-            throw ValidationError("\(file) holds no generated table (the table of configuration keys, or of the default feeds)")
+            throw ValidationError(
+                "\(file) holds no generated table (the table of configuration keys, or of the default feeds)")
         }
         guard updated != text else {
             Console.print("\(file): up to date")

@@ -24,7 +24,10 @@ struct ConfigOptions: ParsableArguments {
     func loadResult() -> Result<Configuration, ConfigurationLoadError> {
         let path = absolute(config)
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(.init(message: "configuration file not found: \(path) (run from the workspace folder, or pass --config PATH)"))
+            return .failure(
+                .init(
+                    message:
+                        "configuration file not found: \(path) (run from the workspace folder, or pass --config PATH)"))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             return .failure(.init(message: "\(path): the configuration file is not valid UTF-8"))
@@ -38,7 +41,11 @@ struct ConfigOptions: ParsableArguments {
         }
         // Files the configuration names must be there (the core only checks their form).
         if let bundle = configuration.gateway.caBundle, !FileManager.default.isReadableFile(atPath: bundle) {
-            return .failure(.init(message: "\(path): gateway.ca_bundle: cannot read \(bundle) (give a PEM file of certificate authorities, or \"\" for the system's)"))
+            return .failure(
+                .init(
+                    message:
+                        "\(path): gateway.ca_bundle: cannot read \(bundle) (give a PEM file of certificate authorities, or \"\" for the system's)"
+                ))
         }
         return .success(configuration)
     }
@@ -54,7 +61,10 @@ func printError(_ text: String) {
     let invocation = Invocation.current
     let journal =
         invocation.isProcess && JournalStream.isConnected(fileDescriptor: 2, environment: invocation.environment)
-    let lines = journal ? text.split(separator: "\n", omittingEmptySubsequences: false).map { "<3>" + $0 }.joined(separator: "\n") : text
+    let lines =
+        journal
+        ? text.split(separator: "\n", omittingEmptySubsequences: false).map { "<3>" + $0 }.joined(separator: "\n")
+        : text
     invocation.output.flush()
     invocation.output.standardError(lines + "\n")
 }

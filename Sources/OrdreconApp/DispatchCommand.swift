@@ -63,16 +63,20 @@ struct DispatchCommand: ParsableCommand {
                 .dispatch(runId: runId, shouldStop: TerminationSignals.stopCheck())
             if let stoppedBy = TerminationSignals.received {
                 report.interrupted = true
-                logger.warning("\(stoppedBy): dispatch stopped; pending refunds are sent by the next run or dispatch", metadata: ["run.id": "\(runId)"])
+                logger.warning(
+                    "\(stoppedBy): dispatch stopped; pending refunds are sent by the next run or dispatch",
+                    metadata: ["run.id": "\(runId)"])
             }
             try store.finishRun(runId, at: SystemClock.now(), summaryJSON: report.json.text())
         } catch let failure as CommandFailure {
             throw failure
         } catch let error as StoreError where error.isBusy {
-            throw CommandFailure.busy("the database stayed busy: \(error) (every attempt made so far is recorded; run again later)")
+            throw CommandFailure.busy(
+                "the database stayed busy: \(error) (every attempt made so far is recorded; run again later)")
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
-            throw CommandFailure.internal("\(error) (every attempt made so far is recorded; run again once it is fixed)")
+            throw CommandFailure.internal(
+                "\(error) (every attempt made so far is recorded; run again once it is fixed)")
         }
         Console.print(json ? report.json.text(indent: 2) : RefundDelivery.text(report))
         if let status = RefundDelivery.exitStatus(rejected: false, report: report) { throw status }

@@ -27,8 +27,10 @@ enum DocumentView {
     static func json(_ r: DocumentRecord, zone: TimeZone, folder: String) -> JSONValue {
         .object([
             ("number", .string(r.number)), ("kind", .string(r.kind.rawValue)),
-            ("date", .string(r.issuedAt.civil(in: zone).dateText)), ("issued_at", .string(r.issuedAt.iso8601(in: zone))),
-            ("order_id", .string(r.orderId)), ("return_id", .optional(r.returnId)), ("customer_id", .string(r.customerId)),
+            ("date", .string(r.issuedAt.civil(in: zone).dateText)),
+            ("issued_at", .string(r.issuedAt.iso8601(in: zone))),
+            ("order_id", .string(r.orderId)), ("return_id", .optional(r.returnId)),
+            ("customer_id", .string(r.customerId)),
             ("invoice_number", .optional(r.invoiceNumber)), ("total", .string(r.total.decimalText)),
             ("total_paise", .int(r.total.paise)), ("pdf", .optional(r.pdfPath.map { folder + "/" + $0 })),
             ("rendered_at", r.renderedAt.map { .string($0.iso8601(in: zone)) } ?? .null),
@@ -45,30 +47,44 @@ enum DocumentView {
             ("taxable_paise", paise(d.totals.taxable)), ("cgst_paise", paise(d.totals.cgst)),
             ("sgst_paise", paise(d.totals.sgst)), ("igst_paise", paise(d.totals.igst)),
             ("amount_in_words", .string(d.amountInWords)),
-            ("lines", .array(d.lines.map { l in
-                .object([
-                    ("sku", .string(l.sku)), ("hsn", .optional(l.hsn)), ("quantity", .int(l.quantity)),
-                    ("unit_price_paise", paise(l.unitPrice)), ("gst_rate", .string(IndianFormat.percent(basisPoints: l.rateBasisPoints))),
-                    ("taxable_paise", paise(l.taxable)), ("tax_paise", paise(l.tax)), ("amount_paise", paise(l.gross)),
-                ])
-            })),
+            (
+                "lines",
+                .array(
+                    d.lines.map { l in
+                        .object([
+                            ("sku", .string(l.sku)), ("hsn", .optional(l.hsn)), ("quantity", .int(l.quantity)),
+                            ("unit_price_paise", paise(l.unitPrice)),
+                            ("gst_rate", .string(IndianFormat.percent(basisPoints: l.rateBasisPoints))),
+                            ("taxable_paise", paise(l.taxable)), ("tax_paise", paise(l.tax)),
+                            ("amount_paise", paise(l.gross)),
+                        ])
+                    })
+            ),
         ]
     }
 
     static func text(_ r: DocumentRecord, _ d: TaxDocument, folder: String) -> String {
-        var out = (r.kind == .invoice ? "Tax invoice " : "Credit note ") + r.number + " of " + IndianFormat.date(d.date) + "\n"
+        var out =
+            (r.kind == .invoice ? "Tax invoice " : "Credit note ") + r.number + " of " + IndianFormat.date(d.date)
+            + "\n"
         if let reference = d.reference {
             out += "Against invoice \(reference.number) of \(IndianFormat.date(reference.date))\n"
         }
-        out += "Order \(TerminalText.cell(r.orderId))" + (r.returnId.map { ", return \(TerminalText.cell($0))" } ?? "")
+        out +=
+            "Order \(TerminalText.cell(r.orderId))" + (r.returnId.map { ", return \(TerminalText.cell($0))" } ?? "")
             + ", customer \(TerminalText.cell(r.customerId))\n"
-        out += "Seller \(d.seller.name), GSTIN \(d.seller.gstin); place of supply \(d.placeOfSupply.name) (\(d.placeOfSupply.gstCode))\n"
-        let tax = d.supply == .intraState
+        out +=
+            "Seller \(d.seller.name), GSTIN \(d.seller.gstin); place of supply \(d.placeOfSupply.name) (\(d.placeOfSupply.gstCode))\n"
+        let tax =
+            d.supply == .intraState
             ? "CGST \(IndianFormat.rupees(d.totals.cgst)) + SGST \(IndianFormat.rupees(d.totals.sgst))"
             : "IGST \(IndianFormat.rupees(d.totals.igst))"
-        out += "\(d.lines.count) line(s); taxable \(IndianFormat.rupees(d.totals.taxable)), \(tax), total \(IndianFormat.rupees(d.totals.gross))\n"
+        out +=
+            "\(d.lines.count) line(s); taxable \(IndianFormat.rupees(d.totals.taxable)), \(tax), total \(IndianFormat.rupees(d.totals.gross))\n"
         out += d.amountInWords + "\n"
-        out += "PDF: " + (r.pdfPath.map { folder + "/" + $0 } ?? "not written yet (`ordrecon invoices render --missing`)") + "\n"
+        out +=
+            "PDF: " + (r.pdfPath.map { folder + "/" + $0 } ?? "not written yet (`ordrecon invoices render --missing`)")
+            + "\n"
         return out
     }
 }

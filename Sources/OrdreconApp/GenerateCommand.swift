@@ -48,7 +48,9 @@ struct GenerateCommand: ParsableCommand {
             throw CommandFailure.io("cannot write the workload into \(root): \(error)")
         }
         let seconds = Date().timeIntervalSince(started)
-        Console.print("wrote \(summary.events) events in \(summary.files) files for \(orders) orders to \(root)/inbox in \(String(format: "%.2f", seconds)) s")
+        Console.print(
+            "wrote \(summary.events) events in \(summary.files) files for \(orders) orders to \(root)/inbox in \(String(format: "%.2f", seconds)) s"
+        )
         Console.print("expected outcomes: \(root)/expected.json")
     }
 }

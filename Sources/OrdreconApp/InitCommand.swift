@@ -3,7 +3,7 @@ import Foundation
 import OrdreconCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct InitCommand: ParsableCommand {
@@ -50,7 +50,11 @@ struct InitCommand: ParsableCommand {
                 if errno == EEXIST {
                     throw Self.exists("\(configFile) already exists; not overwriting it")
                 }
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: configFile, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+                throw CocoaError(
+                    .fileWriteUnknown,
+                    userInfo: [
+                        NSFilePathErrorKey: configFile, NSLocalizedDescriptionKey: String(cString: strerror(errno)),
+                    ])
             }
             let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
             try handle.write(contentsOf: Data(Configuration.defaultFileText.utf8))
@@ -71,7 +75,8 @@ struct InitCommand: ParsableCommand {
         }
         Console.print("Created the ordrecon workspace \(root):")
         for path in created { Console.print("  " + relative(path, to: root)) }
-        Console.print("""
+        Console.print(
+            """
 
             Next steps:
               1. Review \(relative(configFile, to: root)) (time zone, gateway base_url, feeds and what each may send).

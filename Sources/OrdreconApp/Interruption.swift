@@ -18,16 +18,21 @@ enum Interruption {
 
     /// The lines printed after the summary table of an interrupted run.
     static func text(_ summary: RunSummary, stoppedBy: String?, cutShort: [FileRecord]) -> String {
-        var lines = ["INTERRUPTED by \(stoppedBy ?? "a stop request"): the work in hand was committed and the run stopped there."]
+        var lines = [
+            "INTERRUPTED by \(stoppedBy ?? "a stop request"): the work in hand was committed and the run stopped there."
+        ]
         for file in cutShort {
             lines.append(
                 "Cut short: \(file.feed)/\(file.name): \(file.events) event(s) committed so far (\(file.applied) applied, "
-                    + "\(file.duplicate) duplicate, \(file.rejected) rejected); the next run resumes at \(resumePoint(file)).")
+                    + "\(file.duplicate) duplicate, \(file.rejected) rejected); the next run resumes at \(resumePoint(file))."
+            )
         }
         if let delivery = summary.refundDelivery {
             lines.append(RefundDelivery.text(delivery))
         } else {
-            lines.append("Refunds: none sent in this run; the next `ordrecon run` or `ordrecon dispatch` sends the pending ones.")
+            lines.append(
+                "Refunds: none sent in this run; the next `ordrecon run` or `ordrecon dispatch` sends the pending ones."
+            )
         }
         lines.append("The next `ordrecon run` resumes where this one stopped.")
         return lines.joined(separator: "\n")
@@ -38,13 +43,19 @@ enum Interruption {
     static func json(_ summary: RunSummary, stoppedBy: String?, cutShort: [FileRecord]) -> JSONValue {
         guard case .object(var fields) = summary.json else { return summary.json }
         fields.append(("stopped_by", .optional(stoppedBy)))
-        fields.append(("cut_short", .array(cutShort.map { file in
-            .object([
-                ("feed", .string(file.feed)), ("file", .string(file.name)), ("events", .int(Int64(file.events))),
-                ("applied", .int(Int64(file.applied))), ("duplicate", .int(Int64(file.duplicate))),
-                ("rejected", .int(Int64(file.rejected))), ("resume_line", .int(Int64(file.resumeLine))),
-            ])
-        })))
+        fields.append(
+            (
+                "cut_short",
+                .array(
+                    cutShort.map { file in
+                        .object([
+                            ("feed", .string(file.feed)), ("file", .string(file.name)),
+                            ("events", .int(Int64(file.events))),
+                            ("applied", .int(Int64(file.applied))), ("duplicate", .int(Int64(file.duplicate))),
+                            ("rejected", .int(Int64(file.rejected))), ("resume_line", .int(Int64(file.resumeLine))),
+                        ])
+                    })
+            ))
         return .object(fields)
     }
 }

@@ -13,7 +13,8 @@ struct InvoicesCommand: ParsableCommand {
 
 struct InvoicesListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List invoices and credit notes, oldest first (the default of `ordrecon invoices`).")
+        commandName: "list",
+        abstract: "List invoices and credit notes, oldest first (the default of `ordrecon invoices`).")
 
     @OptionGroup var options: ConfigOptions
 
@@ -35,24 +36,36 @@ struct InvoicesListCommand: ParsableCommand {
         }
         let folder = configuration.paths.invoices
         if json {
-            Console.print(JSONValue.object([
-                ("count", .int(Int64(records.count))),
-                ("documents", .array(records.map { DocumentView.json($0, zone: zone, folder: folder) })),
-            ]).text(indent: 2))
+            Console.print(
+                JSONValue.object([
+                    ("count", .int(Int64(records.count))),
+                    ("documents", .array(records.map { DocumentView.json($0, zone: zone, folder: folder) })),
+                ]).text(indent: 2))
             return
         }
         guard !records.isEmpty else {
-            Console.print("No invoices or credit notes" + (order.map { " for order \($0)" } ?? "") + (missing ? " without a PDF" : "") + ".")
+            Console.print(
+                "No invoices or credit notes" + (order.map { " for order \($0)" } ?? "")
+                    + (missing ? " without a PDF" : "") + ".")
             return
         }
-        Console.print(Table.render([["NUMBER", "KIND", "DATE", "ORDER", "RETURN", "CUSTOMER", "TOTAL", "PDF"]] + records.map { r in
-            [r.number, r.kind == .invoice ? "invoice" : "credit note", r.issuedAt.civil(in: zone).dateText,
-             TerminalText.cell(r.orderId), TerminalText.cell(r.returnId ?? "-"), TerminalText.cell(r.customerId),
-             r.total.decimalText, r.pdfPath.map { folder + "/" + $0 } ?? "(not written yet)"]
-        }))
+        Console.print(
+            Table.render(
+                [["NUMBER", "KIND", "DATE", "ORDER", "RETURN", "CUSTOMER", "TOTAL", "PDF"]]
+                    + records.map { r in
+                        [
+                            r.number, r.kind == .invoice ? "invoice" : "credit note",
+                            r.issuedAt.civil(in: zone).dateText,
+                            TerminalText.cell(r.orderId), TerminalText.cell(r.returnId ?? "-"),
+                            TerminalText.cell(r.customerId),
+                            r.total.decimalText, r.pdfPath.map { folder + "/" + $0 } ?? "(not written yet)",
+                        ]
+                    }))
         let missingCount = records.filter { $0.pdfPath == nil }.count
         var footer = "\(records.count) document\(records.count == 1 ? "" : "s")"
-        if missingCount > 0 { footer += "; \(missingCount) without a PDF: `ordrecon invoices render --missing` writes them" }
+        if missingCount > 0 {
+            footer += "; \(missingCount) without a PDF: `ordrecon invoices render --missing` writes them"
+        }
         Console.print(footer)
     }
 }
@@ -86,7 +99,9 @@ struct InvoicesRenderCommand: ParsableCommand {
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        guard missing else { throw ValidationError("say --missing: only documents without a PDF are rendered, never others again") }
+        guard missing else {
+            throw ValidationError("say --missing: only documents without a PDF are rendered, never others again")
+        }
     }
 
     func run() throws {
@@ -110,14 +125,17 @@ struct InvoicesRenderCommand: ParsableCommand {
         }
         let stoppedBy = TerminationSignals.received
         if let stoppedBy {
-            logger.warning("\(stoppedBy): stopped after the PDFs in hand; the rest are written by the next run or render")
+            logger.warning(
+                "\(stoppedBy): stopped after the PDFs in hand; the rest are written by the next run or render")
         }
         if json {
             guard case .object(var fields) = report.json else { return }
             fields.append(("interrupted", .bool(stoppedBy != nil)))
             Console.print(JSONValue.object(fields).text(indent: 2))
         } else {
-            Console.print(DocumentDelivery.text(report) + (stoppedBy.map { "; stopped by \($0), the rest wait for the next run" } ?? ""))
+            Console.print(
+                DocumentDelivery.text(report)
+                    + (stoppedBy.map { "; stopped by \($0), the rest wait for the next run" } ?? ""))
         }
         if stoppedBy != nil { throw ExitStatus.tryAgain }
         if report.failed > 0 { throw ExitStatus.cannotCreate }
@@ -147,9 +165,11 @@ struct InvoiceShowCommand: ParsableCommand {
         let zone = configuration.timeZone
         let store = try ReviewStore.open(configuration)
         guard let record = try ReviewStore.query({ () throws(StoreError) in try store.document(number: number) }) else {
-            throw CommandFailure.notFound("document_not_found", "no invoice or credit note \(number) (see `ordrecon invoices`)")
+            throw CommandFailure.notFound(
+                "document_not_found", "no invoice or credit note \(number) (see `ordrecon invoices`)")
         }
-        let issuer = DocumentDelivery.issuer(configuration, store: store, logger: LoggingSetup.logger(configuration.logging, quiet: true))
+        let issuer = DocumentDelivery.issuer(
+            configuration, store: store, logger: LoggingSetup.logger(configuration.logging, quiet: true))
         let document = try ReviewStore.query { () throws(StoreError) in try issuer.document(for: record) }
         let folder = configuration.paths.invoices
         if json {

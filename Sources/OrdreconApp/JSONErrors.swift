@@ -29,9 +29,13 @@ enum JSONErrors {
     /// `{"error":{"code":…,"message":…,"exit_status":…}}` on one line.
     static func text(code: String, message: String, status: ExitCode) -> String {
         JSONValue.object([
-            ("error", .object([
-                ("code", .string(code)), ("message", .string(message)), ("exit_status", .int(Int64(status.rawValue))),
-            ])),
+            (
+                "error",
+                .object([
+                    ("code", .string(code)), ("message", .string(message)),
+                    ("exit_status", .int(Int64(status.rawValue))),
+                ])
+            )
         ]).text()
     }
 
@@ -41,7 +45,9 @@ enum JSONErrors {
         let options = arguments.prefix { $0 != "--" }
         for (index, argument) in options.enumerated() {
             if argument == "--json" || argument == "--format=json" { return true }
-            if argument == "--format", index + 1 < options.count, options[options.startIndex + index + 1] == "json" { return true }
+            if argument == "--format", index + 1 < options.count, options[options.startIndex + index + 1] == "json" {
+                return true
+            }
         }
         return false
     }

@@ -10,7 +10,9 @@ enum LoggingSetup {
     /// - Parameters:
     ///   - quiet: warnings and errors only (unless `ORDRECON_LOG_LEVEL` says otherwise).
     ///   - sink: where lines go instead of standard error (taken by the first call only).
-    static func logger(_ config: LoggingConfig, label: String = "ordrecon", quiet: Bool = false, sink: (any LogSink)? = nil) -> Logger {
+    static func logger(
+        _ config: LoggingConfig, label: String = "ordrecon", quiet: Bool = false, sink: (any LogSink)? = nil
+    ) -> Logger {
         var options = options(config)
         if quiet, options.level < .warning { options.level = .warning }
         let invocation = Invocation.current

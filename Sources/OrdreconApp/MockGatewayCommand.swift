@@ -38,7 +38,9 @@ struct MockGatewayCommand: ParsableCommand {
     @Option(name: .customLong("delay-ms"), help: "Milliseconds to wait before answering a refund request.")
     var delayMilliseconds = 0
 
-    @Option(name: .long, help: "Probability 0...1 of closing the connection after processing a new key, before the answer is complete.")
+    @Option(
+        name: .long,
+        help: "Probability 0...1 of closing the connection after processing a new key, before the answer is complete.")
     var dropConnectionRate = 0.0
 
     @Option(name: .long, help: "Seed of the random choices (default: from the clock; logged at start).")
@@ -47,7 +49,9 @@ struct MockGatewayCommand: ParsableCommand {
     @Option(name: .long, help: "A JSON array of answers to give first, e.g. [{\"status\":429,\"retry_after\":\"1\"}].")
     var script: String?
 
-    @Option(name: .long, help: "A JSON Lines file recording every refund request; read on start to remember the keys again.")
+    @Option(
+        name: .long, help: "A JSON Lines file recording every refund request; read on start to remember the keys again."
+    )
     var journal: String?
 
     func validate() throws {
@@ -56,7 +60,9 @@ struct MockGatewayCommand: ParsableCommand {
         guard (0...1).contains(dropConnectionRate) else {
             throw ValidationError("--drop-connection-rate must be 0...1, got \(dropConnectionRate)")
         }
-        guard delayMilliseconds >= 0 else { throw ValidationError("--delay-ms must not be negative, got \(delayMilliseconds)") }
+        guard delayMilliseconds >= 0 else {
+            throw ValidationError("--delay-ms must not be negative, got \(delayMilliseconds)")
+        }
     }
 
     func run() throws {
@@ -90,7 +96,9 @@ struct MockGatewayCommand: ParsableCommand {
     /// The root command is synchronous, so this is the one place that starts an unstructured
     /// task: it bridges to async code and is always awaited (through the semaphore) before
     /// returning.
-    private static func runUntilSignalled(_ body: @escaping @Sendable () async throws -> Void) -> Result<Void, any Error> {
+    private static func runUntilSignalled(_ body: @escaping @Sendable () async throws -> Void) -> Result<
+        Void, any Error
+    > {
         let outcome = Outcome()
         let finished = DispatchSemaphore(value: 0)
         let invocation = Invocation.current

@@ -26,7 +26,8 @@ struct Ordrecon: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, WatchCommand.self, DispatchCommand.self, OrderCommand.self, ReturnCommand.self,
             RefundsCommand.self, InvoicesCommand.self, InvoiceCommand.self, RejectionsCommand.self, AuditCommand.self,
-            ValidateCommand.self, InitCommand.self, GenerateCommand.self, MockGatewayCommand.self, ConfigDocsCommand.self,
+            ValidateCommand.self, InitCommand.self, GenerateCommand.self, MockGatewayCommand.self,
+            ConfigDocsCommand.self,
         ],
         defaultSubcommand: nil)
 
@@ -89,13 +90,13 @@ public enum CommandLineApp {
 /// The exit statuses of every command (sysexits.h values; docs/commands.md has the table per
 /// command). 0, 65, 75 and 78 of `run` are fixed by the feed contract. No command exits 1.
 enum ExitStatus {
-    static let usage = ExitCode(64)         // EX_USAGE: a bad option or argument (ArgumentParser's own)
-    static let rejected = ExitCode(65)      // EX_DATAERR: data rejected (events, a file, a refund, a request)
-    static let notFound = ExitCode(66)      // EX_NOINPUT: no such order, refund, document, file or database
-    static let unavailable = ExitCode(69)   // EX_UNAVAILABLE: a service cannot start (mock-gateway cannot listen)
-    static let software = ExitCode(70)      // EX_SOFTWARE: an internal error
+    static let usage = ExitCode(64)  // EX_USAGE: a bad option or argument (ArgumentParser's own)
+    static let rejected = ExitCode(65)  // EX_DATAERR: data rejected (events, a file, a refund, a request)
+    static let notFound = ExitCode(66)  // EX_NOINPUT: no such order, refund, document, file or database
+    static let unavailable = ExitCode(69)  // EX_UNAVAILABLE: a service cannot start (mock-gateway cannot listen)
+    static let software = ExitCode(70)  // EX_SOFTWARE: an internal error
     static let cannotCreate = ExitCode(73)  // EX_CANTCREAT: an output cannot be created (exists, or a PDF not written)
-    static let ioError = ExitCode(74)       // EX_IOERR
-    static let tryAgain = ExitCode(75)      // EX_TEMPFAIL
-    static let badConfig = ExitCode(78)     // EX_CONFIG: the configuration or the workspace is unusable; a person must act
+    static let ioError = ExitCode(74)  // EX_IOERR
+    static let tryAgain = ExitCode(75)  // EX_TEMPFAIL
+    static let badConfig = ExitCode(78)  // EX_CONFIG: the configuration or the workspace is unusable; a person must act
 }

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
-import Synchronization
 import OrdreconCore
 import OrdreconEngine
 import OrdreconLogging
+import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where `run` shows its progress: on a terminal a live line on standard error, redrawn in

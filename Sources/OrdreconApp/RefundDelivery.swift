@@ -10,7 +10,9 @@ import OrdreconGateway
 enum RefundDelivery {
     /// A dispatcher over `store`, or a failure (exit 70) when libcurl cannot start. Its waits
     /// end early on SIGTERM or SIGINT, which the caller passes as `shouldStop` to `dispatch`.
-    static func dispatcher(_ configuration: Configuration, store: any RefundLedger, logger: Logger) throws(CommandFailure) -> RefundDispatcher {
+    static func dispatcher(_ configuration: Configuration, store: any RefundLedger, logger: Logger)
+        throws(CommandFailure) -> RefundDispatcher
+    {
         do {
             let gateway = configuration.gateway
             return RefundDispatcher(
@@ -35,7 +37,8 @@ enum RefundDelivery {
     static func text(_ report: DispatchReport) -> String {
         var out = report.line.prefix(1).uppercased() + report.line.dropFirst()
         if report.failed > 0 {
-            out += "\nRefused refunds need a person: `ordrecon refunds --status failed`, then `ordrecon refunds retry <refund_id>`."
+            out +=
+                "\nRefused refunds need a person: `ordrecon refunds --status failed`, then `ordrecon refunds retry <refund_id>`."
         }
         if report.pendingLeft > 0 {
             out += "\nPending refunds are sent by the next `ordrecon run` or `ordrecon dispatch` (same key, same body)."

@@ -9,14 +9,18 @@ enum ReviewFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// `--since` / `--until`: a time window on when events were recorded.
 struct TimeWindowOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Only events recorded at or after this time: an ISO 8601 time, or a date YYYY-MM-DD (its start); without an offset read in the configured zone.",
-        valueName: "time"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only events recorded at or after this time: an ISO 8601 time, or a date YYYY-MM-DD (its start); without an offset read in the configured zone.",
+            valueName: "time"))
     var since: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Only events recorded at or before this time; a date YYYY-MM-DD includes that whole day.",
-        valueName: "time"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only events recorded at or before this time; a date YYYY-MM-DD includes that whole day.",
+            valueName: "time"))
     var until: String?
 
     /// Sets `filter.since` (inclusive) and `filter.until` (exclusive) from the options.
@@ -40,7 +44,8 @@ struct TimeWindowOptions: ParsableArguments {
             let time = try Timestamp(iso8601: text, zone: zone)
             return upper ? Timestamp(milliseconds: time.milliseconds + 1) : time
         } catch {
-            throw ValidationError("\(option) \"\(text)\" \(error.description); expected a date YYYY-MM-DD or \(Timestamp.expectedForm)")
+            throw ValidationError(
+                "\(option) \"\(text)\" \(error.description); expected a date YYYY-MM-DD or \(Timestamp.expectedForm)")
         }
     }
 
@@ -78,7 +83,7 @@ enum ReviewStore {
     static func query<T>(_ body: () throws(StoreError) -> T) throws(CommandFailure) -> T {
         do {
             return try body()
-        } catch where error.isBusy {
+        } catch  where error.isBusy {
             throw CommandFailure.busy("the database stayed busy: \(error); try again later")
         } catch {
             throw CommandFailure.internal("\(error)")
@@ -90,7 +95,9 @@ enum ReviewStore {
         guard let text else { return nil }
         let code = text.lowercased()
         guard ReasonCode(rawValue: code) != nil else {
-            throw ValidationError("--code \"\(text)\" is not a reason code; one of: " + ReasonCode.allCases.map(\.rawValue).joined(separator: ", "))
+            throw ValidationError(
+                "--code \"\(text)\" is not a reason code; one of: "
+                    + ReasonCode.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return code
     }
@@ -162,11 +169,15 @@ enum RejectionsView {
         var byCode: [String: Count] = [:]
         for row in rows {
             let code = row.record.reasonCode ?? ""
-            if row.isResolved { byCode[code, default: Count(code: code)].resolved += 1 } else { byCode[code, default: Count(code: code)].open += 1 }
+            if row.isResolved {
+                byCode[code, default: Count(code: code)].resolved += 1
+            } else {
+                byCode[code, default: Count(code: code)].open += 1
+            }
         }
         return byCode.values.sorted { a, b in
             switch (ReasonCode(rawValue: a.code), ReasonCode(rawValue: b.code)) {
-            case let (x?, y?): x < y
+            case (let x?, let y?): x < y
             case (.some, nil): true
             case (nil, .some): false
             case (nil, nil): a.code < b.code
@@ -182,18 +193,24 @@ enum RejectionsView {
         guard !rows.isEmpty else { return openOnly ? "No open rejections match." : "No rejections match." }
         let resolved = rows.filter(\.isResolved).count
         var out = "\(rows.count) rejection(s): \(rows.count - resolved) open, \(resolved) resolved\n\n"
-        out += Table.render([["CODE", "OPEN", "RESOLVED", "TOTAL"]] + counts(rows).map {
-            [$0.code, "\($0.open)", "\($0.resolved)", "\($0.total)"]
-        }) + "\n\n"
-        out += Table.render([["RECORDED AT", "FEED", "FILE", "LINE", "EVENT ID", "ENTITY ID", "CODE", "RESOLVED", "MESSAGE"]] + rows.map { row in
-            let r = row.record
-            return [
-                r.recordedAt.iso8601(in: zone), TerminalText.cell(r.feed), TerminalText.cell(r.fileName),
-                r.line.map(String.init) ?? "-", TerminalText.cell(r.eventId), TerminalText.cell(r.entityId),
-                r.reasonCode ?? "", row.resolvedBy.map { "yes (" + TerminalText.cell(resolutionText($0)) + ")" } ?? "no",
-                TerminalText.cell(r.message),
-            ]
-        })
+        out +=
+            Table.render(
+                [["CODE", "OPEN", "RESOLVED", "TOTAL"]]
+                    + counts(rows).map {
+                        [$0.code, "\($0.open)", "\($0.resolved)", "\($0.total)"]
+                    }) + "\n\n"
+        out += Table.render(
+            [["RECORDED AT", "FEED", "FILE", "LINE", "EVENT ID", "ENTITY ID", "CODE", "RESOLVED", "MESSAGE"]]
+                + rows.map { row in
+                    let r = row.record
+                    return [
+                        r.recordedAt.iso8601(in: zone), TerminalText.cell(r.feed), TerminalText.cell(r.fileName),
+                        r.line.map(String.init) ?? "-", TerminalText.cell(r.eventId), TerminalText.cell(r.entityId),
+                        r.reasonCode ?? "",
+                        row.resolvedBy.map { "yes (" + TerminalText.cell(resolutionText($0)) + ")" } ?? "no",
+                        TerminalText.cell(r.message),
+                    ]
+                })
         return out
     }
 
@@ -203,15 +220,19 @@ enum RejectionsView {
     ]
 
     static func csv(_ rows: [RejectionRecord], zone: TimeZone) -> String {
-        CSVOutput.document(header: csvHeader, rows: rows.map { row in
-            let r = row.record
-            return [
-                r.recordedAt.iso8601(in: zone), r.feed, r.fileName, r.line.map(String.init) ?? "", r.eventId ?? "",
-                r.entity ?? "", r.entityId ?? "", r.orderId ?? "", r.returnId ?? "", r.status ?? "", r.reasonCode ?? "",
-                r.message ?? "", row.isResolved ? "yes" : "no", row.resolvedBy?.fileName ?? "",
-                row.resolvedBy?.line.map(String.init) ?? "", row.resolvedBy.map { $0.recordedAt.iso8601(in: zone) } ?? "",
-            ]
-        })
+        CSVOutput.document(
+            header: csvHeader,
+            rows: rows.map { row in
+                let r = row.record
+                return [
+                    r.recordedAt.iso8601(in: zone), r.feed, r.fileName, r.line.map(String.init) ?? "", r.eventId ?? "",
+                    r.entity ?? "", r.entityId ?? "", r.orderId ?? "", r.returnId ?? "", r.status ?? "",
+                    r.reasonCode ?? "",
+                    r.message ?? "", row.isResolved ? "yes" : "no", row.resolvedBy?.fileName ?? "",
+                    row.resolvedBy?.line.map(String.init) ?? "",
+                    row.resolvedBy.map { $0.recordedAt.iso8601(in: zone) } ?? "",
+                ]
+            })
     }
 
     static func json(_ rows: [RejectionRecord], zone: TimeZone) -> JSONValue {
@@ -220,26 +241,42 @@ enum RejectionsView {
             ("total", .int(Int64(rows.count))),
             ("open", .int(Int64(rows.count - resolved))),
             ("resolved", .int(Int64(resolved))),
-            ("counts", .array(counts(rows).map { c in
-                .object([("code", .string(c.code)), ("open", .int(Int64(c.open))), ("resolved", .int(Int64(c.resolved))), ("total", .int(Int64(c.total)))])
-            })),
-            ("rejections", .array(rows.map { row in
-                let r = row.record
-                return .object([
-                    ("recorded_at", .string(r.recordedAt.iso8601(in: zone))), ("feed", .string(r.feed)),
-                    ("file", .string(r.fileName)), ("line", .optional(r.line.map(Int64.init))),
-                    ("event_id", .optional(r.eventId)), ("entity", .optional(r.entity)), ("entity_id", .optional(r.entityId)),
-                    ("order_id", .optional(r.orderId)), ("return_id", .optional(r.returnId)), ("status", .optional(r.status)),
-                    ("reason_code", .optional(r.reasonCode)), ("message", .optional(r.message)),
-                    ("resolved", .bool(row.isResolved)),
-                    ("resolved_by", row.resolvedBy.map { res in
+            (
+                "counts",
+                .array(
+                    counts(rows).map { c in
                         .object([
-                            ("file", .string(res.fileName)), ("line", .optional(res.line.map(Int64.init))),
-                            ("recorded_at", .string(res.recordedAt.iso8601(in: zone))),
+                            ("code", .string(c.code)), ("open", .int(Int64(c.open))),
+                            ("resolved", .int(Int64(c.resolved))), ("total", .int(Int64(c.total))),
                         ])
-                    } ?? .null),
-                ])
-            })),
+                    })
+            ),
+            (
+                "rejections",
+                .array(
+                    rows.map { row in
+                        let r = row.record
+                        return .object([
+                            ("recorded_at", .string(r.recordedAt.iso8601(in: zone))), ("feed", .string(r.feed)),
+                            ("file", .string(r.fileName)), ("line", .optional(r.line.map(Int64.init))),
+                            ("event_id", .optional(r.eventId)), ("entity", .optional(r.entity)),
+                            ("entity_id", .optional(r.entityId)),
+                            ("order_id", .optional(r.orderId)), ("return_id", .optional(r.returnId)),
+                            ("status", .optional(r.status)),
+                            ("reason_code", .optional(r.reasonCode)), ("message", .optional(r.message)),
+                            ("resolved", .bool(row.isResolved)),
+                            (
+                                "resolved_by",
+                                row.resolvedBy.map { res in
+                                    .object([
+                                        ("file", .string(res.fileName)), ("line", .optional(res.line.map(Int64.init))),
+                                        ("recorded_at", .string(res.recordedAt.iso8601(in: zone))),
+                                    ])
+                                } ?? .null
+                            ),
+                        ])
+                    })
+            ),
         ])
     }
 }

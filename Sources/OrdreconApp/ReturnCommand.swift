@@ -23,7 +23,8 @@ struct ReturnCommand: ParsableCommand {
         guard let details else {
             throw CommandFailure.notFound("return_not_found", "return \(returnId) is unknown")
         }
-        Console.print(json ? ReturnView.json(details, zone: zone).text(indent: 2) : ReturnView.text(details, zone: zone))
+        Console.print(
+            json ? ReturnView.json(details, zone: zone).text(indent: 2) : ReturnView.text(details, zone: zone))
     }
 }
 
@@ -40,23 +41,32 @@ enum ReturnView {
             ("carrier", .optional(d.carrier)),
             ("tracking_number", .optional(d.trackingNumber)),
             ("currency", .string("INR")),
-            ("items", .array(d.items.map { i in
-                .object([
-                    ("sku", .string(i.sku)), ("quantity", .int(i.quantity)), ("unit_price", OrderView.money(i.unitPrice)),
-                    ("unit_price_paise", .optional(i.unitPrice?.paise)),
-                    ("amount", OrderView.money(i.unitPrice.map { Money(paise: $0.paise * i.quantity) })),
-                ])
-            })),
+            (
+                "items",
+                .array(
+                    d.items.map { i in
+                        .object([
+                            ("sku", .string(i.sku)), ("quantity", .int(i.quantity)),
+                            ("unit_price", OrderView.money(i.unitPrice)),
+                            ("unit_price_paise", .optional(i.unitPrice?.paise)),
+                            ("amount", OrderView.money(i.unitPrice.map { Money(paise: $0.paise * i.quantity) })),
+                        ])
+                    })
+            ),
             ("value", OrderView.money(d.value)),
             ("value_paise", .int(d.value.paise)),
             ("history", OrderView.history(d.history, zone: zone)),
-            ("refund", d.refund.map { r in
-                .object([
-                    ("refund_id", .string(r.refundId)), ("kind", .string(r.kind)),
-                    ("amount", OrderView.money(r.amount)), ("amount_paise", .int(r.amount.paise)), ("status", .string(r.status)),
-                    ("created_at", .string(r.createdAt.iso8601(in: zone))),
-                ])
-            } ?? .null),
+            (
+                "refund",
+                d.refund.map { r in
+                    .object([
+                        ("refund_id", .string(r.refundId)), ("kind", .string(r.kind)),
+                        ("amount", OrderView.money(r.amount)), ("amount_paise", .int(r.amount.paise)),
+                        ("status", .string(r.status)),
+                        ("created_at", .string(r.createdAt.iso8601(in: zone))),
+                    ])
+                } ?? .null
+            ),
         ])
     }
 
@@ -66,21 +76,38 @@ enum ReturnView {
         out += "Requested \(d.requestedAt.iso8601(in: zone))\n"
         if let reason = d.reason { out += "Reason: \(TerminalText.cell(reason))\n" }
         if d.carrier != nil || d.trackingNumber != nil {
-            out += "Carrier \(TerminalText.cell(d.carrier ?? "-")), tracking \(TerminalText.cell(d.trackingNumber ?? "-"))\n"
+            out +=
+                "Carrier \(TerminalText.cell(d.carrier ?? "-")), tracking \(TerminalText.cell(d.trackingNumber ?? "-"))\n"
         }
-        out += "\nItems\n" + Table.render([["SKU", "QTY", "UNIT PRICE", "AMOUNT"]] + d.items.map { i in
-            [TerminalText.cell(i.sku), "\(i.quantity)", i.unitPrice?.decimalText ?? "-",
-             i.unitPrice.map { Money(paise: $0.paise * i.quantity).decimalText } ?? "-"]
-        }) + "\n"
+        out +=
+            "\nItems\n"
+            + Table.render(
+                [["SKU", "QTY", "UNIT PRICE", "AMOUNT"]]
+                    + d.items.map { i in
+                        [
+                            TerminalText.cell(i.sku), "\(i.quantity)", i.unitPrice?.decimalText ?? "-",
+                            i.unitPrice.map { Money(paise: $0.paise * i.quantity).decimalText } ?? "-",
+                        ]
+                    }) + "\n"
         out += "Value \(d.value.decimalText) INR\n"
-        out += "\nHistory\n" + Table.render([["STATUS", "OCCURRED AT", "ACTOR", "FEED", "FILE:LINE", "REASON"]] + d.history.map {
-            [$0.status, $0.occurredAt.iso8601(in: zone), TerminalText.cell($0.actor), $0.feed,
-             TerminalText.cell("\($0.fileName):\($0.line.map(String.init) ?? "-")"), TerminalText.cell($0.reason)]
-        }) + "\n"
+        out +=
+            "\nHistory\n"
+            + Table.render(
+                [["STATUS", "OCCURRED AT", "ACTOR", "FEED", "FILE:LINE", "REASON"]]
+                    + d.history.map {
+                        [
+                            $0.status, $0.occurredAt.iso8601(in: zone), TerminalText.cell($0.actor), $0.feed,
+                            TerminalText.cell("\($0.fileName):\($0.line.map(String.init) ?? "-")"),
+                            TerminalText.cell($0.reason),
+                        ]
+                    }) + "\n"
         if let r = d.refund {
-            out += "\nRefund \(r.refundId): \(r.amount.decimalText) INR, \(r.status) (recorded \(r.createdAt.iso8601(in: zone)))\n"
+            out +=
+                "\nRefund \(r.refundId): \(r.amount.decimalText) INR, \(r.status) (recorded \(r.createdAt.iso8601(in: zone)))\n"
         } else {
-            out += "\nNo refund" + (d.status == "COMPLETED" ? "" : " (a refund is requested when the return is COMPLETED)") + "\n"
+            out +=
+                "\nNo refund" + (d.status == "COMPLETED" ? "" : " (a refund is requested when the return is COMPLETED)")
+                + "\n"
         }
         return out
     }

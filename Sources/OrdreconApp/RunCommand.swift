@@ -48,10 +48,15 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the summary as JSON on standard output.")
     var json = false
 
-    @Flag(name: .long, help: "Log only warnings and errors; print nothing when nothing happened, else a short summary (for cron).")
+    @Flag(
+        name: .long,
+        help: "Log only warnings and errors; print nothing when nothing happened, else a short summary (for cron).")
     var quiet = false
 
-    @Option(name: .customLong("metrics-file"), help: "Write the run's metrics here for node_exporter's textfile collector (a .prom file, replaced atomically).")
+    @Option(
+        name: .customLong("metrics-file"),
+        help: "Write the run's metrics here for node_exporter's textfile collector (a .prom file, replaced atomically)."
+    )
     var metricsFile: String?
 
     @Option(name: .customLong("progress-seconds"), help: .hidden)
@@ -62,7 +67,9 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--progress-seconds must not be negative, got \(progressSeconds)")
         }
         if let metricsFile, !metricsFile.hasSuffix(".prom") {
-            throw ValidationError("--metrics-file must name a .prom file (node_exporter's textfile collector reads only those), got \(metricsFile)")
+            throw ValidationError(
+                "--metrics-file must name a .prom file (node_exporter's textfile collector reads only those), got \(metricsFile)"
+            )
         }
     }
 
@@ -89,7 +96,9 @@ struct RunCommand: ParsableCommand {
             store = try settings.stores.open()
             let engine = RunEngine(settings: settings, store: store, logger: logger)
             engine.shouldStop = TerminationSignals.stopCheck()
-            if !quiet { engine.progress = ProgressDisplay.make(terminal: terminal, interval: progressSeconds, logger: logger) }
+            if !quiet {
+                engine.progress = ProgressDisplay.make(terminal: terminal, interval: progressSeconds, logger: logger)
+            }
             if configuration.writePDFs {
                 engine.documentIssuer = DocumentDelivery.issuer(configuration, store: store, logger: logger)
             }
@@ -145,7 +154,9 @@ struct RunCommand: ParsableCommand {
     /// see `RunTextfile`), the refunds by state, the inbox backlog, this run's end and duration;
     /// the last success time is now, or the previous file's when this run failed (`summary` nil)
     /// or was interrupted.
-    private func writeMetrics(_ configuration: Configuration, summary: RunSummary?, store: (any StateStore)?, logger: Logger) {
+    private func writeMetrics(
+        _ configuration: Configuration, summary: RunSummary?, store: (any StateStore)?, logger: Logger
+    ) {
         guard let metricsFile else { return }
         let path = absolute(metricsFile)
         let now = SystemClock.now()

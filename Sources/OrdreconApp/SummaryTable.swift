@@ -1,21 +1,27 @@
+import Foundation
 import OrdreconCore
 import OrdreconEngine
 
 /// The human-readable run summary: one line per file, then the total.
 enum SummaryTable {
     static func render(_ summary: RunSummary) -> String {
-        var rows: [[String]] = [["FEED", "FILE", "EVENTS", "APPLIED", "DUPLICATE", "REJECTED", "SECONDS", "REJECTED BY CODE"]]
+        var rows: [[String]] = [
+            ["FEED", "FILE", "EVENTS", "APPLIED", "DUPLICATE", "REJECTED", "SECONDS", "REJECTED BY CODE"]
+        ]
         for file in summary.files {
-            var codes = file.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            var codes = file.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                separator: " ")
             if let failure = file.failure { codes = "FILE REJECTED: \(failure.code.rawValue): \(failure.message)" }
             rows.append([
                 file.feed, file.name + (file.resumed ? " (resumed)" : ""), "\(file.events)", "\(file.applied)",
                 "\(file.duplicate)", "\(file.rejected)", String(format: "%.3f", file.seconds), codes,
             ])
         }
-        let totalCodes = summary.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let totalCodes = summary.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: " ")
         rows.append([
-            "TOTAL", "\(summary.files.count) file(s)", "\(summary.events)", "\(summary.applied)", "\(summary.duplicate)",
+            "TOTAL", "\(summary.files.count) file(s)", "\(summary.events)", "\(summary.applied)",
+            "\(summary.duplicate)",
             "\(summary.rejected)", String(format: "%.3f", summary.seconds), totalCodes,
         ])
         var text = Table.render(rows)
@@ -29,7 +35,9 @@ enum SummaryTable {
         if let report = summary.reportHTML {
             text += "\nRun report: " + report
         }
-        if summary.files.isEmpty { text = summary.interrupted ? "No file finished in this run." : "No ready files in the inbox." }
+        if summary.files.isEmpty {
+            text = summary.interrupted ? "No file finished in this run." : "No ready files in the inbox."
+        }
         for entry in summary.unfinished {
             let what = entry.needsAttention ? "NOT PROCESSED" : "LEFT FOR THE NEXT RUN"
             text += "\n\(what): \(entry.feed)/\(entry.name): \(entry.message)"
@@ -70,7 +78,8 @@ enum Table {
             }.joined(separator: "  ").trimmingTrailingSpaces
         }.joined(separator: "\n")
         if shortened {
-            text += "\n(… marks a value shortened in the middle to \(maxCellWidth) characters; the CSV or JSON output shows it whole)"
+            text +=
+                "\n(… marks a value shortened in the middle to \(maxCellWidth) characters; the CSV or JSON output shows it whole)"
         }
         return text
     }
@@ -91,8 +100,6 @@ extension String {
     }
 }
 
-import Foundation
-
 /// What `run --quiet` prints: nothing when nothing happened (so cron sends no mail), else a
 /// short summary.
 enum QuietSummary {
@@ -105,7 +112,8 @@ enum QuietSummary {
         }
         if let documents = summary.documents, documents.rendered > 0 || documents.failed > 0 { return false }
         if let refunds = summary.refundDelivery,
-           refunds.attempts > 0 || refunds.pendingLeft > 0 || refunds.failed > 0 || refunds.interrupted {
+            refunds.attempts > 0 || refunds.pendingLeft > 0 || refunds.failed > 0 || refunds.interrupted
+        {
             return false
         }
         return true
@@ -116,25 +124,33 @@ enum QuietSummary {
     static func text(_ summary: RunSummary, stoppedBy: String?, cutShort: [FileRecord]) -> String {
         var lines: [String] = []
         if !summary.files.isEmpty {
-            var line = "\(summary.files.count) file(s), \(summary.events) event(s): \(summary.applied) applied, "
+            var line =
+                "\(summary.files.count) file(s), \(summary.events) event(s): \(summary.applied) applied, "
                 + "\(summary.duplicate) duplicate, \(summary.rejected) rejected"
             if summary.failedFiles > 0 { line += ", \(summary.failedFiles) file(s) rejected as a whole" }
-            let codes = summary.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            let codes = summary.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                separator: " ")
             if !codes.isEmpty { line += " (\(codes))" }
             lines.append(line + " in \(String(format: "%.2f", summary.seconds)) s")
             let withRejections = summary.files.compactMap(\.rejectionFile)
-            if !withRejections.isEmpty { lines.append("Rejected rows to review: " + withRejections.joined(separator: ", ")) }
+            if !withRejections.isEmpty {
+                lines.append("Rejected rows to review: " + withRejections.joined(separator: ", "))
+            }
             if let report = summary.reportHTML { lines.append("Run report: " + report) }
         }
         for entry in summary.unfinished {
-            lines.append("\(entry.needsAttention ? "NOT PROCESSED" : "LEFT FOR THE NEXT RUN"): \(entry.feed)/\(entry.name): \(entry.message)")
+            lines.append(
+                "\(entry.needsAttention ? "NOT PROCESSED" : "LEFT FOR THE NEXT RUN"): \(entry.feed)/\(entry.name): \(entry.message)"
+            )
         }
         if let documents = summary.documents, documents.rendered > 0 || documents.failed > 0 {
             lines.append(DocumentDelivery.text(documents))
         }
         if summary.interrupted {
             lines.append(Interruption.text(summary, stoppedBy: stoppedBy, cutShort: cutShort))
-        } else if let refunds = summary.refundDelivery, refunds.attempts > 0 || refunds.pendingLeft > 0 || refunds.failed > 0 {
+        } else if let refunds = summary.refundDelivery,
+            refunds.attempts > 0 || refunds.pendingLeft > 0 || refunds.failed > 0
+        {
             lines.append(RefundDelivery.text(refunds))
         }
         return lines.joined(separator: "\n")

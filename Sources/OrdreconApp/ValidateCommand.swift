@@ -45,7 +45,8 @@ struct ValidateCommand: ParsableCommand {
         guard settings.feed(named: feed) != nil else {
             throw CommandFailure(
                 ExitStatus.usage, "unknown_feed",
-                "feed \"\(feed)\" is not configured (configured: \(settings.feeds.map(\.name).joined(separator: ", ")))")
+                "feed \"\(feed)\" is not configured (configured: \(settings.feeds.map(\.name).joined(separator: ", ")))"
+            )
         }
         let path = absolute(file)
         try DatabaseGate.check(settings)
@@ -62,7 +63,8 @@ struct ValidateCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
 
         let databaseExists = FileManager.default.fileExists(atPath: settings.database)
-        let stateText = databaseExists
+        let stateText =
+            databaseExists
             ? "the current state in \(settings.database)"
             : "an empty state (no database yet at \(settings.database); none is created)"
         let result: DryRunResult
@@ -71,14 +73,17 @@ struct ValidateCommand: ParsableCommand {
         } catch let error as DryRunError {
             throw CommandFailure.notFound("file_not_readable", "\(error)")
         } catch let error as StoreError where error.kind == .busy || error.kind == .locked {
-            throw CommandFailure.busy("the database is busy (another ordrecon is writing to it); try again when it has finished: \(error)")
+            throw CommandFailure.busy(
+                "the database is busy (another ordrecon is writing to it); try again when it has finished: \(error)")
         } catch {
             try DatabaseGate.refuseNewerSchema(error)
             throw CommandFailure.internal("\(error) (nothing was changed)")
         }
 
         if json {
-            Console.print(Self.json(result, file: file, feed: feed, databaseExists: databaseExists, database: settings.database).text(indent: 2))
+            Console.print(
+                Self.json(result, file: file, feed: feed, databaseExists: databaseExists, database: settings.database)
+                    .text(indent: 2))
         } else {
             Console.print(Self.text(result, file: file, feed: feed, stateText: stateText))
         }
@@ -87,7 +92,9 @@ struct ValidateCommand: ParsableCommand {
 
     /// Opens the state (the database, or an empty one in memory) and dry-runs the file on it.
     /// The store is closed before this returns.
-    private static func judge(path: String, feed: String, settings: EngineSettings, databaseExists: Bool) throws -> DryRunResult {
+    private static func judge(path: String, feed: String, settings: EngineSettings, databaseExists: Bool) throws
+        -> DryRunResult
+    {
         let store: any StateStore
         if databaseExists {
             // A database at an older schema would be upgraded by opening it for writing: a change.
@@ -122,13 +129,16 @@ struct ValidateCommand: ParsableCommand {
         out += "\n" + Table.render(rows) + "\n\n"
         let c = result.counts
         out += "\(c.events) event(s): \(c.applied) would be applied, \(c.duplicate) duplicate, \(c.rejected) rejected"
-        let codes = result.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let codes = result.rejectedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: " ")
         if !codes.isEmpty { out += " (\(codes))" }
         out += "."
         return out
     }
 
-    static func json(_ result: DryRunResult, file: String, feed: String, databaseExists: Bool, database: String) -> JSONValue {
+    static func json(_ result: DryRunResult, file: String, feed: String, databaseExists: Bool, database: String)
+        -> JSONValue
+    {
         let c = result.counts
         return .object([
             ("file", .string(file)),
@@ -136,22 +146,37 @@ struct ValidateCommand: ParsableCommand {
             ("state", .string(databaseExists ? "database" : "empty")),
             ("database", .string(database)),
             ("changed", .bool(false)),
-            ("file_rejection", result.fileRejection.map {
-                .object([("code", .string($0.code.rawValue)), ("message", .string($0.message))])
-            } ?? .null),
-            ("events", .array(result.verdicts.map { v in
+            (
+                "file_rejection",
+                result.fileRejection.map {
+                    .object([("code", .string($0.code.rawValue)), ("message", .string($0.message))])
+                } ?? .null
+            ),
+            (
+                "events",
+                .array(
+                    result.verdicts.map { v in
+                        .object([
+                            ("line", .optional(v.line.map(Int64.init))), ("event_id", .optional(v.eventId)),
+                            ("entity", .optional(v.entity)), ("entity_id", .optional(v.entityId)),
+                            ("status", .optional(v.status)),
+                            ("outcome", .string(v.outcome.rawValue)), ("reason_code", .optional(v.code?.rawValue)),
+                            ("message", .optional(v.message)),
+                        ])
+                    })
+            ),
+            (
+                "counts",
                 .object([
-                    ("line", .optional(v.line.map(Int64.init))), ("event_id", .optional(v.eventId)),
-                    ("entity", .optional(v.entity)), ("entity_id", .optional(v.entityId)), ("status", .optional(v.status)),
-                    ("outcome", .string(v.outcome.rawValue)), ("reason_code", .optional(v.code?.rawValue)),
-                    ("message", .optional(v.message)),
+                    ("events", .int(Int64(c.events))), ("applied", .int(Int64(c.applied))),
+                    ("duplicate", .int(Int64(c.duplicate))), ("rejected", .int(Int64(c.rejected))),
+                    (
+                        "rejected_by_code",
+                        .object(
+                            result.rejectedByCode.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })
+                    ),
                 ])
-            })),
-            ("counts", .object([
-                ("events", .int(Int64(c.events))), ("applied", .int(Int64(c.applied))),
-                ("duplicate", .int(Int64(c.duplicate))), ("rejected", .int(Int64(c.rejected))),
-                ("rejected_by_code", .object(result.rejectedByCode.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
-            ])),
+            ),
             ("would_apply_all", .bool(result.wouldApplyAll)),
         ])
     }

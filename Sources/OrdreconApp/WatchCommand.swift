@@ -30,20 +30,30 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Poll the inbox every second instead of using inotify (network file systems).")
     var poll = false
 
-    @Option(name: .customLong("settle-ms"), help: "Milliseconds a file written in place must stay unchanged (default: [watch] settle_ms).")
+    @Option(
+        name: .customLong("settle-ms"),
+        help: "Milliseconds a file written in place must stay unchanged (default: [watch] settle_ms).")
     var settleMilliseconds: Int?
 
-    @Option(name: .customLong("rescan-seconds"), help: "Seconds between full looks at the inbox (default: [watch] rescan_seconds).")
+    @Option(
+        name: .customLong("rescan-seconds"),
+        help: "Seconds between full looks at the inbox (default: [watch] rescan_seconds).")
     var rescanSeconds: Int?
 
-    @Option(name: .customLong("metrics-port"), help: "Serve /metrics and /healthz on PORT (default: [watch] metrics_port; 0 = none).")
+    @Option(
+        name: .customLong("metrics-port"),
+        help: "Serve /metrics and /healthz on PORT (default: [watch] metrics_port; 0 = none).")
     var metricsPort: Int?
 
-    @Option(name: .customLong("metrics-address"), help: "The IP address the metrics port listens on (default: [watch] metrics_address, 127.0.0.1).")
+    @Option(
+        name: .customLong("metrics-address"),
+        help: "The IP address the metrics port listens on (default: [watch] metrics_address, 127.0.0.1).")
     var metricsAddress: String?
 
     func validate() throws {
-        if let metricsPort, !(0...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0...65535") }
+        if let metricsPort, !(0...65_535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be 0...65535")
+        }
         if let settleMilliseconds, settleMilliseconds < 0 { throw ValidationError("--settle-ms must not be negative") }
         if let rescanSeconds, rescanSeconds < 1 { throw ValidationError("--rescan-seconds must be at least 1") }
     }
@@ -63,7 +73,8 @@ struct WatchCommand: AsyncParsableCommand {
         let watch = configuration.watch
         if let metricsAddress, IPAddress.family(of: metricsAddress) == nil {
             throw CommandFailure.configuration(
-                "--metrics-address: expected an IP address to listen on, such as 127.0.0.1, 0.0.0.0 or ::, got '\(metricsAddress)'")
+                "--metrics-address: expected an IP address to listen on, such as 127.0.0.1, 0.0.0.0 or ::, got '\(metricsAddress)'"
+            )
         }
         let port = metricsPort ?? watch.metricsPort ?? 0
         let daemonOptions = DaemonOptions(
@@ -72,7 +83,9 @@ struct WatchCommand: AsyncParsableCommand {
             metricsHost: metricsAddress ?? watch.metricsAddress)
         let options = self.options
         do {
-            try await Daemon.run(configuration: configuration, options: daemonOptions, logger: logger, stores: settings.stores) {
+            try await Daemon.run(
+                configuration: configuration, options: daemonOptions, logger: logger, stores: settings.stores
+            ) {
                 options.loadResult()
             }
         } catch {

@@ -43,10 +43,12 @@ public enum Daemon {
         var group = ServiceGroupConfiguration(services: services, logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
         group.maximumGracefulShutdownDuration = .seconds(20)
-        logger.notice("ordrecon watch started", metadata: [
-            "run.id": "\(runId)", "pid": "\(getpid())", "mode": "\(options.poll ? "poll" : "inotify")",
-            "inbox": "\(configuration.paths.inbox)",
-        ])
+        logger.notice(
+            "ordrecon watch started",
+            metadata: [
+                "run.id": "\(runId)", "pid": "\(getpid())", "mode": "\(options.poll ? "poll" : "inotify")",
+                "inbox": "\(configuration.paths.inbox)",
+            ])
         // Stopping must not hang on a database someone else holds: a few seconds, then without the record.
         store.busyPolicy = BusyPolicy(limit: 2, sliceMilliseconds: 250)
         do {

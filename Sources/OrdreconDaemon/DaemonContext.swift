@@ -16,7 +16,9 @@ public struct DaemonOptions: Sendable, Equatable {
     public var metricsPort: Int?
     public var metricsHost: String
 
-    public init(poll: Bool, settleSeconds: Double, rescanSeconds: Double, metricsPort: Int?, metricsHost: String = "127.0.0.1") {
+    public init(
+        poll: Bool, settleSeconds: Double, rescanSeconds: Double, metricsPort: Int?, metricsHost: String = "127.0.0.1"
+    ) {
         self.poll = poll
         self.settleSeconds = settleSeconds
         self.rescanSeconds = rescanSeconds

@@ -47,7 +47,8 @@ struct DispatchService: Service, CustomStringConvertible {
                     generation = context.configuration.generation
                     let gateway = context.configuration.current.gateway
                     dispatcher = RefundDispatcher(
-                        store: current, client: try context.makeRefundClient(gateway), options: RefundDispatcher.Options(gateway),
+                        store: current, client: try context.makeRefundClient(gateway),
+                        options: RefundDispatcher.Options(gateway),
                         token: gateway.effectiveToken(environment: ProcessInfo.processInfo.environment), logger: logger,
                         clock: clock)
                     let metrics = context.metrics
@@ -61,13 +62,17 @@ struct DispatchService: Service, CustomStringConvertible {
                 context.metrics.setCircuit(dispatcher!.breaker.state.name)
                 if report.gatewayUnavailable {
                     wait = min(Self.longestWait, max(Self.idleSeconds, wait * 2))
-                    logger.warning("gateway unavailable; next attempt in \(Int(wait)) s", metadata: ["refunds.pending": "\(report.pendingLeft)"])
+                    logger.warning(
+                        "gateway unavailable; next attempt in \(Int(wait)) s",
+                        metadata: ["refunds.pending": "\(report.pendingLeft)"])
                     clock.wait(seconds: wait, signal: stop)
                 } else {
                     wait = Self.idleSeconds
                     if let until = try current.earliestRefundWait(), report.pendingLeft > 0 {
                         let seconds = Double(until.milliseconds - clock.wallTime.milliseconds) / 1000
-                        clock.wait(seconds: min(Self.longestWait, max(Self.idleSeconds, seconds)), signal: stop, endedByPoke: true)
+                        clock.wait(
+                            seconds: min(Self.longestWait, max(Self.idleSeconds, seconds)), signal: stop,
+                            endedByPoke: true)
                     } else {
                         clock.wait(seconds: Self.idleSeconds, signal: stop, endedByPoke: true)
                     }

@@ -125,7 +125,8 @@ struct IngestService: Service, CustomStringConvertible {
             if summary.refundsRecorded > 0 { context.dispatchSignal.poke() }
             if summary.invoicesRecorded > 0 || summary.refundsRecorded > 0 { progress.documentsWaiting = true }
             progress.first = false
-            progress.retryUnfinishedAt = Self.retryTime(for: summary, settle: context.options.settleSeconds, now: context.clock.now)
+            progress.retryUnfinishedAt = Self.retryTime(
+                for: summary, settle: context.options.settleSeconds, now: context.clock.now)
             return
         }
         guard progress.documentsWaiting, configuration.writePDFs else {

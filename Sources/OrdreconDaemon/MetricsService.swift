@@ -44,7 +44,8 @@ struct MetricsService: Service, CustomStringConvertible {
         let host = context.options.metricsHost
         // FlyingFox's own logger prints to stderr outside the structured log (and a "critical"
         // line on every normal stop); what matters is logged here instead.
-        let server = IPAddress.family(of: host) == 6
+        let server =
+            IPAddress.family(of: host) == 6
             ? HTTPServer(address: try sockaddr_in6.inet6(ip6: host, port: UInt16(port)), timeout: 10, logger: .disabled)
             : HTTPServer(address: try sockaddr_in.inet(ip4: host, port: UInt16(port)), timeout: 10, logger: .disabled)
         let context = self.context
@@ -86,7 +87,8 @@ enum Health {
         for feed in configuration.feeds {
             let folder = configuration.paths.inbox(feed: feed.name)
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 return "the inbox folder \(folder) is missing"
             }
             guard FileManager.default.isWritableFile(atPath: folder) else {

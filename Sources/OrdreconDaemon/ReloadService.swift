@@ -31,13 +31,19 @@ struct ReloadService: Service, CustomStringConvertible {
         case .success(let new):
             let old = context.configuration.current
             if let reason = Self.needsRestart(old, new) {
-                logger.error("SIGHUP: \(reason) needs a restart (`systemctl restart ordrecon`); the old configuration stays in force")
+                logger.error(
+                    "SIGHUP: \(reason) needs a restart (`systemctl restart ordrecon`); the old configuration stays in force"
+                )
                 return
             }
             context.configuration.replace(with: new)
-            StructuredLogging.update(LoggingOptions(
-                format: LogFormat(rawValue: new.logging.format) ?? .logfmt, level: Logger.Level(rawValue: new.logging.level) ?? .info))
-            logger.notice("SIGHUP: configuration reloaded", metadata: ["feeds": "\(new.feeds.map(\.name).joined(separator: ","))"])
+            StructuredLogging.update(
+                LoggingOptions(
+                    format: LogFormat(rawValue: new.logging.format) ?? .logfmt,
+                    level: Logger.Level(rawValue: new.logging.level) ?? .info))
+            logger.notice(
+                "SIGHUP: configuration reloaded", metadata: ["feeds": "\(new.feeds.map(\.name).joined(separator: ","))"]
+            )
         }
     }
 
@@ -45,7 +51,9 @@ struct ReloadService: Service, CustomStringConvertible {
     static func needsRestart(_ old: Configuration, _ new: Configuration) -> String? {
         if old.paths != new.paths { return "a change of [paths]" }
         if old.timezoneIdentifier != new.timezoneIdentifier { return "a change of timezone" }
-        if old.feeds.map(\.name) != new.feeds.map(\.name) { return "adding or removing a feed (its inbox folder is watched)" }
+        if old.feeds.map(\.name) != new.feeds.map(\.name) {
+            return "adding or removing a feed (its inbox folder is watched)"
+        }
         return nil
     }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import OrdreconLogging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Files written whole under their final name: whoever reads them (a partner, node_exporter, a
 /// person, the next run) finds the old file or the new one, never a part of one. The program's

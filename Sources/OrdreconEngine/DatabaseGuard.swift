@@ -28,7 +28,9 @@ public enum DatabaseGuard {
     /// - Returns: what the database path holds.
     /// - Throws: ``DatabaseRefusal`` when the database must not be used.
     @discardableResult
-    public static func check(_ settings: EngineSettings, stores: any StateStoreFactory) throws(DatabaseRefusal) -> DatabaseState {
+    public static func check(_ settings: EngineSettings, stores: any StateStoreFactory) throws(DatabaseRefusal)
+        -> DatabaseState
+    {
         let path = settings.database
         let state: DatabaseState
         do {
@@ -43,7 +45,9 @@ public enum DatabaseGuard {
             throw DatabaseRefusal(
                 cause: "the database \(path) was written by a newer ordrecon: its schema version is \(version), "
                     + "this ordrecon knows versions up to \(stores.latestSchemaVersion)",
-                remedy: "Use the newer ordrecon with this workspace, or restore the database from a backup made with this version.")
+                remedy:
+                    "Use the newer ordrecon with this workspace, or restore the database from a backup made with this version."
+            )
         case .database:
             return state
         case .missing, .empty:
@@ -63,8 +67,10 @@ public enum DatabaseGuard {
     static func firstFile(in folder: String) -> String? {
         let root = URL(fileURLWithPath: folder, isDirectory: true)
         let keys: [URLResourceKey] = [.isDirectoryKey]
-        guard let entries = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles], errorHandler: { _, _ in true })
+        guard
+            let entries = FileManager.default.enumerator(
+                at: root, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles], errorHandler: { _, _ in true }
+            )
         else { return nil }
         for case let entry as URL in entries {
             if (try? entry.resourceValues(forKeys: Set(keys)).isDirectory) == true { continue }

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Synchronization
 public import Foundation
 public import Logging
 public import OrdreconCore
 public import OrdreconInvoices
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Writes the PDF of every invoice and credit note that has none yet, exactly once.
 ///
@@ -38,7 +39,8 @@ public final class DocumentIssuer {
     ///   - directory: the invoices folder; PDFs go to `<directory>/<financial year>/<number>.pdf`.
     ///   - defaultGSTRateBasisPoints: for invoices issued before they kept their own default.
     public init(
-        store: any DocumentLedger, directory: String, seller: TaxDocument.Seller, zone: TimeZone, defaultGSTRateBasisPoints: Int,
+        store: any DocumentLedger, directory: String, seller: TaxDocument.Seller, zone: TimeZone,
+        defaultGSTRateBasisPoints: Int,
         fontDirectory: String = TaxDocumentPDF.defaultFontDirectory, logger: Logger,
         now: @escaping @Sendable () -> Timestamp
     ) {
@@ -53,7 +55,10 @@ public final class DocumentIssuer {
     }
 
     /// An issuer writing into the workspace's invoices folder for `[seller]`.
-    public convenience init(configuration: Configuration, store: any DocumentLedger, logger: Logger, now: @escaping @Sendable () -> Timestamp) {
+    public convenience init(
+        configuration: Configuration, store: any DocumentLedger, logger: Logger,
+        now: @escaping @Sendable () -> Timestamp
+    ) {
         self.init(
             store: store, directory: configuration.paths.invoices, seller: configuration.seller.documentSeller,
             zone: configuration.timeZone, defaultGSTRateBasisPoints: configuration.defaultGSTRateBasisPoints,
@@ -70,7 +75,9 @@ public final class DocumentIssuer {
         var report = Report()
         var skip: Set<String> = []
         pass: while !shouldStop(), report.rendered + report.failed < limit {
-            let page = try store.documents(missingPDF: true, limit: batchSize + skip.count).filter { !skip.contains($0.number) }
+            let page = try store.documents(missingPDF: true, limit: batchSize + skip.count).filter {
+                !skip.contains($0.number)
+            }
             if page.isEmpty { break }
             var written: [(DocumentRecord, String)] = []
             let records = Array(page.prefix(min(batchSize, limit - report.rendered - report.failed)))
@@ -91,7 +98,8 @@ public final class DocumentIssuer {
                     } catch {
                         report.failed += 1
                         skip.insert(record.number)
-                        logger.error("could not write the PDF of \(record.number): \(error)", metadata: metadata(record))
+                        logger.error(
+                            "could not write the PDF of \(record.number): \(error)", metadata: metadata(record))
                     }
                 }
                 progress?.pdfsWritten(written.count - placedBefore)
@@ -111,7 +119,9 @@ public final class DocumentIssuer {
         report.seconds = Date().timeIntervalSince(started)
         if report.rendered > 0 || report.failed > 0 {
             // Each document has its own line above (the contract's "e-mailed" line, at info).
-            logger.info("PDFs done: \(report.invoices) invoice(s) and \(report.creditNotes) credit note(s) written, \(report.failed) failed, in \(JSONText.seconds(report.seconds)) s")
+            logger.info(
+                "PDFs done: \(report.invoices) invoice(s) and \(report.creditNotes) credit note(s) written, \(report.failed) failed, in \(JSONText.seconds(report.seconds)) s"
+            )
         }
         return report
     }
@@ -129,7 +139,8 @@ public final class DocumentIssuer {
         }
         return TaxDocumentBuilder.build(
             kind: record.kind == .invoice ? .taxInvoice : .creditNote, number: record.number,
-            date: record.issuedAt.civil(in: zone), seller: seller, customerId: record.customerId, orderId: record.orderId,
+            date: record.issuedAt.civil(in: zone), seller: seller, customerId: record.customerId,
+            orderId: record.orderId,
             returnId: record.returnId, shipToState: record.shipToState.flatMap(IndianState.init(code:)),
             reference: reference, items: items)
     }
@@ -142,7 +153,9 @@ public final class DocumentIssuer {
     }
 
     /// Renders the documents on all cores, keeping their order.
-    static func renderInParallel(_ documents: [Result<TaxDocument, StoreError>], fontDirectory: String) -> [Result<[UInt8], any Error>] {
+    static func renderInParallel(_ documents: [Result<TaxDocument, StoreError>], fontDirectory: String) -> [Result<
+        [UInt8], any Error
+    >] {
         let results = RenderResults(count: documents.count)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
             let result: Result<[UInt8], any Error>
@@ -168,7 +181,10 @@ public final class DocumentIssuer {
         try FileSystem.makeDirectories(FileSystem.parentDirectory(of: path))
         if FileSystem.exists(path) {
             guard FileSystem.bytes(of: path) == bytes else {
-                throw DocumentError(message: "\(path) exists with other content; it is never overwritten (move it away to have it written again)")
+                throw DocumentError(
+                    message:
+                        "\(path) exists with other content; it is never overwritten (move it away to have it written again)"
+                )
             }
             return relative  // written before a crash, not yet recorded: adopt it
         }
@@ -179,7 +195,8 @@ public final class DocumentIssuer {
 
     func metadata(_ record: DocumentRecord) -> Logger.Metadata {
         var meta: Logger.Metadata = [
-            "document.number": "\(record.number)", "order.id": "\(record.orderId)", "customer.id": "\(record.customerId)",
+            "document.number": "\(record.number)", "order.id": "\(record.orderId)",
+            "customer.id": "\(record.customerId)",
         ]
         if let returnId = record.returnId { meta["return.id"] = "\(returnId)" }
         return meta

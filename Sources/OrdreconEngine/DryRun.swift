@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import OrdreconCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What one event of a file became (or, in a dry run, would become).
 public struct EventVerdictLine: Sendable, Hashable {
@@ -78,7 +79,9 @@ extension RunEngine {
     /// The caller must keep `run` out meanwhile (the workspace lock).
     public func dryRun(path: String, feed: String) throws -> DryRunResult {
         guard settings.feed(named: feed) != nil else {
-            throw DryRunError("feed \(quotedName(feed)) is not configured (configured: \(settings.feeds.map(\.name).joined(separator: ", ")))")
+            throw DryRunError(
+                "feed \(quotedName(feed)) is not configured (configured: \(settings.feeds.map(\.name).joined(separator: ", ")))"
+            )
         }
         guard let info = FileSystem.info(path) else {
             throw DryRunError("\(path): no such file")

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import OrdreconCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads a file through its descriptor, from a given offset.
 final class FileByteSource: ByteSource {
@@ -21,7 +22,8 @@ final class FileByteSource: ByteSource {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else {
             let e = errno
-            throw FileSystemError(operation: e == ELOOP ? "open (a symbolic link, not followed)" : "open", path: path, errno: e)
+            throw FileSystemError(
+                operation: e == ELOOP ? "open (a symbolic link, not followed)" : "open", path: path, errno: e)
         }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {

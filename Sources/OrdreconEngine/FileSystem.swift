@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import OrdreconLogging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A file system failure, naming the operation and the path.
 public struct FileSystemError: Error, Sendable, CustomStringConvertible {
@@ -70,7 +71,8 @@ struct RawPath: Sendable, Hashable {
 
     /// `directory/name`, the name given as raw bytes.
     init(directory: String, name: [UInt8]) {
-        bytes = Array(directory.utf8).map { CChar(bitPattern: $0) } + [CChar(bitPattern: UInt8(ascii: "/"))]
+        bytes =
+            Array(directory.utf8).map { CChar(bitPattern: $0) } + [CChar(bitPattern: UInt8(ascii: "/"))]
             + name.map { CChar(bitPattern: $0) } + [0]
     }
 
@@ -135,7 +137,9 @@ enum FileSystem {
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
                 pointer.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes in
-                    Array(UnsafeBufferPointer(start: bytes, count: strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))))
+                    Array(
+                        UnsafeBufferPointer(
+                            start: bytes, count: strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))))
                 }
             }
             if name != [UInt8(ascii: ".")] && name != [UInt8(ascii: "."), UInt8(ascii: ".")] { names.append(name) }
@@ -151,7 +155,7 @@ enum FileSystem {
     }
 
     static func moveNoReplace(_ source: RawPath, to destination: String) throws(FileSystemError) {
-        let renamed = source.withCString { ordrecon_renameat2(AT_FDCWD, $0, AT_FDCWD, destination, renameNoReplace) }
+        let renamed = source.withCString { glibcRenameat2(AT_FDCWD, $0, AT_FDCWD, destination, renameNoReplace) }
         if renamed == 0 { return }
         let renameError = errno
         switch renameError {
@@ -166,7 +170,8 @@ enum FileSystem {
             guard let info = info(source), info.isRegularFile else {
                 throw FileSystemError(operation: "move to", path: destination, errno: EXDEV)
             }
-            let temporary = parentDirectory(of: destination) + "/" + FileNames.fitted(".ordrecon-copy-" + fileName(of: destination))
+            let temporary =
+                parentDirectory(of: destination) + "/" + FileNames.fitted(".ordrecon-copy-" + fileName(of: destination))
             try copy(source, to: temporary)
             if link(temporary, destination) != 0 {
                 let e = errno
@@ -193,7 +198,9 @@ enum FileSystem {
             let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
             if count < 0 { throw FileSystemError(operation: "read", path: source.display, errno: errno) }
             if count == 0 { break }
-            if let code = buffer.withUnsafeBytes({ DescriptorOutput.writeAll(UnsafeRawBufferPointer(rebasing: $0[..<count]), to: output) }) {
+            if let code = buffer.withUnsafeBytes({
+                DescriptorOutput.writeAll(UnsafeRawBufferPointer(rebasing: $0[..<count]), to: output)
+            }) {
                 throw FileSystemError(operation: "write", path: destination, errno: code)
             }
         }
@@ -243,7 +250,7 @@ enum FileSystem {
     static func syncFileSystem(of path: String) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return }
-        _ = ordrecon_syncfs(fd)
+        _ = glibcSyncfs(fd)
         close(fd)
     }
 
@@ -262,8 +269,11 @@ private let renameNoReplace: UInt32 = 1
 
 /// glibc's `renameat2(2)`, which the Glibc module leaves out (it is a GNU extension).
 @_silgen_name("renameat2")
-private func ordrecon_renameat2(_ olddirfd: Int32, _ oldpath: UnsafePointer<CChar>, _ newdirfd: Int32, _ newpath: UnsafePointer<CChar>, _ flags: UInt32) -> Int32
+private func glibcRenameat2(
+    _ olddirfd: Int32, _ oldpath: UnsafePointer<CChar>, _ newdirfd: Int32, _ newpath: UnsafePointer<CChar>,
+    _ flags: UInt32
+) -> Int32
 
 /// glibc's `syncfs(2)`, which the Glibc module leaves out (it is a GNU extension).
 @_silgen_name("syncfs")
-private func ordrecon_syncfs(_ fd: Int32) -> Int32
+private func glibcSyncfs(_ fd: Int32) -> Int32

@@ -69,7 +69,9 @@ struct HTML: Sendable, Hashable, ExpressibleByStringInterpolation {
 
     /// `text` with the characters that mean something in HTML written as character references.
     static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0 }) else {
+        guard
+            text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0 })
+        else {
             return text
         }
         var out = ""

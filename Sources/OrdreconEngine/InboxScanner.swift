@@ -67,7 +67,9 @@ enum InboxScanner {
         try scanReportingFolders(root: root, feeds: feeds).files
     }
 
-    static func scanReportingFolders(root: String, feeds: [String]) throws(FileSystemError) -> (files: [InboxFile], unusableFolders: [String]) {
+    static func scanReportingFolders(root: String, feeds: [String]) throws(FileSystemError) -> (
+        files: [InboxFile], unusableFolders: [String]
+    ) {
         var files: [InboxFile] = []
         var unusable: [String] = []
         for feed in feeds {
@@ -91,7 +93,9 @@ enum InboxScanner {
 
     /// The contract's processing order: modification time, then feed name, then file name.
     static func inProcessingOrder(_ a: InboxFile, _ b: InboxFile) -> Bool {
-        if a.info.mtimeNanoseconds != b.info.mtimeNanoseconds { return a.info.mtimeNanoseconds < b.info.mtimeNanoseconds }
+        if a.info.mtimeNanoseconds != b.info.mtimeNanoseconds {
+            return a.info.mtimeNanoseconds < b.info.mtimeNanoseconds
+        }
         if a.feed != b.feed { return a.feed < b.feed }
         return a.name < b.name
     }
@@ -100,8 +104,11 @@ enum InboxScanner {
 /// What waits in the inbox, for monitoring.
 public enum InboxBacklog {
     /// Ready files under `root/<feed>/` and the age of the oldest (by modification time).
-    public static func measure(root: String, feeds: [String], now: Timestamp) -> (files: Int, oldestAgeSeconds: Double) {
-        guard let files = try? InboxScanner.scan(root: root, feeds: feeds), let oldest = files.first else { return (0, 0) }
+    public static func measure(root: String, feeds: [String], now: Timestamp) -> (files: Int, oldestAgeSeconds: Double)
+    {
+        guard let files = try? InboxScanner.scan(root: root, feeds: feeds), let oldest = files.first else {
+            return (0, 0)
+        }
         let age = Double(now.milliseconds) / 1000 - Double(oldest.info.mtimeNanoseconds) / 1e9
         return (files.count, max(0, age))
     }

@@ -20,13 +20,15 @@ public enum MetricsTextfile {
         try writing.withLock { _ throws(TextfileError) in
             do throws(FileSystemError) {
                 try AtomicFile.write(text, to: path)
-            } catch where error.operation == AtomicFile.renameOperation {
+            } catch  where error.operation == AtomicFile.renameOperation {
                 // Named as before: the temporary file that could not be put in place.
                 throw TextfileError(
                     path: path,
-                    reason: .system(operation: "rename into place", file: AtomicFile.temporaryPath(for: path), errno: error.errno))
+                    reason: .system(
+                        operation: "rename into place", file: AtomicFile.temporaryPath(for: path), errno: error.errno))
             } catch {
-                throw TextfileError(path: path, reason: .system(operation: error.operation, file: error.path, errno: error.errno))
+                throw TextfileError(
+                    path: path, reason: .system(operation: error.operation, file: error.path, errno: error.errno))
             }
         }
     }

@@ -27,7 +27,8 @@ final class OutboxWriter: Sendable {
             guard failure.withLock({ $0 == nil }) else { return }
             do {
                 for refund in refunds {
-                    try AtomicFile.write(refund.body + "\n", to: directory + "/" + refund.refundId + ".json", durability: .deferred)
+                    try AtomicFile.write(
+                        refund.body + "\n", to: directory + "/" + refund.refundId + ".json", durability: .deferred)
                 }
                 FileSystem.syncFileSystem(of: directory)
             } catch {

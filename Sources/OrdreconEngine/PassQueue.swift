@@ -57,7 +57,9 @@ struct PassQueue {
             unusableFolders = listing.unusableFolders
             files = listing.files
         }
-        if first, !files.isEmpty { logger.info("inbox has \(files.count) ready file(s)", metadata: ["run.id": "\(runId)"]) }
+        if first, !files.isEmpty {
+            logger.info("inbox has \(files.count) ready file(s)", metadata: ["run.id": "\(runId)"])
+        }
         guard position < files.count else { return nil }
         let file = files[position]
         position += 1

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import OrdreconCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Reads a file's events one at a time (CSV, JSON array, JSON Lines).
 protocol EventReader {
@@ -68,10 +69,13 @@ extension RunEngine {
         switch format {
         case .csv:
             var reader = try csvReader(path: path, source: source, record: record)
-            try drain(&reader, file: file, record: record, csvColumns: record.csvHeader.map(parseHeaderRow)?.count, dry: dry, onVerdict: onVerdict)
+            try drain(
+                &reader, file: file, record: record, csvColumns: record.csvHeader.map(parseHeaderRow)?.count, dry: dry,
+                onVerdict: onVerdict)
         case .jsonl:
             var reader = JSONLinesEventReader(
-                source: FileSource(file: source), startOffset: record.resumeOffset, startLine: max(1, record.resumeLine))
+                source: FileSource(file: source), startOffset: record.resumeOffset, startLine: max(1, record.resumeLine)
+            )
             try drain(&reader, file: file, record: record, csvColumns: nil, dry: dry, onVerdict: onVerdict)
         case .json:
             let shape: JSONDocumentShape = record.jsonShape == "events" ? .eventsObject : .array
@@ -123,7 +127,8 @@ extension RunEngine {
         }
         let validator = EventValidator(feed: feed.name, zone: settings.zone)
         var context = BatchContext(
-            fileId: record.id, feed: feed, permissions: FeedPermissions(feed.allowed), validator: validator, csvColumns: csvColumns)
+            fileId: record.id, feed: feed, permissions: FeedPermissions(feed.allowed), validator: validator,
+            csvColumns: csvColumns)
         context.fileName = file.name
         // Asked once per file, not per event: the structured handler reads its level under a lock.
         context.logsEachEvent = logger.logLevel <= .debug
@@ -150,8 +155,9 @@ extension RunEngine {
                 line = raw.nextLine
                 if counts.events >= settings.batchSize && !dry {
                     let time = SystemClock.monotonicSeconds()
-                    try store.saveProgress(record.id, resumeOffset: offset, resumeLine: line, counts: counts,
-                                           busyMilliseconds: Int64((time - batchStarted) * 1000), runId: runId)
+                    try store.saveProgress(
+                        record.id, resumeOffset: offset, resumeLine: line, counts: counts,
+                        busyMilliseconds: Int64((time - batchStarted) * 1000), runId: runId)
                     try store.commit()
                     try afterCommit(&context)
                     total += counts.events
@@ -170,8 +176,9 @@ extension RunEngine {
                 }
             }
             if dry { return }  // the caller's transaction holds everything and is rolled back
-            try store.saveProgress(record.id, resumeOffset: offset, resumeLine: line, counts: counts,
-                                   busyMilliseconds: Int64((SystemClock.monotonicSeconds() - batchStarted) * 1000), runId: runId)
+            try store.saveProgress(
+                record.id, resumeOffset: offset, resumeLine: line, counts: counts,
+                busyMilliseconds: Int64((SystemClock.monotonicSeconds() - batchStarted) * 1000), runId: runId)
             try store.commit()
             try afterCommit(&context)
             progress?.fileRead(upTo: offset, newEvents: counts.events)
@@ -212,12 +219,14 @@ extension RunEngine {
                 let made = try store.apply(event, change: change, effects: effects, auditId: auditId, at: recordedAt)
                 context.refunds += made.refunds
                 context.invoices += made.invoiceNumbers.count
-                context.onVerdict?(EventVerdictLine(
-                    line: raw.line, eventId: event.eventId, entity: event.entity.rawValue,
-                    entityId: event.entityId, status: event.status.name, outcome: .applied))
+                context.onVerdict?(
+                    EventVerdictLine(
+                        line: raw.line, eventId: event.eventId, entity: event.entity.rawValue,
+                        entityId: event.entityId, status: event.status.name, outcome: .applied))
                 if context.logsEachEvent {
-                    logger.debug("event applied: \(event.entity.rawValue) \(event.entityId) \(event.status.name)",
-                                 metadata: eventMetadata(context, line: raw.line, eventId: event.eventId))
+                    logger.debug(
+                        "event applied: \(event.entity.rawValue) \(event.entityId) \(event.status.name)",
+                        metadata: eventMetadata(context, line: raw.line, eventId: event.eventId))
                 }
                 return .applied
             }
@@ -237,7 +246,8 @@ extension RunEngine {
 
     /// Step 4 of the contract: the verdict an earlier applied event with this id imposes, if any.
     private func earlierEventVerdict(_ event: FeedEvent) throws -> Verdict? {
-        judge.eventIdVerdict(for: event, appliedContentHash: try store.appliedContentHash(feed: event.feed, eventId: event.eventId))
+        judge.eventIdVerdict(
+            for: event, appliedContentHash: try store.appliedContentHash(feed: event.feed, eventId: event.eventId))
     }
 
     /// What every log line about one event carries: the run (as in the audit log), the feed, the
@@ -250,7 +260,9 @@ extension RunEngine {
     }
 
     /// Records a verdict that changes nothing (duplicate or rejected).
-    private func record(_ verdict: Verdict, entry: AuditEntry, raw: RawEvent, context: inout BatchContext, recordedAt: Timestamp) throws -> Outcome {
+    private func record(
+        _ verdict: Verdict, entry: AuditEntry, raw: RawEvent, context: inout BatchContext, recordedAt: Timestamp
+    ) throws -> Outcome {
         var entry = entry
         switch verdict {
         case .applied:
@@ -275,7 +287,9 @@ extension RunEngine {
             metadata["reason.code"] = "\(rejection.code.rawValue)"
             logger.notice("event rejected: \(rejection.code.rawValue): \(rejection.message)", metadata: metadata)
         } else if case .duplicate = verdict, context.logsEachEvent {
-            logger.debug("event duplicate: \(entry.message ?? "")", metadata: eventMetadata(context, line: entry.line, eventId: entry.eventId))
+            logger.debug(
+                "event duplicate: \(entry.message ?? "")",
+                metadata: eventMetadata(context, line: entry.line, eventId: entry.eventId))
         }
         return verdict.outcome
     }
@@ -310,81 +324,5 @@ extension RunEngine {
         entry.returnId = text(.returnId)
         entry.status = text(.status)?.uppercased()
         entry.actor = text(.actor)
-    }
-
-    /// Checks a new file before anything of it is applied: CSV must be UTF-8 with the required
-    /// header columns; `.json` must parse as a whole. - Returns: how to read it.
-    func precheck(path: String, format: FileFormat) -> Result<FileLayout, Rejection> {
-        do {
-            _ = try FileByteSource(path: path)  // readable at all, and a regular file
-        } catch {
-            return .failure(unreadable(error))
-        }
-        do {
-            switch format {
-            case .csv:
-                try checkCSVText(path: path)
-                var source = FileSource(file: try FileByteSource(path: path))
-                let header = try CSVEventReader<FileSource>.readHeader(from: &source)
-                return .success(FileLayout(
-                    csvHeader: header.names.joined(separator: headerSeparator), jsonShape: nil,
-                    offset: header.byteLength, line: header.nextLine))
-            case .json:
-                var source = FileSource(file: try FileByteSource(path: path))
-                let shape = try JSONDocumentChecker.check(&source)
-                return .success(FileLayout(csvHeader: nil, jsonShape: shape == .eventsObject ? "events" : "array", offset: 0, line: 1))
-            case .jsonl:
-                return .success(FileLayout(csvHeader: nil, jsonShape: nil, offset: 0, line: 1))
-            }
-        } catch let error as FeedFileError {
-            return .failure(Rejection(.badFile, error.message))
-        } catch {
-            return .failure(unreadable(error))
-        }
-    }
-
-    /// The whole-file rejection of a file that cannot be opened or read.
-    private func unreadable(_ error: any Error) -> Rejection {
-        var reason = "\(error)"
-        if let error = error as? FileSystemError {
-            reason = String(cString: strerror(error.errno))
-            if error.errno == EACCES || error.errno == EPERM {
-                reason += " (ordrecon runs as user id \(geteuid()); make the file readable to it and send it again)"
-            }
-        }
-        return Rejection(.badFile, "the file could not be read: \(reason)")
-    }
-
-    /// A CSV file must be UTF-8 throughout, with LF or CRLF line ends (a bare CR would join
-    /// lines into one row and hide them).
-    private func checkCSVText(path: String) throws {
-        let source = try FileByteSource(path: path)
-        var validator = UTF8Validator()
-        var lineEnds = CSVLineEndCheck()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
-        defer { buffer.deallocate() }
-        var valid = true
-        while true {
-            let n = try source.read(into: buffer)
-            if n == 0 { break }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
-            if valid { valid = validator.feed(chunk) }
-            lineEnds.feed(chunk)
-            if !valid && lineEnds.bareCRLine != nil { break }
-        }
-        if !validator.finish() {
-            let offset = validator.firstInvalidOffset ?? 0
-            throw FeedFileError("the file is not valid UTF-8 (first bad byte at offset \(offset)); save it as UTF-8 and send it again")
-        }
-        lineEnds.finish()
-        if let line = lineEnds.bareCRLine {
-            throw FeedFileError("line \(line) ends with a bare CR (carriage return without line feed, old Mac line ends); lines must end with LF or CRLF: save the file with LF or CRLF line ends and send it again")
-        }
-    }
-
-    private func csvReader(path: String, source: FileByteSource, record: FileRecord) throws -> CSVEventReader<FileSource> {
-        var headerSource = FileSource(file: try FileByteSource(path: path))
-        let header = try CSVEventReader<FileSource>.readHeader(from: &headerSource)
-        return CSVEventReader(source: FileSource(file: source), header: header, startOffset: record.resumeOffset, startLine: record.resumeLine)
     }
 }

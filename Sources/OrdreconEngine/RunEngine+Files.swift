@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import OrdreconCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension RunEngine {
     /// Makes sure every pending refund has its outbox file with exactly its body: a crash
@@ -58,13 +59,17 @@ extension RunEngine {
             try FileSystem.moveNoReplace(file.location, to: claimedPath)
         } catch {
             if error.errno == ENOENT { return }  // gone since the scan: nothing to do
-            let message = "cannot be moved out of the inbox (\(error)); it is left there and reported on every run until a person moves or fixes it"
+            let message =
+                "cannot be moved out of the inbox (\(error)); it is left there and reported on every run until a person moves or fixes it"
             logger.error("\(message)", metadata: fileMetadata(file, nil))
-            summary.unfinished.append(UnfinishedFile(feed: file.feed, name: file.name, cause: .cannotMove, message: message))
+            summary.unfinished.append(
+                UnfinishedFile(feed: file.feed, name: file.name, cause: .cannotMove, message: message))
             return
         }
         FileSystem.syncDirectory(settings.processing + "/" + file.feed)
-        try processIsolated(InboxFile(feed: file.feed, name: file.name, path: claimedPath, info: file.info), at: claimedPath, record: nil)
+        try processIsolated(
+            InboxFile(feed: file.feed, name: file.name, path: claimedPath, info: file.info), at: claimedPath,
+            record: nil)
     }
 
     /// Processes one claimed file; a failure of this file's own reading or moving is reported and
@@ -74,13 +79,16 @@ extension RunEngine {
         do {
             try process(file, at: path, record: record)
         } catch let error as FileSystemError {
-            let message = "\(error); the file stays in \(settings.processing)/\(file.feed)/ and is taken up again on the next run"
+            let message =
+                "\(error); the file stays in \(settings.processing)/\(file.feed)/ and is taken up again on the next run"
             logger.error("file not finished: \(message)", metadata: fileMetadata(file, record?.id))
-            summary.unfinished.append(UnfinishedFile(feed: file.feed, name: file.name, cause: .readError, message: message))
+            summary.unfinished.append(
+                UnfinishedFile(feed: file.feed, name: file.name, cause: .readError, message: message))
         } catch let deferred as FileStillBeingWritten {
             logger.notice("\(deferred)", metadata: fileMetadata(file, record?.id))
-            summary.unfinished.append(UnfinishedFile(
-                feed: file.feed, name: file.name, cause: .stillBeingWritten, message: deferred.description))
+            summary.unfinished.append(
+                UnfinishedFile(
+                    feed: file.feed, name: file.name, cause: .stillBeingWritten, message: deferred.description))
         }
     }
 
@@ -119,8 +127,9 @@ extension RunEngine {
                     let r = try store.registerFile(
                         feed: file.feed, name: file.name, format: format.rawValue, size: file.info.size,
                         mtimeNanoseconds: file.info.mtimeNanoseconds, inode: file.info.inode, runId: runId, at: now())
-                    try store.setFileLayout(r.id, csvHeader: layout.csvHeader, jsonShape: layout.jsonShape,
-                                            resumeOffset: layout.offset, resumeLine: layout.line)
+                    try store.setFileLayout(
+                        r.id, csvHeader: layout.csvHeader, jsonShape: layout.jsonShape,
+                        resumeOffset: layout.offset, resumeLine: layout.line)
                     return try store.file(id: r.id)!
                 }
             }
@@ -147,7 +156,8 @@ extension RunEngine {
     /// `bad_file` record, the file marked failed (the events recorded before stay recorded).
     private func failPartlyReadFile(_ file: InboxFile, record: FileRecord, message: String) throws -> FileRecord {
         let current = try store.file(id: record.id) ?? record
-        let text = "the file changed while it was being read (\(message)); the events before line \(current.resumeLine) were recorded, the rest was not read: send the rest again in a new file"
+        let text =
+            "the file changed while it was being read (\(message)); the events before line \(current.resumeLine) were recorded, the rest was not read: send the rest again in a new file"
         return try store.transaction {
             var entry = AuditEntry(runId: runId, fileId: record.id, feed: file.feed, outcome: .rejected)
             entry.line = current.resumeLine
@@ -174,7 +184,9 @@ extension RunEngine {
         }
     }
 
-    private func finishFailed(_ file: InboxFile, path: String, record: FileRecord, summary fileSummary: inout FileSummary, started: Double) throws {
+    private func finishFailed(
+        _ file: InboxFile, path: String, record: FileRecord, summary fileSummary: inout FileSummary, started: Double
+    ) throws {
         let directory = settings.failed + "/" + file.feed
         let finalName = try moveOut(path, into: directory, name: FileNames.fitted(file.name), inode: record.inode)
         let reason = """
@@ -190,14 +202,21 @@ extension RunEngine {
         // A file refused part-way (it changed under the reader) keeps the rows rejected before.
         try writeRejectionFile(file, record: record, finalName: finalName, summary: &fileSummary)
         try store.markFileFinalized(record.id, finalName: finalName)
-        fileSummary.failure = Rejection(ReasonCode(rawValue: record.failureCode ?? "") ?? .badFile, record.failureReason ?? "")
+        fileSummary.failure = Rejection(
+            ReasonCode(rawValue: record.failureCode ?? "") ?? .badFile, record.failureReason ?? "")
         fileSummary.finalName = finalName
         fileSummary.seconds = SystemClock.monotonicSeconds() - started
-        logger.warning("file rejected as a whole: \(record.failureReason ?? "")", metadata: fileMetadata(file, record.id).merging(["reason.code": "\(record.failureCode ?? "")", "file.moved_to": "\(directory)/\(finalName)"]) { a, _ in a })
+        logger.warning(
+            "file rejected as a whole: \(record.failureReason ?? "")",
+            metadata: fileMetadata(file, record.id).merging([
+                "reason.code": "\(record.failureCode ?? "")", "file.moved_to": "\(directory)/\(finalName)",
+            ]) { a, _ in a })
         summary.files.append(fileSummary)
     }
 
-    private func finishDone(_ file: InboxFile, path: String, record: FileRecord, summary fileSummary: inout FileSummary, started: Double) throws {
+    private func finishDone(
+        _ file: InboxFile, path: String, record: FileRecord, summary fileSummary: inout FileSummary, started: Double
+    ) throws {
         let directory = settings.archive + "/" + file.feed
         let finalName = uniqueName(in: directory, for: FileNames.fitted(file.name), sameInodeAs: record.inode)
         try writeRejectionFile(file, record: record, finalName: finalName, summary: &fileSummary)
@@ -218,9 +237,12 @@ extension RunEngine {
 
     /// Writes `outbox/rejections/<feed>/<final name>.rejected.csv` from the file's rejected
     /// events, when it has any.
-    private func writeRejectionFile(_ file: InboxFile, record: FileRecord, finalName: String, summary fileSummary: inout FileSummary) throws {
+    private func writeRejectionFile(
+        _ file: InboxFile, record: FileRecord, finalName: String, summary fileSummary: inout FileSummary
+    ) throws {
         guard record.rejected > 0 else { return }
-        let rejectionPath = settings.rejectionOutbox + "/" + file.feed + "/" + FileNames.fitted(finalName, suffix: ".rejected.csv")
+        let rejectionPath =
+            settings.rejectionOutbox + "/" + file.feed + "/" + FileNames.fitted(finalName, suffix: ".rejected.csv")
         var text = RejectionRows.header(csvHeader: record.csvHeader.map(parseHeaderRow))
         try store.forEachRejectedRows(ofFile: record.id) { text += $0 }
         try AtomicFile.write(text, to: rejectionPath)
@@ -276,10 +298,15 @@ func quotedName(_ name: String) -> String { "\"\(name)\"" }
 
 /// The whole-file rejection of an inbox entry that is not a regular file.
 func notARegularFile(_ file: InboxFile) -> Rejection {
-    Rejection(.badFile, "\(quotedName(file.name)) is \(file.info.kind.rawValue), not a regular file; ordrecon reads only regular files and never follows a link or waits on a pipe: the entry itself was moved to failed/ untouched")
+    Rejection(
+        .badFile,
+        "\(quotedName(file.name)) is \(file.info.kind.rawValue), not a regular file; ordrecon reads only regular files and never follows a link or waits on a pipe: the entry itself was moved to failed/ untouched"
+    )
 }
 
 /// The whole-file rejection of a file whose extension is not a feed format.
 func unsupportedFileType(_ name: String) -> Rejection {
-    Rejection(.unsupportedFileType, "file type of \(quotedName(name)) is not supported (expected .csv, .json, .jsonl or .ndjson)")
+    Rejection(
+        .unsupportedFileType,
+        "file type of \(quotedName(name)) is not supported (expected .csv, .json, .jsonl or .ndjson)")
 }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Logging
 public import OrdreconCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One pass over the workspace: finish what an interrupted run left, then process every ready
 /// inbox file once, in order. The caller holds the workspace lock.
@@ -37,7 +38,10 @@ public final class RunEngine {
 
     /// Creates an engine over an open store.
     /// - Parameter now: the clock (injected so tests can fix time).
-    public init(settings: EngineSettings, store: any StateStore, logger: Logger, now: @escaping @Sendable () -> Timestamp = SystemClock.now) {
+    public init(
+        settings: EngineSettings, store: any StateStore, logger: Logger,
+        now: @escaping @Sendable () -> Timestamp = SystemClock.now
+    ) {
         self.settings = settings
         self.store = store
         self.logger = logger
@@ -50,7 +54,9 @@ public final class RunEngine {
     /// Makes the workspace's folders (inbox, archive and failed per feed, outbox, invoices, state).
     public static func prepareDirectories(_ settings: EngineSettings) throws {
         for feed in settings.feeds {
-            for root in [settings.inbox, settings.archive, settings.failed, settings.processing, settings.rejectionOutbox] {
+            for root in [
+                settings.inbox, settings.archive, settings.failed, settings.processing, settings.rejectionOutbox,
+            ] {
                 try FileSystem.makeDirectories(root + "/" + feed.name)
             }
         }
@@ -125,7 +131,9 @@ public final class RunEngine {
         if let refundDispatcher {
             if let progress {
                 progress.startRefunds(total: try store.refundCounts()[.pending] ?? 0)
-                refundDispatcher.onProgress = { report in progress.refunds(sent: report.sent, handled: report.sent + report.failed) }
+                refundDispatcher.onProgress = { report in
+                    progress.refunds(sent: report.sent, handled: report.sent + report.failed)
+                }
             }
             defer { refundDispatcher.onProgress = nil }
             summary.refundDelivery = try refundDispatcher.dispatch(runId: runId, shouldStop: shouldStop)
@@ -146,8 +154,9 @@ extension RunEngine {
         for folder in folders {
             let message = "\(folder) is not a directory (a symbolic link is not followed); its feed is not read"
             logger.error("\(message)", metadata: ["run.id": "\(runId)"])
-            summary.unfinished.append(UnfinishedFile(
-                feed: FileSystem.fileName(of: folder), name: "", cause: .unusableFolder, message: message))
+            summary.unfinished.append(
+                UnfinishedFile(
+                    feed: FileSystem.fileName(of: folder), name: "", cause: .unusableFolder, message: message))
         }
     }
 }

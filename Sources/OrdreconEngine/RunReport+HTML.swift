@@ -46,14 +46,18 @@ extension RunReport {
         var status: HTML = "<p class=\"status ok\">Everything was applied or was a duplicate: nothing to review.</p>"
         if rejectedTotal > 0 {
             status = "<p class=\"status bad\">\(Self.number(summary.rejected)) event(s) rejected"
-            if summary.failedFiles > 0 { status += " and \(Self.number(summary.failedFiles)) file(s) refused as a whole" }
+            if summary.failedFiles > 0 {
+                status += " and \(Self.number(summary.failedFiles)) file(s) refused as a whole"
+            }
             status += ": review them below, fix the rejection files and drop them back into the inbox.</p>"
         }
         var refunds: HTML = ""
         if let delivery = summary.refundDelivery {
             if delivery.failed > 0 {
-                refunds += "<p class=\"status bad\">\(Self.number(delivery.failed)) refund(s) refused by the payment gateway: "
-                refunds += "see <code>ordrecon refunds --status failed</code>, fix the cause, then <code>ordrecon refunds retry &lt;id&gt;</code>.</p>\n"
+                refunds +=
+                    "<p class=\"status bad\">\(Self.number(delivery.failed)) refund(s) refused by the payment gateway: "
+                refunds +=
+                    "see <code>ordrecon refunds --status failed</code>, fix the cause, then <code>ordrecon refunds retry &lt;id&gt;</code>.</p>\n"
             }
             if delivery.pendingLeft > 0 {
                 refunds += "<p class=\"status bad\">\(Self.number(delivery.pendingLeft)) refund(s) left pending"
@@ -76,7 +80,8 @@ extension RunReport {
         var cards: [(String, Int, String)] = [
             ("Events", summary.events, ""), ("Applied", summary.applied, "applied"),
             ("Duplicate", summary.duplicate, "duplicate"), ("Rejected", summary.rejected, "rejected"),
-            ("Files", summary.files.count, ""), ("Files refused", summary.failedFiles, summary.failedFiles > 0 ? "rejected" : ""),
+            ("Files", summary.files.count, ""),
+            ("Files refused", summary.failedFiles, summary.failedFiles > 0 ? "rejected" : ""),
             ("Invoices", summary.invoicesRecorded, ""), ("Refunds recorded", summary.refundsRecorded, ""),
         ]
         if let documents = summary.documents {
@@ -87,50 +92,70 @@ extension RunReport {
         }
         if let delivery = summary.refundDelivery {
             cards += [
-                ("Refunds sent", delivery.sent, ""), ("Refunds refused", delivery.failed, delivery.failed > 0 ? "rejected" : ""),
+                ("Refunds sent", delivery.sent, ""),
+                ("Refunds refused", delivery.failed, delivery.failed > 0 ? "rejected" : ""),
                 ("Refunds pending", delivery.pendingLeft, delivery.pendingLeft > 0 ? "rejected" : ""),
             ]
         }
         var out: HTML = "<section class=\"cards\" aria-label=\"Totals\">\n"
         for (label, value, kind) in cards {
-            out += "<div class=\"card \(kind)\"><span class=\"value\">\(Self.number(value))</span><span class=\"label\">\(label)</span></div>\n"
+            out +=
+                "<div class=\"card \(kind)\"><span class=\"value\">\(Self.number(value))</span><span class=\"label\">\(label)</span></div>\n"
         }
         return out + "</section>\n"
     }
 
     /// A horizontal stacked bar per feed (applied, duplicate, rejected), scaled to the busiest feed.
     private var chart: HTML {
-        let labelWidth = 150.0, barWidth = 560.0, rowHeight = 34.0, top = 8.0
+        let labelWidth = 150.0
+        let barWidth = 560.0
+        let rowHeight = 34.0
+        let top = 8.0
         let width = labelWidth + barWidth + 190
         let height = top * 2 + rowHeight * Double(max(feeds.count, 1))
         let largest = Double(max(1, feeds.map { $0.applied + $0.duplicate + $0.rejected }.max() ?? 1))
-        var svg: HTML = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"Outcomes per feed\">\n"
+        var svg: HTML =
+            "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"Outcomes per feed\">\n"
         for (index, feed) in feeds.enumerated() {
             let y = top + Double(index) * rowHeight
-            svg += "<text class=\"feed\" x=\"\(Int(labelWidth - 10))\" y=\"\(Self.f(y + 21))\" text-anchor=\"end\">\(feed.feed)</text>\n"
-            svg += "<rect class=\"track\" x=\"\(Int(labelWidth))\" y=\"\(Self.f(y + 6))\" width=\"\(Int(barWidth))\" height=\"22\" rx=\"3\"/>\n"
+            svg +=
+                "<text class=\"feed\" x=\"\(Int(labelWidth - 10))\" y=\"\(Self.f(y + 21))\" text-anchor=\"end\">\(feed.feed)</text>\n"
+            svg +=
+                "<rect class=\"track\" x=\"\(Int(labelWidth))\" y=\"\(Self.f(y + 6))\" width=\"\(Int(barWidth))\" height=\"22\" rx=\"3\"/>\n"
             var x = labelWidth
-            for (kind, value) in [("applied", feed.applied), ("duplicate", feed.duplicate), ("rejected", feed.rejected)] where value > 0 {
+            for (kind, value) in [
+                ("applied", feed.applied), ("duplicate", feed.duplicate), ("rejected", feed.rejected),
+            ] where value > 0 {
                 let w = max(1.5, barWidth * Double(value) / largest)
-                svg += "<rect class=\"\(kind)\" x=\"\(Self.f(x))\" y=\"\(Self.f(y + 6))\" width=\"\(Self.f(w))\" height=\"22\">"
+                svg +=
+                    "<rect class=\"\(kind)\" x=\"\(Self.f(x))\" y=\"\(Self.f(y + 6))\" width=\"\(Self.f(w))\" height=\"22\">"
                 svg += "<title>\(feed.feed): \(Self.number(value)) \(kind)</title></rect>\n"
                 x += w
             }
-            var caption = "\(Self.number(feed.applied)) / \(Self.number(feed.duplicate)) / \(Self.number(feed.rejected))"
+            var caption =
+                "\(Self.number(feed.applied)) / \(Self.number(feed.duplicate)) / \(Self.number(feed.rejected))"
             if feed.failedFiles > 0 { caption += " · \(feed.failedFiles) file(s) refused" }
-            svg += "<text class=\"numbers\" x=\"\(Self.f(min(x, labelWidth + barWidth) + 8))\" y=\"\(Self.f(y + 21))\">\(caption)</text>\n"
+            svg +=
+                "<text class=\"numbers\" x=\"\(Self.f(min(x, labelWidth + barWidth) + 8))\" y=\"\(Self.f(y + 21))\">\(caption)</text>\n"
         }
         svg += "</svg>\n"
         var out: HTML = "<section id=\"feeds\">\n<h2>Outcomes per feed</h2>\n"
-        out += "<p class=\"legend\"><span class=\"swatch applied\"></span>applied <span class=\"swatch duplicate\"></span>duplicate "
-        out += "<span class=\"swatch rejected\"></span>rejected <span class=\"hint\">(numbers: applied / duplicate / rejected events)</span></p>\n"
+        out +=
+            "<p class=\"legend\"><span class=\"swatch applied\"></span>applied <span class=\"swatch duplicate\"></span>duplicate "
+        out +=
+            "<span class=\"swatch rejected\"></span>rejected <span class=\"hint\">(numbers: applied / duplicate / rejected events)</span></p>\n"
         out += "<div class=\"chart-box\">\n\(svg)</div>\n"
-        out += "<table>\n<thead><tr><th>Feed</th><th class=\"n\">Files</th><th class=\"n\">Events</th><th class=\"n\">Applied</th>"
-        out += "<th class=\"n\">Duplicate</th><th class=\"n\">Rejected</th><th class=\"n\">Files refused</th></tr></thead>\n<tbody>\n"
+        out +=
+            "<table>\n<thead><tr><th>Feed</th><th class=\"n\">Files</th><th class=\"n\">Events</th><th class=\"n\">Applied</th>"
+        out +=
+            "<th class=\"n\">Duplicate</th><th class=\"n\">Rejected</th><th class=\"n\">Files refused</th></tr></thead>\n<tbody>\n"
         for feed in feeds {
-            out += "<tr><td>\(feed.feed)</td><td class=\"n\">\(Self.number(feed.files))</td><td class=\"n\">\(Self.number(feed.events))</td>"
-            out += "<td class=\"n\">\(Self.number(feed.applied))</td><td class=\"n\">\(Self.number(feed.duplicate))</td>"
-            out += "<td class=\"n\">\(Self.number(feed.rejected))</td><td class=\"n\">\(Self.number(feed.failedFiles))</td></tr>\n"
+            out +=
+                "<tr><td>\(feed.feed)</td><td class=\"n\">\(Self.number(feed.files))</td><td class=\"n\">\(Self.number(feed.events))</td>"
+            out +=
+                "<td class=\"n\">\(Self.number(feed.applied))</td><td class=\"n\">\(Self.number(feed.duplicate))</td>"
+            out +=
+                "<td class=\"n\">\(Self.number(feed.rejected))</td><td class=\"n\">\(Self.number(feed.failedFiles))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n</section>\n"
     }
@@ -139,7 +164,8 @@ extension RunReport {
         guard !groups.isEmpty else { return "" }
         var out: HTML = "<section id=\"rejections\">\n<h2>Rejections by reason</h2>\n<ul class=\"codes\">\n"
         for group in groups {
-            out += "<li><a href=\"#\(Self.anchor(group.code))\"><code>\(group.code)</code></a> <span class=\"count\">\(Self.number(group.count))</span>"
+            out +=
+                "<li><a href=\"#\(Self.anchor(group.code))\"><code>\(group.code)</code></a> <span class=\"count\">\(Self.number(group.count))</span>"
             if let meaning = Self.meaning[group.code] { out += " <span class=\"hint\">\(meaning)</span>" }
             out += "</li>\n"
         }
@@ -154,20 +180,25 @@ extension RunReport {
                 }
                 out += "<p class=\"files\">Rejection files: \(links.joined(separator: ", "))</p>\n"
             }
-            out += "<table class=\"rows\">\n<thead><tr><th>Feed</th><th>File</th><th class=\"n\">Line</th><th>Event id</th>"
+            out +=
+                "<table class=\"rows\">\n<thead><tr><th>Feed</th><th>File</th><th class=\"n\">Line</th><th>Event id</th>"
             out += "<th>Entity</th><th>Message</th></tr></thead>\n<tbody>\n"
             for row in group.rows {
                 var file = HTML(text: row.fileName)
                 if let path = rejectionFile(of: row) {
-                    file = "<a href=\"\(RunReport.relativeLink(feed: row.feed, path: path))\" title=\"the file's rejected rows\">\(row.fileName)</a>"
+                    file =
+                        "<a href=\"\(RunReport.relativeLink(feed: row.feed, path: path))\" title=\"the file's rejected rows\">\(row.fileName)</a>"
                 }
                 let entity = [row.entity, row.entityId].compactMap { $0 }.joined(separator: " ")
-                out += "<tr><td>\(row.feed)</td><td class=\"file\">\(file)</td><td class=\"n\">\(row.line.map(String.init) ?? "")</td>"
-                out += "<td class=\"id\">\(row.eventId ?? "")</td><td class=\"id\">\(entity)</td><td class=\"msg\">\(row.message)</td></tr>\n"
+                out +=
+                    "<tr><td>\(row.feed)</td><td class=\"file\">\(file)</td><td class=\"n\">\(row.line.map(String.init) ?? "")</td>"
+                out +=
+                    "<td class=\"id\">\(row.eventId ?? "")</td><td class=\"id\">\(entity)</td><td class=\"msg\">\(row.message)</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
             if group.hidden > 0 {
-                out += "<p class=\"more\">… and \(Self.number(group.hidden)) more not shown here (first \(Self.number(group.rows.count)) of \(Self.number(group.count))); "
+                out +=
+                    "<p class=\"more\">… and \(Self.number(group.hidden)) more not shown here (first \(Self.number(group.rows.count)) of \(Self.number(group.count))); "
                 out += "all of them are in the rejection files and in the audit log.</p>\n"
             }
             out += "</section>\n"
@@ -178,11 +209,15 @@ extension RunReport {
     private var failedFilesSection: HTML {
         guard !failedFiles.isEmpty else { return "" }
         var out: HTML = "<section id=\"files-refused\">\n<h2>Files refused as a whole</h2>\n"
-        out += "<p class=\"hint\">Moved to <code>failed/&lt;feed&gt;/</code> with a <code>.reason</code> file beside them; fix and drop them into the inbox again.</p>\n"
-        out += "<table>\n<thead><tr><th>Feed</th><th>File</th><th>Code</th><th>Reason</th><th>Now at</th></tr></thead>\n<tbody>\n"
+        out +=
+            "<p class=\"hint\">Moved to <code>failed/&lt;feed&gt;/</code> with a <code>.reason</code> file beside them; fix and drop them into the inbox again.</p>\n"
+        out +=
+            "<table>\n<thead><tr><th>Feed</th><th>File</th><th>Code</th><th>Reason</th><th>Now at</th></tr></thead>\n<tbody>\n"
         for file in failedFiles {
-            out += "<tr><td>\(file.feed)</td><td class=\"file\">\(file.name)</td><td><code>\(file.failure?.code.rawValue ?? "")</code></td>"
-            out += "<td class=\"msg\">\(file.failure?.message ?? "")</td><td class=\"file\">failed/\(file.feed)/\(file.finalName ?? file.name)</td></tr>\n"
+            out +=
+                "<tr><td>\(file.feed)</td><td class=\"file\">\(file.name)</td><td><code>\(file.failure?.code.rawValue ?? "")</code></td>"
+            out +=
+                "<td class=\"msg\">\(file.failure?.message ?? "")</td><td class=\"file\">failed/\(file.feed)/\(file.finalName ?? file.name)</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n</section>\n"
     }
@@ -190,18 +225,22 @@ extension RunReport {
     private var unfinishedSection: HTML {
         guard !summary.unfinished.isEmpty else { return "" }
         var out: HTML = "<section id=\"files-unfinished\">\n<h2>Files not finished</h2>\n"
-        out += "<p class=\"hint\">Left where they are: one still being written is read on by the next run; the others need a person (the reason says what is wrong).</p>\n"
+        out +=
+            "<p class=\"hint\">Left where they are: one still being written is read on by the next run; the others need a person (the reason says what is wrong).</p>\n"
         out += "<table>\n<thead><tr><th>Feed</th><th>File</th><th>Cause</th><th>Reason</th></tr></thead>\n<tbody>\n"
         for entry in summary.unfinished {
-            out += "<tr><td>\(entry.feed)</td><td class=\"file\">\(entry.name)</td><td><code>\(entry.cause.rawValue)</code></td>"
+            out +=
+                "<tr><td>\(entry.feed)</td><td class=\"file\">\(entry.name)</td><td><code>\(entry.cause.rawValue)</code></td>"
             out += "<td class=\"msg\">\(entry.message)</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n</section>\n"
     }
 
     private var fileTable: HTML {
-        var out: HTML = "<section id=\"files\">\n<h2>Files</h2>\n<table>\n<thead><tr><th>Feed</th><th>File</th><th class=\"n\">Events</th><th class=\"n\">Applied</th>"
-        out += "<th class=\"n\">Duplicate</th><th class=\"n\">Rejected</th><th class=\"n\">Seconds</th><th>Rejected rows</th></tr></thead>\n<tbody>\n"
+        var out: HTML =
+            "<section id=\"files\">\n<h2>Files</h2>\n<table>\n<thead><tr><th>Feed</th><th>File</th><th class=\"n\">Events</th><th class=\"n\">Applied</th>"
+        out +=
+            "<th class=\"n\">Duplicate</th><th class=\"n\">Rejected</th><th class=\"n\">Seconds</th><th>Rejected rows</th></tr></thead>\n<tbody>\n"
         for file in summary.files {
             var name = HTML(text: file.name)
             if file.resumed { name += " <span class=\"tag\">resumed</span>" }
@@ -209,11 +248,15 @@ extension RunReport {
             if let failure = file.failure {
                 detail = "<span class=\"tag bad\">refused</span> <code>\(failure.code.rawValue)</code>"
             } else if let path = file.rejectionFile {
-                detail = "<a href=\"\(RunReport.relativeLink(feed: file.feed, path: path))\">\(FileSystem.fileName(of: path))</a>"
+                detail =
+                    "<a href=\"\(RunReport.relativeLink(feed: file.feed, path: path))\">\(FileSystem.fileName(of: path))</a>"
             }
-            out += "<tr><td>\(file.feed)</td><td class=\"file\">\(name)</td><td class=\"n\">\(Self.number(file.events))</td>"
-            out += "<td class=\"n\">\(Self.number(file.applied))</td><td class=\"n\">\(Self.number(file.duplicate))</td>"
-            out += "<td class=\"n\">\(Self.number(file.rejected))</td><td class=\"n\">\(format3(file.seconds))</td><td class=\"file\">\(detail)</td></tr>\n"
+            out +=
+                "<tr><td>\(file.feed)</td><td class=\"file\">\(name)</td><td class=\"n\">\(Self.number(file.events))</td>"
+            out +=
+                "<td class=\"n\">\(Self.number(file.applied))</td><td class=\"n\">\(Self.number(file.duplicate))</td>"
+            out +=
+                "<td class=\"n\">\(Self.number(file.rejected))</td><td class=\"n\">\(format3(file.seconds))</td><td class=\"file\">\(detail)</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n</section>\n"
     }
@@ -239,14 +282,19 @@ extension RunReport {
 
     /// A fragment id for a reason code (codes are ordrecon's own, but only [a-z0-9_-] is kept).
     static func anchor(_ code: String) -> String {
-        "code-" + String(code.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }.map(Character.init))
+        "code-"
+            + String(
+                code.lowercased().unicodeScalars.filter {
+                    ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+                }.map(Character.init))
     }
 
     /// What each reason code means, for the reader.
     static let meaning: [String: String] = [
         "malformed": "The row or event could not be read (quoting, field count, JSON types, continuation rows).",
         "missing_field": "A required field is absent or empty; the message names it.",
-        "invalid_value": "A value is not acceptable: entity, status, time, money, quantity, currency, state code, SKU twice.",
+        "invalid_value":
+            "A value is not acceptable: entity, status, time, money, quantity, currency, state code, SKU twice.",
         "event_id_conflict": "This feed already applied this event id with different content.",
         "feed_not_allowed": "This feed may not send this entity and status (config: feeds.<name>.allow).",
         "unknown_order": "The order does not exist (yet): resend once it has been created.",

@@ -47,10 +47,15 @@ struct RunReport {
     private var rejectionFileByName: [String: String]
 
     /// - Parameter period: the passes of a `watch` report period; nil for the report of one run.
-    init(summary: RunSummary, rows: [RunRejectionRow], generatedAt: Timestamp, zone: TimeZone, period: ClosedRange<Int64>? = nil) {
+    init(
+        summary: RunSummary, rows: [RunRejectionRow], generatedAt: Timestamp, zone: TimeZone,
+        period: ClosedRange<Int64>? = nil
+    ) {
         self.summary = summary
         if let period {
-            title = period.count == 1 ? "Watch, run \(period.lowerBound)" : "Watch, runs \(period.lowerBound)–\(period.upperBound)"
+            title =
+                period.count == 1
+                ? "Watch, run \(period.lowerBound)" : "Watch, runs \(period.lowerBound)–\(period.upperBound)"
             baseName = "watch-\(period.lowerBound)-\(period.upperBound)"
         } else {
             title = "Run \(summary.runId)"
@@ -109,7 +114,8 @@ struct RunReport {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = Array("0123456789ABCDEF")
@@ -128,44 +134,71 @@ struct RunReport {
         if case .object(let summaryFields) = summary.json { fields = summaryFields }
         fields.append(("title", .string(title)))
         fields.append(("generated_at", .string(generatedAt.iso8601(in: zone))))
-        fields.append(("by_feed", .array(feeds.map { f in
-            .object([
-                ("feed", .string(f.feed)), ("files", .int(Int64(f.files))), ("failed_files", .int(Int64(f.failedFiles))),
-                ("events", .int(Int64(f.events))), ("applied", .int(Int64(f.applied))),
-                ("duplicate", .int(Int64(f.duplicate))), ("rejected", .int(Int64(f.rejected))),
-            ])
-        })))
-        fields.append(("rejections", .array(groups.map { group in
-            .object([
-                ("code", .string(group.code)),
-                ("count", .int(Int64(group.count))),
-                ("shown", .int(Int64(group.rows.count))),
-                ("not_shown", .int(Int64(group.hidden))),
-                ("rows", .array(group.rows.map { row in
-                    .object([
-                        ("feed", .string(row.feed)), ("file", .string(row.fileName)),
-                        ("line", row.line.map { .int(Int64($0)) } ?? .null),
-                        ("event_id", .optional(row.eventId)), ("entity", .optional(row.entity)),
-                        ("entity_id", .optional(row.entityId)), ("message", .string(row.message)),
-                        ("rejection_file", .optional(rejectionFile(of: row))),
-                    ])
-                })),
-                ("rejection_files", .array(group.rejectionFiles.map { .string($0.path) })),
-            ])
-        })))
-        fields.append(("files_rejected", .array(failedFiles.map { file in
-            .object([
-                ("feed", .string(file.feed)), ("file", .string(file.name)),
-                ("code", .string(file.failure?.code.rawValue ?? "")), ("message", .string(file.failure?.message ?? "")),
-                ("final_name", .optional(file.finalName)),
-            ])
-        })))
-        fields.append(("files_unfinished", .array(summary.unfinished.map { entry in
-            .object([
-                ("feed", .string(entry.feed)), ("file", .string(entry.name)), ("cause", .string(entry.cause.rawValue)),
-                ("message", .string(entry.message)),
-            ])
-        })))
+        fields.append(
+            (
+                "by_feed",
+                .array(
+                    feeds.map { f in
+                        .object([
+                            ("feed", .string(f.feed)), ("files", .int(Int64(f.files))),
+                            ("failed_files", .int(Int64(f.failedFiles))),
+                            ("events", .int(Int64(f.events))), ("applied", .int(Int64(f.applied))),
+                            ("duplicate", .int(Int64(f.duplicate))), ("rejected", .int(Int64(f.rejected))),
+                        ])
+                    })
+            ))
+        fields.append(
+            (
+                "rejections",
+                .array(
+                    groups.map { group in
+                        .object([
+                            ("code", .string(group.code)),
+                            ("count", .int(Int64(group.count))),
+                            ("shown", .int(Int64(group.rows.count))),
+                            ("not_shown", .int(Int64(group.hidden))),
+                            (
+                                "rows",
+                                .array(
+                                    group.rows.map { row in
+                                        .object([
+                                            ("feed", .string(row.feed)), ("file", .string(row.fileName)),
+                                            ("line", row.line.map { .int(Int64($0)) } ?? .null),
+                                            ("event_id", .optional(row.eventId)), ("entity", .optional(row.entity)),
+                                            ("entity_id", .optional(row.entityId)), ("message", .string(row.message)),
+                                            ("rejection_file", .optional(rejectionFile(of: row))),
+                                        ])
+                                    })
+                            ),
+                            ("rejection_files", .array(group.rejectionFiles.map { .string($0.path) })),
+                        ])
+                    })
+            ))
+        fields.append(
+            (
+                "files_rejected",
+                .array(
+                    failedFiles.map { file in
+                        .object([
+                            ("feed", .string(file.feed)), ("file", .string(file.name)),
+                            ("code", .string(file.failure?.code.rawValue ?? "")),
+                            ("message", .string(file.failure?.message ?? "")),
+                            ("final_name", .optional(file.finalName)),
+                        ])
+                    })
+            ))
+        fields.append(
+            (
+                "files_unfinished",
+                .array(
+                    summary.unfinished.map { entry in
+                        .object([
+                            ("feed", .string(entry.feed)), ("file", .string(entry.name)),
+                            ("cause", .string(entry.cause.rawValue)),
+                            ("message", .string(entry.message)),
+                        ])
+                    })
+            ))
         return .object(fields)
     }
 }
@@ -218,7 +251,13 @@ extension RunReport {
     /// `watch-<digits>-<digits>.html|json`. Nothing else in the folder is ever deleted.
     static func isReportFileName(_ name: String) -> Bool {
         let stem: Substring
-        if name.hasSuffix(".html") { stem = name.dropLast(5) } else if name.hasSuffix(".json") { stem = name.dropLast(5) } else { return false }
+        if name.hasSuffix(".html") {
+            stem = name.dropLast(5)
+        } else if name.hasSuffix(".json") {
+            stem = name.dropLast(5)
+        } else {
+            return false
+        }
         func digits(_ s: Substring) -> Bool { !s.isEmpty && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
         if digits(stem) { return true }
         guard stem.hasPrefix("watch-") else { return false }
@@ -231,7 +270,9 @@ extension RunReport {
     /// report that cannot be deleted is logged and left.
     @discardableResult
     static func deleteOld(in directory: String, keepDays: Int, now: Timestamp, logger: Logger) -> Int {
-        guard keepDays > 0, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
+        guard keepDays > 0, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            return 0
+        }
         let cutoff = now.milliseconds - Int64(keepDays) * 86_400_000
         var deleted = 0
         for name in names where isReportFileName(name) {
@@ -243,7 +284,9 @@ extension RunReport {
             if unlink(path) == 0 {
                 deleted += 1
             } else {
-                logger.warning("could not delete an old report: \(String(cString: strerror(errno)))", metadata: ["report": "\(path)"])
+                logger.warning(
+                    "could not delete an old report: \(String(cString: strerror(errno)))",
+                    metadata: ["report": "\(path)"])
             }
         }
         if deleted > 0 {

@@ -76,7 +76,9 @@ extension RunSummary {
         files += pass.files
         let done = Set(pass.files.map { $0.feed + "\u{0}" + $0.name })
         let renewed = Set(pass.unfinished.map { $0.feed + "\u{0}" + $0.name })
-        unfinished.removeAll { done.contains($0.feed + "\u{0}" + $0.name) || renewed.contains($0.feed + "\u{0}" + $0.name) }
+        unfinished.removeAll {
+            done.contains($0.feed + "\u{0}" + $0.name) || renewed.contains($0.feed + "\u{0}" + $0.name)
+        }
         unfinished += pass.unfinished
         seconds += pass.seconds
         refundsRecorded += pass.refundsRecorded

@@ -88,8 +88,9 @@ struct DocumentHeader {
         let left = PageGeometry.left
         let right = left + Self.rightOffset
         var top = PageGeometry.top
-        canvas.text(title, x: left, width: PageGeometry.contentWidth, y: top - Self.titleSize, .centre, .bold,
-                    size: Self.titleSize)
+        canvas.text(
+            title, x: left, width: PageGeometry.contentWidth, y: top - Self.titleSize, .centre, .bold,
+            size: Self.titleSize)
         top -= 28
         seller.draw(on: canvas, x: left, top: top)
         references.draw(on: canvas, x: right, top: top)

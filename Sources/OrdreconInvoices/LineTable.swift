@@ -52,8 +52,11 @@ struct LineTable {
     static func columns(for supply: TaxDocument.Supply) -> [Column] {
         let taxes: [Column] =
             switch supply {
-            case .intraState: [Column(title: ["CGST"], width: 54, alignment: .right),
-                               Column(title: ["SGST"], width: 54, alignment: .right)]
+            case .intraState:
+                [
+                    Column(title: ["CGST"], width: 54, alignment: .right),
+                    Column(title: ["SGST"], width: 54, alignment: .right),
+                ]
             case .interState: [Column(title: ["IGST"], width: 62, alignment: .right)]
             }
         return [

@@ -51,8 +51,9 @@ struct TaxDocumentLayout {
     /// `TAX INVOICE IN/26-27/0000001 (continued)` and a rule.
     private func drawContinuationHeading(on canvas: PageCanvas) {
         let top = PageGeometry.top
-        canvas.text("\(document.kind.rawValue) \(document.number) (continued)", x: PageGeometry.left, y: top - 10,
-                    .bold, size: 10)
+        canvas.text(
+            "\(document.kind.rawValue) \(document.number) (continued)", x: PageGeometry.left, y: top - 10,
+            .bold, size: 10)
         canvas.rule(x: PageGeometry.left, y: top - 17, width: PageGeometry.contentWidth)
     }
 }

@@ -1,5 +1,5 @@
-public import OrdreconCore
 import CHaru
+public import OrdreconCore
 
 /// Renders a GST tax invoice or credit note (CGST Rules, rule 46) as an A4 PDF with libharu.
 ///

@@ -54,8 +54,9 @@ struct TotalsBlock {
             let baseline = y - Self.size - 2
             let style: PDFFonts.Style = entry.bold ? .bold : .regular
             canvas.text(entry.label, x: labelRight - 120, width: 120, y: baseline, .right, style, size: Self.size)
-            canvas.text(entry.value, x: right - valueWidth - 4, width: valueWidth + 4, y: baseline, .right, style,
-                        size: Self.size)
+            canvas.text(
+                entry.value, x: right - valueWidth - 4, width: valueWidth + 4, y: baseline, .right, style,
+                size: Self.size)
             y -= Self.leading
         }
         words.draw(on: canvas, x: PageGeometry.left, top: y - Self.gap)

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writing a whole buffer to a file descriptor: the program's one loop around `write(2)`, used
@@ -21,11 +21,11 @@ public enum DescriptorOutput {
         var offset = 0
         while offset < bytes.count {
             #if canImport(Glibc)
-            let written = Glibc.write(fd, base + offset, bytes.count - offset)
+                let written = Glibc.write(fd, base + offset, bytes.count - offset)
             #elseif canImport(Musl)
-            let written = Musl.write(fd, base + offset, bytes.count - offset)
+                let written = Musl.write(fd, base + offset, bytes.count - offset)
             #else
-            let written = Darwin.write(fd, base + offset, bytes.count - offset)
+                let written = Darwin.write(fd, base + offset, bytes.count - offset)
             #endif
             if written > 0 {
                 offset += written

@@ -1,5 +1,5 @@
-import Synchronization
 import Foundation
+import Synchronization
 
 /// Where a ``StructuredLogHandler`` puts its lines.
 ///

@@ -43,10 +43,14 @@ extension LoggingOptions {
     /// - Parameter environment: the process environment, or a stand-in.
     public func overridden(by environment: [String: String]) -> LoggingOptions {
         var result = self
-        if let value = Self.environmentValue(Self.levelVariable, in: environment), let level = Logger.Level(rawValue: value) {
+        if let value = Self.environmentValue(Self.levelVariable, in: environment),
+            let level = Logger.Level(rawValue: value)
+        {
             result.level = level
         }
-        if let value = Self.environmentValue(Self.formatVariable, in: environment), let format = LogFormat(rawValue: value) {
+        if let value = Self.environmentValue(Self.formatVariable, in: environment),
+            let format = LogFormat(rawValue: value)
+        {
             result.format = format
         }
         return result
@@ -64,11 +68,14 @@ extension LoggingOptions {
         var problems: [EnvironmentProblem] = []
         if let value = environmentValue(levelVariable, in: environment), Logger.Level(rawValue: value) == nil {
             let expected = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
-            problems.append(EnvironmentProblem(name: levelVariable, value: environment[levelVariable] ?? value, expected: expected))
+            problems.append(
+                EnvironmentProblem(name: levelVariable, value: environment[levelVariable] ?? value, expected: expected))
         }
         if let value = environmentValue(formatVariable, in: environment), LogFormat(rawValue: value) == nil {
             let expected = LogFormat.allCases.map(\.rawValue).joined(separator: ", ")
-            problems.append(EnvironmentProblem(name: formatVariable, value: environment[formatVariable] ?? value, expected: expected))
+            problems.append(
+                EnvironmentProblem(
+                    name: formatVariable, value: environment[formatVariable] ?? value, expected: expected))
         }
         return problems
     }

@@ -67,7 +67,9 @@ extension MetricDefinition {
         help: "Refund requests sent to the gateway and not answered yet.")
     static let oldestPendingRefundAge = MetricDefinition(
         name: "ordrecon_refund_oldest_pending_age_seconds",
-        help: "Age in seconds of the oldest pending refund, since it was recorded or queued again (0 when none is pending).")
+        help:
+            "Age in seconds of the oldest pending refund, since it was recorded or queued again (0 when none is pending)."
+    )
     static let circuit = MetricDefinition(
         name: "ordrecon_gateway_circuit",
         help: "1 for the state the gateway circuit breaker is in (closed, open, half_open), 0 for the others.")

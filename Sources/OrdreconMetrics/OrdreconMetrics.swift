@@ -71,7 +71,8 @@ public final class OrdreconMetrics: Sendable {
         requestsRefused = counter(.refundRequests, [("result", "refused")])
         requestsRetried = counter(.refundRequests, [("result", "retried")])
         gatewaySeconds = registry.makeDurationHistogram(
-            descriptor: MetricDefinition.gatewaySeconds.descriptor, labels: [], buckets: HistogramBuckets.gatewayRequest)
+            descriptor: MetricDefinition.gatewaySeconds.descriptor, labels: [], buckets: HistogramBuckets.gatewayRequest
+        )
         gatewayUnavailable = gauge(.gatewayUnavailable)
         requestsInFlight = gauge(.requestsInFlight)
         oldestPendingRefundAge = gauge(.oldestPendingRefundAge)

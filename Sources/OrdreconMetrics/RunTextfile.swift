@@ -58,7 +58,9 @@ public struct RunTextfile: Sendable {
         var histograms = ""
         if let totals {
             var seen = Set<String>()
-            let feedNames = (feeds + totals.feeds.keys.sorted() + totals.rejections.keys.sorted()).filter { seen.insert($0).inserted }
+            let feedNames = (feeds + totals.feeds.keys.sorted() + totals.rejections.keys.sorted()).filter {
+                seen.insert($0).inserted
+            }
             var fileSeconds: [(labels: [(String, String)], histogram: StoreTotals.Histogram)] = []
             for feed in feedNames {
                 let label = ("feed", feed)
@@ -77,7 +79,8 @@ public struct RunTextfile: Sendable {
                 fileSeconds.append(([label], files.fileSeconds))
             }
             histograms += Self.histogram(.fileSeconds, HistogramBuckets.fileProcessing, fileSeconds)
-            histograms += Self.histogram(.gatewaySeconds, HistogramBuckets.gatewayRequest, [([], totals.gatewaySeconds)])
+            histograms += Self.histogram(
+                .gatewaySeconds, HistogramBuckets.gatewayRequest, [([], totals.gatewaySeconds)])
             for kind in OrdreconMetrics.documentKinds {
                 counter(.documentsRendered, [("kind", kind)], totals.documentsRendered[kind] ?? 0)
                 gauge(.documentsUnrendered, [("kind", kind)], Double(totals.documentsUnrendered[kind] ?? 0))
@@ -94,7 +97,9 @@ public struct RunTextfile: Sendable {
         for state in RefundStatus.allCases {
             gauge(.refunds, [("state", state.rawValue)], Double(refunds[state] ?? 0))
         }
-        gauge(.oldestPendingRefundAge, [], oldestPendingRefundAgeSeconds.isFinite ? max(0, oldestPendingRefundAgeSeconds) : 0)
+        gauge(
+            .oldestPendingRefundAge, [],
+            oldestPendingRefundAgeSeconds.isFinite ? max(0, oldestPendingRefundAgeSeconds) : 0)
         gauge(.inboxBacklog, [], Double(inboxBacklog))
         gauge(.inboxOldestAge, [], inboxOldestAgeSeconds.isFinite ? max(0, inboxOldestAgeSeconds) : 0)
         gauge(.lastSuccess, [], lastSuccess.map { Double($0.milliseconds) / 1000 } ?? 0)
@@ -118,10 +123,13 @@ public struct RunTextfile: Sendable {
             let rendered = labels.map { "\($0.0)=\"\(escaped($0.1))\"" }
             func line(_ suffix: String, _ extra: [String], _ value: String) {
                 let all = rendered + extra
-                text += definition.name + suffix + (all.isEmpty ? "" : "{" + all.joined(separator: ",") + "}") + " " + value + "\n"
+                text +=
+                    definition.name + suffix + (all.isEmpty ? "" : "{" + all.joined(separator: ",") + "}") + " " + value
+                    + "\n"
             }
             for (index, bound) in bounds.enumerated() {
-                let count = index < histogram.cumulativeCounts.count ? histogram.cumulativeCounts[index] : histogram.count
+                let count =
+                    index < histogram.cumulativeCounts.count ? histogram.cumulativeCounts[index] : histogram.count
                 line("_bucket", ["le=\"\(bound.bucketRepresentation)\""], "\(count)")
             }
             line("_bucket", ["le=\"+Inf\""], "\(histogram.count)")

@@ -20,7 +20,8 @@ public struct MockAnswer: Sendable, Codable, Equatable {
     public var key: String?
 
     public init(
-        status: Int, retryAfter: String? = nil, message: String? = nil, delayMilliseconds: Int? = nil, drop: Bool = false,
+        status: Int, retryAfter: String? = nil, message: String? = nil, delayMilliseconds: Int? = nil,
+        drop: Bool = false,
         key: String? = nil
     ) {
         self.status = status
@@ -52,20 +53,23 @@ public struct MockAnswer: Sendable, Codable, Equatable {
         let names = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
         if let unknown = names.first(where: { CodingKeys(rawValue: $0) == nil }) {
             let known = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "unknown member \"\(unknown)\" in a scripted answer (known: \(known))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "unknown member \"\(unknown)\" in a scripted answer (known: \(known))"))
         }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         status = try container.decode(Int.self, forKey: .status)
         guard (100...599).contains(status) else {
-            throw DecodingError.dataCorruptedError(forKey: .status, in: container, debugDescription: "status must be 100...599, got \(status)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .status, in: container, debugDescription: "status must be 100...599, got \(status)")
         }
         retryAfter = try container.decodeIfPresent(String.self, forKey: .retryAfter)
         message = try container.decodeIfPresent(String.self, forKey: .message)
         delayMilliseconds = try container.decodeIfPresent(Int.self, forKey: .delayMilliseconds)
         if let delayMilliseconds, delayMilliseconds < 0 {
-            throw DecodingError.dataCorruptedError(forKey: .delayMilliseconds, in: container, debugDescription: "delay_ms must not be negative")
+            throw DecodingError.dataCorruptedError(
+                forKey: .delayMilliseconds, in: container, debugDescription: "delay_ms must not be negative")
         }
         drop = try container.decodeIfPresent(Bool.self, forKey: .drop) ?? false
         key = try container.decodeIfPresent(String.self, forKey: .key)

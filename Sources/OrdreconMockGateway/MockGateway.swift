@@ -27,12 +27,15 @@ public struct MockGateway: Sendable {
     /// - Throws: ``MockGatewayError`` when the host is not an address, the journal cannot be
     ///   used or the socket cannot listen (such as a port already in use).
     public func run(onListening: @escaping @Sendable (Int) -> Void) async throws {
-        let seed = options.seed ?? UInt64(Date().timeIntervalSince1970 * 1_000_000) ^ UInt64(ProcessInfo.processInfo.processIdentifier)
+        let seed =
+            options.seed ?? UInt64(Date().timeIntervalSince1970 * 1_000_000)
+            ^ UInt64(ProcessInfo.processInfo.processIdentifier)
         let state: MockGatewayState
         do {
             state = try MockGatewayState(options: options, seed: seed, logger: logger)
         } catch {
-            throw MockGatewayError(reason: "cannot use the journal \(options.journalPath ?? ""): \(error.localizedDescription)")
+            throw MockGatewayError(
+                reason: "cannot use the journal \(options.journalPath ?? ""): \(error.localizedDescription)")
         }
         guard (0...65535).contains(options.port) else {
             throw MockGatewayError(reason: "port must be 0...65535, got \(options.port)")
@@ -40,10 +43,13 @@ public struct MockGateway: Sendable {
         let handler = MockGatewayHandler(state: state, logger: logger)
         let host = options.host == "localhost" ? "127.0.0.1" : options.host
         let server = try MockHTTPServer(host: host, port: options.port) { request in handler.handle(request) }
-        logger.info("mock gateway starting", metadata: [
-            "seed": "\(seed)", "fail_rate": "\(options.failRate)", "drop_connection_rate": "\(options.dropConnectionRate)",
-            "delay_ms": "\(options.delayMilliseconds)", "script.entries": "\(options.script.count)",
-        ])
+        logger.info(
+            "mock gateway starting",
+            metadata: [
+                "seed": "\(seed)", "fail_rate": "\(options.failRate)",
+                "drop_connection_rate": "\(options.dropConnectionRate)",
+                "delay_ms": "\(options.delayMilliseconds)", "script.entries": "\(options.script.count)",
+            ])
         server.start()
         onListening(server.port)
         // Serves on its own threads until this task is cancelled.

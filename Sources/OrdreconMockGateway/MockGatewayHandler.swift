@@ -12,16 +12,19 @@ struct MockGatewayHandler: Sendable {
         let key = request.header("Idempotency-Key")
         let reply = route(request, method: method)
         // Headers other than the idempotency key (Authorization in particular) are never logged.
-        logger.info("\(method) \(request.path)", metadata: {
-            var metadata: Logger.Metadata = [
-                "http.status": "\(reply.status)", "outcome": "\((reply.drop ? .dropped : reply.outcome).rawValue)",
-            ]
-            if reply.drop { metadata["dropped.after"] = "\(reply.outcome.rawValue)" }
-            if let key { metadata["idempotency.key"] = "\(key)" }
-            return metadata
-        }())
+        logger.info(
+            "\(method) \(request.path)",
+            metadata: {
+                var metadata: Logger.Metadata = [
+                    "http.status": "\(reply.status)", "outcome": "\((reply.drop ? .dropped : reply.outcome).rawValue)",
+                ]
+                if reply.drop { metadata["dropped.after"] = "\(reply.outcome.rawValue)" }
+                if let key { metadata["idempotency.key"] = "\(key)" }
+                return metadata
+            }())
         if reply.delayMilliseconds > 0 {
-            var wait = timespec(tv_sec: reply.delayMilliseconds / 1000, tv_nsec: (reply.delayMilliseconds % 1000) * 1_000_000)
+            var wait = timespec(
+                tv_sec: reply.delayMilliseconds / 1000, tv_nsec: (reply.delayMilliseconds % 1000) * 1_000_000)
             var remaining = timespec()
             while nanosleep(&wait, &remaining) == -1 && errno == EINTR { wait = remaining }
         }
@@ -46,7 +49,8 @@ struct MockGatewayHandler: Sendable {
         case ("GET", "/_mock/refunds"):
             return .json(200, state.listing(), .listed)
         case ("GET", "/healthz"):
-            return MockReply(status: 200, body: Data("ok".utf8), contentType: "text/plain; charset=utf-8", outcome: .health)
+            return MockReply(
+                status: 200, body: Data("ok".utf8), contentType: "text/plain; charset=utf-8", outcome: .health)
         case (_, let path) where Self.routes[path] != nil:
             var reply = MockReply.error(405, "\(method) is not allowed on \(path)", .methodNotAllowed)
             reply.headers.append(("Allow", Self.routes[path] ?? ""))
@@ -56,5 +60,7 @@ struct MockGatewayHandler: Sendable {
         }
     }
 
-    private static let routes = ["/refunds": "POST", "/_mock/script": "POST", "/_mock/refunds": "GET", "/healthz": "GET"]
+    private static let routes = [
+        "/refunds": "POST", "/_mock/script": "POST", "/_mock/refunds": "GET", "/healthz": "GET",
+    ]
 }

@@ -41,11 +41,14 @@ final class MockGatewayState: @unchecked Sendable {
             let (journal, entries, skipped) = try MockJournal.open(path: path)
             for entry in entries { memory.restore(entry) }
             if skipped > 0 {
-                logger.warning("skipped unreadable journal lines", metadata: ["journal.path": "\(path)", "lines": "\(skipped)"])
+                logger.warning(
+                    "skipped unreadable journal lines", metadata: ["journal.path": "\(path)", "lines": "\(skipped)"])
             }
-            logger.info("journal restored", metadata: [
-                "journal.path": "\(path)", "requests": "\(memory.requests)", "keys": "\(memory.remembered.count)",
-            ])
+            logger.info(
+                "journal restored",
+                metadata: [
+                    "journal.path": "\(path)", "requests": "\(memory.requests)", "keys": "\(memory.remembered.count)",
+                ])
             self.journal = journal
         } else {
             self.journal = nil
@@ -96,7 +99,9 @@ final class MockGatewayState: @unchecked Sendable {
             reply = .error(500, "injected failure", .injectedFailure)
         } else if let key, !key.isEmpty {
             if processing.contains(key) {
-                reply = .error(409, "a request with Idempotency-Key \"\(key)\" is still being processed; try again later", .conflict)
+                reply = .error(
+                    409, "a request with Idempotency-Key \"\(key)\" is still being processed; try again later",
+                    .conflict)
                 reply.headers.append(("Retry-After", "1"))
             } else if let known = memory.remembered[key] {
                 if known.body == body {
@@ -115,7 +120,9 @@ final class MockGatewayState: @unchecked Sendable {
                 }
             }
         } else {
-            reply = .error(400, key == nil ? "the Idempotency-Key header is missing" : "the Idempotency-Key header is empty", .invalid)
+            reply = .error(
+                400, key == nil ? "the Idempotency-Key header is missing" : "the Idempotency-Key header is empty",
+                .invalid)
         }
         reply.delayMilliseconds = delayMilliseconds
         reply.drop = isNew && random.chance(dropConnectionRate)
@@ -128,7 +135,8 @@ final class MockGatewayState: @unchecked Sendable {
             return .error(400, invalid.message, .invalid)
         case .success(let refund):
             let answer = AcceptedAnswer(
-                id: memory.nextGatewayID(), refundID: refund.refundId, status: "accepted", amount: Int(refund.amount.paise))
+                id: memory.nextGatewayID(), refundID: refund.refundId, status: "accepted",
+                amount: Int(refund.amount.paise))
             return .json(201, MockReply.encode(answer), .accepted)
         }
     }
@@ -155,7 +163,8 @@ final class MockGatewayState: @unchecked Sendable {
         do {
             try journal.append(entry)
         } catch {
-            logger.error("cannot write the journal", metadata: ["journal.path": "\(journal.path)", "error": "\(error)"])
+            logger.error(
+                "cannot write the journal", metadata: ["journal.path": "\(journal.path)", "error": "\(error)"])
         }
     }
 }

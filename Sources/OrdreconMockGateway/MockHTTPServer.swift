@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The mock's HTTP/1.1 server: an accept loop on a thread of its own and one thread per
@@ -66,7 +66,8 @@ final class MockHTTPServer: Sendable {
             var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
             bound = withUnsafeMutablePointer(to: &socketAddress) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                    bind(descriptor, pointer, length) == 0 && listen(descriptor, 128) == 0 && getsockname(descriptor, pointer, &length) == 0
+                    bind(descriptor, pointer, length) == 0 && listen(descriptor, 128) == 0
+                        && getsockname(descriptor, pointer, &length) == 0
                         ? 0 : -1
                 }
             }
@@ -82,7 +83,8 @@ final class MockHTTPServer: Sendable {
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             bound = withUnsafeMutablePointer(to: &socketAddress) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                    bind(descriptor, pointer, length) == 0 && listen(descriptor, 128) == 0 && getsockname(descriptor, pointer, &length) == 0
+                    bind(descriptor, pointer, length) == 0 && listen(descriptor, 128) == 0
+                        && getsockname(descriptor, pointer, &length) == 0
                         ? 0 : -1
                 }
             }
@@ -157,7 +159,9 @@ final class MockHTTPServer: Sendable {
             guard let (head, keepAlive, oldClient) = readHead(connection, &buffer) else { return }
             var request = head
             if request.header("transfer-encoding") != nil {
-                send(connection, Self.encode(.error(501, "chunked request bodies are not supported", .invalid), close: true))
+                send(
+                    connection,
+                    Self.encode(.error(501, "chunked request bodies are not supported", .invalid), close: true))
                 return
             }
             let declared = request.header("content-length").map { $0.trimmingCharacters(in: .whitespaces) } ?? "0"
@@ -205,7 +209,9 @@ final class MockHTTPServer: Sendable {
                 var headers: [(name: String, value: String)] = []
                 for line in lines where !line.isEmpty {
                     guard let colon = line.firstIndex(of: ":") else { continue }
-                    headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                    headers.append(
+                        (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                    )
                 }
                 let target = parts[1]
                 let path = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? String(target)
@@ -228,7 +234,9 @@ final class MockHTTPServer: Sendable {
         guard buffer.count >= 4 else { return nil }
         var index = start
         while index + 3 < buffer.count {
-            if buffer[index] == 13, buffer[index + 1] == 10, buffer[index + 2] == 13, buffer[index + 3] == 10 { return index }
+            if buffer[index] == 13, buffer[index + 1] == 10, buffer[index + 2] == 13, buffer[index + 3] == 10 {
+                return index
+            }
             index += 1
         }
         return nil
@@ -248,7 +256,9 @@ final class MockHTTPServer: Sendable {
     private func send(_ connection: Int32, _ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.send(connection, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            let count = bytes.withUnsafeBytes {
+                Glibc.send(connection, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            }
             guard count > 0 else { return false }
             sent += count
         }

@@ -43,12 +43,13 @@ struct RefundMemory: Sendable {
     mutating func restore(_ entry: MockJournal.Entry) {
         count(key: entry.key)
         guard let key = entry.key, !key.isEmpty, entry.outcome == .accepted || entry.outcome == .invalid,
-              remembered[key] == nil
+            remembered[key] == nil
         else { return }
         let answer = Data(entry.answer.utf8)
         remember(key: key, body: Data(entry.body.utf8), status: entry.status, answer: answer)
         if entry.outcome == .accepted, let id = (try? JSONValue.parse(answer))?.members?["id"]?.stringValue,
-           id.hasPrefix("gw_"), let number = Int(id.dropFirst(3)) {
+            id.hasPrefix("gw_"), let number = Int(id.dropFirst(3))
+        {
             lastGatewayID = max(lastGatewayID, number)
         }
     }

@@ -44,7 +44,9 @@ extension RefundRequest {
         switch members["amount"] {
         case nil: problems.append("amount is missing")
         case let value? where (value.integerValue ?? 0) > 0: amount = value.integerValue
-        case let value?: problems.append("amount must be a whole number of paise greater than 0 (no fraction or exponent), got \(value.summary)")
+        case let value?:
+            problems.append(
+                "amount must be a whole number of paise greater than 0 (no fraction or exponent), got \(value.summary)")
         }
         switch members["currency"] {
         case .string("INR"): break
@@ -60,9 +62,11 @@ extension RefundRequest {
         guard problems.isEmpty, let refundID, let orderID, let paymentRef, let amount else {
             return .failure(Invalid(message: problems.joined(separator: "; ")))
         }
-        return .success(RefundRequest(
-            refundId: refundID, kind: returnID == nil ? .cancellation : .return, orderId: orderID, returnId: returnID,
-            amount: Money(paise: Int64(amount)), paymentRef: paymentRef))
+        return .success(
+            RefundRequest(
+                refundId: refundID, kind: returnID == nil ? .cancellation : .return, orderId: orderID,
+                returnId: returnID,
+                amount: Money(paise: Int64(amount)), paymentRef: paymentRef))
     }
 
     /// Whatever identifying fields a body has, valid or not (nil where absent or unreadable).

@@ -2,7 +2,7 @@ import CSQLite
 public import OrdreconCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What lies at a database path, found without opening it for writing: nothing is created or
@@ -31,7 +31,9 @@ public enum DatabaseFile {
         guard stat(path, &info) == 0 else {
             let error = errno
             if error == ENOENT { return .missing }
-            throw StoreError(code: SQLITE_CANTOPEN, message: "cannot look at the database \(path): \(String(cString: strerror(error)))")
+            throw StoreError(
+                code: SQLITE_CANTOPEN,
+                message: "cannot look at the database \(path): \(String(cString: strerror(error)))")
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw StoreError(code: SQLITE_CANTOPEN, message: "the database \(path) is not a regular file")
@@ -41,7 +43,8 @@ public enum DatabaseFile {
         if logHasContent { return .database(schemaVersion: try versionFromSQLite(path)) }
         let header = try readHeader(path)
         guard header.count == 100, Array(header.prefix(16)) == magic else {
-            throw StoreError(code: SQLITE_NOTADB, message: "\(path) is not an SQLite database (or its first page is damaged)")
+            throw StoreError(
+                code: SQLITE_NOTADB, message: "\(path) is not an SQLite database (or its first page is damaged)")
         }
         let version = header[60..<64].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         return .database(schemaVersion: Int(Int32(bitPattern: version)))
@@ -57,13 +60,16 @@ public enum DatabaseFile {
     private static func readHeader(_ path: String) throws(StoreError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw StoreError(code: SQLITE_CANTOPEN, message: "cannot read the database \(path): \(String(cString: strerror(errno)))")
+            throw StoreError(
+                code: SQLITE_CANTOPEN, message: "cannot read the database \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         var header = [UInt8](repeating: 0, count: 100)
         var count = 0
         while count < header.count {
-            let read = header.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            let read = header.withUnsafeMutableBytes {
+                Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count)
+            }
             if read < 0 && errno == EINTR { continue }
             guard read > 0 else { break }
             count += read

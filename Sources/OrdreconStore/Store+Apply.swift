@@ -4,7 +4,8 @@ extension Store {
     /// Inserts one audit record. - Returns: its id.
     @discardableResult
     public func recordAudit(_ entry: AuditEntry, recordedAt: Timestamp) throws(StoreError) -> Int64 {
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             INSERT OR FAIL INTO audit_events (run_id, file_id, feed, line, event_id, entity, order_id, return_id,
                 status, occurred_at, actor, reason, outcome, reason_code, message, content_hash, rejected_rows,
                 recorded_at)
@@ -36,7 +37,8 @@ extension Store {
     public func recordAppliedAudit(
         _ event: FeedEvent, runId: Int64, fileId: Int64, line: Int, recordedAt: Timestamp
     ) throws(StoreError) -> Int64? {
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             INSERT OR FAIL INTO audit_events (run_id, file_id, feed, line, event_id, entity, order_id, return_id,
                 status, occurred_at, actor, reason, outcome, content_hash, recorded_at, amount_paise, payment_ref,
                 carrier, tracking_number)
@@ -84,14 +86,17 @@ extension Store {
         let time = event.occurredAt.milliseconds
         switch change {
         case .createOrder(let total):
-            try db.statement("""
+            try db.statement(
+                """
                 INSERT OR FAIL INTO order_headers (order_id, customer_id, ship_to_state, total_paise, created_at)
                 VALUES (?, ?, ?, ?, ?)
-                """)
-                .bind(4, total.paise).bind(5, time)
-                .bind(1, event.orderId).bind(2, event.customerId ?? "").bind(3, event.shipToState)
-                .run()
-            let item = try db.statement("""
+                """
+            )
+            .bind(4, total.paise).bind(5, time)
+            .bind(1, event.orderId).bind(2, event.customerId ?? "").bind(3, event.shipToState)
+            .run()
+            let item = try db.statement(
+                """
                 INSERT OR FAIL INTO order_items (order_id, sku, quantity, unit_price_paise, hsn, gst_rate_bp, position)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -101,10 +106,13 @@ extension Store {
                 try arena.bind(item, 1, event.orderId)
                 try arena.bind(item, 2, line.sku)
                 try arena.bind(item, 5, line.hsn)
-                try item.bind(3, line.quantity).bind(4, line.unitPrice?.paise ?? 0).bind(6, line.gstRateBasisPoints).bind(7, position)
+                try item.bind(3, line.quantity).bind(4, line.unitPrice?.paise ?? 0).bind(6, line.gstRateBasisPoints)
+                    .bind(7, position)
                 try item.run()
             }
-            cacheOrder(OrderSnapshot(orderId: event.orderId, status: .pendingPayment, lastTransitionAt: event.occurredAt, total: total))
+            cacheOrder(
+                OrderSnapshot(
+                    orderId: event.orderId, status: .pendingPayment, lastTransitionAt: event.occurredAt, total: total))
 
         case .moveOrder(_, let to):
             // Nothing to write: the order's state is its applied history (the view `orders`), and
@@ -129,7 +137,9 @@ extension Store {
                 item.reset()
                 try item.bind(1, returnId).bind(2, line.sku).bind(3, line.quantity).run()
             }
-            cacheReturn(ReturnSnapshot(returnId: returnId, orderId: event.orderId, status: .requested, lastTransitionAt: event.occurredAt))
+            cacheReturn(
+                ReturnSnapshot(
+                    returnId: returnId, orderId: event.orderId, status: .requested, lastTransitionAt: event.occurredAt))
 
         case .moveReturn(_, let to):
             // As for orders: the applied audit row is the new state; only the cache moves on.
@@ -156,7 +166,8 @@ extension Store {
 
     private func expectOneChange(_ what: @autoclosure () -> String) throws(StoreError) {
         if db.changes != 1 {
-            throw StoreError(.inconsistentData, message: "state changed underneath: \(what()) updated \(db.changes) rows")
+            throw StoreError(
+                .inconsistentData, message: "state changed underneath: \(what()) updated \(db.changes) rows")
         }
     }
 
@@ -175,7 +186,11 @@ extension Store {
         }
         let sequence = last + 1
         guard sequence <= DocumentNumber.maximumSequence else {
-            throw StoreError(.numberSeriesExhausted, message: "number series \(series) for \(DocumentNumber.financialYearLabel(financialYearStart)) is exhausted at \(DocumentNumber.maximumSequence)")
+            throw StoreError(
+                .numberSeriesExhausted,
+                message:
+                    "number series \(series) for \(DocumentNumber.financialYearLabel(financialYearStart)) is exhausted at \(DocumentNumber.maximumSequence)"
+            )
         }
         seriesCache[key] = sequence
         dirtySeries.insert(key)
@@ -185,7 +200,8 @@ extension Store {
     /// Writes the counters taken in this transaction (called just before it commits).
     func flushNumberSeries() throws(StoreError) {
         guard !dirtySeries.isEmpty else { return }
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             INSERT INTO number_series (series, fy_start, last_seq) VALUES (?, ?, ?)
             ON CONFLICT (series, fy_start) DO UPDATE SET last_seq = excluded.last_seq
             """)
@@ -196,57 +212,81 @@ extension Store {
         dirtySeries.removeAll()
     }
 
-    private func recordInvoice(_ request: InvoiceRequest, auditId: Int64, at now: Timestamp) throws(StoreError) -> String {
-        let sequence = try nextNumber(series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart)
+    private func recordInvoice(_ request: InvoiceRequest, auditId: Int64, at now: Timestamp) throws(StoreError)
+        -> String
+    {
+        let sequence = try nextNumber(
+            series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart)
         let number = DocumentNumber.format(
             series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart, sequence: sequence)
-        try db.statement("""
+        try db.statement(
+            """
             INSERT OR FAIL INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, audit_id, created_at, default_gst_rate_bp)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-            .bind([number, request.orderId, request.financialYearStart, sequence, request.issuedAt.milliseconds,
-                   request.total.paise, auditId, now.milliseconds, request.defaultGSTRateBasisPoints])
-            .run()
+            """
+        )
+        .bind([
+            number, request.orderId, request.financialYearStart, sequence, request.issuedAt.milliseconds,
+            request.total.paise, auditId, now.milliseconds, request.defaultGSTRateBasisPoints,
+        ])
+        .run()
         return number
     }
 
     /// Numbers and records a credit note citing the order's invoice, in the transaction of the
     /// return's COMPLETED transition.
-    private func recordCreditNote(_ request: CreditNoteRequest, auditId: Int64, at now: Timestamp) throws(StoreError) -> String {
+    private func recordCreditNote(_ request: CreditNoteRequest, auditId: Int64, at now: Timestamp) throws(StoreError)
+        -> String
+    {
         let invoice = try db.statement("SELECT number FROM invoices WHERE order_id = ?").bind([request.orderId])
         guard try invoice.step() else {
-            throw StoreError(.inconsistentData, message: "order \(request.orderId) has no invoice for the credit note of return \(request.returnId) to cite")
+            throw StoreError(
+                .inconsistentData,
+                message:
+                    "order \(request.orderId) has no invoice for the credit note of return \(request.returnId) to cite")
         }
         let invoiceNumber = invoice.string(0)
         invoice.reset()
-        let sequence = try nextNumber(series: DocumentNumber.creditNoteSeries, financialYearStart: request.financialYearStart)
+        let sequence = try nextNumber(
+            series: DocumentNumber.creditNoteSeries, financialYearStart: request.financialYearStart)
         let number = DocumentNumber.format(
             series: DocumentNumber.creditNoteSeries, financialYearStart: request.financialYearStart, sequence: sequence)
-        try db.statement("""
+        try db.statement(
+            """
             INSERT OR FAIL INTO credit_notes (number, return_id, order_id, invoice_number, fy_start, seq, issued_at, total_paise, audit_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-            .bind([number, request.returnId, request.orderId, invoiceNumber, request.financialYearStart, sequence,
-                   request.issuedAt.milliseconds, request.total.paise, auditId, now.milliseconds])
-            .run()
+            """
+        )
+        .bind([
+            number, request.returnId, request.orderId, invoiceNumber, request.financialYearStart, sequence,
+            request.issuedAt.milliseconds, request.total.paise, auditId, now.milliseconds,
+        ])
+        .run()
         return number
     }
 
-    private func recordRefund(_ request: RefundRequest, auditId: Int64, at now: Timestamp) throws(StoreError) -> RecordedRefund {
+    private func recordRefund(_ request: RefundRequest, auditId: Int64, at now: Timestamp) throws(StoreError)
+        -> RecordedRefund
+    {
         let body = request.jsonBody
-        try db.statement("""
+        try db.statement(
+            """
             INSERT INTO refunds (refund_id, kind, order_id, return_id, amount_paise, payment_ref, body, audit_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-            .bind([request.refundId, request.kind.rawValue, request.orderId, request.returnId, request.amount.paise,
-                   request.paymentRef, body, auditId, now.milliseconds])
-            .run()
+            """
+        )
+        .bind([
+            request.refundId, request.kind.rawValue, request.orderId, request.returnId, request.amount.paise,
+            request.paymentRef, body, auditId, now.milliseconds,
+        ])
+        .run()
         return RecordedRefund(refundId: request.refundId, body: body)
     }
 
     /// Pending refunds with their bodies (to make sure each has its outbox file).
     public func pendingRefunds() throws(StoreError) -> [RecordedRefund] {
-        let s = try db.statement("SELECT refund_id, body FROM refunds WHERE status = 'pending' ORDER BY created_at, refund_id")
+        let s = try db.statement(
+            "SELECT refund_id, body FROM refunds WHERE status = 'pending' ORDER BY created_at, refund_id")
         var refunds: [RecordedRefund] = []
         while try s.step() { refunds.append(RecordedRefund(refundId: s.string(0), body: s.string(1))) }
         return refunds

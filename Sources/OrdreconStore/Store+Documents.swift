@@ -8,7 +8,8 @@ extension Store {
     public func documents(matching query: DocumentQuery) throws(StoreError) -> [DocumentRecord] {
         let (orderId, missingPDF, limit) = (query.orderId, query.missingPDF, query.limit)
         if missingPDF, orderId == nil { return try documentsWithoutPDF(limit: limit) }
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             SELECT * FROM (
                 SELECT 'invoice' AS kind, i.number, i.order_id, NULL AS return_id, i.issued_at, i.total_paise,
                        h.customer_id, h.ship_to_state, NULL AS invoice_number, NULL AS invoice_issued_at,
@@ -22,7 +23,8 @@ extension Store {
                 FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
                 WHERE (?1 IS NULL OR c.order_id = ?1) AND (?2 = 0 OR c.pdf_path IS NULL)
             ) ORDER BY issued_at, kind DESC, number LIMIT ?3
-            """).bind([orderId, missingPDF ? 1 : 0, Int64(min(limit, Int(Int64.max)))])
+            """
+        ).bind([orderId, missingPDF ? 1 : 0, Int64(min(limit, Int(Int64.max)))])
         var records: [DocumentRecord] = []
         while try s.step() { records.append(document(from: s)) }
         return records
@@ -30,29 +32,34 @@ extension Store {
 
     private func documentsWithoutPDF(limit: Int) throws(StoreError) -> [DocumentRecord] {
         let cap = Int64(min(limit, Int(Int64.max)))
-        let invoices = try db.statement("""
+        let invoices = try db.statement(
+            """
             SELECT 'invoice', i.number, i.order_id, NULL, i.issued_at, i.total_paise, h.customer_id, h.ship_to_state,
                    NULL, NULL, i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at
             FROM invoices i JOIN order_headers h USING (order_id)
             WHERE i.pdf_path IS NULL ORDER BY i.number LIMIT ?
-            """).bind([cap])
+            """
+        ).bind([cap])
         var records: [DocumentRecord] = []
         while try invoices.step() { records.append(document(from: invoices)) }
         guard records.count < limit else { return records }
-        let notes = try db.statement("""
+        let notes = try db.statement(
+            """
             SELECT 'credit_note', c.number, c.order_id, c.return_id, c.issued_at, c.total_paise, h.customer_id,
                    h.ship_to_state, c.invoice_number, i.issued_at, i.default_gst_rate_bp, c.pdf_path, c.rendered_at,
                    c.created_at
             FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
             WHERE c.pdf_path IS NULL ORDER BY c.number LIMIT ?
-            """).bind([cap - Int64(records.count)])
+            """
+        ).bind([cap - Int64(records.count)])
         while try notes.step() { records.append(document(from: notes)) }
         return records
     }
 
     /// The invoice or credit note with this number, if any.
     public func document(number: String) throws(StoreError) -> DocumentRecord? {
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             SELECT 'invoice' AS kind, i.number, i.order_id, NULL, i.issued_at, i.total_paise, h.customer_id,
                    h.ship_to_state, NULL, NULL, i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at
             FROM invoices i JOIN order_headers h USING (order_id) WHERE i.number = ?1
@@ -62,14 +69,16 @@ extension Store {
                    c.created_at
             FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
             WHERE c.number = ?1
-            """).bind([number])
+            """
+        ).bind([number])
         return try s.step() ? document(from: s) : nil
     }
 
     private func document(from s: Statement) -> DocumentRecord {
         DocumentRecord(
             kind: s.string(0) == "invoice" ? .invoice : .creditNote, number: s.string(1), orderId: s.string(2),
-            returnId: s.optionalString(3), issuedAt: Timestamp(milliseconds: s.int64(4)), total: Money(paise: s.int64(5)),
+            returnId: s.optionalString(3), issuedAt: Timestamp(milliseconds: s.int64(4)),
+            total: Money(paise: s.int64(5)),
             customerId: s.string(6), shipToState: s.optionalString(7), invoiceNumber: s.optionalString(8),
             invoiceIssuedAt: s.optionalInt64(9).map(Timestamp.init(milliseconds:)),
             defaultGSTRateBasisPoints: s.optionalInt64(10).map(Int.init), pdfPath: s.optionalString(11),
@@ -81,21 +90,27 @@ extension Store {
     public func documentLines(_ record: DocumentRecord) throws(StoreError) -> [DocumentLine] {
         let s: Statement
         if record.kind == .invoice {
-            s = try db.statement("""
+            s = try db.statement(
+                """
                 SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp FROM order_items WHERE order_id = ? ORDER BY position
-                """).bind([record.orderId])
+                """
+            ).bind([record.orderId])
         } else {
-            s = try db.statement("""
+            s = try db.statement(
+                """
                 SELECT r.sku, r.quantity, o.unit_price_paise, o.hsn, o.gst_rate_bp
                 FROM return_items r JOIN order_items o ON o.order_id = ? AND o.sku = r.sku
                 WHERE r.return_id = ? ORDER BY o.position
-                """).bind([record.orderId, record.returnId ?? ""])
+                """
+            ).bind([record.orderId, record.returnId ?? ""])
         }
         var lines: [DocumentLine] = []
         while try s.step() {
-            lines.append(DocumentLine(
-                sku: s.string(0), quantity: s.int64(1), unitPrice: Money(paise: s.int64(2)), hsn: s.optionalString(3),
-                gstRateBasisPoints: s.optionalInt64(4).map(Int.init)))
+            lines.append(
+                DocumentLine(
+                    sku: s.string(0), quantity: s.int64(1), unitPrice: Money(paise: s.int64(2)),
+                    hsn: s.optionalString(3),
+                    gstRateBasisPoints: s.optionalInt64(4).map(Int.init)))
         }
         return lines
     }
@@ -122,9 +137,11 @@ extension Store {
     public func documentCounts() throws(StoreError) -> (invoices: Int, creditNotes: Int, missingPDF: Int) {
         let invoices = Int(try db.scalarInt("SELECT COUNT(*) FROM invoices") ?? 0)
         let notes = Int(try db.scalarInt("SELECT COUNT(*) FROM credit_notes") ?? 0)
-        let missing = Int(try db.scalarInt("""
-            SELECT (SELECT COUNT(*) FROM invoices WHERE pdf_path IS NULL) + (SELECT COUNT(*) FROM credit_notes WHERE pdf_path IS NULL)
-            """) ?? 0)
+        let missing = Int(
+            try db.scalarInt(
+                """
+                SELECT (SELECT COUNT(*) FROM invoices WHERE pdf_path IS NULL) + (SELECT COUNT(*) FROM credit_notes WHERE pdf_path IS NULL)
+                """) ?? 0)
         return (invoices, notes, missing)
     }
 }

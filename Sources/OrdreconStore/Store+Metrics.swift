@@ -7,18 +7,20 @@ extension Store {
     ///   - fileBounds: the upper bounds, in milliseconds, of the file processing time histogram.
     ///   - gatewayBounds: the upper bounds, in milliseconds, of the gateway request time histogram.
     ///   - command: whose runs to count (`runs.command`).
-    public func totals(fileBounds: [Double], gatewayBounds: [Double], command: String) throws(StoreError) -> StoreTotals {
+    public func totals(fileBounds: [Double], gatewayBounds: [Double], command: String) throws(StoreError) -> StoreTotals
+    {
         var totals = StoreTotals(gatewayBounds: gatewayBounds)
 
         // Finished files (done or failed); events are counted as committed, finished or not.
         let finished = "state <> 'processing'"
-        let files = try db.statement(dynamic: """
-            SELECT feed, SUM(applied), SUM(duplicate), SUM(rejected), SUM(state = 'done'), SUM(state = 'failed'),
-                   SUM(\(finished) AND first_run_id <> last_run_id),
-                   SUM(CASE WHEN \(finished) THEN size ELSE 0 END),
-                   SUM(\(finished)), SUM(CASE WHEN \(finished) THEN busy_ms ELSE 0 END)\(Self.bucketColumns("busy_ms", fileBounds, when: finished))
-            FROM files GROUP BY feed
-            """)
+        let files = try db.statement(
+            dynamic: """
+                SELECT feed, SUM(applied), SUM(duplicate), SUM(rejected), SUM(state = 'done'), SUM(state = 'failed'),
+                       SUM(\(finished) AND first_run_id <> last_run_id),
+                       SUM(CASE WHEN \(finished) THEN size ELSE 0 END),
+                       SUM(\(finished)), SUM(CASE WHEN \(finished) THEN busy_ms ELSE 0 END)\(Self.bucketColumns("busy_ms", fileBounds, when: finished))
+                FROM files GROUP BY feed
+                """)
         while try files.step() {
             var feed = StoreTotals.Feed(bounds: fileBounds)
             feed.applied = files.int(1)
@@ -34,11 +36,13 @@ extension Store {
             totals.feeds[files.string(0)] = feed
         }
 
-        let rejections = try db.statement("""
+        let rejections = try db.statement(
+            """
             SELECT feed, reason_code, COUNT(*) FROM audit_events WHERE reason_code IS NOT NULL GROUP BY feed, reason_code
             """)
         while try rejections.step() {
-            totals.rejections[rejections.string(0), default: [:]][rejections.optionalString(1) ?? "unknown"] = rejections.int(2)
+            totals.rejections[rejections.string(0), default: [:]][rejections.optionalString(1) ?? "unknown"] =
+                rejections.int(2)
         }
 
         for (kind, table) in [("invoice", "invoices"), ("credit_note", "credit_notes")] {
@@ -51,7 +55,8 @@ extension Store {
 
         // Attempts still in flight, or cut short by a stop or a crash, have no result yet.
         let results = [("sent", "sent"), ("failed", "refused"), ("retry", "retried")]
-        let attempts = try db.statement("""
+        let attempts = try db.statement(
+            """
             SELECT outcome, COUNT(*) FROM refund_attempts WHERE outcome IN ('sent', 'failed', 'retry') GROUP BY outcome
             """)
         for (_, result) in results { totals.refundRequests[result] = 0 }
@@ -61,7 +66,8 @@ extension Store {
             }
         }
         // The classes of AttemptClass, from what each attempt record keeps.
-        let classes = try db.statement("""
+        let classes = try db.statement(
+            """
             SELECT CASE
                 WHEN outcome = 'interrupted' OR error_kind = 'aborted' THEN 'interrupted'
                 WHEN http_status BETWEEN 200 AND 299 THEN 'accepted'
@@ -75,10 +81,11 @@ extension Store {
             FROM refund_attempts WHERE outcome <> 'in_flight' GROUP BY class
             """)
         while try classes.step() { totals.refundAttempts[classes.string(0)] = classes.int(1) }
-        let durations = try db.statement(dynamic: """
-            SELECT COUNT(*), TOTAL(duration_ms)\(Self.bucketColumns("duration_ms", gatewayBounds, when: nil))
-            FROM refund_attempts WHERE duration_ms IS NOT NULL
-            """)
+        let durations = try db.statement(
+            dynamic: """
+                SELECT COUNT(*), TOTAL(duration_ms)\(Self.bucketColumns("duration_ms", gatewayBounds, when: nil))
+                FROM refund_attempts WHERE duration_ms IS NOT NULL
+                """)
         if try durations.step() {
             totals.gatewaySeconds.count = durations.int(0)
             totals.gatewaySeconds.sumMilliseconds = durations.int64(1)

@@ -3,7 +3,8 @@ public import OrdreconCore
 extension Store {
     /// Everything about one order, or nil when it is unknown.
     public func orderDetails(_ orderId: String) throws(StoreError) -> OrderDetails? {
-        let o = try db.statement("""
+        let o = try db.statement(
+            """
             SELECT status, customer_id, ship_to_state, total_paise, paid_paise, payment_ref, carrier, tracking_number
             FROM orders WHERE order_id = ?
             """)
@@ -15,16 +16,20 @@ extension Store {
             paymentRef: o.optionalString(5), carrier: o.optionalString(6), trackingNumber: o.optionalString(7),
             items: [], history: [], returns: [], invoiceNumber: nil, invoiceIssuedAt: nil, refunds: [])
 
-        let items = try db.statement("SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp FROM order_items WHERE order_id = ? ORDER BY position")
+        let items = try db.statement(
+            "SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp FROM order_items WHERE order_id = ? ORDER BY position"
+        )
         try items.bind(1, orderId)
         while try items.step() {
-            details.items.append(.init(
-                sku: items.string(0), quantity: items.int64(1), unitPrice: Money(paise: items.int64(2)),
-                hsn: items.optionalString(3), gstRateBasisPoints: items.optionalInt64(4).map(Int.init)))
+            details.items.append(
+                .init(
+                    sku: items.string(0), quantity: items.int64(1), unitPrice: Money(paise: items.int64(2)),
+                    hsn: items.optionalString(3), gstRateBasisPoints: items.optionalInt64(4).map(Int.init)))
         }
 
         var returnHistory: [String: [HistoryEntry]] = [:]
-        let h = try db.statement("""
+        let h = try db.statement(
+            """
             SELECT a.entity, a.return_id, a.status, a.occurred_at, COALESCE(a.actor, a.feed), a.reason, a.feed, f.name, a.line, a.event_id
             FROM audit_events a JOIN files f ON f.id = a.file_id
             WHERE a.order_id = ? AND a.outcome = 'applied' ORDER BY a.occurred_at, a.id
@@ -42,11 +47,15 @@ extension Store {
             }
         }
 
-        let r = try db.statement("SELECT return_id, status, reason FROM returns WHERE order_id = ? ORDER BY requested_at_ms, return_id")
+        let r = try db.statement(
+            "SELECT return_id, status, reason FROM returns WHERE order_id = ? ORDER BY requested_at_ms, return_id")
         try r.bind(1, orderId)
         var returns: [OrderDetails.Return] = []
         while try r.step() {
-            returns.append(.init(returnId: r.string(0), status: r.string(1), reason: r.optionalString(2), items: [], history: returnHistory[r.string(0)] ?? []))
+            returns.append(
+                .init(
+                    returnId: r.string(0), status: r.string(1), reason: r.optionalString(2), items: [],
+                    history: returnHistory[r.string(0)] ?? []))
         }
         for index in returns.indices {
             let ri = try db.statement("SELECT sku, quantity FROM return_items WHERE return_id = ? ORDER BY sku")
@@ -62,12 +71,16 @@ extension Store {
             details.invoiceIssuedAt = Timestamp(milliseconds: inv.int64(1))
         }
 
-        let rf = try db.statement("SELECT refund_id, kind, return_id, amount_paise, status, created_at FROM refunds WHERE order_id = ? ORDER BY created_at, refund_id")
+        let rf = try db.statement(
+            "SELECT refund_id, kind, return_id, amount_paise, status, created_at FROM refunds WHERE order_id = ? ORDER BY created_at, refund_id"
+        )
         try rf.bind(1, orderId)
         while try rf.step() {
-            details.refunds.append(.init(
-                refundId: rf.string(0), kind: rf.string(1), returnId: rf.optionalString(2),
-                amount: Money(paise: rf.int64(3)), status: rf.string(4), createdAt: Timestamp(milliseconds: rf.int64(5))))
+            details.refunds.append(
+                .init(
+                    refundId: rf.string(0), kind: rf.string(1), returnId: rf.optionalString(2),
+                    amount: Money(paise: rf.int64(3)), status: rf.string(4),
+                    createdAt: Timestamp(milliseconds: rf.int64(5))))
         }
         return details
     }

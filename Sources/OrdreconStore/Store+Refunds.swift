@@ -3,20 +3,25 @@ public import OrdreconCore
 extension Store {
     /// Pending refunds that may be sent at `now`, oldest first (in the order their events were
     /// processed), at most `limit`; with a cursor, only those after it in that order.
-    public func dueRefunds(at now: Timestamp, after cursor: DueRefundCursor?, limit: Int) throws(StoreError) -> [DueRefund] {
-        let s = try db.statement("""
+    public func dueRefunds(at now: Timestamp, after cursor: DueRefundCursor?, limit: Int) throws(StoreError)
+        -> [DueRefund]
+    {
+        let s = try db.statement(
+            """
             SELECT refund_id, order_id, return_id, amount_paise, body, attempts, COALESCE(requeued_at, created_at), audit_id
             FROM refunds
             WHERE status = 'pending' AND (audit_id, refund_id) > (?2, ?3)
               AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
             ORDER BY audit_id, refund_id LIMIT ?4
-            """).bind([now.milliseconds, cursor?.auditId ?? Int64.min, cursor?.refundId ?? "", Int64(limit)])
+            """
+        ).bind([now.milliseconds, cursor?.auditId ?? Int64.min, cursor?.refundId ?? "", Int64(limit)])
         var due: [DueRefund] = []
         while try s.step() {
-            due.append(DueRefund(
-                refundId: s.string(0), orderId: s.string(1), returnId: s.optionalString(2),
-                amount: Money(paise: s.int64(3)), body: s.string(4), attempts: s.int(5),
-                recordedAt: Timestamp(milliseconds: s.int64(6)), auditId: s.int64(7)))
+            due.append(
+                DueRefund(
+                    refundId: s.string(0), orderId: s.string(1), returnId: s.optionalString(2),
+                    amount: Money(paise: s.int64(3)), body: s.string(4), attempts: s.int(5),
+                    recordedAt: Timestamp(milliseconds: s.int64(6)), auditId: s.int64(7)))
         }
         return due
     }
@@ -33,14 +38,17 @@ extension Store {
     /// means a damaged database (or one changed by hand), never a default.
     static func refundStatus(_ text: String) throws(StoreError) -> RefundStatus {
         guard let status = RefundStatus(rawValue: text) else {
-            throw StoreError(.inconsistentData, message: "a refund has the unknown status \"\(text)\" (the database is damaged or was changed by hand)")
+            throw StoreError(
+                .inconsistentData,
+                message: "a refund has the unknown status \"\(text)\" (the database is damaged or was changed by hand)")
         }
         return status
     }
 
     /// The earliest time a pending refund asked to wait for, if any waits.
     public func earliestRefundWait() throws(StoreError) -> Timestamp? {
-        try db.scalarInt("SELECT MIN(next_attempt_at) FROM refunds WHERE status = 'pending'").map(Timestamp.init(milliseconds:))
+        try db.scalarInt("SELECT MIN(next_attempt_at) FROM refunds WHERE status = 'pending'").map(
+            Timestamp.init(milliseconds:))
     }
 
     /// When the oldest pending refund was recorded (or queued again), nil when none is pending.
@@ -69,19 +77,24 @@ extension Store {
         }
     }
 
-    private func beginAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError) -> [String: Int] {
+    private func beginAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError) -> [String:
+        Int]
+    {
         guard !refundIds.isEmpty else { return [:] }
         // Counts the attempt on a pending refund, and says its number (nothing: no longer pending).
-        let count = try db.statement("""
+        let count = try db.statement(
+            """
             UPDATE refunds SET attempts = attempts + 1, last_attempt_at = ? WHERE refund_id = ? AND status = 'pending'
             RETURNING attempts
             """)
-        let interrupt = try db.statement("""
+        let interrupt = try db.statement(
+            """
             UPDATE refund_attempts SET outcome = 'interrupted', finished_at = ?,
                 message = 'ordrecon stopped before the answer was recorded; the next attempt reuses the key'
             WHERE refund_id = ? AND outcome = 'in_flight'
             """)
-        let insert = try db.statement("""
+        let insert = try db.statement(
+            """
             INSERT INTO refund_attempts (refund_id, attempt, run_id, started_at, outcome) VALUES (?, ?, ?, ?, 'in_flight')
             """)
         var numbers: [String: Int] = [:]
@@ -104,17 +117,20 @@ extension Store {
 
     private func finishAttempts(_ finishes: [RefundAttemptFinish]) throws(StoreError) {
         guard !finishes.isEmpty else { return }
-        let sent = try db.statement("""
+        let sent = try db.statement(
+            """
             UPDATE refunds SET status = 'sent', sent_at = ?, gateway_refund_id = ?, last_error = NULL,
                 next_attempt_at = NULL WHERE refund_id = ?
             """)
         let retry = try db.statement("UPDATE refunds SET last_error = ?, next_attempt_at = ? WHERE refund_id = ?")
         let interrupted = try db.statement("UPDATE refunds SET last_error = ? WHERE refund_id = ?")
-        let failed = try db.statement("""
+        let failed = try db.statement(
+            """
             UPDATE refunds SET status = 'failed', failed_at = ?, last_error = ?, next_attempt_at = NULL
             WHERE refund_id = ?
             """)
-        let attempt = try db.statement("""
+        let attempt = try db.statement(
+            """
             UPDATE refund_attempts SET outcome = ?, finished_at = ?, http_status = ?, error_kind = ?, error_code = ?,
                 message = ?, gateway_refund_id = ?, duration_ms = ?
             WHERE refund_id = ? AND attempt = ?
@@ -160,8 +176,10 @@ extension Store {
                 rollback()
                 return .notFailed(status: status)
             }
-            try db.statement("UPDATE refunds SET status = 'pending', requeued_at = ?, next_attempt_at = NULL WHERE refund_id = ?")
-                .bind([now.milliseconds, refundId]).run()
+            try db.statement(
+                "UPDATE refunds SET status = 'pending', requeued_at = ?, next_attempt_at = NULL WHERE refund_id = ?"
+            )
+            .bind([now.milliseconds, refundId]).run()
             try commit()
             return .requeued
         } catch {
@@ -173,40 +191,47 @@ extension Store {
     /// Refunds in the order they are sent, optionally only those in a status and/or of an order.
     public func refunds(matching query: RefundQuery) throws(StoreError) -> [RefundRecord] {
         let (status, orderId, limit) = (query.status, query.orderId, query.limit)
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             SELECT refund_id, kind, order_id, return_id, amount_paise, payment_ref, status, attempts, created_at,
                    last_attempt_at, next_attempt_at, sent_at, failed_at, requeued_at, gateway_refund_id, last_error, body
             FROM refunds WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR order_id = ?2)
             ORDER BY audit_id, refund_id LIMIT ?3
-            """).bind([status?.rawValue, orderId, Int64(min(limit, Int(Int64.max)))])
+            """
+        ).bind([status?.rawValue, orderId, Int64(min(limit, Int(Int64.max)))])
         var records: [RefundRecord] = []
         func time(_ column: Int32) -> Timestamp? { s.optionalInt64(column).map(Timestamp.init(milliseconds:)) }
         while try s.step() {
-            records.append(RefundRecord(
-                refundId: s.string(0), kind: s.string(1), orderId: s.string(2), returnId: s.optionalString(3),
-                amount: Money(paise: s.int64(4)), paymentRef: s.string(5), status: try Self.refundStatus(s.string(6)), attempts: s.int(7),
-                createdAt: Timestamp(milliseconds: s.int64(8)), lastAttemptAt: time(9), nextAttemptAt: time(10),
-                sentAt: time(11), failedAt: time(12), requeuedAt: time(13), gatewayRefundId: s.optionalString(14),
-                lastError: s.optionalString(15), body: s.string(16)))
+            records.append(
+                RefundRecord(
+                    refundId: s.string(0), kind: s.string(1), orderId: s.string(2), returnId: s.optionalString(3),
+                    amount: Money(paise: s.int64(4)), paymentRef: s.string(5),
+                    status: try Self.refundStatus(s.string(6)), attempts: s.int(7),
+                    createdAt: Timestamp(milliseconds: s.int64(8)), lastAttemptAt: time(9), nextAttemptAt: time(10),
+                    sentAt: time(11), failedAt: time(12), requeuedAt: time(13), gatewayRefundId: s.optionalString(14),
+                    lastError: s.optionalString(15), body: s.string(16)))
         }
         return records
     }
 
     /// The attempts to send one refund, first first.
     public func refundAttempts(_ refundId: String) throws(StoreError) -> [RefundAttemptRecord] {
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             SELECT attempt, run_id, started_at, finished_at, outcome, http_status, error_kind, error_code, message,
                    gateway_refund_id, duration_ms
             FROM refund_attempts WHERE refund_id = ? ORDER BY attempt
-            """).bind([refundId])
+            """
+        ).bind([refundId])
         var attempts: [RefundAttemptRecord] = []
         while try s.step() {
-            attempts.append(RefundAttemptRecord(
-                attempt: s.int(0), runId: s.optionalInt64(1), startedAt: Timestamp(milliseconds: s.int64(2)),
-                finishedAt: s.optionalInt64(3).map(Timestamp.init(milliseconds:)), outcome: s.string(4),
-                httpStatus: s.optionalInt64(5).map(Int.init), errorKind: s.optionalString(6),
-                errorCode: s.optionalInt64(7).map(Int.init), message: s.optionalString(8),
-                gatewayRefundId: s.optionalString(9), durationMilliseconds: s.optionalInt64(10).map(Int.init)))
+            attempts.append(
+                RefundAttemptRecord(
+                    attempt: s.int(0), runId: s.optionalInt64(1), startedAt: Timestamp(milliseconds: s.int64(2)),
+                    finishedAt: s.optionalInt64(3).map(Timestamp.init(milliseconds:)), outcome: s.string(4),
+                    httpStatus: s.optionalInt64(5).map(Int.init), errorKind: s.optionalString(6),
+                    errorCode: s.optionalInt64(7).map(Int.init), message: s.optionalString(8),
+                    gatewayRefundId: s.optionalString(9), durationMilliseconds: s.optionalInt64(10).map(Int.init)))
         }
         return attempts
     }

@@ -8,7 +8,8 @@ extension Store {
         // rejected rows are found through the index on (file_id, outcome),
         // so the report never scans the whole audit log. CROSS JOIN keeps that order (files first):
         // left to itself the planner walks every rejected row ever recorded.
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             SELECT code, feed, file_name, final_name, line, event_id, entity, entity_id, message FROM (
                 SELECT COALESCE(a.reason_code, '') AS code, a.feed, f.name AS file_name, f.final_name, a.line,
                        a.event_id, a.entity,
@@ -24,10 +25,11 @@ extension Store {
         try s.bind(3, runs.upperBound)
         var rows: [RunRejectionRow] = []
         while try s.step() {
-            rows.append(RunRejectionRow(
-                code: s.string(0), feed: s.string(1), fileName: s.string(2), finalName: s.optionalString(3),
-                line: s.optionalInt64(4).map(Int.init), eventId: s.optionalString(5), entity: s.optionalString(6),
-                entityId: s.optionalString(7), message: s.string(8)))
+            rows.append(
+                RunRejectionRow(
+                    code: s.string(0), feed: s.string(1), fileName: s.string(2), finalName: s.optionalString(3),
+                    line: s.optionalInt64(4).map(Int.init), eventId: s.optionalString(5), entity: s.optionalString(6),
+                    entityId: s.optionalString(7), message: s.string(8)))
         }
         return rows
     }

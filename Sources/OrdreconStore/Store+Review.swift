@@ -82,17 +82,19 @@ extension Store {
     /// Audit records matching `filter` in order of recording, at most `limit` of them.
     public func auditRecords(_ filter: AuditFilter, limit: Int) throws(StoreError) -> AuditPage {
         let (whereSQL, values) = Store.conditions(filter)
-        let s = try db.statement(dynamic: """
-            SELECT \(Store.recordColumns)
-            FROM audit_events a JOIN files f ON f.id = a.file_id
-            WHERE \(whereSQL) ORDER BY a.id LIMIT ?
-            """)
+        let s = try db.statement(
+            dynamic: """
+                SELECT \(Store.recordColumns)
+                FROM audit_events a JOIN files f ON f.id = a.file_id
+                WHERE \(whereSQL) ORDER BY a.id LIMIT ?
+                """)
         try s.bind(values + [Int64(limit + 1) as any SQLValue])
         var records: [AuditRecord] = []
         while try s.step() { records.append(Store.auditRecord(s)) }
         guard records.count > limit else { return AuditPage(records: records, totalMatching: records.count) }
         records.removeLast()
-        let c = try db.statement(dynamic: "SELECT count(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE \(whereSQL)")
+        let c = try db.statement(
+            dynamic: "SELECT count(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE \(whereSQL)")
         try c.bind(values)
         _ = try c.step()
         return AuditPage(records: records, totalMatching: c.int(0))
@@ -100,7 +102,8 @@ extension Store {
 
     /// Everything about one return, or nil when it is unknown.
     public func returnDetails(_ returnId: String) throws(StoreError) -> ReturnDetails? {
-        let r = try db.statement("""
+        let r = try db.statement(
+            """
             SELECT r.order_id, r.status, r.reason, r.requested_at_ms, r.carrier, r.tracking_number,
                    (SELECT o.status FROM orders o WHERE o.order_id = r.order_id)
             FROM returns r WHERE r.return_id = ?
@@ -113,7 +116,8 @@ extension Store {
             reason: r.optionalString(2), requestedAt: Timestamp(milliseconds: r.int64(3)),
             carrier: r.optionalString(4), trackingNumber: r.optionalString(5), items: [], history: [], refund: nil)
 
-        let items = try db.statement("""
+        let items = try db.statement(
+            """
             SELECT ri.sku, ri.quantity, oi.unit_price_paise
             FROM return_items ri LEFT JOIN order_items oi ON oi.order_id = ? AND oi.sku = ri.sku
             WHERE ri.return_id = ? ORDER BY oi.position, ri.sku
@@ -121,11 +125,14 @@ extension Store {
         try items.bind(1, orderId)
         try items.bind(2, returnId)
         while try items.step() {
-            details.items.append(.init(
-                sku: items.string(0), quantity: items.int64(1), unitPrice: items.optionalInt64(2).map(Money.init(paise:))))
+            details.items.append(
+                .init(
+                    sku: items.string(0), quantity: items.int64(1),
+                    unitPrice: items.optionalInt64(2).map(Money.init(paise:))))
         }
 
-        let h = try db.statement("""
+        let h = try db.statement(
+            """
             SELECT a.status, a.occurred_at, COALESCE(a.actor, a.feed), a.reason, a.feed, f.name, a.line, a.event_id
             FROM audit_events a JOIN files f ON f.id = a.file_id
             WHERE a.order_id = ? AND a.outcome = 'applied' AND a.entity = 'return' AND a.return_id = ?
@@ -134,13 +141,15 @@ extension Store {
         try h.bind(1, orderId)
         try h.bind(2, returnId)
         while try h.step() {
-            details.history.append(HistoryEntry(
-                status: h.string(0), occurredAt: Timestamp(milliseconds: h.int64(1)), actor: h.string(2),
-                reason: h.optionalString(3), feed: h.string(4), fileName: h.string(5),
-                line: h.optionalInt64(6).map(Int.init), eventId: h.string(7)))
+            details.history.append(
+                HistoryEntry(
+                    status: h.string(0), occurredAt: Timestamp(milliseconds: h.int64(1)), actor: h.string(2),
+                    reason: h.optionalString(3), feed: h.string(4), fileName: h.string(5),
+                    line: h.optionalInt64(6).map(Int.init), eventId: h.string(7)))
         }
 
-        let rf = try db.statement("""
+        let rf = try db.statement(
+            """
             SELECT refund_id, kind, return_id, amount_paise, status, created_at FROM refunds
             WHERE order_id = ? AND return_id = ? ORDER BY created_at, refund_id LIMIT 1
             """)
@@ -149,7 +158,8 @@ extension Store {
         if try rf.step() {
             details.refund = .init(
                 refundId: rf.string(0), kind: rf.string(1), returnId: rf.optionalString(2),
-                amount: Money(paise: rf.int64(3)), status: rf.string(4), createdAt: Timestamp(milliseconds: rf.int64(5)))
+                amount: Money(paise: rf.int64(3)), status: rf.string(4), createdAt: Timestamp(milliseconds: rf.int64(5))
+            )
         }
         return details
     }

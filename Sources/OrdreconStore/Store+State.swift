@@ -3,7 +3,8 @@ public import OrdreconCore
 /// The judge reads the current state through these lookups (all by primary key or index).
 extension Store: ReconciliationState {
     public func appliedContentHash(feed: String, eventId: String) throws -> UInt64? {
-        let s = try db.statement("SELECT content_hash FROM audit_events WHERE feed = ? AND event_id = ? AND outcome = 'applied'")
+        let s = try db.statement(
+            "SELECT content_hash FROM audit_events WHERE feed = ? AND event_id = ? AND outcome = 'applied'")
         try s.bind(1, feed).bind(2, eventId)
         guard try s.step() else { return nil }
         return UInt64(bitPattern: s.int64(0))
@@ -18,14 +19,16 @@ extension Store: ReconciliationState {
         var snapshot = OrderSnapshot(
             orderId: orderId, status: .pendingPayment, lastTransitionAt: Timestamp(milliseconds: 0),
             total: Money(paise: h.int64(0)))
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             SELECT status, occurred_at, amount_paise, payment_ref FROM audit_events
             WHERE order_id = ? AND outcome = 'applied' AND entity = 'order' ORDER BY id
             """)
         try s.bind(1, orderId)
         while try s.step() {
             guard let status = OrderStatus(rawValue: s.string(0)) else {
-                throw StoreError(.inconsistentData, message: "order \(orderId) has an unknown status \(s.string(0)) in its history")
+                throw StoreError(
+                    .inconsistentData, message: "order \(orderId) has an unknown status \(s.string(0)) in its history")
             }
             snapshot.status = status
             snapshot.lastTransitionAt = Timestamp(milliseconds: s.int64(1))
@@ -49,7 +52,8 @@ extension Store: ReconciliationState {
         try h.bind(1, returnId)
         guard try h.step() else { return nil }
         let orderId = h.string(0)
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             SELECT status, occurred_at FROM audit_events
             WHERE order_id = ? AND outcome = 'applied' AND entity = 'return' AND return_id = ? ORDER BY id DESC LIMIT 1
             """)
@@ -64,7 +68,8 @@ extension Store: ReconciliationState {
     }
 
     public func orderLines(_ orderId: String) throws -> [OrderLine] {
-        let s = try db.statement("SELECT sku, quantity, unit_price_paise FROM order_items WHERE order_id = ? ORDER BY position")
+        let s = try db.statement(
+            "SELECT sku, quantity, unit_price_paise FROM order_items WHERE order_id = ? ORDER BY position")
         try s.bind(1, orderId)
         var lines: [OrderLine] = []
         while try s.step() {
@@ -74,7 +79,8 @@ extension Store: ReconciliationState {
     }
 
     public func heldReturnQuantities(orderId: String, excluding returnId: String) throws -> [String: Int64] {
-        let s = try db.statement("""
+        let s = try db.statement(
+            """
             SELECT ri.sku, SUM(ri.quantity) FROM returns r JOIN return_items ri ON ri.return_id = r.return_id
             WHERE r.order_id = ? AND r.status <> 'REJECTED' AND r.return_id <> ? GROUP BY ri.sku
             """)

@@ -46,7 +46,8 @@ public final class Store: StateStore {
         db = try SQLiteDatabase(path: path)
         let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
         guard version <= Schema.migrations.count else { throw StoreError.newerSchema(path: path, version: version) }
-        try db.execute("""
+        try db.execute(
+            """
             PRAGMA page_size = 8192;
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
@@ -64,7 +65,11 @@ public final class Store: StateStore {
         let version = try db.scalarInt("PRAGMA user_version") ?? 0
         if version > Schema.migrations.count { throw StoreError.newerSchema(path: path, version: Int(version)) }
         if version < Schema.migrations.count {
-            throw StoreError(.schemaTooOld, message: "database \(path) has schema version \(version); run `ordrecon run` once to upgrade it to \(Schema.migrations.count)")
+            throw StoreError(
+                .schemaTooOld,
+                message:
+                    "database \(path) has schema version \(version); run `ordrecon run` once to upgrade it to \(Schema.migrations.count)"
+            )
         }
     }
 

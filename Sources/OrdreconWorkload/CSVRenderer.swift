@@ -69,7 +69,8 @@ struct CSVRenderer {
         if style.bom { sink.buffer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
         for (i, column) in columns.enumerated() {
             if i > 0 { sink.buffer.append(UInt8(ascii: ",")) }
-            let name = column == .unknown ? style.unknownColumn! : column == .occurredAt ? style.occurredAtHeader : column.name
+            let name =
+                column == .unknown ? style.unknownColumn! : column == .occurredAt ? style.occurredAtHeader : column.name
             sink.buffer.append(contentsOf: name.utf8)
         }
         endLine(sink)

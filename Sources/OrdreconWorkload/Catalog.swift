@@ -35,7 +35,8 @@ enum Catalog {
             for n in 0..<20 {
                 let variant = variants[(n * 7 + index) % variants.count]
                 let sku = "\(prefix)-\(variant)-\(zeroPadded(1000 + index * 37 + n * 13, 4))"
-                products.append(Product(sku: sku, price: prices[(n * 5 + index) % prices.count], hsn: hsn, gstRate: rate))
+                products.append(
+                    Product(sku: sku, price: prices[(n * 5 + index) % prices.count], hsn: hsn, gstRate: rate))
             }
         }
         return products

@@ -166,7 +166,11 @@ struct JSONRenderer {
             JSONText.appendString(text, to: &out)
         } else if let price = item.unitPrice {
             out.append(contentsOf: ",\"unit_price\":".utf8)
-            if rng.chance(0.6) { out.append(contentsOf: rupees(price).utf8) } else { JSONText.appendString(rupees(price), to: &out) }
+            if rng.chance(0.6) {
+                out.append(contentsOf: rupees(price).utf8)
+            } else {
+                JSONText.appendString(rupees(price), to: &out)
+            }
         }
         if let hsn = item.hsn {
             out.append(contentsOf: ",\"hsn\":".utf8)
@@ -174,7 +178,11 @@ struct JSONRenderer {
         }
         if let rate = item.gstRate {
             out.append(contentsOf: ",\"gst_rate\":".utf8)
-            if rng.chance(0.2) { JSONText.appendString(String(rate), to: &out) } else { out.append(contentsOf: String(rate).utf8) }
+            if rng.chance(0.2) {
+                JSONText.appendString(String(rate), to: &out)
+            } else {
+                out.append(contentsOf: String(rate).utf8)
+            }
         }
         out.append(UInt8(ascii: "}"))
     }

@@ -6,4 +6,3 @@ enum Outcome: Hashable, Sendable {
     case duplicate
     case rejected(OrdreconCore.ReasonCode)
 }
-

@@ -106,9 +106,10 @@ enum WavePlanner {
                 let product = products[p]
                 let quantity = 1 + rng.weighted([70, 22, 8])
                 let withTax = taxMode == 1 || (taxMode == 2 && rng.chance(0.5))
-                items.append(EventItem(
-                    sku: product.sku, quantity: quantity, unitPrice: product.price,
-                    hsn: withTax ? product.hsn : nil, gstRate: withTax ? product.gstRate : nil))
+                items.append(
+                    EventItem(
+                        sku: product.sku, quantity: quantity, unitPrice: product.price,
+                        hsn: withTax ? product.hsn : nil, gstRate: withTax ? product.gstRate : nil))
             }
             if let templated, templated.1.count > 1, items.count == 1, items[0].quantity < 2 {
                 items[0].quantity = 2
@@ -166,7 +167,8 @@ enum WavePlanner {
                         remaining[i] -= quantity
                         returnItems.append(EventItem(sku: items[i].sku, quantity: quantity))
                     }
-                    let requested = n == 0
+                    let requested =
+                        n == 0
                         ? order.delivered + rng.int64(2 * hour...20 * day)
                         : previousRequest + rng.int64(hour...5 * day)
                     previousRequest = requested

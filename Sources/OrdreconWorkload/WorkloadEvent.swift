@@ -28,11 +28,12 @@ enum TimeStyle: UInt8, Sendable {
 
     /// Appends `seconds` (since the epoch, UTC) in this style.
     func append(_ seconds: Int64, to out: inout [UInt8]) {
-        let offset: TimeFormat.Offset = switch self {
-        case .indiaOffset: .colon
-        case .utc: .zulu
-        case .localNoOffset: .omitted
-        }
+        let offset: TimeFormat.Offset =
+            switch self {
+            case .indiaOffset: .colon
+            case .utc: .zulu
+            case .localNoOffset: .omitted
+            }
         TimeFormat(fraction: .none, offset: offset)
             .append(milliseconds: seconds * 1000, offsetSeconds: Self.indiaOffsetSeconds, to: &out)
     }
@@ -99,7 +100,9 @@ struct WorkloadEvent: Sendable {
     /// Index of the return in the wave plan (-1 when none).
     var planReturn: Int32 = -1
 
-    init(feed: Feed, eventId: String, entity: String, orderId: String, status: String, time: Int64, timeStyle: TimeStyle) {
+    init(
+        feed: Feed, eventId: String, entity: String, orderId: String, status: String, time: Int64, timeStyle: TimeStyle
+    ) {
         self.feed = feed
         self.eventId = eventId
         self.entity = entity

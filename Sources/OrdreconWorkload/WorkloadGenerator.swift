@@ -14,7 +14,9 @@ public enum WorkloadGenerator {
     }
 
     /// Generates and also reports how often each fault kind was placed (for tests).
-    static func generate(_ options: WorkloadOptions, to root: String) throws -> (summary: WorkloadSummary, faults: [FaultKind: Int]) {
+    static func generate(_ options: WorkloadOptions, to root: String) throws -> (
+        summary: WorkloadSummary, faults: [FaultKind: Int]
+    ) {
         let run = WorkloadRun(options: options, root: root)
         let summary = try run.run()
         return (summary, run.faultCounts)

@@ -12,7 +12,8 @@ extension WorkloadRun {
             let sink = try FileSink(path: file.path)
             var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<settlements gateway=\"razorpay\">\n"
             for e in events.prefix(3) {
-                xml += "  <payment order=\"\(e.orderId)\" ref=\"\(e.paymentRef ?? "")\" amount=\"\(rupees(e.amount ?? 0))\"/>\n"
+                xml +=
+                    "  <payment order=\"\(e.orderId)\" ref=\"\(e.paymentRef ?? "")\" amount=\"\(rupees(e.amount ?? 0))\"/>\n"
             }
             xml += "</settlements>\n"
             sink.buffer.append(contentsOf: xml.utf8)

@@ -46,7 +46,8 @@ extension WorkloadRun {
             }
         case .deliveries:
             for (i, order) in plan.orders.enumerated() where order.fate == .delivered {
-                var e = event(stage, i, "order", rng.chance(0.25) ? "delivered" : "DELIVERED", order.delivered, [40, 40, 20])
+                var e = event(
+                    stage, i, "order", rng.chance(0.25) ? "delivered" : "DELIVERED", order.delivered, [40, 40, 20])
                 if rng.chance(0.05) { e.entity = "Order" }
                 if rng.chance(0.5) { e.carrier = Catalog.carriers[order.carrier].name }
                 if rng.chance(0.2) { e.actor = rng.pick(Catalog.carrierActors) }
@@ -70,7 +71,8 @@ extension WorkloadRun {
             }
         case .returnPickups:
             for (r, ret) in plan.returns.enumerated() where ret.fate.reachesInTransit {
-                var e = returnEvent(stage, r, rng.chance(0.25) ? "in_transit" : "IN_TRANSIT", ret.inTransit, [40, 40, 20])
+                var e = returnEvent(
+                    stage, r, rng.chance(0.25) ? "in_transit" : "IN_TRANSIT", ret.inTransit, [40, 40, 20])
                 e.carrier = Catalog.carriers[ret.carrier].name
                 e.trackingNumber = ret.tracking
                 events.append(e)
@@ -105,7 +107,9 @@ extension WorkloadRun {
         TimeStyle(rawValue: UInt8(rng.weighted(weights)))!
     }
 
-    private func event(_ stage: Stage, _ order: Int, _ entity: String, _ status: String, _ time: Int64, _ styles: [Int]) -> WorkloadEvent {
+    private func event(_ stage: Stage, _ order: Int, _ entity: String, _ status: String, _ time: Int64, _ styles: [Int])
+        -> WorkloadEvent
+    {
         var e = WorkloadEvent(
             feed: stage.feed, eventId: "", entity: entity, orderId: plan.orders[order].id, status: status,
             time: time, timeStyle: timeStyle(styles))
@@ -113,7 +117,9 @@ extension WorkloadRun {
         return e
     }
 
-    private func returnEvent(_ stage: Stage, _ r: Int, _ status: String, _ time: Int64, _ styles: [Int]) -> WorkloadEvent {
+    private func returnEvent(_ stage: Stage, _ r: Int, _ status: String, _ time: Int64, _ styles: [Int])
+        -> WorkloadEvent
+    {
         let ret = plan.returns[r]
         var e = WorkloadEvent(
             feed: stage.feed, eventId: "", entity: "return", orderId: plan.orders[Int(ret.order)].id, status: status,

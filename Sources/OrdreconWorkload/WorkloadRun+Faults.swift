@@ -50,7 +50,8 @@ extension WorkloadRun {
 
     // MARK: - Before the host
 
-    private func makeBefore(_ kind: FaultKind, host: WorkloadEvent, stage: Stage, format: FileFormat) -> WorkloadEvent? {
+    private func makeBefore(_ kind: FaultKind, host: WorkloadEvent, stage: Stage, format: FileFormat) -> WorkloadEvent?
+    {
         var e = host
         e.fault = kind
         e.intended = kind.expected
@@ -103,7 +104,9 @@ extension WorkloadRun {
         case .moneyTooPrecise, .moneyNegative, .moneyExponent:
             if isPaid {
                 let text = rupees(host.amount!)
-                e.amountText = kind == .moneyTooPrecise ? text + "5" : kind == .moneyNegative ? "-" + text : exponentForm(host.amount!)
+                e.amountText =
+                    kind == .moneyTooPrecise
+                    ? text + "5" : kind == .moneyNegative ? "-" + text : exponentForm(host.amount!)
             } else if isPending {
                 let text = rupees(host.items[0].unitPrice!)
                 e.items[0].unitPriceText = kind == .moneyTooPrecise ? text + "5" : kind == .moneyNegative ? "-5" : "1e3"
@@ -127,7 +130,8 @@ extension WorkloadRun {
         case .outOfOrder:
             let reference: Int64?
             if host.entity == "return" {
-                reference = isRequested ? oracle.orders[host.orderId]?.deliveredAt : oracle.returns[host.returnId!]?.lastTime
+                reference =
+                    isRequested ? oracle.orders[host.orderId]?.deliveredAt : oracle.returns[host.returnId!]?.lastTime
             } else {
                 reference = isPending ? nil : oracle.orders[host.orderId]?.lastTime
             }
@@ -142,7 +146,8 @@ extension WorkloadRun {
             e.items[0].sku = otherSku(than: plan.orders[Int(host.planOrder)].items)
         case .quantityExceeded:
             guard isRequested else { return nil }
-            e.items[0].quantity = oracle.returnable(sku: host.items[0].sku, orderId: host.orderId, excluding: host.returnId) + 1
+            e.items[0].quantity =
+                oracle.returnable(sku: host.items[0].sku, orderId: host.orderId, excluding: host.returnId) + 1
         case .returnWindowClosed:
             guard isRequested, let delivered = oracle.orders[host.orderId]?.deliveredAt else { return nil }
             e.time = delivered + oracle.windowSeconds + rng.int64(WorkloadRun.hour...10 * WorkloadRun.day)
@@ -318,7 +323,9 @@ extension WorkloadRun {
     }
 
     /// A new event with a fresh id of `feed`.
-    private func blank(_ feed: Feed, _ entity: String, _ orderId: String, _ status: String, _ time: Int64) -> WorkloadEvent {
+    private func blank(_ feed: Feed, _ entity: String, _ orderId: String, _ status: String, _ time: Int64)
+        -> WorkloadEvent
+    {
         WorkloadEvent(
             feed: feed, eventId: freshEventId(feed), entity: entity, orderId: orderId, status: status, time: time,
             timeStyle: timeStyle([60, 25, 15]))

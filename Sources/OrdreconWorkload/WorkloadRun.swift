@@ -106,7 +106,8 @@ final class WorkloadRun {
     /// A new file of `feed`: its path (with the next sequence number) and its modification time.
     func nextFile(_ feed: Feed, _ name: String) -> (path: String, mtime: Int64) {
         let mtime = WorkloadRun.firstFileTime + Int64(fileSequence)
-        let path = inboxPath(feed) + "/" + zeroPadded(fileSequence + 1, 6) + "-w" + zeroPadded(plan.wave, 4) + "-" + name
+        let path =
+            inboxPath(feed) + "/" + zeroPadded(fileSequence + 1, 6) + "-w" + zeroPadded(plan.wave, 4) + "-" + name
         fileSequence += 1
         oracle.countFile()
         return (path, mtime)
@@ -179,7 +180,9 @@ final class WorkloadRun {
 
     /// The file's events: its share of the stage's valid events, with faults woven in, each
     /// judged by the oracle in the order ordrecon will read them.
-    private func compose(_ normals: ArraySlice<WorkloadEvent>, stage: Stage, format: FileFormat) throws -> [WorkloadEvent] {
+    private func compose(_ normals: ArraySlice<WorkloadEvent>, stage: Stage, format: FileFormat) throws
+        -> [WorkloadEvent]
+    {
         let feed = stage.feed
         let hosts = Array(normals)
         var out: [WorkloadEvent] = []
@@ -189,7 +192,8 @@ final class WorkloadRun {
         carries[feed.rawValue].removeAll()
 
         for i in hosts.indices {
-            if options.faults, i + 1 < hosts.count, let fault = faultBefore(hosts[i + 1], stage: stage, format: format) {
+            if options.faults, i + 1 < hosts.count, let fault = faultBefore(hosts[i + 1], stage: stage, format: format)
+            {
                 try emit(fault, into: &out, stage: stage)
             }
             try emit(hosts[i], into: &out, stage: stage)
@@ -226,9 +230,11 @@ final class WorkloadRun {
     private func emit(_ event: WorkloadEvent, into out: inout [WorkloadEvent], stage: Stage) throws {
         let outcome = oracle.judge(event)
         guard outcome == event.intended else {
-            throw WorkloadError(description:
-                "internal: event \(event.eventId) (\(event.entity) \(event.status), fault \(event.fault?.rawValue ?? "none")) "
-                + "in wave \(plan.wave) stage \(stage.label) was meant to be \(event.intended) but the contract gives \(outcome)")
+            throw WorkloadError(
+                description:
+                    "internal: event \(event.eventId) (\(event.entity) \(event.status), fault \(event.fault?.rawValue ?? "none")) "
+                    + "in wave \(plan.wave) stage \(stage.label) was meant to be \(event.intended) but the contract gives \(outcome)"
+            )
         }
         if let fault = event.fault { faultCounts[fault, default: 0] += 1 }
         out.append(event)

@@ -7,7 +7,8 @@ struct CSVEventReaderTests {
 
     @Test(arguments: chunkSizes)
     func plainRows(chunkSize: Int) throws {
-        let text = Self.head
+        let text =
+            Self.head
             + "e1,order,o1,PENDING_PAYMENT,2026-01-01T10:00,,,SKU-1,2,100.00\n"
             + "e2,order,o1,PAID,2026-01-01T11:00,200.00,,,,\n"
         let (header, events) = try readCSV(text, chunkSize: chunkSize)
@@ -21,7 +22,10 @@ struct CSVEventReaderTests {
         #expect(first.items == [["sku": "SKU-1", "quantity": "2", "unit_price": "100.00"]])
         #expect(first.endOffset == offsetAfterLines(2, of: text))
         #expect(first.nextLine == 3)
-        #expect(first.sourceRows == [["e1", "order", "o1", "PENDING_PAYMENT", "2026-01-01T10:00", "", "", "SKU-1", "2", "100.00"]])
+        #expect(
+            first.sourceRows == [
+                ["e1", "order", "o1", "PENDING_PAYMENT", "2026-01-01T10:00", "", "", "SKU-1", "2", "100.00"]
+            ])
         let second = EventSnapshot(events[1])
         #expect(second.line == 3)
         #expect(second.values["amount"] == "200.00")
@@ -43,17 +47,19 @@ struct CSVEventReaderTests {
     func crlfLineEnds(chunkSize: Int) throws {
         let text = "event_id,entity,order_id,status,occurred_at\r\ne1,order,o1,PAID,t1\r\ne2,order,o2,PAID,t2\r\n"
         let events = try csvEvents(text, chunkSize: chunkSize)
-        #expect(events.map(\.values) == [
-            ["event_id": "e1", "entity": "order", "order_id": "o1", "status": "PAID", "occurred_at": "t1"],
-            ["event_id": "e2", "entity": "order", "order_id": "o2", "status": "PAID", "occurred_at": "t2"],
-        ])
+        #expect(
+            events.map(\.values) == [
+                ["event_id": "e1", "entity": "order", "order_id": "o1", "status": "PAID", "occurred_at": "t1"],
+                ["event_id": "e2", "entity": "order", "order_id": "o2", "status": "PAID", "occurred_at": "t2"],
+            ])
         #expect(events.map(\.endOffset) == [offsetAfterLines(2, of: text), Int64(text.utf8.count)])
         #expect(events.map(\.line) == [2, 3])
     }
 
     @Test(arguments: chunkSizes)
     func quotedFieldsWithCommasQuotesAndNewlines(chunkSize: Int) throws {
-        let text = "event_id,entity,order_id,status,occurred_at,reason\n"
+        let text =
+            "event_id,entity,order_id,status,occurred_at,reason\n"
             + "e1,order,o1,CANCELLED,t,\"late, very late\"\n"
             + "e2,order,o2,CANCELLED,t,\"she said \"\"no\"\"\"\n"
             + "\"e3\",order,o3,CANCELLED,t,\"line one\nline two\r\nline three\"\r\n"
@@ -61,9 +67,10 @@ struct CSVEventReaderTests {
             + "e5,order,o5,CANCELLED,t,\"cr\ronly\"\n"
             + "e6,order,o6,CANCELLED,t,bare\rcr\n"
         let events = try csvEvents(text, chunkSize: chunkSize)
-        #expect(events.map { $0.values["reason"] } == [
-            "late, very late", "she said \"no\"", "line one\nline two\r\nline three", "", "cr\ronly", "bare\rcr",
-        ])
+        #expect(
+            events.map { $0.values["reason"] } == [
+                "late, very late", "she said \"no\"", "line one\nline two\r\nline three", "", "cr\ronly", "bare\rcr",
+            ])
         #expect(events.map(\.values["event_id"]) == ["e1", "e2", "e3", "e4", "e5", "e6"])
         #expect(events.map(\.line) == [2, 3, 4, 7, 8, 9])
         #expect(events.map(\.nextLine) == [3, 4, 7, 8, 9, 10])
@@ -72,7 +79,8 @@ struct CSVEventReaderTests {
 
     @Test(arguments: chunkSizes)
     func emptyLinesAreSkippedButCounted(chunkSize: Int) throws {
-        let text = "event_id,entity,order_id,status,occurred_at\n\n"
+        let text =
+            "event_id,entity,order_id,status,occurred_at\n\n"
             + "e1,order,o1,PAID,t\n\r\n\n"
             + "e2,order,o2,PAID,t\n\n"
         let events = try csvEvents(text, chunkSize: chunkSize)
@@ -90,13 +98,15 @@ struct CSVEventReaderTests {
         #expect(events[1].values["reason"] == "")
         #expect(events[1].malformed == nil)
         #expect(events[1].endOffset == Int64(text.utf8.count))
-        #expect(try csvEvents("event_id,entity,order_id,status,occurred_at\ne1,order,o1,PAID,t,")[0].malformed
-            == "row has 6 fields, header has 5")
+        #expect(
+            try csvEvents("event_id,entity,order_id,status,occurred_at\ne1,order,o1,PAID,t,")[0].malformed
+                == "row has 6 fields, header has 5")
     }
 
     @Test(arguments: chunkSizes)
     func itemRowsMakeOneEvent(chunkSize: Int) throws {
-        let text = Self.head
+        let text =
+            Self.head
             + "e1,order,o1,PENDING_PAYMENT,t,,,A,1,10\n"
             + "e1,,,,,,,B,2,20.50\n"
             + "\n"
@@ -129,15 +139,18 @@ struct CSVEventReaderTests {
 
     @Test(arguments: chunkSizes)
     func inconsistentContinuationRowIsMalformed(chunkSize: Int) throws {
-        let text = Self.head
+        let text =
+            Self.head
             + "e1,order,o1,PENDING_PAYMENT,t,,,A,1,10\n"
             + "e1,order,o1,,,,,B,1,10\n"
             + "e1,order,o9,,,,,C,1,10\n"
             + "e2,order,o2,PAID,t,5,,,,\n"
         let events = try csvEvents(text, chunkSize: chunkSize)
         try #require(events.count == 2)
-        #expect(events[0].malformed
-            == "line 4: column order_id differs from the event's first row (line 2); rows after the first must leave it empty or repeat it")
+        #expect(
+            events[0].malformed
+                == "line 4: column order_id differs from the event's first row (line 2); rows after the first must leave it empty or repeat it"
+        )
         #expect(events[0].sourceRows.count == 3)
         #expect(events[0].nextLine == 5)
         #expect(events[1].malformed == nil)
@@ -146,7 +159,8 @@ struct CSVEventReaderTests {
 
     @Test(arguments: chunkSizes)
     func fieldCountMismatchIsItsOwnEventAndEndsAGroup(chunkSize: Int) throws {
-        let text = "event_id,entity,order_id,status,occurred_at,sku\n"
+        let text =
+            "event_id,entity,order_id,status,occurred_at,sku\n"
             + "e1,order,o1,PENDING_PAYMENT,t,A\n"
             + "e1,,,,\n"
             + "e1,,,,,B\n"
@@ -154,9 +168,10 @@ struct CSVEventReaderTests {
             + "e2,order,o2,PAID,t,\n"
         let events = try csvEvents(text, chunkSize: chunkSize)
         #expect(events.map(\.line) == [2, 3, 4, 5, 6])
-        #expect(events.map(\.malformed) == [
-            nil, "row has 5 fields, header has 6", nil, "row has 7 fields, header has 6", nil,
-        ])
+        #expect(
+            events.map(\.malformed) == [
+                nil, "row has 5 fields, header has 6", nil, "row has 7 fields, header has 6", nil,
+            ])
         #expect(events[1].sourceRows == [["e1", "", "", "", ""]])
         #expect(events[1].values.isEmpty)
         #expect(events[2].items == [["sku": "B"]])
@@ -166,7 +181,8 @@ struct CSVEventReaderTests {
 
     @Test(arguments: chunkSizes)
     func badQuotingSpoilsOnlyItsRow(chunkSize: Int) throws {
-        let text = "event_id,entity,order_id,status,occurred_at\n"
+        let text =
+            "event_id,entity,order_id,status,occurred_at\n"
             + "e1,or\"der,o1,PAID,t\n"
             + "e2,\"order\"x,o2,PAID,t\n"
             + "e3,\"order\"\r,o3,PAID,t\r\n"
@@ -185,13 +201,16 @@ struct CSVEventReaderTests {
 
     @Test(arguments: chunkSizes)
     func unterminatedQuoteEatsTheRestOfTheFile(chunkSize: Int) throws {
-        let text = "event_id,entity,order_id,status,occurred_at\n"
+        let text =
+            "event_id,entity,order_id,status,occurred_at\n"
             + "e1,order,o1,PAID,t\n"
             + "e2,order,\"o2,PAID,t\n"
             + "e3,order,o3,PAID,t\n"
         let events = try csvEvents(text, chunkSize: chunkSize)
         try #require(events.count == 2)
-        #expect(events[1].malformed == "unterminated quoted field in column 3 (the quote opens on line 3): it runs to the end of the file")
+        #expect(
+            events[1].malformed
+                == "unterminated quoted field in column 3 (the quote opens on line 3): it runs to the end of the file")
         #expect(events[1].line == 3)
         #expect(events[1].endOffset == Int64(text.utf8.count))
         #expect(events[1].sourceRows == [["e2,order,\"o2,PAID,t\ne3,order,o3,PAID,t\n"]])
@@ -203,7 +222,8 @@ struct CSVEventReaderTests {
         let fits = prefix + String(repeating: "x", count: limit - prefix.utf8.count)
         let tooLong = prefix + String(repeating: "y", count: limit - prefix.utf8.count + 1)
         let quotedTooLong = "e3,order,o3,PAID,\"" + String(repeating: "z\n", count: limit / 2) + "\""
-        let text = "event_id,entity,order_id,status,occurred_at\n" + fits + "\r\n" + tooLong + "\n" + quotedTooLong
+        let text =
+            "event_id,entity,order_id,status,occurred_at\n" + fits + "\r\n" + tooLong + "\n" + quotedTooLong
             + "\ne4,order,o4,PAID,t\n"
         for chunkSize in [7, 1 << 16] {
             let events = try csvEvents(text, chunkSize: chunkSize)
@@ -221,11 +241,14 @@ struct CSVEventReaderTests {
     }
 
     @Test func overLongUnterminatedQuoteIsOneEventThenEnd() throws {
-        let text = "event_id,entity,order_id,status,occurred_at\ne1,order,o1,PAID,\""
+        let text =
+            "event_id,entity,order_id,status,occurred_at\ne1,order,o1,PAID,\""
             + String(repeating: "row,row,row\n", count: 100_000)
         let events = try csvEvents(text, chunkSize: 1 << 16)
         #expect(events.count == 1)
-        #expect(events[0].malformed?.hasPrefix("row is longer than 1 MiB (1048576 bytes); also unterminated quoted field in column 5") == true)
+        #expect(
+            events[0].malformed?.hasPrefix(
+                "row is longer than 1 MiB (1048576 bytes); also unterminated quoted field in column 5") == true)
         #expect(events[0].endOffset == Int64(text.utf8.count))
     }
 
@@ -243,7 +266,8 @@ struct CSVEventReaderTests {
     }
 
     /// A file with every kind of row, read whole in several chunk sizes and resumed after each event.
-    static let mixed = "\u{FEFF}Event_ID , entity,order_id,status,occurred_at,reason,sku,quantity,unit_price,extra\r\n"
+    static let mixed =
+        "\u{FEFF}Event_ID , entity,order_id,status,occurred_at,reason,sku,quantity,unit_price,extra\r\n"
         + "e1,order,o1,PENDING_PAYMENT,t,\"multi\nline, with \"\"quotes\"\"\",A,1,10,x\r\n"
         + "e1,,,,,,B,2,20,y\r\n"
         + "\r\n"

@@ -21,7 +21,8 @@ struct CSVHeaderTests {
     func columnsInAnyOrderAndCaseWithUnknownOnesIgnored(chunkSize: Int) throws {
         let text = " Status ,NOTES,occurred_at,Order_ID,entity,EVENT_ID,sku,Unit_Price\nx\n"
         let header = try header(text, chunkSize: chunkSize)
-        #expect(header.names == ["Status", "NOTES", "occurred_at", "Order_ID", "entity", "EVENT_ID", "sku", "Unit_Price"])
+        #expect(
+            header.names == ["Status", "NOTES", "occurred_at", "Order_ID", "entity", "EVENT_ID", "sku", "Unit_Price"])
         #expect(header.column(.status) == 0)
         #expect(header.column(.occurredAt) == 2)
         #expect(header.column(.orderId) == 3)

@@ -52,7 +52,8 @@ func readCSV(_ text: String, chunkSize: Int = 1 << 16) throws -> (CSVHeader, [Ra
 func readCSV(_ bytes: [UInt8], chunkSize: Int = 1 << 16) throws -> (CSVHeader, [RawEvent]) {
     var source = InMemoryByteSource(bytes, chunkSize: chunkSize)
     let header = try CSVEventReader.readHeader(from: &source)
-    let events = try readCSVEvents(bytes, header: header, from: header.byteLength, line: header.nextLine, chunkSize: chunkSize)
+    let events = try readCSVEvents(
+        bytes, header: header, from: header.byteLength, line: header.nextLine, chunkSize: chunkSize)
     return (header, events)
 }
 
@@ -65,7 +66,10 @@ func readCSVEvents(_ bytes: [UInt8], header: CSVHeader, from offset: Int64, line
     var events: [RawEvent] = []
     while let event = try reader.next() {
         events.append(event)
-        if events.count > maxTestEvents { Issue.record("reader does not end"); break }
+        if events.count > maxTestEvents {
+            Issue.record("reader does not end")
+            break
+        }
     }
     return events
 }
@@ -84,7 +88,10 @@ func readJSONLines(_ bytes: [UInt8], from offset: Int64 = 0, line: Int = 1, chun
     var events: [RawEvent] = []
     while let event = try reader.next() {
         events.append(event)
-        if events.count > maxTestEvents { Issue.record("reader does not end"); break }
+        if events.count > maxTestEvents {
+            Issue.record("reader does not end")
+            break
+        }
     }
     return events
 }
@@ -104,7 +111,10 @@ func readJSONArray(_ bytes: [UInt8], from offset: Int64 = 0, index: Int = 1, chu
     var events: [RawEvent] = []
     while let event = try reader.next() {
         events.append(event)
-        if events.count > maxTestEvents { Issue.record("reader does not end"); break }
+        if events.count > maxTestEvents {
+            Issue.record("reader does not end")
+            break
+        }
     }
     return events
 }

@@ -4,7 +4,8 @@ import Testing
 /// The gateway circuit breaker on a test clock (milliseconds the test chooses).
 @Suite struct CircuitBreakerTests {
     let settings = CircuitBreaker.Settings(
-        downThreshold: 3, failureThreshold: 10, distinctRefunds: 3, coolDownMilliseconds: 5_000, maxCoolDownMilliseconds: 20_000)
+        downThreshold: 3, failureThreshold: 10, distinctRefunds: 3, coolDownMilliseconds: 5_000,
+        maxCoolDownMilliseconds: 20_000)
 
     @Test func closedOpenHalfOpenClosed() {
         var breaker = CircuitBreaker(settings: settings)

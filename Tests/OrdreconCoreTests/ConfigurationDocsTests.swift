@@ -19,27 +19,30 @@ struct ConfigurationDocsTests {
         #expect(ConfigurationSchema.names(in: .top) == ["timezone"])
         #expect(ConfigurationSchema.names(in: .feeds) == ["allow"])
         #expect(keys.filter(\.secret).map(\.dottedName) == ["gateway.token"])
-        #expect(ConfigurationSchema.tableNames == [
-            "paths", "gateway", "seller", "returns", "invoicing", "engine", "watch", "logging", "reports", "feeds",
-        ])
+        #expect(
+            ConfigurationSchema.tableNames == [
+                "paths", "gateway", "seller", "returns", "invoicing", "engine", "watch", "logging", "reports", "feeds",
+            ])
     }
 
     /// The keys and their order are fixed by the feed contract (and by files in use).
     @Test func theKeysAreTheContractsKeys() {
         let names = ConfigurationSchema.keys.map(\.dottedName)
-        #expect(names == [
-            "timezone",
-            "paths.inbox", "paths.archive", "paths.failed", "paths.outbox", "paths.invoices", "paths.database",
-            "gateway.base_url", "gateway.token", "gateway.ca_bundle", "gateway.connect_timeout_ms", "gateway.timeout_ms",
-            "gateway.max_attempts", "gateway.backoff_initial_ms", "gateway.backoff_max_ms", "gateway.concurrency",
-            "gateway.max_requests_per_second", "gateway.give_up_after_hours",
-            "seller.name", "seller.address", "seller.gstin", "seller.state",
-            "returns.window_days", "invoicing.default_gst_rate", "invoicing.write_pdfs", "engine.batch_size",
-            "watch.poll", "watch.settle_ms", "watch.rescan_seconds", "watch.metrics_port", "watch.metrics_address",
-            "logging.format", "logging.level",
-            "reports.watch_every_minutes", "reports.watch_every_files", "reports.keep_days",
-            "feeds.<name>.allow",
-        ])
+        #expect(
+            names == [
+                "timezone",
+                "paths.inbox", "paths.archive", "paths.failed", "paths.outbox", "paths.invoices", "paths.database",
+                "gateway.base_url", "gateway.token", "gateway.ca_bundle", "gateway.connect_timeout_ms",
+                "gateway.timeout_ms",
+                "gateway.max_attempts", "gateway.backoff_initial_ms", "gateway.backoff_max_ms", "gateway.concurrency",
+                "gateway.max_requests_per_second", "gateway.give_up_after_hours",
+                "seller.name", "seller.address", "seller.gstin", "seller.state",
+                "returns.window_days", "invoicing.default_gst_rate", "invoicing.write_pdfs", "engine.batch_size",
+                "watch.poll", "watch.settle_ms", "watch.rescan_seconds", "watch.metrics_port", "watch.metrics_address",
+                "logging.format", "logging.level",
+                "reports.watch_every_minutes", "reports.watch_every_files", "reports.keep_days",
+                "feeds.<name>.allow",
+            ])
     }
 
     /// Each described default is what a missing key gives.
@@ -75,7 +78,8 @@ struct ConfigurationDocsTests {
         let updated = try #require(Configuration.updatingGeneratedTables(in: text))
         #expect(
             updated == text,
-            "\(file): a table made from the configuration's descriptions is stale; run `swift run ordrecon config-docs --update \(file)`")
+            "\(file): a table made from the configuration's descriptions is stale; run `swift run ordrecon config-docs --update \(file)`"
+        )
     }
 
     @Test func theTablesHaveARowPerKeyAndFeed() {

@@ -31,7 +31,8 @@ struct ConfigurationErrorTests {
         #expect(e.column == nil)
         #expect(
             e.description
-                == #"config/ordrecon.toml:4: returns.window_days: expected a whole number of days 0...3650, got "thirty""#)
+                == #"config/ordrecon.toml:4: returns.window_days: expected a whole number of days 0...3650, got "thirty""#
+        )
         let noLine = ConfigurationError(fileName: "f.toml", keyPath: "", line: nil, message: "m")
         #expect(noLine.description == "f.toml: m")
     }
@@ -144,7 +145,9 @@ struct ConfigurationErrorTests {
         #expect(e.message.contains("1...1000000"))
     }
 
-    @Test(arguments: ["100.01", "101", "-1", "12.345", "1e1", "\"eighteen\"", "\"\"", "\"12.\"", "inf", "true", "\" 18\""])
+    @Test(arguments: [
+        "100.01", "101", "-1", "12.345", "1e1", "\"eighteen\"", "\"\"", "\"12.\"", "inf", "true", "\" 18\"",
+    ])
     func badGSTRate(value: String) throws {
         let e = try #require(loadError("\n[invoicing]\ndefault_gst_rate = \(value)"))
         #expect(e.keyPath == "invoicing.default_gst_rate")

@@ -29,11 +29,18 @@ struct ConfigurationDefaultTests {
         #expect(config.defaultGSTRateBasisPoints == 1800)
         #expect(config.batchSize == 5000)
         #expect(config.feeds.map(\.name) == ["carrier", "payments", "returns-desk", "storefront", "warehouse"])
-        #expect(config.feed(named: "storefront")?.allowList == ["order:PENDING_PAYMENT", "order:CANCELLED", "return:REQUESTED"])
+        #expect(
+            config.feed(named: "storefront")?.allowList == [
+                "order:PENDING_PAYMENT", "order:CANCELLED", "return:REQUESTED",
+            ])
         #expect(config.feed(named: "payments")?.allowList == ["order:PAID"])
-        #expect(config.feed(named: "warehouse")?.allowList == ["order:PROCESSING_IN_WAREHOUSE", "order:SHIPPED", "return:RECEIVED"])
+        #expect(
+            config.feed(named: "warehouse")?.allowList == [
+                "order:PROCESSING_IN_WAREHOUSE", "order:SHIPPED", "return:RECEIVED",
+            ])
         #expect(config.feed(named: "carrier")?.allowList == ["order:DELIVERED", "return:IN_TRANSIT"])
-        #expect(config.feed(named: "returns-desk")?.allowList == ["return:APPROVED", "return:REJECTED", "return:COMPLETED"])
+        #expect(
+            config.feed(named: "returns-desk")?.allowList == ["return:APPROVED", "return:REJECTED", "return:COMPLETED"])
         #expect(config.feed(named: "Storefront") == nil)
         #expect(config == Configuration.defaults(workspaceRoot: root))
     }
@@ -72,7 +79,8 @@ struct ConfigurationDefaultTests {
 @Suite("Configuration: values")
 struct ConfigurationValueTests {
     @Test func everyKeySet() throws {
-        let config = try load("""
+        let config = try load(
+            """
             timezone = "UTC"
             [paths]
             inbox = "drop"
@@ -147,7 +155,8 @@ struct ConfigurationValueTests {
     }
 
     @Test func inlineAndDottedFormsAreAccepted() throws {
-        let config = try load("""
+        let config = try load(
+            """
             returns.window_days = 7
             paths = { inbox = "in", database = "db/x.sqlite" }
             feeds.carrier = {}
@@ -164,7 +173,8 @@ struct ConfigurationValueTests {
 @Suite("Configuration: feeds")
 struct ConfigurationFeedTests {
     @Test func listedFeedsReplaceTheDefaults() throws {
-        let config = try load("""
+        let config = try load(
+            """
             [feeds.warehouse]
             allow = ["Order:shipped", " return : received "]
 

@@ -13,13 +13,15 @@ struct FuzzRegressionTests {
     /// EventValidator (it force-unwrapped the item's sku); it is skipped, as the check for
     /// missing item fields already skipped it.
     @Test func emptyJSONItemBesideACompleteOne() throws {
-        let line = #"{"event_id":"e1","entity":"order","order_id":"o1","status":"PENDING_PAYMENT","occurred_at":"2026-11-27T10:00","customer_id":"c1","items":[{"sku":"A","quantity":1,"unit_price":"1.00"},{"unit":"x"},{}]}"#
+        let line =
+            #"{"event_id":"e1","entity":"order","order_id":"o1","status":"PENDING_PAYMENT","occurred_at":"2026-11-27T10:00","customer_id":"c1","items":[{"sku":"A","quantity":1,"unit_price":"1.00"},{"unit":"x"},{}]}"#
         let events = try readJSONLines(Array(line.utf8))
         try #require(events.count == 1 && events[0].items.count == 3)
         let event = try validator.validate(events[0]).get()
         #expect(event.items.map(\.sku) == ["A"])
 
-        let returned = #"[{"event_id":"e2","entity":"return","order_id":"o1","return_id":"r1","status":"REQUESTED","occurred_at":"2026-12-01T10:00","items":[{},{"sku":"A","quantity":"1"}]}]"#
+        let returned =
+            #"[{"event_id":"e2","entity":"return","order_id":"o1","return_id":"r1","status":"REQUESTED","occurred_at":"2026-12-01T10:00","items":[{},{"sku":"A","quantity":"1"}]}]"#
         let elements = try readJSONArray(Array(returned.utf8))
         let request = try validator.validate(elements[0]).get()
         #expect(request.items.map(\.sku) == ["A"])
@@ -28,7 +30,9 @@ struct FuzzRegressionTests {
     /// Deep nesting overflowed the stack (the parser recurses once per array or inline table,
     /// and the values built are freed recursively); past 100 levels it is a TOML error now.
     @Test func deeplyNestedTOMLIsAnErrorNotACrash() throws {
-        func nested(_ depth: Int) -> String { "a = " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        func nested(_ depth: Int) -> String {
+            "a = " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        }
         #expect(try TOMLDocument(parsing: nested(99))["a"]?.arrayValue != nil)
         for text in [
             nested(100), nested(20_000), "a = " + String(repeating: "{b=", count: 20_000),
@@ -77,7 +81,8 @@ struct FuzzRegressionTests {
 struct PathNormalizationRegressionTests {
     @Test func aPrependedMarkDoesNotHideSlashesOrDotDot() throws {
         let config = try Configuration.load(
-            tomlText: "[paths]\ninbox = \"in\u{600}//x/\u{600}/../y\"\n", fileName: "config/ordrecon.toml", workspaceRoot: "/srv/shop")
+            tomlText: "[paths]\ninbox = \"in\u{600}//x/\u{600}/../y\"\n", fileName: "config/ordrecon.toml",
+            workspaceRoot: "/srv/shop")
         #expect(config.paths.inbox == "/srv/shop/in\u{600}/x/y")
         #expect(!config.paths.inbox.contains("//"))
     }
@@ -92,14 +97,16 @@ struct PathNormalizationRegressionTests {
         let start = "e1,order,o1,CANCELLED,2026-01-01T10:00,"
         for (length, tooLong) in [(limit, false), (limit + 1, true)] {
             let row = start + String(repeating: "x", count: length - start.utf8.count)
-            let (_, events) = try readCSV(head + row + "\r\ne2,order,o2,CANCELLED,2026-01-01T10:00,y\r\n", chunkSize: chunkSize)
+            let (_, events) = try readCSV(
+                head + row + "\r\ne2,order,o2,CANCELLED,2026-01-01T10:00,y\r\n", chunkSize: chunkSize)
             try #require(events.count == 2)
             #expect((events[0].malformed?.contains("longer than") ?? false) == tooLong)
             #expect(tooLong || events[0].malformed == nil)
             #expect(events[0][.reason]?.text.utf8.count == (tooLong ? nil : length - start.utf8.count))
             #expect(events[1].malformed == nil && events[1].line == 3)
 
-            let open = #"{"event_id":"e1","entity":"order","order_id":"o1","status":"CANCELLED","occurred_at":"2026-01-01T10:00","reason":""#
+            let open =
+                #"{"event_id":"e1","entity":"order","order_id":"o1","status":"CANCELLED","occurred_at":"2026-01-01T10:00","reason":""#
             let line = open + String(repeating: "x", count: length - open.utf8.count - 2) + #""}"#
             let lines = try readJSONLines(Array((line + "\r\n{}\r\n").utf8), chunkSize: chunkSize)
             try #require(lines.count == 2)

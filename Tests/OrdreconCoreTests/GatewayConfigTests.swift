@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func everyKey() throws {
-        let gateway = try load("""
+        let gateway = try load(
+            """
             [gateway]
             base_url = "https://pay.example.com/v2/"
             token = "sk_live_abc"
@@ -34,11 +35,14 @@ import Testing
             max_attempts = 9
             backoff_initial_ms = 100
             backoff_max_ms = 60000
-            """).gateway
-        #expect(gateway == GatewayConfig(
-            baseURL: "https://pay.example.com/v2", token: "sk_live_abc", caBundle: "/srv/shop/config/ca.pem",
-            connectTimeoutMilliseconds: 500, timeoutMilliseconds: 4000, maxAttempts: 9,
-            backoffInitialMilliseconds: 100, backoffMaxMilliseconds: 60000))
+            """
+        ).gateway
+        #expect(
+            gateway
+                == GatewayConfig(
+                    baseURL: "https://pay.example.com/v2", token: "sk_live_abc", caBundle: "/srv/shop/config/ca.pem",
+                    connectTimeoutMilliseconds: 500, timeoutMilliseconds: 4000, maxAttempts: 9,
+                    backoffInitialMilliseconds: 100, backoffMaxMilliseconds: 60000))
     }
 
     @Test func theEnvironmentTokenWins() throws {
@@ -90,13 +94,15 @@ import Testing
 
     @Test func defaultsAndEveryKey() throws {
         #expect(try load("").seller == SellerConfig.defaults)
-        let seller = try load("""
+        let seller = try load(
+            """
             [seller]
             name = "Śrī Gaṇeśa Traders"
             address = ["Shop 4, Linking Road", "Mumbai 400050"]
             gstin = "27AAPFU0939F1ZV"
             state = "mh"
-            """).seller
+            """
+        ).seller
         #expect(seller.name == "Śrī Gaṇeśa Traders" && seller.addressLines.count == 2)
         #expect(seller.state.code == "MH" && seller.state.gstCode == "27")
     }
@@ -125,7 +131,9 @@ import Testing
     @Test func defaultsAndValues() throws {
         let defaults = try load("")
         #expect(defaults.watch == WatchConfig.defaults && defaults.logging == LoggingConfig.defaults)
-        let set = try load("[watch]\npoll = true\nsettle_ms = 500\nrescan_seconds = 5\nmetrics_port = 9464\n[logging]\nformat = \"json\"\nlevel = \"debug\"")
+        let set = try load(
+            "[watch]\npoll = true\nsettle_ms = 500\nrescan_seconds = 5\nmetrics_port = 9464\n[logging]\nformat = \"json\"\nlevel = \"debug\""
+        )
         #expect(set.watch == WatchConfig(poll: true, settleMilliseconds: 500, rescanSeconds: 5, metricsPort: 9464))
         #expect(set.logging == LoggingConfig(format: "json", level: "debug"))
     }

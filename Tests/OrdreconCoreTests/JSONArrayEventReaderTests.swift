@@ -26,13 +26,16 @@ struct JSONArrayEventReaderTests {
             try #require(events.count == 7)
             #expect(events.map(\.line) == [1, 2, 3, 4, 5, 6, 7])
             #expect(events.map(\.nextLine) == [2, 3, 4, 5, 6, 7, 8])
-            #expect(events[0].values == [
-                "event_id": "e1", "entity": "order", "order_id": "#17", "status": "PAID", "amount": "#1299.50",
-                "payment_ref": "pay_1",
-            ])
-            #expect(events[1].items == [
-                ["sku": "A", "quantity": "#2", "unit_price": "10.00"], ["sku": "B", "quantity": "1", "unit_price": "#5"],
-            ])
+            #expect(
+                events[0].values == [
+                    "event_id": "e1", "entity": "order", "order_id": "#17", "status": "PAID", "amount": "#1299.50",
+                    "payment_ref": "pay_1",
+                ])
+            #expect(
+                events[1].items == [
+                    ["sku": "A", "quantity": "#2", "unit_price": "10.00"],
+                    ["sku": "B", "quantity": "1", "unit_price": "#5"],
+                ])
             #expect(events[2].malformed == "the event must be a JSON object, got array")
             #expect(events[3].malformed == "field amount must be a string or number, got object")
             #expect(events[4].values["reason"] == "é😀")
@@ -74,7 +77,8 @@ struct JSONArrayEventReaderTests {
     }
 
     @Test func numbersAndIdsKeepTheirText() throws {
-        let events = try jsonArray(#"[{"amount": 1e3, "event_id": 123, "tracking_number": -7, "items": [{"gst_rate": 0.050}]}]"#)
+        let events = try jsonArray(
+            #"[{"amount": 1e3, "event_id": 123, "tracking_number": -7, "items": [{"gst_rate": 0.050}]}]"#)
         #expect(events[0].values == ["amount": "#1e3", "event_id": "#123", "tracking_number": "#-7"])
         #expect(events[0].items == [["gst_rate": "#0.050"]])
     }

@@ -89,7 +89,8 @@ struct JSONDocumentCheckerTests {
     }
 
     @Test func largeValuesStreamThrough() {
-        let big = "{\"note\": \"" + String(repeating: "x", count: 3 << 20) + "\", \"events\": ["
+        let big =
+            "{\"note\": \"" + String(repeating: "x", count: 3 << 20) + "\", \"events\": ["
             + String(repeating: "{\"event_id\": \"e\"},", count: 50_000) + "{}]}"
         #expect((try? checkJSON(big).get()) == .eventsObject)
     }

@@ -11,7 +11,8 @@ struct JSONLinesEventReaderTests {
 
     @Test(arguments: chunkSizes)
     func eventsPerLineWithBlankLinesCounted(chunkSize: Int) throws {
-        let text = "\u{FEFF}{\"event_id\":\"e1\",\"entity\":\"order\",\"order_id\":\"o1\",\"status\":\"PAID\",\"amount\":1299.50}\r\n"
+        let text =
+            "\u{FEFF}{\"event_id\":\"e1\",\"entity\":\"order\",\"order_id\":\"o1\",\"status\":\"PAID\",\"amount\":1299.50}\r\n"
             + "\n   \t\r\n"
             + "{\"event_id\": 42, \"order_id\": 123456789012345678901234567890, \"amount\": \"10\"}\n"
             + "{\"event_id\":\"e3\"}"
@@ -19,13 +20,15 @@ struct JSONLinesEventReaderTests {
         try #require(events.count == 3)
         #expect(events.map(\.line) == [1, 4, 5])
         #expect(events.map(\.nextLine) == [2, 5, 6])
-        #expect(events[0].values == [
-            "event_id": "e1", "entity": "order", "order_id": "o1", "status": "PAID", "amount": "#1299.50",
-        ])
+        #expect(
+            events[0].values == [
+                "event_id": "e1", "entity": "order", "order_id": "o1", "status": "PAID", "amount": "#1299.50",
+            ])
         #expect(events[0].endOffset == offsetAfterLines(1, of: text))
-        #expect(events[1].values == [
-            "event_id": "#42", "order_id": "#123456789012345678901234567890", "amount": "10",
-        ])
+        #expect(
+            events[1].values == [
+                "event_id": "#42", "order_id": "#123456789012345678901234567890", "amount": "10",
+            ])
         #expect(events[1].endOffset == offsetAfterLines(4, of: text))
         #expect(events[2].endOffset == Int64(text.utf8.count))
         #expect(events.allSatisfy { $0.malformed == nil && $0.sourceText == nil && $0.sourceRows.isEmpty })
@@ -33,7 +36,8 @@ struct JSONLinesEventReaderTests {
 
     @Test(arguments: ["1299.50", "1e3", "-0.5", "12.5E+02", "0"])
     func numbersKeepTheirLiteralText(_ literal: String) throws {
-        let event = try one("{\"amount\": \(literal), \"items\": [{\"unit_price\": \(literal), \"quantity\": \(literal)}]}")
+        let event = try one(
+            "{\"amount\": \(literal), \"items\": [{\"unit_price\": \(literal), \"quantity\": \(literal)}]}")
         #expect(event.values["amount"] == "#" + literal)
         #expect(event.items == [["unit_price": "#" + literal, "quantity": "#" + literal]])
         #expect(event.malformed == nil)
@@ -58,8 +62,14 @@ struct JSONLinesEventReaderTests {
         (#"{"amount": true}"#, "field amount must be a string or number, got boolean"),
         (#"{"status": 3}"#, "field status must be a string, got number"),
         (#"{"status": false}"#, "field status must be a string, got boolean"),
-        (#"{"event_id": 1.5}"#, "field event_id must be a string or an integer, got a number with a fraction or exponent"),
-        (#"{"order_id": 1e3}"#, "field order_id must be a string or an integer, got a number with a fraction or exponent"),
+        (
+            #"{"event_id": 1.5}"#,
+            "field event_id must be a string or an integer, got a number with a fraction or exponent"
+        ),
+        (
+            #"{"order_id": 1e3}"#,
+            "field order_id must be a string or an integer, got a number with a fraction or exponent"
+        ),
         (#"{"items": {"sku": "A"}}"#, "field items must be an array of objects, got object"),
         (#"{"items": "A"}"#, "field items must be an array of objects, got string"),
         (#"{"items": [{"sku": "A"}, "B"]}"#, "item 2 must be an object, got string"),
@@ -107,9 +117,11 @@ struct JSONLinesEventReaderTests {
         let event = try one(
             #"{"items": [{"sku": "A", "quantity": 2, "unit_price": "10.50", "hsn": 6109, "gst_rate": 12, "colour": "red"}, {}, {"sku": "B", "quantity": null}]}"#
         )
-        #expect(event.items == [
-            ["sku": "A", "quantity": "#2", "unit_price": "10.50", "hsn": "#6109", "gst_rate": "#12"], [:], ["sku": "B"],
-        ])
+        #expect(
+            event.items == [
+                ["sku": "A", "quantity": "#2", "unit_price": "10.50", "hsn": "#6109", "gst_rate": "#12"], [:],
+                ["sku": "B"],
+            ])
     }
 
     @Test(arguments: [
@@ -182,7 +194,8 @@ struct JSONLinesEventReaderTests {
         #expect(events[1].sourceText?.utf8.count == 4096)
     }
 
-    static let mixed = "{\"event_id\":\"e1\",\"items\":[{\"sku\":\"A\",\"quantity\":1}]}\r\n"
+    static let mixed =
+        "{\"event_id\":\"e1\",\"items\":[{\"sku\":\"A\",\"quantity\":1}]}\r\n"
         + "\n"
         + "{\"event_id\": 2, \"amount\": 1e3}\n"
         + "not json\n"

@@ -35,29 +35,41 @@ struct JSONTextTests {
             let text = String(Character(scalar))
             let written = JSONText.string(text)
             let escaped = written != "\"" + text + "\""
-            #expect(escaped == (scalar == "\"" || scalar == "\\" || JSONText.isControlOrSeparator(scalar)), "U+\(String(value, radix: 16))")
+            #expect(
+                escaped == (scalar == "\"" || scalar == "\\" || JSONText.isControlOrSeparator(scalar)),
+                "U+\(String(value, radix: 16))")
         }
     }
 
     @Test("what is written reads back as the same text, with Foundation's parser and with parse(_:)")
     func roundTrip() throws {
         var random = SystemRandomNumberGenerator()
-        let pool: [Unicode.Scalar] = (0...0x2F).compactMap(Unicode.Scalar.init) + ["é", "₹", "😀", "\u{85}", "\u{2028}", "\u{7F}", "\u{FFFD}", "\"", "\\"]
+        let pool: [Unicode.Scalar] =
+            (0...0x2F).compactMap(Unicode.Scalar.init) + [
+                "é", "₹", "😀", "\u{85}", "\u{2028}", "\u{7F}", "\u{FFFD}", "\"", "\\",
+            ]
         for _ in 0..<300 {
             var text = ""
-            for _ in 0..<Int.random(in: 0...24, using: &random) { text.unicodeScalars.append(pool.randomElement(using: &random)!) }
+            for _ in 0..<Int.random(in: 0...24, using: &random) {
+                text.unicodeScalars.append(pool.randomElement(using: &random)!)
+            }
             let document = JSONValue.array([.string(text), .object([(text, .int(1))])]).text()
             let parsed = try #require(try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [Any])
             #expect(parsed.first as? String == text)
-            #expect(try JSONValue.parse(Array(document.utf8)) == .array([.string(text), .object([(text, .number("1"))])]))
+            #expect(
+                try JSONValue.parse(Array(document.utf8)) == .array([.string(text), .object([(text, .number("1"))])]))
         }
     }
 
     @Test("values: keys in order, pretty printing, numbers as written")
     func values() {
-        let value = JSONValue.object([("b", .int(-2)), ("a", .array([.null, .bool(true), .number("1.50")])), ("e", .object([]))])
+        let value = JSONValue.object([
+            ("b", .int(-2)), ("a", .array([.null, .bool(true), .number("1.50")])), ("e", .object([])),
+        ])
         #expect(value.text() == #"{"b":-2,"a":[null,true,1.50],"e":{}}"#)
-        #expect(value.text(indent: 2) == "{\n  \"b\": -2,\n  \"a\": [\n    null,\n    true,\n    1.50\n  ],\n  \"e\": {}\n}")
+        #expect(
+            value.text(indent: 2) == "{\n  \"b\": -2,\n  \"a\": [\n    null,\n    true,\n    1.50\n  ],\n  \"e\": {}\n}"
+        )
     }
 
     @Test("a refund body reads back into the same fields")
@@ -77,7 +89,10 @@ struct JSONTextTests {
     @Test("parse keeps number literals and tells integers from the rest")
     func numbers() throws {
         let value = try JSONValue.parse(Array(#"[1250, 12.5, 1.25e3, -0, 0.0, 99999999999999999999]"#.utf8))
-        guard case .array(let items) = value else { Issue.record("not an array"); return }
+        guard case .array(let items) = value else {
+            Issue.record("not an array")
+            return
+        }
         #expect(items.map(\.summary) == ["1250", "12.5", "1.25e3", "-0", "0.0", "99999999999999999999"])
         #expect(items.map(\.integerValue) == [1250, nil, nil, 0, nil, nil])
     }
@@ -106,7 +121,9 @@ struct JSONTextTests {
     @Test("parse refuses invalid UTF-8 and nesting deeper than 64 levels")
     func limits() throws {
         do {
-            _ = try JSONValue.parse([UInt8(ascii: "["), UInt8(ascii: "\""), 0xC3, 0x28, UInt8(ascii: "\""), UInt8(ascii: "]")])
+            _ = try JSONValue.parse([
+                UInt8(ascii: "["), UInt8(ascii: "\""), 0xC3, 0x28, UInt8(ascii: "\""), UInt8(ascii: "]"),
+            ])
             Issue.record("invalid UTF-8 was read")
         } catch {
             #expect(error.message == "invalid UTF-8" && error.offset == 2)

@@ -66,7 +66,9 @@ enum Fixture {
     static func event(
         entity: String, status: String, extra: [EventField: String] = [:], items: [[String: String]] = []
     ) throws -> FeedEvent {
-        try EventValidator(feed: "test", zone: zone).validate(raw(entity: entity, status: status, extra: extra, items: items)).get()
+        try EventValidator(feed: "test", zone: zone).validate(
+            raw(entity: entity, status: status, extra: extra, items: items)
+        ).get()
     }
 }
 

@@ -33,7 +33,10 @@ struct TimestampTests {
         #expect(try Timestamp(iso8601: text, zone: kolkata).milliseconds == 1_795_768_500_000)
     }
 
-    @Test(arguments: ["2026-13-01T00:00", "2026-02-30T10:00", "2026-11-27", "27/11/2026 10:00", "2026-11-27T25:00", "2026-11-27T10:00+5", "2026-11-27T10:00Zjunk"])
+    @Test(arguments: [
+        "2026-13-01T00:00", "2026-02-30T10:00", "2026-11-27", "27/11/2026 10:00", "2026-11-27T25:00",
+        "2026-11-27T10:00+5", "2026-11-27T10:00Zjunk",
+    ])
     func refuses(text: String) {
         #expect(throws: Timestamp.ParseError.self) { try Timestamp(iso8601: text, zone: kolkata) }
     }
@@ -50,7 +53,9 @@ struct TimestampTests {
         let april = try Timestamp(iso8601: "2027-04-01T00:00:00+05:30", zone: kolkata)
         #expect(march.civil(in: kolkata).financialYearStart == 2026)
         #expect(april.civil(in: kolkata).financialYearStart == 2027)
-        #expect(DocumentNumber.format(series: "IN", financialYearStart: 2026, sequence: DocumentNumber.maximumSequence) == "IN/26-27/9999999")
+        #expect(
+            DocumentNumber.format(series: "IN", financialYearStart: 2026, sequence: DocumentNumber.maximumSequence)
+                == "IN/26-27/9999999")
         #expect(DocumentNumber.format(series: "IN", financialYearStart: 2026, sequence: 1).count <= 16)
     }
 }
@@ -66,11 +71,19 @@ struct ValidatorTests {
         raw[.eventId] = RawValue("  ")
         #expect(check(raw)?.code == .missingField)
         #expect(check(raw)?.message.hasPrefix("event_id") == true)
-        #expect(check(Fixture.raw(entity: "order", status: "PAID", extra: [.amount: "5"]))?.message.hasPrefix("payment_ref") == true)
+        #expect(
+            check(Fixture.raw(entity: "order", status: "PAID", extra: [.amount: "5"]))?.message.hasPrefix("payment_ref")
+                == true)
         #expect(check(Fixture.raw(entity: "return", status: "APPROVED"))?.message.hasPrefix("return_id") == true)
         #expect(check(Fixture.raw(entity: "order", status: "CANCELLED"))?.message.hasPrefix("reason") == true)
-        #expect(check(Fixture.raw(entity: "order", status: "PENDING_PAYMENT", extra: [.customerId: "C"]))?.message.hasPrefix("items") == true)
-        #expect(check(Fixture.raw(entity: "order", status: "PENDING_PAYMENT", extra: [.customerId: "C"], items: [["sku": "A", "quantity": "1"]]))?.message.hasPrefix("unit_price") == true)
+        #expect(
+            check(Fixture.raw(entity: "order", status: "PENDING_PAYMENT", extra: [.customerId: "C"]))?.message
+                .hasPrefix("items") == true)
+        #expect(
+            check(
+                Fixture.raw(
+                    entity: "order", status: "PENDING_PAYMENT", extra: [.customerId: "C"],
+                    items: [["sku": "A", "quantity": "1"]]))?.message.hasPrefix("unit_price") == true)
     }
 
     @Test func missingBeatsInvalid() {
@@ -79,7 +92,8 @@ struct ValidatorTests {
     }
 
     @Test(arguments: [
-        ([EventField.entity: "parcel"], "entity"), ([.status: "LOST"], "status"), ([.occurredAt: "yesterday"], "occurred_at"),
+        ([EventField.entity: "parcel"], "entity"), ([.status: "LOST"], "status"),
+        ([.occurredAt: "yesterday"], "occurred_at"),
         ([.currency: "USD"], "currency"), ([.shipToState: "ZZ"], "ship_to_state"),
     ])
     func invalidValues(extra: [EventField: String], field: String) {
@@ -91,11 +105,22 @@ struct ValidatorTests {
 
     @Test func itemValues() {
         let base: [EventField: String] = [.customerId: "C"]
-        #expect(check(Fixture.raw(entity: "order", status: "PENDING_PAYMENT", extra: base, items: [["sku": "A", "quantity": "0", "unit_price": "1"]]))?.code == .invalidValue)
-        #expect(check(Fixture.raw(entity: "order", status: "PENDING_PAYMENT", extra: base, items: [["sku": "A", "quantity": "1", "unit_price": "-1"]]))?.code == .invalidValue)
-        let twice = check(Fixture.raw(entity: "order", status: "PENDING_PAYMENT", extra: base, items: [
-            ["sku": "A", "quantity": "1", "unit_price": "1"], ["sku": "A", "quantity": "2", "unit_price": "1"],
-        ]))
+        #expect(
+            check(
+                Fixture.raw(
+                    entity: "order", status: "PENDING_PAYMENT", extra: base,
+                    items: [["sku": "A", "quantity": "0", "unit_price": "1"]]))?.code == .invalidValue)
+        #expect(
+            check(
+                Fixture.raw(
+                    entity: "order", status: "PENDING_PAYMENT", extra: base,
+                    items: [["sku": "A", "quantity": "1", "unit_price": "-1"]]))?.code == .invalidValue)
+        let twice = check(
+            Fixture.raw(
+                entity: "order", status: "PENDING_PAYMENT", extra: base,
+                items: [
+                    ["sku": "A", "quantity": "1", "unit_price": "1"], ["sku": "A", "quantity": "2", "unit_price": "1"],
+                ]))
         #expect(twice?.code == .invalidValue)
         #expect(twice?.message.contains("twice") == true)
     }
@@ -115,8 +140,11 @@ struct ValidatorTests {
 struct JudgeOrderTests {
     @Test func returnChecksInContractOrder() throws {
         let state = MemoryState.deliveredOrder()
-        func verdict(_ items: [[String: String]], at time: String = "2026-01-01T10:00:00+05:30", id: String = "R9") throws -> Verdict {
-            var event = try Fixture.event(entity: "return", status: "REQUESTED", extra: [.returnId: id, .occurredAt: time], items: items)
+        func verdict(_ items: [[String: String]], at time: String = "2026-01-01T10:00:00+05:30", id: String = "R9")
+            throws -> Verdict
+        {
+            var event = try Fixture.event(
+                entity: "return", status: "REQUESTED", extra: [.returnId: id, .occurredAt: time], items: items)
             event.occurredAt = try Timestamp(iso8601: time, zone: Fixture.zone)
             return try Fixture.judge.judge(event, allowed: Fixture.allowAll, state: state)
         }
@@ -124,20 +152,24 @@ struct JudgeOrderTests {
         #expect(try verdict([["sku": "Z", "quantity": "1"]]).code == .unknownSku)
         #expect(try verdict([["sku": "A", "quantity": "3"]]).code == .quantityExceeded)
         #expect(try verdict([["sku": "A", "quantity": "1"]], at: "2026-01-01T08:00:00+05:30").code == .outOfOrder)
-        #expect(try verdict([["sku": "A", "quantity": "1"]], at: "2026-02-15T10:00:00+05:30").code == .returnWindowClosed)
+        #expect(
+            try verdict([["sku": "A", "quantity": "1"]], at: "2026-02-15T10:00:00+05:30").code == .returnWindowClosed)
         #expect(try verdict([["sku": "A", "quantity": "2"]]).outcome == .applied)
-        state.returns["R1"] = ReturnSnapshot(returnId: "R1", orderId: "O1", status: .approved, lastTransitionAt: Timestamp(milliseconds: 0))
+        state.returns["R1"] = ReturnSnapshot(
+            returnId: "R1", orderId: "O1", status: .approved, lastTransitionAt: Timestamp(milliseconds: 0))
         state.returnItemsByReturn["R1"] = ["A": 2]
         #expect(try verdict([["sku": "A", "quantity": "1"]]).code == .quantityExceeded)
         state.returns["R1"]!.status = .rejected
         #expect(try verdict([["sku": "A", "quantity": "1"]]).outcome == .applied)
-        state.returns["R2"] = ReturnSnapshot(returnId: "R2", orderId: "O2", status: .approved, lastTransitionAt: Timestamp(milliseconds: 0))
+        state.returns["R2"] = ReturnSnapshot(
+            returnId: "R2", orderId: "O2", status: .approved, lastTransitionAt: Timestamp(milliseconds: 0))
         #expect(try verdict([["sku": "A", "quantity": "1"]], id: "R2").code == .invalidValue)
     }
 
     @Test func completedReturnRefundsItsItems() throws {
         let state = MemoryState.deliveredOrder()
-        state.returns["R1"] = ReturnSnapshot(returnId: "R1", orderId: "O1", status: .received, lastTransitionAt: Timestamp(milliseconds: 0))
+        state.returns["R1"] = ReturnSnapshot(
+            returnId: "R1", orderId: "O1", status: .received, lastTransitionAt: Timestamp(milliseconds: 0))
         state.returnItemsByReturn["R1"] = ["A": 1, "B": 1]
         let event = try Fixture.event(entity: "return", status: "COMPLETED", extra: [.returnId: "R1"])
         let verdict = try Fixture.judge.judge(event, allowed: Fixture.allowAll, state: state)

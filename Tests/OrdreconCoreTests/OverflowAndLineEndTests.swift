@@ -16,7 +16,10 @@ struct OverflowAndLineEndTests {
         // fits in 64 bits but passes the largest amount accepted
         [["sku": "A", "quantity": "2", "unit_price": "9000000000000.00"]],
         // each line fits, the total does not
-        [["sku": "A", "quantity": "1", "unit_price": "6000000000000.00"], ["sku": "B", "quantity": "1", "unit_price": "6000000000000.00"]],
+        [
+            ["sku": "A", "quantity": "1", "unit_price": "6000000000000.00"],
+            ["sku": "B", "quantity": "1", "unit_price": "6000000000000.00"],
+        ],
     ])
     func ordersThatDoNotFitAreInvalidValue(_ items: [[String: String]]) {
         let r = rejection(items)
@@ -25,9 +28,13 @@ struct OverflowAndLineEndTests {
     }
 
     @Test func theLargestOrderStillFitsAndItsTaxToo() throws {
-        let items = [["sku": "A", "quantity": "1", "unit_price": "5000000000000.00"], ["sku": "B", "quantity": "1", "unit_price": "5000000000000.00"]]
+        let items = [
+            ["sku": "A", "quantity": "1", "unit_price": "5000000000000.00"],
+            ["sku": "B", "quantity": "1", "unit_price": "5000000000000.00"],
+        ]
         #expect(rejection(items) == nil)
-        let event = try Fixture.event(entity: "order", status: "PENDING_PAYMENT", extra: [.customerId: "C1"], items: items)
+        let event = try Fixture.event(
+            entity: "order", status: "PENDING_PAYMENT", extra: [.customerId: "C1"], items: items)
         let verdict = try Fixture.judge.judge(event, allowed: FeedPermissions(Fixture.allowAll), state: MemoryState())
         guard case .applied(.createOrder(let total), _) = verdict else {
             Issue.record("expected the order to be created, got \(verdict)")
@@ -35,7 +42,8 @@ struct OverflowAndLineEndTests {
         }
         #expect(total == Money.maximum)
         let line = GSTCalculator.line(
-            TaxableItem(sku: "A", hsn: nil, quantity: 1, unitPrice: Money.maximum, rateBasisPoints: 2800), supply: .intraState)
+            TaxableItem(sku: "A", hsn: nil, quantity: 1, unitPrice: Money.maximum, rateBasisPoints: 2800),
+            supply: .intraState)
         #expect(line.taxable + line.cgst + line.sgst == Money.maximum)
     }
 

@@ -32,13 +32,16 @@ import Testing
 
     @Test(arguments: [401, 403])
     func unauthorizedStopsThePassButNeverFailsTheRefund(status: Int) {
-        #expect(decide(status, body: #"{"error":"invalid token"}"#) == .refusedAccess(reason: "HTTP \(status): invalid token"))
+        #expect(
+            decide(status, body: #"{"error":"invalid token"}"#)
+                == .refusedAccess(reason: "HTTP \(status): invalid token"))
     }
 
     @Test(arguments: [400, 404, 405, 410, 413, 415, 422, 451, 301, 302])
     func otherStatusesFailWithTheGatewaysMessage(status: Int) {
-        #expect(decide(status, body: #"{"error":"amount exceeds the captured payment"}"#)
-            == .failed(reason: "HTTP \(status): amount exceeds the captured payment"))
+        #expect(
+            decide(status, body: #"{"error":"amount exceeds the captured payment"}"#)
+                == .failed(reason: "HTTP \(status): amount exceeds the captured payment"))
     }
 
     @Test func messagesComeFromCommonShapes() {
@@ -80,8 +83,12 @@ import Testing
         #expect(decide(429, retryAfter: "2") == .retry(retryAfterMilliseconds: 2000, reason: "HTTP 429"))
         #expect(decide(503, retryAfter: " 0 ") == .retry(retryAfterMilliseconds: 0, reason: "HTTP 503"))
         // 1_780_000_000 s = Thu, 28 May 2026 20:26:40 GMT; ten seconds later:
-        #expect(decide(429, retryAfter: "Thu, 28 May 2026 20:26:50 GMT") == .retry(retryAfterMilliseconds: 10_000, reason: "HTTP 429"))
-        #expect(decide(429, retryAfter: "Thu, 28 May 2026 20:00:00 GMT") == .retry(retryAfterMilliseconds: 0, reason: "HTTP 429"))
+        #expect(
+            decide(429, retryAfter: "Thu, 28 May 2026 20:26:50 GMT")
+                == .retry(retryAfterMilliseconds: 10_000, reason: "HTTP 429"))
+        #expect(
+            decide(429, retryAfter: "Thu, 28 May 2026 20:00:00 GMT")
+                == .retry(retryAfterMilliseconds: 0, reason: "HTTP 429"))
         #expect(decide(429, retryAfter: "soon") == .retry(retryAfterMilliseconds: nil, reason: "HTTP 429"))
         #expect(decide(429, retryAfter: "-5") == .retry(retryAfterMilliseconds: nil, reason: "HTTP 429"))
         #expect(decide(429, retryAfter: "99999999999") == .retry(retryAfterMilliseconds: nil, reason: "HTTP 429"))
@@ -90,8 +97,9 @@ import Testing
     @Test(arguments: [TransportFailure.Kind.connectionFailed, .timeout, .connectionLost, .tls, .other])
     func noAnswerIsRetried(kind: TransportFailure.Kind) {
         let failure = TransportFailure(kind: kind, code: 7, message: "Couldn't connect to server")
-        #expect(RefundDeliveryPolicy.decide(.transportFailed(failure), now: now)
-            == .retry(retryAfterMilliseconds: nil, reason: "\(kind.rawValue) (curl 7: Couldn't connect to server)"))
+        #expect(
+            RefundDeliveryPolicy.decide(.transportFailed(failure), now: now)
+                == .retry(retryAfterMilliseconds: nil, reason: "\(kind.rawValue) (curl 7: Couldn't connect to server)"))
     }
 
     @Test func backoffCapsDoubleUpToTheMaximum() {

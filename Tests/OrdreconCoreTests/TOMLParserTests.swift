@@ -47,7 +47,8 @@ struct TOMLValueTests {
     }
 
     @Test func integers() throws {
-        let doc = try parse("""
+        let doc = try parse(
+            """
             a = 42
             b = +17
             c = -5_000
@@ -72,7 +73,8 @@ struct TOMLValueTests {
     }
 
     @Test func decimalsKeepTheirText() throws {
-        let doc = try parse("""
+        let doc = try parse(
+            """
             rate = 12.5
             small = -0.01
             big = 1_000.000_5
@@ -100,7 +102,8 @@ struct TOMLValueTests {
     }
 
     @Test func arraysMultilineTrailingCommaAndComments() throws {
-        let doc = try parse("""
+        let doc = try parse(
+            """
             empty = []
             one = [1]
             allow = [
@@ -149,7 +152,8 @@ struct TOMLValueTests {
 @Suite("TOML parser: keys and tables")
 struct TOMLTableTests {
     @Test func bareQuotedAndDottedKeys() throws {
-        let doc = try parse("""
+        let doc = try parse(
+            """
             bare_key-1 = 1
             "quoted key" = 2
             'literal.key' = 3
@@ -167,7 +171,8 @@ struct TOMLTableTests {
     }
 
     @Test func tableHeaders() throws {
-        let doc = try parse("""
+        let doc = try parse(
+            """
             top = 1
             [paths]
             inbox = "in"   # trailing comment

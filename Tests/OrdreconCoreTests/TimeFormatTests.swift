@@ -10,10 +10,17 @@ struct TimeFormatTests {
     func knownInstants() {
         let instant: Int64 = 1_795_768_500_123  // 2026-11-27T08:35:00.123Z
         #expect(TimeFormat.utcMilliseconds.string(milliseconds: instant) == "2026-11-27T08:35:00.123Z")
-        #expect(TimeFormat(fraction: .none, offset: .colon).string(milliseconds: instant, offsetSeconds: 19_800) == "2026-11-27T14:05:00+05:30")
-        #expect(TimeFormat(fraction: .none, offset: .compact).string(milliseconds: instant) == "2026-11-27T08:35:00+0000")
-        #expect(TimeFormat(fraction: .none, offset: .omitted).string(milliseconds: instant, offsetSeconds: 19_800) == "2026-11-27T14:05:00")
-        #expect(TimeFormat(fraction: .millisecondsWhenNotZero, offset: .colon).string(milliseconds: instant - 123, offsetSeconds: -12_600) == "2026-11-27T05:05:00-03:30")
+        #expect(
+            TimeFormat(fraction: .none, offset: .colon).string(milliseconds: instant, offsetSeconds: 19_800)
+                == "2026-11-27T14:05:00+05:30")
+        #expect(
+            TimeFormat(fraction: .none, offset: .compact).string(milliseconds: instant) == "2026-11-27T08:35:00+0000")
+        #expect(
+            TimeFormat(fraction: .none, offset: .omitted).string(milliseconds: instant, offsetSeconds: 19_800)
+                == "2026-11-27T14:05:00")
+        #expect(
+            TimeFormat(fraction: .millisecondsWhenNotZero, offset: .colon).string(
+                milliseconds: instant - 123, offsetSeconds: -12_600) == "2026-11-27T05:05:00-03:30")
         #expect(TimeFormat.utcMilliseconds.string(milliseconds: 0) == "1970-01-01T00:00:00.000Z")
         #expect(TimeFormat.utcMilliseconds.string(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
         #expect(TimeFormat.utcMilliseconds.string(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
@@ -30,13 +37,15 @@ struct TimeFormatTests {
         #expect(instant.utcText == "2026-11-27T08:35:00.000Z")
     }
 
-    @Test("every shape reads back as the same instant", arguments: [
-        TimeFormat.utcMilliseconds,
-        TimeFormat(fraction: .milliseconds, offset: .colon),
-        TimeFormat(fraction: .milliseconds, offset: .compact),
-        TimeFormat(fraction: .milliseconds, offset: .omitted),
-        TimeFormat(fraction: .millisecondsWhenNotZero, offset: .colon),
-    ])
+    @Test(
+        "every shape reads back as the same instant",
+        arguments: [
+            TimeFormat.utcMilliseconds,
+            TimeFormat(fraction: .milliseconds, offset: .colon),
+            TimeFormat(fraction: .milliseconds, offset: .compact),
+            TimeFormat(fraction: .milliseconds, offset: .omitted),
+            TimeFormat(fraction: .millisecondsWhenNotZero, offset: .colon),
+        ])
     func roundTrip(format: TimeFormat) throws {
         var random = SplitMix64(seed: 42)
         let rules = ZoneRules(kolkata)

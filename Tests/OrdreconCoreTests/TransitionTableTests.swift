@@ -36,10 +36,13 @@ struct TransitionTableTests {
         let state = MemoryState()
         state.orders["O1"] = OrderSnapshot(
             orderId: "O1", status: from, lastTransitionAt: Timestamp(milliseconds: 1_000), total: Money(paise: 5000),
-            paid: Money(paise: 5000), paymentRef: "P1", deliveredAt: from == .delivered ? Timestamp(milliseconds: 1_000) : nil)
-        var event = try Fixture.event(entity: "order", status: to.rawValue, extra: [
-            .amount: "50.00", .paymentRef: "P1", .reason: "r", .customerId: "C1",
-        ], items: [["sku": "A", "quantity": "1", "unit_price": "50"]])
+            paid: Money(paise: 5000), paymentRef: "P1",
+            deliveredAt: from == .delivered ? Timestamp(milliseconds: 1_000) : nil)
+        var event = try Fixture.event(
+            entity: "order", status: to.rawValue,
+            extra: [
+                .amount: "50.00", .paymentRef: "P1", .reason: "r", .customerId: "C1",
+            ], items: [["sku": "A", "quantity": "1", "unit_price": "50"]])
         event.occurredAt = Timestamp(milliseconds: 2_000)
         let verdict = try Fixture.judge.judge(event, allowed: Fixture.allowAll, state: state)
         if to == .pendingPayment {
@@ -61,10 +64,12 @@ struct TransitionTableTests {
     @Test(arguments: returnPairs)
     func judgeReturnPair(from: ReturnStatus, to: ReturnStatus) throws {
         let state = MemoryState.deliveredOrder()
-        state.returns["R1"] = ReturnSnapshot(returnId: "R1", orderId: "O1", status: from, lastTransitionAt: Timestamp(milliseconds: 1_500))
+        state.returns["R1"] = ReturnSnapshot(
+            returnId: "R1", orderId: "O1", status: from, lastTransitionAt: Timestamp(milliseconds: 1_500))
         state.returnItemsByReturn["R1"] = ["A": 1]
-        var event = try Fixture.event(entity: "return", status: to.rawValue, extra: [.returnId: "R1", .reason: "r"],
-                                      items: [["sku": "A", "quantity": "1"]])
+        var event = try Fixture.event(
+            entity: "return", status: to.rawValue, extra: [.returnId: "R1", .reason: "r"],
+            items: [["sku": "A", "quantity": "1"]])
         event.occurredAt = Timestamp(milliseconds: 2_000)
         let verdict = try Fixture.judge.judge(event, allowed: Fixture.allowAll, state: state)
         if to == .requested {
@@ -85,9 +90,12 @@ struct TransitionTableTests {
 
     @Test func allowedNextMessage() throws {
         let state = MemoryState()
-        state.orders["O1"] = OrderSnapshot(orderId: "O1", status: .paid, lastTransitionAt: Timestamp(milliseconds: 0), total: .zero)
+        state.orders["O1"] = OrderSnapshot(
+            orderId: "O1", status: .paid, lastTransitionAt: Timestamp(milliseconds: 0), total: .zero)
         let event = try Fixture.event(entity: "order", status: "DELIVERED")
         let verdict = try Fixture.judge.judge(event, allowed: Fixture.allowAll, state: state)
-        #expect(verdict.message == "status DELIVERED is not allowed from PAID (allowed next: PROCESSING_IN_WAREHOUSE, CANCELLED)")
+        #expect(
+            verdict.message
+                == "status DELIVERED is not allowed from PAID (allowed next: PROCESSING_IN_WAREHOUSE, CANCELLED)")
     }
 }

@@ -28,23 +28,24 @@ struct UTF8ValidatorTests {
         }
     }
 
-    @Test(arguments: [
-        ([0x61, 0x62, 0x80], 2),  // stray continuation byte
-        ([0xC0, 0x80], 0),  // overlong NUL
-        ([0xC1, 0xBF], 0),  // overlong
-        ([0x41, 0xE0, 0x80, 0x80], 1),  // overlong 3-byte
-        ([0xE0, 0x9F, 0xBF], 0),  // overlong 3-byte (U+07FF)
-        ([0xF0, 0x80, 0x80, 0x80], 0),  // overlong 4-byte
-        ([0xF0, 0x8F, 0xBF, 0xBF], 0),  // overlong 4-byte (U+FFFF)
-        ([0xED, 0xA0, 0x80], 0),  // surrogate U+D800
-        ([0x61, 0xED, 0xBF, 0xBF], 1),  // surrogate U+DFFF
-        ([0xF4, 0x90, 0x80, 0x80], 0),  // U+110000
-        ([0xF5, 0x80, 0x80, 0x80], 0),  // lead byte beyond Unicode
-        ([0xFF], 0), ([0xFE], 0),
-        ([0x61, 0x62, 0x63, 0xC3, 0x28], 3),  // lead byte followed by ASCII
-        ([0xE2, 0x82, 0x41], 0),  // 3-byte sequence cut short
-        (Array("abcdefghijklmnop".utf8) + [0x80], 16),  // after the 8-byte fast path
-    ] as [([UInt8], Int64)])
+    @Test(
+        arguments: [
+            ([0x61, 0x62, 0x80], 2),  // stray continuation byte
+            ([0xC0, 0x80], 0),  // overlong NUL
+            ([0xC1, 0xBF], 0),  // overlong
+            ([0x41, 0xE0, 0x80, 0x80], 1),  // overlong 3-byte
+            ([0xE0, 0x9F, 0xBF], 0),  // overlong 3-byte (U+07FF)
+            ([0xF0, 0x80, 0x80, 0x80], 0),  // overlong 4-byte
+            ([0xF0, 0x8F, 0xBF, 0xBF], 0),  // overlong 4-byte (U+FFFF)
+            ([0xED, 0xA0, 0x80], 0),  // surrogate U+D800
+            ([0x61, 0xED, 0xBF, 0xBF], 1),  // surrogate U+DFFF
+            ([0xF4, 0x90, 0x80, 0x80], 0),  // U+110000
+            ([0xF5, 0x80, 0x80, 0x80], 0),  // lead byte beyond Unicode
+            ([0xFF], 0), ([0xFE], 0),
+            ([0x61, 0x62, 0x63, 0xC3, 0x28], 3),  // lead byte followed by ASCII
+            ([0xE2, 0x82, 0x41], 0),  // 3-byte sequence cut short
+            (Array("abcdefghijklmnop".utf8) + [0x80], 16),  // after the 8-byte fast path
+        ] as [([UInt8], Int64)])
     func rejectsIllFormedSequences(_ bytes: [UInt8], _ offset: Int64) {
         for chunk in [1, 2, 3, 100] {
             let result = validate(bytes, chunk: chunk)
@@ -82,8 +83,10 @@ struct UTF8ValidatorTests {
 
     @Test func agreesWithTheStandardLibraryOnRandomBytes() {
         var generator = SplitMix(seed: 42)
-        let alphabet: [UInt8] = [0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEE,
-                                 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF]
+        let alphabet: [UInt8] = [
+            0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEE,
+            0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF,
+        ]
         for _ in 0..<20_000 {
             let count = Int(generator.next() % 7)
             let bytes = (0..<count).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }

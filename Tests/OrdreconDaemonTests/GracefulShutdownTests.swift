@@ -1,8 +1,9 @@
 import Foundation
 import OrdreconCore
-@testable import OrdreconDaemon
 import OrdreconTestSupport
 import Testing
+
+@testable import OrdreconDaemon
 
 /// The services' graceful shutdown, in process (swift-service-lifecycle's `testGracefulShutdown`),
 /// triggered at an exact point of their work: what was in hand is finished or kept, and nothing
@@ -29,7 +30,8 @@ import Testing
         #expect(finished)
         #expect(h.logs.count("resuming file claimed by an earlier run") == 1)
         #expect(try h.workspace.count("SELECT COUNT(*) FROM audit_events") == 35)
-        #expect(try h.workspace.count("SELECT COUNT(DISTINCT event_id) FROM audit_events WHERE outcome = 'applied'") == 35)
+        #expect(
+            try h.workspace.count("SELECT COUNT(DISTINCT event_id) FROM audit_events WHERE outcome = 'applied'") == 35)
         #expect(try h.workspace.query("SELECT state, finalized FROM files") == [["done", "1"]])
         #expect(h.workspace.files(in: "archive/shop").count == 1)
         #expect(h.logs.count("ingestion stopped") == 2)

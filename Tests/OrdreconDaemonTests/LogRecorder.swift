@@ -79,7 +79,10 @@ private struct RecordingLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let fields = metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        recorder.record("\(event.level): \(event.message)" + (fields.isEmpty ? "" : " " + fields.joined(separator: " ")))
+        let fields = metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\($0.value)"
+        }
+        recorder.record(
+            "\(event.level): \(event.message)" + (fields.isEmpty ? "" : " " + fields.joined(separator: " ")))
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import OrdreconCore
-@testable import OrdreconDaemon
 import OrdreconTestSupport
 import ServiceLifecycleTestKit
 import Synchronization
 import Testing
+
+@testable import OrdreconDaemon
 
 /// The services' times on a clock the test moves: the pause after a failed pass (1 s doubling
 /// to 60 s), the pass tried again after it, and the watch report's period. Nothing sleeps: the
@@ -39,7 +40,9 @@ import Testing
                 for (index, pause) in pauses.enumerated() {
                     #expect(await h.clock.waitsBegun(before + index + 1), "pause \(index + 1) never began")
                     #expect(h.clock.waits.last == pause)
-                    #expect(h.logs.count("refund dispatch failed; trying again in \(Int(pause)) s") == pauses.prefix(index + 1).count { $0 == pause })
+                    #expect(
+                        h.logs.count("refund dispatch failed; trying again in \(Int(pause)) s")
+                            == pauses.prefix(index + 1).count { $0 == pause })
                     #expect(accepting.requests.isEmpty)
                     h.clock.advance(by: pause)
                 }

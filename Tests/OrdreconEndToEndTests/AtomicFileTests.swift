@@ -1,6 +1,7 @@
 import Foundation
-@testable import OrdreconEngine
 import Testing
+
+@testable import OrdreconEngine
 
 /// The one write-then-rename (``AtomicFile``): the file appears whole or not at all, and a
 /// failure leaves no temporary file behind.
@@ -72,7 +73,9 @@ struct AtomicFileTests {
             try AtomicFile.write("x", to: path)
             Issue.record("written into a missing folder")
         } catch {
-            #expect(error.operation == "create" && error.path == directory + "/missing/.x.reason.tmp" && error.errno == ENOENT)
+            #expect(
+                error.operation == "create" && error.path == directory + "/missing/.x.reason.tmp"
+                    && error.errno == ENOENT)
         }
         #expect(try names().isEmpty)
     }

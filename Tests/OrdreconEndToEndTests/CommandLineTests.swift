@@ -5,7 +5,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The command line as a user and a script see it, through the built binary: `--version`,
@@ -41,7 +41,8 @@ struct CommandLineTests {
         // No database yet: the review commands say so (66).
         for arguments in [
             ["order", "O1"], ["return", "R1"], ["refunds"], ["refunds", "show", "RF1"], ["refunds", "retry", "RF1"],
-            ["invoices"], ["invoice", "show", "IN/26-27/0000001"], ["invoices", "render", "--missing"], ["audit"], ["rejections"],
+            ["invoices"], ["invoice", "show", "IN/26-27/0000001"], ["invoices", "render", "--missing"], ["audit"],
+            ["rejections"],
         ] {
             let result = try await ws.run(arguments)
             #expect(result.status == 66, "\(arguments): \(result.stderr)")
@@ -53,18 +54,23 @@ struct CommandLineTests {
         // Unknown ids (66).
         for (arguments, message) in [
             (["order", "NOPE"], "order NOPE is unknown"), (["return", "NOPE"], "return NOPE is unknown"),
-            (["refunds", "show", "NOPE"], "refund NOPE is unknown"), (["refunds", "retry", "NOPE"], "refund NOPE is unknown"),
+            (["refunds", "show", "NOPE"], "refund NOPE is unknown"),
+            (["refunds", "retry", "NOPE"], "refund NOPE is unknown"),
             (["invoice", "show", "IN/26-27/0000404"], "no invoice or credit note IN/26-27/0000404"),
         ] {
             let result = try await ws.run(arguments)
             #expect(result.status == 66, "\(arguments): \(result.stderr)")
-            #expect(result.stderr == "ordrecon: " + message + (message.hasPrefix("refund") ? " (see `ordrecon refunds`)" : "")
-                        + (message.hasPrefix("no invoice") ? " (see `ordrecon invoices`)" : "") + "\n", "\(arguments)")
+            #expect(
+                result.stderr == "ordrecon: " + message
+                    + (message.hasPrefix("refund") ? " (see `ordrecon refunds`)" : "")
+                    + (message.hasPrefix("no invoice") ? " (see `ordrecon invoices`)" : "") + "\n", "\(arguments)")
             #expect(result.stdout.isEmpty, "\(arguments)")
         }
         // validate: a feed that is not configured is a bad argument (64); a missing file, 66.
         let unknownFeed = try await ws.run(["validate", "x.csv", "--feed", "nope"])
-        #expect(unknownFeed.status == 64 && unknownFeed.stderr.contains("feed \"nope\" is not configured"), "\(unknownFeed.stderr)")
+        #expect(
+            unknownFeed.status == 64 && unknownFeed.stderr.contains("feed \"nope\" is not configured"),
+            "\(unknownFeed.stderr)")
         #expect(try await ws.run(["validate", "missing.csv", "--feed", "storefront"]).status == 66)
         // init where a configuration is: nothing is overwritten (73).
         let initAgain = try await ws.run(["init"])
@@ -73,13 +79,18 @@ struct CommandLineTests {
         try "".write(toFile: ws.root + "/blocker", atomically: true, encoding: .utf8)
         let generate = try await ws.run(["generate", "--orders", "1", "--out", "blocker/work"])
         #expect(generate.status == 74, "\(generate.stderr)")
-        #expect(generate.stderr.hasPrefix("ordrecon: cannot write the workload into " + ws.root + "/blocker/work"), "\(generate.stderr)")
+        #expect(
+            generate.stderr.hasPrefix("ordrecon: cannot write the workload into " + ws.root + "/blocker/work"),
+            "\(generate.stderr)")
         // mock-gateway on a port that is taken cannot serve (69).
-        let gateway = try await ws.run(["mock-gateway", "--port", "\(TestWorkspace.closedPort)"], timeout: .seconds(30))
+        let gateway = try await ws.run(
+            ["mock-gateway", "--port", "\(TestWorkspace.closedPort)"], timeout: .seconds(30))
         #expect(!gateway.timedOut)
         #expect(gateway.status == 69, "\(gateway.stderr)")
         // A configuration that does not load: 78, whatever the command.
-        for arguments in [["run"], ["order", "O1"], ["refunds", "retry", "X"], ["validate", "x.csv", "--feed", "storefront"]] {
+        for arguments in [
+            ["run"], ["order", "O1"], ["refunds", "retry", "X"], ["validate", "x.csv", "--feed", "storefront"],
+        ] {
             let result = try await ws.run(arguments + ["--config", "nowhere/ordrecon.toml"])
             #expect(result.status == 78, "\(arguments): \(result.stderr)")
             #expect(result.stderr.hasPrefix("ordrecon: configuration file not found"), "\(arguments)")
@@ -92,11 +103,13 @@ struct CommandLineTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".swift") }
         #expect(names.count > 10 && names.contains("RunCommand.swift"), "\(names)")
         let forbidden = [
-            "ExitCode.failure", "ExitCode(1)", "ExitCode(rawValue: 1)", "ExitCode(EXIT_FAILURE)", "exit(1)", "exit(EXIT_FAILURE)",
+            "ExitCode.failure", "ExitCode(1)", "ExitCode(rawValue: 1)", "ExitCode(EXIT_FAILURE)", "exit(1)",
+            "exit(EXIT_FAILURE)",
             "throw .failure", "= .failure",
         ]
         for name in names {
-            let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8).replacingOccurrences(of: " ", with: "")
+            let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8).replacingOccurrences(
+                of: " ", with: "")
             for pattern in forbidden {
                 #expect(!text.contains(pattern.replacingOccurrences(of: " ", with: "")), "\(name) contains \(pattern)")
             }
@@ -128,15 +141,24 @@ struct CommandLineTests {
         var codes: Set<String> = []
         for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".swift") {
             let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
-            for pattern in [#"CommandFailure\(\s*ExitStatus\.\w+,\s*"([a-z_]+)""#, #"notFound\("([a-z_]+)""#, #"ExitStatus\.\w+, "([a-z_]+)""#] {
+            for pattern in [
+                #"CommandFailure\(\s*ExitStatus\.\w+,\s*"([a-z_]+)""#, #"notFound\("([a-z_]+)""#,
+                #"ExitStatus\.\w+, "([a-z_]+)""#,
+            ] {
                 let regex = try NSRegularExpression(pattern: pattern)
                 for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                     if let range = Range(match.range(at: 1), in: text) { codes.insert(String(text[range])) }
                 }
             }
         }
-        codes.formUnion(["usage", "configuration_unusable", "database_refused", "workspace_locked", "database_busy", "no_database", "io_error", "internal_error"])
-        #expect(codes.isSuperset(of: ["order_not_found", "workspace_exists", "unknown_feed", "refund_not_failed", "cannot_serve"]), "\(codes.sorted())")
+        codes.formUnion([
+            "usage", "configuration_unusable", "database_refused", "workspace_locked", "database_busy", "no_database",
+            "io_error", "internal_error",
+        ])
+        #expect(
+            codes.isSuperset(of: [
+                "order_not_found", "workspace_exists", "unknown_feed", "refund_not_failed", "cannot_serve",
+            ]), "\(codes.sorted())")
         for code in codes {
             #expect(doc.contains("`\(code)`"), "docs/commands.md lacks the error code \(code)")
         }
@@ -147,11 +169,14 @@ struct CommandLineTests {
     // MARK: Errors as JSON
 
     /// The `error` object of a JSON error on standard output: code, message and exit status.
-    static func jsonError(_ result: TestWorkspace.Result, _ arguments: [String]) throws -> (code: String, message: String, status: Int) {
+    static func jsonError(_ result: TestWorkspace.Result, _ arguments: [String]) throws -> (
+        code: String, message: String, status: Int
+    ) {
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 1, "\(arguments): one line expected: \(result.stdout)")
         let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(arguments): \(result.stdout)")
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            "\(arguments): \(result.stdout)")
         #expect(object.keys.sorted() == ["error"], "\(arguments)")
         let error = try #require(object["error"] as? [String: Any], "\(arguments)")
         #expect(error.keys.sorted() == ["code", "exit_status", "message"], "\(arguments)")
@@ -166,7 +191,9 @@ struct CommandLineTests {
         let noDatabase = try await ws.run(["order", "O1", "--json"])
         #expect(noDatabase.status == 66 && noDatabase.stderr.isEmpty, "\(noDatabase.stderr)")
         let first = try Self.jsonError(noDatabase, ["order"])
-        #expect(first.code == "no_database" && first.status == 66 && first.message.hasPrefix("no database yet at " + ws.root))
+        #expect(
+            first.code == "no_database" && first.status == 66
+                && first.message.hasPrefix("no database yet at " + ws.root))
 
         try ws.drop("storefront", "orders.csv", Self.orders)
         #expect(try await ws.run(["run"]).status == 0)
@@ -196,7 +223,8 @@ struct CommandLineTests {
             #expect(result.status == status, "\(arguments): \(result.stdout) \(result.stderr)")
             #expect(result.stderr.isEmpty, "\(arguments): \(result.stderr)")
             let error = try Self.jsonError(result, arguments)
-            #expect(error.code == code && error.status == Int(status) && !error.message.isEmpty, "\(arguments): \(error)")
+            #expect(
+                error.code == code && error.status == Int(status) && !error.message.isEmpty, "\(arguments): \(error)")
         }
         // The same failure without --json: text on standard error, nothing on standard output.
         let text = try await ws.run(["order", "NOPE"])
@@ -209,7 +237,9 @@ struct CommandLineTests {
             let held = try await ws.run(arguments)
             #expect(held.status == 75, "\(arguments): \(held.stderr)")
             let error = try Self.jsonError(held, arguments)
-            #expect(error.code == "workspace_locked" && error.status == 75 && error.message.contains("holds the workspace lock"))
+            #expect(
+                error.code == "workspace_locked" && error.status == 75
+                    && error.message.contains("holds the workspace lock"))
         }
     }
 
@@ -238,7 +268,9 @@ struct CommandLineTests {
             #expect(result.stdout.isEmpty, "\(arguments)")
             #expect(result.stderr.hasPrefix("Error: "), "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("\nUsage: \(command) "), "\(arguments): \(result.stderr)")
-            #expect(result.stderr.contains("See '\(command) --help' for more information."), "\(arguments): \(result.stderr)")
+            #expect(
+                result.stderr.contains("See '\(command) --help' for more information."),
+                "\(arguments): \(result.stderr)")
             #expect(!result.stderr.contains("ordrecon <subcommand>"), "\(arguments): \(result.stderr)")
         }
     }

@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Refund delivery by the built binary against a recording gateway on 127.0.0.1 (a real HTTP
@@ -28,20 +28,27 @@ import Glibc
         #expect(Set(gateway.payments.keys) == Set((1...50).filter { $0 != 7 }.map { "RF.O\($0).C" }))
         #expect(try RefundDispatchTests.attempts(ws, "RF.O7.C") == Array(repeating: "retry:\(status)", count: 3))
         #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'sent'") == 49)
-        #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'pending' AND next_attempt_at IS NOT NULL") == 1)
+        #expect(
+            try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'pending' AND next_attempt_at IS NOT NULL") == 1)
         #expect(gateway.mostAtOnceForOneKey == 1)
         #expect(gateway.requests.allSatisfy { $0.key == "RF.O7.C" || $0.status == 201 })
 
         // Later: the stuck key is tried again, and stays stuck, while a new refund goes through.
-        try ws.drop("storefront", "more-orders.csv", """
+        try ws.drop(
+            "storefront", "more-orders.csv",
+            """
             event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price
             S51,order,O51,PENDING_PAYMENT,2026-01-02T10:00:00+05:30,C51,SKU-A,2,49.50
             """)
-        try ws.drop("payments", "more-payments.csv", """
+        try ws.drop(
+            "payments", "more-payments.csv",
+            """
             event_id,entity,order_id,status,occurred_at,amount,payment_ref
             P51,order,O51,PAID,2026-01-02T10:05:00+05:30,99.00,PAY-51
             """)
-        try ws.drop("storefront", "more-cancels.csv", """
+        try ws.drop(
+            "storefront", "more-cancels.csv",
+            """
             event_id,entity,order_id,status,occurred_at,reason
             X51,order,O51,CANCELLED,2026-01-02T11:00:00+05:30,customer asked
             """)
@@ -64,7 +71,8 @@ import Glibc
         try ws.pointGateway(at: gateway.url, extra: ["concurrency = 1"])
         try RefundDispatchTests.dropCancelledOrders(ws, count: 20)
 
-        let run = try await ws.run(["run"], environment: ["ORDRECON_GATEWAY_TOKEN": "wrong-token"], timeout: .seconds(120))
+        let run = try await ws.run(
+            ["run"], environment: ["ORDRECON_GATEWAY_TOKEN": "wrong-token"], timeout: .seconds(120))
         #expect(run.status == 75, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("Refunds: 0 sent, 0 refused by the gateway, 20 pending"), "\(run.stdout)")
         #expect(run.stdout.contains("the gateway refuses ordrecon"), "\(run.stdout)")
@@ -76,7 +84,8 @@ import Glibc
         #expect(try RefundDispatchTests.attempts(ws, "RF.O1.C") == ["retry:401"])
 
         gateway.answer { _, _ in (201, []) }
-        let dispatch = try await ws.run(["dispatch", "--json"], environment: ["ORDRECON_GATEWAY_TOKEN": "right-token"], timeout: .seconds(120))
+        let dispatch = try await ws.run(
+            ["dispatch", "--json"], environment: ["ORDRECON_GATEWAY_TOKEN": "right-token"], timeout: .seconds(120))
         #expect(dispatch.status == 0, "\(dispatch.stdout)\n\(dispatch.stderr)")
         #expect(gateway.payments.count == 20)
         #expect(gateway.requests.dropFirst().allSatisfy { $0.authorization == "Bearer right-token" })
@@ -106,6 +115,8 @@ import Glibc
         #expect(most <= 20, "\(most) requests within 0.8 s")
         let span = (requests.map(\.arrival).max() ?? 0) - (requests.map(\.arrival).min() ?? 0)
         #expect(span >= 3.5, "100 requests over \(span) s")
-        print("max_requests_per_second = 20: 100 requests over \(String(format: "%.2f", span)) s, at most \(most) in any second")
+        print(
+            "max_requests_per_second = 20: 100 requests over \(String(format: "%.2f", span)) s, at most \(most) in any second"
+        )
     }
 }

@@ -4,7 +4,7 @@ import OrdreconWorkload
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `kill -9` in the middle of runs over a generated workload, then a run to the end: every event
@@ -25,12 +25,14 @@ struct CrashRecoveryTests {
         // Runs are killed while processing files and while sending refunds.
         let gateway = try await ws.startGateway()
         defer { gateway.terminate() }
-        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 4000, seed: 11, ordersPerWave: 1000), to: ws.root)
+        let expected = try WorkloadGenerator.write(
+            WorkloadOptions(orders: 4000, seed: 11, ordersPerWave: 1000), to: ws.root)
 
         // Each run is killed at a point of its work, not of the clock: once the audit log holds a
         // share of all the records (plus a few, so that the kill lands inside a batch), then once
         // a share of the refunds was attempted. A run that gets to the end by itself ends the loop.
-        let total = expected.events + expected.rejectedByCode["bad_file", default: 0]
+        let total =
+            expected.events + expected.rejectedByCode["bad_file", default: 0]
             + expected.rejectedByCode["unsupported_file_type", default: 0]
         let points: [(records: Int, attempts: Int)] =
             [0.1, 0.3, 0.55, 0.8].map { (Int(Double(total) * $0) + 37, 0) }
@@ -52,13 +54,20 @@ struct CrashRecoveryTests {
         #expect(last.status == 65 || last.status == 0, "\(last.stderr)")
 
         // Exactly one record per event position, none lost.
-        #expect(try ws.count("SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events WHERE line IS NOT NULL GROUP BY file_id, line HAVING COUNT(*) > 1)") == 0)
-        let rejectedFiles = expected.rejectedByCode["bad_file", default: 0] + expected.rejectedByCode["unsupported_file_type", default: 0]
+        #expect(
+            try ws.count(
+                "SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events WHERE line IS NOT NULL GROUP BY file_id, line HAVING COUNT(*) > 1)"
+            ) == 0)
+        let rejectedFiles =
+            expected.rejectedByCode["bad_file", default: 0]
+            + expected.rejectedByCode["unsupported_file_type", default: 0]
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log") == expected.events + rejectedFiles)
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == expected.applied)
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'duplicate'") == expected.duplicate)
         var codes: [String: Int] = [:]
-        for row in try ws.query("SELECT reason_code, COUNT(*) FROM audit_log WHERE outcome = 'rejected' GROUP BY reason_code") {
+        for row in try ws.query(
+            "SELECT reason_code, COUNT(*) FROM audit_log WHERE outcome = 'rejected' GROUP BY reason_code")
+        {
             codes[row[0]!] = Int(row[1]!)!
         }
         #expect(codes == expected.rejectedByCode.filter { $0.value > 0 })
@@ -66,25 +75,41 @@ struct CrashRecoveryTests {
         // Side effects exactly once, and never above what was paid.
         #expect(try ws.count("SELECT COUNT(*) FROM invoices") == expected.invoices)
         // One credit note per refunded return, citing its order's invoice, numbered without gaps.
-        #expect(try ws.count("SELECT COUNT(*) FROM credit_notes") == ws.count("SELECT COUNT(*) FROM refunds WHERE kind = 'return'"))
-        #expect(try ws.count("SELECT COUNT(*) FROM credit_notes c JOIN invoices i ON i.number = c.invoice_number AND i.order_id = c.order_id") == ws.count("SELECT COUNT(*) FROM credit_notes"))
-        #expect(try ws.count("SELECT COUNT(*) FROM (SELECT fy_start FROM credit_notes GROUP BY fy_start HAVING MAX(seq) <> COUNT(*))") == 0)
+        #expect(
+            try ws.count("SELECT COUNT(*) FROM credit_notes")
+                == ws.count("SELECT COUNT(*) FROM refunds WHERE kind = 'return'"))
+        #expect(
+            try ws.count(
+                "SELECT COUNT(*) FROM credit_notes c JOIN invoices i ON i.number = c.invoice_number AND i.order_id = c.order_id"
+            ) == ws.count("SELECT COUNT(*) FROM credit_notes"))
+        #expect(
+            try ws.count(
+                "SELECT COUNT(*) FROM (SELECT fy_start FROM credit_notes GROUP BY fy_start HAVING MAX(seq) <> COUNT(*))"
+            ) == 0)
         #expect(try ws.count("SELECT COUNT(*) FROM refunds") == expected.refunds)
         #expect(try ws.count("SELECT COALESCE(SUM(amount_paise), 0) FROM refunds") == Int(expected.refundPaiseTotal))
-        #expect(try ws.count("SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id) GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))") == 0)
+        #expect(
+            try ws.count(
+                "SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id) GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))"
+            ) == 0)
         #expect(ws.files(in: "outbox/refunds").filter { $0.hasSuffix(".json") }.count == expected.refunds)
         // Every refund reached the gateway and was paid there exactly once, with the recorded body.
         #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status <> 'sent'") == 0)
         let accepted = try gateway.entries().filter { $0.outcome == "accepted" }
         #expect(accepted.count == expected.refunds)
         #expect(Set(accepted.map(\.key)).count == expected.refunds)
-        let bodies = Dictionary(uniqueKeysWithValues: try ws.query("SELECT refund_id, body FROM refunds").map { ($0[0]!, $0[1]!) })
+        let bodies = Dictionary(
+            uniqueKeysWithValues: try ws.query("SELECT refund_id, body FROM refunds").map { ($0[0]!, $0[1]!) })
         #expect(accepted.allSatisfy { bodies[$0.key] == $0.body })
         var statuses: [String: Int] = [:]
-        for row in try ws.query("SELECT status, COUNT(*) FROM orders GROUP BY status") { statuses[row[0]!] = Int(row[1]!)! }
+        for row in try ws.query("SELECT status, COUNT(*) FROM orders GROUP BY status") {
+            statuses[row[0]!] = Int(row[1]!)!
+        }
         #expect(statuses == expected.ordersByStatus.filter { $0.value > 0 })
         var returnStatuses: [String: Int] = [:]
-        for row in try ws.query("SELECT status, COUNT(*) FROM returns GROUP BY status") { returnStatuses[row[0]!] = Int(row[1]!)! }
+        for row in try ws.query("SELECT status, COUNT(*) FROM returns GROUP BY status") {
+            returnStatuses[row[0]!] = Int(row[1]!)!
+        }
         #expect(returnStatuses == expected.returnsByStatus.filter { $0.value > 0 })
 
         // Every file left the inbox and the processing folder exactly once.

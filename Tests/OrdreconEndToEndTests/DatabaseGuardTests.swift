@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A database written by a newer ordrecon, or one that is empty or missing while the workspace
@@ -12,9 +12,12 @@ import Glibc
 /// (no `-wal`, `-shm`, lock or folder). A fresh workspace still works.
 @Suite(.runsPrograms)
 struct DatabaseGuardTests {
-    static let orders = "event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price\nS1,order,O1,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,SKU-A,2,49.50\n"
-    static let payments = "event_id,entity,order_id,status,occurred_at,amount,payment_ref\nP1,order,O1,PAID,2026-01-01T10:05:00+05:30,99.00,PAY-1\n"
-    static let shipments = "event_id,entity,order_id,status,occurred_at\nW1,order,O1,PROCESSING_IN_WAREHOUSE,2026-01-01T11:00:00+05:30\nW2,order,O1,SHIPPED,2026-01-02T11:00:00+05:30\n"
+    static let orders =
+        "event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price\nS1,order,O1,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,SKU-A,2,49.50\n"
+    static let payments =
+        "event_id,entity,order_id,status,occurred_at,amount,payment_ref\nP1,order,O1,PAID,2026-01-01T10:05:00+05:30,99.00,PAY-1\n"
+    static let shipments =
+        "event_id,entity,order_id,status,occurred_at\nW1,order,O1,PROCESSING_IN_WAREHOUSE,2026-01-01T11:00:00+05:30\nW2,order,O1,SHIPPED,2026-01-02T11:00:00+05:30\n"
 
     /// A workspace where order O1 was created, paid and shipped: its files archived, its invoice issued.
     static func workspaceWithHistory() async throws -> TestWorkspace {
@@ -46,7 +49,9 @@ struct DatabaseGuardTests {
         for command in Self.commands {
             let result = try await Self.runBounded(ws, command)
             #expect(result.status == 78, "\(command): \(result.status)\n\(result.stderr)")
-            #expect(result.stderr.contains("was written by a newer ordrecon: its schema version is 99"), "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.contains("was written by a newer ordrecon: its schema version is 99"),
+                "\(command): \(result.stderr)")
             #expect(result.stderr.contains("restore the database from a backup"), "\(command): \(result.stderr)")
             let after = try WorkspaceSnapshot(ws.root)
             #expect(after == before, "\(command) changed the workspace: \(after.difference(from: before))")
@@ -63,9 +68,15 @@ struct DatabaseGuardTests {
         for command in Self.commands.prefix(5) + [["order", "O1"]] {
             let result = try await Self.runBounded(ws, command)
             #expect(result.status == 78, "\(command): \(result.status)\n\(result.stderr)")
-            #expect(result.stderr.contains("ordrecon.sqlite is empty (0 bytes), but the workspace already has history (\(ws.root)/archive/"), "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "ordrecon.sqlite is empty (0 bytes), but the workspace already has history (\(ws.root)/archive/"),
+                "\(command): \(result.stderr)")
             #expect(result.stderr.contains("start the invoice numbers at 1 again"), "\(command): \(result.stderr)")
-            #expect(result.stderr.contains("Restore the database from a backup. To start a new history on purpose, move the folders"), "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "Restore the database from a backup. To start a new history on purpose, move the folders"),
+                "\(command): \(result.stderr)")
             let after = try WorkspaceSnapshot(ws.root)
             #expect(after == before, "\(command) changed the workspace: \(after.difference(from: before))")
         }
@@ -83,7 +94,10 @@ struct DatabaseGuardTests {
         for command in Self.commands.prefix(5) + [["order", "O1"]] {
             let result = try await Self.runBounded(ws, command)
             #expect(result.status == 78, "\(command): \(result.status)\n\(result.stderr)")
-            #expect(result.stderr.contains("ordrecon.sqlite is missing, but the workspace already has history (\(ws.root)/invoices/2025-26/IN-25-26-0000001.pdf)"), "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "ordrecon.sqlite is missing, but the workspace already has history (\(ws.root)/invoices/2025-26/IN-25-26-0000001.pdf)"
+                ), "\(command): \(result.stderr)")
             let after = try WorkspaceSnapshot(ws.root)
             #expect(after == before, "\(command) changed the workspace: \(after.difference(from: before))")
         }
@@ -123,7 +137,9 @@ struct DatabaseGuardTests {
 
     /// Runs `ordrecon` and waits at most 60 s (a `watch` that was not refused would run on: it
     /// is killed, and the status is -1).
-    static func runBounded(_ ws: TestWorkspace, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    static func runBounded(_ ws: TestWorkspace, _ arguments: [String]) async throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let result = try await ws.run(arguments, timeout: .seconds(60))
         return (result.timedOut ? -1 : result.status, result.stdout, result.stderr)
     }

@@ -30,7 +30,8 @@ struct DocsExamplesTests {
                 isDirectory.boolValue
             else { continue }
             for name in try FileManager.default.contentsOfDirectory(atPath: docs + "/examples/" + feed) {
-                let step = try #require(Int(name.prefix { $0.isNumber }), "\(feed)/\(name) does not start with its step number")
+                let step = try #require(
+                    Int(name.prefix { $0.isNumber }), "\(feed)/\(name) does not start with its step number")
                 found.append(Example(feed: feed, name: name, step: step))
             }
         }
@@ -60,13 +61,19 @@ struct DocsExamplesTests {
         }
         // What the contract asks the examples to show.
         let orders = try String(contentsOfFile: Self.docs + "/examples/storefront/01-orders.csv", encoding: .utf8)
-        for column in ["hsn", "gst_rate", "description", "customer_name", "billing_address", "billing_state", "customer_gstin"] {
-            #expect(orders.split(separator: "\n").first?.split(separator: ",").contains(Substring(column)) == true, "01-orders.csv has no column \(column)")
+        for column in [
+            "hsn", "gst_rate", "description", "customer_name", "billing_address", "billing_state", "customer_gstin",
+        ] {
+            #expect(
+                orders.split(separator: "\n").first?.split(separator: ",").contains(Substring(column)) == true,
+                "01-orders.csv has no column \(column)")
         }
-        #expect(orders.contains("\nSF-ORD-1001,,,,"), "01-orders.csv lost its continuation row with empty event columns")
+        #expect(
+            orders.contains("\nSF-ORD-1001,,,,"), "01-orders.csv lost its continuation row with empty event columns")
         let payments = try String(contentsOfFile: Self.docs + "/examples/payments/02-payments.json", encoding: .utf8)
-        #expect(payments.contains("\"amount\": 1947.50") && payments.contains("\"amount\": \"2499.00\""),
-                "02-payments.json must show money as a number and as a string")
+        #expect(
+            payments.contains("\"amount\": 1947.50") && payments.contains("\"amount\": \"2499.00\""),
+            "02-payments.json must show money as a number and as a string")
     }
 
     /// Each file, in story order: `validate` says every event would be applied, then `run`
@@ -83,7 +90,8 @@ struct DocsExamplesTests {
         #expect(examples.count == 15)
         var events = 0
         for example in examples {
-            let check = try await ws.run(["validate", example.path, "--feed", example.feed, "--json"], timeout: .seconds(120))
+            let check = try await ws.run(
+                ["validate", example.path, "--feed", example.feed, "--json"], timeout: .seconds(120))
             #expect(check.status == 0, "validate \(example) exited \(check.status):\n\(check.stdout)\(check.stderr)")
             let report = try #require(
                 try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any],
@@ -94,11 +102,14 @@ struct DocsExamplesTests {
             #expect((counts["applied"] as? NSNumber)?.intValue == fileEvents, "\(example): \(check.stdout)")
             #expect((report["would_apply_all"] as? NSNumber)?.boolValue == true, "\(example): \(check.stdout)")
 
-            try ws.drop(example.feed, example.name, try Data(contentsOf: URL(fileURLWithPath: example.path)), order: example.step)
+            try ws.drop(
+                example.feed, example.name, try Data(contentsOf: URL(fileURLWithPath: example.path)),
+                order: example.step)
             let run = try await ws.run(["run"], timeout: .seconds(120))
             #expect(run.status == 0, "run after \(example) exited \(run.status):\n\(run.stdout)\(run.stderr)")
             events += fileEvents
-            let outcomes = try ws.query("SELECT outcome, reason_code, event_id, message FROM audit_log WHERE outcome <> 'applied'")
+            let outcomes = try ws.query(
+                "SELECT outcome, reason_code, event_id, message FROM audit_log WHERE outcome <> 'applied'")
             #expect(outcomes.isEmpty, "after \(example): \(outcomes)")
             #expect(try ws.count("SELECT COUNT(*) FROM audit_log") == events, "after \(example)")
         }
@@ -119,7 +130,9 @@ struct DocsExamplesTests {
         var found: [String] = []
         while let path = walker.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 found.append(path)
             }
         }
@@ -136,7 +149,9 @@ struct DocsExamplesTests {
         let ws = try TestWorkspace(config: Self.config(gateway: gateway))
         defer { ws.remove() }
         for example in try Self.examples() {
-            try ws.drop(example.feed, example.name, try Data(contentsOf: URL(fileURLWithPath: example.path)), order: example.step)
+            try ws.drop(
+                example.feed, example.name, try Data(contentsOf: URL(fileURLWithPath: example.path)),
+                order: example.step)
         }
         let run = try await ws.run(["run"], timeout: .seconds(180))
         #expect(run.status == 0, "run exited \(run.status):\n\(run.stdout)\(run.stderr)")
@@ -148,20 +163,25 @@ struct DocsExamplesTests {
         #expect(events == 25, "the story has 25 events; the doc's table and this test must change with the files")
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == events)
         let orders = try ws.query("SELECT order_id, status FROM orders ORDER BY order_id").map { "\($0[0]!) \($0[1]!)" }
-        #expect(orders == [
-            "O-1001 DELIVERED", "O-1002 CANCELLED", "O-1003 CANCELLED", "O-1004 DELIVERED", "O-1005 PROCESSING_IN_WAREHOUSE",
-        ])
+        #expect(
+            orders == [
+                "O-1001 DELIVERED", "O-1002 CANCELLED", "O-1003 CANCELLED", "O-1004 DELIVERED",
+                "O-1005 PROCESSING_IN_WAREHOUSE",
+            ])
         let returns = try ws.query("SELECT return_id, order_id, status FROM returns ORDER BY return_id").map {
             "\($0[0]!) \($0[1]!) \($0[2]!)"
         }
         #expect(returns == ["R-5001 O-1001 COMPLETED", "R-5002 O-1004 REJECTED"])
         #expect(try ws.query("SELECT order_id FROM invoices ORDER BY order_id").map { $0[0]! } == ["O-1001", "O-1004"])
         #expect(try ws.query("SELECT return_id FROM credit_notes").map { $0[0]! } == ["R-5001"])
-        let refunds = try ws.query("SELECT order_id, coalesce(return_id, '-'), amount_paise, status FROM refunds ORDER BY order_id")
-            .map { $0.map { $0 ?? "NULL" }.joined(separator: " ") }
+        let refunds = try ws.query(
+            "SELECT order_id, coalesce(return_id, '-'), amount_paise, status FROM refunds ORDER BY order_id"
+        )
+        .map { $0.map { $0 ?? "NULL" }.joined(separator: " ") }
         #expect(refunds == ["O-1001 R-5001 79900 sent", "O-1002 - 249900 sent"])
         // The times without an offset, and in UTC, were read as the doc says.
-        let created = try ws.query("SELECT order_id, created_at FROM orders WHERE order_id IN ('O-1003', 'O-1004') ORDER BY order_id")
+        let created = try ws.query(
+            "SELECT order_id, created_at FROM orders WHERE order_id IN ('O-1003', 'O-1004') ORDER BY order_id")
         let o1003 = try #require(created.first?[1])
         let o1004 = try #require(created.last?[1])
         // 2026-11-01 10:30 in Asia/Kolkata is 05:00 UTC; 06:40Z stays 06:40 UTC.
@@ -215,7 +235,9 @@ struct DocsExamplesTests {
             for code in codes { listed.append((step, code)) }
         }
         let perEvent = ReasonCode.allCases.filter { $0.step > 0 }
-        #expect(listed.map(\.code) == perEvent.map(\.rawValue), "the table must list ordrecon's per-event codes in check order")
+        #expect(
+            listed.map(\.code) == perEvent.map(\.rawValue),
+            "the table must list ordrecon's per-event codes in check order")
         for (step, code) in listed {
             let known = try #require(ReasonCode(rawValue: code), "\(code) in the doc is not a code ordrecon records")
             #expect(known.step == step, "\(code) is checked at step \(known.step), the doc says \(step)")

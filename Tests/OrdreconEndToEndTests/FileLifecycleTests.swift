@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Whole-file outcomes, exit codes, the lock, resubmission and duplicate drops, through the binary.
@@ -23,7 +23,10 @@ struct FileLifecycleTests {
         }
         let result = try await ws.run(["run"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(ws.files(in: "inbox/storefront") == [".hidden.csv", "later.csv.part", "later.csv.tmp", "x.PARTIAL", "y.csv.filepart"])
+        #expect(
+            ws.files(in: "inbox/storefront") == [
+                ".hidden.csv", "later.csv.part", "later.csv.tmp", "x.PARTIAL", "y.csv.filepart",
+            ])
         #expect(ws.files(in: "archive/storefront") == ["orders.csv"])
         // Nothing new: still 0.
         let again = try await ws.run(["run"])
@@ -36,21 +39,30 @@ struct FileLifecycleTests {
         defer { ws.remove() }
         try ws.drop("storefront", "broken.json", "[{\"event_id\": \"S1\",", order: 1)
         try ws.drop("storefront", "noheader.csv", "event_id,entity,order_id,status\nS1,order,O1,PAID\n", order: 2)
-        try ws.drop("storefront", "latin1.csv", Data("event_id,entity,order_id,status,occurred_at,reason\nS1,order,O1,CANCELLED,2026-01-01T10:00,caf\u{E9}\n".utf8).replacingLatin1(), order: 3)
+        try ws.drop(
+            "storefront", "latin1.csv",
+            Data(
+                "event_id,entity,order_id,status,occurred_at,reason\nS1,order,O1,CANCELLED,2026-01-01T10:00,caf\u{E9}\n"
+                    .utf8
+            ).replacingLatin1(), order: 3)
         try ws.drop("storefront", "orders.xml", "<orders/>", order: 4)
         try ws.drop("storefront", "orders.csv", Self.create, order: 5)
         let result = try await ws.run(["run"])
         #expect(result.status == 65)
-        #expect(ws.files(in: "failed/storefront") == [
-            "broken.json", "broken.json.reason", "latin1.csv", "latin1.csv.reason", "noheader.csv", "noheader.csv.reason",
-            "orders.xml", "orders.xml.reason",
-        ])
+        #expect(
+            ws.files(in: "failed/storefront") == [
+                "broken.json", "broken.json.reason", "latin1.csv", "latin1.csv.reason", "noheader.csv",
+                "noheader.csv.reason",
+                "orders.xml", "orders.xml.reason",
+            ])
         #expect(ws.files(in: "archive/storefront") == ["orders.csv"])
-        let records = try ws.query("SELECT file_name, outcome, reason_code, line FROM audit_log WHERE event_id IS NULL ORDER BY id")
-        #expect(records == [
-            ["broken.json", "rejected", "bad_file", nil], ["noheader.csv", "rejected", "bad_file", nil],
-            ["latin1.csv", "rejected", "bad_file", nil], ["orders.xml", "rejected", "unsupported_file_type", nil],
-        ])
+        let records = try ws.query(
+            "SELECT file_name, outcome, reason_code, line FROM audit_log WHERE event_id IS NULL ORDER BY id")
+        #expect(
+            records == [
+                ["broken.json", "rejected", "bad_file", nil], ["noheader.csv", "rejected", "bad_file", nil],
+                ["latin1.csv", "rejected", "bad_file", nil], ["orders.xml", "rejected", "unsupported_file_type", nil],
+            ])
         #expect(try ws.read("failed/storefront/noheader.csv.reason").contains("occurred_at"))
         #expect(try ws.read("failed/storefront/latin1.csv.reason").contains("UTF-8"))
         #expect(try ws.query("SELECT status FROM orders") == [["PENDING_PAYMENT"]])
@@ -98,19 +110,26 @@ struct FileLifecycleTests {
         #expect(try await ws.run(["run"]).status == 0)
         // The same event as JSON under the same name stem, and the same CSV again.
         try ws.drop("storefront", "orders.csv", Self.create)
-        try ws.drop("storefront", "orders.json", """
+        try ws.drop(
+            "storefront", "orders.json",
+            """
             [{"event_id":"S1","entity":"order","order_id":"O1","status":"PENDING_PAYMENT","occurred_at":"2026-01-01T04:30:00Z",
               "customer_id":"C1","items":[{"sku":"A","quantity":1,"unit_price":70}]}]
             """)
         #expect(try await ws.run(["run"]).status == 0)
         #expect(ws.files(in: "archive/storefront") == ["orders.2.csv", "orders.csv", "orders.json"])
-        #expect(try ws.query("SELECT outcome, COUNT(*) FROM audit_log GROUP BY outcome ORDER BY outcome") == [["applied", "1"], ["duplicate", "2"]])
+        #expect(
+            try ws.query("SELECT outcome, COUNT(*) FROM audit_log GROUP BY outcome ORDER BY outcome") == [
+                ["applied", "1"], ["duplicate", "2"],
+            ])
     }
 
     @Test func rejectedRowsFixedAndDroppedBackAreAppliedAndOthersStayRejected() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        try ws.drop("payments", "pay.csv", """
+        try ws.drop(
+            "payments", "pay.csv",
+            """
             event_id,entity,order_id,status,occurred_at,amount,payment_ref
             P1,order,O1,PAID,2026-01-01T11:00:00+05:30,70.00,PR1
             P2,order,O2,PAID,2026-01-01T11:00:00+05:30,12.345,PR2
@@ -122,11 +141,14 @@ struct FileLifecycleTests {
         try ws.drop("storefront", "orders.csv", Self.create, order: 2)
         try ws.drop("payments", "pay.csv.rejected.csv", rejected, order: 3)
         #expect(try await ws.run(["run"]).status == 65)  // P2 is still wrong
-        let outcomes = try ws.query("SELECT event_id, file_name, outcome, reason_code FROM audit_log WHERE feed = 'payments' ORDER BY id")
-        #expect(outcomes == [
-            ["P1", "pay.csv", "rejected", "unknown_order"], ["P2", "pay.csv", "rejected", "invalid_value"],
-            ["P1", "pay.csv.rejected.csv", "applied", nil], ["P2", "pay.csv.rejected.csv", "rejected", "invalid_value"],
-        ])
+        let outcomes = try ws.query(
+            "SELECT event_id, file_name, outcome, reason_code FROM audit_log WHERE feed = 'payments' ORDER BY id")
+        #expect(
+            outcomes == [
+                ["P1", "pay.csv", "rejected", "unknown_order"], ["P2", "pay.csv", "rejected", "invalid_value"],
+                ["P1", "pay.csv.rejected.csv", "applied", nil],
+                ["P2", "pay.csv.rejected.csv", "rejected", "invalid_value"],
+            ])
         #expect(try ws.query("SELECT status, paid_paise FROM orders WHERE order_id = 'O1'") == [["PAID", "7000"]])
     }
 

@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A gateway answering with hundreds of megabytes, several answers streaming at once (the
@@ -20,11 +20,15 @@ struct GatewayAnswerLimitTests {
         let server = try ThreadedHTTPServer { request in
             switch request.header("idempotency-key") {
             case "RF.O1.C":
-                return .init(status: 201, reason: "Created", generated: .init(length: Self.huge, prefix: Array(#"{"id":"gw_1","pad":""#.utf8)))
+                return .init(
+                    status: 201, reason: "Created",
+                    generated: .init(length: Self.huge, prefix: Array(#"{"id":"gw_1","pad":""#.utf8)))
             case "RF.O2.C":
                 return .init(status: 400, reason: "Bad Request", body: Array(#"{"error":"\#(message)"}"#.utf8))
             default:
-                return .init(status: 500, reason: "Error", generated: .init(length: Self.huge, prefix: Array("<html>".utf8), chunked: true))
+                return .init(
+                    status: 500, reason: "Error",
+                    generated: .init(length: Self.huge, prefix: Array("<html>".utf8), chunked: true))
             }
         }
         defer { server.stop() }
@@ -36,9 +40,12 @@ struct GatewayAnswerLimitTests {
         #expect(running.exit?.exitStatus == 75)  // RF.O3.C is left pending (HTTP 500)
         #expect(peak < 100 * 1000 * 1000, "peak RSS \(peak / 1024 / 1024) MiB")
         #expect(server.generatedBytesSent < Self.huge / 5, "\(server.generatedBytesSent) bytes were sent")
-        print("gateway answers of \(Self.huge >> 20) MiB: peak RSS \(peak >> 20) MiB, \(server.generatedBytesSent >> 20) MiB sent before the cut")
+        print(
+            "gateway answers of \(Self.huge >> 20) MiB: peak RSS \(peak >> 20) MiB, \(server.generatedBytesSent >> 20) MiB sent before the cut"
+        )
 
-        let refunds = try ws.query("SELECT refund_id, status, last_error, length(CAST(last_error AS BLOB)) FROM refunds ORDER BY refund_id")
+        let refunds = try ws.query(
+            "SELECT refund_id, status, last_error, length(CAST(last_error AS BLOB)) FROM refunds ORDER BY refund_id")
         try #require(refunds.count == 3)
         #expect(refunds[0][0] == "RF.O1.C" && refunds[0][1] == "sent")
         #expect(refunds[1][0] == "RF.O2.C" && refunds[1][1] == "failed")
@@ -47,8 +54,11 @@ struct GatewayAnswerLimitTests {
         #expect(refunds[2][2]?.hasPrefix("HTTP 500: <html>xxxx") == true)
         #expect(refunds.allSatisfy { Int($0[3] ?? "0")! <= 1024 }, "\(refunds.map { $0[3] ?? "-" })")
         #expect(try ws.count("SELECT MAX(length(CAST(message AS BLOB))) FROM refund_attempts") <= 1024)
-        #expect(try ws.query("SELECT refund_id, outcome, http_status FROM refund_attempts ORDER BY refund_id").map { $0.map { $0 ?? "-" } } == [
-            ["RF.O1.C", "sent", "201"], ["RF.O2.C", "failed", "400"], ["RF.O3.C", "retry", "500"],
-        ])
+        #expect(
+            try ws.query("SELECT refund_id, outcome, http_status FROM refund_attempts ORDER BY refund_id").map {
+                $0.map { $0 ?? "-" }
+            } == [
+                ["RF.O1.C", "sent", "201"], ["RF.O2.C", "failed", "400"], ["RF.O3.C", "retry", "500"],
+            ])
     }
 }

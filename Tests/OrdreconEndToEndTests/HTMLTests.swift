@@ -1,5 +1,6 @@
-@testable import OrdreconEngine
 import Testing
+
+@testable import OrdreconEngine
 
 /// The report's markup type: text is escaped unless it is marked as markup.
 struct HTMLTests {
@@ -7,7 +8,10 @@ struct HTMLTests {
     func escapingByDefault() {
         let hostile = #"<script>alert(1)</script> & "q" 'a'"# + "\u{0}"
         let cell: HTML = "<td class=\"msg\">\(hostile)</td>"
-        #expect(cell.markup == "<td class=\"msg\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; &#39;a&#39;\u{FFFD}</td>")
+        #expect(
+            cell.markup
+                == "<td class=\"msg\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; &#39;a&#39;\u{FFFD}</td>"
+        )
         let link: HTML = "<a href=\"\(hostile)\">\(HTML(trusted: "<b>bold</b>"))</a>"
         #expect(link.markup.hasPrefix("<a href=\"&lt;script&gt;"))
         #expect(link.markup.hasSuffix("\"><b>bold</b></a>"))

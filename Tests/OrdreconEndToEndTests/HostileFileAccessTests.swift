@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Inbox files ordrecon cannot move or read, and partners still writing a file it takes: the
@@ -55,10 +55,13 @@ struct HostileFileAccessTests {
         while directory != "/" {  // every folder above the workspace must let `nobody` through
             directory = (directory as NSString).deletingLastPathComponent
             var st = stat()
-            if stat(directory, &st) == 0, st.st_mode & 0o001 == 0 { chmod(directory, mode_t(st.st_mode & 0o7777) | 0o001) }
+            if stat(directory, &st) == 0, st.st_mode & 0o001 == 0 {
+                chmod(directory, mode_t(st.st_mode & 0o7777) | 0o001)
+            }
         }
         let result = try await ChildProcess.run(
-            "/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", binary, "run"], directory: s.ws.root)
+            "/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", binary, "run"],
+            directory: s.ws.root)
         #expect(result.status == 65, "\(result.stdout)")
         #expect(try s.ws.query("SELECT outcome FROM audit_log WHERE event_id = 'V-readable'") == [["applied"]])
         #expect(try s.ws.query("SELECT reason_code FROM audit_log WHERE file_name = 'private.csv'") == [["bad_file"]])
@@ -70,9 +73,16 @@ struct HostileFileAccessTests {
         defer { s.remove() }
         // A partner writes in place (no temporary name) and is still appending when the run starts.
         let path = s.inbox + "/inplace.csv"
-        let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: path, contents: nil); return path }()))
+        let handle = try #require(
+            FileHandle(
+                forWritingAtPath: {
+                    FileManager.default.createFile(atPath: path, contents: nil)
+                    return path
+                }()))
         handle.write(Data(Self.header.utf8))
-        func row(_ i: Int) -> Data { Data("W\(i),order,OW\(i),PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1,70.00\n".utf8) }
+        func row(_ i: Int) -> Data {
+            Data("W\(i),order,OW\(i),PENDING_PAYMENT,2026-01-01T10:00:00,C1,A,1,70.00\n".utf8)
+        }
         for i in 0..<20 { handle.write(row(i)) }
         try s.ws.drop("storefront", "valid.csv", Self.valid("inplace"), order: 2_000_000_000 - 1_700_000_000)
         let run = try s.ws.start(["run"], output: .discarded)
@@ -101,7 +111,8 @@ struct HostileFileAccessTests {
         #expect(config != TestWorkspace.defaultConfig)
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
-        try FileManager.default.createDirectory(atPath: ws.root + "/inbox/storefront", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: ws.root + "/inbox/storefront", withIntermediateDirectories: true)
         let path = ws.root + "/inbox/storefront/endless.csv"
         FileManager.default.createFile(atPath: path, contents: Data(Self.header.utf8))
         let handle = try #require(FileHandle(forWritingAtPath: path))

@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // The workspace and helpers HostileInboxTests and HostileFileAccessTests share.
@@ -28,10 +28,13 @@ extension HostileInboxTests {
             outside = NSTemporaryDirectory() + "ordrecon-outside-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
             try (Self.secretCSV).write(toFile: outside + "/secret.csv", atomically: true, encoding: .utf8)
-            try FileManager.default.createDirectory(atPath: ws.root + "/inbox/storefront", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: ws.root + "/inbox/storefront", withIntermediateDirectories: true)
         }
 
-        static var secretCSV: String { header + "\(fileSecret),order,\(fileSecret),PENDING_PAYMENT,2026-01-01T10:00:00,\(fileSecret),A,1,1.00\n" }
+        static var secretCSV: String {
+            header + "\(fileSecret),order,\(fileSecret),PENDING_PAYMENT,2026-01-01T10:00:00,\(fileSecret),A,1,1.00\n"
+        }
 
         var inbox: String { ws.root + "/inbox/storefront" }
 
@@ -43,7 +46,8 @@ extension HostileInboxTests {
         /// Sets an entry's modification time (seconds after a fixed base) without following links.
         func age(_ name: String, _ order: Int) {
             var times = [
-                timespec(tv_sec: 1_700_000_000 + order, tv_nsec: 0), timespec(tv_sec: 1_700_000_000 + order, tv_nsec: 0),
+                timespec(tv_sec: 1_700_000_000 + order, tv_nsec: 0),
+                timespec(tv_sec: 1_700_000_000 + order, tv_nsec: 0),
             ]
             _ = utimensat(AT_FDCWD, inbox + "/" + name, &times, AT_SYMLINK_NOFOLLOW)
         }
@@ -57,21 +61,30 @@ extension HostileInboxTests {
 
         /// Runs `ordrecon run` with the gateway token set to the secret, bounded in time.
         func run() async throws -> TestWorkspace.Result {
-            try await ws.run(["run"], environment: ["ORDRECON_GATEWAY_TOKEN": HostileInboxTests.tokenSecret], timeout: .seconds(60))
+            try await ws.run(
+                ["run"], environment: ["ORDRECON_GATEWAY_TOKEN": HostileInboxTests.tokenSecret], timeout: .seconds(60))
         }
 
         /// The valid file dropped after the poison was applied, the run ended in time with 0 or 65,
         /// and neither secret is in the output or in any file the workspace holds.
-        func expectSurvived(_ result: TestWorkspace.Result, validId: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        func expectSurvived(
+            _ result: TestWorkspace.Result, validId: String, sourceLocation: SourceLocation = #_sourceLocation
+        ) throws {
             #expect(!result.timedOut, "the run hung", sourceLocation: sourceLocation)
-            #expect([0, 65].contains(result.status), "exit \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
-            #expect(try ws.query("SELECT outcome FROM audit_log WHERE event_id = 'V-\(validId)'") == [["applied"]], sourceLocation: sourceLocation)
+            #expect(
+                [0, 65].contains(result.status), "exit \(result.status): \(result.stderr)",
+                sourceLocation: sourceLocation)
+            #expect(
+                try ws.query("SELECT outcome FROM audit_log WHERE event_id = 'V-\(validId)'") == [["applied"]],
+                sourceLocation: sourceLocation)
             for secret in [HostileInboxTests.tokenSecret, HostileInboxTests.fileSecret] {
                 #expect(!result.stdout.contains(secret), "stdout holds a secret", sourceLocation: sourceLocation)
                 #expect(!result.stderr.contains(secret), "stderr holds a secret", sourceLocation: sourceLocation)
                 for path in regularFiles(under: ws.root) {
                     let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
-                    #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(path) holds a secret", sourceLocation: sourceLocation)
+                    #expect(
+                        bytes.range(of: Data(secret.utf8)) == nil, "\(path) holds a secret",
+                        sourceLocation: sourceLocation)
                 }
             }
         }

@@ -7,7 +7,7 @@ import Testing
 @testable import OrdreconEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Helpers of InboxWatchTests: waits of the watcher on threads of their own, a temporary inbox.
@@ -54,7 +54,9 @@ func collectBlocking(_ watch: InboxWatch, count: Int, within seconds: Double, st
 }
 
 /// Every call's files in processing order (checked), and all of them with their times.
-func checked(_ collected: Collected, sourceLocation: SourceLocation = #_sourceLocation) -> (ready: [ReadyFile], at: [Double]) {
+func checked(_ collected: Collected, sourceLocation: SourceLocation = #_sourceLocation) -> (
+    ready: [ReadyFile], at: [Double]
+) {
     for batch in collected.batches {
         #expect(batch == batch.sorted(by: ReadyFile.inProcessingOrder), sourceLocation: sourceLocation)
     }
@@ -63,9 +65,12 @@ func checked(_ collected: Collected, sourceLocation: SourceLocation = #_sourceLo
 
 /// ``collectBlocking(_:count:within:step:)`` on a thread of its own, its batches checked.
 func collect(
-    _ watch: InboxWatch, count: Int, within seconds: Double, step: Double = .infinity, sourceLocation: SourceLocation = #_sourceLocation
+    _ watch: InboxWatch, count: Int, within seconds: Double, step: Double = .infinity,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) async -> (ready: [ReadyFile], at: [Double]) {
-    checked(await onOwnThread { collectBlocking(watch, count: count, within: seconds, step: step) }, sourceLocation: sourceLocation)
+    checked(
+        await onOwnThread { collectBlocking(watch, count: count, within: seconds, step: step) },
+        sourceLocation: sourceLocation)
 }
 
 /// Runs `waiting` (calls of `nextReady`) on a thread of its own and, once that thread waits in

@@ -5,7 +5,7 @@ import Testing
 @testable import OrdreconEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The inbox watcher against real folders: when files are found ready, in which order, how often,
@@ -14,7 +14,7 @@ import Glibc
 /// that thread waits (``whileWaiting(_:then:)``). The rules themselves are in InboxWatchUnitTests.
 @Suite
 struct InboxWatchTests {
-/// Reported on the rename, without the settle time (5 s here) a file written in place waits.
+    /// Reported on the rename, without the settle time (5 s here) a file written in place waits.
     @Test func partThenRenameIsReportedAtOnce() async throws {
         let inbox = try TemporaryInbox(feeds: ["storefront"])
         defer { inbox.remove() }
@@ -170,7 +170,8 @@ struct InboxWatchTests {
     func sameNameDroppedAgainAfterTheFirstWasMovedAwayIsReportedAgain(mode: InboxWatch.Mode) async throws {
         let inbox = try TemporaryInbox(feeds: ["storefront", "processing"])
         defer { inbox.remove() }
-        let watch = try InboxWatch(root: inbox.root, feeds: ["storefront"], mode: mode, settle: 0.3, rescanInterval: 0.4)
+        let watch = try InboxWatch(
+            root: inbox.root, feeds: ["storefront"], mode: mode, settle: 0.3, rescanInterval: 0.4)
         inbox.drop("storefront", "orders.csv", "same\n")
         #expect(await collect(watch, count: 1, within: 3).ready.map(\.name) == ["orders.csv"])
         // Still there (not claimed yet): not reported again, rescans or not.
@@ -224,8 +225,10 @@ struct InboxWatchTests {
     }
 
     @Test func realQueueOverflowLosesNoFile() async throws {
-        let limit = Int((try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? Int.max
+        let limit =
+            Int(
+                (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? Int.max
         guard limit <= 65536 else { return }  // too many files to provoke it here
         let inbox = try TemporaryInbox(feeds: ["storefront"])
         defer { inbox.remove() }
@@ -274,7 +277,9 @@ struct InboxWatchTests {
         let inbox = try TemporaryInbox(feeds: ["a", "b"])
         defer { inbox.remove() }
         for index in 0..<30 {
-            inbox.write(index % 2 == 0 ? "a" : "b", "old-\(100 + index).csv", "\(index)\n", mtime: 1_000_000 + 10 * (30 - index))
+            inbox.write(
+                index % 2 == 0 ? "a" : "b", "old-\(100 + index).csv", "\(index)\n", mtime: 1_000_000 + 10 * (30 - index)
+            )
         }
         let watch = try InboxWatch(root: inbox.root, feeds: ["a", "b"], mode: mode, settle: 5, rescanInterval: 600)
         inbox.drop("a", "new.csv", "new\n", mtime: 2_000_000)

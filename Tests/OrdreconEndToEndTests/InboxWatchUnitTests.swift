@@ -4,7 +4,7 @@ import Testing
 @testable import OrdreconEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The readiness rules with a fixed clock, and how one wait's events are summed up.

@@ -34,7 +34,9 @@ struct OperatorScriptTests {
     }
 
     /// Runs `shell script arguments` with exactly `environment` (cron gives a bare one).
-    static func run(_ shell: String, _ script: String, _ arguments: [String], environment: [String: String]) async throws -> Output {
+    static func run(_ shell: String, _ script: String, _ arguments: [String], environment: [String: String])
+        async throws -> Output
+    {
         let process = try ChildProcess(
             executable: shell, arguments: [script] + arguments, environment: environment, inheritEnvironment: false,
             directory: NSTemporaryDirectory(), output: .merged)
@@ -57,7 +59,9 @@ struct OperatorScriptTests {
             sandbox = try Sandbox()
             workspace = sandbox.root + "/workspace with space"
             try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
-            try sandbox.script("ordrecon", """
+            try sandbox.script(
+                "ordrecon",
+                """
                 echo "$PWD|$*" >>"\(sandbox.root)/calls"
                 echo "1 file(s), 3 event(s): the summary of run --quiet"
                 [ -z "${FAKE_SAY:-}" ] || echo "$FAKE_SAY" >&2
@@ -68,10 +72,13 @@ struct OperatorScriptTests {
 
         /// Runs the wrapper as cron does: /bin/sh, PATH=/usr/bin:/bin, nothing else but what is given.
         func cron(status: Int32, say: String? = nil, extra: [String: String] = [:]) async throws -> Output {
-            var environment = ["PATH": "/usr/bin:/bin", "ORDRECON": sandbox.bin + "/ordrecon", "FAKE_STATUS": "\(status)"]
+            var environment = [
+                "PATH": "/usr/bin:/bin", "ORDRECON": sandbox.bin + "/ordrecon", "FAKE_STATUS": "\(status)",
+            ]
             if let say { environment["FAKE_SAY"] = say }
             environment.merge(extra) { _, new in new }
-            return try await OperatorScriptTests.run("/bin/sh", OperatorScriptTests.cronWrapper, [workspace], environment: environment)
+            return try await OperatorScriptTests.run(
+                "/bin/sh", OperatorScriptTests.cronWrapper, [workspace], environment: environment)
         }
 
         var calls: [String] {
@@ -102,7 +109,10 @@ struct OperatorScriptTests {
         let first = try await setup.cron(status: 75, say: "another instance holds the workspace lock")
         #expect(first.status == 75)
         #expect(first.text.isEmpty, "a fresh 75 must not mail: \(first.text)")
-        let since = try #require(Int(try String(contentsOfFile: setup.marker, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let since = try #require(
+            Int(
+                try String(contentsOfFile: setup.marker, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)))
         #expect(abs(since - Int(Date().timeIntervalSince1970)) < 600)
         // Still within the grace period: quiet, and the start is kept.
         #expect(try await setup.cron(status: 75).text.isEmpty)
@@ -113,7 +123,9 @@ struct OperatorScriptTests {
         let lasting = try await setup.cron(status: 75, say: "gateway unreachable")
         #expect(lasting.status == 75)
         #expect(lasting.text.contains("exit 75"))
-        #expect(lasting.text.contains("has lasted 60 minutes") || lasting.text.contains("has lasted 61 minutes"), "\(lasting.text)")
+        #expect(
+            lasting.text.contains("has lasted 60 minutes") || lasting.text.contains("has lasted 61 minutes"),
+            "\(lasting.text)")
         #expect(lasting.text.contains("gateway unreachable"))
         // A longer grace keeps the same failure quiet.
         #expect(try await setup.cron(status: 75, extra: ["ORDRECON_CRON_GRACE_MINUTES": "120"]).text.isEmpty)
@@ -154,7 +166,8 @@ struct OperatorScriptTests {
         let setup = try CronSetup()
         defer { setup.sandbox.remove() }
         let environment = ["PATH": "/usr/bin:/bin", "ORDRECON": setup.sandbox.bin + "/ordrecon", "FAKE_STATUS": "0"]
-        let noWorkspace = try await Self.run("/bin/sh", Self.cronWrapper, [setup.sandbox.root + "/nowhere"], environment: environment)
+        let noWorkspace = try await Self.run(
+            "/bin/sh", Self.cronWrapper, [setup.sandbox.root + "/nowhere"], environment: environment)
         #expect(noWorkspace.status == 78)
         #expect(noWorkspace.text.contains("cannot enter the workspace"))
         // The default binary path is absolute; a missing binary is named.
@@ -173,12 +186,14 @@ struct OperatorScriptTests {
         try sandbox.script("dpkg-query", "exit 1\n")
         try sandbox.script("id", "[ \"$1\" = -u ] && echo 1000 || /usr/bin/id \"$@\"\n")
         try sandbox.script("sudo", "exec /usr/bin/env -i PATH=\"$PATH\" \"$@\"\n")
-        try sandbox.script("apt-get", "echo \"DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-unset} $*\" >>\"\(sandbox.root)/apt.log\"\n")
+        try sandbox.script(
+            "apt-get", "echo \"DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-unset} $*\" >>\"\(sandbox.root)/apt.log\"\n")
         try sandbox.script("python3", "exit 0\n")  // jsonschema importable: no pip
         return sandbox
     }
 
-    static func installDeps(_ arguments: [String], in sandbox: Sandbox) async throws -> (output: Output, apt: [String]) {
+    static func installDeps(_ arguments: [String], in sandbox: Sandbox) async throws -> (output: Output, apt: [String])
+    {
         let output = try await run(
             "/bin/bash", TestWorkspace.repositoryRoot + "/scripts/install-deps.sh", arguments,
             environment: ["PATH": sandbox.bin + ":/usr/bin:/bin"])
@@ -212,7 +227,10 @@ struct OperatorScriptTests {
         let install = try #require(apt.last)
         #expect(install.contains("--no-install-recommends"))
         let packages = Set(install.split(separator: " ").map(String.init))
-        for package in ["pkg-config", "libhpdf-dev", "chromium", "fonts-dejavu-core", "python3-pip", "poppler-utils", "qpdf", "openssl"] {
+        for package in [
+            "pkg-config", "libhpdf-dev", "chromium", "fonts-dejavu-core", "python3-pip", "poppler-utils", "qpdf",
+            "openssl",
+        ] {
             #expect(packages.contains(package), "\(package) missing from \(install)")
         }
         // Nothing missing: apt is not called at all.
@@ -250,7 +268,9 @@ struct OperatorScriptTests {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         // An event for an unknown order: rejected, logged at notice; the run itself at info.
-        try ws.drop("payments", "p.csv", """
+        try ws.drop(
+            "payments", "p.csv",
+            """
             event_id,entity,order_id,status,occurred_at,amount,payment_ref
             p1,order,NOPE,PAID,2026-04-01T10:00:00+05:30,10.00,pay_1
 
@@ -265,7 +285,9 @@ struct OperatorScriptTests {
         #expect(journal.lines.contains { $0.hasPrefix("<6>") && $0.contains("level=info") })
 
         // JOURNAL_STREAM inherited, but standard error is elsewhere: lines as they are.
-        try ws.drop("payments", "p2.csv", """
+        try ws.drop(
+            "payments", "p2.csv",
+            """
             event_id,entity,order_id,status,occurred_at,amount,payment_ref
             p2,order,NOPE,PAID,2026-04-01T10:00:00+05:30,10.00,pay_2
 

@@ -61,7 +61,9 @@ extension Exposition.Sample {
             while i < characters.count, characters[i] != "}" {
                 let start = i
                 while i < characters.count, isNameCharacter(characters[i], first: i == start) { i += 1 }
-                guard i > start, i + 1 < characters.count, characters[i] == "=", characters[i + 1] == "\"" else { return nil }
+                guard i > start, i + 1 < characters.count, characters[i] == "=", characters[i + 1] == "\"" else {
+                    return nil
+                }
                 let key = String(characters[start..<i])
                 i += 2
                 var value = ""

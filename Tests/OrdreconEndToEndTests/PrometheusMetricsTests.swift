@@ -13,7 +13,9 @@ struct PrometheusMetricsTests {
     static func samples(_ text: String) -> [String: Double] {
         var result: [String: Double] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                continue
+            }
             result[String(line[..<space])] = value
         }
         return result
@@ -21,14 +23,18 @@ struct PrometheusMetricsTests {
 
     /// The sum of every sample of `name` whose labels contain `containing`.
     static func sum(_ samples: [String: Double], _ name: String, _ containing: String = "") -> Double {
-        samples.filter { ($0.key == name || $0.key.hasPrefix(name + "{")) && (containing.isEmpty || $0.key.contains(containing)) }
-            .values.reduce(0, +)
+        samples.filter {
+            ($0.key == name || $0.key.hasPrefix(name + "{")) && (containing.isEmpty || $0.key.contains(containing))
+        }
+        .values.reduce(0, +)
     }
 
     /// New orders, one event each; event ids `e<hour>-<order id>`.
     static func orders(_ ids: [String], hour: Int) -> String {
         "event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price\n"
-            + ids.map { "e\(hour)-\($0),order,\($0),PENDING_PAYMENT,2026-04-01T\(hour):00:00+05:30,c1,SKU-1,1,100.00\n" }.joined()
+            + ids.map {
+                "e\(hour)-\($0),order,\($0),PENDING_PAYMENT,2026-04-01T\(hour):00:00+05:30,c1,SKU-1,1,100.00\n"
+            }.joined()
     }
 
     @Test func runMetricsFileCountersGrowFromRunToRunAndCountRunsWithoutAFile() async throws {
@@ -52,35 +58,48 @@ struct PrometheusMetricsTests {
         #expect(one["ordrecon_runs_total"] == 1)
         #expect(three["ordrecon_runs_total"] == 3)
         // Every counter of the third file is at least the first's: nothing went back.
-        for (series, value) in one where series.contains("_total") || series.hasSuffix("_count") || series.contains("_bucket") {
+        for (series, value) in one
+        where series.contains("_total") || series.hasSuffix("_count") || series.contains("_bucket") {
             #expect((three[series] ?? -1) >= value, "\(series): \(value) then \(three[series] ?? -1)")
         }
         // Exactly what the two later runs did was added: 4 applied (M-1…M-4), 1 rejected (M-1 again).
         let applied = "feed=\"storefront\",outcome=\"applied\""
         let rejected = "feed=\"storefront\",outcome=\"rejected\""
-        #expect(Self.sum(three, "ordrecon_events_total", applied) == Self.sum(one, "ordrecon_events_total", applied) + 4)
-        #expect(Self.sum(three, "ordrecon_events_total", rejected) == Self.sum(one, "ordrecon_events_total", rejected) + 1)
+        #expect(
+            Self.sum(three, "ordrecon_events_total", applied) == Self.sum(one, "ordrecon_events_total", applied) + 4)
+        #expect(
+            Self.sum(three, "ordrecon_events_total", rejected) == Self.sum(one, "ordrecon_events_total", rejected) + 1)
         #expect(
             Self.sum(three, "ordrecon_rejections_total", "code=\"order_exists\"")
                 == Self.sum(one, "ordrecon_rejections_total", "code=\"order_exists\"") + 1)
         #expect(Self.sum(three, "ordrecon_files_total") == Self.sum(one, "ordrecon_files_total") + 2)
         // The totals are the database's.
         // (Each file refused as a whole has one audit record that is no event.)
-        #expect(Self.sum(three, "ordrecon_events_total")
-            == Double(try ws.count("SELECT (SELECT COUNT(*) FROM audit_log) - (SELECT COUNT(*) FROM files WHERE failure_code IS NOT NULL)")))
+        #expect(
+            Self.sum(three, "ordrecon_events_total")
+                == Double(
+                    try ws.count(
+                        "SELECT (SELECT COUNT(*) FROM audit_log) - (SELECT COUNT(*) FROM files WHERE failure_code IS NOT NULL)"
+                    )))
         #expect(Self.sum(three, "ordrecon_files_total") == Double(try ws.count("SELECT COUNT(*) FROM files")))
-        #expect(Self.sum(three, "ordrecon_rejections_total") == Double(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'rejected'")))
+        #expect(
+            Self.sum(three, "ordrecon_rejections_total")
+                == Double(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'rejected'")))
         // Histograms: +Inf is the count, buckets never go down, one observation per finished file.
         let storefront = "{feed=\"storefront\"}"
         let count = try #require(three["ordrecon_file_processing_seconds_count" + storefront])
         #expect(three["ordrecon_file_processing_seconds_bucket{feed=\"storefront\",le=\"+Inf\"}"] == count)
         #expect(count == Double(try ws.count("SELECT COUNT(*) FROM files WHERE feed = 'storefront'")))
-        let buckets = three.filter { $0.key.hasPrefix("ordrecon_file_processing_seconds_bucket{feed=\"storefront\"") && !$0.key.contains("+Inf") }
-            .map { (Double($0.key.split(separator: "\"")[3]) ?? -1, $0.value) }.sorted { $0.0 < $1.0 }
+        let buckets = three.filter {
+            $0.key.hasPrefix("ordrecon_file_processing_seconds_bucket{feed=\"storefront\"") && !$0.key.contains("+Inf")
+        }
+        .map { (Double($0.key.split(separator: "\"")[3]) ?? -1, $0.value) }.sorted { $0.0 < $1.0 }
         #expect(buckets.count == 17)
-        #expect(zip(buckets, buckets.dropFirst()).allSatisfy { $0.1 <= $1.1 } && (buckets.last?.1 ?? .infinity) <= count)
+        #expect(
+            zip(buckets, buckets.dropFirst()).allSatisfy { $0.1 <= $1.1 } && (buckets.last?.1 ?? .infinity) <= count)
 
-        let build = "ordrecon_build_info{version=\"\(BuildInfo.version)\",commit=\"\(BuildInfo.gitCommit ?? "unknown")\"}"
+        let build =
+            "ordrecon_build_info{version=\"\(BuildInfo.version)\",commit=\"\(BuildInfo.gitCommit ?? "unknown")\"}"
         #expect(three[build] == 1, "\(three.keys.filter { $0.hasPrefix("ordrecon_build") })")
         let finished = try #require(three["ordrecon_last_run_timestamp_seconds"])
         #expect(abs(finished - Date().timeIntervalSince1970) < 600)
@@ -101,7 +120,8 @@ struct PrometheusMetricsTests {
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let process = try ChildProcess(
-            executable: "/bin/sh", arguments: ["-c", "exec \"$0\" check metrics < \"$1\"", promtool, file], output: .merged)
+            executable: "/bin/sh", arguments: ["-c", "exec \"$0\" check metrics < \"$1\"", promtool, file],
+            output: .merged)
         let result = await process.finish(timeout: .seconds(120))
         #expect(result.status == 0, "promtool: \(result.stdout)", sourceLocation: sourceLocation)
         #expect(result.stdout.isEmpty, "promtool: \(result.stdout)", sourceLocation: sourceLocation)
@@ -144,7 +164,9 @@ struct PrometheusMetricsTests {
         address.sin_addr.s_addr = inet_addr(host)
         address.sin_port = UInt16(port).bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { return nil }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n".utf8)
@@ -197,7 +219,8 @@ struct PrometheusMetricsTests {
 
         let body = String(answer[answer.range(of: "\r\n\r\n")!.upperBound...])
         let samples = Self.samples(body)
-        let build = "ordrecon_build_info{version=\"\(BuildInfo.version)\",commit=\"\(BuildInfo.gitCommit ?? "unknown")\"}"
+        let build =
+            "ordrecon_build_info{version=\"\(BuildInfo.version)\",commit=\"\(BuildInfo.gitCommit ?? "unknown")\"}"
         #expect(samples[build] == 1)
         #expect(samples["ordrecon_documents_unrendered{kind=\"invoice\"}"] == 0)
         try await Self.promtoolAccepts(body)
@@ -229,7 +252,11 @@ struct PrometheusMetricsTests {
         // The option is checked the same way.
         let good = try TestWorkspace()
         defer { good.remove() }
-        let option = try await good.run(["watch", "--metrics-port", "\(try Self.freePort())", "--metrics-address", address.isEmpty ? "nowhere" : address], timeout: .seconds(60))
+        let option = try await good.run(
+            [
+                "watch", "--metrics-port", "\(try Self.freePort())", "--metrics-address",
+                address.isEmpty ? "nowhere" : address,
+            ], timeout: .seconds(60))
         #expect(option.status == 78, "\(option.stderr)")
         #expect(option.stderr.contains("--metrics-address"), "\(option.stderr)")
     }

@@ -8,7 +8,9 @@ import Testing
 struct ReasonCodeTests {
     /// Drops the scenario's files (mtimes fix the processing order).
     static func dropScenario(_ ws: TestWorkspace) throws {
-        try ws.drop("storefront", "orders.csv", """
+        try ws.drop(
+            "storefront", "orders.csv",
+            """
             event_id,entity,order_id,status,occurred_at,customer_id,ship_to_state,sku,quantity,unit_price,reason,extra_column\r
             S1,order,O1,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,KA,A,2,50.00,,x\r
             S1,,,,,,,B,1,20.00,,\r
@@ -21,7 +23,9 @@ struct ReasonCodeTests {
 
             S7,order,O6,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C6,KA,A,1,60.00,,\r
             """, order: 1)
-        try ws.drop("payments", "pay.jsonl", """
+        try ws.drop(
+            "payments", "pay.jsonl",
+            """
             {"event_id":"P1","entity":"order","order_id":"O1","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":120.00,"payment_ref":"PR1"}
             {"event_id":"P2","entity":"order","order_id":"O2","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":"49.00","payment_ref":"PR2"}
             {"event_id":"P3","entity":"order","order_id":"O9","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":"70.00","payment_ref":"PR9"}
@@ -32,22 +36,30 @@ struct ReasonCodeTests {
             {"event_id":"P5","entity":"order","order_id":"O3","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":50,"payment_ref":"PR3"}
             {"event_id":"P1","entity":"order","order_id":"O6","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":"60.00","payment_ref":"PR6"}
             """, order: 2)
-        try ws.drop("carrier", "c1.json", """
+        try ws.drop(
+            "carrier", "c1.json",
+            """
             [{"event_id":"C1","entity":"order","order_id":"O1","status":"PAID","occurred_at":"2026-01-01T12:00:00+05:30","amount":"120.00","payment_ref":"PR1"},
              {"event_id":"C2","entity":"order","order_id":"O2","status":"DELIVERED","occurred_at":"2026-01-01T12:00:00+05:30"}]
             """, order: 3)
-        try ws.drop("warehouse", "w1.csv", """
+        try ws.drop(
+            "warehouse", "w1.csv",
+            """
             status,order_id,event_id,entity,occurred_at,carrier,tracking_number
             PROCESSING_IN_WAREHOUSE,O1,W1,order,2026-01-01T10:30:00+05:30,,
             PROCESSING_IN_WAREHOUSE,O1,W2,order,2026-01-01T12:00:00+05:30,,
             SHIPPED,O1,W3,order,2026-01-01T13:00:00+05:30,BlueDart,BD123
             SHIPPED,O1,W4,order,2026-01-01T13:30:00+05:30,BlueDart,BD123
             """, order: 4)
-        try ws.drop("carrier", "d1.csv", """
+        try ws.drop(
+            "carrier", "d1.csv",
+            """
             event_id,entity,order_id,status,occurred_at
             D1,order,O1,DELIVERED,2026-01-02T09:00:00+05:30
             """, order: 5)
-        try ws.drop("storefront", "returns.json", """
+        try ws.drop(
+            "storefront", "returns.json",
+            """
             {"events": [
               {"event_id":"RQ1","entity":"return","order_id":"O1","return_id":"R1","status":"REQUESTED","occurred_at":"2026-01-05T10:00:00+05:30","items":[{"sku":"A","quantity":1}]},
               {"event_id":"RQ2","entity":"return","order_id":"O1","return_id":"R1","status":"REQUESTED","occurred_at":"2026-01-05T10:00:00+05:30","items":[{"sku":"B","quantity":1}]},
@@ -60,22 +72,32 @@ struct ReasonCodeTests {
               {"event_id":"RQ9","entity":"return","order_id":"O1","return_id":"R7","status":"REQUESTED","occurred_at":"2026-01-05T10:00:00+05:30","items":{"sku":"B"}}
             ], "source": "storefront-v2"}
             """, order: 6)
-        try ws.drop("returns-desk", "rd1.csv", """
+        try ws.drop(
+            "returns-desk", "rd1.csv",
+            """
             event_id,entity,order_id,return_id,status,occurred_at,reason
             A1,return,O1,R9,APPROVED,2026-01-06T10:00:00+05:30,
             A2,return,O1,R1,APPROVED,2026-01-06T10:00:00+05:30,
             A3,return,O1,R1,COMPLETED,2026-01-06T11:00:00+05:30,
             """, order: 7)
-        try ws.drop("carrier", "c2.jsonl", """
+        try ws.drop(
+            "carrier", "c2.jsonl",
+            """
             {"event_id":"T1","entity":"return","order_id":"O1","return_id":"R1","status":"IN_TRANSIT","occurred_at":"2026-01-07T10:00:00+05:30"}
             """, order: 8)
-        try ws.drop("warehouse", "w2.ndjson", """
+        try ws.drop(
+            "warehouse", "w2.ndjson",
+            """
             {"event_id":"W5","entity":"return","order_id":"O1","return_id":"R1","status":"RECEIVED","occurred_at":"2026-01-08T10:00:00+05:30"}
             """, order: 9)
-        try ws.drop("returns-desk", "rd2.json", """
+        try ws.drop(
+            "returns-desk", "rd2.json",
+            """
             [{"event_id":"A4","entity":"return","order_id":"O1","return_id":"R1","status":"COMPLETED","occurred_at":"2026-01-09T10:00:00+05:30"}]
             """, order: 10)
-        try ws.drop("storefront", "cancel.csv", """
+        try ws.drop(
+            "storefront", "cancel.csv",
+            """
             event_id,entity,order_id,status,occurred_at,reason
             X1,order,O2,CANCELLED,2026-01-02T10:00:00+05:30,customer asked
             X2,order,O3,CANCELLED,2026-01-02T10:00:00+05:30,out of stock
@@ -121,7 +143,7 @@ struct ReasonCodeTests {
         #expect(outcome("RQ6") == ["return_window_closed"])
         #expect(outcome("RQ7") == ["invalid_value"])  // R1 belongs to O1, not O2
         #expect(outcome("RQ8") == ["out_of_order"])
-        #expect(outcome("RQ9") == ["malformed"])      // items is not an array
+        #expect(outcome("RQ9") == ["malformed"])  // items is not an array
         #expect(outcome("A1") == ["unknown_return"])
         #expect(outcome("A2") == ["applied"])
         #expect(outcome("A3") == ["invalid_transition"])
@@ -149,15 +171,22 @@ struct ReasonCodeTests {
         let refunds = try ws.query("SELECT refund_id, amount_paise, status, order_id FROM refunds ORDER BY refund_id")
         #expect(refunds == [["RF.O1.R.R1", "5000", "sent", "O1"], ["RF.O3.C", "5000", "sent", "O3"]])
         let body = try ws.read("outbox/refunds/RF.O3.C.json")
-        #expect(body.contains("\"amount\":5000") && body.contains("\"currency\":\"INR\"") && body.contains("\"payment_ref\":\"PR3\""))
+        #expect(
+            body.contains("\"amount\":5000") && body.contains("\"currency\":\"INR\"")
+                && body.contains("\"payment_ref\":\"PR3\""))
 
         // Files moved, rejections written with the original columns plus the reject columns.
         #expect(ws.files(in: "inbox/storefront").filter { !$0.hasPrefix(".") }.isEmpty)
         #expect(ws.files(in: "archive/storefront") == ["cancel.csv", "orders.csv", "returns.json"])
         let rejected = try ws.read("outbox/rejections/storefront/orders.csv.rejected.csv")
         let lines = rejected.components(separatedBy: "\r\n")
-        #expect(lines[0] == "event_id,entity,order_id,status,occurred_at,customer_id,ship_to_state,sku,quantity,unit_price,reason,extra_column,reject_code,reject_message,source_line")
-        #expect(lines[1].hasPrefix("S4,order,O1,PENDING_PAYMENT,") && lines[1].contains(",order_exists,") && lines[1].hasSuffix(",7"))
+        #expect(
+            lines[0]
+                == "event_id,entity,order_id,status,occurred_at,customer_id,ship_to_state,sku,quantity,unit_price,reason,extra_column,reject_code,reject_message,source_line"
+        )
+        #expect(
+            lines[1].hasPrefix("S4,order,O1,PENDING_PAYMENT,") && lines[1].contains(",order_exists,")
+                && lines[1].hasSuffix(",7"))
         #expect(rejected.contains("S6,order,O5,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,,,,,,,,malformed,"))
         #expect(!ws.files(in: "outbox/rejections/carrier").contains("d1.csv.rejected.csv"))
 
@@ -176,7 +205,10 @@ struct ReasonCodeTests {
         #expect(json["order_id"] as? String == "O1")
         #expect(json["status"] as? String == "DELIVERED")
         let history = json["history"] as! [[String: Any]]
-        #expect(history.map { $0["status"] as! String } == ["PENDING_PAYMENT", "PAID", "PROCESSING_IN_WAREHOUSE", "SHIPPED", "DELIVERED"])
+        #expect(
+            history.map { $0["status"] as! String } == [
+                "PENDING_PAYMENT", "PAID", "PROCESSING_IN_WAREHOUSE", "SHIPPED", "DELIVERED",
+            ])
         #expect(history[0]["actor"] as? String == "storefront")
         #expect(history[1]["occurred_at"] as? String == "2026-01-01T11:00:00+05:30")
         #expect(json["invoice_number"] as? String == "IN/25-26/0000001")

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Refunds sent by the built binary to `ordrecon mock-gateway` on 127.0.0.1: what the gateway
@@ -13,7 +13,8 @@ import Glibc
 @Suite(.runsPrograms) struct RefundDispatchTests {
     /// The default configuration without PDFs: for workloads where only refunds matter (writing
     /// the invoices of hundreds of orders was most of those tests' time).
-    static let withoutPDFs = TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
+    static let withoutPDFs = TestWorkspace.defaultConfig.replacingOccurrences(
+        of: "write_pdfs = true", with: "write_pdfs = false")
 
     /// `count` orders of 99.00, paid and cancelled: refunds `RF.O1.C` ... in this order.
     static func dropCancelledOrders(_ ws: TestWorkspace, count: Int) throws {
@@ -32,26 +33,38 @@ import Glibc
 
     /// Outcome of each attempt of one refund, in order, e.g. `["retry:500", "sent:201"]`.
     static func attempts(_ ws: TestWorkspace, _ refundId: String) throws -> [String] {
-        try ws.query("SELECT outcome, COALESCE(http_status, error_kind) FROM refund_attempts WHERE refund_id = '\(refundId)' ORDER BY attempt")
-            .map { "\($0[0]!):\($0[1] ?? "-")" }
+        try ws.query(
+            "SELECT outcome, COALESCE(http_status, error_kind) FROM refund_attempts WHERE refund_id = '\(refundId)' ORDER BY attempt"
+        )
+        .map { "\($0[0]!):\($0[1] ?? "-")" }
     }
 
     /// What the gateway accepted must be exactly the recorded refunds, each once, with its body;
     /// every request for a key carried the same body; no order got back more than it paid.
-    static func expectPaidExactlyOnce(_ ws: TestWorkspace, _ gateway: MockGatewayProcess, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectPaidExactlyOnce(
+        _ ws: TestWorkspace, _ gateway: MockGatewayProcess, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let entries = try gateway.entries()
-        let recorded = Dictionary(uniqueKeysWithValues: try ws.query("SELECT refund_id, body FROM refunds").map { ($0[0]!, $0[1]!) })
+        let recorded = Dictionary(
+            uniqueKeysWithValues: try ws.query("SELECT refund_id, body FROM refunds").map { ($0[0]!, $0[1]!) })
         let accepted = entries.filter { $0.outcome == "accepted" }
-        #expect(accepted.count == recorded.count, "accepted \(accepted.count) times for \(recorded.count) refunds", sourceLocation: sourceLocation)
+        #expect(
+            accepted.count == recorded.count, "accepted \(accepted.count) times for \(recorded.count) refunds",
+            sourceLocation: sourceLocation)
         #expect(Set(accepted.map(\.key)) == Set(recorded.keys), sourceLocation: sourceLocation)
         for (key, requests) in Dictionary(grouping: entries.filter { !$0.body.isEmpty }, by: \.key) {
-            #expect(Set(requests.map(\.body)) == [recorded[key] ?? "?"], "key \(key) was sent with another body", sourceLocation: sourceLocation)
+            #expect(
+                Set(requests.map(\.body)) == [recorded[key] ?? "?"], "key \(key) was sent with another body",
+                sourceLocation: sourceLocation)
         }
-        #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status <> 'sent'") == 0, sourceLocation: sourceLocation)
-        #expect(try ws.count("""
-            SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id)
-            GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))
-            """) == 0, sourceLocation: sourceLocation)
+        #expect(
+            try ws.count("SELECT COUNT(*) FROM refunds WHERE status <> 'sent'") == 0, sourceLocation: sourceLocation)
+        #expect(
+            try ws.count(
+                """
+                SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id)
+                GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))
+                """) == 0, sourceLocation: sourceLocation)
     }
 
     @Test func eachRefundIsSentOnceWithItsStoredBodyAndTheTokenNeverShows() async throws {
@@ -61,7 +74,8 @@ import Glibc
         defer { gateway.terminate() }
         try Self.dropCancelledOrders(ws, count: 3)
         let secret = "tok-" + UUID().uuidString
-        let run = try await ws.run(["run"], environment: ["ORDRECON_GATEWAY_TOKEN": secret, "ORDRECON_LOG_LEVEL": "trace"])
+        let run = try await ws.run(
+            ["run"], environment: ["ORDRECON_GATEWAY_TOKEN": secret, "ORDRECON_LOG_LEVEL": "trace"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("Refunds: 3 sent, 0 refused by the gateway, 0 pending"))
         #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
@@ -77,14 +91,19 @@ import Glibc
             #expect((body?["amount"] as? NSNumber)?.intValue == 9900)
             #expect(body?["currency"] as? String == "INR")
         }
-        #expect(try ws.query("SELECT gateway_refund_id, attempts FROM refunds ORDER BY refund_id").map { $0[1]! } == ["1", "1", "1"])
+        #expect(
+            try ws.query("SELECT gateway_refund_id, attempts FROM refunds ORDER BY refund_id").map { $0[1]! } == [
+                "1", "1", "1",
+            ])
         #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE gateway_refund_id LIKE 'gw_%'") == 3)
 
         let list = try await ws.run(["refunds", "--json"])
         let json = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any]
         #expect(json?["count"] as? Int == 3)
         #expect((json?["refunds"] as? [[String: Any]])?.allSatisfy { $0["status"] as? String == "sent" } == true)
-        let order = try JSONSerialization.jsonObject(with: Data(try await ws.run(["order", "O2", "--json"]).stdout.utf8)) as? [String: Any]
+        let order =
+            try JSONSerialization.jsonObject(with: Data(try await ws.run(["order", "O2", "--json"]).stdout.utf8))
+            as? [String: Any]
         #expect((order?["refunds"] as? [[String: Any]])?.first?["status"] as? String == "sent")
 
         // Nothing more to send: a second run makes no request.
@@ -101,7 +120,9 @@ import Glibc
         let run = try await ws.run(["run"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:500", "sent:201"])
-        #expect(try ws.query("SELECT message FROM refund_attempts WHERE attempt = 1").first?.first == "HTTP 500: database unavailable")
+        #expect(
+            try ws.query("SELECT message FROM refund_attempts WHERE attempt = 1").first?.first
+                == "HTTP 500: database unavailable")
         try Self.expectPaidExactlyOnce(ws, gateway)
     }
 
@@ -109,7 +130,8 @@ import Glibc
         let ws = try TestWorkspace()
         defer { ws.remove() }
         // The gateway takes the refund but answers too late, twice.
-        let slow = try await ws.startGateway(arguments: ["--delay-ms", "1500"], maxAttempts: 2, timeoutMilliseconds: 300)
+        let slow = try await ws.startGateway(
+            arguments: ["--delay-ms", "1500"], maxAttempts: 2, timeoutMilliseconds: 300)
         try Self.dropCancelledOrders(ws, count: 1)
         let run = try await ws.run(["run"])
         #expect(run.status == 75, "\(run.stdout)\n\(run.stderr)")
@@ -144,18 +166,27 @@ import Glibc
         let run = try await ws.run(["run"])
         #expect(run.status == 75, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("0 sent, 0 refused by the gateway, 2 pending"))
-        #expect(run.stdout.contains("gateway unavailable: the circuit breaker opened after gateway-wide trouble: connectionFailed"), "\(run.stdout)")
+        #expect(
+            run.stdout.contains(
+                "gateway unavailable: the circuit breaker opened after gateway-wide trouble: connectionFailed"),
+            "\(run.stdout)")
         // Refused connections are trouble of the whole gateway: three in a row (over both
         // refunds, sent at once) open the circuit breaker and the pass stops; the other refund's
         // request may have been in flight already then.
         let attempts = try Self.attempts(ws, "RF.O1.C") + Self.attempts(ws, "RF.O2.C")
         #expect((3...4).contains(attempts.count) && Set(attempts) == ["retry:connectionFailed"], "\(attempts)")
-        #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 6)  // files were processed all the same
+        // The files were processed all the same.
+        #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 6)
         // The run report and the runs table say so too.
-        #expect(try ws.read("outbox/reports/1.html").contains("2 refund(s) left pending: the circuit breaker opened after gateway-wide trouble: connectionFailed"))
-        let report = try JSONSerialization.jsonObject(with: Data(try ws.read("outbox/reports/1.json").utf8)) as? [String: Any]
+        #expect(
+            try ws.read("outbox/reports/1.html").contains(
+                "2 refund(s) left pending: the circuit breaker opened after gateway-wide trouble: connectionFailed"))
+        let report =
+            try JSONSerialization.jsonObject(with: Data(try ws.read("outbox/reports/1.json").utf8)) as? [String: Any]
         #expect((report?["refund_delivery"] as? [String: Any])?["pending"] as? Int == 2)
-        #expect(try ws.query("SELECT summary_json FROM runs WHERE id = 1").first?.first??.contains(#""gateway_unavailable":true"#) == true)
+        #expect(
+            try ws.query("SELECT summary_json FROM runs WHERE id = 1").first?.first??.contains(
+                #""gateway_unavailable":true"#) == true)
 
         let gateway = try await ws.startGateway()
         defer { gateway.terminate() }
@@ -170,15 +201,17 @@ import Glibc
     @Test func aFourHundredFailsAtOnceAndRetryQueuesItWithTheSameKey() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        let gateway = try await ws.startGateway(script: #"[{"status":400,"message":"payment PAY-1 was not captured","key":"RF.O1.C"}]"#)
+        let gateway = try await ws.startGateway(
+            script: #"[{"status":400,"message":"payment PAY-1 was not captured","key":"RF.O1.C"}]"#)
         defer { gateway.terminate() }
         try Self.dropCancelledOrders(ws, count: 2)
         let run = try await ws.run(["run"])
         #expect(run.status == 65, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("1 sent, 1 refused by the gateway, 0 pending"))
         #expect(try Self.attempts(ws, "RF.O1.C") == ["failed:400"])  // not retried
-        #expect(try ws.query("SELECT status, last_error FROM refunds WHERE refund_id = 'RF.O1.C'").first
-            == ["failed", "HTTP 400: payment PAY-1 was not captured"])
+        #expect(
+            try ws.query("SELECT status, last_error FROM refunds WHERE refund_id = 'RF.O1.C'").first
+                == ["failed", "HTTP 400: payment PAY-1 was not captured"])
         let failed = try await ws.run(["refunds", "--status", "failed"])
         #expect(failed.stdout.contains("RF.O1.C") && failed.stdout.contains("payment PAY-1 was not captured"))
         #expect(!failed.stdout.contains("RF.O2.C"))
@@ -225,7 +258,9 @@ import Glibc
         let run = try await ws.run(["run"])
         #expect(run.status == 75, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("asked to wait 120 s"))
-        let row = try ws.query("SELECT next_attempt_at - last_attempt_at FROM refunds").first?.first.flatMap { $0.flatMap { Int($0) } }
+        let row = try ws.query("SELECT next_attempt_at - last_attempt_at FROM refunds").first?.first.flatMap {
+            $0.flatMap { Int($0) }
+        }
         #expect((119_000...121_000).contains(row ?? 0))
         // Not due yet: a dispatch now sends nothing and still says 75.
         #expect(try await ws.run(["dispatch"]).status == 75)
@@ -253,7 +288,8 @@ import Glibc
         }
         // The first run processes the files (rejected rows: 65, or 75 if refunds were left), the last leaves nothing.
         #expect([65, 75].contains(statuses.first ?? 0) && statuses.last == 0, "statuses: \(statuses)")
-        #expect(statuses.count > 1, "with 30% failures and one attempt per pass some run should have left refunds pending")
+        #expect(
+            statuses.count > 1, "with 30% failures and one attempt per pass some run should have left refunds pending")
         #expect(try ws.count("SELECT COUNT(*) FROM refunds") == expected.refunds)
         try Self.expectPaidExactlyOnce(ws, gateway)
         let entries = try gateway.entries()
@@ -311,8 +347,9 @@ import Glibc
         try Self.expectPaidExactlyOnce(ws, gateway)
         let entries = try gateway.entries()
         #expect(entries.contains { $0.outcome == "injected_failure" } && entries.contains { $0.outcome == "replayed" })
-        print("kill -9 \(kills) times during concurrent dispatch (up to \(seenInFlight) attempts recorded in flight): \(expected.refunds) refunds, "
-            + "\(entries.count) requests, then \(statuses.count) dispatches")
+        print(
+            "kill -9 \(kills) times during concurrent dispatch (up to \(seenInFlight) attempts recorded in flight): \(expected.refunds) refunds, "
+                + "\(entries.count) requests, then \(statuses.count) dispatches")
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import OrdreconTestSupport
 import Testing
 
-/// `ordrecon rejections`, `ordrecon audit` and `ordrecon return` through the built binary.
+/// `ordrecon rejections`, `ordrecon audit` and `ordrecon return` (command lines run in process).
 @Suite(.runsPrograms)
 struct ReviewCommandTests {
     /// Three runs:
@@ -13,18 +13,24 @@ struct ReviewCommandTests {
     ///    rejection), P2 is rejected again.
     static func reviewScenario() async throws -> TestWorkspace {
         let ws = try TestWorkspace()
-        try ws.drop("payments", "pay.csv", """
+        try ws.drop(
+            "payments", "pay.csv",
+            """
             event_id,entity,order_id,status,occurred_at,amount,payment_ref
             P1,order,O1,PAID,2026-01-01T11:00:00+05:30,70.00,PR1
             P2,order,O2,PAID,2026-01-01T11:00:00+05:30,12.345,PR2
             """, order: 1)
-        try ws.drop("payments", "evil.jsonl", """
+        try ws.drop(
+            "payments", "evil.jsonl",
+            """
             {"event_id":"=cmd|' /C calc'!A0","entity":"order","order_id":"+1","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":"1.00","payment_ref":"R1"}
             {"event_id":"@x","entity":"order","order_id":"-1","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":"1.00","payment_ref":"R2"}
             {"event_id":"E3","entity":"order","order_id":"O9","status":"=HYPERLINK(\\"http://evil.example\\",\\"x\\")","occurred_at":"2026-01-01T11:00:00+05:30"}
             """, order: 2)
         #expect(try await ws.run(["run"]).status == 65)
-        try ws.drop("storefront", "orders.csv", """
+        try ws.drop(
+            "storefront", "orders.csv",
+            """
             event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price
             S1,order,O1,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,A,1,70.00
             """, order: 3)
@@ -60,22 +66,33 @@ struct ReviewCommandTests {
         while let c = chars.popFirst() {
             if quoted {
                 if c == "\"" {
-                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
+                    if chars.first == "\"" {
+                        field.append("\"")
+                        chars.removeFirst()
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     field.append(c)
                 }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {
-                row.append(field); field = ""
+                row.append(field)
+                field = ""
             } else if c == "\r\n" || c == "\n" {
-                row.append(field); field = ""
-                rows.append(row); row = []
+                row.append(field)
+                field = ""
+                rows.append(row)
+                row = []
             } else {
                 field.append(c)
             }
         }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
         return rows
     }
 
@@ -99,24 +116,32 @@ struct ReviewCommandTests {
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("6 rejection(s): 5 open, 1 resolved"), "\(table.stdout)")
         let codeLines = table.stdout.split(separator: "\n").map(String.init)
-        #expect(codeLines.contains { $0.hasPrefix("unknown_order") && $0.split(separator: " ") == ["unknown_order", "2", "1", "3"] }, "\(table.stdout)")
+        #expect(
+            codeLines.contains {
+                $0.hasPrefix("unknown_order") && $0.split(separator: " ") == ["unknown_order", "2", "1", "3"]
+            }, "\(table.stdout)")
         #expect(codeLines.contains { $0.split(separator: " ") == ["invalid_value", "3", "0", "3"] }, "\(table.stdout)")
         let p1Line = try #require(codeLines.first { $0.contains(" P1 ") })
-        #expect(p1Line.contains("pay.csv") && p1Line.contains("unknown_order") && p1Line.contains("yes (pay.csv.rejected.csv:2)"))
+        #expect(
+            p1Line.contains("pay.csv") && p1Line.contains("unknown_order")
+                && p1Line.contains("yes (pay.csv.rejected.csv:2)"))
         // Counts come before the rows; rows are in order of recording.
         let countsAt = try #require(table.stdout.range(of: "CODE ")).lowerBound
         let rowsAt = try #require(table.stdout.range(of: "RECORDED AT")).lowerBound
         #expect(countsAt < rowsAt)
-        #expect(try await Self.rejectionRows(ws, []) == [
-            ["P1", "pay.csv"], ["P2", "pay.csv"], ["=cmd|' /C calc'!A0", "evil.jsonl"], ["@x", "evil.jsonl"], ["E3", "evil.jsonl"],
-            ["P2", "pay.csv.rejected.csv"],
-        ])
+        #expect(
+            try await Self.rejectionRows(ws, []) == [
+                ["P1", "pay.csv"], ["P2", "pay.csv"], ["=cmd|' /C calc'!A0", "evil.jsonl"], ["@x", "evil.jsonl"],
+                ["E3", "evil.jsonl"],
+                ["P2", "pay.csv.rejected.csv"],
+            ])
 
         let open = try await ws.run(["rejections", "--open"])
         #expect(open.status == 0)
         #expect(open.stdout.contains("5 rejection(s): 5 open, 0 resolved"), "\(open.stdout)")
         #expect(!open.stdout.contains(" P1 "))
-        #expect(try await Self.rejectionRows(ws, ["--open"]).map(\.[0]) == ["P2", "=cmd|' /C calc'!A0", "@x", "E3", "P2"])
+        #expect(
+            try await Self.rejectionRows(ws, ["--open"]).map(\.[0]) == ["P2", "=cmd|' /C calc'!A0", "@x", "E3", "P2"])
 
         let json = try Self.json(try await ws.run(["rejections", "--format", "json"]).stdout)
         #expect(json["total"] as? Int == 6 && json["open"] as? Int == 5 && json["resolved"] as? Int == 1)
@@ -142,9 +167,13 @@ struct ReviewCommandTests {
         #expect(try await ws.run(["rejections", "--feed", "storefront"]).stdout.contains("No rejections match."))
         #expect(try await Self.rejectionRows(ws, ["--feed", "payments"]).count == 6)
         #expect(try await Self.rejectionRows(ws, ["--code", "invalid_value"]).map(\.[0]) == ["P2", "E3", "P2"])
-        #expect(try await Self.rejectionRows(ws, ["--code", "unknown_order", "--open"]).map(\.[0]) == ["=cmd|' /C calc'!A0", "@x"])
+        #expect(
+            try await Self.rejectionRows(ws, ["--code", "unknown_order", "--open"]).map(\.[0]) == [
+                "=cmd|' /C calc'!A0", "@x",
+            ])
         #expect(try await Self.rejectionRows(ws, ["--file", "pay.csv"]) == [["P1", "pay.csv"], ["P2", "pay.csv"]])
-        #expect(try await Self.rejectionRows(ws, ["--file", "pay.csv.rejected.csv"]) == [["P2", "pay.csv.rejected.csv"]])
+        #expect(
+            try await Self.rejectionRows(ws, ["--file", "pay.csv.rejected.csv"]) == [["P2", "pay.csv.rejected.csv"]])
         #expect(try await Self.rejectionRows(ws, ["--order", "O1"]) == [["P1", "pay.csv"]])
         #expect(try await Self.rejectionRows(ws, ["--order", "+1"]) == [["=cmd|' /C calc'!A0", "evil.jsonl"]])
         #expect(try await Self.rejectionRows(ws, ["--order", "O1", "--open"]).isEmpty)
@@ -155,20 +184,26 @@ struct ReviewCommandTests {
         #expect(badTime.status == 64 && badTime.stderr.contains("--since"))
 
         // Times: the first run's rows, and the third's, by their recording times (UTC text, inclusive).
-        let firstRunEnd = try #require(try ws.query("SELECT max(recorded_at) FROM audit_log WHERE file_name = 'evil.jsonl'").first?.first ?? nil)
-        let thirdRunStart = try #require(try ws.query("SELECT min(recorded_at) FROM audit_log WHERE file_name = 'pay.csv.rejected.csv'").first?.first ?? nil)
+        let firstRunEnd = try #require(
+            try ws.query("SELECT max(recorded_at) FROM audit_log WHERE file_name = 'evil.jsonl'").first?.first ?? nil)
+        let thirdRunStart = try #require(
+            try ws.query("SELECT min(recorded_at) FROM audit_log WHERE file_name = 'pay.csv.rejected.csv'").first?.first
+                ?? nil)
         #expect(try await Self.rejectionRows(ws, ["--until", firstRunEnd]).count == 5)
         #expect(try await Self.rejectionRows(ws, ["--since", thirdRunStart]) == [["P2", "pay.csv.rejected.csv"]])
-        #expect(try await Self.rejectionRows(ws, ["--since", firstRunEnd, "--until", firstRunEnd]).map(\.[0]).last == "E3")
+        #expect(
+            try await Self.rejectionRows(ws, ["--since", firstRunEnd, "--until", firstRunEnd]).map(\.[0]).last == "E3")
 
         // Dates, in Asia/Kolkata: today's date as --until includes the whole day.
-        let recordedMs = Int64(try #require(try ws.query("SELECT min(recorded_at) FROM audit_events").first?.first ?? nil)) ?? 0
+        let recordedMs =
+            Int64(try #require(try ws.query("SELECT min(recorded_at) FROM audit_events").first?.first ?? nil)) ?? 0
         func kolkataDate(_ dayOffset: Int) -> String {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: "Asia/Kolkata")
             formatter.dateFormat = "yyyy-MM-dd"
-            return formatter.string(from: Date(timeIntervalSince1970: Double(recordedMs) / 1000 + Double(dayOffset) * 86_400))
+            return formatter.string(
+                from: Date(timeIntervalSince1970: Double(recordedMs) / 1000 + Double(dayOffset) * 86_400))
         }
         let today = kolkataDate(0)
         #expect(try await Self.rejectionRows(ws, ["--since", today, "--until", today]).count == 6)
@@ -217,9 +252,13 @@ struct ReviewCommandTests {
         let rejections = try Self.json(try await ws.run(["rejections", "--format", "json", "--open"]).stdout)
         #expect((rejections["rejections"] as? [Any])?.count == 5)
         let audit = try Self.json(try await ws.run(["audit", "--json"]).stdout)
-        #expect(audit["count"] as? Int == 8 && audit["total_matching"] as? Int == 8 && audit["truncated"] as? Bool == false)
+        #expect(
+            audit["count"] as? Int == 8 && audit["total_matching"] as? Int == 8 && audit["truncated"] as? Bool == false)
         let records = audit["records"] as? [[String: Any]] ?? []
-        #expect(records.map { $0["outcome"] as? String ?? "" } == ["rejected", "rejected", "rejected", "rejected", "rejected", "applied", "applied", "rejected"])
+        #expect(
+            records.map { $0["outcome"] as? String ?? "" } == [
+                "rejected", "rejected", "rejected", "rejected", "rejected", "applied", "applied", "rejected",
+            ])
         #expect(try Self.json(try await ws.run(["audit", "--format", "json"]).stdout)["count"] as? Int == 8)
     }
 
@@ -232,13 +271,17 @@ struct ReviewCommandTests {
             let result = try await ws.run(["audit", "--json"] + arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             return (try Self.json(result.stdout)["records"] as? [[String: Any]] ?? []).map {
-                [$0["event_id"] as? String ?? "-", $0["file"] as? String ?? "", $0["outcome"] as? String ?? "", $0["reason_code"] as? String ?? "-"]
+                [
+                    $0["event_id"] as? String ?? "-", $0["file"] as? String ?? "", $0["outcome"] as? String ?? "",
+                    $0["reason_code"] as? String ?? "-",
+                ]
             }
         }
-        #expect(try await records(["--order", "O1"]) == [
-            ["P1", "pay.csv", "rejected", "unknown_order"], ["S1", "orders.csv", "applied", "-"],
-            ["P1", "pay.csv.rejected.csv", "applied", "-"],
-        ])
+        #expect(
+            try await records(["--order", "O1"]) == [
+                ["P1", "pay.csv", "rejected", "unknown_order"], ["S1", "orders.csv", "applied", "-"],
+                ["P1", "pay.csv.rejected.csv", "applied", "-"],
+            ])
         #expect(try await records(["--event", "P2"]).map(\.[1]) == ["pay.csv", "pay.csv.rejected.csv"])
         #expect(try await records(["--outcome", "applied"]).map(\.[0]) == ["S1", "P1"])
         #expect(try await records(["--outcome", "DUPLICATE"]).isEmpty)
@@ -247,19 +290,26 @@ struct ReviewCommandTests {
         #expect(try await records(["--file", "pay.csv.rejected.csv", "--outcome", "rejected"]).map(\.[0]) == ["P2"])
         #expect(try await records(["--code", "invalid_value"]).count == 3)
         #expect(try await records(["--return", "R1"]).isEmpty)
-        let thirdRunStart = try #require(try ws.query("SELECT min(recorded_at) FROM audit_log WHERE file_name = 'pay.csv.rejected.csv'").first?.first ?? nil)
+        let thirdRunStart = try #require(
+            try ws.query("SELECT min(recorded_at) FROM audit_log WHERE file_name = 'pay.csv.rejected.csv'").first?.first
+                ?? nil)
         #expect(try await records(["--since", thirdRunStart]).map(\.[0]) == ["P1", "P2"])
-        let secondRun = try #require(try ws.query("SELECT recorded_at FROM audit_log WHERE event_id = 'S1'").first?.first ?? nil)
+        let secondRun = try #require(
+            try ws.query("SELECT recorded_at FROM audit_log WHERE event_id = 'S1'").first?.first ?? nil)
         #expect(try await records(["--since", secondRun, "--until", secondRun]).map(\.[0]) == ["S1"])
 
         // The table, and the limit said out loud.
         let table = try await ws.run(["audit", "--order", "O1"])
         #expect(table.status == 0)
-        #expect(table.stdout.contains("RECORDED AT") && table.stdout.contains("unknown_order") && table.stdout.contains("3 record(s)."))
+        #expect(
+            table.stdout.contains("RECORDED AT") && table.stdout.contains("unknown_order")
+                && table.stdout.contains("3 record(s)."))
         let limited = try await ws.run(["audit", "--limit", "2"])
         #expect(limited.stdout.contains("Showing the first 2 of 8 matching records"), "\(limited.stdout)")
         let limitedJSON = try Self.json(try await ws.run(["audit", "--json", "--limit", "2"]).stdout)
-        #expect(limitedJSON["count"] as? Int == 2 && limitedJSON["total_matching"] as? Int == 8 && limitedJSON["truncated"] as? Bool == true)
+        #expect(
+            limitedJSON["count"] as? Int == 2 && limitedJSON["total_matching"] as? Int == 8
+                && limitedJSON["truncated"] as? Bool == true)
         let limitedCSV = try await ws.run(["audit", "--format", "csv", "--limit", "2"])
         #expect(Self.parseCSV(limitedCSV.stdout).count == 3 && limitedCSV.stderr.contains("Showing the first 2 of 8"))
         #expect(try await ws.run(["audit", "--feed", "carrier"]).stdout.contains("No audit records match."))
@@ -267,131 +317,5 @@ struct ReviewCommandTests {
         #expect(try await ws.run(["audit", "--outcome", "lost"]).status == 64)
         #expect(try await ws.run(["audit", "--limit", "0"]).status == 64)
         #expect(try await ws.run(["audit", "--json", "--format", "csv"]).status == 64)
-    }
-
-    // MARK: return
-
-    @Test func returnShowsOrderItemsHistoryAndRefund() async throws {
-        let ws = try TestWorkspace()
-        defer { ws.remove() }
-        try ws.drop("storefront", "o.csv", """
-            event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price
-            S1,order,O1,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,A,2,50.00
-            S1,,,,,,B,1,20.00
-            """, order: 1)
-        try ws.drop("payments", "p.jsonl", """
-            {"event_id":"P1","entity":"order","order_id":"O1","status":"PAID","occurred_at":"2026-01-01T10:30:00+05:30","amount":"120.00","payment_ref":"PR1"}
-            """, order: 2)
-        try ws.drop("warehouse", "w.csv", """
-            event_id,entity,order_id,status,occurred_at,carrier,tracking_number
-            W1,order,O1,PROCESSING_IN_WAREHOUSE,2026-01-01T11:00:00+05:30,,
-            W2,order,O1,SHIPPED,2026-01-01T12:00:00+05:30,BlueDart,BD1
-            """, order: 3)
-        try ws.drop("carrier", "d.csv", """
-            event_id,entity,order_id,status,occurred_at
-            D1,order,O1,DELIVERED,2026-01-02T09:00:00+05:30
-            """, order: 4)
-        try ws.drop("storefront", "r.json", """
-            [{"event_id":"RQ1","entity":"return","order_id":"O1","return_id":"R1","status":"REQUESTED","occurred_at":"2026-01-05T10:00:00+05:30","actor":"support:asha","items":[{"sku":"A","quantity":1}]},
-             {"event_id":"RQ2","entity":"return","order_id":"O1","return_id":"R2","status":"REQUESTED","occurred_at":"2026-01-05T11:00:00+05:30","items":[{"sku":"B","quantity":1}]}]
-            """, order: 5)
-        try ws.drop("returns-desk", "a.csv", """
-            event_id,entity,order_id,return_id,status,occurred_at
-            A1,return,O1,R1,APPROVED,2026-01-06T10:00:00+05:30
-            """, order: 6)
-        try ws.drop("carrier", "t.jsonl", """
-            {"event_id":"T1","entity":"return","order_id":"O1","return_id":"R1","status":"IN_TRANSIT","occurred_at":"2026-01-07T10:00:00+05:30","carrier":"Delhivery","tracking_number":"DL9"}
-            """, order: 7)
-        try ws.drop("warehouse", "rc.ndjson", """
-            {"event_id":"W5","entity":"return","order_id":"O1","return_id":"R1","status":"RECEIVED","occurred_at":"2026-01-08T10:00:00+05:30"}
-            """, order: 8)
-        try ws.drop("returns-desk", "c.json", """
-            [{"event_id":"A2","entity":"return","order_id":"O1","return_id":"R1","status":"COMPLETED","occurred_at":"2026-01-09T10:00:00+05:30"}]
-            """, order: 9)
-        let run = try await ws.run(["run"])
-        #expect(run.status == 0 || run.status == 75, "\(run.stdout)\n\(run.stderr)")  // 75: no gateway here
-        #expect(try ws.count("SELECT count(*) FROM audit_events WHERE outcome <> 'applied'") == 0)
-
-        let text = try await ws.run(["return", "R1"])
-        #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.hasPrefix("Return R1: COMPLETED\nOrder O1 (DELIVERED)\n"), "\(text.stdout)")
-        #expect(text.stdout.contains("Carrier Delhivery, tracking DL9"))
-        #expect(text.stdout.split(separator: "\n").contains { $0.split(separator: " ") == ["A", "1", "50.00", "50.00"] })
-        #expect(text.stdout.contains("Value 50.00 INR"))
-        #expect(text.stdout.contains("Refund RF.O1.R.R1: 50.00 INR, pending"))
-        let positions = try ["REQUESTED", "APPROVED", "IN_TRANSIT", "RECEIVED", "COMPLETED"].map { status in
-            try #require(text.stdout.range(of: "\n" + status + " ")).lowerBound
-        }
-        #expect(positions == positions.sorted())
-        #expect(text.stdout.contains("support:asha") && text.stdout.contains("r.json:1") && text.stdout.contains("c.json:1"))
-
-        let json = try Self.json(try await ws.run(["return", "R1", "--json"]).stdout)
-        #expect(json["return_id"] as? String == "R1" && json["order_id"] as? String == "O1" && json["status"] as? String == "COMPLETED")
-        #expect(json["order_status"] as? String == "DELIVERED" && json["value_paise"] as? Int == 5000)
-        let items = json["items"] as? [[String: Any]] ?? []
-        #expect(items.count == 1 && items.first?["sku"] as? String == "A" && items.first?["quantity"] as? Int == 1
-            && items.first?["unit_price_paise"] as? Int == 5000)
-        let history = json["history"] as? [[String: Any]] ?? []
-        #expect(history.map { $0["status"] as? String ?? "" } == ["REQUESTED", "APPROVED", "IN_TRANSIT", "RECEIVED", "COMPLETED"])
-        #expect(history.first?["actor"] as? String == "support:asha" && history.first?["feed"] as? String == "storefront")
-        #expect(history.first?["file"] as? String == "r.json" && history.first?["line"] as? Int == 1)
-        #expect(history.first?["occurred_at"] as? String == "2026-01-05T10:00:00+05:30")
-        #expect(history[2]["actor"] as? String == "carrier")
-        let refund = try #require(json["refund"] as? [String: Any])
-        #expect(refund["refund_id"] as? String == "RF.O1.R.R1" && refund["amount_paise"] as? Int == 5000 && refund["status"] as? String == "pending")
-
-        let r2 = try Self.json(try await ws.run(["return", "R2", "--json"]).stdout)
-        #expect(r2["status"] as? String == "REQUESTED" && r2["refund"] is NSNull)
-        #expect((r2["history"] as? [Any])?.count == 1)
-        #expect(try await ws.run(["return", "R2"]).stdout.contains("No refund"))
-
-        let unknown = try await ws.run(["return", "R9"])
-        #expect(unknown.status == 66 && unknown.stderr.contains("return R9 is unknown"))
-
-        // The audit search by return.
-        let audit = try Self.json(try await ws.run(["audit", "--json", "--return", "R1"]).stdout)
-        #expect((audit["records"] as? [[String: Any]] ?? []).map { $0["event_id"] as? String ?? "" } == ["RQ1", "A1", "T1", "W5", "A2"])
-    }
-
-    @Test func noDatabaseYetSaysSoAndExits66() async throws {
-        let ws = try TestWorkspace()
-        defer { ws.remove() }
-        for arguments in [["rejections"], ["audit"], ["return", "R1"], ["rejections", "--format", "csv"]] {
-            let result = try await ws.run(arguments)
-            #expect(result.status == 66, "\(arguments)")
-            #expect(result.stderr.contains("no database yet"), "\(arguments): \(result.stderr)")
-        }
-    }
-}
-
-/// A long unbroken value in a review table is shortened in the middle, so it does not push
-/// every other row off the screen; the JSON output keeps it whole.
-@Suite(.runsPrograms)
-struct ReviewTableWidthTests {
-    @Test func aLongEventIdIsShortenedInTheTableAndWholeInJSON() async throws {
-        let ws = try TestWorkspace()
-        let longId = "LONG-" + String(repeating: "A", count: 300)
-        try ws.drop("payments", "pay.csv", """
-            event_id,entity,order_id,status,occurred_at,amount,payment_ref
-            \(longId),order,O1,PAID,2026-01-01T11:00:00+05:30,70.00,PR1
-            P2,order,O2,PAID,2026-01-01T11:00:00+05:30,70.00,PR2
-            """, order: 1)
-        #expect(try await ws.run(["run"]).status == 65)
-
-        let table = try await ws.run(["rejections"])
-        #expect(table.status == 0)
-        let lines = table.stdout.split(separator: "\n").map(String.init)
-        let rows = lines.filter { $0.contains("unknown_order") && $0.contains("pay.csv") }
-        try #require(rows.count == 2, "\(table.stdout)")
-        // Both rows line up: the message starts at the same column, well within a terminal.
-        let messageColumns = rows.map { $0.range(of: "order \"O")?.lowerBound.utf16Offset(in: $0) ?? -1 }
-        #expect(messageColumns[0] == messageColumns[1] && messageColumns[0] > 0, "\(rows)")
-        #expect(messageColumns[0] < 200, "\(rows)")
-        #expect(rows[0].contains("LONG-AAAA") && rows[0].contains("…"))
-        #expect(!table.stdout.contains(longId))
-        #expect(table.stdout.contains("shortened in the middle"))
-
-        let json = try await ws.run(["rejections", "--format", "json"])
-        #expect(json.stdout.contains(longId))
     }
 }

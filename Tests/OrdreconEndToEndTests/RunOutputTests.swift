@@ -5,7 +5,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 /// What `run` prints, through the built binary: the short summary of `run --quiet` (nothing when
 /// nothing happened), progress and phase summaries as log lines, and the live line on a terminal.
@@ -20,7 +20,8 @@ struct RunOutputTests {
         defer { ws.remove() }
         for _ in 0..<2 {  // the first run creates the database and folders; the second finds them
             let quiet = try await ws.run(["run", "--quiet"])
-            #expect(quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet.stdout)\n\(quiet.stderr)")
+            #expect(
+                quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet.stdout)\n\(quiet.stderr)")
         }
         let loud = try await ws.run(["run"])
         #expect(loud.status == 0 && loud.stdout.contains("No ready files in the inbox."), "\(loud.stdout)")
@@ -31,18 +32,27 @@ struct RunOutputTests {
     @Test func quietRunPrintsAShortSummaryWhenSomethingHappened() async throws {
         let ws = try TestWorkspace()
         defer { ws.remove() }
-        try ws.drop("storefront", "orders.csv", CommandLineTests.orders + "S2,order,O2,PENDING_PAYMENT,not a time,C2,A,1,70.00\n")
+        try ws.drop(
+            "storefront", "orders.csv",
+            CommandLineTests.orders + "S2,order,O2,PENDING_PAYMENT,not a time,C2,A,1,70.00\n")
         let first = try await ws.run(["run", "--quiet"])
         #expect(first.status == 65, "\(first.stderr)")
         let lines = first.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("1 file(s), 2 event(s): 1 applied, 0 duplicate, 1 rejected (invalid_value=1) in ") == true, "\(first.stdout)")
-        #expect(lines.contains("Rejected rows to review: \(ws.root)/outbox/rejections/storefront/orders.csv.rejected.csv"), "\(first.stdout)")
+        #expect(
+            lines.first?.hasPrefix("1 file(s), 2 event(s): 1 applied, 0 duplicate, 1 rejected (invalid_value=1) in ")
+                == true, "\(first.stdout)")
+        #expect(
+            lines.contains("Rejected rows to review: \(ws.root)/outbox/rejections/storefront/orders.csv.rejected.csv"),
+            "\(first.stdout)")
         // No table (its header line starts with FEED: a word, not the hex of a temporary folder's
         // name, which once held "FEED"), no PDF or refund line.
-        #expect(!lines.contains { $0.hasPrefix("FEED") } && !first.stdout.contains("PDFs:") && !first.stdout.contains("Refunds:"), "\(first.stdout)")
+        #expect(
+            !lines.contains { $0.hasPrefix("FEED") } && !first.stdout.contains("PDFs:")
+                && !first.stdout.contains("Refunds:"), "\(first.stdout)")
         #expect(lines.count <= 3, "\(first.stdout)")
         let second = try await ws.run(["run", "--quiet"])
-        #expect(second.status == 0 && second.stdout.isEmpty && second.stderr.isEmpty, "\(second.stdout)\n\(second.stderr)")
+        #expect(
+            second.status == 0 && second.stdout.isEmpty && second.stderr.isEmpty, "\(second.stdout)\n\(second.stderr)")
 
         // A refund the gateway cannot take stays pending: said on this run and on the next.
         let refunds = try TestWorkspace()
@@ -51,7 +61,9 @@ struct RunOutputTests {
         try RefundDispatchTests.dropCancelledOrders(refunds, count: 1)
         let refund = try await refunds.run(["run", "--quiet"])
         #expect(refund.status == 75, "\(refund.stdout)\n\(refund.stderr)")
-        #expect(refund.stdout.hasPrefix("3 file(s), 3 event(s): 3 applied, 0 duplicate, 0 rejected in "), "\(refund.stdout)")
+        #expect(
+            refund.stdout.hasPrefix("3 file(s), 3 event(s): 3 applied, 0 duplicate, 0 rejected in "), "\(refund.stdout)"
+        )
         #expect(refund.stdout.contains("Refunds: 0 sent, 0 refused by the gateway, 1 pending"), "\(refund.stdout)")
         let pending = try await refunds.run(["run", "--quiet"])
         #expect(pending.status == 75)
@@ -92,9 +104,13 @@ struct RunOutputTests {
         let gateway = try await ws.startGateway()
         defer { gateway.terminate() }
         try InvoiceDocumentTests.dropScenario(ws)
-        let files = ws.files(in: "inbox/storefront").count + ws.files(in: "inbox/payments").count + ws.files(in: "inbox/warehouse").count
+        let files =
+            ws.files(in: "inbox/storefront").count + ws.files(in: "inbox/payments").count
+            + ws.files(in: "inbox/warehouse").count
             + ws.files(in: "inbox/carrier").count + ws.files(in: "inbox/returns-desk").count
-        let run = try await ws.run(["run", "--progress-seconds", "0"], environment: ["ORDRECON_LOG_FORMAT": "logfmt", "ORDRECON_LOG_LEVEL": "info"])
+        let run = try await ws.run(
+            ["run", "--progress-seconds", "0"],
+            environment: ["ORDRECON_LOG_FORMAT": "logfmt", "ORDRECON_LOG_LEVEL": "info"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         let messages = Self.logMessages(run.stderr)
         let progress = messages.filter { $0.message.hasPrefix("progress: ") }
@@ -117,9 +133,15 @@ struct RunOutputTests {
         let mailed = messages.filter { $0.message.contains(" e-mailed to customer ") }
         #expect(mailed.count == 3 && mailed.allSatisfy { $0.level == "info" }, "\(mailed)")
         #expect(mailed.filter { $0.message.hasPrefix("tax invoice IN/") }.count == 2)
-        #expect(messages.filter { $0.message.hasPrefix("files done: \(files) file(s), ") && $0.level == "info" }.count == 1)
-        #expect(messages.filter { $0.message.hasPrefix("PDFs done: 2 invoice(s) and 1 credit note(s) written, 0 failed") && $0.level == "info" }.count == 1)
-        #expect(messages.filter { $0.message.hasPrefix("refunds: 1 sent") && $0.level == "info" }.count == 1, "\(messages)")
+        #expect(
+            messages.filter { $0.message.hasPrefix("files done: \(files) file(s), ") && $0.level == "info" }.count == 1)
+        #expect(
+            messages.filter {
+                $0.message.hasPrefix("PDFs done: 2 invoice(s) and 1 credit note(s) written, 0 failed")
+                    && $0.level == "info"
+            }.count == 1)
+        #expect(
+            messages.filter { $0.message.hasPrefix("refunds: 1 sent") && $0.level == "info" }.count == 1, "\(messages)")
         #expect(!messages.contains { $0.message.contains("refund accepted by the gateway") })
         #expect(!messages.contains { $0.message.contains("events so far") })
 
@@ -129,7 +151,8 @@ struct RunOutputTests {
         let debugGateway = try await debug.startGateway()
         defer { debugGateway.terminate() }
         try InvoiceDocumentTests.dropScenario(debug)
-        let verbose = try await debug.run(["run"], environment: ["ORDRECON_LOG_FORMAT": "logfmt", "ORDRECON_LOG_LEVEL": "debug"])
+        let verbose = try await debug.run(
+            ["run"], environment: ["ORDRECON_LOG_FORMAT": "logfmt", "ORDRECON_LOG_LEVEL": "debug"])
         #expect(verbose.status == 0)
         let accepted = Self.logMessages(verbose.stderr).filter { $0.message == "refund accepted by the gateway" }
         #expect(accepted.count == 1 && accepted.first?.level == "debug", "\(accepted)")
@@ -158,8 +181,10 @@ struct RunOutputTests {
         let terminal = ThreadTask { readToTheEnd(master) }
 
         let process = try ws.start(
-            ["run", "--progress-seconds", "0"], environment: ["TERM": "xterm", "ORDRECON_LOG_LEVEL": "info", "ORDRECON_LOG_FORMAT": "logfmt"],
-            output: .handles(standardOutput: nil, standardError: FileHandle(fileDescriptor: slave, closeOnDealloc: false)))
+            ["run", "--progress-seconds", "0"],
+            environment: ["TERM": "xterm", "ORDRECON_LOG_LEVEL": "info", "ORDRECON_LOG_FORMAT": "logfmt"],
+            output: .handles(
+                standardOutput: nil, standardError: FileHandle(fileDescriptor: slave, closeOnDealloc: false)))
         let result = await process.finish()
         close(slave)  // the child's copy is closed too: the reader sees the end
         let screen = await terminal.value
@@ -175,15 +200,20 @@ struct RunOutputTests {
         #expect(logLines.count > 5)
         for piece in screen.components(separatedBy: "time=").dropLast() {
             // (The terminal turns "\n" into "\r\n", one Character: compared as bytes.)
-            #expect(piece.isEmpty || piece.utf8.last == UInt8(ascii: "\n") || piece.utf8.reversed().starts(with: wipe.utf8.reversed()),
-                    "a log line began after: \(piece.suffix(80).debugDescription)")
+            #expect(
+                piece.isEmpty || piece.utf8.last == UInt8(ascii: "\n")
+                    || piece.utf8.reversed().starts(with: wipe.utf8.reversed()),
+                "a log line began after: \(piece.suffix(80).debugDescription)")
         }
         #expect(screen.contains("msg=\"files done: "))
         // Wiped at the end: nothing of the live line is left after the last wipe.
         let rest = try #require(screen.components(separatedBy: wipe).last)
-        #expect(!rest.contains("reading files") && !rest.contains("writing PDFs") && !rest.contains("sending refunds"), "\(rest.debugDescription)")
+        #expect(
+            !rest.contains("reading files") && !rest.contains("writing PDFs") && !rest.contains("sending refunds"),
+            "\(rest.debugDescription)")
         // Standard output (a pipe) has the summary, without terminal codes.
-        #expect(stdout.contains("TOTAL") && stdout.contains("Refunds: 1 sent") && !stdout.contains("\u{1B}"), "\(stdout)")
+        #expect(
+            stdout.contains("TOTAL") && stdout.contains("Refunds: 1 sent") && !stdout.contains("\u{1B}"), "\(stdout)")
     }
 }
 

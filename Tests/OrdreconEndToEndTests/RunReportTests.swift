@@ -47,7 +47,8 @@ struct RunReportTests {
         #expect(text.status == 0)
         #expect(text.stdout.contains("No ready files"))
         let empty = try await ws.run(["run", "--json"])
-        let emptySummary = try #require(try JSONSerialization.jsonObject(with: Data(empty.stdout.utf8)) as? [String: Any])
+        let emptySummary = try #require(
+            try JSONSerialization.jsonObject(with: Data(empty.stdout.utf8)) as? [String: Any])
         #expect(emptySummary["report"] is NSNull)
         // Only the first run had files: no report for the empty runs, no temporary files left.
         #expect(ws.files(in: "outbox/reports") == ["\(runId).html", "\(runId).json"])
@@ -67,17 +68,23 @@ struct RunReportTests {
         let (ws, summary) = try await Self.workspaceAfterRun()
         defer { ws.remove() }
         let runId = try #require(summary["run_id"] as? Int)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(ws.read("outbox/reports/\(runId).json").utf8)) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(ws.read("outbox/reports/\(runId).json").utf8)) as? [String: Any]
+        )
         #expect(report["run_id"] as? Int == runId)
-        #expect(NSDictionary(dictionary: try #require(report["total"] as? [String: Any]))
-            .isEqual(to: try #require(summary["total"] as? [String: Any])))
-        #expect(NSArray(array: try #require(report["files"] as? [Any])).isEqual(to: try #require(summary["files"] as? [Any])))
+        #expect(
+            NSDictionary(dictionary: try #require(report["total"] as? [String: Any]))
+                .isEqual(to: try #require(summary["total"] as? [String: Any])))
+        #expect(
+            NSArray(array: try #require(report["files"] as? [Any])).isEqual(
+                to: try #require(summary["files"] as? [Any])))
 
         let total = try #require(summary["total"] as? [String: Any])
         let byCode = try #require(total["rejected_by_code"] as? [String: Int])
         let groups = try #require(report["rejections"] as? [[String: Any]])
         #expect(Dictionary(uniqueKeysWithValues: groups.map { ($0["code"] as! String, $0["count"] as! Int) }) == byCode)
-        #expect(byCode == ["invalid_value": 1, "missing_field": 1, "amount_mismatch": 1, "unknown_order": 1, "bad_file": 1])
+        #expect(
+            byCode == ["invalid_value": 1, "missing_field": 1, "amount_mismatch": 1, "unknown_order": 1, "bad_file": 1])
         for group in groups {
             let rows = try #require(group["rows"] as? [[String: Any]])
             #expect(rows.count == group["count"] as? Int)
@@ -90,11 +97,16 @@ struct RunReportTests {
         #expect(row["event_id"] as? String == "S3")
         #expect(row["entity_id"] as? String == "O3")
         #expect((row["message"] as? String)?.contains("<script>alert(1)</script>") == true)
-        #expect((row["rejection_file"] as? String)?.hasSuffix("/outbox/rejections/storefront/orders <b>&'\".csv.rejected.csv") == true)
+        #expect(
+            (row["rejection_file"] as? String)?.hasSuffix(
+                "/outbox/rejections/storefront/orders <b>&'\".csv.rejected.csv") == true)
 
         let byFeed = try #require(report["by_feed"] as? [[String: Any]])
         #expect(byFeed.map { $0["feed"] as? String } == ["payments", "storefront"])
-        #expect(byFeed.map { [$0["applied"] as? Int, $0["rejected"] as? Int, $0["failed_files"] as? Int] } == [[1, 2, 1], [2, 2, 0]])
+        #expect(
+            byFeed.map { [$0["applied"] as? Int, $0["rejected"] as? Int, $0["failed_files"] as? Int] } == [
+                [1, 2, 1], [2, 2, 0],
+            ])
         let refused = try #require(report["files_rejected"] as? [[String: Any]])
         #expect(refused.map { $0["file"] as? String } == ["broken.json"])
     }
@@ -135,7 +147,8 @@ struct RunReportTests {
         for link in links {
             let unescaped = link.replacingOccurrences(of: "&amp;", with: "&")
             let relative = try #require(unescaped.removingPercentEncoding)
-            let target = URL(fileURLWithPath: ws.root + "/outbox/reports/").appendingPathComponent(relative).standardized.path
+            let target = URL(fileURLWithPath: ws.root + "/outbox/reports/").appendingPathComponent(relative)
+                .standardized.path
             #expect(FileManager.default.fileExists(atPath: target), "\(link) -> \(target)")
         }
         #expect(rejectionLinks.contains("../rejections/storefront/orders%20%3Cb%3E%26%27%22.csv.rejected.csv"))
@@ -150,7 +163,8 @@ struct RunReportTests {
         try ws.drop("storefront", "many.csv", csv)
         let result = try await ws.run(["run"])
         #expect(result.status == 65)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(ws.read("outbox/reports/1.json").utf8)) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(ws.read("outbox/reports/1.json").utf8)) as? [String: Any])
         let group = try #require((report["rejections"] as? [[String: Any]])?.first)
         #expect(group["count"] as? Int == 205)
         #expect(group["shown"] as? Int == 200)

@@ -4,7 +4,7 @@ import OrdreconWorkload
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// SIGTERM and SIGINT to the one-shot commands: the batch in hand is committed, the summary so
@@ -15,7 +15,9 @@ struct RunSignalTests {
     /// - Parameter inheritedBlocked: the binary is started from a thread that blocks SIGTERM and
     ///   SIGINT, a mask the child inherits (swift-corelibs-foundation#4772): it must unblock them.
     @Test(.longRunning, arguments: [(SIGTERM, false), (SIGINT, false), (SIGTERM, true)])
-    func aSignalInTheMiddleOfALargeFileStopsAfterTheBatchAndTheNextRunFinishes(signal: Int32, inheritedBlocked: Bool) async throws {
+    func aSignalInTheMiddleOfALargeFileStopsAfterTheBatchAndTheNextRunFinishes(signal: Int32, inheritedBlocked: Bool)
+        async throws
+    {
         // PDFs are left out: rendering them is most of a debug build's time here, and stopping
         // between them is what `invoices render` shows.
         let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 250")
@@ -27,9 +29,11 @@ struct RunSignalTests {
         defer { gateway.terminate() }
         // One wave: every feed's file holds many batches of 250 events (1 500 orders: the size of
         // the files is not the point, that a signal comes in the middle of one is).
-        let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 1500, seed: 23, ordersPerWave: 1500), to: ws.root)
+        let expected = try WorkloadGenerator.write(
+            WorkloadOptions(orders: 1500, seed: 23, ordersPerWave: 1500), to: ws.root)
 
-        let running = try ws.start(["run", "--json", "--quiet"], blockedSignals: inheritedBlocked ? [SIGTERM, SIGINT] : [])
+        let running = try ws.start(
+            ["run", "--json", "--quiet"], blockedSignals: inheritedBlocked ? [SIGTERM, SIGINT] : [])
         // The signal as soon as the first batch is committed (from a thread of its own: the test's
         // task may wait for a thread of the pool while the run goes on).
         let sent = await running.signal(signal) { ((try? ws.count("SELECT COUNT(*) FROM audit_events")) ?? 0) > 0 }
@@ -45,7 +49,8 @@ struct RunSignalTests {
         let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
         #expect(stderr.contains("\(name): run stopped after committing the work in hand"), "\(stderr)")
 
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "\(stdout)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "\(stdout)")
         #expect(summary["interrupted"] as? Bool == true)
         #expect(summary["stopped_by"] as? String == name)
         let runId = try #require(summary["run_id"] as? Int)
@@ -54,21 +59,32 @@ struct RunSignalTests {
         #expect(row.first?[0] == "1")
         #expect(row.first?[1]?.contains(#""interrupted":true"#) == true)
         let partial = try ws.count("SELECT COUNT(*) FROM audit_events")
-        let rejectedFiles = expected.rejectedByCode["bad_file", default: 0] + expected.rejectedByCode["unsupported_file_type", default: 0]
+        let rejectedFiles =
+            expected.rejectedByCode["bad_file", default: 0]
+            + expected.rejectedByCode["unsupported_file_type", default: 0]
         #expect(partial > 0 && partial < expected.events + rejectedFiles, "\(partial) records after the signal")
         // What the summary says is cut short is what the database holds for it.
         for entry in summary["cut_short"] as? [[String: Any]] ?? [] {
             let file = try #require(entry["file"] as? String)
-            #expect(try ws.count("SELECT COUNT(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE f.name = '\(file)'")
-                == entry["events"] as? Int)
-            #expect(try ws.count("SELECT events FROM files WHERE name = '\(file)' AND state = 'processing'") == entry["events"] as? Int)
+            #expect(
+                try ws.count(
+                    "SELECT COUNT(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE f.name = '\(file)'")
+                    == entry["events"] as? Int)
+            #expect(
+                try ws.count("SELECT events FROM files WHERE name = '\(file)' AND state = 'processing'") == entry[
+                    "events"] as? Int)
         }
-        print("run: \(name) at \(partial) records -> exit 75 in \(Int(took * 1000)) ms; cut short: \(summary["cut_short"] ?? "-")")
+        print(
+            "run: \(name) at \(partial) records -> exit 75 in \(Int(took * 1000)) ms; cut short: \(summary["cut_short"] ?? "-")"
+        )
 
         let next = try await ws.run(["run", "--quiet"])
         #expect(next.status == 65 || next.status == 0, "\(next.stderr)")
         // Every event exactly once, with the generator's outcomes.
-        #expect(try ws.count("SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events WHERE line IS NOT NULL GROUP BY file_id, line HAVING COUNT(*) > 1)") == 0)
+        #expect(
+            try ws.count(
+                "SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events WHERE line IS NOT NULL GROUP BY file_id, line HAVING COUNT(*) > 1)"
+            ) == 0)
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log") == expected.events + rejectedFiles)
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == expected.applied)
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'duplicate'") == expected.duplicate)
@@ -85,7 +101,9 @@ struct RunSignalTests {
     /// that run; the next dispatches send every refund again with the same key, and the gateway
     /// pays each once (the ones it had taken are answered from its memory).
     @Test(.longRunning, arguments: [("run", SIGTERM), ("dispatch", SIGINT)])
-    func aSignalWithSixteenRequestsInFlightStopsPromptlyAndEachRefundIsPaidOnce(command: String, signal: Int32) async throws {
+    func aSignalWithSixteenRequestsInFlightStopsPromptlyAndEachRefundIsPaidOnce(command: String, signal: Int32)
+        async throws
+    {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         try RefundDispatchTests.dropCancelledOrders(ws, count: 20)
@@ -98,7 +116,8 @@ struct RunSignalTests {
             #expect(try await ws.waitUntilPendingRefundsAreDue())  // their stored next attempts have come
         }
         let gateway = try await ws.startGateway(
-            arguments: ["--delay-ms", "6000"], timeoutMilliseconds: 30_000, backoffMax: 1500, extra: ["concurrency = 16"])
+            arguments: ["--delay-ms", "6000"], timeoutMilliseconds: 30_000, backoffMax: 1500,
+            extra: ["concurrency = 16"])
         defer { gateway.terminate() }
 
         let running = try ws.start([command])
@@ -118,9 +137,14 @@ struct RunSignalTests {
         #expect(took < 5, "exit \(took) s after the signal")
         #expect(stdout.contains("stopped on request before the end"), "\(stdout)")
         let lastRun = "(SELECT MAX(id) FROM runs)"
-        #expect(try ws.count("SELECT COUNT(*) FROM refund_attempts WHERE run_id = \(lastRun) AND outcome = 'interrupted'") == 16)
-        #expect(try ws.count("SELECT COUNT(*) FROM refund_attempts WHERE run_id = \(lastRun) AND outcome <> 'interrupted'") == 0)
-        let message = try ws.query("SELECT message FROM refund_attempts WHERE outcome = 'interrupted' AND run_id = \(lastRun) LIMIT 1")
+        #expect(
+            try ws.count("SELECT COUNT(*) FROM refund_attempts WHERE run_id = \(lastRun) AND outcome = 'interrupted'")
+                == 16)
+        #expect(
+            try ws.count("SELECT COUNT(*) FROM refund_attempts WHERE run_id = \(lastRun) AND outcome <> 'interrupted'")
+                == 0)
+        let message = try ws.query(
+            "SELECT message FROM refund_attempts WHERE outcome = 'interrupted' AND run_id = \(lastRun) LIMIT 1")
         #expect(message.first?.first??.contains("the next attempt sends the same key") == true)
         #expect(try ws.count("SELECT COUNT(*) FROM refunds WHERE status = 'pending'") == 20)
         #expect(try ws.count("SELECT COUNT(*) FROM runs WHERE finished_at IS NULL") == 0)
@@ -142,7 +166,9 @@ struct RunSignalTests {
         let taken = try gateway.entries().filter { $0.outcome == "accepted" }.map(\.key)
         for key in taken {
             let outcomes = try gateway.entries().filter { $0.key == key }.map(\.outcome)
-            #expect(outcomes.first == "accepted" && outcomes.dropFirst().allSatisfy { $0 == "replayed" || $0 == "conflict" }, "\(key): \(outcomes)")
+            #expect(
+                outcomes.first == "accepted"
+                    && outcomes.dropFirst().allSatisfy { $0 == "replayed" || $0 == "conflict" }, "\(key): \(outcomes)")
         }
         print("\(command): the gateway saw \(try gateway.entries().count) requests for 20 refunds")
     }

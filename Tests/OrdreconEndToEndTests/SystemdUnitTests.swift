@@ -85,7 +85,8 @@ struct SystemdUnitTests {
         let line = try #require(result.output.split(separator: "\n").last { $0.contains("Overall exposure level") })
         // "→ Overall exposure level for ordrecon.service: 1.2 OK 🙂"
         let words = line.split(separator: " ")
-        let score = try #require(words.firstIndex { $0.hasSuffix(":") && $0.contains(".service") }.flatMap { Double(words[$0 + 1]) })
+        let score = try #require(
+            words.firstIndex { $0.hasSuffix(":") && $0.contains(".service") }.flatMap { Double(words[$0 + 1]) })
         #expect(score <= 4.0, "\(line)")
     }
 

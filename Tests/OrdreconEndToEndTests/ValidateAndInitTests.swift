@@ -3,11 +3,11 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
-/// `ordrecon validate` (a dry run that changes nothing and judges as `run` does) and
-/// `ordrecon init`, through the built binary.
+/// `ordrecon validate` (a dry run that changes nothing and judges as `run` does) and, in
+/// InitCommandTests.swift, `ordrecon init`.
 @Suite(.runsPrograms)
 struct ValidateAndInitTests {
     // MARK: Snapshots
@@ -28,7 +28,8 @@ struct ValidateAndInitTests {
 
         var description: String {
             entries.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\n")
-                + "\n" + tables.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.count) rows" }.joined(separator: "\n")
+                + "\n"
+                + tables.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.count) rows" }.joined(separator: "\n")
         }
     }
 
@@ -46,7 +47,8 @@ struct ValidateAndInitTests {
             } else if relative.hasSuffix(".sqlite-wal") || relative.hasSuffix(".sqlite-shm") {
                 return
             } else {
-                snapshot.entries[relative] = "size=\(st.st_size) mtime=\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) mode=\(st.st_mode)"
+                snapshot.entries[relative] =
+                    "size=\(st.st_size) mtime=\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) mode=\(st.st_mode)"
             }
         }
         walk("")
@@ -55,7 +57,9 @@ struct ValidateAndInitTests {
             snapshot.userVersion = try ws.query("PRAGMA user_version").first?.first ?? nil
             for row in try ws.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
                 let table = row[0]!
-                let rows = try ws.query("SELECT * FROM \"\(table)\"").map { $0.map { $0 ?? "NULL" }.joined(separator: "\u{1F}") }
+                let rows = try ws.query("SELECT * FROM \"\(table)\"").map {
+                    $0.map { $0 ?? "NULL" }.joined(separator: "\u{1F}")
+                }
                 #expect(rows.count == (try ws.count("SELECT COUNT(*) FROM \"\(table)\"")))
                 snapshot.tables[table] = rows.sorted()
             }
@@ -72,7 +76,9 @@ struct ValidateAndInitTests {
         for table in Set(a.tables.keys).union(b.tables.keys).sorted() where a.tables[table] != b.tables[table] {
             lines.append("table \(table): \(a.tables[table]?.count ?? -1) -> \(b.tables[table]?.count ?? -1) rows")
         }
-        if a.userVersion != b.userVersion { lines.append("user_version \(a.userVersion ?? "-") -> \(b.userVersion ?? "-")") }
+        if a.userVersion != b.userVersion {
+            lines.append("user_version \(a.userVersion ?? "-") -> \(b.userVersion ?? "-")")
+        }
         return lines.joined(separator: "; ")
     }
 
@@ -87,10 +93,14 @@ struct ValidateAndInitTests {
     }
 
     /// Runs `validate --json` and parses it.
-    static func validateJSON(_ ws: TestWorkspace, _ path: String, feed: String) async throws -> (status: Int32, json: [String: Any], stderr: String) {
+    static func validateJSON(_ ws: TestWorkspace, _ path: String, feed: String) async throws -> (
+        status: Int32, json: [String: Any], stderr: String
+    ) {
         let result = try await ws.run(["validate", path, "--feed", feed, "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-        guard let object else { throw TestError("validate --json printed no object: \(result.stdout) \(result.stderr)") }
+        guard let object else {
+            throw TestError("validate --json printed no object: \(result.stdout) \(result.stderr)")
+        }
         return (result.status, object, result.stderr)
     }
 
@@ -98,13 +108,16 @@ struct ValidateAndInitTests {
         ((json["events"] as? [[String: Any]]) ?? []).map { e in
             Verdict(
                 line: (e["line"] as? Int).map(String.init), eventId: e["event_id"] as? String,
-                outcome: e["outcome"] as? String ?? "?", code: e["reason_code"] as? String, message: e["message"] as? String)
+                outcome: e["outcome"] as? String ?? "?", code: e["reason_code"] as? String,
+                message: e["message"] as? String)
         }
     }
 
     static func recorded(_ ws: TestWorkspace, feed: String, file: String) throws -> [Verdict] {
-        try ws.query("SELECT line, event_id, outcome, reason_code, message FROM audit_log WHERE feed = '\(feed)' AND file_name = '\(file)' ORDER BY id")
-            .map { Verdict(line: $0[0], eventId: $0[1], outcome: $0[2]!, code: $0[3], message: $0[4]) }
+        try ws.query(
+            "SELECT line, event_id, outcome, reason_code, message FROM audit_log WHERE feed = '\(feed)' AND file_name = '\(file)' ORDER BY id"
+        )
+        .map { Verdict(line: $0[0], eventId: $0[1], outcome: $0[2]!, code: $0[3], message: $0[4]) }
     }
 
     // MARK: validate
@@ -163,10 +176,15 @@ struct ValidateAndInitTests {
         #expect(json["would_apply_all"] as? Bool == false)
         #expect(text.stdout.contains("against the current state in"))
         #expect(text.stdout.contains("Nothing was changed"))
-        #expect(text.stdout.contains("order_exists") && text.stdout.contains("8 event(s): 3 would be applied, 2 duplicate, 3 rejected"))
+        #expect(
+            text.stdout.contains("order_exists")
+                && text.stdout.contains("8 event(s): 3 would be applied, 2 duplicate, 3 rejected"))
 
         let dry = Self.verdicts(json)
-        #expect(dry.map(\.outcome) == ["applied", "applied", "rejected", "applied", "duplicate", "rejected", "rejected", "duplicate"])
+        #expect(
+            dry.map(\.outcome) == [
+                "applied", "applied", "rejected", "applied", "duplicate", "rejected", "rejected", "duplicate",
+            ])
         #expect(dry.map { $0.code ?? "" } == ["", "", "order_exists", "", "", "missing_field", "missing_field", ""])
 
         // The real run of the same file records exactly these verdicts, and does write the refund.
@@ -199,7 +217,10 @@ struct ValidateAndInitTests {
 
         let dry = Self.verdicts(json)
         // O1 does not exist: S5 creates it here, S6 cancels it (unpaid: no refund), S1 is order_exists.
-        #expect(dry.map(\.outcome) == ["applied", "applied", "applied", "applied", "duplicate", "rejected", "rejected", "rejected"])
+        #expect(
+            dry.map(\.outcome) == [
+                "applied", "applied", "applied", "applied", "duplicate", "rejected", "rejected", "rejected",
+            ])
         #expect(try await ws.run(["run"]).status == 65)
         #expect(try Self.recorded(ws, feed: "storefront", file: "mixed.csv") == dry)
     }
@@ -209,7 +230,9 @@ struct ValidateAndInitTests {
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.orders, order: 1)
         #expect(try await ws.run(["run"]).status == 0)
-        let path = try ws.drop("payments", "pay.jsonl", """
+        let path = try ws.drop(
+            "payments", "pay.jsonl",
+            """
             {"event_id":"P1","entity":"order","order_id":"O1","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":70,"payment_ref":"PR1"}
             {"event_id":"P2","entity":"order","order_id":"O2","status":"PAID","occurred_at":"2026-01-01T11:00:00+05:30","amount":"140.00","payment_ref":"PR2"}
             """, order: 2)
@@ -230,7 +253,8 @@ struct ValidateAndInitTests {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         let broken = try ws.drop("storefront", "broken.json", "[{\"event_id\": \"S1\",", order: 1)
-        let noHeader = try ws.drop("storefront", "noheader.csv", "event_id,entity,order_id,status\nS1,order,O1,PAID\n", order: 2)
+        let noHeader = try ws.drop(
+            "storefront", "noheader.csv", "event_id,entity,order_id,status\nS1,order,O1,PAID\n", order: 2)
         let xml = try ws.drop("storefront", "orders.xml", "<orders/>", order: 3)
         let before = try Self.snapshot(ws)
         for (path, code) in [(broken, "bad_file"), (noHeader, "bad_file"), (xml, "unsupported_file_type")] {
@@ -248,9 +272,10 @@ struct ValidateAndInitTests {
         #expect(try Self.snapshot(ws) == before)
         // run records the same codes.
         #expect(try await ws.run(["run"]).status == 65)
-        #expect(try ws.query("SELECT file_name, reason_code FROM audit_log ORDER BY id") == [
-            ["broken.json", "bad_file"], ["noheader.csv", "bad_file"], ["orders.xml", "unsupported_file_type"],
-        ])
+        #expect(
+            try ws.query("SELECT file_name, reason_code FROM audit_log ORDER BY id") == [
+                ["broken.json", "bad_file"], ["noheader.csv", "bad_file"], ["orders.xml", "unsupported_file_type"],
+            ])
     }
 
     @Test func unknownFeedMissingFileBadConfigAndLockHeld() async throws {
@@ -265,7 +290,8 @@ struct ValidateAndInitTests {
         #expect(missing.stderr.contains("missing.csv"))
         #expect(try await ws.run(["validate", "inbox/storefront", "--feed", "storefront"]).status == 66)
 
-        let badConfig = try TestWorkspace(config: TestWorkspace.defaultConfig + "\n[returns]\nwindow_days = \"thirty\"\n")
+        let badConfig = try TestWorkspace(
+            config: TestWorkspace.defaultConfig + "\n[returns]\nwindow_days = \"thirty\"\n")
         defer { badConfig.remove() }
         #expect(try await badConfig.run(["validate", path, "--feed", "storefront"]).status == 78)
 
@@ -295,7 +321,9 @@ struct ValidateAndInitTests {
     @Test(.longRunning) func generatedWorkloadFileByFileMatchesRun() async throws {
         let staging = try TestWorkspace()
         defer { staging.remove() }
-        let generated = try await staging.run(["generate", "--orders", "40", "--out", staging.root + "/gen", "--seed", "7"])
+        let generated = try await staging.run([
+            "generate", "--orders", "40", "--out", staging.root + "/gen", "--seed", "7",
+        ])
         #expect(generated.status == 0, "\(generated.stderr)")
         var files: [(mtime: Int, feed: String, name: String)] = []
         for feed in staging.files(in: "gen/inbox") {
@@ -314,20 +342,23 @@ struct ValidateAndInitTests {
         defer { gateway.terminate() }
         var outcomes: Set<String> = []
         for (index, file) in files.enumerated() {
-            let content = try Data(contentsOf: URL(fileURLWithPath: staging.root + "/gen/inbox/" + file.feed + "/" + file.name))
+            let content = try Data(
+                contentsOf: URL(fileURLWithPath: staging.root + "/gen/inbox/" + file.feed + "/" + file.name))
             let path = try ws.drop(file.feed, file.name, content, order: index)
             let before = try Self.snapshot(ws)
             let (status, json, stderr) = try await Self.validateJSON(ws, path, feed: file.feed)
             let after = try Self.snapshot(ws)
-            #expect(after == before, "validate of \(file.name) changed the workspace: \(Self.difference(before, after))")
+            #expect(
+                after == before, "validate of \(file.name) changed the workspace: \(Self.difference(before, after))")
             #expect(json["state"] as? String == (index == 0 ? "empty" : "database"))
             let dry = Self.verdicts(json)
             let run = try await ws.run(["run"])
             #expect([0, 65].contains(run.status), "\(run.stderr)")
             if let rejection = json["file_rejection"] as? [String: Any] {
                 #expect(status == 65)
-                #expect(try ws.query("SELECT reason_code, message FROM audit_log WHERE file_name = '\(file.name)'")
-                    == [[rejection["code"] as? String, rejection["message"] as? String]])
+                #expect(
+                    try ws.query("SELECT reason_code, message FROM audit_log WHERE file_name = '\(file.name)'")
+                        == [[rejection["code"] as? String, rejection["message"] as? String]])
                 outcomes.insert("file:" + (rejection["code"] as? String ?? ""))
                 continue
             }
@@ -339,58 +370,5 @@ struct ValidateAndInitTests {
         #expect(outcomes.contains("applied:") && outcomes.contains("duplicate:"))
         #expect(outcomes.filter { $0.hasPrefix("rejected:") }.count >= 5, "\(outcomes.sorted())")
         #expect(!ws.files(in: "outbox/refunds").isEmpty)
-    }
-
-    // MARK: init
-
-    static func tree(_ root: String) -> [String] {
-        var paths: [String] = []
-        let enumerator = FileManager.default.enumerator(atPath: root)
-        while let path = enumerator?.nextObject() as? String { paths.append(path) }
-        return paths.sorted()
-    }
-
-    @Test func initCreatesConfigAndInboxesOnlyRefusesASecondTimeAndRunWorks() async throws {
-        let ws = try TestWorkspace()
-        defer { ws.remove() }
-        let result = try await ws.run(["init", "shop"])
-        #expect(result.status == 0, "\(result.stderr)")
-        let root = ws.root + "/shop"
-        #expect(Self.tree(root) == [
-            "config", "config/ordrecon.toml", "inbox", "inbox/carrier", "inbox/payments", "inbox/returns-desk",
-            "inbox/storefront", "inbox/warehouse",
-        ])
-        #expect(try String(contentsOfFile: root + "/config/ordrecon.toml", encoding: .utf8) == TestWorkspace.repositoryConfig)
-        #expect(result.stdout.contains("config/ordrecon.toml") && result.stdout.contains("inbox/storefront/"))
-        #expect(result.stdout.contains("ordrecon run"))
-
-        // A second time: refused, nothing touched.
-        try "# mine\n".write(toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
-        let again = try await ws.run(["init", "shop"])
-        #expect(again.status == 73)
-        #expect(again.stderr.contains("already exists"))
-        #expect(try String(contentsOfFile: root + "/config/ordrecon.toml", encoding: .utf8) == "# mine\n")
-        try TestWorkspace.defaultConfig.write(toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
-
-        // ordrecon run works in the new folder (here through --config; relative paths follow it).
-        try Self.orders.write(toFile: root + "/inbox/storefront/orders.csv", atomically: true, encoding: .utf8)
-        let run = try await ws.run(["run", "--config", "shop/config/ordrecon.toml"])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(FileManager.default.fileExists(atPath: root + "/archive/storefront/orders.csv"))
-        #expect(FileManager.default.fileExists(atPath: root + "/var/ordrecon.sqlite"))
-    }
-
-    @Test func initWithoutArgumentUsesTheCurrentFolder() async throws {
-        let ws = try TestWorkspace()
-        defer { ws.remove() }
-        // The harness made config/ordrecon.toml: init refuses there.
-        #expect(try await ws.run(["init"]).status == 73)
-        try FileManager.default.removeItem(atPath: ws.root + "/config")
-        let result = try await ws.run(["init"])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(Self.tree(ws.root).filter { !$0.hasPrefix("inbox/") } == ["config", "config/ordrecon.toml", "inbox"])
-        try ws.drop("storefront", "orders.csv", Self.orders)
-        #expect(try await ws.run(["run"]).status == 0)
-        #expect(try await ws.run(["init"]).status == 73)
     }
 }

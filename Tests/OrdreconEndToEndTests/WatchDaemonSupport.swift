@@ -2,7 +2,7 @@ import Foundation
 import OrdreconTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // The daemon and helpers of WatchDropTests, WatchSignalTests and WatchMetricsTests.
@@ -51,7 +51,9 @@ final class WatchDaemon: Sendable {
         let ready = await eventually(timeout: timeout) {
             guard isRunning else { return true }
             let passes = (try? workspace.count("SELECT COUNT(*) FROM runs WHERE id > \(runsBefore)")) ?? 0
-            guard passes >= 2, signalSetContains(signalSet("SigCgt"), SIGTERM), signalSetContains(signalSet("SigCgt"), SIGHUP) else {
+            guard passes >= 2, signalSetContains(signalSet("SigCgt"), SIGTERM),
+                signalSetContains(signalSet("SigCgt"), SIGHUP)
+            else {
                 return false
             }
             return await get("/healthz", timeout: 2)?.status == 200
@@ -139,7 +141,9 @@ func httpGet(port: Int, path: String, timeout: Double) -> HTTPReply? {
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     var address = loopback(port: port)
     let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     guard connected == 0 else { return nil }
     let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
@@ -181,7 +185,8 @@ func httpGet(port: Int, path: String, timeout: Double) -> HTTPReply? {
 
 private func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
     guard haystack.count >= needle.count else { return nil }
-    for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)].elementsEqual(needle) {
+    for start in 0...(haystack.count - needle.count)
+    where haystack[start..<(start + needle.count)].elementsEqual(needle) {
         return start
     }
     return nil

@@ -4,7 +4,7 @@ import OrdreconWorkload
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `ordrecon watch`, the built binary as a daemon, and the ways partners drop files: renamed or
@@ -31,9 +31,12 @@ struct WatchDropTests {
         // The renamed file without waiting for any settle time: taken while the in-place one
         // still waits. Timed by the daemon's own records: within 5 s of the drop (far more than a
         // rename takes to be seen, less than the settle time).
-        let renamedTaken = await eventually(timeout: .seconds(60)) { ws.files(in: "archive/storefront").contains("renamed.csv") }
+        let renamedTaken = await eventually(timeout: .seconds(60)) {
+            ws.files(in: "archive/storefront").contains("renamed.csv")
+        }
         #expect(renamedTaken, "the renamed file was not taken\n\(daemon.tail())")
-        #expect(try ws.count("SELECT MIN(started_at) FROM files WHERE name = 'renamed.csv'") <= Int((started + 5) * 1000),
+        #expect(
+            try ws.count("SELECT MIN(started_at) FROM files WHERE name = 'renamed.csv'") <= Int((started + 5) * 1000),
             "the renamed file was not taken at once")
         let taken = await eventually(timeout: .seconds(60)) {
             ws.files(in: "archive/storefront") == ["in-place.csv", "renamed.csv"]
@@ -41,19 +44,23 @@ struct WatchDropTests {
         }
         let seconds = epochSeconds() - started
         #expect(taken, "not both archived within 60 s\n\(daemon.tail())")
-        #expect(try ws.count("SELECT MIN(started_at) FROM files WHERE name = 'in-place.csv'") >= Int((started + 6) * 1000) - 1,
+        #expect(
+            try ws.count("SELECT MIN(started_at) FROM files WHERE name = 'in-place.csv'") >= Int((started + 6) * 1000)
+                - 1,
             "the in-place file was taken before it settled")
         // Nothing more may happen to them.
         #expect(await holds(for: .milliseconds(500)) { (try? ws.count("SELECT COUNT(*) FROM audit_log")) == 6 })
 
-        #expect(try ws.query("SELECT name, state, finalized, events, applied FROM files ORDER BY name") == [
-            ["in-place.csv", "done", "1", "3", "3"], ["renamed.csv", "done", "1", "3", "3"],
-        ])
+        #expect(
+            try ws.query("SELECT name, state, finalized, events, applied FROM files ORDER BY name") == [
+                ["in-place.csv", "done", "1", "3", "3"], ["renamed.csv", "done", "1", "3", "3"],
+            ])
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 6)
         #expect(try ws.count("SELECT COUNT(DISTINCT event_id) FROM audit_log") == 6)
-        #expect(try ws.query("SELECT file_name, COUNT(*) FROM audit_log GROUP BY file_name ORDER BY file_name") == [
-            ["in-place.csv", "3"], ["renamed.csv", "3"],
-        ])
+        #expect(
+            try ws.query("SELECT file_name, COUNT(*) FROM audit_log GROUP BY file_name ORDER BY file_name") == [
+                ["in-place.csv", "3"], ["renamed.csv", "3"],
+            ])
         #expect(try ws.read("archive/storefront/renamed.csv") == renamed)
         #expect(try ws.read("archive/storefront/in-place.csv") == inPlace)
         #expect(visible(ws.files(in: "inbox/storefront")).isEmpty)
@@ -65,7 +72,8 @@ struct WatchDropTests {
     /// One report per period, not per pass: after `watch_every_files` files, and on stop for
     /// what is left; each covers its passes' rejections.
     @Test func reportsArePerPeriodNotPerPass() async throws {
-        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "watch_every_files = 1000", with: "watch_every_files = 2")
+        let config = TestWorkspace.defaultConfig.replacingOccurrences(
+            of: "watch_every_files = 1000", with: "watch_every_files = 2")
         #expect(config.contains("watch_every_files = 2"))
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
@@ -77,15 +85,19 @@ struct WatchDropTests {
             try dropRenamed(ws, "storefront", name, orderHeader + orderRow("P\(index)") + (index == 0 ? rejected : ""))
             // Archived, and the pass that took it over: the next file comes in a pass of its own.
             let archived = await eventually(timeout: .seconds(60)) {
-                (try? ws.count("""
+                (try? ws.count(
+                    """
                     SELECT COUNT(*) FROM files f JOIN runs r ON r.id = f.last_run_id
                     WHERE f.name = '\(name)' AND f.finalized = 1 AND r.finished_at IS NOT NULL
                     """)) == 1
             }
-            #expect(archived && ws.files(in: "archive/storefront").contains(name), "\(name) not archived\n\(daemon.tail())")
+            #expect(
+                archived && ws.files(in: "archive/storefront").contains(name), "\(name) not archived\n\(daemon.tail())")
         }
         // Two files: one report; the third waits for its period.
-        let first = await eventually(timeout: .seconds(30)) { ws.files(in: "outbox/reports").filter { $0.hasSuffix(".html") }.count == 1 }
+        let first = await eventually(timeout: .seconds(30)) {
+            ws.files(in: "outbox/reports").filter { $0.hasSuffix(".html") }.count == 1
+        }
         #expect(first, "\(ws.files(in: "outbox/reports"))\n\(daemon.tail())")
         #expect(await daemon.stop() == 0)
         let reports = ws.files(in: "outbox/reports")
@@ -138,16 +150,21 @@ struct WatchDropTests {
         #expect(await holds(for: .milliseconds(500)) { (try? ws.count("SELECT COUNT(*) FROM files")) == 1 })
 
         let check = {
-            let files = try ws.query("SELECT name, state, events, applied, COALESCE(final_name, '') FROM files ORDER BY id")
+            let files = try ws.query(
+                "SELECT name, state, events, applied, COALESCE(final_name, '') FROM files ORDER BY id")
             #expect(files == [["slow.csv", "done", "\(rows)", "\(rows)", "slow.csv"]], "files taken: \(files)")
-            #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE file_name = 'slow.csv' AND outcome = 'applied'") == rows)
+            #expect(
+                try ws.count("SELECT COUNT(*) FROM audit_log WHERE file_name = 'slow.csv' AND outcome = 'applied'")
+                    == rows)
             #expect(try ws.count("SELECT COUNT(DISTINCT event_id) FROM audit_log") == rows)
             #expect(ws.files(in: "archive/storefront") == ["slow.csv"])
             #expect(ws.files(in: "failed/storefront").isEmpty)
             #expect((try? ws.read("archive/storefront/slow.csv")) == content)
             // Taken after the last write, not before.
             let started = try ws.count("SELECT MIN(started_at) FROM files")
-            #expect(Double(started) >= (lastClose * 1000).rounded(.down), "taken \(Double(started) / 1000 - lastClose) s after the last write")
+            #expect(
+                Double(started) >= (lastClose * 1000).rounded(.down),
+                "taken \(Double(started) / 1000 - lastClose) s after the last write")
         }
         try check()
         #expect(await daemon.stop() == 0, "\(daemon.tail())")
@@ -182,16 +199,25 @@ struct WatchDropTests {
             (try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) == count
         }
         let seconds = epochSeconds() - started
-        #expect(done, "\((try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) ?? -1) of \(count) files handled after 120 s\n\(daemon.tail())")
+        #expect(
+            done,
+            "\((try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) ?? -1) of \(count) files handled after 120 s\n\(daemon.tail())"
+        )
         // Nothing more may be taken: each file once.
         #expect(await holds(for: .milliseconds(500)) { (try? ws.count("SELECT COUNT(*) FROM files")) == count })
 
         // Each file once, archived, in order.
         #expect(try ws.count("SELECT COUNT(*) FROM files") == count)
         #expect(try ws.count("SELECT COUNT(DISTINCT name) FROM files") == count)
-        #expect(try ws.count("SELECT COUNT(*) FROM files WHERE state = 'done' AND events = 1 AND applied = 1 AND final_name = name") == count)
+        #expect(
+            try ws.count(
+                "SELECT COUNT(*) FROM files WHERE state = 'done' AND events = 1 AND applied = 1 AND final_name = name")
+                == count)
         let taken = try ws.query("SELECT name FROM files ORDER BY id").map { $0[0] ?? "" }
-        #expect(taken == expected.map(\.name), "files not taken in (mtime, feed, name) order: first difference at \(firstDifference(taken, expected.map(\.name)))")
+        #expect(
+            taken == expected.map(\.name),
+            "files not taken in (mtime, feed, name) order: first difference at \(firstDifference(taken, expected.map(\.name)))"
+        )
         #expect(ws.files(in: "archive/storefront") == dropped.map(\.name).sorted())
         #expect(visible(ws.files(in: "inbox/storefront")).isEmpty)
         #expect(ws.files(in: "failed/storefront").isEmpty)
@@ -201,7 +227,9 @@ struct WatchDropTests {
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == count)
         let events = try ws.query("SELECT event_id FROM audit_events ORDER BY id").map { $0[0] ?? "" }
         #expect(events == expected.map(\.event))
-        print("watch (\(mode)): burst of \(count) renamed in \(wholeMilliseconds(droppedIn)) ms, all archived \(wholeMilliseconds(seconds)) ms after the first")
+        print(
+            "watch (\(mode)): burst of \(count) renamed in \(wholeMilliseconds(droppedIn)) ms, all archived \(wholeMilliseconds(seconds)) ms after the first"
+        )
         #expect(await daemon.stop() == 0, "\(daemon.tail())")
     }
 }

@@ -4,7 +4,7 @@ import OrdreconWorkload
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `ordrecon watch` gives exactly what `ordrecon run` gives on the same files (contract §6): files
@@ -19,7 +19,8 @@ struct WatchMatchesRunTests {
     @Test(.longRunning, arguments: ["inotify", "poll"])
     func watchGivesWhatRunGives(mode: String) async throws {
         let options = WorkloadOptions(orders: 600, seed: 41, ordersPerWave: 50)
-        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
+        let config = TestWorkspace.defaultConfig.replacingOccurrences(
+            of: "write_pdfs = true", with: "write_pdfs = false")
 
         let reference = try TestWorkspace(config: config)
         defer { reference.remove() }
@@ -70,20 +71,31 @@ struct WatchMatchesRunTests {
         let accepted = try gateway.entries().filter { $0.outcome == "accepted" }
         #expect(accepted.count == expected.refunds)
         #expect(Set(accepted.map(\.key)).count == expected.refunds)
-        print("watch (\(mode)) vs run: \(files.count) files (\(waiting) waiting at the start), \(expected.events) events, \(expected.refunds) refunds compared")
+        print(
+            "watch (\(mode)) vs run: \(files.count) files (\(waiting) waiting at the start), \(expected.events) events, \(expected.refunds) refunds compared"
+        )
     }
 
     /// What is compared between the two workspaces: nothing that depends on run ids or times.
     static let comparisons: [(String, String)] = [
-        ("audit records", """
+        (
+            "audit records",
+            """
             SELECT feed, file_name, line, event_id, entity, entity_id, outcome, reason_code, message
             FROM audit_log ORDER BY id
-            """),
+            """
+        ),
         ("order statuses", "SELECT order_id, status, paid_paise FROM orders ORDER BY order_id"),
         ("return statuses", "SELECT return_id, order_id, status FROM returns ORDER BY return_id"),
         ("invoices", "SELECT order_id, number, total_paise FROM invoices ORDER BY order_id"),
         ("credit notes", "SELECT return_id, number, invoice_number, total_paise FROM credit_notes ORDER BY return_id"),
-        ("refunds", "SELECT refund_id, kind, order_id, return_id, amount_paise, status, body FROM refunds ORDER BY refund_id"),
-        ("files", "SELECT feed, name, state, events, applied, duplicate, rejected, failure_code, final_name FROM files ORDER BY id"),
+        (
+            "refunds",
+            "SELECT refund_id, kind, order_id, return_id, amount_paise, status, body FROM refunds ORDER BY refund_id"
+        ),
+        (
+            "files",
+            "SELECT feed, name, state, events, applied, duplicate, rejected, failure_code, final_name FROM files ORDER BY id"
+        ),
     ]
 }

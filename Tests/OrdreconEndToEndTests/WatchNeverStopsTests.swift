@@ -4,7 +4,7 @@ import OrdreconWorkload
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `ordrecon watch` never stops on a busy database (contract §6): its ingestion and dispatch
@@ -46,7 +46,9 @@ struct WatchNeverStopsTests {
         #expect(daemon.isRunning, "\(mode): watch exited by itself\n\(daemon.tail())")
         #expect(done, "\(mode): not done within 300 s\n\(daemon.tail())")
         #expect(await daemon.stop() == 0, "\(daemon.tail())")
-        let failures = daemon.lines.filter { $0.contains("failed;") || $0.contains("database error") || $0.contains("database busy") }
+        let failures = daemon.lines.filter {
+            $0.contains("failed;") || $0.contains("database error") || $0.contains("database busy")
+        }
         #expect(failures.isEmpty, "\(mode): \(failures.prefix(5).joined(separator: "\n"))")
         let accepted = try gateway.entries().filter { $0.outcome == "accepted" }
         #expect(accepted.count == expected.refunds, "\(mode)")
@@ -59,12 +61,17 @@ struct WatchNeverStopsTests {
     /// would): `watch` waits instead of failing and takes the file once the lock is released; a
     /// SIGTERM while it waits stops it with exit 0, and the next start takes the file it waited on.
     @Test func watchWaitsForADatabaseHeldByAnotherProcessAndStillStopsOnSigterm() async throws {
-        let ws = try TestWorkspace(config: TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false"))
+        let ws = try TestWorkspace(
+            config: TestWorkspace.defaultConfig.replacingOccurrences(
+                of: "write_pdfs = true", with: "write_pdfs = false"))
         defer { ws.remove() }
         let daemon = try DaemonProcess(ws, ["watch"])
         defer { daemon.kill() }
         // Started: its first pass is recorded (the database exists, the inbox is watched).
-        #expect(await eventually(timeout: .seconds(120)) { (try? ws.count("SELECT COUNT(*) FROM runs WHERE finished_at IS NOT NULL")) ?? 0 >= 1 }, "\(daemon.tail())")
+        #expect(
+            await eventually(timeout: .seconds(120)) {
+                (try? ws.count("SELECT COUNT(*) FROM runs WHERE finished_at IS NOT NULL")) ?? 0 >= 1
+            }, "\(daemon.tail())")
 
         // Held for 3 s, longer than any single wait of the daemon's (2 s at most): for all that
         // time nothing may be taken and the daemon may not exit.
@@ -73,13 +80,16 @@ struct WatchNeverStopsTests {
         let heldQuiet = await holds(for: .seconds(3)) { daemon.isRunning && ws.files(in: "archive/storefront").isEmpty }
         #expect(heldQuiet, "watch exited or took the file while the database was held\n\(daemon.tail())")
         lock.release()
-        #expect(await eventually(timeout: .seconds(60)) { ws.files(in: "archive/storefront") == ["held.csv"] }, "\(daemon.tail())")
+        #expect(
+            await eventually(timeout: .seconds(60)) { ws.files(in: "archive/storefront") == ["held.csv"] },
+            "\(daemon.tail())")
 
         // SIGTERM while it waits for the database: held again, a file dropped, and a second for
         // the daemon to be waiting on it (still nothing taken) before the signal.
         let again = try SQLiteWriteLock(path: ws.database)
         try dropOrders(ws, "second.csv", ids: ["S1"])
-        #expect(await holds(for: .seconds(1)) { daemon.isRunning && ws.files(in: "archive/storefront") == ["held.csv"] })
+        #expect(
+            await holds(for: .seconds(1)) { daemon.isRunning && ws.files(in: "archive/storefront") == ["held.csv"] })
         let signalled = ContinuousClock.now
         daemon.child.signal(SIGTERM)
         let exit = await daemon.child.waitForExit(timeout: .seconds(30))
@@ -88,11 +98,15 @@ struct WatchNeverStopsTests {
         again.release()
         #expect(exit?.exitStatus == 0, "\(daemon.tail())")
         #expect(took < 10, "SIGTERM while waiting for the database took \(took) s")
-        #expect(!daemon.lines.contains { $0.contains("level=error") || $0.contains("level=critical") }, "\(daemon.tail())")
+        #expect(
+            !daemon.lines.contains { $0.contains("level=error") || $0.contains("level=critical") }, "\(daemon.tail())")
 
         let next = try DaemonProcess(ws, ["watch"])
         defer { next.kill() }
-        #expect(await eventually(timeout: .seconds(120)) { ws.files(in: "archive/storefront") == ["held.csv", "second.csv"] }, "\(next.tail())")
+        #expect(
+            await eventually(timeout: .seconds(120)) {
+                ws.files(in: "archive/storefront") == ["held.csv", "second.csv"]
+            }, "\(next.tail())")
         #expect(await next.stop() == 0, "\(next.tail())")
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 3)
         print("watch: SIGTERM while another process held the database -> exit 0 in \(Int(took * 1000)) ms")
@@ -104,23 +118,36 @@ struct WatchNeverStopsTests {
     /// recorded once, and the daemon still runs. (The daemon tries such a file again 30 s after
     /// the pass that left it: this test waits that long, doing nothing.)
     @Test(.longRunning) func aFileThatCannotBeFinishedIsTriedAgainAndTheDaemonGoesOn() async throws {
-        let ws = try TestWorkspace(config: TestWorkspace.defaultConfig.replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false"))
+        let ws = try TestWorkspace(
+            config: TestWorkspace.defaultConfig.replacingOccurrences(
+                of: "write_pdfs = true", with: "write_pdfs = false"))
         defer { ws.remove() }
         let daemon = try DaemonProcess(ws, ["watch"])
         defer { daemon.kill() }
-        #expect(await eventually(timeout: .seconds(120)) { (try? ws.count("SELECT COUNT(*) FROM runs WHERE finished_at IS NOT NULL")) ?? 0 >= 1 }, "\(daemon.tail())")
+        #expect(
+            await eventually(timeout: .seconds(120)) {
+                (try? ws.count("SELECT COUNT(*) FROM runs WHERE finished_at IS NOT NULL")) ?? 0 >= 1
+            }, "\(daemon.tail())")
 
         let archive = ws.root + "/archive/storefront"
         try FileManager.default.removeItem(atPath: archive)
         #expect(FileManager.default.createFile(atPath: archive, contents: Data("not a folder\n".utf8)))
         try dropOrders(ws, "orders.csv", ids: ["F1", "F2", "F3"])
-        #expect(await eventually(timeout: .seconds(60)) { daemon.lines.contains { $0.contains("file not finished") } }, "\(daemon.tail())")
+        #expect(
+            await eventually(timeout: .seconds(60)) { daemon.lines.contains { $0.contains("file not finished") } },
+            "\(daemon.tail())")
         #expect(daemon.isRunning, "\(daemon.tail())")
 
         try FileManager.default.removeItem(atPath: archive)
         try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: false)
-        #expect(await eventually(timeout: .seconds(180), every: .milliseconds(100)) { ws.files(in: "archive/storefront") == ["orders.csv"] }, "\(daemon.tail())")
-        #expect(await eventually(timeout: .seconds(60)) { (try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) == 1 }, "\(daemon.tail())")
+        #expect(
+            await eventually(timeout: .seconds(180), every: .milliseconds(100)) {
+                ws.files(in: "archive/storefront") == ["orders.csv"]
+            }, "\(daemon.tail())")
+        #expect(
+            await eventually(timeout: .seconds(60)) {
+                (try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) == 1
+            }, "\(daemon.tail())")
         #expect(daemon.isRunning, "\(daemon.tail())")
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log") == 3)
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == 3)

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
-@testable import OrdreconEngine
 import OrdreconCore
 import OrdreconTestSupport
 import Testing
+
+@testable import OrdreconEngine
 
 /// `watch` writes one report per period (time or file count), not one per pass; old reports
 /// are deleted after `[reports] keep_days`, and nothing else in the folder is touched.
@@ -41,7 +42,9 @@ struct WatchReportTests {
         period.add(pass(10, files: ["c.csv"]), at: 310)
         #expect(period.isDue(at: 310))  // three files
         #expect(period.runs == 8...10)
-        #expect(period.summary.events == 9 && period.summary.rejected == 3 && period.summary.rejectedByCode == ["unknown_order": 3])
+        #expect(
+            period.summary.events == 9 && period.summary.rejected == 3
+                && period.summary.rejectedByCode == ["unknown_order": 3])
         #expect(period.summary.files.map(\.name) == ["a.csv", "b.csv", "c.csv"])
     }
 
@@ -62,12 +65,15 @@ struct WatchReportTests {
         let now = Timestamp(milliseconds: 1_796_632_200_000)
         let old = Date(timeIntervalSince1970: Double(now.milliseconds) / 1000 - 31 * 86_400)
         let recent = Date(timeIntervalSince1970: Double(now.milliseconds) / 1000 - 29 * 86_400)
-        let names = ["1.html", "1.json", "watch-2-9.html", "watch-2-9.json", "10.html", "notes.html", "1.html.bak",
-                     "watch-2.html", "watch--1-2.json", "x1.json"]
+        let names = [
+            "1.html", "1.json", "watch-2-9.html", "watch-2-9.json", "10.html", "notes.html", "1.html.bak",
+            "watch-2.html", "watch--1-2.json", "x1.json",
+        ]
         for name in names {
             let path = directory + "/" + name
             #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
-            try FileManager.default.setAttributes([.modificationDate: name == "10.html" ? recent : old], ofItemAtPath: path)
+            try FileManager.default.setAttributes(
+                [.modificationDate: name == "10.html" ? recent : old], ofItemAtPath: path)
         }
         // An old link named like a report, pointing at a file outside: neither is deleted.
         let outside = directory + "-target"
@@ -79,7 +85,8 @@ struct WatchReportTests {
         #expect(RunReport.deleteOld(in: directory, keepDays: 0, now: now, logger: logger) == 0)
         #expect(RunReport.deleteOld(in: directory, keepDays: 30, now: now, logger: logger) == 4)
         let left = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        #expect(left == ["1.html.bak", "10.html", "11.html", "notes.html", "watch--1-2.json", "watch-2.html", "x1.json"])
+        #expect(
+            left == ["1.html.bak", "10.html", "11.html", "notes.html", "watch--1-2.json", "watch-2.html", "x1.json"])
         #expect(FileManager.default.fileExists(atPath: outside))
     }
 }

@@ -4,7 +4,7 @@ import OrdreconWorkload
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `ordrecon watch` and signals: SIGTERM in the middle of a large file (the batch in hand is
@@ -39,7 +39,8 @@ struct WatchSignalTests {
             return records.value > 0
         }
         let seen = records.value
-        #expect(sent != nil && seen < rows, "no point in the middle of the file seen (\(seen) of \(rows))\n\(first.tail())")
+        #expect(
+            sent != nil && seen < rows, "no point in the middle of the file seen (\(seen) of \(rows))\n\(first.tail())")
         let signalled = sent ?? .now
         let exit = await first.waitForExit(timeout: .seconds(60))
         let exited = exit != nil
@@ -59,8 +60,12 @@ struct WatchSignalTests {
         #expect(try ws.query("SELECT state, finalized FROM files") == [["processing", "0"]])
         #expect(ws.files(in: "var/processing/storefront") == ["large.csv"])
         #expect(first.log.contains("run stopped on request"), "\(first.tail())")
-        print("watch: daemon's blocked signals at start: \(hex(blocked)) (SIGTERM blocked: \(signalSetContains(blocked, SIGTERM)))")
-        print("watch: SIGTERM at \(seen) of \(rows) events -> exit \(String(describing: first.exitStatus)) in \(wholeMilliseconds(took)) ms with \(partial) committed")
+        print(
+            "watch: daemon's blocked signals at start: \(hex(blocked)) (SIGTERM blocked: \(signalSetContains(blocked, SIGTERM)))"
+        )
+        print(
+            "watch: SIGTERM at \(seen) of \(rows) events -> exit \(String(describing: first.exitStatus)) in \(wholeMilliseconds(took)) ms with \(partial) committed"
+        )
 
         let second = try WatchDaemon(ws, [])
         defer { second.stopOrKill() }
@@ -68,22 +73,30 @@ struct WatchSignalTests {
         let finished = await eventually(timeout: .seconds(120), every: .milliseconds(100)) {
             (try? ws.count("SELECT COUNT(*) FROM files WHERE finalized = 1")) == 1
         }
-        #expect(finished, "\((try? ws.count("SELECT COUNT(*) FROM audit_events")) ?? -1) of \(rows) after restart\n\(second.tail())")
+        #expect(
+            finished,
+            "\((try? ws.count("SELECT COUNT(*) FROM audit_events")) ?? -1) of \(rows) after restart\n\(second.tail())")
         #expect(try ws.count("SELECT COUNT(*) FROM audit_events") == rows)
-        #expect(try ws.count("SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events GROUP BY file_id, line HAVING COUNT(*) > 1)") == 0)
+        #expect(
+            try ws.count(
+                "SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events GROUP BY file_id, line HAVING COUNT(*) > 1)"
+            ) == 0)
         #expect(try ws.count("SELECT COUNT(DISTINCT line) FROM audit_events") == rows)
         #expect(try ws.count("SELECT COUNT(DISTINCT event_id) FROM audit_events") == rows)
         #expect(try ws.count("SELECT COUNT(*) FROM audit_events WHERE outcome = 'applied'") == rows)
-        #expect(try ws.query("SELECT name, state, finalized, events, applied, final_name FROM files") == [
-            ["large.csv", "done", "1", "\(rows)", "\(rows)", "large.csv"]
-        ])
+        #expect(
+            try ws.query("SELECT name, state, finalized, events, applied, final_name FROM files") == [
+                ["large.csv", "done", "1", "\(rows)", "\(rows)", "large.csv"]
+            ])
         #expect(ws.files(in: "archive/storefront") == ["large.csv"])
         #expect(ws.files(in: "var/processing/storefront").isEmpty)
         #expect(visible(ws.files(in: "inbox/storefront")).isEmpty)
         #expect(FileManager.default.contents(atPath: ws.root + "/archive/storefront/large.csv") == Data(content.utf8))
         // A file's events are counted when it is finished, all of them, by the process that
         // finishes it.
-        let metrics = try await eventuallyScrape(second) { $0.value("ordrecon_files_total", ["feed": "storefront", "result": "processed"]) == 1 }
+        let metrics = try await eventuallyScrape(second) {
+            $0.value("ordrecon_files_total", ["feed": "storefront", "result": "processed"]) == 1
+        }
         #expect(metrics.value("ordrecon_files_resumed_total", ["feed": "storefront"]) == 1)
         #expect(metrics.value("ordrecon_events_total", ["feed": "storefront", "outcome": "applied"]) == Double(rows))
         #expect(await second.stop() == 0, "\(second.tail())")
@@ -112,14 +125,26 @@ struct WatchSignalTests {
         try await daemon.waitUntilReady()
         // One paid order cancelled: a refund, whose request the gateway holds for 4 s.
         try dropRenamed(ws, "storefront", "orders.csv", orderHeader + orderRow("R1"))
-        try dropRenamed(ws, "payments", "payments.csv", "event_id,entity,order_id,status,occurred_at,amount,payment_ref\nP-R1,order,O-R1,PAID,2026-01-01T10:05:00+05:30,99.00,PAY-R1\n")
-        try dropRenamed(ws, "storefront", "cancels.csv", "event_id,entity,order_id,status,occurred_at,reason\nX-R1,order,O-R1,CANCELLED,2026-01-01T11:00:00+05:30,customer asked\n")
-        #expect(await eventually(timeout: .seconds(60)) { (try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) == 1 }, "\(daemon.tail())")
+        try dropRenamed(
+            ws, "payments", "payments.csv",
+            "event_id,entity,order_id,status,occurred_at,amount,payment_ref\nP-R1,order,O-R1,PAID,2026-01-01T10:05:00+05:30,99.00,PAY-R1\n"
+        )
+        try dropRenamed(
+            ws, "storefront", "cancels.csv",
+            "event_id,entity,order_id,status,occurred_at,reason\nX-R1,order,O-R1,CANCELLED,2026-01-01T11:00:00+05:30,customer asked\n"
+        )
+        #expect(
+            await eventually(timeout: .seconds(60)) {
+                (try? ws.count("SELECT COUNT(*) FROM refund_attempts WHERE outcome = 'in_flight'")) == 1
+            }, "\(daemon.tail())")
 
         try dropRenamed(ws, "storefront", "large.csv", content)
         let records = Peak()
         let sent = await daemon.process.signal(SIGTERM) {
-            records.see((try? ws.count("SELECT COUNT(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE f.name = 'large.csv'")) ?? 0)
+            records.see(
+                (try? ws.count(
+                    "SELECT COUNT(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE f.name = 'large.csv'"))
+                    ?? 0)
             return records.value > 0
         }
         let seen = records.value
@@ -131,12 +156,18 @@ struct WatchSignalTests {
         #expect(exited, "\(daemon.tail())")
         if !exited { daemon.stopOrKill() }
         #expect(daemon.exitStatus == 0, "\(daemon.tail())")
-        let committed = try ws.count("SELECT COUNT(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE f.name = 'large.csv'")
-        print("watch: SIGTERM with a refund request in flight at \(seen) of \(rows) events -> exit in \(wholeMilliseconds(took)) ms with \(committed) committed")
+        let committed = try ws.count(
+            "SELECT COUNT(*) FROM audit_events a JOIN files f ON f.id = a.file_id WHERE f.name = 'large.csv'")
+        print(
+            "watch: SIGTERM with a refund request in flight at \(seen) of \(rows) events -> exit in \(wholeMilliseconds(took)) ms with \(committed) committed"
+        )
         #expect(committed - seen <= 2 * 500, "\(committed - seen) events applied after SIGTERM")
         #expect(committed < rows, "the whole file was applied after SIGTERM")
         // Whatever was applied, it was applied once.
-        #expect(try ws.count("SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events GROUP BY file_id, line HAVING COUNT(*) > 1)") == 0)
+        #expect(
+            try ws.count(
+                "SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events GROUP BY file_id, line HAVING COUNT(*) > 1)"
+            ) == 0)
     }
 
     /// A daemon started from a thread that blocks SIGTERM, SIGINT and SIGHUP (it inherits that
@@ -144,9 +175,11 @@ struct WatchSignalTests {
     @Test func sigtermStopsADaemonThatInheritedABlockedSignalMask() async throws {
         // The mask is passed on to children here: a child started the same way reports it.
         let probe = try ChildProcess(
-            executable: "/bin/grep", arguments: ["^SigBlk:", "/proc/self/status"], blockedSignals: [SIGTERM, SIGINT, SIGHUP])
+            executable: "/bin/grep", arguments: ["^SigBlk:", "/proc/self/status"],
+            blockedSignals: [SIGTERM, SIGINT, SIGHUP])
         let line = await probe.finish(timeout: .seconds(60)).stdout
-        let inherited = UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) ?? 0
+        let inherited =
+            UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) ?? 0
         #expect(signalSetContains(inherited, SIGTERM), "a child did not inherit the blocked mask: \(line)")
 
         let ws = try TestWorkspace()
@@ -155,16 +188,20 @@ struct WatchSignalTests {
         defer { daemon.stopOrKill() }
         try await daemon.waitUntilReady()
         try dropRenamed(ws, "storefront", "orders.csv", orderHeader + orderRow("M1"))
-        #expect(await eventually(timeout: .seconds(60)) { ws.files(in: "archive/storefront") == ["orders.csv"] }, "\(daemon.tail())")
+        #expect(
+            await eventually(timeout: .seconds(60)) { ws.files(in: "archive/storefront") == ["orders.csv"] },
+            "\(daemon.tail())")
         let blocked = daemon.signalSet("SigBlk")
         daemon.signal(SIGTERM)
         let exited = await daemon.waitForExit(timeout: .seconds(30)) != nil
-        #expect(exited, "SIGTERM not taken within 30 s (SigBlk \(hex(blocked)) SigPnd \(hex(daemon.signalSet("SigPnd"))) ShdPnd \(hex(daemon.signalSet("ShdPnd"))))\n\(daemon.tail())")
+        #expect(
+            exited,
+            "SIGTERM not taken within 30 s (SigBlk \(hex(blocked)) SigPnd \(hex(daemon.signalSet("SigPnd"))) ShdPnd \(hex(daemon.signalSet("ShdPnd"))))\n\(daemon.tail())"
+        )
         if !exited { daemon.stopOrKill() }
         #expect(daemon.exitStatus == 0, "\(daemon.tail())")
         #expect(daemon.log.contains("ordrecon watch stopped"), "\(daemon.tail())")
     }
-
 
     /// SIGHUP with a broken configuration: the daemon keeps running on the old one (and says so),
     /// still takes files; SIGHUP with `[logging] format = "json"`: the lines after it are JSON.
@@ -183,14 +220,19 @@ struct WatchSignalTests {
         daemon.signal(SIGHUP)
         #expect(await eventually(timeout: .seconds(30)) { daemon.log.contains("not reloaded") }, "\(daemon.tail())")
         let refusal = daemon.lines.first { $0.contains("not reloaded") } ?? ""
-        #expect(refusal.hasPrefix("time=") && refusal.contains("level=error") && refusal.contains("ordrecon.toml"), "\(refusal)")
+        #expect(
+            refusal.hasPrefix("time=") && refusal.contains("level=error") && refusal.contains("ordrecon.toml"),
+            "\(refusal)")
         #expect(daemon.isRunning)
         try dropRenamed(ws, "storefront", "after-broken.csv", orderHeader + orderRow("HUP1"))
         // Taken, and its pass over (its last line written): what comes next is the reload's.
-        #expect(await eventually(timeout: .seconds(60)) {
-            ws.files(in: "archive/storefront").contains("after-broken.csv")
-                && (try? ws.count("SELECT COUNT(*) FROM files f JOIN runs r ON r.id = f.last_run_id WHERE f.name = 'after-broken.csv' AND r.finished_at IS NOT NULL")) == 1
-        }, "\(daemon.tail())")
+        #expect(
+            await eventually(timeout: .seconds(60)) {
+                ws.files(in: "archive/storefront").contains("after-broken.csv")
+                    && (try? ws.count(
+                        "SELECT COUNT(*) FROM files f JOIN runs r ON r.id = f.last_run_id WHERE f.name = 'after-broken.csv' AND r.finished_at IS NOT NULL"
+                    )) == 1
+            }, "\(daemon.tail())")
         #expect(daemon.isRunning)
 
         // JSON lines from the reload on.
@@ -198,23 +240,36 @@ struct WatchSignalTests {
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let offset = daemon.lines.count
         daemon.signal(SIGHUP)
-        #expect(await eventually(timeout: .seconds(30)) { daemon.log.contains("configuration reloaded") }, "\(daemon.tail())")
+        #expect(
+            await eventually(timeout: .seconds(30)) { daemon.log.contains("configuration reloaded") },
+            "\(daemon.tail())")
         try dropRenamed(ws, "storefront", "after-json.csv", orderHeader + orderRow("HUP2"))
         // Until the JSON line that says the file is done has come whole.
-        #expect(await eventually(timeout: .seconds(60)) {
-            ws.files(in: "archive/storefront").contains("after-json.csv")
-                && daemon.lines.contains { $0.contains("\"file.name\":\"after-json.csv\"") && $0.contains("file done") }
-        }, "\(daemon.tail())")
+        #expect(
+            await eventually(timeout: .seconds(60)) {
+                ws.files(in: "archive/storefront").contains("after-json.csv")
+                    && daemon.lines.contains {
+                        $0.contains("\"file.name\":\"after-json.csv\"") && $0.contains("file done")
+                    }
+            }, "\(daemon.tail())")
         // From the reload's own line on (a line of the pass before may still have come after
         // the count above: the format changes with the reload, not with the signal).
         let sinceSignal = Array(daemon.lines.dropFirst(offset))
         let after = Array(sinceSignal.drop { !$0.contains("configuration reloaded") })
         let objects = after.map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        #expect(!after.isEmpty && objects.allSatisfy { $0 != nil }, "lines after the reload that are not JSON:\n\(zip(after, objects).filter { $0.1 == nil }.map(\.0).joined(separator: "\n"))")
-        #expect(objects.contains { $0?["msg"] as? String == "SIGHUP: configuration reloaded" && $0?["level"] as? String == "notice" })
-        #expect(objects.contains {
-            ($0?["msg"] as? String)?.hasPrefix("file done") == true && $0?["file.name"] as? String == "after-json.csv" && $0?["feed"] as? String == "storefront"
-        }, "\(after.joined(separator: "\n"))")
+        #expect(
+            !after.isEmpty && objects.allSatisfy { $0 != nil },
+            "lines after the reload that are not JSON:\n\(zip(after, objects).filter { $0.1 == nil }.map(\.0).joined(separator: "\n"))"
+        )
+        #expect(
+            objects.contains {
+                $0?["msg"] as? String == "SIGHUP: configuration reloaded" && $0?["level"] as? String == "notice"
+            })
+        #expect(
+            objects.contains {
+                ($0?["msg"] as? String)?.hasPrefix("file done") == true
+                    && $0?["file.name"] as? String == "after-json.csv" && $0?["feed"] as? String == "storefront"
+            }, "\(after.joined(separator: "\n"))")
         #expect(await daemon.stop() == 0, "\(daemon.tail())")
     }
 }

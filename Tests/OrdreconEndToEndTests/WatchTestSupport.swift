@@ -2,7 +2,7 @@ import Foundation
 import OrdreconTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Helpers for daemon tests that deliver a generated workload file by file.
@@ -19,7 +19,9 @@ struct StagedFile {
         for feed in try FileManager.default.contentsOfDirectory(atPath: inbox) {
             for name in try FileManager.default.contentsOfDirectory(atPath: inbox + "/" + feed) {
                 var info = stat()
-                guard stat(inbox + "/" + feed + "/" + name, &info) == 0 else { throw TestError("stat \(name): errno \(errno)") }
+                guard stat(inbox + "/" + feed + "/" + name, &info) == 0 else {
+                    throw TestError("stat \(name): errno \(errno)")
+                }
                 let mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
                 files.append(StagedFile(feed: feed, name: name, mtime: mtime))
             }
@@ -41,7 +43,9 @@ func deliver(_ file: StagedFile, from staging: String, to ws: TestWorkspace) thr
     guard rename(staging + "/inbox/" + file.feed + "/" + file.name, partial) == 0 else {
         throw TestError("rename \(file.name) into the inbox: errno \(errno)")
     }
-    guard rename(partial, directory + "/" + file.name) == 0 else { throw TestError("rename \(partial): errno \(errno)") }
+    guard rename(partial, directory + "/" + file.name) == 0 else {
+        throw TestError("rename \(partial): errno \(errno)")
+    }
 }
 
 // MARK: - The daemon
@@ -52,7 +56,8 @@ final class DaemonProcess: Sendable {
     let child: ChildProcess
 
     init(_ workspace: TestWorkspace, _ arguments: [String]) throws {
-        child = try workspace.start(arguments, removing: ["ORDRECON_LOG_FORMAT", "ORDRECON_LOG_LEVEL"], output: .merged)
+        child = try workspace.start(
+            arguments, removing: ["ORDRECON_LOG_FORMAT", "ORDRECON_LOG_LEVEL"], output: .merged)
     }
 
     deinit { kill() }

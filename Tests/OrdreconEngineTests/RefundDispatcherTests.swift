@@ -18,7 +18,9 @@ import Testing
     @Test(arguments: [409, 503])
     func oneStuckKeyNeverHoldsUpTheOthers(status: Int) throws {
         let h = try RefundHarness(refunds: 50, recordedAt: Self.start)
-        let gateway = try RecordingGateway(delayMilliseconds: 5) { key, _ in key == "RF.O7.C" ? (status, []) : Self.created() }
+        let gateway = try RecordingGateway(delayMilliseconds: 5) { key, _ in
+            key == "RF.O7.C" ? (status, []) : Self.created()
+        }
         defer { gateway.stop() }
         let clock = TestClock(wallTime: Self.start, waits: .advance)
         let dispatcher = try h.dispatcher(url: gateway.url, clock: clock, concurrency: 8, maxAttempts: 5)
@@ -37,7 +39,9 @@ import Testing
         let next = try #require(record.nextAttemptAt)
         #expect(next.milliseconds > clock.wallTime.milliseconds - 1)
         #expect(report.line.contains("49 sent, 0 refused by the gateway, 1 pending"))
-        #expect(report.line.contains("last problem: a refund left for a later pass: 5 attempts in this pass failed; last: HTTP \(status)"))
+        #expect(
+            report.line.contains(
+                "last problem: a refund left for a later pass: 5 attempts in this pass failed; last: HTTP \(status)"))
     }
 
     /// 401: the gateway refuses ordrecon itself. The pass stops at once (nothing more is sent),
@@ -72,7 +76,8 @@ import Testing
         #expect(dispatcher.breaker.state == .closed)
         #expect(gateway.payments.count == 10 && gateway.requests.count == 11)
         #expect(try h.attempts("RF.O1.C") == ["retry:401", "sent:201"])
-        #expect(try h.store.totals(fileBounds: [], gatewayBounds: []).refundAttempts == ["unauthorized": 1, "accepted": 10])
+        #expect(
+            try h.store.totals(fileBounds: [], gatewayBounds: []).refundAttempts == ["unauthorized": 1, "accepted": 10])
     }
 
     /// Connections refused: trouble of the whole gateway. With concurrency 4 the breaker opens
@@ -81,11 +86,13 @@ import Testing
     @Test func refusedConnectionsOpenTheBreaker() throws {
         let h = try RefundHarness(refunds: 20, recordedAt: Self.start)
         let clock = TestClock(wallTime: Self.start, waits: .advance)
-        let dispatcher = try h.dispatcher(url: "http://127.0.0.1:\(TestWorkspace.closedPort)", clock: clock, concurrency: 4)
+        let dispatcher = try h.dispatcher(
+            url: "http://127.0.0.1:\(TestWorkspace.closedPort)", clock: clock, concurrency: 4)
         let report = try dispatcher.dispatch(runId: 1)
         #expect(report.gatewayUnavailable && !report.refusedAccess && report.pendingLeft == 20)
         #expect(report.attemptsByClass == ["unreachable": report.attempts])
-        #expect(try h.store.totals(fileBounds: [], gatewayBounds: []).refundAttempts == ["unreachable": report.attempts])
+        #expect(
+            try h.store.totals(fileBounds: [], gatewayBounds: []).refundAttempts == ["unreachable": report.attempts])
         #expect((3...6).contains(report.attempts), "\(report.attempts) attempts")
         #expect(report.lastProblem?.contains("circuit breaker opened") == true)
         guard case .open = dispatcher.breaker.state else {
@@ -99,7 +106,8 @@ import Testing
         let h = try RefundHarness(refunds: 6, recordedAt: Self.start)
         let gateway = try RecordingGateway { key, _ in key == "RF.O2.C" ? (422, []) : Self.created() }
         defer { gateway.stop() }
-        let report = try h.dispatcher(url: gateway.url, clock: TestClock(wallTime: Self.start, waits: .advance)).dispatch(runId: 1)
+        let report = try h.dispatcher(url: gateway.url, clock: TestClock(wallTime: Self.start, waits: .advance))
+            .dispatch(runId: 1)
         #expect(report.sent == 5 && report.failed == 1 && report.pendingLeft == 0)
         #expect(try h.attempts("RF.O2.C") == ["failed:422"])
         #expect(try h.status("RF.O2.C") == "failed")
@@ -126,7 +134,9 @@ import Testing
         #expect(late.failed == 1 && late.gaveUp == 1 && late.pendingLeft == 0)
         let record = try #require(try h.store.refunds().first { $0.refundId == "RF.O1.C" })
         #expect(record.status == .failed)
-        #expect(record.lastError?.hasPrefix("not accepted within 72 h of being recorded (give_up_after_hours); last: HTTP 503") == true)
+        #expect(
+            record.lastError?.hasPrefix(
+                "not accepted within 72 h of being recorded (give_up_after_hours); last: HTTP 503") == true)
         #expect(try h.attempts("RF.O1.C") == ["retry:503", "failed:503"])
 
         // `ordrecon refunds retry`: a new window of 72 h from now.
@@ -141,7 +151,9 @@ import Testing
     /// and a new dispatcher (a restart) respects it, then sends it when it is due.
     @Test func theScheduleSurvivesARestart() throws {
         let h = try RefundHarness(refunds: 1, recordedAt: Self.start)
-        let gateway = try RecordingGateway { _, before in before == 0 ? (503, [("Retry-After", "3600")]) : Self.created() }
+        let gateway = try RecordingGateway { _, before in
+            before == 0 ? (503, [("Retry-After", "3600")]) : Self.created()
+        }
         defer { gateway.stop() }
         let clock = TestClock(wallTime: Self.start, waits: .advance)
         let first = try h.dispatcher(url: gateway.url, clock: clock).dispatch(runId: 1)
@@ -165,7 +177,9 @@ import Testing
         let h = try RefundHarness(refunds: 40, recordedAt: Self.start)
         let gateway = try RecordingGateway(delayMilliseconds: 100) { _, _ in Self.created() }
         defer { gateway.stop() }
-        let report = try h.dispatcher(url: gateway.url, clock: TestClock(wallTime: Self.start, waits: .advance), concurrency: 4).dispatch(runId: 1)
+        let report = try h.dispatcher(
+            url: gateway.url, clock: TestClock(wallTime: Self.start, waits: .advance), concurrency: 4
+        ).dispatch(runId: 1)
         #expect(report.sent == 40)
         #expect(gateway.mostInFlight == 4)
         let connections = Set(gateway.requests.map(\.remote))
@@ -173,7 +187,9 @@ import Testing
         // The first four to arrive (requests are listed as they end, which on a busy machine need
         // not be the order they came in; a fifth can only come once one of them has ended, 100 ms on).
         let arrived = gateway.requests.sorted { $0.arrival < $1.arrival }
-        #expect(Set(arrived.prefix(4).map(\.key)) == ["RF.O1.C", "RF.O2.C", "RF.O3.C", "RF.O4.C"], "\(arrived.prefix(6).map(\.key))")
+        #expect(
+            Set(arrived.prefix(4).map(\.key)) == ["RF.O1.C", "RF.O2.C", "RF.O3.C", "RF.O4.C"],
+            "\(arrived.prefix(6).map(\.key))")
         // Every request for a key carried the stored body.
         let bodies = Dictionary(uniqueKeysWithValues: try h.store.refunds().map { ($0.refundId, $0.body) })
         #expect(gateway.requests.allSatisfy { bodies[$0.key] == $0.body })
@@ -185,7 +201,8 @@ import Testing
         let h = try RefundHarness(refunds: 60, recordedAt: Self.start)
         let gateway = try RecordingGateway { _, _ in (503, []) }
         defer { gateway.stop() }
-        let dispatcher = try h.dispatcher(url: gateway.url, clock: TestClock(wallTime: Self.start, waits: .advance), concurrency: 2)
+        let dispatcher = try h.dispatcher(
+            url: gateway.url, clock: TestClock(wallTime: Self.start, waits: .advance), concurrency: 2)
         let report = try dispatcher.dispatch(runId: 1)
         #expect(report.gatewayUnavailable && report.pendingLeft == 60)
         #expect(report.attempts >= 10 && report.attempts < 60, "\(report.attempts) attempts")

@@ -22,7 +22,10 @@ import Testing
 
         #expect(report.sent == 4 && report.failed == 0 && report.pendingLeft == 0, "\(report)")
         #expect(sender.requests.map(\.key) == ["RF.O1.C", "RF.O2.C", "RF.O3.C", "RF.O4.C"])
-        #expect(sender.requests.allSatisfy { $0.authorization == "Bearer test-token" && $0.url == "http://gateway.test/refunds" })
+        #expect(
+            sender.requests.allSatisfy {
+                $0.authorization == "Bearer test-token" && $0.url == "http://gateway.test/refunds"
+            })
         let bodies = Dictionary(uniqueKeysWithValues: try h.store.refunds().map { ($0.refundId, $0.body) })
         #expect(sender.requests.allSatisfy { bodies[$0.key ?? ""] == $0.body })
         #expect(try h.attempts("RF.O3.C") == ["sent:201"])
@@ -36,8 +39,10 @@ import Testing
         let h = try RefundHarness(refunds: 1, recordedAt: Self.start)
         let sender = ScriptedHTTPClient { _, before in before < 2 ? .answer(status: 503) : .answer(status: 201) }
         let clock = Self.clock()
-        let report = try h.dispatcher(client: sender, clock: clock, concurrency: 1, backoffInitial: 1000, backoffMax: 8000)
-            .dispatch(runId: 1)
+        let report = try h.dispatcher(
+            client: sender, clock: clock, concurrency: 1, backoffInitial: 1000, backoffMax: 8000
+        )
+        .dispatch(runId: 1)
 
         #expect(report.sent == 1 && report.pendingLeft == 0, "\(report)")
         #expect(try h.attempts("RF.O1.C") == ["retry:503", "retry:503", "sent:201"])
@@ -55,7 +60,8 @@ import Testing
             before == 0 ? .answer(status: 429, headers: [("Retry-After", "3")]) : .answer(status: 201)
         }
         let clock = Self.clock()
-        let report = try h.dispatcher(client: sender, clock: clock, concurrency: 1, backoffMax: 10_000).dispatch(runId: 1)
+        let report = try h.dispatcher(client: sender, clock: clock, concurrency: 1, backoffMax: 10_000).dispatch(
+            runId: 1)
 
         #expect(report.sent == 1 && report.pendingLeft == 0, "\(report)")
         #expect(clock.waits == [3.0])
@@ -68,7 +74,8 @@ import Testing
         let h = try RefundHarness(refunds: 1, recordedAt: Self.start)
         let sender = ScriptedHTTPClient { _, _ in .answer(status: 503, headers: [("Retry-After", "120")]) }
         let clock = Self.clock()
-        let report = try h.dispatcher(client: sender, clock: clock, concurrency: 1, backoffMax: 10_000).dispatch(runId: 1)
+        let report = try h.dispatcher(client: sender, clock: clock, concurrency: 1, backoffMax: 10_000).dispatch(
+            runId: 1)
 
         #expect(report.sent == 0 && report.pendingLeft == 1 && sender.requests.count == 1, "\(report)")
         #expect(clock.waits.isEmpty)

@@ -76,7 +76,9 @@ struct RunProgressTests {
         clock.advance(by: 1)
         progress.refunds(sent: 1, handled: 2)
         // 2 tried in 1 s (one refused): 2 left at 2/s.
-        #expect(progress.line() == "sending refunds: files 1/1, 5000 events (500/s), PDFs 100/100, refunds sent 1/4, ETA 1s")
+        #expect(
+            progress.line() == "sending refunds: files 1/1, 5000 events (500/s), PDFs 100/100, refunds sent 1/4, ETA 1s"
+        )
     }
 
     @Test func linesAreEmittedAtMostOncePerInterval() async {

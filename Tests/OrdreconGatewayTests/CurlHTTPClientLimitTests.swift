@@ -17,13 +17,16 @@ import Testing
     @Test func aHugeSuccessfulAnswerIsCutAt64KiBAndStaysA2xx() async throws {
         let prefix = Array(#"{"id":"gw_huge","padding":""#.utf8)
         let server = try ThreadedHTTPServer { _ in
-            .init(status: 201, reason: "Created", headers: [("X-Request-Id", "big")],
-                  generated: .init(length: Self.hugeAnswer, prefix: prefix))
+            .init(
+                status: 201, reason: "Created", headers: [("X-Request-Id", "big")],
+                generated: .init(length: Self.hugeAnswer, prefix: prefix))
         }
         defer { server.stop() }
         let port = server.port
         let results = try await withClient { client in
-            (0..<2).map { _ in client.post(url: "http://127.0.0.1:\(port)/v1/refunds", headers: [], body: Array("{}".utf8)) }
+            (0..<2).map { _ in
+                client.post(url: "http://127.0.0.1:\(port)/v1/refunds", headers: [], body: Array("{}".utf8))
+            }
         }
         for result in results {
             let response = try result.get()
@@ -41,8 +44,9 @@ import Testing
 
     @Test func aHugeChunkedErrorAnswerIsCutAt64KiBAndKeepsItsStatus() async throws {
         let server = try ThreadedHTTPServer { _ in
-            .init(status: 500, reason: "Internal Server Error", headers: [("Retry-After", "3")],
-                  generated: .init(length: Self.hugeAnswer, prefix: Array("stack trace: ".utf8), chunked: true))
+            .init(
+                status: 500, reason: "Internal Server Error", headers: [("Retry-After", "3")],
+                generated: .init(length: Self.hugeAnswer, prefix: Array("stack trace: ".utf8), chunked: true))
         }
         defer { server.stop() }
         let port = server.port
@@ -72,11 +76,15 @@ import Testing
     @Test func headerLinesOver64KiBAreCutAndTheStatusKept() async throws {
         let filler = String(repeating: "h", count: 100)
         let server = try ThreadedHTTPServer { _ in
-            .init(status: 202, reason: "Accepted", headers: (0..<2000).map { ("X-Filler-\($0)", filler) }, body: Array("ok".utf8))
+            .init(
+                status: 202, reason: "Accepted", headers: (0..<2000).map { ("X-Filler-\($0)", filler) },
+                body: Array("ok".utf8))
         }
         defer { server.stop() }
         let port = server.port
-        let result = try await withClient { client in client.post(url: "http://127.0.0.1:\(port)/", headers: [], body: []) }
+        let result = try await withClient { client in
+            client.post(url: "http://127.0.0.1:\(port)/", headers: [], body: [])
+        }
         let response = try result.get()
         #expect(response.status == 202)
         #expect(response.headers.count > 100 && response.headers.count < 2000)
@@ -97,7 +105,9 @@ import Testing
         let port = server.port
         let result = try await withClient(HTTPClientSettings(totalTimeoutMilliseconds: 20_000)) { client in
             let stopAt = Date(timeIntervalSinceNow: 0.3)
-            return client.post(url: "http://127.0.0.1:\(port)/", headers: [], body: Array("{}".utf8), shouldAbort: { Date() >= stopAt })
+            return client.post(
+                url: "http://127.0.0.1:\(port)/", headers: [], body: Array("{}".utf8), shouldAbort: { Date() >= stopAt }
+            )
         }
         let error = try #require(result.failure)
         #expect(error.kind == .aborted)
@@ -108,7 +118,8 @@ import Testing
     }
 
     @Test func describesItselfWithKindCodeAndMessage() async {
-        let error = HTTPTransportError(kind: .connectionLost, curlCode: 52, message: "Server returned nothing (no headers, no data)", seconds: 0.1)
+        let error = HTTPTransportError(
+            kind: .connectionLost, curlCode: 52, message: "Server returned nothing (no headers, no data)", seconds: 0.1)
         #expect(error.description == "connectionLost (curl 52: Server returned nothing (no headers, no data))")
     }
 }

@@ -94,7 +94,9 @@ import Testing
         let results = try await withClient { client in
             let base = "http://127.0.0.1:\(port)"
             return [
-                client.post(url: base + "/one", headers: [(name: "Content-Type", value: "application/json")], body: Array("{\"n\":1}".utf8)),
+                client.post(
+                    url: base + "/one", headers: [(name: "Content-Type", value: "application/json")],
+                    body: Array("{\"n\":1}".utf8)),
                 client.get(url: base + "/two", headers: [(name: "Accept", value: "application/json")]),
                 client.post(url: base + "/three", headers: [], body: []),
                 client.get(url: base + "/four", headers: []),
@@ -202,7 +204,8 @@ import Testing
         defer { server.stop() }
         let port = server.port
         let result = try await withClient(HTTPClientSettings(totalTimeoutMilliseconds: 3000)) { client in
-            client.post(url: "https://127.0.0.1:\(port)/", headers: [(name: "Authorization", value: Self.token)], body: [])
+            client.post(
+                url: "https://127.0.0.1:\(port)/", headers: [(name: "Authorization", value: Self.token)], body: [])
         }
         let error = try #require(result.failure)
         #expect(error.kind == .tls || error.kind == .connectionLost)

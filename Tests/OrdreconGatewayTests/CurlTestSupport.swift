@@ -91,7 +91,8 @@ struct RawListener: Sendable {
             let text = String(decoding: received, as: UTF8.self)
             guard let end = text.range(of: "\r\n\r\n") else { continue }
             let head = text[..<end.lowerBound].lowercased()
-            let length = head.split(separator: "\r\n")
+            let length =
+                head.split(separator: "\r\n")
                 .first { $0.hasPrefix("content-length:") }
                 .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
             if received.count >= text.utf8.distance(from: text.startIndex, to: end.upperBound) + length { return }

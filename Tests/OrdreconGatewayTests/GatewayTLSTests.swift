@@ -26,7 +26,9 @@ struct GatewayTLSTests {
     /// reaches the server.
     @Test func withoutTheCABundleTheServerIsNotTrusted() async throws {
         try await withPKI { pki in
-            let server = try await HTTPSServer(certificate: try await pki.serverCertificate("ip-and-localhost", subjectAltName: "IP:127.0.0.1,DNS:localhost"))
+            let server = try await HTTPSServer(
+                certificate: try await pki.serverCertificate(
+                    "ip-and-localhost", subjectAltName: "IP:127.0.0.1,DNS:localhost"))
             defer { server.stop() }
             let result = try await post(HTTPClientSettings(), to: server.url(host: "127.0.0.1") + "/refunds")
             let error = try #require(Self.failure(result), "expected a TLS failure, got \(result)")
@@ -42,7 +44,9 @@ struct GatewayTLSTests {
     /// (b) The same server with the CA as the bundle: 201 and the body, by IP and by name.
     @Test func withTheCABundleTheRefundIsAccepted() async throws {
         try await withPKI { pki in
-            let server = try await HTTPSServer(certificate: try await pki.serverCertificate("ip-and-localhost", subjectAltName: "IP:127.0.0.1,DNS:localhost"))
+            let server = try await HTTPSServer(
+                certificate: try await pki.serverCertificate(
+                    "ip-and-localhost", subjectAltName: "IP:127.0.0.1,DNS:localhost"))
             defer { server.stop() }
             let settings = HTTPClientSettings(caBundlePath: pki.caFile)
             let response = try await post(settings, to: server.url(host: "127.0.0.1") + "/refunds").get()
@@ -52,7 +56,9 @@ struct GatewayTLSTests {
             let byName = try await post(settings, to: server.url(host: "localhost") + "/refunds").get()
             #expect(byName.status == 201)
             let log = await server.stopAndReadLog()
-            #expect(log.components(separatedBy: "request POST /refunds key=RF-TLS-1 -> 201").count - 1 == 2, "the server saw: \(log)")
+            #expect(
+                log.components(separatedBy: "request POST /refunds key=RF-TLS-1 -> 201").count - 1 == 2,
+                "the server saw: \(log)")
             #expect(!log.contains("handshake failed"), "the server saw: \(log)")
         }
     }
@@ -62,7 +68,8 @@ struct GatewayTLSTests {
     /// (`.tls`, curl 60), so the refusal is about the name alone.
     @Test func aCertificateForAnotherNameIsRefused() async throws {
         try await withPKI { pki in
-            let server = try await HTTPSServer(certificate: try await pki.serverCertificate("localhost-only", subjectAltName: "DNS:localhost"))
+            let server = try await HTTPSServer(
+                certificate: try await pki.serverCertificate("localhost-only", subjectAltName: "DNS:localhost"))
             defer { server.stop() }
             let settings = HTTPClientSettings(caBundlePath: pki.caFile)
             let byName = try await post(settings, to: server.url(host: "localhost") + "/refunds").get()
@@ -71,7 +78,9 @@ struct GatewayTLSTests {
             let error = try #require(Self.failure(result), "expected a host name failure, got \(result)")
             #expect(error.kind == .tls, "\(error)")
             #expect(error.curlCode == 60, "\(error)")
-            #expect(error.message.contains("no alternative certificate subject name matches target host name '127.0.0.1'"), "\(error)")
+            #expect(
+                error.message.contains("no alternative certificate subject name matches target host name '127.0.0.1'"),
+                "\(error)")
             let log = await server.stopAndReadLog()
             // libcurl checks the name after the handshake: the server sees one request (the
             // one by name) and no handshake failure.
@@ -85,10 +94,13 @@ struct GatewayTLSTests {
     /// (CURLE_SSL_CACERT_BADFILE, "error setting certificate file: <path>").
     @Test func aMissingCABundleFailsTheRequest() async throws {
         try await withPKI { pki in
-            let server = try await HTTPSServer(certificate: try await pki.serverCertificate("ip-and-localhost", subjectAltName: "IP:127.0.0.1,DNS:localhost"))
+            let server = try await HTTPSServer(
+                certificate: try await pki.serverCertificate(
+                    "ip-and-localhost", subjectAltName: "IP:127.0.0.1,DNS:localhost"))
             defer { server.stop() }
             let missing = pki.directory + "/no-such-ca.pem"
-            let result = try await post(HTTPClientSettings(caBundlePath: missing), to: server.url(host: "127.0.0.1") + "/refunds")
+            let result = try await post(
+                HTTPClientSettings(caBundlePath: missing), to: server.url(host: "127.0.0.1") + "/refunds")
             let error = try #require(Self.failure(result), "expected a failure, got \(result)")
             #expect(error.kind == .tls, "\(error)")
             #expect(error.curlCode == 77, "\(error)")  // CURLE_SSL_CACERT_BADFILE
@@ -104,7 +116,9 @@ struct GatewayTLSTests {
     /// workspace) is the CA: the run sends the refund and exits 0.
     @Test func runWithTheCABundleSendsTheRefund() async throws {
         try await withPKI { pki in
-            let server = try await HTTPSServer(certificate: try await pki.serverCertificate("ip-and-localhost", subjectAltName: "IP:127.0.0.1,DNS:localhost"))
+            let server = try await HTTPSServer(
+                certificate: try await pki.serverCertificate(
+                    "ip-and-localhost", subjectAltName: "IP:127.0.0.1,DNS:localhost"))
             defer { server.stop() }
             let ws = try TestWorkspace()
             defer { ws.remove() }
@@ -114,10 +128,15 @@ struct GatewayTLSTests {
             let run = try await ws.run(["run"])
             #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
             #expect(run.stdout.contains("Refunds: 1 sent, 0 refused by the gateway, 0 pending"), "\(run.stdout)")
-            #expect(try ws.query("SELECT refund_id, status, gateway_refund_id FROM refunds") == [["RF.O1.C", "sent", "gw_tls_1"]])
+            #expect(
+                try ws.query("SELECT refund_id, status, gateway_refund_id FROM refunds") == [
+                    ["RF.O1.C", "sent", "gw_tls_1"]
+                ])
             #expect(try Self.attempts(ws) == ["sent:201:-"])
             let log = await server.stopAndReadLog()
-            #expect(log.components(separatedBy: "request POST /refunds key=RF.O1.C -> 201").count - 1 == 1, "the server saw: \(log)")
+            #expect(
+                log.components(separatedBy: "request POST /refunds key=RF.O1.C -> 201").count - 1 == 1,
+                "the server saw: \(log)")
         }
     }
 
@@ -126,7 +145,9 @@ struct GatewayTLSTests {
     /// this time) lets the next run send it with the same key.
     @Test func runWithoutTheCABundleLeavesTheRefundPendingAsTLS() async throws {
         try await withPKI { pki in
-            let server = try await HTTPSServer(certificate: try await pki.serverCertificate("ip-and-localhost", subjectAltName: "IP:127.0.0.1,DNS:localhost"))
+            let server = try await HTTPSServer(
+                certificate: try await pki.serverCertificate(
+                    "ip-and-localhost", subjectAltName: "IP:127.0.0.1,DNS:localhost"))
             defer { server.stop() }
             let ws = try TestWorkspace()
             defer { ws.remove() }
@@ -157,17 +178,23 @@ struct GatewayTLSTests {
 
     /// One order of 99.00, paid and cancelled: refund `RF.O1.C` (as in RefundDispatchTests).
     static func dropCancelledOrder(_ ws: TestWorkspace) throws {
-        try ws.drop("storefront", "orders.csv", """
+        try ws.drop(
+            "storefront", "orders.csv",
+            """
             event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price
             S1,order,O1,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,SKU-A,2,49.50
 
             """, order: 1)
-        try ws.drop("payments", "payments.csv", """
+        try ws.drop(
+            "payments", "payments.csv",
+            """
             event_id,entity,order_id,status,occurred_at,amount,payment_ref
             P1,order,O1,PAID,2026-01-01T10:05:00+05:30,99.00,PAY-1
 
             """, order: 2)
-        try ws.drop("storefront", "cancels.csv", """
+        try ws.drop(
+            "storefront", "cancels.csv",
+            """
             event_id,entity,order_id,status,occurred_at,reason
             X1,order,O1,CANCELLED,2026-01-01T11:00:00+05:30,customer asked
 
@@ -176,8 +203,10 @@ struct GatewayTLSTests {
 
     /// `outcome:http_status:error_kind` of each attempt of `RF.O1.C`, in order.
     static func attempts(_ ws: TestWorkspace) throws -> [String] {
-        try ws.query("SELECT outcome, http_status, error_kind FROM refund_attempts WHERE refund_id = 'RF.O1.C' ORDER BY attempt")
-            .map { "\($0[0] ?? "-"):\($0[1] ?? "-"):\($0[2] ?? "-")" }
+        try ws.query(
+            "SELECT outcome, http_status, error_kind FROM refund_attempts WHERE refund_id = 'RF.O1.C' ORDER BY attempt"
+        )
+        .map { "\($0[0] ?? "-"):\($0[1] ?? "-"):\($0[2] ?? "-")" }
     }
 
     static func failure(_ result: Result<OrdreconCore.HTTPResponse, HTTPTransportError>) -> HTTPTransportError? {
@@ -186,7 +215,9 @@ struct GatewayTLSTests {
     }
 
     /// POSTs the refund body with a fresh client (libcurl blocks: on a thread of its own).
-    private func post(_ settings: HTTPClientSettings, to url: String) async throws -> Result<OrdreconCore.HTTPResponse, HTTPTransportError> {
+    private func post(_ settings: HTTPClientSettings, to url: String) async throws -> Result<
+        OrdreconCore.HTTPResponse, HTTPTransportError
+    > {
         var quick = settings
         quick.connectTimeoutMilliseconds = 3000
         quick.totalTimeoutMilliseconds = 5000
@@ -194,7 +225,9 @@ struct GatewayTLSTests {
         return try await onOwnThread {
             try CurlHTTPClient(settings: chosen).post(
                 url: url,
-                headers: [(name: "Content-Type", value: "application/json"), (name: "Idempotency-Key", value: "RF-TLS-1")],
+                headers: [
+                    (name: "Content-Type", value: "application/json"), (name: "Idempotency-Key", value: "RF-TLS-1"),
+                ],
                 body: Self.refundBody)
         }
     }

@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `ordrecon mock-gateway` told to misbehave: scripted answers, injected failures, dropped
@@ -16,7 +16,8 @@ struct MockGatewayMisbehaviourTests {
         let ws = try TestWorkspace()
         defer { ws.remove() }
         let script = ws.root + "/script.json"
-        try #"[{"status": 500}, {"status": 429, "retry_after": "2", "message": "slow down"}]"#.write(toFile: script, atomically: true, encoding: .utf8)
+        try #"[{"status": 500}, {"status": 429, "retry_after": "2", "message": "slow down"}]"#.write(
+            toFile: script, atomically: true, encoding: .utf8)
         try await withMock(["--script", script]) { mock in
             let first = try await mock.refund(key: "R-1", body: Self.body)
             #expect(first.status == 500)
@@ -26,7 +27,9 @@ struct MockGatewayMisbehaviourTests {
             #expect(try second.json()["error"] as? String == "slow down")
             #expect(try await mock.listing().refunds.isEmpty)
 
-            let queued = try await mock.curl(["-X", "POST", "--data-binary", #"[{"status": 503, "delay_ms": 10}]"#, mock.url + "/_mock/script"])
+            let queued = try await mock.curl([
+                "-X", "POST", "--data-binary", #"[{"status": 503, "delay_ms": 10}]"#, mock.url + "/_mock/script",
+            ])
             #expect(queued.status == 204)
             #expect(try await mock.refund(key: "R-1", body: Self.body).status == 503)
             let done = try await mock.refund(key: "R-1", body: Self.body)
@@ -36,7 +39,9 @@ struct MockGatewayMisbehaviourTests {
             #expect(listing.requests == 4)
             #expect(listing.refunds.first?["requests"] as? Int == 4)
 
-            let wrong = try await mock.curl(["-X", "POST", "--data-binary", #"[{"status": 503, "retry-after": "1"}]"#, mock.url + "/_mock/script"])
+            let wrong = try await mock.curl([
+                "-X", "POST", "--data-binary", #"[{"status": 503, "retry-after": "1"}]"#, mock.url + "/_mock/script",
+            ])
             #expect(wrong.status == 400)
             #expect(wrong.body.contains("retry-after"))
             #expect(await mock.stop().log.contains("outcome=scripted"))
@@ -46,7 +51,10 @@ struct MockGatewayMisbehaviourTests {
     @Test func aScriptedAnswerWithAKeyWaitsForThatKey() async throws {
         let other = Self.body.replacingOccurrences(of: "R-1", with: "R-2").replacingOccurrences(of: "O-1", with: "O-2")
         try await withMock([]) { mock in
-            let queued = try await mock.curl(["-X", "POST", "--data-binary", #"[{"status": 400, "message": "not captured", "key": "R-2"}]"#, mock.url + "/_mock/script"])
+            let queued = try await mock.curl([
+                "-X", "POST", "--data-binary", #"[{"status": 400, "message": "not captured", "key": "R-2"}]"#,
+                mock.url + "/_mock/script",
+            ])
             #expect(queued.status == 204)
             // Another key passes by the keyed answer and is processed as usual.
             #expect(try await mock.refund(key: "R-1", body: Self.body).status == 201)
@@ -60,7 +68,9 @@ struct MockGatewayMisbehaviourTests {
 
     @Test func scriptedDropCutsTheAnswer() async throws {
         try await withMock([]) { mock in
-            _ = try await mock.curl(["-X", "POST", "--data-binary", #"[{"status": 201, "drop": true}]"#, mock.url + "/_mock/script"])
+            _ = try await mock.curl([
+                "-X", "POST", "--data-binary", #"[{"status": 201, "drop": true}]"#, mock.url + "/_mock/script",
+            ])
             let cut = try await mock.refund(key: "R-1", body: Self.body)
             #expect(cut.exitCode != 0, "curl must see an incomplete answer")
             #expect(try await mock.listing().refunds.isEmpty)
@@ -83,7 +93,9 @@ struct MockGatewayMisbehaviourTests {
     @Test func droppedConnectionAfterProcessingThenReplay() async throws {
         try await withMock(["--drop-connection-rate", "1"]) { mock in
             let dropped = try await mock.refund(key: "R-1", body: Self.body)
-            #expect(dropped.exitCode == 18 || dropped.exitCode == 52 || dropped.exitCode == 56, "curl exit \(dropped.exitCode): \(dropped.stderr)")
+            #expect(
+                dropped.exitCode == 18 || dropped.exitCode == 52 || dropped.exitCode == 56,
+                "curl exit \(dropped.exitCode): \(dropped.stderr)")
             // The refund was processed even though its answer was lost.
             let listing = try await mock.listing()
             #expect(listing.refunds.count == 1)
@@ -113,7 +125,10 @@ struct MockGatewayMisbehaviourTests {
             try await withMock(["--fail-rate", "0.5", "--seed", "42"]) { mock in
                 var statuses: [Int] = []
                 for n in 1...12 {
-                    statuses.append(try await mock.refund(key: "R-\(n)", body: Self.body.replacingOccurrences(of: "R-1", with: "R-\(n)")).status)
+                    statuses.append(
+                        try await mock.refund(
+                            key: "R-\(n)", body: Self.body.replacingOccurrences(of: "R-1", with: "R-\(n)")
+                        ).status)
                 }
                 runs.append(statuses)
             }

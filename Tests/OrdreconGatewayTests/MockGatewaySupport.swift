@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts `ordrecon mock-gateway --port 0 <arguments>`, runs `body`, and always stops it.
@@ -21,10 +21,15 @@ final class MockProcess: Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     init(arguments: [String]) async throws {
-        process = try ChildProcess(executable: TestWorkspace.binary, arguments: ["mock-gateway", "--port", "0"] + arguments)
-        _ = await process.wait(timeout: .seconds(60)) { $0.standardOutput.contains(UInt8(ascii: "\n")) || $0.exit != nil }
+        process = try ChildProcess(
+            executable: TestWorkspace.binary, arguments: ["mock-gateway", "--port", "0"] + arguments)
+        _ = await process.wait(timeout: .seconds(60)) {
+            $0.standardOutput.contains(UInt8(ascii: "\n")) || $0.exit != nil
+        }
         let line = process.standardOutput.split(separator: "\n").first.map(String.init) ?? ""
-        guard line.hasPrefix("mock-gateway listening on http://127.0.0.1:"), let port = Int(line.split(separator: ":").last ?? "") else {
+        guard line.hasPrefix("mock-gateway listening on http://127.0.0.1:"),
+            let port = Int(line.split(separator: ":").last ?? "")
+        else {
             process.signal(SIGKILL)
             throw TestError("mock-gateway did not report its port (got \(line)):\n\(process.tail())")
         }
@@ -49,7 +54,8 @@ final class MockProcess: Sendable {
 
     /// Runs curl with the answer's headers (`-D -`, before the body) and body captured.
     func curl(_ arguments: [String]) async throws -> CurlAnswer {
-        let result = try await ChildProcess.tool("curl", ["-sS", "--max-time", "20", "-D", "-", "-w", "\n%{http_code}"] + arguments)
+        let result = try await ChildProcess.tool(
+            "curl", ["-sS", "--max-time", "20", "-D", "-", "-w", "\n%{http_code}"] + arguments)
         var lines = result.stdout.components(separatedBy: "\n")
         let status = Int(lines.popLast() ?? "") ?? 0
         var text = lines.joined(separator: "\n")
@@ -58,7 +64,8 @@ final class MockProcess: Sendable {
         while text.hasPrefix("HTTP/"), let end = text.range(of: "\r\n\r\n") {
             for line in text[..<end.lowerBound].components(separatedBy: "\r\n").dropFirst() {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                    in: .whitespaces)
             }
             text = String(text[end.upperBound...])
         }

@@ -3,7 +3,7 @@ import OrdreconTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `ordrecon mock-gateway` end to end: the built binary on a free port, spoken to with the
@@ -11,11 +11,13 @@ import Glibc
 /// journal, stopping. How it can be told to misbehave is in MockGatewayMisbehaviourTests.
 @Suite(.runsPrograms)
 struct MockGatewayTests {
-    static let body = #"{"refund_id":"R-1","order_id":"O-1","payment_ref":"pay_9","amount":125000,"currency":"INR","return_id":"RT-1"}"#
+    static let body =
+        #"{"refund_id":"R-1","order_id":"O-1","payment_ref":"pay_9","amount":125000,"currency":"INR","return_id":"RT-1"}"#
 
     @Test func acceptsThenReplaysTheSameKeyAndBody() async throws {
         try await withMock([]) { mock in
-            let first = try await mock.refund(key: "R-1", body: Self.body, extraHeaders: ["Authorization: Bearer top-secret-token"])
+            let first = try await mock.refund(
+                key: "R-1", body: Self.body, extraHeaders: ["Authorization: Bearer top-secret-token"])
             #expect(first.status == 201)
             let answer = try first.json()
             #expect(answer["id"] as? String == "gw_000001")
@@ -55,7 +57,8 @@ struct MockGatewayTests {
     @Test func sameKeyWithAnotherBodyIsRefusedFor422() async throws {
         try await withMock([]) { mock in
             #expect(try await mock.refund(key: "R-1", body: Self.body).status == 201)
-            let other = try await mock.refund(key: "R-1", body: Self.body.replacingOccurrences(of: "125000", with: "125001"))
+            let other = try await mock.refund(
+                key: "R-1", body: Self.body.replacingOccurrences(of: "125000", with: "125001"))
             #expect(other.status == 422)
             #expect((try other.json()["error"] as? String)?.contains("already used with a different body") == true)
             // Byte-identical means byte-identical: the same JSON with other spacing is another body.
@@ -97,10 +100,26 @@ struct MockGatewayTests {
     @Test func invalidBodiesAre400AndRemembered() async throws {
         let cases: [(key: String?, body: String, mentions: String)] = [
             ("R-1", Self.body.replacingOccurrences(of: "125000", with: "12.5"), "amount"),
-            ("R-2", Self.body.replacingOccurrences(of: "R-1", with: "R-2").replacingOccurrences(of: "125000", with: "1.25e5"), "amount"),
-            ("R-3", Self.body.replacingOccurrences(of: "R-1", with: "R-3").replacingOccurrences(of: "125000", with: "0"), "amount"),
-            ("R-4", Self.body.replacingOccurrences(of: "R-1", with: "R-4").replacingOccurrences(of: "125000", with: "\"125000\""), "amount"),
-            ("R-5", Self.body.replacingOccurrences(of: "R-1", with: "R-5").replacingOccurrences(of: "INR", with: "USD"), "currency"),
+            (
+                "R-2",
+                Self.body.replacingOccurrences(of: "R-1", with: "R-2").replacingOccurrences(
+                    of: "125000", with: "1.25e5"), "amount"
+            ),
+            (
+                "R-3",
+                Self.body.replacingOccurrences(of: "R-1", with: "R-3").replacingOccurrences(of: "125000", with: "0"),
+                "amount"
+            ),
+            (
+                "R-4",
+                Self.body.replacingOccurrences(of: "R-1", with: "R-4").replacingOccurrences(
+                    of: "125000", with: "\"125000\""), "amount"
+            ),
+            (
+                "R-5",
+                Self.body.replacingOccurrences(of: "R-1", with: "R-5").replacingOccurrences(of: "INR", with: "USD"),
+                "currency"
+            ),
             ("R-6", Self.body, "Idempotency-Key"),
             ("R-7", #"{"refund_id":"R-7","amount":100,"currency":"INR"}"#, "order_id"),
             ("R-8", "refund please", "not valid JSON"),
@@ -121,7 +140,10 @@ struct MockGatewayTests {
             #expect(again.headers["idempotent-replayed"] == "true")
             let listing = try await mock.listing()
             #expect(listing.requests == cases.count + 1)
-            #expect(listing.refunds.map { $0["key"] as? String } == ["R-1", "R-2", "R-3", "R-4", "R-5", "R-6", "R-7", "R-8", "R-9"])
+            #expect(
+                listing.refunds.map { $0["key"] as? String } == [
+                    "R-1", "R-2", "R-3", "R-4", "R-5", "R-6", "R-7", "R-8", "R-9",
+                ])
             #expect(listing.refunds.allSatisfy { $0["status"] as? Int == 400 })
         }
     }

@@ -136,8 +136,11 @@ final class HTTPSServer: Sendable {
     init(certificate: ThrowAwayPKI.Certificate) async throws {
         process = try ChildProcess(
             executable: "/usr/bin/env",
-            arguments: ["python3", "-c", Self.script, certificate.certificateFile, certificate.keyFile], keepInputOpen: true)
-        _ = await process.wait(timeout: .seconds(60)) { $0.standardOutput.contains(UInt8(ascii: "\n")) || $0.exit != nil }
+            arguments: ["python3", "-c", Self.script, certificate.certificateFile, certificate.keyFile],
+            keepInputOpen: true)
+        _ = await process.wait(timeout: .seconds(60)) {
+            $0.standardOutput.contains(UInt8(ascii: "\n")) || $0.exit != nil
+        }
         guard let port = Int(process.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             process.signal(SIGKILL)
             throw TestError("the python3 HTTPS server did not say its port:\n\(process.tail())")

@@ -36,8 +36,9 @@ import Testing
         #expect(output.has("1,23,456.50"))  // rate and amount in the table
         #expect(output.has("18%"))
         #expect(output.has("6109"))
-        #expect(output.has(
-            "Amount in words: Rupees One Lakh Twenty-Three Thousand Four Hundred Fifty-Six and Fifty Paise Only"))
+        #expect(
+            output.has(
+                "Amount in words: Rupees One Lakh Twenty-Three Thousand Four Hundred Fifty-Six and Fifty Paise Only"))
         #expect(output.has("This is a computer-generated document; no signature required."))
         #expect(output.has("Prices include GST."))
         #expect(!output.has("Tax reversed"))
@@ -181,7 +182,9 @@ import Testing
         }
         let each = elapsed / count
         #expect(each < .seconds(1), "\(each) per render")
-        print("InvoicePDF: one-line invoice \(bytes.count) bytes, 60-line invoice \(sixty.count) bytes; \(count) renders in \(elapsed), \(each) each")
+        print(
+            "InvoicePDF: one-line invoice \(bytes.count) bytes, 60-line invoice \(sixty.count) bytes; \(count) renders in \(elapsed), \(each) each"
+        )
     }
 
     // MARK: Layout helpers
@@ -192,7 +195,8 @@ import Testing
         #expect(TextWrapper.wrap("ABCDEFGHIJKLMN", width: 5, maxLines: 2, measure: measure) == ["ABCDE", "FGHI…"])
         #expect(TextWrapper.wrap("short", width: 50, maxLines: 2, measure: measure) == ["short"])
         #expect(TextWrapper.wrap("one two three", width: 8, maxLines: 2, measure: measure) == ["one two", "three"])
-        #expect(TextWrapper.wrap("dated 27-11-2026", width: 12, maxLines: 2, measure: measure) == ["dated", "27-11-2026"])
+        #expect(
+            TextWrapper.wrap("dated 27-11-2026", width: 12, maxLines: 2, measure: measure) == ["dated", "27-11-2026"])
         #expect(TextWrapper.wrap("", width: 8, maxLines: 2, measure: measure) == [])
     }
 
@@ -233,13 +237,16 @@ private enum Fixture {
 
     /// One line of ₹1,23,456.50 at 18% (HSN 6109), or `lineCount` smaller lines.
     static func invoice(supply: TaxDocument.Supply, lineCount: Int = 1) -> TaxDocument {
-        var lines = [line("KURTA-COTTON-M", hsn: "6109", quantity: 1, unitPrice: 12_345_650, rate: 1800, supply: supply)]
+        var lines = [
+            line("KURTA-COTTON-M", hsn: "6109", quantity: 1, unitPrice: 12_345_650, rate: 1800, supply: supply)
+        ]
         if lineCount > 1 {
             lines = (1...lineCount).map { (number: Int) -> TaxDocument.Line in
                 let price: Int64 = 49_900 + Int64(number) * 100
                 let rate = number % 3 == 0 ? 500 : 1200
-                return line("SKU-\(1000 + number)-TEE", hsn: "6109", quantity: Int64(number % 4 + 1), unitPrice: price,
-                            rate: rate, supply: supply)
+                return line(
+                    "SKU-\(1000 + number)-TEE", hsn: "6109", quantity: Int64(number % 4 + 1), unitPrice: price,
+                    rate: rate, supply: supply)
             }
         }
         return TaxDocument(
@@ -251,7 +258,9 @@ private enum Fixture {
     }
 
     static func creditNote() -> TaxDocument {
-        let lines = [line("KURTA-COTTON-M", hsn: "6109", quantity: 1, unitPrice: 229_900, rate: 1200, supply: .intraState)]
+        let lines = [
+            line("KURTA-COTTON-M", hsn: "6109", quantity: 1, unitPrice: 229_900, rate: 1200, supply: .intraState)
+        ]
         return TaxDocument(
             kind: .creditNote, number: "CN/26-27/0000007", date: time("2026-12-02T10:00:00"), seller: seller,
             customerId: "CUST-42", orderId: "ORD-7781", returnId: "RET-55", placeOfSupply: seller.state,

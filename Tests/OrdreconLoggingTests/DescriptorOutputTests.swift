@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import OrdreconLogging
+import Synchronization
 import Testing
 
 /// The one loop around write(2): everything is written, however the kernel splits it, and a

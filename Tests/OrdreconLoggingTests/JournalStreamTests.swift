@@ -4,7 +4,7 @@ import OrdreconLogging
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real pipe, both ends closed by ``close()``.
@@ -62,16 +62,23 @@ struct JournalStreamTests {
     func detection() throws {
         let journal = try RealPipe()
         let other = try RealPipe()
-        defer { journal.close(); other.close() }
+        defer {
+            journal.close()
+            other.close()
+        }
         let environment = ["JOURNAL_STREAM": journal.journalStream]
         #expect(JournalStream.isConnected(fileDescriptor: journal.write, environment: environment))
         // The same variable inherited by a process whose descriptor went elsewhere.
         #expect(!JournalStream.isConnected(fileDescriptor: other.write, environment: environment))
         #expect(!JournalStream.isConnected(fileDescriptor: journal.write, environment: [:]))
         let parts = journal.journalStream.split(separator: ":")
-        for bad in ["", ":", "\(parts[0])", "\(parts[0]):", "\(parts[0]):x", "x:\(parts[1])", "\(parts[0]):\(parts[1]):1",
-                    "\(parts[0]):\(UInt64(parts[1])! + 1)"] {
-            #expect(!JournalStream.isConnected(fileDescriptor: journal.write, environment: ["JOURNAL_STREAM": bad]), "\(bad)")
+        for bad in [
+            "", ":", "\(parts[0])", "\(parts[0]):", "\(parts[0]):x", "x:\(parts[1])", "\(parts[0]):\(parts[1]):1",
+            "\(parts[0]):\(UInt64(parts[1])! + 1)",
+        ] {
+            #expect(
+                !JournalStream.isConnected(fileDescriptor: journal.write, environment: ["JOURNAL_STREAM": bad]),
+                "\(bad)")
         }
         #expect(!JournalStream.isConnected(fileDescriptor: -1, environment: environment))
     }

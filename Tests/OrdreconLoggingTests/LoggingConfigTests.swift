@@ -4,7 +4,7 @@ import OrdreconLogging
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Process-wide logging set up from the configuration and the environment. `.serialized`: the
@@ -43,7 +43,8 @@ struct LoggingConfigTests {
         StructuredLogging.update(.init(format: .json, level: .debug), environment: [:])
         logger.debug("second")
         let effective = StructuredLogging.update(
-            .init(format: .json, level: .info), environment: ["ORDRECON_LOG_LEVEL": "warning", "ORDRECON_LOG_FORMAT": "bogus"])
+            .init(format: .json, level: .info),
+            environment: ["ORDRECON_LOG_LEVEL": "warning", "ORDRECON_LOG_FORMAT": "bogus"])
         #expect(effective == LoggingOptions(format: .json, level: .warning))
         #expect(StructuredLogging.currentOptions == effective)
         logger.info("hidden again")

@@ -4,7 +4,7 @@ import OrdreconLogging
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Helpers of the logging tests: a logger on a fixed clock, and readers of the lines it writes.

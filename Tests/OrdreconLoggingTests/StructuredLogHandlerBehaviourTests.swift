@@ -4,7 +4,7 @@ import OrdreconLogging
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // More of StructuredLogHandlerTests: metadata, levels, secrets, several threads, shared options.
@@ -135,7 +135,9 @@ extension StructuredLogHandlerTests {
         logger[metadataKey: "gateway.token"] = "handler-secret"
         logger.info(
             "password=hunter2 stays as written",
-            metadata: ["http": ["headers": ["Authorization": "Bearer xyz", "accept": "json"]], "list": [["token": "t1"]]])
+            metadata: [
+                "http": ["headers": ["Authorization": "Bearer xyz", "accept": "json"]], "list": [["token": "t1"]],
+            ])
         let line = try #require(sink.lines.first)
         #expect(!line.contains("handler-secret") && !line.contains("xyz") && !line.contains("t1"))
         let object = try parseJSON(line)
@@ -162,7 +164,8 @@ extension StructuredLogHandlerTests {
 
     @Test("8 threads × 1000 messages to one file descriptor: lines never interleave")
     func concurrentFileDescriptorSink() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ordrecon-logging-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ordrecon-logging-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("log.jsonl").path
@@ -177,12 +180,17 @@ extension StructuredLogHandlerTests {
         DispatchQueue.concurrentPerform(iterations: 8) { thread in
             for index in 0..<1000 {
                 logger.info(
-                    "message", metadata: ["thread": "\(thread)", "index": "\(index)", "pad": index % 50 == 0 ? .string(long) : "y"])
+                    "message",
+                    metadata: [
+                        "thread": "\(thread)", "index": "\(index)", "pad": index % 50 == 0 ? .string(long) : "y",
+                    ])
             }
         }
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.hasSuffix("\n"))
-        try checkLines(text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init), threads: 8, perThread: 1000)
+        try checkLines(
+            text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init), threads: 8,
+            perThread: 1000)
     }
 
     private func checkLines(_ lines: [String], threads: Int, perThread: Int) throws {

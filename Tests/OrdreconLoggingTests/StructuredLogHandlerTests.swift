@@ -4,7 +4,7 @@ import OrdreconLogging
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("StructuredLogHandler")
@@ -97,7 +97,8 @@ struct StructuredLogHandlerTests {
     func jsonHostile(value: String) throws {
         let sink = MemoryLogSink()
         makeLogger(sink, format: .json, label: value).info(
-            "\(value)", metadata: ["v": .string(value), value: "as key", "nested": ["k": .string(value), "a": [.string(value)]]])
+            "\(value)",
+            metadata: ["v": .string(value), value: "as key", "nested": ["k": .string(value), "a": [.string(value)]]])
         let line = try #require(sink.lines.first)
         #expect(!line.contains("\n") && !line.contains("\r"))
         let object = try parseJSON(line)
@@ -136,7 +137,10 @@ struct StructuredLogHandlerTests {
     func logfmtNested() {
         let sink = MemoryLogSink()
         makeLogger(sink).info("m", metadata: ["tags": ["a", "b c"], "order": ["id": "7"]])
-        #expect(sink.lines == [#"time=2026-11-27T14:05:00.123Z level=info label=ordrecon msg=m order="{\"id\":\"7\"}" tags="[\"a\",\"b c\"]""#])
+        #expect(
+            sink.lines == [
+                #"time=2026-11-27T14:05:00.123Z level=info label=ordrecon msg=m order="{\"id\":\"7\"}" tags="[\"a\",\"b c\"]""#
+            ])
     }
 
     @Test("the call site only when asked for")
@@ -151,7 +155,10 @@ struct StructuredLogHandlerTests {
         #expect((object["code.file"] as? String)?.hasSuffix("StructuredLogHandlerTests.swift") == true)
         #expect(object["code.function"] as? String == "callSite()")
         #expect(object["code.line"] is NSNumber)
-        #expect(Array(logfmtKeysOfJSON(lines[1]).prefix(8)) == ["time", "level", "label", "msg", "source", "code.file", "code.function", "code.line"])
+        #expect(
+            Array(logfmtKeysOfJSON(lines[1]).prefix(8)) == [
+                "time", "level", "label", "msg", "source", "code.file", "code.function", "code.line",
+            ])
     }
 
     @Test("an error adds error.message and error.type")
@@ -176,9 +183,11 @@ struct StructuredLogHandlerTests {
     func time(seconds: Double, expected: String) throws {
         let sink = MemoryLogSink()
         let logger = Logger(label: "t") {
-            StructuredLogHandler(label: $0, options: .init(format: .json), sink: sink, metadataProvider: nil, clock: {
-                Date(timeIntervalSince1970: seconds)
-            })
+            StructuredLogHandler(
+                label: $0, options: .init(format: .json), sink: sink, metadataProvider: nil,
+                clock: {
+                    Date(timeIntervalSince1970: seconds)
+                })
         }
         logger.info("m")
         #expect(try parseJSON(try #require(sink.lines.first))["time"] as? String == expected)
@@ -195,7 +204,8 @@ struct StructuredLogHandlerTests {
             let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
             let sink = MemoryLogSink()
             Logger(label: "t") {
-                StructuredLogHandler(label: $0, options: .init(format: .json), sink: sink, metadataProvider: nil, clock: { date })
+                StructuredLogHandler(
+                    label: $0, options: .init(format: .json), sink: sink, metadataProvider: nil, clock: { date })
             }.info("m")
             #expect(try parseJSON(try #require(sink.lines.first))["time"] as? String == formatter.string(from: date))
         }

@@ -87,7 +87,9 @@ struct Exposition {
                 case "\\": result.append("\\")
                 case "n": result.append("\n")
                 case "\"" where quotes: result.append("\"")
-                default: result.append(characters[index]); result.append(characters[index + 1])
+                default:
+                    result.append(characters[index])
+                    result.append(characters[index + 1])
                 }
                 index += 2
             } else {

@@ -35,7 +35,9 @@ extension OrdreconMetricsTests {
         try withTemporaryDirectory { directory throws in
             let metrics = OrdreconMetrics(feeds: [])
             let path = directory + "/" + name
-            #expect(throws: TextfileError(path: path, reason: .notPromFile)) { try MetricsTextfile.write(metrics.exposition(), to: path) }
+            #expect(throws: TextfileError(path: path, reason: .notPromFile)) {
+                try MetricsTextfile.write(metrics.exposition(), to: path)
+            }
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [])
             let message = TextfileError(path: path, reason: .notPromFile).description
             #expect(message.contains(path) && message.contains("*.prom"))
@@ -50,7 +52,9 @@ extension OrdreconMetricsTests {
                 Issue.record("wrote into a missing folder")
             } catch {
                 #expect(error.path == path)
-                #expect(error.reason == .system(operation: "create", file: directory + "/missing/.ordrecon.prom.tmp", errno: ENOENT))
+                #expect(
+                    error.reason
+                        == .system(operation: "create", file: directory + "/missing/.ordrecon.prom.tmp", errno: ENOENT))
                 #expect(error.description.contains("No such file or directory"))
             }
         }

@@ -48,9 +48,12 @@ import Testing
 
         #expect(exposition.types == Self.families)
         for name in Self.families.keys { #expect(exposition.help[name]?.isEmpty == false, "\(name) has no HELP") }
-        #expect(exposition.value("ordrecon_build_info", ["version": BuildInfo.version, "commit": BuildInfo.gitCommit ?? "unknown"]) == 1)
+        #expect(
+            exposition.value(
+                "ordrecon_build_info", ["version": BuildInfo.version, "commit": BuildInfo.gitCommit ?? "unknown"]) == 1)
         #expect(exposition.value("ordrecon_gateway_circuit", ["state": "closed"]) == 1)
-        for sample in exposition.samples where sample.name != "ordrecon_build_info" && sample.labels != ["state": "closed"] {
+        for sample in exposition.samples
+        where sample.name != "ordrecon_build_info" && sample.labels != ["state": "closed"] {
             #expect(sample.value == 0, "\(sample.name) \(sample.labels)")
             #expect(exposition.types[exposition.family(of: sample.name)] != nil, "\(sample.name) is in no family")
         }
@@ -65,7 +68,8 @@ import Testing
             #expect(exposition.value("ordrecon_files_total", ["feed": feed, "result": "refused"]) == 0)
             #expect(exposition.value("ordrecon_files_resumed_total", ["feed": feed]) == 0)
             #expect(exposition.value("ordrecon_bytes_total", ["feed": feed]) == 0)
-            #expect(exposition.buckets("ordrecon_file_processing_seconds", ["feed": feed]).map(\.le) == Self.fileBuckets)
+            #expect(
+                exposition.buckets("ordrecon_file_processing_seconds", ["feed": feed]).map(\.le) == Self.fileBuckets)
             #expect(exposition.value("ordrecon_file_processing_seconds_count", ["feed": feed]) == 0)
             #expect(exposition.value("ordrecon_file_processing_seconds_sum", ["feed": feed]) == 0)
         }
@@ -76,7 +80,9 @@ import Testing
         for result in ["sent", "refused", "retried"] {
             #expect(exposition.value("ordrecon_refund_requests_total", ["result": result]) == 0)
         }
-        for state in ["pending", "sent", "failed"] { #expect(exposition.value("ordrecon_refunds", ["state": state]) == 0) }
+        for state in ["pending", "sent", "failed"] {
+            #expect(exposition.value("ordrecon_refunds", ["state": state]) == 0)
+        }
         for name in [
             "ordrecon_documents_failed_total", "ordrecon_document_bytes_total", "ordrecon_gateway_unavailable",
             "ordrecon_inbox_backlog_files", "ordrecon_inbox_oldest_file_age_seconds",
@@ -90,8 +96,10 @@ import Testing
         // 2 feeds × (3 outcomes + 18 codes + 2 results + resumed + bytes + 18 buckets + sum + count),
         // then 2 kinds + failed + bytes + 3 results + 17 gateway histogram lines + 3 states + 4 gauges + runs,
         // 2 kinds unrendered + build info, 9 attempt classes + in flight + oldest pending + 3 circuit states.
-        #expect(exposition.samples.count == 2 * (3 + ReasonCode.allCases.count + 2 + 1 + 1 + 18 + 2) + 2 + 1 + 1 + 3 + 17 + 3 + 4 + 1 + 2 + 1
-            + AttemptClass.allCases.count + 1 + 1 + 3)
+        #expect(
+            exposition.samples.count == 2 * (3 + ReasonCode.allCases.count + 2 + 1 + 1 + 18 + 2) + 2 + 1 + 1 + 3 + 17
+                + 3 + 4 + 1 + 2 + 1
+                + AttemptClass.allCases.count + 1 + 1 + 3)
     }
 
     @Test func refundDeliveryIsShownLiveAndByClass() throws {
@@ -118,12 +126,14 @@ import Testing
 
     @Test func filesAreCountedByFeedOutcomeCodeAndResult() throws {
         let metrics = OrdreconMetrics(feeds: ["shopify", "amazon"])
-        metrics.record(file: file(
-            "shopify", applied: 7, duplicate: 2, rejected: 3, codes: ["unknown_order": 2, "malformed": 1],
-            bytes: 1_000, seconds: 0.004))
+        metrics.record(
+            file: file(
+                "shopify", applied: 7, duplicate: 2, rejected: 3, codes: ["unknown_order": 2, "malformed": 1],
+                bytes: 1_000, seconds: 0.004))
         metrics.record(file: file("shopify", applied: 1, bytes: 200, seconds: 0.2, resumed: true))
         metrics.record(file: file("amazon", bytes: 50, seconds: 2, failure: Rejection(.badFile, "not UTF-8")))
-        metrics.record(file: file("ebay", applied: 4, rejected: 1, codes: ["amount_mismatch": 1], bytes: 10, seconds: 400))
+        metrics.record(
+            file: file("ebay", applied: 4, rejected: 1, codes: ["amount_mismatch": 1], bytes: 10, seconds: 400))
         let exposition = try Exposition(metrics.exposition())
 
         #expect(exposition.value("ordrecon_events_total", ["feed": "shopify", "outcome": "applied"]) == 8)
@@ -189,7 +199,10 @@ import Testing
         #expect(exposition.value("ordrecon_refund_requests_total", ["result": "sent"]) == 3)
         #expect(exposition.value("ordrecon_refund_requests_total", ["result": "refused"]) == 1)
         #expect(exposition.value("ordrecon_refund_requests_total", ["result": "retried"]) == 2)
-        #expect(exposition.buckets("ordrecon_gateway_request_seconds").map(\.count) == [1, 1, 2, 2, 2, 2, 2, 4, 4, 4, 5, 5, 5, 5, 6])
+        #expect(
+            exposition.buckets("ordrecon_gateway_request_seconds").map(\.count) == [
+                1, 1, 2, 2, 2, 2, 2, 4, 4, 4, 5, 5, 5, 5, 6,
+            ])
         #expect(exposition.value("ordrecon_gateway_request_seconds_count") == 6)
         #expect(exposition.value("ordrecon_gateway_request_seconds_sum") == 46.7435)
         #expect(exposition.value("ordrecon_gateway_unavailable") == 1)
@@ -234,7 +247,10 @@ import Testing
     @Test func aRunIsRecordedWithItsFilesDocumentsAndDispatch() throws {
         let metrics = OrdreconMetrics(feeds: ["shopify"])
         var run = RunSummary()
-        run.files = [file("shopify", applied: 2, bytes: 10, seconds: 0.01), file("shopify", applied: 3, bytes: 20, seconds: 0.02)]
+        run.files = [
+            file("shopify", applied: 2, bytes: 10, seconds: 0.01),
+            file("shopify", applied: 3, bytes: 20, seconds: 0.02),
+        ]
         var documents = DocumentIssuer.Report()
         documents.invoices = 2
         run.documents = documents
@@ -279,13 +295,17 @@ import Testing
         #expect(helpNames == helpNames.sorted())
         #expect(helpNames.count == Self.families.count)
         let events = lines.filter { $0.hasPrefix("ordrecon_events_total{") }
-        #expect(events.map { $0.split(separator: ",")[0] }
-            == ["alpha", "beta", "mu", "zeta"].flatMap { Array(repeating: "ordrecon_events_total{feed=\"\($0)\"", count: 3) })
+        #expect(
+            events.map { $0.split(separator: ",")[0] }
+                == ["alpha", "beta", "mu", "zeta"].flatMap {
+                    Array(repeating: "ordrecon_events_total{feed=\"\($0)\"", count: 3)
+                })
         // A histogram's lines stay together: its buckets in order, then _sum and _count.
         let alpha = lines.filter { $0.hasPrefix("ordrecon_file_processing_seconds") && $0.contains("feed=\"alpha\"") }
         #expect(alpha.count == 20)
-        #expect(alpha[17].contains("le=\"+Inf\"") && alpha[18].hasPrefix("ordrecon_file_processing_seconds_sum")
-            && alpha[19].hasPrefix("ordrecon_file_processing_seconds_count"))
+        #expect(
+            alpha[17].contains("le=\"+Inf\"") && alpha[18].hasPrefix("ordrecon_file_processing_seconds_sum")
+                && alpha[19].hasPrefix("ordrecon_file_processing_seconds_count"))
         #expect(OrdreconMetrics.contentType == "text/plain; version=0.0.4; charset=utf-8")
     }
 
@@ -308,10 +328,13 @@ import Testing
                 for index in 0..<1_000 {
                     let feed = thread % 2 == 0 ? "alpha" : "beta"
                     if index % 10 == 0 {
-                        metrics.record(file: self.file(feed, bytes: 512, seconds: 0.002, failure: Rejection(.badFile, "bad")))
+                        metrics.record(
+                            file: self.file(feed, bytes: 512, seconds: 0.002, failure: Rejection(.badFile, "bad")))
                     } else {
-                        metrics.record(file: self.file(
-                            feed, applied: 3, duplicate: 1, rejected: 2, codes: ["unknown_order": 2], bytes: 512, seconds: 0.002))
+                        metrics.record(
+                            file: self.file(
+                                feed, applied: 3, duplicate: 1, rejected: 2, codes: ["unknown_order": 2], bytes: 512,
+                                seconds: 0.002))
                     }
                     if index % 100 == 0 { _ = metrics.exposition() }
                 }
@@ -332,8 +355,9 @@ import Testing
             #expect(exposition.value("ordrecon_bytes_total", ["feed": feed]) == 2_048_000)
             #expect(exposition.value("ordrecon_file_processing_seconds_count", ["feed": feed]) == 4_000)
             #expect(exposition.value("ordrecon_file_processing_seconds_sum", ["feed": feed]) == 8)
-            #expect(exposition.buckets("ordrecon_file_processing_seconds", ["feed": feed]).map(\.count)
-                == [0] + Array(repeating: 4_000, count: 17))
+            #expect(
+                exposition.buckets("ordrecon_file_processing_seconds", ["feed": feed]).map(\.count)
+                    == [0] + Array(repeating: 4_000, count: 17))
         }
     }
 

@@ -19,7 +19,9 @@ import Testing
 
     /// The lines of one family, without its HELP and TYPE.
     static func lines(_ text: String, _ family: String) -> [Substring] {
-        text.split(separator: "\n").filter { $0.hasPrefix(family + "_") || $0.hasPrefix(family + "{") || $0.hasPrefix(family + " ") }
+        text.split(separator: "\n").filter {
+            $0.hasPrefix(family + "_") || $0.hasPrefix(family + "{") || $0.hasPrefix(family + " ")
+        }
     }
 
     @Test func aHistogramFromTotalsReadsExactlyAsTheDaemonsRecordedOne() throws {
@@ -28,7 +30,9 @@ import Testing
         var report = DispatchReport()
         report.attemptSeconds = milliseconds.map { Double($0) / 1000 }
         daemon.record(dispatch: report)
-        let file = RunTextfile(feeds: ["storefront"], totals: Self.totals(gatewayMilliseconds: milliseconds), finishedAt: Timestamp(milliseconds: 0))
+        let file = RunTextfile(
+            feeds: ["storefront"], totals: Self.totals(gatewayMilliseconds: milliseconds),
+            finishedAt: Timestamp(milliseconds: 0))
         let recorded = Self.lines(daemon.exposition(), "ordrecon_gateway_request_seconds")
         #expect(recorded.count == 17)
         #expect(Self.lines(file.exposition(), "ordrecon_gateway_request_seconds") == recorded)
@@ -38,18 +42,25 @@ import Testing
 
     @Test func theFamiliesAreTheDaemonsLessWhatNoTableKeepsPlusTheLastRun() throws {
         let daemon = Exposition.familyNames(OrdreconMetrics(feeds: ["a"]).exposition())
-        var file = RunTextfile(feeds: ["a"], totals: Self.totals(gatewayMilliseconds: []), finishedAt: Timestamp(milliseconds: 1_000_500))
+        var file = RunTextfile(
+            feeds: ["a"], totals: Self.totals(gatewayMilliseconds: []), finishedAt: Timestamp(milliseconds: 1_000_500))
         file.seconds = 2.5
         let text = file.exposition()
         let names = Exposition.familyNames(text)
-        #expect(names == daemon.subtracting([
-            "ordrecon_documents_failed_total", "ordrecon_document_bytes_total", "ordrecon_gateway_requests_in_flight",
-            "ordrecon_gateway_circuit",
-        ])
-            .union(["ordrecon_last_run_timestamp_seconds", "ordrecon_last_run_duration_seconds"]))
+        #expect(
+            names
+                == daemon.subtracting([
+                    "ordrecon_documents_failed_total", "ordrecon_document_bytes_total",
+                    "ordrecon_gateway_requests_in_flight",
+                    "ordrecon_gateway_circuit",
+                ])
+                .union(["ordrecon_last_run_timestamp_seconds", "ordrecon_last_run_duration_seconds"]))
         #expect(text.contains("\nordrecon_last_run_timestamp_seconds 1000.5\n"))
         #expect(text.contains("\nordrecon_last_run_duration_seconds 2.5\n"))
-        #expect(text.contains("ordrecon_build_info{version=\"\(BuildInfo.version)\",commit=\"\(BuildInfo.gitCommit ?? "unknown")\"} 1"))
+        #expect(
+            text.contains(
+                "ordrecon_build_info{version=\"\(BuildInfo.version)\",commit=\"\(BuildInfo.gitCommit ?? "unknown")\"} 1"
+            ))
         // Families sorted, as the daemon writes them.
         let help = text.split(separator: "\n").filter { $0.hasPrefix("# HELP ") }.map { $0.split(separator: " ")[2] }
         #expect(help == help.sorted())
@@ -66,7 +77,8 @@ import Testing
         totals.feeds["storefront"] = storefront
         totals.rejections["old-feed"] = ["bad_file": 3]
         totals.runs = 41
-        let text = RunTextfile(feeds: ["storefront"], totals: totals, finishedAt: Timestamp(milliseconds: 0)).exposition()
+        let text = RunTextfile(feeds: ["storefront"], totals: totals, finishedAt: Timestamp(milliseconds: 0))
+            .exposition()
         #expect(text.contains("ordrecon_events_total{feed=\"storefront\",outcome=\"applied\"} 7\n"))
         #expect(text.contains("ordrecon_rejections_total{feed=\"old-feed\",code=\"bad_file\"} 3\n"))
         #expect(text.contains("ordrecon_runs_total 41\n"))

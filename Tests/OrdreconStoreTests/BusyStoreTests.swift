@@ -23,7 +23,9 @@ struct BusyStoreTests {
     /// finished, reads of due refunds) and a third connection holding read transactions open.
     @Test func twoConnectionsWritingAtOnceNeverFail() async throws {
         let h = try StoreTests.Harness(zone: zone)
-        try h.order("O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"], items: [[.sku: "A", .quantity: "2", .unitPrice: "50"]])
+        try h.order(
+            "O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"],
+            items: [[.sku: "A", .quantity: "2", .unitPrice: "50"]])
         try h.order("O1", "PAID", "2026-01-01T11:00:00+05:30", [.amount: "100", .paymentRef: "P"])
         try h.order("O1", "CANCELLED", "2026-01-01T12:00:00+05:30", [.reason: "changed mind"])
         let path = h.store.path
@@ -35,7 +37,9 @@ struct BusyStoreTests {
         // Each connection goes to its worker's thread (the harness with the ingestion one).
         let ingest = Worker("ingest") {
             for n in 2...orders {
-                try h.order("O\(n)", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"], items: [[.sku: "A", .quantity: "1", .unitPrice: "10"]])
+                try h.order(
+                    "O\(n)", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"],
+                    items: [[.sku: "A", .quantity: "1", .unitPrice: "10"]])
                 // A statement stepped once and left open keeps this connection's snapshot, as
                 // `file(id:)` does before the engine marks a file finalized.
                 _ = try h.store.file(id: h.fileId)
@@ -46,7 +50,8 @@ struct BusyStoreTests {
                 if n % 25 == 0 {
                     try h.store.begin(durable: false)
                     _ = try h.store.registerFile(
-                        feed: "all", name: "long-\(n).csv", format: "csv", size: 0, mtimeNanoseconds: 0, inode: Int64(n), runId: run, at: t(0))
+                        feed: "all", name: "long-\(n).csv", format: "csv", size: 0, mtimeNanoseconds: 0,
+                        inode: Int64(n), runId: run, at: t(0))
                     Thread.sleep(forTimeInterval: 0.3)
                     try h.store.commit()
                 }
@@ -60,7 +65,8 @@ struct BusyStoreTests {
                     throw StoreError(code: 0, message: "refund no longer pending")
                 }
                 try dispatch.finishRefundAttempt(
-                    "RF.O1.C", attempt: attempt, at: t(Int64(n)), durationMilliseconds: 1, httpStatus: 503, transport: nil,
+                    "RF.O1.C", attempt: attempt, at: t(Int64(n)), durationMilliseconds: 1, httpStatus: 503,
+                    transport: nil,
                     message: "HTTP 503", end: .retry(reason: "HTTP 503", notBefore: nil))
             }
         }
@@ -97,7 +103,9 @@ struct BusyStoreTests {
             return (error, Date().timeIntervalSince(started), try? other.db.scalarInt("SELECT COUNT(*) FROM runs"))
         })
         #expect(error?.isBusy == true)
-        #expect(error?.description.contains("database busy: another connection kept it locked for") == true, "\(String(describing: error))")
+        #expect(
+            error?.description.contains("database busy: another connection kept it locked for") == true,
+            "\(String(describing: error))")
         #expect(waited >= 0.5)
         h.store.rollback()
         #expect(other2 == nil || other2 == runsBefore)
@@ -188,5 +196,10 @@ private final class Reports: Sendable {
     private let waits = Mutex<[Double]>([])
     var count: Int { waits.withLock { $0.count } }
     /// Adds one. - Returns: how many there are now.
-    func add(_ waited: Double) -> Int { waits.withLock { $0.append(waited); return $0.count } }
+    func add(_ waited: Double) -> Int {
+        waits.withLock {
+            $0.append(waited)
+            return $0.count
+        }
+    }
 }

@@ -14,7 +14,11 @@ import Testing
         try h.order(id, "DELIVERED", "2027-03-12T10:00:00+05:30")
         let returnId = "R-" + id
         func move(_ status: String, _ time: String, items: [[ItemField: String]] = []) throws {
-            try h.send([.eventId: "E\(h.line)", .entity: "return", .orderId: id, .returnId: returnId, .status: status, .occurredAt: time], items: items)
+            try h.send(
+                [
+                    .eventId: "E\(h.line)", .entity: "return", .orderId: id, .returnId: returnId, .status: status,
+                    .occurredAt: time,
+                ], items: items)
         }
         try move("REQUESTED", "2027-03-20T10:00:00+05:30", items: [[.sku: "A", .quantity: "1"]])
         try move("APPROVED", "2027-03-21T10:00:00+05:30")
@@ -38,22 +42,31 @@ import Testing
             let cited = try #require(invoices.first { $0.orderId == note.orderId })
             #expect(note.invoiceNumber == cited.number && note.invoiceIssuedAt == cited.issuedAt)
         }
-        #expect(DocumentNumber.format(series: DocumentNumber.creditNoteSeries, financialYearStart: 2099, sequence: DocumentNumber.maximumSequence)
-            == "CN/99-00/9999999")
+        #expect(
+            DocumentNumber.format(
+                series: DocumentNumber.creditNoteSeries, financialYearStart: 2099,
+                sequence: DocumentNumber.maximumSequence)
+                == "CN/99-00/9999999")
     }
 
     @Test func linesMissingPDFsAndMarking() throws {
         let h = try StoreTests.Harness(zone: zone)
-        try h.order("O9", "PENDING_PAYMENT", "2027-03-01T10:00:00+05:30", [.customerId: "CUST-9", .shipToState: "MH"], items: [
-            [.sku: "B", .quantity: "2", .unitPrice: "99.99", .hsn: "6109", .gstRate: "12"],
-            [.sku: "A", .quantity: "3", .unitPrice: "10.00"],
-        ])
+        try h.order(
+            "O9", "PENDING_PAYMENT", "2027-03-01T10:00:00+05:30", [.customerId: "CUST-9", .shipToState: "MH"],
+            items: [
+                [.sku: "B", .quantity: "2", .unitPrice: "99.99", .hsn: "6109", .gstRate: "12"],
+                [.sku: "A", .quantity: "3", .unitPrice: "10.00"],
+            ])
         try h.order("O9", "PAID", "2027-03-01T11:00:00+05:30", [.amount: "229.98", .paymentRef: "P9"])
         try h.order("O9", "PROCESSING_IN_WAREHOUSE", "2027-03-01T12:00:00+05:30")
         try h.order("O9", "SHIPPED", "2027-03-02T12:00:00+05:30")
         try h.order("O9", "DELIVERED", "2027-03-04T12:00:00+05:30")
         func move(_ status: String, _ time: String, items: [[ItemField: String]] = []) throws {
-            try h.send([.eventId: "E\(h.line)", .entity: "return", .orderId: "O9", .returnId: "R9", .status: status, .occurredAt: time], items: items)
+            try h.send(
+                [
+                    .eventId: "E\(h.line)", .entity: "return", .orderId: "O9", .returnId: "R9", .status: status,
+                    .occurredAt: time,
+                ], items: items)
         }
         try move("REQUESTED", "2027-03-05T10:00:00+05:30", items: [[.sku: "B", .quantity: "1"]])
         for (status, day) in [("APPROVED", 6), ("IN_TRANSIT", 7), ("RECEIVED", 8), ("COMPLETED", 9)] {
@@ -61,15 +74,21 @@ import Testing
         }
         let missing = try h.store.documents(missingPDF: true)
         #expect(missing.map(\.number) == ["IN/26-27/0000001", "CN/26-27/0000001"])
-        let invoice = missing[0], note = missing[1]
-        #expect(invoice.customerId == "CUST-9" && invoice.shipToState == "MH" && invoice.defaultGSTRateBasisPoints == 1800)
-        #expect(try h.store.documentLines(invoice) == [
-            DocumentLine(sku: "B", quantity: 2, unitPrice: Money(paise: 9999), hsn: "6109", gstRateBasisPoints: 1200),
-            DocumentLine(sku: "A", quantity: 3, unitPrice: Money(paise: 1000), hsn: nil, gstRateBasisPoints: nil),
-        ])
-        #expect(try h.store.documentLines(note) == [
-            DocumentLine(sku: "B", quantity: 1, unitPrice: Money(paise: 9999), hsn: "6109", gstRateBasisPoints: 1200),
-        ])
+        let invoice = missing[0]
+        let note = missing[1]
+        #expect(
+            invoice.customerId == "CUST-9" && invoice.shipToState == "MH" && invoice.defaultGSTRateBasisPoints == 1800)
+        #expect(
+            try h.store.documentLines(invoice) == [
+                DocumentLine(
+                    sku: "B", quantity: 2, unitPrice: Money(paise: 9999), hsn: "6109", gstRateBasisPoints: 1200),
+                DocumentLine(sku: "A", quantity: 3, unitPrice: Money(paise: 1000), hsn: nil, gstRateBasisPoints: nil),
+            ])
+        #expect(
+            try h.store.documentLines(note) == [
+                DocumentLine(
+                    sku: "B", quantity: 1, unitPrice: Money(paise: 9999), hsn: "6109", gstRateBasisPoints: 1200)
+            ])
         #expect(note.total == Money(paise: 9999))
 
         try h.store.markRendered(invoice, path: "2026-27/IN-26-27-0000001.pdf", at: Timestamp(milliseconds: 5))
@@ -81,7 +100,9 @@ import Testing
 
         // Numbers and amounts never change.
         let path = h.store.path
-        #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE invoices SET number = 'IN/26-27/0000009'", at: path) }
+        #expect(throws: TestError.self) {
+            try SQLiteFile.execute("UPDATE invoices SET number = 'IN/26-27/0000009'", at: path)
+        }
         #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE credit_notes SET total_paise = 1", at: path) }
     }
 }

@@ -25,26 +25,40 @@ struct QueryPlanTests {
         }
     }
 
-    @Test(arguments: [
-        ("SELECT * FROM audit_log WHERE order_id = 'O1'", "audit_by_order"),
-        ("SELECT * FROM audit_log WHERE return_id = 'R1'", "audit_by_return"),
-        ("SELECT * FROM audit_log WHERE file_name = 'orders-1.csv'", "audit_by_file"),
-        ("SELECT * FROM audit_log WHERE event_id = 'E-17'", "audit_by_event_id"),
-        ("SELECT * FROM audit_log WHERE reason_code = 'unknown_order'", "audit_rejected_by_code"),
-        ("SELECT * FROM audit_log WHERE recorded_at_ms >= 1796601600000 ORDER BY recorded_at_ms", "audit_by_recorded_at"),
-        ("SELECT * FROM audit_log WHERE recorded_at_ms BETWEEN unixepoch('2026-12-01') * 1000 AND unixepoch('2026-12-08') * 1000", "audit_by_recorded_at"),
-        // As `audit --since/--until` and `rejections --since` ask (on the table).
-        ("SELECT a.id FROM audit_events a JOIN files f ON f.id = a.file_id WHERE a.recorded_at >= 1796601600000 AND a.recorded_at < 1796688000000", "audit_by_recorded_at"),
-        ("SELECT * FROM audit_log WHERE feed = 'payments' AND event_id = 'E-17'", "audit_by_event_id"),
-        ("SELECT * FROM audit_log WHERE file_id = 3 AND outcome = 'rejected'", "audit_by_file"),
-        ("SELECT * FROM transition_history WHERE order_id = 'O1'", "audit_by_order"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("SELECT * FROM audit_log WHERE order_id = 'O1'", "audit_by_order"),
+            ("SELECT * FROM audit_log WHERE return_id = 'R1'", "audit_by_return"),
+            ("SELECT * FROM audit_log WHERE file_name = 'orders-1.csv'", "audit_by_file"),
+            ("SELECT * FROM audit_log WHERE event_id = 'E-17'", "audit_by_event_id"),
+            ("SELECT * FROM audit_log WHERE reason_code = 'unknown_order'", "audit_rejected_by_code"),
+            (
+                "SELECT * FROM audit_log WHERE recorded_at_ms >= 1796601600000 ORDER BY recorded_at_ms",
+                "audit_by_recorded_at"
+            ),
+            (
+                "SELECT * FROM audit_log WHERE recorded_at_ms BETWEEN unixepoch('2026-12-01') * 1000 AND unixepoch('2026-12-08') * 1000",
+                "audit_by_recorded_at"
+            ),
+            // As `audit --since/--until` and `rejections --since` ask (on the table).
+            (
+                "SELECT a.id FROM audit_events a JOIN files f ON f.id = a.file_id WHERE a.recorded_at >= 1796601600000 AND a.recorded_at < 1796688000000",
+                "audit_by_recorded_at"
+            ),
+            ("SELECT * FROM audit_log WHERE feed = 'payments' AND event_id = 'E-17'", "audit_by_event_id"),
+            ("SELECT * FROM audit_log WHERE file_id = 3 AND outcome = 'rejected'", "audit_by_file"),
+            ("SELECT * FROM transition_history WHERE order_id = 'O1'", "audit_by_order"),
+        ] as [(String, String?)])
     func reviewerQueriesSearchAnIndex(sql: String, index: String?) throws {
         let plan = try Database().plan(sql)
         // The audit table is `a` in the views; a scan of it reads every event ever recorded.
         #expect(!plan.contains { $0.hasPrefix("SCAN a") }, "\(sql): \(plan)")
         if let index {
-            #expect(plan.contains { $0.hasPrefix("SEARCH a USING INDEX \(index) ") || $0.hasPrefix("SEARCH a USING COVERING INDEX \(index) ") }, "\(sql): \(plan)")
+            #expect(
+                plan.contains {
+                    $0.hasPrefix("SEARCH a USING INDEX \(index) ")
+                        || $0.hasPrefix("SEARCH a USING COVERING INDEX \(index) ")
+                }, "\(sql): \(plan)")
         }
     }
 
@@ -52,7 +66,8 @@ struct QueryPlanTests {
     /// index of rejected records alone, never the whole audit table.
     @Test func theMetricsCountReadsOnlyRejectedRecords() throws {
         let plan = try Database().plan(
-            "SELECT feed, reason_code, COUNT(*) FROM audit_events WHERE reason_code IS NOT NULL GROUP BY feed, reason_code")
+            "SELECT feed, reason_code, COUNT(*) FROM audit_events WHERE reason_code IS NOT NULL GROUP BY feed, reason_code"
+        )
         #expect(plan.contains { $0.contains("USING COVERING INDEX audit_rejected_by_code") }, "\(plan)")
     }
 
@@ -68,7 +83,8 @@ struct QueryPlanTests {
         let database = try Database()
         // 2026-12-07T08:30:00.250Z in ms.
         let ms = 1_796_632_200_250
-        try SQLiteFile.execute("""
+        try SQLiteFile.execute(
+            """
             INSERT INTO runs (id, started_at, finished_at, pid, command) VALUES (1, \(ms), NULL, 1, 'run');
             INSERT INTO files (id, feed, name, format, size, mtime_ns, state, first_run_id, last_run_id, started_at, finished_at)
                 VALUES (1, 'storefront', 'a.csv', 'csv', 10, 0, 'done', 1, 1, \(ms), \(ms + 1000));
@@ -78,15 +94,36 @@ struct QueryPlanTests {
             INSERT INTO return_headers (return_id, order_id, requested_at) VALUES ('R1', 'O1', \(ms));
             """, at: database.path)
         let stamp = "2026-12-07T08:30:00.250Z"
-        #expect(try SQLiteFile.rows("SELECT created_at, last_transition_at, delivered_at, created_at_ms, status FROM orders", at: database.path)
-            == [[stamp, stamp, nil, "\(ms)", "PENDING_PAYMENT"]])
-        #expect(try SQLiteFile.rows("SELECT requested_at, requested_at_ms FROM returns", at: database.path) == [[stamp, "\(ms)"]])
-        #expect(try SQLiteFile.rows("SELECT occurred_at, occurred_at_ms FROM transition_history", at: database.path) == [[stamp, "\(ms)"]])
-        #expect(try SQLiteFile.rows("SELECT started_at, finished_at FROM file_log", at: database.path) == [[stamp, "2026-12-07T08:30:01.250Z"]])
-        #expect(try SQLiteFile.rows("SELECT started_at, finished_at FROM run_log", at: database.path) == [[stamp, nil]])
-        #expect(try SQLiteFile.rows("SELECT recorded_at, recorded_at_ms, occurred_at FROM audit_log", at: database.path) == [[stamp, "\(ms)", stamp]])
-        #expect(try SQLiteFile.rows("SELECT recorded_at FROM audit_log WHERE recorded_at >= '2026-12-07' AND recorded_at < '2026-12-08'", at: database.path) == [[stamp]])
-        #expect(try SQLiteFile.rows("SELECT recorded_at FROM audit_log WHERE recorded_at < '2026-12-07T08:30:00.250Z'", at: database.path).isEmpty)
+        #expect(
+            try SQLiteFile.rows(
+                "SELECT created_at, last_transition_at, delivered_at, created_at_ms, status FROM orders",
+                at: database.path)
+                == [[stamp, stamp, nil, "\(ms)", "PENDING_PAYMENT"]])
+        #expect(
+            try SQLiteFile.rows("SELECT requested_at, requested_at_ms FROM returns", at: database.path) == [
+                [stamp, "\(ms)"]
+            ])
+        #expect(
+            try SQLiteFile.rows("SELECT occurred_at, occurred_at_ms FROM transition_history", at: database.path) == [
+                [stamp, "\(ms)"]
+            ])
+        #expect(
+            try SQLiteFile.rows("SELECT started_at, finished_at FROM file_log", at: database.path) == [
+                [stamp, "2026-12-07T08:30:01.250Z"]
+            ])
+        #expect(
+            try SQLiteFile.rows("SELECT started_at, finished_at FROM run_log", at: database.path) == [[stamp, nil]])
+        #expect(
+            try SQLiteFile.rows("SELECT recorded_at, recorded_at_ms, occurred_at FROM audit_log", at: database.path)
+                == [[stamp, "\(ms)", stamp]])
+        #expect(
+            try SQLiteFile.rows(
+                "SELECT recorded_at FROM audit_log WHERE recorded_at >= '2026-12-07' AND recorded_at < '2026-12-08'",
+                at: database.path) == [[stamp]])
+        #expect(
+            try SQLiteFile.rows(
+                "SELECT recorded_at FROM audit_log WHERE recorded_at < '2026-12-07T08:30:00.250Z'", at: database.path
+            ).isEmpty)
         for view in ["refund_log", "refund_attempt_log", "document_log"] {
             #expect(try SQLiteFile.rows("SELECT * FROM \(view)", at: database.path).isEmpty)
         }

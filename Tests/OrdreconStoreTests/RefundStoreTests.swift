@@ -1,8 +1,9 @@
 import Foundation
 import OrdreconCore
-@testable import OrdreconStore
 import OrdreconTestSupport
 import Testing
+
+@testable import OrdreconStore
 
 /// Refund delivery records against a real SQLite file.
 @Suite struct RefundStoreTests {
@@ -11,7 +12,9 @@ import Testing
     /// An order paid 100.00 and cancelled: one pending refund `RF.O1.C`.
     func cancelledOrder() throws -> StoreTests.Harness {
         let h = try StoreTests.Harness(zone: zone)
-        try h.order("O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"], items: [[.sku: "A", .quantity: "2", .unitPrice: "50"]])
+        try h.order(
+            "O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"],
+            items: [[.sku: "A", .quantity: "2", .unitPrice: "50"]])
         try h.order("O1", "PAID", "2026-01-01T11:00:00+05:30", [.amount: "100", .paymentRef: "P"])
         try h.order("O1", "CANCELLED", "2026-01-01T12:00:00+05:30", [.reason: "changed mind"])
         return h
@@ -109,7 +112,8 @@ import Testing
         try SQLiteFile.execute(Schema.version1 + "\nPRAGMA user_version = 1;", at: path)
         // A refund row as version 1 wrote it (the paid-amount trigger is dropped so that the row
         // can be written without the order's history; the upgrade is what is under test).
-        try SQLiteFile.execute("""
+        try SQLiteFile.execute(
+            """
             DROP TRIGGER refunds_never_exceed_paid;
             INSERT INTO refunds (refund_id, kind, order_id, amount_paise, payment_ref, body, audit_id, created_at)
             VALUES ('RF.O9.C', 'cancellation', 'O9', 5000, 'P9', '{"refund_id":"RF.O9.C"}', 1, 0);

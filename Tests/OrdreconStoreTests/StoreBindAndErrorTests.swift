@@ -1,8 +1,9 @@
 import CSQLite
 import Foundation
 import OrdreconCore
-@testable import OrdreconStore
 import Testing
+
+@testable import OrdreconStore
 
 /// The SQLite wrapper's checks: a binding SQLite refuses throws, and failures that are not
 /// SQLite's have their own kinds with the messages they always had.
@@ -53,11 +54,15 @@ struct StoreBindAndErrorTests {
         try old.execute("PRAGMA user_version = 1")
         let tooOld = try #require(#expect(throws: StoreError.self) { try Store(readingAt: path) })
         #expect(tooOld.kind == .schemaTooOld && !tooOld.isBusy)
-        #expect(tooOld.description == "database error 0: database \(path) has schema version 1; run `ordrecon run` once to upgrade it to \(Store.latestSchemaVersion)")
+        #expect(
+            tooOld.description
+                == "database error 0: database \(path) has schema version 1; run `ordrecon run` once to upgrade it to \(Store.latestSchemaVersion)"
+        )
         try old.execute("PRAGMA user_version = 999")
         let tooNew = try #require(#expect(throws: StoreError.self) { try Store(path: path) })
         #expect(tooNew.kind == .schemaTooNew && tooNew.code == StoreError.newerSchema)
-        #expect(tooNew.description.hasPrefix("database error -1: the database \(path) has schema version 999, newer than"))
+        #expect(
+            tooNew.description.hasPrefix("database error -1: the database \(path) has schema version 999, newer than"))
         let busy = StoreError(code: 5, message: "database is locked")
         #expect(busy.kind == .busy && busy.isBusy)
         #expect(StoreError(.inconsistentData, message: "x").description == "database error 0: x")

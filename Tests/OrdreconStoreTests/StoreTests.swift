@@ -23,7 +23,10 @@ struct StoreTests {
             let store = try Store(path: directory + "/test.sqlite")
             self.store = store
             fileId = try store.transaction {
-                try store.registerFile(feed: "all", name: "f.csv", format: "csv", size: 0, mtimeNanoseconds: 0, inode: 0, runId: 1, at: Timestamp(milliseconds: 0)).id
+                try store.registerFile(
+                    feed: "all", name: "f.csv", format: "csv", size: 0, mtimeNanoseconds: 0, inode: 0, runId: 1,
+                    at: Timestamp(milliseconds: 0)
+                ).id
             }
             judge = Judge(zone: zone, returnWindowDays: 30)
             validator = EventValidator(feed: "all", zone: zone)
@@ -49,23 +52,33 @@ struct StoreTests {
             return try store.transaction {
                 let verdict = try judge.judge(event, allowed: Harness.allowAll, state: store)
                 if case .applied(let change, let effects) = verdict {
-                    let auditId = try #require(try store.recordAppliedAudit(event, runId: 1, fileId: fileId, line: raw.line, recordedAt: Timestamp(milliseconds: 0)))
-                    _ = try store.apply(event, change: change, effects: effects, auditId: auditId, at: Timestamp(milliseconds: 0))
+                    let auditId = try #require(
+                        try store.recordAppliedAudit(
+                            event, runId: 1, fileId: fileId, line: raw.line, recordedAt: Timestamp(milliseconds: 0)))
+                    _ = try store.apply(
+                        event, change: change, effects: effects, auditId: auditId, at: Timestamp(milliseconds: 0))
                 }
                 return verdict
             }
         }
 
         @discardableResult
-        func order(_ id: String, _ status: String, _ time: String, _ extra: [EventField: String] = [:], items: [[ItemField: String]] = []) throws -> Verdict {
-            var fields: [EventField: String] = [.eventId: "E\(line)", .entity: "order", .orderId: id, .status: status, .occurredAt: time]
+        func order(
+            _ id: String, _ status: String, _ time: String, _ extra: [EventField: String] = [:],
+            items: [[ItemField: String]] = []
+        ) throws -> Verdict {
+            var fields: [EventField: String] = [
+                .eventId: "E\(line)", .entity: "order", .orderId: id, .status: status, .occurredAt: time,
+            ]
             fields.merge(extra) { _, new in new }
             return try send(fields, items: items)
         }
 
         /// Creates, pays and ships an order (one item of 100.00), shipped at `shippedAt`.
         func shippedOrder(_ id: String, shippedAt: String) throws {
-            try order(id, "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"], items: [[.sku: "A", .quantity: "1", .unitPrice: "100.00"]])
+            try order(
+                id, "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"],
+                items: [[.sku: "A", .quantity: "1", .unitPrice: "100.00"]])
             try order(id, "PAID", "2026-01-01T11:00:00+05:30", [.amount: "100", .paymentRef: "P-\(id)"])
             try order(id, "PROCESSING_IN_WAREHOUSE", "2026-01-01T12:00:00+05:30")
             try order(id, "SHIPPED", shippedAt)
@@ -89,7 +102,10 @@ struct StoreTests {
         #expect(details.paid == Money(paise: 10_000))
         #expect(details.paymentRef == "P-O1")
         #expect(details.carrier == "BlueDart")
-        #expect(details.history.map(\.status) == ["PENDING_PAYMENT", "PAID", "PROCESSING_IN_WAREHOUSE", "SHIPPED", "DELIVERED"])
+        #expect(
+            details.history.map(\.status) == [
+                "PENDING_PAYMENT", "PAID", "PROCESSING_IN_WAREHOUSE", "SHIPPED", "DELIVERED",
+            ])
         // A fresh connection (no cache) folds the same snapshot from the audit rows.
         let fresh = try Store(path: h.directory + "/test.sqlite")
         let snapshot = try #require(try fresh.order("O1"))
@@ -112,7 +128,9 @@ struct StoreTests {
     @Test func aRolledBackTransactionLeavesNoNumberAndNoCachedState() throws {
         let h = try Harness(zone: zone)
         try h.shippedOrder("O1", shippedAt: "2026-05-01T10:00:00+05:30")
-        try h.order("O2", "PENDING_PAYMENT", "2026-05-01T10:00:00+05:30", [.customerId: "C"], items: [[.sku: "A", .quantity: "1", .unitPrice: "5"]])
+        try h.order(
+            "O2", "PENDING_PAYMENT", "2026-05-01T10:00:00+05:30", [.customerId: "C"],
+            items: [[.sku: "A", .quantity: "1", .unitPrice: "5"]])
         try h.order("O2", "PAID", "2026-05-01T11:00:00+05:30", [.amount: "5", .paymentRef: "P"])
         try h.order("O2", "PROCESSING_IN_WAREHOUSE", "2026-05-01T12:00:00+05:30")
         // Ship O2 inside a transaction that fails after the number was taken.
@@ -120,11 +138,20 @@ struct StoreTests {
         #expect(throws: Boom.self) {
             try h.store.transaction {
                 var raw = RawEvent(line: 99)
-                for (f, v) in [(EventField.eventId, "S2"), (.entity, "order"), (.orderId, "O2"), (.status, "SHIPPED"), (.occurredAt, "2026-05-02T10:00:00+05:30")] { raw[f] = RawValue(v) }
+                for (f, v) in [
+                    (EventField.eventId, "S2"), (.entity, "order"), (.orderId, "O2"), (.status, "SHIPPED"),
+                    (.occurredAt, "2026-05-02T10:00:00+05:30"),
+                ] { raw[f] = RawValue(v) }
                 let event = try h.validator.validate(raw).get()
-                guard case .applied(let change, let effects) = try h.judge.judge(event, allowed: Harness.allowAll, state: h.store) else { return }
-                let id = try #require(try h.store.recordAppliedAudit(event, runId: 1, fileId: h.fileId, line: 99, recordedAt: Timestamp(milliseconds: 0)))
-                _ = try h.store.apply(event, change: change, effects: effects, auditId: id, at: Timestamp(milliseconds: 0))
+                guard
+                    case .applied(let change, let effects) = try h.judge.judge(
+                        event, allowed: Harness.allowAll, state: h.store)
+                else { return }
+                let id = try #require(
+                    try h.store.recordAppliedAudit(
+                        event, runId: 1, fileId: h.fileId, line: 99, recordedAt: Timestamp(milliseconds: 0)))
+                _ = try h.store.apply(
+                    event, change: change, effects: effects, auditId: id, at: Timestamp(milliseconds: 0))
                 throw Boom()
             }
         }
@@ -135,18 +162,28 @@ struct StoreTests {
 
     @Test func anAppliedEventIdIsReservedOnce() throws {
         let h = try Harness(zone: zone)
-        try h.order("O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C", .eventId: "X"], items: [[.sku: "A", .quantity: "1", .unitPrice: "5"]])
+        try h.order(
+            "O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C", .eventId: "X"],
+            items: [[.sku: "A", .quantity: "1", .unitPrice: "5"]])
         var raw = RawEvent(line: 5)
-        for (f, v) in [(EventField.eventId, "X"), (.entity, "order"), (.orderId, "O9"), (.status, "DELIVERED"), (.occurredAt, "2026-01-01T10:00:00+05:30")] { raw[f] = RawValue(v) }
+        for (f, v) in [
+            (EventField.eventId, "X"), (.entity, "order"), (.orderId, "O9"), (.status, "DELIVERED"),
+            (.occurredAt, "2026-01-01T10:00:00+05:30"),
+        ] { raw[f] = RawValue(v) }
         let other = try h.validator.validate(raw).get()
-        let id = try h.store.transaction { try h.store.recordAppliedAudit(other, runId: 1, fileId: h.fileId, line: 5, recordedAt: Timestamp(milliseconds: 0)) }
+        let id = try h.store.transaction {
+            try h.store.recordAppliedAudit(
+                other, runId: 1, fileId: h.fileId, line: 5, recordedAt: Timestamp(milliseconds: 0))
+        }
         #expect(id == nil)
         #expect(try h.store.appliedContentHash(feed: "all", eventId: "X") != nil)
     }
 
     @Test func theStoreRefusesRefundsAbovePaid() throws {
         let h = try Harness(zone: zone)
-        try h.order("O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"], items: [[.sku: "A", .quantity: "2", .unitPrice: "50"]])
+        try h.order(
+            "O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"],
+            items: [[.sku: "A", .quantity: "2", .unitPrice: "50"]])
         try h.order("O1", "PAID", "2026-01-01T11:00:00+05:30", [.amount: "100", .paymentRef: "P"])
         let cancel = try h.order("O1", "CANCELLED", "2026-01-01T12:00:00+05:30", [.reason: "changed mind"])
         guard case .applied(_, let effects) = cancel, case .requestRefund(let refund)? = effects.first else {
@@ -162,10 +199,17 @@ struct StoreTests {
         #expect(throws: StoreError.self) {
             try h.store.transaction {
                 var raw = RawEvent(line: 50)
-                for (f, v) in [(EventField.eventId, "Z"), (.entity, "order"), (.orderId, "O1"), (.status, "CANCELLED"), (.occurredAt, "2026-01-01T13:00:00+05:30"), (.reason, "x")] { raw[f] = RawValue(v) }
+                for (f, v) in [
+                    (EventField.eventId, "Z"), (.entity, "order"), (.orderId, "O1"), (.status, "CANCELLED"),
+                    (.occurredAt, "2026-01-01T13:00:00+05:30"), (.reason, "x"),
+                ] { raw[f] = RawValue(v) }
                 let event = try h.validator.validate(raw).get()
-                let id = try #require(try h.store.recordAppliedAudit(event, runId: 1, fileId: h.fileId, line: 50, recordedAt: Timestamp(milliseconds: 0)))
-                _ = try h.store.apply(event, change: .moveOrder(from: .cancelled, to: .cancelled), effects: [.requestRefund(extra)], auditId: id, at: Timestamp(milliseconds: 0))
+                let id = try #require(
+                    try h.store.recordAppliedAudit(
+                        event, runId: 1, fileId: h.fileId, line: 50, recordedAt: Timestamp(milliseconds: 0)))
+                _ = try h.store.apply(
+                    event, change: .moveOrder(from: .cancelled, to: .cancelled), effects: [.requestRefund(extra)],
+                    auditId: id, at: Timestamp(milliseconds: 0))
             }
         }
         #expect(try h.store.pendingRefunds().count == 1)

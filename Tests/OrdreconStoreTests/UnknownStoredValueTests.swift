@@ -1,8 +1,9 @@
 import Foundation
 import OrdreconCore
-@testable import OrdreconStore
 import OrdreconTestSupport
 import Testing
+
+@testable import OrdreconStore
 
 /// A value the schema's CHECKs exclude (written with the checks turned off, as only a damaged or
 /// hand-edited database could hold it) is an error, never taken for a known state.

@@ -37,7 +37,9 @@ public final class Changes: Sendable {
     /// Suspends until `condition` holds (looked at now and at each ``changed()``).
     /// - Returns: false when it did not within `timeout` of real time: a limit for a failing
     ///   test, which then fails on what it expected instead of hanging.
-    public func until(within timeout: Duration = .seconds(60), _ condition: @escaping @Sendable () -> Bool) async -> Bool {
+    public func until(within timeout: Duration = .seconds(60), _ condition: @escaping @Sendable () -> Bool) async
+        -> Bool
+    {
         if condition() { return true }
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask { await self.wait(for: condition) }
@@ -68,7 +70,9 @@ public final class Changes: Sendable {
             }
         } onCancel: {
             let waiter: Waiter? = waiters.withLock { waiters in
-                if let index = waiters.list.firstIndex(where: { $0.token == token }) { return waiters.list.remove(at: index) }
+                if let index = waiters.list.firstIndex(where: { $0.token == token }) {
+                    return waiters.list.remove(at: index)
+                }
                 waiters.cancelled.insert(token)
                 return nil
             }

@@ -36,8 +36,10 @@ extension ChildProcess {
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
         timeout: Duration = .seconds(300)
     ) async throws -> TestWorkspace.Result {
-        try await ChildProcess(executable: executable, arguments: arguments, environment: environment, directory: directory)
-            .finish(timeout: timeout)
+        try await ChildProcess(
+            executable: executable, arguments: arguments, environment: environment, directory: directory
+        )
+        .finish(timeout: timeout)
     }
 
     /// Runs a tool found on the `PATH` (`/usr/bin/env name ...`) to its end.
@@ -45,6 +47,7 @@ extension ChildProcess {
         _ name: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
         timeout: Duration = .seconds(300)
     ) async throws -> TestWorkspace.Result {
-        try await run("/usr/bin/env", [name] + arguments, environment: environment, directory: directory, timeout: timeout)
+        try await run(
+            "/usr/bin/env", [name] + arguments, environment: environment, directory: directory, timeout: timeout)
     }
 }

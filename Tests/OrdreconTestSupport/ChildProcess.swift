@@ -117,7 +117,8 @@ public final class ChildProcess: Sendable {
     ///     program that exits at the end of its input then ends with the test); otherwise `/dev/null`.
     public init(
         executable: String, arguments: [String], environment: [String: String] = [:], removing: [String] = [],
-        inheritEnvironment: Bool = true, directory: String? = nil, output: Output = .separate, blockedSignals: [Int32] = [],
+        inheritEnvironment: Bool = true, directory: String? = nil, output: Output = .separate,
+        blockedSignals: [Int32] = [],
         keepInputOpen: Bool = false
     ) throws {
         var merged = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
@@ -139,13 +140,22 @@ public final class ChildProcess: Sendable {
             spawn.openNull(as: STDOUT_FILENO)
             spawn.openNull(as: STDERR_FILENO)
         case .handles(let out, let err):
-            if let out { spawn.duplicate(out.fileDescriptor, as: STDOUT_FILENO) } else { readers.append((try spawn.pipe(to: STDOUT_FILENO), false)) }
-            if let err { spawn.duplicate(err.fileDescriptor, as: STDERR_FILENO) } else { readers.append((try spawn.pipe(to: STDERR_FILENO), true)) }
+            if let out {
+                spawn.duplicate(out.fileDescriptor, as: STDOUT_FILENO)
+            } else {
+                readers.append((try spawn.pipe(to: STDOUT_FILENO), false))
+            }
+            if let err {
+                spawn.duplicate(err.fileDescriptor, as: STDERR_FILENO)
+            } else {
+                readers.append((try spawn.pipe(to: STDERR_FILENO), true))
+            }
         }
         let pid: pid_t
         do {
             pid = try spawn.run(
-                executable, arguments: arguments, environment: merged.map { "\($0.key)=\($0.value)" }, directory: directory,
+                executable, arguments: arguments, environment: merged.map { "\($0.key)=\($0.value)" },
+                directory: directory,
                 blockedSignals: blockedSignals)
         } catch {
             for reader in readers { close(reader.fd) }
@@ -206,7 +216,8 @@ public final class ChildProcess: Sendable {
         let out = progress.standardOutputText.split(separator: "\n").suffix(count)
         let err = progress.standardErrorText.split(separator: "\n").suffix(count)
         return "--- \(commandLine) (\(progress.exit.map(\.description) ?? "running"); last \(count) lines) ---\n"
-            + out.joined(separator: "\n") + (err.isEmpty ? "" : "\n--- standard error ---\n" + err.joined(separator: "\n"))
+            + out.joined(separator: "\n")
+            + (err.isEmpty ? "" : "\n--- standard error ---\n" + err.joined(separator: "\n"))
     }
 
     // MARK: - Acting
@@ -278,7 +289,8 @@ public final class ChildProcess: Sendable {
         }
         let progress = self.progress
         return TestWorkspace.Result(
-            status: progress.exit?.status ?? -1, stdout: progress.standardOutputText, stderr: progress.standardErrorText,
+            status: progress.exit?.status ?? -1, stdout: progress.standardOutputText,
+            stderr: progress.standardErrorText,
             timedOut: timedOut, signalled: progress.exit?.signalled ?? false)
     }
 
@@ -350,7 +362,9 @@ public final class ChildProcess: Sendable {
             needle.withUnsafeBufferPointer { wanted in
                 var start = 0
                 while start + wanted.count <= bytes.count {
-                    if bytes[start] == wanted[0], memcmp(bytes.baseAddress! + start, wanted.baseAddress!, wanted.count) == 0 {
+                    if bytes[start] == wanted[0],
+                        memcmp(bytes.baseAddress! + start, wanted.baseAddress!, wanted.count) == 0
+                    {
                         return true
                     }
                     start += 1

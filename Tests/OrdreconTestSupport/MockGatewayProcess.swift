@@ -34,7 +34,9 @@ public final class MockGatewayProcess: Sendable {
             self.process = process
             self.inMemory = nil
             // The first line on stdout names the port.
-            _ = await process.wait(timeout: .seconds(60)) { $0.standardOutput.contains(UInt8(ascii: "\n")) || $0.exit != nil }
+            _ = await process.wait(timeout: .seconds(60)) {
+                $0.standardOutput.contains(UInt8(ascii: "\n")) || $0.exit != nil
+            }
             text = process.standardOutput
         } else {
             let invocation = Invocation.inMemory(
@@ -54,7 +56,8 @@ public final class MockGatewayProcess: Sendable {
             }
             text = (output?.out ?? "") + (output?.err ?? "")
         }
-        guard let range = text.range(of: "http://127.0.0.1:"), let found = Int(text[range.upperBound...].prefix { $0.isNumber })
+        guard let range = text.range(of: "http://127.0.0.1:"),
+            let found = Int(text[range.upperBound...].prefix { $0.isNumber })
         else {
             process?.signal(SIGKILL)
             inMemory?.stop.raise()
@@ -149,7 +152,8 @@ extension TestWorkspace {
         }
         let gateway = try await MockGatewayProcess(arguments: arguments, journal: root + "/mock-gateway.jsonl")
         try pointGateway(
-            at: gateway.baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds, backoffMax: backoffMax,
+            at: gateway.baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds,
+            backoffMax: backoffMax,
             extra: extra)
         return gateway
     }
@@ -171,9 +175,11 @@ extension TestWorkspace {
             if trimmed.hasPrefix("[") { inGateway = trimmed == "[gateway]" }
             if !inGateway { kept.append(line) }
         }
-        let config = kept.joined(separator: "\n") + "\n"
+        let config =
+            kept.joined(separator: "\n") + "\n"
             + gatewayConfig(
-                baseURL: baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds, backoffMax: backoffMax,
+                baseURL: baseURL, maxAttempts: maxAttempts, timeoutMilliseconds: timeoutMilliseconds,
+                backoffMax: backoffMax,
                 caBundle: caBundle)
             + extra.map { $0 + "\n" }.joined()
         try config.write(toFile: path, atomically: true, encoding: .utf8)
@@ -183,7 +189,8 @@ extension TestWorkspace {
 /// A workspace config that points the gateway at `baseURL`, with quick retries for tests;
 /// `caBundle`, when given, becomes `ca_bundle` (a PEM file of trusted CAs).
 public func gatewayConfig(
-    baseURL: String, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000, backoffInitial: Int = 20, backoffMax: Int = 200,
+    baseURL: String, maxAttempts: Int = 3, timeoutMilliseconds: Int = 2000, backoffInitial: Int = 20,
+    backoffMax: Int = 200,
     caBundle: String? = nil
 ) -> String {
     """

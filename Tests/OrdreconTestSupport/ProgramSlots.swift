@@ -1,6 +1,6 @@
-public import Testing
 import Foundation
 import Synchronization
+public import Testing
 
 /// At most a few tests that run programs (the built binary, a mock gateway, a tool) at a time.
 ///
@@ -41,10 +41,13 @@ public struct ProgramSlots: TestTrait, SuiteTrait, TestScoping {
         let line = String(
             format: "%@\twaited %.1f s\tran %.1f s\n", test.id.description, waited / .seconds(1), ran / .seconds(1))
         logLock.withLock { _ in
-            guard let handle = FileHandle(forWritingAtPath: path) ?? {
-                FileManager.default.createFile(atPath: path, contents: nil)
-                return FileHandle(forWritingAtPath: path)
-            }() else { return }
+            guard
+                let handle = FileHandle(forWritingAtPath: path)
+                    ?? {
+                        FileManager.default.createFile(atPath: path, contents: nil)
+                        return FileHandle(forWritingAtPath: path)
+                    }()
+            else { return }
             handle.seekToEndOfFile()
             handle.write(Data(line.utf8))
             try? handle.close()
@@ -55,7 +58,9 @@ public struct ProgramSlots: TestTrait, SuiteTrait, TestScoping {
 
     /// How many tests that run programs may run at once.
     public static let width: Int = {
-        if let text = ProcessInfo.processInfo.environment["ORDRECON_TEST_PROGRAM_SLOTS"], let value = Int(text), value > 0 {
+        if let text = ProcessInfo.processInfo.environment["ORDRECON_TEST_PROGRAM_SLOTS"], let value = Int(text),
+            value > 0
+        {
             return value
         }
         return max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)

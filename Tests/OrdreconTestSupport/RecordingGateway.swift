@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A payment gateway on 127.0.0.1 (a real HTTP server, one thread per connection) that keeps
@@ -106,7 +106,8 @@ public final class RecordingGateway: Sendable {
                 return (status, headers)
             }
             let answer = (200..<300).contains(status) ? #"{"id":"gw-\#(key)"}"# : #"{"error":"status \#(status)"}"#
-            return ThreadedHTTPServer.Response(status: status, reason: "Status", headers: headers, body: Array(answer.utf8))
+            return ThreadedHTTPServer.Response(
+                status: status, reason: "Status", headers: headers, body: Array(answer.utf8))
         }
     }
 }

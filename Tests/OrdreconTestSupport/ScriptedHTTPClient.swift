@@ -56,7 +56,9 @@ public final class ScriptedHTTPClient: ConcurrentHTTPClient, Sendable {
     public var inFlight: Int { state.withLock { $0.answered.count + $0.held.count } }
 
     public func start(_ request: HTTPRequest, tag: Int) throws(HTTPTransportError) {
-        func header(_ name: String) -> String? { request.headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+        func header(_ name: String) -> String? {
+            request.headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
         let sent = Request(
             url: request.url, key: header("Idempotency-Key"), authorization: header("Authorization"),
             body: String(decoding: request.body, as: UTF8.self))
@@ -71,10 +73,13 @@ public final class ScriptedHTTPClient: ConcurrentHTTPClient, Sendable {
             switch reply {
             case .answer(let status, let headers, let body):
                 let response = HTTPResponse(
-                    status: status, headers: headers.map { ($0.name.lowercased(), $0.value) }, body: Array(body.utf8), seconds: 0.001)
+                    status: status, headers: headers.map { ($0.name.lowercased(), $0.value) }, body: Array(body.utf8),
+                    seconds: 0.001)
                 state.answered.append(HTTPCompletion(tag: tag, result: .success(response)))
             case .failure(let kind):
-                let error = HTTPTransportError(kind: kind, curlCode: kind == .connectionFailed ? 7 : 56, message: "scripted \(kind)", seconds: 0.001)
+                let error = HTTPTransportError(
+                    kind: kind, curlCode: kind == .connectionFailed ? 7 : 56, message: "scripted \(kind)",
+                    seconds: 0.001)
                 state.answered.append(HTTPCompletion(tag: tag, result: .failure(error)))
             case .hold:
                 state.held.append(tag)
@@ -106,7 +111,10 @@ public final class ScriptedHTTPClient: ConcurrentHTTPClient, Sendable {
             state.held.removeAll()
             return tags.map { tag in
                 HTTPCompletion(
-                    tag: tag, result: .failure(HTTPTransportError(kind: .aborted, curlCode: 42, message: "aborted by the caller", seconds: 0.001)))
+                    tag: tag,
+                    result: .failure(
+                        HTTPTransportError(
+                            kind: .aborted, curlCode: 42, message: "aborted by the caller", seconds: 0.001)))
             }
         }
     }

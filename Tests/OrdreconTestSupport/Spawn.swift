@@ -66,13 +66,18 @@ struct Spawn {
         for action in actions {
             switch action {
             case .duplicate(let fd, let target): posix_spawn_file_actions_adddup2(&fileActions, fd, target)
-            case .openNull(let target, let flags): posix_spawn_file_actions_addopen(&fileActions, target, "/dev/null", flags, 0)
+            case .openNull(let target, let flags):
+                posix_spawn_file_actions_addopen(&fileActions, target, "/dev/null", flags, 0)
             }
         }
         if let directory {
-            guard let addChdir = Self.addChdir else { throw TestError("posix_spawn_file_actions_addchdir_np is missing") }
+            guard let addChdir = Self.addChdir else {
+                throw TestError("posix_spawn_file_actions_addchdir_np is missing")
+            }
             let error = addChdir(&fileActions, directory)
-            guard error == 0 else { throw TestError("cannot start \(path) in \(directory): \(String(cString: strerror(error)))") }
+            guard error == 0 else {
+                throw TestError("cannot start \(path) in \(directory): \(String(cString: strerror(error)))")
+            }
         }
         // Nothing but 0, 1 and 2 inherited (a pipe of another test kept open by a child would
         // keep that test waiting for its end).
@@ -89,7 +94,8 @@ struct Spawn {
         sigfillset(&defaults)  // a signal this process ignores is not ignored by the child
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
@@ -101,7 +107,8 @@ struct Spawn {
     }
 
     // glibc has both (2.29 and 2.34); the Glibc module does not show them to Swift.
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    private typealias AddChdir =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
     private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
     private static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {

@@ -1,5 +1,5 @@
-public import Foundation
 import CSQLite
+public import Foundation
 import Synchronization
 
 /// A throw-away ordrecon workspace in a temporary folder (removed by ``remove()``), with the
@@ -11,7 +11,8 @@ public final class TestWorkspace: Sendable {
     public init(config: String? = nil) throws {
         root = NSTemporaryDirectory() + "ordrecon-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-        try (config ?? TestWorkspace.defaultConfig).write(toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
+        try (config ?? TestWorkspace.defaultConfig).write(
+            toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
     }
 
     /// The repository's own `config/ordrecon.toml` (the defaults), with the gateway pointed at
@@ -46,7 +47,8 @@ public final class TestWorkspace: Sendable {
     }()
 
     public static var repositoryRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
     }
 
     public func remove() {

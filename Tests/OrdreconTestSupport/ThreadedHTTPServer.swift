@@ -49,7 +49,8 @@ public final class ThreadedHTTPServer: Sendable {
         public var generated: Generated?
 
         public init(
-            status: Int = 200, reason: String = "Status", headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+            status: Int = 200, reason: String = "Status", headers: [(name: String, value: String)] = [],
+            body: [UInt8] = [],
             generated: Generated? = nil
         ) {
             self.status = status
@@ -103,7 +104,8 @@ public final class ThreadedHTTPServer: Sendable {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 && listen(descriptor, 16) == 0
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+                    && listen(descriptor, 16) == 0
             }
         }
         guard ok else {
@@ -190,18 +192,24 @@ public final class ThreadedHTTPServer: Sendable {
             switch Self.readHead(connection, into: &buffer) {
             case .closed: return
             case .invalid:
-                Self.send(connection, Self.encode(Response(status: 400, reason: "Bad Request", headers: [("Connection", "close")])))
+                Self.send(
+                    connection,
+                    Self.encode(Response(status: 400, reason: "Bad Request", headers: [("Connection", "close")])))
                 return
             case .head(let parsed): head = parsed
             }
             let request = Request(method: head.method, path: head.path, headers: head.headers, body: [], remote: remote)
             if request.header("transfer-encoding") != nil {
-                Self.send(connection, Self.encode(Response(status: 501, reason: "Not Implemented", headers: [("Connection", "close")])))
+                Self.send(
+                    connection,
+                    Self.encode(Response(status: 501, reason: "Not Implemented", headers: [("Connection", "close")])))
                 return
             }
             let length = Int(request.header("content-length")?.trimmingCharacters(in: .whitespaces) ?? "0") ?? -1
             guard length >= 0 else {
-                Self.send(connection, Self.encode(Response(status: 400, reason: "Bad Request", headers: [("Connection", "close")])))
+                Self.send(
+                    connection,
+                    Self.encode(Response(status: 400, reason: "Bad Request", headers: [("Connection", "close")])))
                 return
             }
             if length > 0, request.header("expect")?.lowercased() == "100-continue" {
@@ -235,7 +243,9 @@ public final class ThreadedHTTPServer: Sendable {
             let count = min(piece, generated.length - made)
             var bytes = Array(generated.prefix.dropFirst(made).prefix(count))
             bytes += filler[0..<(count - bytes.count)]
-            if generated.chunked { bytes = Array((String(count, radix: 16) + "\r\n").utf8) + bytes + Array("\r\n".utf8) }
+            if generated.chunked {
+                bytes = Array((String(count, radix: 16) + "\r\n").utf8) + bytes + Array("\r\n".utf8)
+            }
             guard Self.send(connection, bytes) else { return false }
             made += count
             state.withLock { $0.generatedSent += count }
@@ -265,7 +275,10 @@ public final class ThreadedHTTPServer: Sendable {
         let terminator: [UInt8] = Array("\r\n\r\n".utf8)
         while true {
             if let space = buffer.firstIndex(of: UInt8(ascii: " ")) {
-                if space == 0 || !buffer[..<space].allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) { return .invalid }
+                if space == 0 || !buffer[..<space].allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
+                {
+                    return .invalid
+                }
             } else if !buffer.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) {
                 return .invalid
             }
@@ -278,9 +291,12 @@ public final class ThreadedHTTPServer: Sendable {
                 var headers: [(name: String, value: String)] = []
                 for line in lines {
                     guard let colon = line.firstIndex(of: ":") else { return .invalid }
-                    headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                    headers.append(
+                        (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                    )
                 }
-                return .head(Head(method: String(parts[0]), path: String(parts[1]), version: String(parts[2]), headers: headers))
+                return .head(
+                    Head(method: String(parts[0]), path: String(parts[1]), version: String(parts[2]), headers: headers))
             }
             if buffer.count > 64 * 1024 { return .invalid }
             guard receive(connection, into: &buffer) else { return buffer.isEmpty ? .closed : .invalid }
@@ -328,7 +344,9 @@ public final class ThreadedHTTPServer: Sendable {
     private static func send(_ connection: Int32, _ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.send(connection, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            let count = bytes.withUnsafeBytes {
+                Glibc.send(connection, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            }
             guard count > 0 else { return false }
             sent += count
         }

@@ -54,7 +54,8 @@ extension TestWorkspace {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while true {
-            let latest = Int64(try count("SELECT COALESCE(MAX(next_attempt_at), 0) FROM refunds WHERE status = 'pending'"))
+            let latest = Int64(
+                try count("SELECT COALESCE(MAX(next_attempt_at), 0) FROM refunds WHERE status = 'pending'"))
             let left = latest - wallClockMilliseconds()
             if left < 0 { return true }
             if clock.now >= deadline { return false }

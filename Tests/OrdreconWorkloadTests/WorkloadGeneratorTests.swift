@@ -1,6 +1,7 @@
 import Foundation
 import OrdreconCore
 import Testing
+
 @testable import OrdreconWorkload
 
 @Suite("Workload generator")
@@ -13,7 +14,9 @@ struct WorkloadGeneratorTests {
             try TempRoot.with(WorkloadOptions(orders: 400, seed: seed)) { root, _, _ in
                 var result: [String: (Data, Int64)] = [:]
                 for file in try inboxFiles(root) {
-                    result[file.feed + "/" + file.name] = (try Data(contentsOf: URL(fileURLWithPath: file.path)), file.mtime)
+                    result[file.feed + "/" + file.name] = (
+                        try Data(contentsOf: URL(fileURLWithPath: file.path)), file.mtime
+                    )
                 }
                 result["expected.json"] = (try Data(contentsOf: URL(fileURLWithPath: root + "/expected.json")), 0)
                 return result
@@ -34,13 +37,15 @@ struct WorkloadGeneratorTests {
     func arithmetic(orders: Int, perWave: Int) throws {
         try TempRoot.with(WorkloadOptions(orders: orders, seed: 3, ordersPerWave: perWave)) { root, s, _ in
             #expect(s.events == s.applied + s.duplicate + s.rejectedEvents)
-            #expect(s.badFiles == (s.rejectedByCode["bad_file"] ?? 0) + (s.rejectedByCode["unsupported_file_type"] ?? 0))
+            #expect(
+                s.badFiles == (s.rejectedByCode["bad_file"] ?? 0) + (s.rejectedByCode["unsupported_file_type"] ?? 0))
             #expect(s.badFiles == 3)
             #expect(s.ordersByStatus.values.reduce(0, +) == orders)
             #expect(s.invoices == (s.ordersByStatus["SHIPPED"] ?? 0) + (s.ordersByStatus["DELIVERED"] ?? 0))
             #expect(s.refunds > 0 && s.refundPaiseTotal > 0)
             #expect(s.returnsByStatus.values.reduce(0, +) > 0)
-            #expect(Set(s.rejectedByCode.keys) == Set(WorkloadSummary.eventReasonCodes + WorkloadSummary.fileReasonCodes))
+            #expect(
+                Set(s.rejectedByCode.keys) == Set(WorkloadSummary.eventReasonCodes + WorkloadSummary.fileReasonCodes))
             #expect(Set(s.ordersByStatus.keys) == Set(OrderStatus.allCases.map(\.rawValue)))
             #expect(Set(s.returnsByStatus.keys) == Set(ReturnStatus.allCases.map(\.rawValue)))
             #expect(try inboxFiles(root).count == s.files)

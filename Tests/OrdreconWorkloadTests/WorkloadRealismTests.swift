@@ -1,6 +1,7 @@
 import Foundation
 import OrdreconCore
 import Testing
+
 @testable import OrdreconWorkload
 
 @Suite("Workload realism")
@@ -22,17 +23,22 @@ struct WorkloadRealismTests {
                 let text = String(decoding: data, as: UTF8.self)
                 if text.contains("+05:30\"") || text.contains("+05:30,") { styles.insert("offset") }
                 if text.contains("Z\"") || text.contains("Z,") { styles.insert("utc") }
-                if text.range(of: #"T\d\d:\d\d:\d\d["\r\n,]"#, options: .regularExpression) != nil { styles.insert("local") }
+                if text.range(of: #"T\d\d:\d\d:\d\d["\r\n,]"#, options: .regularExpression) != nil {
+                    styles.insert("local")
+                }
                 switch file.ext {
                 case "csv":
                     guard let records = parseCSV(data), let header = records.first,
                         let id = header.firstIndex(of: "event_id"), let order = header.firstIndex(of: "order_id")
                     else { continue }
-                    for (a, b) in zip(records.dropFirst(), records.dropFirst(2)) where a.count == b.count && a[id] == b[id] {
+                    for (a, b) in zip(records.dropFirst(), records.dropFirst(2))
+                    where a.count == b.count && a[id] == b[id] {
                         if b[order].isEmpty { continuationEmpty = true }
                         if b[order] == a[order] { continuationRepeated = true }
                     }
-                    if text.contains("\"\"") || text.range(of: "\"[^\"\n]*\n[^\"\n]*\"", options: .regularExpression) != nil {
+                    if text.contains("\"\"")
+                        || text.range(of: "\"[^\"\n]*\n[^\"\n]*\"", options: .regularExpression) != nil
+                    {
                         quotedSpecial = true
                     }
                 case "json":
@@ -40,7 +46,9 @@ struct WorkloadRealismTests {
                     if text.hasPrefix("{\"events\"") { jsonWrapped = true }
                     if text.range(of: #""amount": ?\d"#, options: .regularExpression) != nil { amountNumber = true }
                     if text.range(of: #""amount": ?"\d"#, options: .regularExpression) != nil { amountString = true }
-                    if text.range(of: #""(customer_id|event_id|tracking_number)": ?\d"#, options: .regularExpression) != nil {
+                    if text.range(of: #""(customer_id|event_id|tracking_number)": ?\d"#, options: .regularExpression)
+                        != nil
+                    {
                         integerId = true
                     }
                 default:
@@ -60,7 +68,8 @@ struct WorkloadRealismTests {
     func plannedTimes() {
         var rng = SplitMix64(seed: 42)
         var next = 1
-        let plan = WavePlanner.plan(wave: 0, firstOrder: 1, count: 2000, start: 1_772_335_800, nextReturnNumber: &next, rng: &rng)
+        let plan = WavePlanner.plan(
+            wave: 0, firstOrder: 1, count: 2000, start: 1_772_335_800, nextReturnNumber: &next, rng: &rng)
         for order in plan.orders {
             var times = [order.created]
             if order.fate.isPaid { times.append(order.paid) }
@@ -73,7 +82,9 @@ struct WorkloadRealismTests {
                 let ret = plan.returns[Int(r)]
                 #expect(ret.requested > order.delivered && ret.requested - order.delivered <= 25 * 86_400)
                 var quantities: [String: Int] = [:]
-                for other in order.returns { for item in plan.returns[Int(other)].items { quantities[item.sku, default: 0] += item.quantity } }
+                for other in order.returns {
+                    for item in plan.returns[Int(other)].items { quantities[item.sku, default: 0] += item.quantity }
+                }
                 for item in order.items { #expect(quantities[item.sku, default: 0] <= item.quantity) }
             }
         }
@@ -85,8 +96,11 @@ struct WorkloadRealismTests {
 
 @Suite("Oracle check order")
 struct OracleTests {
-    private func event(_ feed: Feed, _ id: String, _ entity: String, _ order: String, _ status: String, _ time: Int64) -> WorkloadEvent {
-        WorkloadEvent(feed: feed, eventId: id, entity: entity, orderId: order, status: status, time: time, timeStyle: .utc)
+    private func event(_ feed: Feed, _ id: String, _ entity: String, _ order: String, _ status: String, _ time: Int64)
+        -> WorkloadEvent
+    {
+        WorkloadEvent(
+            feed: feed, eventId: id, entity: entity, orderId: order, status: status, time: time, timeStyle: .utc)
     }
 
     @Test("the first applicable rule wins, as in the contract's table")

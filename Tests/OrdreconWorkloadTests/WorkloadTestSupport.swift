@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import OrdreconWorkload
 
 /// A temporary folder for one test, removed by ``remove()``.
@@ -15,7 +16,9 @@ struct TempRoot {
     }
 
     /// Generates into a fresh temporary folder, runs `body`, and always removes the folder.
-    static func with<T>(_ options: WorkloadOptions, _ body: (String, WorkloadSummary, [FaultKind: Int]) throws -> T) throws -> T {
+    static func with<T>(_ options: WorkloadOptions, _ body: (String, WorkloadSummary, [FaultKind: Int]) throws -> T)
+        throws -> T
+    {
         let root = try TempRoot()
         defer { root.remove() }
         let (summary, faults) = try WorkloadGenerator.generate(options, to: root.path)
@@ -44,7 +47,8 @@ func inboxFiles(_ root: String) throws -> [InboxFile] {
             let path = root + "/inbox/" + feed + "/" + name
             let attributes = try fm.attributesOfItem(atPath: path)
             let date = attributes[.modificationDate] as! Date
-            files.append(InboxFile(feed: feed, name: name, path: path, mtime: Int64(date.timeIntervalSince1970.rounded())))
+            files.append(
+                InboxFile(feed: feed, name: name, path: path, mtime: Int64(date.timeIntervalSince1970.rounded())))
         }
     }
     return files

@@ -131,23 +131,28 @@ public struct Configuration: Sendable, Equatable {
         let windowDays = try file.table(.returns).integer(
             "window_days", returnWindowRange, unit: "days", default: 30,
             doc: "a return may be requested at most this many days after delivery",
-            comment: ["A return may be requested at most this many days after delivery (0...3650)."]).value
+            comment: ["A return may be requested at most this many days after delivery (0...3650)."]
+        ).value
         let batchSize = try file.table(.engine).integer(
             "batch_size", batchSizeRange, unit: "events", default: 5000, doc: "events per database transaction",
-            comment: ["Events handled per batch (1...1000000)."]).value
+            comment: ["Events handled per batch (1...1000000)."]
+        ).value
 
         let invoicing = file.table(.invoicing)
         let gstRate = try invoicing.percent(
             "default_gst_rate", defaultBasisPoints: 1800, doc: "GST percent for items whose event gives no `gst_rate`",
-            comment: ["GST percent for items whose event gives no gst_rate (0 to 100, at most 2 decimals, e.g. 12.5)."]).value
+            comment: ["GST percent for items whose event gives no gst_rate (0 to 100, at most 2 decimals, e.g. 12.5)."]
+        ).value
         let writePDFs = try invoicing.boolean(
             "write_pdfs", default: true,
-            doc: "`run` writes the PDFs of new invoices and credit notes; `false` leaves them to `ordrecon invoices render --missing`",
+            doc:
+                "`run` writes the PDFs of new invoices and credit notes; `false` leaves them to `ordrecon invoices render --missing`",
             comment: [
                 "Write the PDFs of new tax invoices and credit notes (under paths.invoices) at the end of",
                 "each run. false leaves them to `ordrecon invoices render --missing` (e.g. its own cron job);",
                 "their numbers are taken either way, in the transaction of the transition.",
-            ]).value
+            ]
+        ).value
 
         let watch = try WatchConfig(file.table(.watch))
         let logging = try LoggingConfig(file.table(.logging))

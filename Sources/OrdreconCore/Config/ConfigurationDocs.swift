@@ -24,7 +24,9 @@ enum ConfigurationDocs {
                 for key in keys { lines += comment(key.comment) }
                 for feed in FeedConfig.contractDefaults {
                     let allow = TOMLValue.Kind.array(feed.allowList.map { TOMLValue(.string($0), line: 0, column: 0) })
-                    lines += ["", "[\(TOMLTable.keyPathText([table.rawValue, feed.name]))]", "allow = " + literal(allow)]
+                    lines += [
+                        "", "[\(TOMLTable.keyPathText([table.rawValue, feed.name]))]", "allow = " + literal(allow),
+                    ]
                 }
                 continue
             default:
@@ -51,7 +53,9 @@ enum ConfigurationDocs {
         case .boolean(let b): b ? "true" : "false"
         case .array(let values): "[" + values.map { literal($0.kind) }.joined(separator: ", ") + "]"
         case .table(let table):
-            "{ " + table.entries.map { TOMLTable.keyText($0.key) + " = " + literal($0.value.kind) }.joined(separator: ", ") + " }"
+            "{ "
+                + table.entries.map { TOMLTable.keyText($0.key) + " = " + literal($0.value.kind) }.joined(
+                    separator: ", ") + " }"
         }
     }
 
@@ -68,9 +72,11 @@ enum ConfigurationDocs {
         var rows = [tableHeader, "|---|---|---|---|---|"]
         for key in ConfigurationSchema.keys {
             let type = key.kind.typeName + (key.secret ? ", secret (never shown)" : "")
-            let fallback = key.defaultValue.map { "`" + cell(literal($0)) + "`" } ?? "the contract's, for the five default feeds"
+            let fallback =
+                key.defaultValue.map { "`" + cell(literal($0)) + "`" } ?? "the contract's, for the five default feeds"
             rows.append(
-                "| `\(cell(key.dottedName))` | \(type) | \(fallback) | \(plainText(key.accepts(workspaceRoot: "the workspace folder"))) | \(cell(key.doc)) |")
+                "| `\(cell(key.dottedName))` | \(type) | \(fallback) | \(plainText(key.accepts(workspaceRoot: "the workspace folder"))) | \(cell(key.doc)) |"
+            )
         }
         return rows.joined(separator: "\n") + "\n"
     }

@@ -50,13 +50,15 @@ extension Configuration.Paths {
             -> WorkspacePath
         {
             let setting = try t.text(
-                name, default: fallback, accepts: "a path (relative to \(ConfigKey.workspace), or absolute)", kind: .path, doc: doc,
+                name, default: fallback, accepts: "a path (relative to \(ConfigKey.workspace), or absolute)",
+                kind: .path, doc: doc,
                 comment: [comment])
             if let problem = Configuration.pathProblem(setting.value) { throw t.invalid(setting, because: problem) }
             return WorkspacePath(setting: setting, path: Configuration.resolve(setting.value, against: root))
         }
         let inbox = try path(
-            "inbox", "inbox", doc: "partners drop files into `<inbox>/<feed>/`", "Partners drop files into <inbox>/<feed>/.")
+            "inbox", "inbox", doc: "partners drop files into `<inbox>/<feed>/`",
+            "Partners drop files into <inbox>/<feed>/.")
         let archive = try path(
             "archive", "archive", doc: "input files once processed, per feed; never deleted",
             "Input files once fully processed, per feed (ordrecon never deletes them).")
@@ -64,12 +66,14 @@ extension Configuration.Paths {
             "failed", "failed", doc: "input files that could not be read at all, per feed, each with a `.reason`",
             "Input files that could not be read at all, per feed, each with a reason beside it.")
         let outbox = try path(
-            "outbox", "outbox", doc: "refund request bodies (`refunds/`), rejected rows (`rejections/<feed>/`), reports",
+            "outbox", "outbox",
+            doc: "refund request bodies (`refunds/`), rejected rows (`rejections/<feed>/`), reports",
             "Refund request bodies (refunds/) and rejected rows (rejections/<feed>/).")
         let invoices = try path(
             "invoices", "invoices", doc: "tax invoice and credit note PDFs", "GST tax invoices (PDF).")
         let database = try path(
-            "database", "var/ordrecon.sqlite", doc: "the SQLite database; the lock and `var/processing/` live beside it",
+            "database", "var/ordrecon.sqlite",
+            doc: "the SQLite database; the lock and `var/processing/` live beside it",
             "The SQLite database: state, history, audit log, refund outbox.")
         try Self.checkLayout(
             inbox: inbox, archive: archive, failed: failed, outbox: outbox, invoices: invoices, database: database, t)
@@ -101,8 +105,11 @@ extension Configuration.Paths {
                     because: "paths.\(a.name) and paths.\(b.name) are the same folder \(a.path)")
             }
         }
-        for (other, isFolder) in [(archive, true), (failed, true), (outbox, true), (invoices, true), (database, false)] {
-            if Configuration.isInside(other.path, inbox.path) || (isFolder && Configuration.isInside(inbox.path, other.path)) {
+        for (other, isFolder) in [(archive, true), (failed, true), (outbox, true), (invoices, true), (database, false)]
+        {
+            if Configuration.isInside(other.path, inbox.path)
+                || (isFolder && Configuration.isInside(inbox.path, other.path))
+            {
                 throw t.invalid(
                     (other.isSet || !inbox.isSet ? other : inbox).setting,
                     expected: "a location outside the inbox (partners' files only go there)",
@@ -116,7 +123,8 @@ extension Configuration.Paths {
                 throw t.invalid(
                     database.setting,
                     expected: "a file path that is not a folder of the workspace nor inside archive or failed",
-                    because: same ? "it is the same as paths.\(folder.name)" : "it lies in paths.\(folder.name) (\(folder.path))")
+                    because: same
+                        ? "it is the same as paths.\(folder.name)" : "it lies in paths.\(folder.name) (\(folder.path))")
             }
         }
     }
@@ -133,7 +141,9 @@ extension Configuration {
     static func pathProblem(_ text: String) -> String? {
         if text.isEmpty { return "the path is empty" }
         if text.unicodeScalars.contains("\0") { return "the path contains a NUL character" }
-        if text.utf8.first == UInt8(ascii: "~") { return "'~' is not expanded; write the full path or one relative to the workspace" }
+        if text.utf8.first == UInt8(ascii: "~") {
+            return "'~' is not expanded; write the full path or one relative to the workspace"
+        }
         return nil
     }
 

@@ -30,19 +30,23 @@ enum ConfigurationSchema {
     /// Checks that the document holds only known tables and keys, and that tables are tables.
     static func check(_ root: TOMLTable, fileName: String) throws(ConfigurationError) {
         func fail(_ path: [String], _ value: TOMLValue, _ message: String) -> ConfigurationError {
-            ConfigurationError(fileName: fileName, keyPath: TOMLTable.keyPathText(path), line: value.line, message: message)
+            ConfigurationError(
+                fileName: fileName, keyPath: TOMLTable.keyPathText(path), line: value.line, message: message)
         }
         let rootKeys = names(in: .top)
         for (key, value) in root.entries {
             if rootKeys.contains(key) { continue }
             guard let table = ConfigTable(rawValue: key), table != .top else {
-                let known = "known top-level keys: \(rootKeys.joined(separator: ", ")); known tables: "
+                let known =
+                    "known top-level keys: \(rootKeys.joined(separator: ", ")); known tables: "
                     + tableNames.map { "[\($0)]" }.joined(separator: ", ")
                 let what = value.tableValue != nil ? "unknown table [\(TOMLTable.keyText(key))]" : "unknown key"
                 throw fail([key], value, what + suggestion(key, among: rootKeys + tableNames) + "; " + known)
             }
             guard let values = value.tableValue else {
-                throw fail([key], value, "expected a table [\(key)], got \(ConfigurationValues.describe(value, secret: false))")
+                throw fail(
+                    [key], value, "expected a table [\(key)], got \(ConfigurationValues.describe(value, secret: false))"
+                )
             }
             let tableKeys = names(in: table)
             if table != .feeds {
@@ -113,12 +117,15 @@ enum ConfigurationValues {
         if secret { return "\(value.typeNameWithArticle) (value not shown)" }
         switch value.kind {
         case .string(let s):
-            let shown = s.unicodeScalars.count > 100 ? String(String.UnicodeScalarView(s.unicodeScalars.prefix(100))) + "..." : s
+            let shown =
+                s.unicodeScalars.count > 100
+                ? String(String.UnicodeScalarView(s.unicodeScalars.prefix(100))) + "..." : s
             return TOMLTable.quoted(shown)
         case .integer(let i): return String(i)
         case .decimal(let d): return d
         case .boolean(let b): return b ? "true" : "false"
-        case .array(let a): return a.isEmpty ? "an empty array" : "an array of \(a.count) value\(a.count == 1 ? "" : "s")"
+        case .array(let a):
+            return a.isEmpty ? "an empty array" : "an array of \(a.count) value\(a.count == 1 ? "" : "s")"
         case .table: return "a table"
         }
     }

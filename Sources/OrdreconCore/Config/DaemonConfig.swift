@@ -48,29 +48,36 @@ extension WatchConfig {
     /// Reads `[watch]`.
     init(_ t: TableReader) throws(ConfigurationError) {
         poll = try t.boolean(
-            "poll", default: false, doc: "`watch` looks at the inbox every second instead of using inotify (network file systems)",
+            "poll", default: false,
+            doc: "`watch` looks at the inbox every second instead of using inotify (network file systems)",
             comment: [
                 "`ordrecon watch`: inotify tells when a file is renamed into the inbox or closed after",
                 "writing; poll = true looks every second instead (network file systems). A file written in",
                 "place counts as ready once its size and time have not changed for settle_ms. The whole",
                 "inbox is looked at every rescan_seconds as well.",
-            ]).value
+            ]
+        ).value
         settleMilliseconds = try t.integer(
             "settle_ms", 0...600_000, unit: "milliseconds", default: 2000,
-            doc: "a file written in place is ready once unchanged this long").value
+            doc: "a file written in place is ready once unchanged this long"
+        ).value
         rescanSeconds = try t.integer(
-            "rescan_seconds", 1...86_400, unit: "seconds", default: 30, doc: "`watch` looks at the whole inbox this often").value
+            "rescan_seconds", 1...86_400, unit: "seconds", default: 30,
+            doc: "`watch` looks at the whole inbox this often"
+        ).value
         let port = try t.integer(
             "metrics_port", 0...65_535, accepts: "a TCP port 1...65535, or 0 for none", default: 0,
             doc: "`watch` serves `/metrics` and `/healthz` on this port (0: not at all)",
             comment: [
                 "/metrics (Prometheus) and /healthz on <metrics_address>:<metrics_port>; port 0 = none. The",
                 "address is an IP literal: \"127.0.0.1\" (this host only), \"0.0.0.0\" (every IPv4 address), \"::\".",
-            ]).value
+            ]
+        ).value
         metricsPort = port == 0 ? nil : port
         let address = try t.text(
             "metrics_address", default: "127.0.0.1",
-            accepts: "an IP address to listen on, such as \"127.0.0.1\" (this host only), \"0.0.0.0\" (every IPv4 address) or \"::\" (every address)",
+            accepts:
+                "an IP address to listen on, such as \"127.0.0.1\" (this host only), \"0.0.0.0\" (every IPv4 address) or \"::\" (every address)",
             doc: "the IP address (IPv4 or IPv6 literal) the metrics endpoint listens on")
         guard IPAddress.family(of: address.value) != nil else { throw t.invalid(address) }
         metricsAddress = address.value
@@ -82,14 +89,17 @@ extension LoggingConfig {
     init(_ t: TableReader) throws(ConfigurationError) {
         format = try t.choice(
             "format", among: Self.formats, default: "logfmt",
-            doc: "log lines on standard error: `logfmt`, `json` (JSON Lines) or `text`; `ORDRECON_LOG_FORMAT` overrides it",
+            doc:
+                "log lines on standard error: `logfmt`, `json` (JSON Lines) or `text`; `ORDRECON_LOG_FORMAT` overrides it",
             comment: [
                 "Log lines on standard error: logfmt, json (JSON Lines) or text (for a terminal); level:",
                 "trace, debug, info, notice, warning, error, critical. ORDRECON_LOG_FORMAT and",
                 "ORDRECON_LOG_LEVEL override both.",
-            ]).value
+            ]
+        ).value
         level = try t.choice(
             "level", among: Self.levels, default: "info",
-            doc: "the least severe level logged; `ORDRECON_LOG_LEVEL` overrides it").value
+            doc: "the least severe level logged; `ORDRECON_LOG_LEVEL` overrides it"
+        ).value
     }
 }

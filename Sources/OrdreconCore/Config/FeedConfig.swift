@@ -85,7 +85,8 @@ public struct FeedConfig: Sendable, Hashable {
     /// The five feeds of the feed contract with their default permissions, in the contract's
     /// order (the default file lists them so).
     static let contractDefaults: [FeedConfig] = [
-        FeedConfig(name: "storefront", permissions: [.order(.pendingPayment), .order(.cancelled), .return(.requested)]),
+        FeedConfig(
+            name: "storefront", permissions: [.order(.pendingPayment), .order(.cancelled), .return(.requested)]),
         FeedConfig(name: "payments", permissions: [.order(.paid)]),
         FeedConfig(
             name: "warehouse", permissions: [.order(.processingInWarehouse), .order(.shipped), .return(.received)]),
@@ -112,7 +113,9 @@ public struct FeedConfig: Sendable, Hashable {
             default: false
             }
         }
-        if !allowed { return "a feed name may use only letters A-Z a-z, digits, '.', '_' and '-' (it is a folder name)" }
+        if !allowed {
+            return "a feed name may use only letters A-Z a-z, digits, '.', '_' and '-' (it is a folder name)"
+        }
         return nil
     }
 }
@@ -126,7 +129,8 @@ extension FeedConfig {
             ConfigKey(
                 table: .feeds, name: "allow", kind: .permissions,
                 accepts: "an array of \"entity:STATUS\" strings, e.g. [\"order:PAID\"]", defaultValue: nil,
-                doc: "what the feed may send; needed for any feed but the five default ones, which have the contract's lists",
+                doc:
+                    "what the feed may send; needed for any feed but the five default ones, which have the contract's lists",
                 comment: [
                     "Feeds: one inbox folder per feed; each feed may send only the listed \"entity:STATUS\" pairs",
                     "(entity order or return; matched case-insensitively).",
@@ -144,12 +148,14 @@ extension FeedConfig {
         var lowercasedNames: [String: String] = [:]
         for (name, value) in table.entries {
             if let problem = problem(withName: name) {
-                throw t.error(t.keyPath(name), line: value.line, "invalid feed name \(TOMLTable.quoted(name)): \(problem)")
+                throw t.error(
+                    t.keyPath(name), line: value.line, "invalid feed name \(TOMLTable.quoted(name)): \(problem)")
             }
             if let other = lowercasedNames[name.lowercased()] {
                 throw t.error(
                     t.keyPath(name), line: value.line,
-                    "feed names \(other) and \(name) differ only in case; their folders would clash on some file systems")
+                    "feed names \(other) and \(name) differ only in case; their folders would clash on some file systems"
+                )
             }
             lowercasedNames[name.lowercased()] = name
             guard let allowValue = value.tableValue?[allow.name] else {

@@ -89,14 +89,18 @@ extension GatewayConfig {
         let bundle = try t.text(
             "ca_bundle", default: "", accepts: "a path to a PEM file (or \"\" for the system's)", kind: .path,
             doc: "PEM file of the CAs to trust for https (`\"\"`: the system's); TLS is always verified",
-            comment: ["PEM file of certificate authorities to trust for https (\"\" = the system's). TLS is always verified."])
+            comment: [
+                "PEM file of certificate authorities to trust for https (\"\" = the system's). TLS is always verified."
+            ])
         caBundle = bundle.value.isEmpty ? nil : Configuration.resolve(bundle.value, against: root)
 
         connectTimeoutMilliseconds = try t.integer(
             "connect_timeout_ms", 1...600_000, unit: "milliseconds", default: 3000, doc: "time allowed to connect",
-            comment: ["Time allowed to connect, and for a whole request (milliseconds)."]).value
+            comment: ["Time allowed to connect, and for a whole request (milliseconds)."]
+        ).value
         timeoutMilliseconds = try t.integer(
-            "timeout_ms", 1...600_000, unit: "milliseconds", default: 10_000, doc: "time allowed for a whole request").value
+            "timeout_ms", 1...600_000, unit: "milliseconds", default: 10_000, doc: "time allowed for a whole request"
+        ).value
         maxAttempts = try t.integer(
             "max_attempts", 1...100, unit: "attempts", default: 5,
             doc: "attempts per refund in one pass; then it waits for a later pass (its next attempt stored)",
@@ -107,10 +111,12 @@ extension GatewayConfig {
                 "restarts. A pass tries one refund at most max_attempts times (1...100) and waits at most",
                 "backoff_max_ms for its next attempt; then the refund is left pending for a later pass.",
                 "Other refunds go on meanwhile: one refund that keeps failing never holds up another.",
-            ]).value
+            ]
+        ).value
         backoffInitialMilliseconds = try t.integer(
             "backoff_initial_ms", 0...3_600_000, unit: "milliseconds", default: 250,
-            doc: "the first wait between attempts of a refund (at most; full jitter), doubled each time").value
+            doc: "the first wait between attempts of a refund (at most; full jitter), doubled each time"
+        ).value
         let maximum = try t.integer(
             "backoff_max_ms", 0...3_600_000, unit: "milliseconds", default: 10_000,
             doc: "the longest wait between attempts; a pass waits no longer (a longer `Retry-After`: a later pass)")
@@ -120,18 +126,21 @@ extension GatewayConfig {
         backoffMaxMilliseconds = maximum.value
         concurrency = try t.integer(
             "concurrency", 1...256, unit: "requests", default: 16, doc: "refund requests in flight at once",
-            comment: ["Refund requests in flight at once (1...256), over kept-alive connections."]).value
+            comment: ["Refund requests in flight at once (1...256), over kept-alive connections."]
+        ).value
         maxRequestsPerSecond = try t.integer(
             "max_requests_per_second", 0...100_000, unit: "requests per second (0 = no limit)", default: 0,
             doc: "requests started in any second (0: no limit); set it to the gateway's rate limit",
-            comment: ["The most requests started in any second (0 = no limit); set it to the gateway's rate limit."]).value
+            comment: ["The most requests started in any second (0 = no limit); set it to the gateway's rate limit."]
+        ).value
         giveUpAfterHours = try t.integer(
             "give_up_after_hours", 1...8760, unit: "hours", default: 72,
             doc: "a refund not accepted this long after it was recorded becomes `failed`, for a person",
             comment: [
                 "A refund the gateway has not accepted this many hours (1...8760) after it was recorded (or",
                 "queued again with `ordrecon refunds retry`) becomes failed at its next unsuccessful attempt.",
-            ]).value
+            ]
+        ).value
     }
 }
 
@@ -152,7 +161,8 @@ extension Configuration {
             return "it contains spaces or control characters"
         }
         if text.contains("?") || text.contains("#") {
-            return "it has a query or fragment; give only scheme, host, port and path (refunds are sent to <base_url>/refunds)"
+            return
+                "it has a query or fragment; give only scheme, host, port and path (refunds are sent to <base_url>/refunds)"
         }
         let rest = text.dropFirst(scheme.count)
         let authority = rest.prefix { $0 != "/" }

@@ -31,12 +31,15 @@ extension ReportsConfig {
                 "`watch` one per period covering all its passes: once watch_every_minutes have passed since",
                 "the period's first file, or watch_every_files files are done, whichever comes first, and when",
                 "it stops. Reports older than keep_days are deleted (0 keeps them all).",
-            ]).value
+            ]
+        ).value
         watchEveryFiles = try t.integer(
             "watch_every_files", 1...1_000_000, unit: "files", default: 1000,
-            doc: "`watch` also ends a report's period once this many files are done").value
+            doc: "`watch` also ends a report's period once this many files are done"
+        ).value
         keepDays = try t.integer(
             "keep_days", 0...36_500, unit: "days", note: "0 keeps every report", default: 90,
-            doc: "reports older than this are deleted (0: kept for ever)").value
+            doc: "reports older than this are deleted (0: kept for ever)"
+        ).value
     }
 }

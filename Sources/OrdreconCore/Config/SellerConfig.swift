@@ -43,7 +43,8 @@ extension SellerConfig {
             "address", count: 1...6,
             accepts: "an array of address lines, e.g. [\"12 MG Road\", \"Bengaluru 560001\"] (1 to 6 lines)",
             default: ["No. 12, 4th Cross, Indiranagar", "Bengaluru 560038, Karnataka, India"],
-            doc: "the address, one string per printed line").value
+            doc: "the address, one string per printed line"
+        ).value
         let gstin = try t.text(
             "gstin", default: "29AAACO1234R1Z3", accepts: "a 15-character GSTIN such as \"29AAACO1234R1Z3\"",
             doc: "the seller's GSTIN; its length, state code, PAN shape and check character are checked")

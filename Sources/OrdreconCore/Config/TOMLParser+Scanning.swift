@@ -68,7 +68,8 @@ extension TOMLParser {
         if peek() == "#" { skipComment() }
         guard let c = peek() else { return }
         guard isNewline(c) else {
-            throw error("unexpected \(describe(c)) after the value; expected the end of the line (one key = value per line)")
+            throw error(
+                "unexpected \(describe(c)) after the value; expected the end of the line (one key = value per line)")
         }
         try consumeNewline()
     }

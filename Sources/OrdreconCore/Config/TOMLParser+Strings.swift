@@ -7,7 +7,8 @@ extension TOMLParser {
         var text = ""
         while true {
             guard let c = peek(), !isNewline(c) else {
-                throw TOMLError(line: openLine, column: openColumn, message: "string is not closed with '\"' on the same line")
+                throw TOMLError(
+                    line: openLine, column: openColumn, message: "string is not closed with '\"' on the same line")
             }
             switch c {
             case "\"":
@@ -31,7 +32,8 @@ extension TOMLParser {
         var text = ""
         while true {
             guard let c = peek() else {
-                throw TOMLError(line: openLine, column: openColumn, message: "multi-line string is not closed with '\"\"\"'")
+                throw TOMLError(
+                    line: openLine, column: openColumn, message: "multi-line string is not closed with '\"\"\"'")
             }
             switch c {
             case "\"":
@@ -76,7 +78,8 @@ extension TOMLParser {
         var text = ""
         while true {
             guard let c = peek(), !isNewline(c) else {
-                throw TOMLError(line: openLine, column: openColumn, message: "string is not closed with \"'\" on the same line")
+                throw TOMLError(
+                    line: openLine, column: openColumn, message: "string is not closed with \"'\" on the same line")
             }
             advance()
             if c == "'" { return text }
@@ -93,7 +96,8 @@ extension TOMLParser {
         var text = ""
         while true {
             guard let c = peek() else {
-                throw TOMLError(line: openLine, column: openColumn, message: "multi-line string is not closed with \"'''\"")
+                throw TOMLError(
+                    line: openLine, column: openColumn, message: "multi-line string is not closed with \"'''\"")
             }
             switch c {
             case "'":
@@ -132,7 +136,8 @@ extension TOMLParser {
         let escapeColumn = column
         advance()  // backslash
         guard let c = peek(), !isNewline(c) else {
-            throw TOMLError(line: line, column: escapeColumn, message: "a backslash must be followed by an escape character")
+            throw TOMLError(
+                line: line, column: escapeColumn, message: "a backslash must be followed by an escape character")
         }
         advance()
         switch c {
@@ -163,7 +168,9 @@ extension TOMLParser {
         default:
             throw TOMLError(
                 line: line, column: escapeColumn,
-                message: "invalid escape \\\(c); allowed: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX (write \\\\ for a backslash)")
+                message:
+                    "invalid escape \\\(c); allowed: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX (write \\\\ for a backslash)"
+            )
         }
     }
 }

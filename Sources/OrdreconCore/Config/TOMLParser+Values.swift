@@ -49,8 +49,9 @@ extension TOMLParser {
         if token.isEmpty {
             throw fail("unexpected character \(describe(peek()!)) where a value was expected")
         }
-        if let next = peek(), !(next == " " || next == "\t" || isNewline(next) || next == "," || next == "]"
-            || next == "}" || next == "#")
+        if let next = peek(),
+            !(next == " " || next == "\t" || isNewline(next) || next == "," || next == "]"
+                || next == "}" || next == "#")
         {
             if Self.looksLikeDateOrTime(token) {
                 throw fail("dates and times are not supported here; write the value as a quoted string")
@@ -68,7 +69,9 @@ extension TOMLParser {
         }
         if let integer = try Self.integer(token, fail: fail) { return .integer(integer) }
         if let decimal = Self.decimal(token) { return .decimal(decimal) }
-        if let first = token.unicodeScalars.first, first == "+" || first == "-" || first == "." || ("0"..."9").contains(first) {
+        if let first = token.unicodeScalars.first,
+            first == "+" || first == "-" || first == "." || ("0"..."9").contains(first)
+        {
             throw fail("invalid number \(TOMLTable.quoted(token))")
         }
         throw fail("invalid value \(TOMLTable.quoted(token)); \(unquotedHint), e.g. \(TOMLTable.quoted(token))")

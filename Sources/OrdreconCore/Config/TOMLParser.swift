@@ -128,7 +128,8 @@ struct TOMLParser {
         skipSpaces()
         guard peek() == "]" else {
             throw error(
-                peek() == nil || isNewline(peek()) ? "table header is not closed with ']'" : "expected ']' after the table name")
+                peek() == nil || isNewline(peek())
+                    ? "table header is not closed with ']'" : "expected ']' after the table name")
         }
         advance()
         let names = parts.map(\.name)
@@ -151,11 +152,15 @@ struct TOMLParser {
                     case .header:
                         throw TOMLError(
                             line: openLine, column: openColumn, keyPath: TOMLTable.keyPathText(pathSoFar),
-                            message: "table [\(TOMLTable.keyPathText(pathSoFar))] is defined twice (first at line \(child.line))")
+                            message:
+                                "table [\(TOMLTable.keyPathText(pathSoFar))] is defined twice (first at line \(child.line))"
+                        )
                     case .dotted, .inline:
                         throw TOMLError(
                             line: openLine, column: openColumn, keyPath: TOMLTable.keyPathText(pathSoFar),
-                            message: "table [\(TOMLTable.keyPathText(pathSoFar))] was already defined by dotted keys at line \(child.line)")
+                            message:
+                                "table [\(TOMLTable.keyPathText(pathSoFar))] was already defined by dotted keys at line \(child.line)"
+                        )
                     }
                 }
                 node = child
@@ -209,7 +214,9 @@ struct TOMLParser {
                 }
                 node = child
             case .value(let existing):
-                let what = existing.tableValue != nil ? "an inline table, which cannot be extended" : existing.typeNameWithArticle
+                let what =
+                    existing.tableValue != nil
+                    ? "an inline table, which cannot be extended" : existing.typeNameWithArticle
                 throw TOMLError(
                     line: part.line, column: part.column, keyPath: TOMLTable.keyPathText(fullPath),
                     message: "key is already \(what) (defined at line \(existing.line))")

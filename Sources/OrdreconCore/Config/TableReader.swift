@@ -58,7 +58,8 @@ struct TableReader {
                 comment: comment, secret: secret))
         guard let value = values[name] else { return Setting(value: fallback, source: nil, key: key) }
         guard let text = value.stringValue else {
-            let hint = value.integerValue != nil || value.decimalText != nil || value.booleanValue != nil
+            let hint =
+                value.integerValue != nil || value.decimalText != nil || value.booleanValue != nil
                 ? "strings must be in quotes" : nil
             throw invalid(key, value, because: hint)
         }
@@ -67,10 +68,12 @@ struct TableReader {
 
     /// A whole number in `range`, described as "a whole number of `unit` lo...hi[ (note)]".
     func integer(
-        _ name: String, _ range: ClosedRange<Int>, unit: String, note: String? = nil, default fallback: Int, doc: String,
+        _ name: String, _ range: ClosedRange<Int>, unit: String, note: String? = nil, default fallback: Int,
+        doc: String,
         comment: [String] = []
     ) throws(ConfigurationError) -> Setting<Int> {
-        let accepts = "a whole number of \(unit) \(range.lowerBound)...\(range.upperBound)" + (note.map { " (\($0))" } ?? "")
+        let accepts =
+            "a whole number of \(unit) \(range.lowerBound)...\(range.upperBound)" + (note.map { " (\($0))" } ?? "")
         return try integer(name, range, accepts: accepts, default: fallback, doc: doc, comment: comment)
     }
 
@@ -81,7 +84,8 @@ struct TableReader {
     ) throws(ConfigurationError) -> Setting<Int> {
         let key = describe(
             ConfigKey(
-                table: table, name: name, kind: .integer(range), accepts: accepts, defaultValue: .integer(Int64(fallback)),
+                table: table, name: name, kind: .integer(range), accepts: accepts,
+                defaultValue: .integer(Int64(fallback)),
                 doc: doc, comment: comment))
         guard let value = values[name] else { return Setting(value: fallback, source: nil, key: key) }
         switch value.kind {
@@ -123,7 +127,8 @@ struct TableReader {
     func percent(_ name: String, defaultBasisPoints fallback: Int, doc: String, comment: [String] = [])
         throws(ConfigurationError) -> Setting<Int>
     {
-        let written = fallback % 100 == 0 ? TOMLValue.Kind.integer(Int64(fallback / 100)) : .decimal(Self.percentText(fallback))
+        let written =
+            fallback % 100 == 0 ? TOMLValue.Kind.integer(Int64(fallback / 100)) : .decimal(Self.percentText(fallback))
         let key = describe(
             ConfigKey(
                 table: table, name: name, kind: .percent,
@@ -166,7 +171,9 @@ struct TableReader {
     // MARK: - Errors
 
     /// "expected X, got Y[: because]" for a setting that failed its caller's check.
-    func invalid<Value>(_ setting: Setting<Value>, expected: String? = nil, because: String? = nil) -> ConfigurationError {
+    func invalid<Value>(_ setting: Setting<Value>, expected: String? = nil, because: String? = nil)
+        -> ConfigurationError
+    {
         invalid(setting.key, setting.source, expected: expected, because: because)
     }
 

@@ -3,7 +3,8 @@ public enum CSVText {
     /// One field, quoted when it holds a comma, quote, CR or LF, or starts or ends with a space.
     public static func field(_ text: String) -> String {
         var needsQuotes = false
-        for byte in text.utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+        for byte in text.utf8
+        where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
             needsQuotes = true
             break
         }

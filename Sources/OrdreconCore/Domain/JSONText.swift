@@ -20,7 +20,9 @@ public enum JSONText {
     public static func appendString(_ text: String, to out: inout String) {
         // Bytes that may start something to escape: ASCII specials, and the lead bytes of the C1
         // controls (0xC2) and of U+2028/U+2029 (0xE2). Text without any is written as it is.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
+        if !text.utf8.contains(where: {
+            $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2
+        }) {
             out += "\""
             out += text
             out += "\""
@@ -49,7 +51,8 @@ public enum JSONText {
                 case 0xC2 where i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1]):
                     appendUnicodeEscape(UInt32(bytes[i + 1]), to: &out)  // U+0080–U+009F
                     i += 1
-                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                case 0xE2
+                where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
                     appendUnicodeEscape(bytes[i + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
                     i += 2
                 default: out.append(b)

@@ -33,7 +33,10 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .number(let literal): out += literal
         case .string(let s): JSONText.appendString(s, to: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "[" + newline
             for (i, item) in items.enumerated() {
                 out += pad
@@ -42,7 +45,10 @@ public indirect enum JSONValue: Sendable, Hashable {
             }
             out += closePad + "]"
         case .object(let fields):
-            if fields.isEmpty { out += "{}"; return }
+            if fields.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{" + newline
             for (i, (key, value)) in fields.enumerated() {
                 out += pad

@@ -115,13 +115,14 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         self.milliseconds = (localSeconds - Int64(offset)) * 1000 + Int64(millis)
     }
 
-
     /// The instant as ISO 8601 in `zone`, with its offset, e.g. `2026-11-27T14:05:00+05:30`
     /// (milliseconds only when not zero; `Z` for the zone `UTC`).
     public func iso8601(in zone: TimeZone) -> String {
-        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(milliseconds.floorDivided(by: 1000))))
+        let offset = zone.secondsFromGMT(
+            for: Date(timeIntervalSince1970: TimeInterval(milliseconds.floorDivided(by: 1000))))
         let style: TimeFormat.Offset = offset == 0 && zone.identifier == "UTC" ? .zulu : .colon
-        return TimeFormat(fraction: .millisecondsWhenNotZero, offset: style).string(milliseconds: milliseconds, offsetSeconds: offset)
+        return TimeFormat(fraction: .millisecondsWhenNotZero, offset: style).string(
+            milliseconds: milliseconds, offsetSeconds: offset)
     }
 
     /// The instant as ISO 8601 in UTC with a `Z`, e.g. `2026-11-27T08:35:00.000Z`.
@@ -255,7 +256,8 @@ public struct ZoneRules: Sendable {
         self.zone = zone
         let start = Date(timeIntervalSince1970: 0)
         let first = zone.secondsFromGMT(for: start)
-        var fixed = zone.nextDaylightSavingTimeTransition(after: start)
+        var fixed =
+            zone.nextDaylightSavingTimeTransition(after: start)
             .map { $0.timeIntervalSince1970 > Double(ZoneRules.fixedSpan.upperBound) } ?? true
         var month: Int64 = 0
         while fixed, month * 2_629_746 <= ZoneRules.fixedSpan.upperBound {

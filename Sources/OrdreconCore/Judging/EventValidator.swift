@@ -39,21 +39,28 @@ public struct EventValidator: Sendable {
 
         // Step 3: invalid values.
         guard let entity else {
-            return .failure(Rejection(.invalidValue, "entity \(quoted(entityText)) is unknown (expected order or return)"))
+            return .failure(
+                Rejection(.invalidValue, "entity \(quoted(entityText)) is unknown (expected order or return)"))
         }
         guard let status else {
-            let names = entity == .order
+            let names =
+                entity == .order
                 ? OrderStatus.allCases.map(\.rawValue) : ReturnStatus.allCases.map(\.rawValue)
-            return .failure(Rejection(
-                .invalidValue,
-                "status \(quoted(statusText)) is not a\(entity == .order ? "n order" : " return") status (expected one of \(names.joined(separator: ", ")))"))
+            return .failure(
+                Rejection(
+                    .invalidValue,
+                    "status \(quoted(statusText)) is not a\(entity == .order ? "n order" : " return") status (expected one of \(names.joined(separator: ", ")))"
+                ))
         }
         let occurredText = value(raw, .occurredAt)!
         let occurredAt: Timestamp
         do {
             occurredAt = try Timestamp(iso8601: occurredText, rules: rules)
         } catch {
-            return .failure(Rejection(.invalidValue, "occurred_at \(quoted(occurredText)) \(error.description) (expected \(Timestamp.expectedForm))"))
+            return .failure(
+                Rejection(
+                    .invalidValue,
+                    "occurred_at \(quoted(occurredText)) \(error.description) (expected \(Timestamp.expectedForm))"))
         }
         if let currency = value(raw, .currency), currency.uppercased() != "INR" {
             return .failure(Rejection(.invalidValue, "currency \(quoted(currency)) is not accepted (only INR)"))
@@ -61,13 +68,21 @@ public struct EventValidator: Sendable {
         var amount: Money?
         if let text = value(raw, .amount) {
             do { amount = try Money(parsing: text) } catch {
-                return .failure(Rejection(.invalidValue, "amount \(quoted(text)) \(error.description) (expected rupees like 1299.50: not negative, at most 2 decimals, no exponent)"))
+                return .failure(
+                    Rejection(
+                        .invalidValue,
+                        "amount \(quoted(text)) \(error.description) (expected rupees like 1299.50: not negative, at most 2 decimals, no exponent)"
+                    ))
             }
         }
         var shipToState: String?
         if let text = value(raw, .shipToState) {
             guard let state = IndianState(code: text) else {
-                return .failure(Rejection(.invalidValue, "ship_to_state \(quoted(text)) is not an Indian state code (expected a code such as KA, MH, DL)"))
+                return .failure(
+                    Rejection(
+                        .invalidValue,
+                        "ship_to_state \(quoted(text)) is not an Indian state code (expected a code such as KA, MH, DL)"
+                    ))
             }
             shipToState = state.code
         }
@@ -82,7 +97,11 @@ public struct EventValidator: Sendable {
                 case .failure(let rejection): return .failure(rejection)
                 case .success(let item):
                     if !seen.insert(item.sku).inserted {
-                        return .failure(Rejection(.invalidValue, "sku \(quoted(item.sku)) appears twice (each SKU once per event; put the total in quantity)"))
+                        return .failure(
+                            Rejection(
+                                .invalidValue,
+                                "sku \(quoted(item.sku)) appears twice (each SKU once per event; put the total in quantity)"
+                            ))
                     }
                     items.append(item)
                 }
@@ -134,7 +153,9 @@ public struct EventValidator: Sendable {
     private func missingItemFields(_ raw: RawEvent, fields: [ItemField], status: EventStatus) -> Rejection? {
         let items = raw.items.filter { !$0.isEmpty }
         if items.isEmpty {
-            return missing("items", why: "\(status.name) needs at least one item with \(fields.map(\.name).joined(separator: ", "))")
+            return missing(
+                "items",
+                why: "\(status.name) needs at least one item with \(fields.map(\.name).joined(separator: ", "))")
         }
         for (index, item) in raw.items.enumerated() where !item.isEmpty {
             for field in fields where trimmed(item[field]) == nil {
@@ -148,24 +169,35 @@ public struct EventValidator: Sendable {
         let sku = trimmed(raw[.sku])!
         let quantityText = trimmed(raw[.quantity])!
         guard let quantity = Int64(quantityText), quantity > 0, quantity <= 1_000_000 else {
-            return .failure(Rejection(.invalidValue, "item \(number): quantity \(quoted(quantityText)) is not a positive whole number"))
+            return .failure(
+                Rejection(
+                    .invalidValue, "item \(number): quantity \(quoted(quantityText)) is not a positive whole number"))
         }
         var unitPrice: Money?
         if needsPrice, let text = trimmed(raw[.unitPrice]) {
             do { unitPrice = try Money(parsing: text) } catch {
-                return .failure(Rejection(.invalidValue, "item \(number): unit_price \(quoted(text)) \(error.description) (expected rupees like 499.00: not negative, at most 2 decimals, no exponent)"))
+                return .failure(
+                    Rejection(
+                        .invalidValue,
+                        "item \(number): unit_price \(quoted(text)) \(error.description) (expected rupees like 499.00: not negative, at most 2 decimals, no exponent)"
+                    ))
             }
         }
         var rate: Int?
         if needsPrice, let text = trimmed(raw[.gstRate]) {
             guard let percent = try? Money(parsing: text), percent.paise <= 10_000 else {
-                return .failure(Rejection(.invalidValue, "item \(number): gst_rate \(quoted(text)) is not a percentage between 0 and 100 (e.g. 18 or 12.5)"))
+                return .failure(
+                    Rejection(
+                        .invalidValue,
+                        "item \(number): gst_rate \(quoted(text)) is not a percentage between 0 and 100 (e.g. 18 or 12.5)"
+                    ))
             }
             rate = Int(percent.paise)
         }
-        return .success(EventItem(
-            sku: sku, quantity: quantity, unitPrice: unitPrice,
-            hsn: needsPrice ? trimmed(raw[.hsn]) : nil, gstRateBasisPoints: rate))
+        return .success(
+            EventItem(
+                sku: sku, quantity: quantity, unitPrice: unitPrice,
+                hsn: needsPrice ? trimmed(raw[.hsn]) : nil, gstRateBasisPoints: rate))
     }
 
     /// An order's lines and total must stay within ``Money/maximum``, so that no sum or product
@@ -175,11 +207,17 @@ public struct EventValidator: Sendable {
         for (index, item) in items.enumerated() {
             let (line, lineOverflow) = (item.unitPrice ?? .zero).paise.multipliedReportingOverflow(by: item.quantity)
             if lineOverflow || line > Money.maximum.paise {
-                return Rejection(.invalidValue, "item \(index + 1): quantity × unit_price is more than the largest order total accepted (\(Money.maximum.decimalText) rupees)")
+                return Rejection(
+                    .invalidValue,
+                    "item \(index + 1): quantity × unit_price is more than the largest order total accepted (\(Money.maximum.decimalText) rupees)"
+                )
             }
             let (sum, sumOverflow) = total.addingReportingOverflow(line)
             if sumOverflow || sum > Money.maximum.paise {
-                return Rejection(.invalidValue, "the items add up to more than the largest order total accepted (\(Money.maximum.decimalText) rupees)")
+                return Rejection(
+                    .invalidValue,
+                    "the items add up to more than the largest order total accepted (\(Money.maximum.decimalText) rupees)"
+                )
             }
             total = sum
         }
@@ -225,7 +263,8 @@ public struct EventValidator: Sendable {
 @inline(__always)
 func trimmed(_ value: RawValue?) -> String? {
     guard let text = value?.text, !text.isEmpty else { return nil }
-    let ends = text.utf8.withContiguousStorageIfAvailable { bytes in (bytes.first, bytes.last) }
+    let ends =
+        text.utf8.withContiguousStorageIfAvailable { bytes in (bytes.first, bytes.last) }
         ?? (text.utf8.first, text.utf8.last)
     guard let first = ends.0, let last = ends.1 else { return nil }
     if !isBlank(first) && !isBlank(last) { return text }

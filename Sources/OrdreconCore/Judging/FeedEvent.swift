@@ -29,7 +29,9 @@ public struct EventItem: Sendable, Hashable {
     /// GST rate in basis points (18% = 1800), when the feed gave one.
     public var gstRateBasisPoints: Int?
 
-    public init(sku: String, quantity: Int64, unitPrice: Money? = nil, hsn: String? = nil, gstRateBasisPoints: Int? = nil) {
+    public init(
+        sku: String, quantity: Int64, unitPrice: Money? = nil, hsn: String? = nil, gstRateBasisPoints: Int? = nil
+    ) {
         self.sku = sku
         self.quantity = quantity
         self.unitPrice = unitPrice

@@ -41,7 +41,8 @@ struct ByteReader {
             storage.grow(keeping: end)
             base = storage.pointer
         }
-        let count = try source.read(into: UnsafeMutableRawBufferPointer(start: base + end, count: storage.capacity - end))
+        let count = try source.read(
+            into: UnsafeMutableRawBufferPointer(start: base + end, count: storage.capacity - end))
         end += count
         return count > 0
     }

@@ -52,7 +52,9 @@ public struct CSVEventReader<Source: ByteSource> {
         } catch {
             throw .readFailure(error)
         }
-        if let problem = row.problem { throw FeedFileError("the header row (line \(row.line)) is unusable: \(problem)") }
+        if let problem = row.problem {
+            throw FeedFileError("the header row (line \(row.line)) is unusable: \(problem)")
+        }
         return try CSVHeader(names: row.fields, byteLength: row.endOffset, nextLine: row.nextLine)
     }
 
@@ -104,7 +106,8 @@ public struct CSVEventReader<Source: ByteSource> {
             event.sourceRows.append(row.fields)
         }
         if tooLarge {
-            event.malformed = "the event's rows (from line \(first.line)) are longer than 1 MiB (\(ParsingLimits.maxEventBytes) bytes) together"
+            event.malformed =
+                "the event's rows (from line \(first.line)) are longer than 1 MiB (\(ParsingLimits.maxEventBytes) bytes) together"
         }
         return event
     }

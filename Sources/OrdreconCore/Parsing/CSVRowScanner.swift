@@ -146,7 +146,8 @@ struct CSVRowScanner {
                     p = q
                     if p == end {
                         if try more() { continue }
-                        problem = "unterminated quoted field in column \(fieldCount + 1) (the quote opens on line \(openLine)): it runs to the end of the file"
+                        problem =
+                            "unterminated quoted field in column \(fieldCount + 1) (the quote opens on line \(openLine)): it runs to the end of the file"
                         rowEnd = p
                         atEOF = true
                         break fields
@@ -190,7 +191,8 @@ struct CSVRowScanner {
                             break fields
                         }
                     }
-                    problem = "bad quoting in column \(fieldCount): \(next.described) after the closing quote (expected a comma or the end of the line)"
+                    problem =
+                        "bad quoting in column \(fieldCount): \(next.described) after the closing quote (expected a comma or the end of the line)"
                     try skipToLineEnd()
                     break fields
                 }
@@ -228,7 +230,8 @@ struct CSVRowScanner {
                         line += 1
                         break fields
                     }
-                    problem = "bad quoting in column \(fieldCount + 1): a quote inside an unquoted field (quote the whole field and double the quotes inside it)"
+                    problem =
+                        "bad quoting in column \(fieldCount + 1): a quote inside an unquoted field (quote the whole field and double the quotes inside it)"
                     try skipToLineEnd()
                     break fields
                 }
@@ -241,7 +244,9 @@ struct CSVRowScanner {
             fields: [], fieldCount: fieldCount, line: rowLine, startOffset: startOffset,
             endOffset: reader.offset(of: p), nextLine: line, problem: problem, rawText: nil)
         if dropped + rowEnd - rowStart > ParsingLimits.maxEventBytes {
-            row.problem = "row is longer than 1 MiB (\(ParsingLimits.maxEventBytes) bytes)" + (problem.map { "; also \($0)" } ?? "")
+            row.problem =
+                "row is longer than 1 MiB (\(ParsingLimits.maxEventBytes) bytes)"
+                + (problem.map { "; also \($0)" } ?? "")
         } else if problem != nil {
             row.rawText = String(decoding: reader.bytes(rowStart..<rowEnd), as: UTF8.self)
         } else {

@@ -20,20 +20,20 @@ public struct FeedFileError: Error, Sendable, Equatable, CustomStringConvertible
 /// Limits shared by the parsers.
 enum ParsingLimits {
     #if ORDRECON_FUZZ_LIMITS
-    // The fuzz harnesses (Fuzz/, built by scripts/fuzz.sh) scale the limits down, in the same
-    // proportions, so inputs of a few KiB reach the over-long event, buffer growth and depth paths.
-    static let maxEventBytes = 1 << 10
-    static let maxSourceTextBytes = 64
-    static let maxJSONDepth = 64
-    static let bufferSize = 256
+        // The fuzz harnesses (Fuzz/, built by scripts/fuzz.sh) scale the limits down, in the same
+        // proportions, so inputs of a few KiB reach the over-long event, buffer growth and depth paths.
+        static let maxEventBytes = 1 << 10
+        static let maxSourceTextBytes = 64
+        static let maxJSONDepth = 64
+        static let bufferSize = 256
     #else
-    /// The most bytes one event (CSV row or row group, JSON Lines line, JSON array element) may take.
-    static let maxEventBytes = 1 << 20
-    /// The most bytes of a bad JSON Lines line kept in ``RawEvent/sourceText``.
-    static let maxSourceTextBytes = 4096
-    /// The deepest JSON nesting accepted.
-    static let maxJSONDepth = 1000
-    /// The size of the read buffer.
-    static let bufferSize = 256 << 10
+        /// The most bytes one event (CSV row or row group, JSON Lines line, JSON array element) may take.
+        static let maxEventBytes = 1 << 20
+        /// The most bytes of a bad JSON Lines line kept in ``RawEvent/sourceText``.
+        static let maxSourceTextBytes = 4096
+        /// The deepest JSON nesting accepted.
+        static let maxJSONDepth = 1000
+        /// The size of the read buffer.
+        static let bufferSize = 256 << 10
     #endif
 }

@@ -53,7 +53,8 @@ public enum JSONDocumentChecker {
                     found = true
                     try scanner.skipWhitespace()
                     if let first = try scanner.peek(), first != UInt8(ascii: "[") {
-                        throw scanner.error("the value of \"events\" must be an array, found \(jsonKind(startingWith: first))")
+                        throw scanner.error(
+                            "the value of \"events\" must be an array, found \(jsonKind(startingWith: first))")
                     }
                 }
                 try scanner.skipValue()

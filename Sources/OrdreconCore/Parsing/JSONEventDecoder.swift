@@ -9,7 +9,8 @@ struct JSONEventDecoder {
     private var stack: [Bool] = []
     private var unknownEventKeys: Set<String> = []
     private var unknownItemKeys: Set<String> = []
-    private let eventKeys: [PackedKey] = EventField.allCases.map { PackedKey($0.name, code: $0.rawValue) }
+    private let eventKeys: [PackedKey] =
+        EventField.allCases.map { PackedKey($0.name, code: $0.rawValue) }
         + [PackedKey("items", code: JSONEventDecoder.itemsCode)]
     private let itemKeys: [PackedKey] = ItemField.allCases.map { PackedKey($0.name, code: $0.rawValue) }
 
@@ -160,7 +161,9 @@ struct JSONEventDecoder {
             try cursor.scanLiteral()
             return nil
         default:
-            fail(&event, "\(label()) must be a string\(acceptsNumber ? " or number" : ""), got \(jsonKind(startingWith: first))")
+            fail(
+                &event,
+                "\(label()) must be a string\(acceptsNumber ? " or number" : ""), got \(jsonKind(startingWith: first))")
             try cursor.skipValue(stack: &stack)
             return nil
         }
@@ -186,10 +189,12 @@ struct JSONEventDecoder {
             guard let text = cursor.decode(key, scratch: &scratch) else { return nil }
             packed = Array(text.utf8).withUnsafeBytes { PackedKey(bytes: $0) }
         } else {
-            packed = PackedKey(bytes: UnsafeRawBufferPointer(start: cursor.base + key.start, count: key.end - key.start))
+            packed = PackedKey(
+                bytes: UnsafeRawBufferPointer(start: cursor.base + key.start, count: key.end - key.start))
         }
         guard packed.length > 0 else { return nil }
-        for candidate in table where candidate.low == packed.low && candidate.high == packed.high
+        for candidate in table
+        where candidate.low == packed.low && candidate.high == packed.high
             && candidate.length == packed.length
         {
             return candidate.code

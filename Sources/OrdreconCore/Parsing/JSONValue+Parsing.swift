@@ -24,7 +24,9 @@ extension JSONValue {
             do throws(JSONSyntaxError) {
                 let value = try reader.value(depth: 0)
                 reader.cursor.skipWhitespace()
-                if let extra = reader.cursor.peek() { throw reader.cursor.error("unexpected \(extra.described) after the value") }
+                if let extra = reader.cursor.peek() {
+                    throw reader.cursor.error("unexpected \(extra.described) after the value")
+                }
                 return .success(value)
             } catch {
                 return .failure(ParseError(message: error.message, offset: error.offset))

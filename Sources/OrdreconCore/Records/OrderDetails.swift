@@ -53,7 +53,8 @@ public struct OrderDetails: Sendable {
         public var history: [HistoryEntry]
 
         public init(
-            returnId: String, status: String, reason: String?, items: [(sku: String, quantity: Int64)], history: [HistoryEntry]
+            returnId: String, status: String, reason: String?, items: [(sku: String, quantity: Int64)],
+            history: [HistoryEntry]
         ) {
             self.returnId = returnId
             self.status = status
@@ -71,7 +72,9 @@ public struct OrderDetails: Sendable {
         public var status: String
         public var createdAt: Timestamp
 
-        public init(refundId: String, kind: String, returnId: String?, amount: Money, status: String, createdAt: Timestamp) {
+        public init(
+            refundId: String, kind: String, returnId: String?, amount: Money, status: String, createdAt: Timestamp
+        ) {
             self.refundId = refundId
             self.kind = kind
             self.returnId = returnId

@@ -161,7 +161,8 @@ public struct CircuitBreaker: Sendable, Equatable {
             }
             if streakTrouble == nil { streakTrouble = trouble }
             let down = downInARow >= settings.downThreshold
-            let failing = failuresInARow >= settings.failureThreshold && failingRefunds.count >= settings.distinctRefunds
+            let failing =
+                failuresInARow >= settings.failureThreshold && failingRefunds.count >= settings.distinctRefunds
             guard down || failing else { return false }
             open(now: now, trouble: streakTrouble ?? trouble)
             return true

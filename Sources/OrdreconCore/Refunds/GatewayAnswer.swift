@@ -13,7 +13,9 @@ public enum GatewayAnswer {
     public static func refundId(in body: String) -> String? {
         guard let object = object(body) else { return nil }
         for key in ["id", "gateway_refund_id", "refund_reference"] {
-            if let value = object[key] as? String, !value.isEmpty { return BoundedText.prefix(value, maxBytes: idLimit) }
+            if let value = object[key] as? String, !value.isEmpty {
+                return BoundedText.prefix(value, maxBytes: idLimit)
+            }
         }
         return nil
     }

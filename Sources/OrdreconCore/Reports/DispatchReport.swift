@@ -40,7 +40,10 @@ public struct DispatchReport: Sendable, Equatable {
             ("gave_up", .int(Int64(gaveUp))),
             ("gateway_unavailable", .bool(gatewayUnavailable)), ("refused_access", .bool(refusedAccess)),
             ("interrupted", .bool(interrupted)),
-            ("attempts_by_class", .object(attemptsByClass.keys.sorted().map { ($0, .int(Int64(attemptsByClass[$0] ?? 0))) })),
+            (
+                "attempts_by_class",
+                .object(attemptsByClass.keys.sorted().map { ($0, .int(Int64(attemptsByClass[$0] ?? 0))) })
+            ),
             ("last_problem", .optional(lastProblem)),
             ("seconds", .string(JSONText.seconds(seconds))),
         ])

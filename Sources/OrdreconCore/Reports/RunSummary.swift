@@ -111,7 +111,11 @@ public struct RunSummary: Sendable {
                 ("seconds", .string(JSONText.seconds(file.seconds))), ("resumed", .bool(file.resumed)),
             ]
             if let failure = file.failure {
-                fields.append(("file_rejected", .object([("code", .string(failure.code.rawValue)), ("message", .string(failure.message))])))
+                fields.append(
+                    (
+                        "file_rejected",
+                        .object([("code", .string(failure.code.rawValue)), ("message", .string(failure.message))])
+                    ))
             }
             fields.append(("final_name", .optional(file.finalName)))
             fields.append(("rejection_file", .optional(file.rejectionFile)))
@@ -120,26 +124,36 @@ public struct RunSummary: Sendable {
         return .object([
             ("run_id", .int(runId)),
             ("files", .array(fileValues)),
-            ("total", .object([
-                ("files", .int(Int64(files.count))), ("failed_files", .int(Int64(failedFiles))),
-                ("events", .int(Int64(events))), ("applied", .int(Int64(applied))),
-                ("duplicate", .int(Int64(duplicate))), ("rejected", .int(Int64(rejected))),
-                ("rejected_by_code", codes(rejectedByCode)),
-                ("invoices_recorded", .int(Int64(invoicesRecorded))),
-                ("refunds_recorded", .int(Int64(refundsRecorded))),
-                ("seconds", .string(JSONText.seconds(seconds))),
-            ])),
-            ("unfinished", .array(unfinished.map { entry in
+            (
+                "total",
                 .object([
-                    ("feed", .string(entry.feed)), ("file", .string(entry.name)),
-                    ("cause", .string(entry.cause.rawValue)), ("message", .string(entry.message)),
+                    ("files", .int(Int64(files.count))), ("failed_files", .int(Int64(failedFiles))),
+                    ("events", .int(Int64(events))), ("applied", .int(Int64(applied))),
+                    ("duplicate", .int(Int64(duplicate))), ("rejected", .int(Int64(rejected))),
+                    ("rejected_by_code", codes(rejectedByCode)),
+                    ("invoices_recorded", .int(Int64(invoicesRecorded))),
+                    ("refunds_recorded", .int(Int64(refundsRecorded))),
+                    ("seconds", .string(JSONText.seconds(seconds))),
                 ])
-            })),
+            ),
+            (
+                "unfinished",
+                .array(
+                    unfinished.map { entry in
+                        .object([
+                            ("feed", .string(entry.feed)), ("file", .string(entry.name)),
+                            ("cause", .string(entry.cause.rawValue)), ("message", .string(entry.message)),
+                        ])
+                    })
+            ),
             ("interrupted", .bool(interrupted)),
             ("documents", documents?.json ?? .null),
             ("refund_delivery", refundDelivery?.json ?? .null),
-            ("report", reportHTML == nil && reportJSON == nil
-                ? .null : .object([("html", .optional(reportHTML)), ("json", .optional(reportJSON))])),
+            (
+                "report",
+                reportHTML == nil && reportJSON == nil
+                    ? .null : .object([("html", .optional(reportHTML)), ("json", .optional(reportJSON))])
+            ),
         ])
     }
 }

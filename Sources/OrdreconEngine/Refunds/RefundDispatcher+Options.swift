@@ -22,7 +22,8 @@ extension RefundDispatcher {
         public init(
             url: String, maxAttempts: Int, backoff: Backoff, concurrency: Int = 1, maxRequestsPerSecond: Int = 0,
             rateWindowMilliseconds: Int64 = RequestRateLimiter.defaultWindowMilliseconds,
-            giveUpAfterMilliseconds: Int64 = 72 * 3_600_000, breaker: CircuitBreaker.Settings = CircuitBreaker.Settings(),
+            giveUpAfterMilliseconds: Int64 = 72 * 3_600_000,
+            breaker: CircuitBreaker.Settings = CircuitBreaker.Settings(),
             pageSize: Int = 500
         ) {
             self.url = url
@@ -41,7 +42,8 @@ extension RefundDispatcher {
             self.init(
                 url: config.baseURL + "/refunds", maxAttempts: config.maxAttempts,
                 backoff: Backoff(
-                    initialMilliseconds: config.backoffInitialMilliseconds, maxMilliseconds: config.backoffMaxMilliseconds),
+                    initialMilliseconds: config.backoffInitialMilliseconds,
+                    maxMilliseconds: config.backoffMaxMilliseconds),
                 concurrency: config.concurrency, maxRequestsPerSecond: config.maxRequestsPerSecond,
                 giveUpAfterMilliseconds: Int64(config.giveUpAfterHours) * 3_600_000)
         }

@@ -16,7 +16,8 @@ extension RefundDispatcher {
             // Built only when a line is written (most answers log nothing at the default level).
             func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
                 var metadata: Logger.Metadata = [
-                    "refund.id": "\(refund.refundId)", "order.id": "\(refund.orderId)", "amount.paise": "\(refund.amount.paise)",
+                    "refund.id": "\(refund.refundId)", "order.id": "\(refund.orderId)",
+                    "amount.paise": "\(refund.amount.paise)",
                     "attempt": "\(flight.attempt)",
                 ]
                 if let returnId = refund.returnId { metadata["return.id"] = "\(returnId)" }
@@ -29,13 +30,15 @@ extension RefundDispatcher {
             let facts = Self.facts(of: result)
             let milliseconds = Int((seconds * 1000).rounded())
             func finish(_ message: String?, _ end: RefundAttemptEnd) {
-                finishes.append(RefundAttemptFinish(
-                    refundId: refund.refundId, attempt: flight.attempt, at: now, durationMilliseconds: milliseconds,
-                    httpStatus: facts.status, transport: facts.transport, message: message, end: end))
+                finishes.append(
+                    RefundAttemptFinish(
+                        refundId: refund.refundId, attempt: flight.attempt, at: now, durationMilliseconds: milliseconds,
+                        httpStatus: facts.status, transport: facts.transport, message: message, end: end))
             }
 
             if kind == .interrupted {
-                let reason = "stopped (SIGTERM or SIGINT) before the gateway answered; the next attempt sends the same key"
+                let reason =
+                    "stopped (SIGTERM or SIGINT) before the gateway answered; the next attempt sends the same key"
                 finish(reason, .interrupted(reason: reason))
                 breaker.record(.neutral, refundId: refund.refundId, now: monotonic)
                 continue
@@ -46,9 +49,11 @@ extension RefundDispatcher {
             case .sent(let gatewayId):
                 finish(nil, .sent(gatewayRefundId: gatewayId))
                 pass.report.sent += 1
-                logger.debug("refund accepted by the gateway", metadata: metadata([
-                    "gateway.refund_id": "\(gatewayId ?? "")", "http.status": "\(facts.status ?? 0)",
-                ]))
+                logger.debug(
+                    "refund accepted by the gateway",
+                    metadata: metadata([
+                        "gateway.refund_id": "\(gatewayId ?? "")", "http.status": "\(facts.status ?? 0)",
+                    ]))
 
             case .failed(let reason):
                 finish(reason, .failed(reason: reason))
@@ -90,21 +95,25 @@ extension RefundDispatcher {
                     break
                 }
                 pass.report.retriedAttempts += 1
-                let wait: Int64 = retryAfter ?? Int64(options.backoff.delay(afterAttempt: flight.attempt, using: &random))
+                let wait: Int64 =
+                    retryAfter ?? Int64(options.backoff.delay(afterAttempt: flight.attempt, using: &random))
                 let notBefore = Timestamp(milliseconds: now.milliseconds + wait)
                 finish(reason, .retry(reason: reason, notBefore: notBefore))
                 let tries = pass.tries[refund.refundId] ?? 1
                 if tries < options.maxAttempts, wait <= Int64(options.backoff.maxMilliseconds) {
                     retries.append(Waiting(due: notBefore.milliseconds, refund: refund))
                     logger.debug(
-                        "refund attempt not accepted; retrying", metadata: metadata(["error": "\(reason)", "retry.in_ms": "\(wait)"]))
+                        "refund attempt not accepted; retrying",
+                        metadata: metadata(["error": "\(reason)", "retry.in_ms": "\(wait)"]))
                 } else {
-                    let why = tries < options.maxAttempts
+                    let why =
+                        tries < options.maxAttempts
                         ? "the gateway asked to wait \(wait / 1000) s, longer than backoff_max_ms; \(reason)"
                         : "\(tries) attempt\(tries == 1 ? "" : "s") in this pass failed; last: \(reason)"
                     if pass.stop == nil { pass.report.lastProblem = "a refund left for a later pass: \(why)" }
                     logger.notice(
-                        "refund left pending for a later pass: \(why)", metadata: metadata(["error": "\(reason)", "retry.at": "\(notBefore)"]))
+                        "refund left pending for a later pass: \(why)",
+                        metadata: metadata(["error": "\(reason)", "retry.at": "\(notBefore)"]))
                 }
             }
 
@@ -113,10 +122,13 @@ extension RefundDispatcher {
             if breaker.record(kind.health, refundId: refund.refundId, trouble: trouble, now: monotonic) {
                 pass.stop = .circuitOpen
                 pass.report.gatewayUnavailable = true
-                pass.report.lastProblem = "the circuit breaker opened after gateway-wide trouble: \(breaker.lastTrouble ?? trouble ?? kind.rawValue)"
-                logger.warning("the gateway is failing as a whole; no more requests in this pass", metadata: [
-                    "error": "\(trouble ?? kind.rawValue)", "circuit": "open",
-                ])
+                pass.report.lastProblem =
+                    "the circuit breaker opened after gateway-wide trouble: \(breaker.lastTrouble ?? trouble ?? kind.rawValue)"
+                logger.warning(
+                    "the gateway is failing as a whole; no more requests in this pass",
+                    metadata: [
+                        "error": "\(trouble ?? kind.rawValue)", "circuit": "open",
+                    ])
             }
         }
         pass.finishes += finishes
@@ -129,7 +141,8 @@ extension RefundDispatcher {
     static func bounded(_ decision: RefundDeliveryPolicy.Decision) -> RefundDeliveryPolicy.Decision {
         switch decision {
         case .sent: decision
-        case .retry(let wait, let reason): .retry(retryAfterMilliseconds: wait, reason: BoundedText.prefix(reason, maxBytes: messageLimit))
+        case .retry(let wait, let reason):
+            .retry(retryAfterMilliseconds: wait, reason: BoundedText.prefix(reason, maxBytes: messageLimit))
         case .failed(let reason): .failed(reason: BoundedText.prefix(reason, maxBytes: messageLimit))
         case .refusedAccess(let reason): .refusedAccess(reason: BoundedText.prefix(reason, maxBytes: messageLimit))
         }
@@ -140,7 +153,8 @@ extension RefundDispatcher {
     static func attemptResult(_ result: Result<HTTPResponse, HTTPTransportError>) -> AttemptResult {
         switch result {
         case .success(let response):
-            return .answered(status: response.status, retryAfter: response.header("retry-after"), body: response.bodyText)
+            return .answered(
+                status: response.status, retryAfter: response.header("retry-after"), body: response.bodyText)
         case .failure(let error):
             let kind: TransportFailure.Kind =
                 switch error.kind {

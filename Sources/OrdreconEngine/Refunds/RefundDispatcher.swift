@@ -55,7 +55,8 @@ public final class RefundDispatcher {
         self.clock = clock
         self.random = ErasedRandom(base: random)
         self.breaker = CircuitBreaker(settings: options.breaker)
-        self.limiter = RequestRateLimiter(limit: options.maxRequestsPerSecond, windowMilliseconds: options.rateWindowMilliseconds)
+        self.limiter = RequestRateLimiter(
+            limit: options.maxRequestsPerSecond, windowMilliseconds: options.rateWindowMilliseconds)
     }
 
     /// The most bytes of a gateway's message (or a transport error) kept in an attempt record,
@@ -162,7 +163,8 @@ public final class RefundDispatcher {
         if case .denied(let until?) = breaker.permit(now: monotonicMilliseconds) {
             pass.stop = .circuitOpen
             pass.report.gatewayUnavailable = true
-            pass.report.lastProblem = "the circuit breaker is open after gateway-wide trouble (\(breaker.lastTrouble ?? "unknown"));"
+            pass.report.lastProblem =
+                "the circuit breaker is open after gateway-wide trouble (\(breaker.lastTrouble ?? "unknown"));"
                 + " next probe in \(max(0, until - monotonicMilliseconds) / 1000) s"
             return
         }
@@ -192,7 +194,9 @@ public final class RefundDispatcher {
                 }
                 let wait = Int(max(0, wake - monotonicMilliseconds))
                 if wait > 0 {
-                    clock.wait(until: clock.now + Double(wait) / 1000, every: Double(Self.pollMilliseconds) / 1000, shouldStop: shouldStop)
+                    clock.wait(
+                        until: clock.now + Double(wait) / 1000, every: Double(Self.pollMilliseconds) / 1000,
+                        shouldStop: shouldStop)
                 }
                 continue
             }
@@ -306,7 +310,8 @@ public final class RefundDispatcher {
                 return refund
             }
             guard !pass.storeExhausted else { return nil }
-            pass.fresh = try store.dueRefunds(at: Timestamp(milliseconds: now), after: pass.cursor, limit: options.pageSize)
+            pass.fresh = try store.dueRefunds(
+                at: Timestamp(milliseconds: now), after: pass.cursor, limit: options.pageSize)
             pass.freshIndex = 0
             if let last = pass.fresh.last { pass.cursor = DueRefundCursor(last) }
             if pass.fresh.count < options.pageSize { pass.storeExhausted = true }
@@ -338,7 +343,8 @@ public final class RefundDispatcher {
         try commit(&pass)
         onInFlight?(0)
         logger.notice(
-            "\(results.count) refund request\(results.count == 1 ? "" : "s") abandoned on request; they stay pending and go again with the same key")
+            "\(results.count) refund request\(results.count == 1 ? "" : "s") abandoned on request; they stay pending and go again with the same key"
+        )
     }
 
     /// Takes the answers that came (recorded by the next commit).
@@ -358,7 +364,8 @@ public final class RefundDispatcher {
     @discardableResult
     private func commit(_ pass: inout Pass, beginning refundIds: [String] = []) throws(StoreError) -> [String: Int] {
         guard !pass.finishes.isEmpty || !refundIds.isEmpty else { return [:] }
-        let numbers = try store.recordRefundAttempts(finishing: pass.finishes, beginning: refundIds, runId: pass.runId, at: clock.wallTime)
+        let numbers = try store.recordRefundAttempts(
+            finishing: pass.finishes, beginning: refundIds, runId: pass.runId, at: clock.wallTime)
         pass.finishes.removeAll(keepingCapacity: true)
         for retry in pass.retries {
             let index = pass.waiting.partitioningIndex { $0.due > retry.due }

@@ -99,7 +99,9 @@ struct FileReadiness {
 
     /// The size and mtime last observed, if any.
     func observed(feed: String, name: String) -> (size: Int64, mtime: Int64)? {
-        guard let entry = entries[Key(feed: feed, name: name)], let size = entry.size, let mtime = entry.mtime else { return nil }
+        guard let entry = entries[Key(feed: feed, name: name)], let size = entry.size, let mtime = entry.mtime else {
+            return nil
+        }
         return (size, mtime)
     }
 
@@ -127,6 +129,8 @@ struct FileReadiness {
     /// The earliest time after `time` at which a file may become ready by settling (files already
     /// settled but held back behind an older one do not count).
     func nextDeadline(after time: Double) -> Double? {
-        entries.values.lazy.filter { $0.confirmed && !$0.closed }.map { $0.stableSince + self.settle }.filter { $0 > time }.min()
+        entries.values.lazy.filter { $0.confirmed && !$0.closed }.map { $0.stableSince + self.settle }.filter {
+            $0 > time
+        }.min()
     }
 }

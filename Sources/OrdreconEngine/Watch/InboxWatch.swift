@@ -96,9 +96,10 @@ public final class InboxWatch: Sendable {
             waker = try Waker()
             scanInterval = max(0.05, min(settle, 1) / 2)
         }
-        state = Mutex(State(
-            root: root, feeds: feeds, watcher: watcher, waker: waker, scanInterval: scanInterval,
-            readiness: FileReadiness(settle: settle)))
+        state = Mutex(
+            State(
+                root: root, feeds: feeds, watcher: watcher, waker: waker, scanInterval: scanInterval,
+                readiness: FileReadiness(settle: settle)))
     }
 
     /// Ends a ``nextReady(timeout:)`` in progress on another thread promptly (with no files), or
@@ -219,15 +220,20 @@ extension InboxWatch.State {
                 readiness.forget(feed: key.feed, name: key.name)
                 continue
             }
-            readiness.observe(feed: key.feed, name: key.name, size: info.size, mtime: info.mtimeNanoseconds, listed: false, at: time)
+            readiness.observe(
+                feed: key.feed, name: key.name, size: info.size, mtime: info.mtimeNanoseconds, listed: false, at: time)
             guard readiness.isReady(feed: key.feed, name: key.name, at: time) else { continue }
             identities[key] = InboxWatch.Identity(info)
             ready.append(
-                ReadyFile(feed: key.feed, name: key.name, path: path, size: info.size, mtimeNanoseconds: info.mtimeNanoseconds))
+                ReadyFile(
+                    feed: key.feed, name: key.name, path: path, size: info.size, mtimeNanoseconds: info.mtimeNanoseconds
+                ))
         }
         guard !ready.isEmpty else { return [] }
         ready.sort(by: ReadyFile.inProcessingOrder)
-        if let barrier = oldestUnready(at: time, besides: Set(ready.map { FileReadiness.Key(feed: $0.feed, name: $0.name) })) {
+        if let barrier = oldestUnready(
+            at: time, besides: Set(ready.map { FileReadiness.Key(feed: $0.feed, name: $0.name) }))
+        {
             ready = Array(ready.prefix { ReadyFile.inProcessingOrder($0, barrier) })
         }
         var reporting: [ReadyFile] = []
@@ -254,11 +260,14 @@ extension InboxWatch.State {
                     readiness.forget(feed: key.feed, name: key.name)
                     continue
                 }
-                readiness.observe(feed: key.feed, name: key.name, size: info.size, mtime: info.mtimeNanoseconds, listed: false, at: time)
+                readiness.observe(
+                    feed: key.feed, name: key.name, size: info.size, mtime: info.mtimeNanoseconds, listed: false,
+                    at: time)
                 seen = (info.size, info.mtimeNanoseconds)
             }
             guard let seen else { continue }
-            let file = ReadyFile(feed: key.feed, name: key.name, path: path, size: seen.size, mtimeNanoseconds: seen.mtime)
+            let file = ReadyFile(
+                feed: key.feed, name: key.name, path: path, size: seen.size, mtimeNanoseconds: seen.mtime)
             if oldest.map({ ReadyFile.inProcessingOrder(file, $0) }) ?? true { oldest = file }
         }
         return oldest

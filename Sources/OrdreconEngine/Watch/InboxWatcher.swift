@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Watches an inbox root and its configured feed folders with inotify (Linux), including feed
@@ -172,9 +172,11 @@ extension InboxWatcher.Inner {
                 let length = Int(bytes.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
                 let name = bytes[(offset + 16)..<min(count, offset + 16 + length)].prefix { $0 != 0 }
                 events.append(
-                    (bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self),
-                     bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
-                     FileNames.display(Array(name))))
+                    (
+                        bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self),
+                        bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
+                        FileNames.display(Array(name))
+                    ))
                 offset += 16 + length
             }
             return events

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A self-pipe that ends a `poll(2)` from another thread: ``wake()`` writes a byte, ``wait(timeout:with:)``

@@ -123,7 +123,8 @@ public final class CurlHTTPClient {
             if collector.aborted {
                 throw HTTPTransportError(
                     kind: .aborted, curlCode: Int(code.rawValue),
-                    message: "stopped before the answer arrived (the server may have acted on the request)", seconds: seconds)
+                    message: "stopped before the answer arrived (the server may have acted on the request)",
+                    seconds: seconds)
             }
             throw HTTPTransportError(code: code, detail: String(cString: errorBuffer), seconds: seconds)
         }
@@ -164,26 +165,29 @@ public final class CurlHTTPClient {
     /// timeouts, TLS verification, protocols, redirects, signals and user agent.
     private func configureHandle() throws(HTTPTransportError) {
         let context = Unmanaged.passUnretained(collector).toOpaque()
-        try check(ordrecon_curl_set_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            let length = size * count
-            guard let data, let context else { return length }
-            let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
-            // A short count makes libcurl end the transfer (CURLE_WRITE_ERROR) and drop the connection.
-            return collector.appendBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
-        })
+        try check(
+            ordrecon_curl_set_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                let length = size * count
+                guard let data, let context else { return length }
+                let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
+                // A short count makes libcurl end the transfer (CURLE_WRITE_ERROR) and drop the connection.
+                return collector.appendBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+            })
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_WRITEDATA, context))
-        try check(ordrecon_curl_set_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
-            let length = size * count
-            guard let data, let context else { return length }
-            let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
-            return collector.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
-        })
+        try check(
+            ordrecon_curl_set_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+                let length = size * count
+                guard let data, let context else { return length }
+                let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
+                return collector.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+            })
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_HEADERDATA, context))
-        try check(ordrecon_curl_set_xferinfo(handle) { context, _, _, _, _ in
-            guard let context else { return 0 }
-            let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
-            return collector.abortRequested() ? 1 : 0
-        })
+        try check(
+            ordrecon_curl_set_xferinfo(handle) { context, _, _, _, _ in
+                guard let context else { return 0 }
+                let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
+                return collector.abortRequested() ? 1 : 0
+            })
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_XFERINFODATA, context))
         try check(ordrecon_curl_set_long(handle, CURLOPT_NOPROGRESS, 0))
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))

@@ -22,7 +22,8 @@ struct CurlHeaderList {
                 curl_slist_free_all(list)
                 throw HTTPTransportError(
                     code: CURLE_BAD_FUNCTION_ARGUMENT,
-                    detail: "request header \(Self.printable(name)) has an invalid name or value (the value is not shown)",
+                    detail:
+                        "request header \(Self.printable(name)) has an invalid name or value (the value is not shown)",
                     seconds: 0
                 )
             }
@@ -59,6 +60,7 @@ struct CurlHeaderList {
 
     /// The name quoted for an error message, with non-printable bytes escaped.
     private static func printable(_ name: String) -> String {
-        "\"" + name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? String($0) : "?" }.joined() + "\""
+        "\"" + name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? String($0) : "?" }.joined()
+            + "\""
     }
 }

@@ -1,7 +1,8 @@
 import CCurl
 public import OrdreconCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A ``ConcurrentHTTPClient`` over libcurl's multi interface: one thread drives every transfer,
@@ -42,7 +43,9 @@ public final class CurlMultiClient: ConcurrentHTTPClient {
                 seconds: 0)
         }
         let global = CurlGlobal.initResult
-        guard global == CURLE_OK else { throw HTTPTransportError(code: global, detail: "curl_global_init failed", seconds: 0) }
+        guard global == CURLE_OK else {
+            throw HTTPTransportError(code: global, detail: "curl_global_init failed", seconds: 0)
+        }
         guard let multi = curl_multi_init() else {
             throw HTTPTransportError(code: CURLE_FAILED_INIT, detail: "curl_multi_init failed", seconds: 0)
         }
@@ -188,7 +191,8 @@ private final class Transfer {
         // COPYPOSTFIELDS copies the bytes now: nothing of ours must outlive this call.
         let storage = request.body.isEmpty ? [0] : request.body
         let code = storage.withUnsafeBytes { bytes in
-            ordrecon_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            ordrecon_curl_set_pointer(
+                handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
         }
         try check(code)
         clock_gettime(CLOCK_MONOTONIC, &started)
@@ -218,33 +222,39 @@ private final class Transfer {
         }
         var status = 0
         guard ordrecon_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK, status > 0 else {
-            return .failure(HTTPTransportError(code: code, detail: "no status line before the answer was cut", seconds: seconds))
+            return .failure(
+                HTTPTransportError(code: code, detail: "no status line before the answer was cut", seconds: seconds))
         }
-        return .success(HTTPResponse(status: status, headers: collector.headers, body: collector.body, seconds: seconds))
+        return .success(
+            HTTPResponse(status: status, headers: collector.headers, body: collector.body, seconds: seconds))
     }
 
     private func totalSeconds() -> Double {
         var microseconds: curl_off_t = 0
-        guard ordrecon_curl_get_offset(handle, CURLINFO_TOTAL_TIME_T, &microseconds) == CURLE_OK else { return elapsedSeconds() }
+        guard ordrecon_curl_get_offset(handle, CURLINFO_TOTAL_TIME_T, &microseconds) == CURLE_OK else {
+            return elapsedSeconds()
+        }
         return Double(microseconds) / 1_000_000
     }
 
     private func configure(_ settings: HTTPClientSettings) throws(HTTPTransportError) {
         let context = Unmanaged.passUnretained(collector).toOpaque()
-        try check(ordrecon_curl_set_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            let length = size * count
-            guard let data, let context else { return length }
-            let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
-            // A short count makes libcurl end the transfer (CURLE_WRITE_ERROR) and drop the connection.
-            return collector.appendBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
-        })
+        try check(
+            ordrecon_curl_set_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                let length = size * count
+                guard let data, let context else { return length }
+                let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
+                // A short count makes libcurl end the transfer (CURLE_WRITE_ERROR) and drop the connection.
+                return collector.appendBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+            })
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_WRITEDATA, context))
-        try check(ordrecon_curl_set_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
-            let length = size * count
-            guard let data, let context else { return length }
-            let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
-            return collector.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
-        })
+        try check(
+            ordrecon_curl_set_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+                let length = size * count
+                guard let data, let context else { return length }
+                let collector = Unmanaged<CurlResponseCollector>.fromOpaque(context).takeUnretainedValue()
+                return collector.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+            })
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_HEADERDATA, context))
         try check(ordrecon_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
         try check(ordrecon_curl_set_long(handle, CURLOPT_NOSIGNAL, 1))
@@ -275,7 +285,8 @@ extension CurlMultiClient {
         try self.init(
             settings: HTTPClientSettings(
                 connectTimeoutMilliseconds: gateway.connectTimeoutMilliseconds,
-                totalTimeoutMilliseconds: gateway.timeoutMilliseconds, caBundlePath: gateway.caBundle, userAgent: "ordrecon"),
+                totalTimeoutMilliseconds: gateway.timeoutMilliseconds, caBundlePath: gateway.caBundle,
+                userAgent: "ordrecon"),
             maxConnections: gateway.concurrency)
     }
 }

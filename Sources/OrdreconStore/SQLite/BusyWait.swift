@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import OrdreconCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One step's wait for a busy database, under a ``BusyPolicy``.
 struct BusyWait {
@@ -41,11 +42,13 @@ struct BusyWait {
 
     private static func givenUp(_ error: StoreError, waited: Double, stopping: Bool) -> StoreError {
         let seconds = waited < 10 ? "\((waited * 10).rounded() / 10)" : "\(Int(waited.rounded()))"
-        let why = stopping
+        let why =
+            stopping
             ? "stopped waiting for it after \(seconds) s because ordrecon is stopping"
             : "another connection kept it locked for \(seconds) s"
         return StoreError(
-            code: error.code, message: "database busy: \(why) (\(error.message)); nothing of this step was written", sql: error.sql)
+            code: error.code, message: "database busy: \(why) (\(error.message)); nothing of this step was written",
+            sql: error.sql)
     }
 
     static func monotonicSeconds() -> Double {

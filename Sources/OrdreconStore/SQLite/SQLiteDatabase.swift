@@ -27,7 +27,8 @@ final class SQLiteDatabase {
     init(path: String, readOnly: Bool = false) throws(StoreError) {
         _ = SQLiteDatabase.configured
         var db: OpaquePointer?
-        let flags = readOnly
+        let flags =
+            readOnly
             ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -68,7 +69,7 @@ final class SQLiteDatabase {
         while true {
             do throws(StoreError) {
                 return try execute(sql)
-            } catch where error.isBusy {
+            } catch  where error.isBusy {
                 if wait == nil { wait = BusyWait(busyPolicy) }
                 try wait!.pause(after: error)
             }

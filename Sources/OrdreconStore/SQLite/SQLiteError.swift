@@ -7,11 +7,12 @@ extension StoreError {
     /// and its extended codes: recovery, snapshot, timeout), locked (SQLITE_LOCKED and its
     /// extended codes), or another refusal of SQLite's.
     public init(code: Int32, message: String, sql: String? = nil) {
-        let kind: Kind = switch code & 0xFF {
-        case SQLITE_BUSY: .busy
-        case SQLITE_LOCKED: .locked
-        default: .backend
-        }
+        let kind: Kind =
+            switch code & 0xFF {
+            case SQLITE_BUSY: .busy
+            case SQLITE_LOCKED: .locked
+            default: .backend
+            }
         self.init(kind, code: code, message: message, statement: sql)
     }
 

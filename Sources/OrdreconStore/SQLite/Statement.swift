@@ -162,7 +162,9 @@ extension Int: SQLValue {
 }
 
 extension Bool: SQLValue {
-    func bind(to statement: Statement, at index: Int32) throws(StoreError) { try statement.bind(index, Int64(self ? 1 : 0)) }
+    func bind(to statement: Statement, at index: Int32) throws(StoreError) {
+        try statement.bind(index, Int64(self ? 1 : 0))
+    }
 }
 
 @available(*, unavailable, message: "a statement belongs to its connection's thread")

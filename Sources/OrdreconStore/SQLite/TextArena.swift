@@ -36,10 +36,11 @@ final class TextArena {
             return
         }
         let start = base + used
-        let copied: Bool = text.utf8.withContiguousStorageIfAvailable { bytes in
-            if let source = bytes.baseAddress { start.copyMemory(from: source, byteCount: count) }
-            return true
-        } ?? false
+        let copied: Bool =
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                if let source = bytes.baseAddress { start.copyMemory(from: source, byteCount: count) }
+                return true
+            } ?? false
         if !copied {
             var offset = 0
             for byte in text.utf8 {
@@ -48,7 +49,8 @@ final class TextArena {
             }
         }
         used += count
-        let rc = sqlite3_bind_text(statement.handle, index, start.assumingMemoryBound(to: CChar.self), Int32(count), nil)
+        let rc = sqlite3_bind_text(
+            statement.handle, index, start.assumingMemoryBound(to: CChar.self), Int32(count), nil)
         try statement.checkBind(rc, index)
     }
 }

@@ -42,7 +42,9 @@ public protocol DocumentLedger: StoreSession {
 
 extension DocumentLedger {
     /// Invoices and credit notes (see ``documents(matching:)``).
-    public func documents(orderId: String? = nil, missingPDF: Bool = false, limit: Int = Int.max) throws(StoreError) -> [DocumentRecord] {
+    public func documents(orderId: String? = nil, missingPDF: Bool = false, limit: Int = Int.max) throws(StoreError)
+        -> [DocumentRecord]
+    {
         try documents(matching: DocumentQuery(orderId: orderId, missingPDF: missingPDF, limit: limit))
     }
 }

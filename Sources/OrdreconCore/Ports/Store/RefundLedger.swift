@@ -59,7 +59,9 @@ extension RefundLedger {
     }
 
     /// Refunds, in the order they are sent (see ``refunds(matching:)``).
-    public func refunds(status: RefundStatus? = nil, orderId: String? = nil, limit: Int = Int.max) throws(StoreError) -> [RefundRecord] {
+    public func refunds(status: RefundStatus? = nil, orderId: String? = nil, limit: Int = Int.max) throws(StoreError)
+        -> [RefundRecord]
+    {
         try refunds(matching: RefundQuery(status: status, orderId: orderId, limit: limit))
     }
 
@@ -72,7 +74,9 @@ extension RefundLedger {
 
     /// Records, and commits in one transaction, that an attempt of each refund is about to be sent.
     /// - Returns: each refund's attempt number; refunds no longer pending are left out.
-    public func beginRefundAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError) -> [String: Int] {
+    public func beginRefundAttempts(_ refundIds: [String], runId: Int64?, at now: Timestamp) throws(StoreError)
+        -> [String: Int]
+    {
         try recordRefundAttempts(finishing: [], beginning: refundIds, runId: runId, at: now)
     }
 
@@ -85,9 +89,12 @@ extension RefundLedger {
         _ refundId: String, attempt: Int, at now: Timestamp, durationMilliseconds: Int,
         httpStatus: Int?, transport: (kind: String, code: Int)?, message: String?, end: RefundAttemptEnd
     ) throws(StoreError) {
-        try finishRefundAttempts([RefundAttemptFinish(
-            refundId: refundId, attempt: attempt, at: now, durationMilliseconds: durationMilliseconds, httpStatus: httpStatus,
-            transport: transport, message: message, end: end)])
+        try finishRefundAttempts([
+            RefundAttemptFinish(
+                refundId: refundId, attempt: attempt, at: now, durationMilliseconds: durationMilliseconds,
+                httpStatus: httpStatus,
+                transport: transport, message: message, end: end)
+        ])
     }
 
     /// Records, and commits in one transaction, how several attempts ended and their refunds' states.
