@@ -37,31 +37,10 @@ struct RawListener: Sendable {
 
     /// Binds to an ephemeral port and listens; `accept` gives up after 5 seconds.
     init() throws {
-        (descriptor, port) = try Self.bound()
+        (descriptor, port) = try LoopbackSocket.bound()
         guard listen(descriptor, 4) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    /// A TCP socket bound to 127.0.0.1 on an ephemeral port.
-    private static func bound() throws -> (Int32, UInt16) {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard ok else {
-            Glibc.close(descriptor)
-            throw POSIXError(.init(rawValue: errno) ?? .EIO)
-        }
-        return (descriptor, UInt16(bigEndian: address.sin_port))
     }
 
     /// Accepts one connection on a thread started at once (not in a child task, which would wait

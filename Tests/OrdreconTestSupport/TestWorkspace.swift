@@ -31,19 +31,10 @@ public final class TestWorkspace: Sendable {
     /// A TCP port on 127.0.0.1 that this process holds bound without listening, so a connection
     /// to it is refused at once for as long as the tests run (nobody else can bind it).
     public static let closedPort: Int = {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                _ = bind(fd, pointer, length)
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))  // the socket stays open: the port stays taken
+        // The socket stays open (never listening): the port stays taken. A test process that
+        // cannot bind on 127.0.0.1 has no use for a port anyway; 1 is refused as well.
+        guard let (_, port) = try? LoopbackSocket.bound() else { return 1 }
+        return Int(port)
     }()
 
     public static var repositoryRoot: String {

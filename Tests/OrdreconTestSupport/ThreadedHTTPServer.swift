@@ -95,26 +95,14 @@ public final class ThreadedHTTPServer: Sendable {
     /// - Parameter handler: answers each request, on the connection's thread (it may block or
     ///   sleep; other connections go on).
     public init(handler: @escaping @Sendable (Request) -> Response) throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-                    && listen(descriptor, 16) == 0
-            }
-        }
-        guard ok else {
+        let (descriptor, chosen) = try LoopbackSocket.bound()
+        guard listen(descriptor, 16) == 0 else {
             let error = POSIXError(.init(rawValue: errno) ?? .EIO)
             close(descriptor)
             throw error
         }
         listener = descriptor
-        port = UInt16(bigEndian: address.sin_port)
+        port = chosen
         self.handler = handler
         let thread = Thread { [self] in acceptLoop() }
         thread.name = "ThreadedHTTPServer accept :\(port)"
