@@ -17,11 +17,12 @@ public final class Store: StateStore {
     let db: SQLiteDatabase
     /// Reused buffer for binding texts without per-parameter copies.
     let arena = TextArena()
-    /// Orders read or written in this process (write-through; forgotten on rollback and when large).
-    var orderCache: [String: OrderSnapshot] = [:]
-    static let orderCacheLimit = 20_000
-    /// Returns read or written in this process, kept the same way.
-    var returnCache: [String: ReturnSnapshot] = [:]
+    /// Orders read or written lately (write-through; forgotten on rollback). Sized for the open
+    /// orders of a busy shop: up to twice this many are held, about 150 bytes each.
+    var orderCache = RecentCache<String, OrderSnapshot>(capacity: Store.orderCacheCapacity)
+    static let orderCacheCapacity = 50_000
+    /// Returns read or written lately, kept the same way.
+    var returnCache = RecentCache<String, ReturnSnapshot>(capacity: Store.orderCacheCapacity / 4)
     /// Number series counters taken in the open transaction, written at commit.
     var seriesCache: [SeriesKey: Int] = [:]
     var dirtySeries: Set<SeriesKey> = []
@@ -180,12 +181,10 @@ public final class Store: StateStore {
     }
 
     func cacheReturn(_ snapshot: ReturnSnapshot) {
-        if returnCache.count >= Store.orderCacheLimit { returnCache.removeAll(keepingCapacity: true) }
         returnCache[snapshot.returnId] = snapshot
     }
 
     func cacheOrder(_ snapshot: OrderSnapshot) {
-        if orderCache.count >= Store.orderCacheLimit { orderCache.removeAll(keepingCapacity: true) }
         orderCache[snapshot.orderId] = snapshot
     }
 
