@@ -11,10 +11,12 @@ protocol EventReader {
 }
 
 extension RunEngine {
-    /// Applies a claimed file's events from its saved position, in batches; each batch's
-    /// audit records, state changes, side-effect records and the file's new position are
-    /// committed together, so a crash at any moment loses nothing and repeats nothing.
-    /// - Returns: the file's record after its last batch (state `done`).
+    /// Applies a claimed file's events from its saved position, in the run's open batch (see
+    /// ``OpenBatch``): its audit records, state changes, side-effect records and the file's new
+    /// position are committed together, every `batch_size` events and at the end of the run, so a
+    /// crash at any moment loses nothing and repeats nothing. The caller has opened the file's
+    /// part of the batch (``openFileWork()``).
+    /// - Returns: the file's record, marked `done` in the open batch.
     ///
     /// With `dry` set (``dryRun(path:feed:)``) the same per-event code runs inside the caller's
     /// open transaction, which it neither commits nor ends: no batches, no progress, no `done`;
@@ -35,30 +37,35 @@ extension RunEngine {
             if dry { return try store.file(id: record.id)! }
             current = try store.file(id: record.id)!
             // The reader saw the end. Rows a writer still adds are read too, never left behind, but
-            // a writer that never stops does not hold the run: the file waits for the next one.
+            // a writer that never stops does not hold the run: the file waits for the next one,
+            // resuming after what was read (kept in the batch).
             let time = SystemClock.monotonicSeconds()
             if readingSince == nil { readingSince = time }
             if time - readingSince! > settings.settleSeconds * 5 + 1 {
+                try keepFileWork()
                 throw FileStillBeingWritten(feed: file.feed, name: file.name, line: current.resumeLine)
             }
             if source.currentSize != sizeBefore { continue }
+            // Waiting for a writer may take the settle time: not while holding the write lock.
+            if source.hasWriters != false { try commitMidFile() }
             switch awaitQuiet(source, readOnGrowth: true) {
             case .quiet: break
             case .grown: continue
-            case .busy: throw FileStillBeingWritten(feed: file.feed, name: file.name, line: current.resumeLine)
+            case .busy:
+                try keepFileWork()
+                throw FileStillBeingWritten(feed: file.feed, name: file.name, line: current.resumeLine)
             }
             break
         }
-        // A durable commit of its own: once the file is marked done it is moved to the archive.
-        try store.begin(durable: true)
-        do {
-            try store.markFileDone(record.id, at: now())
-            try store.commit()
-        } catch {
-            store.rollback()
-            throw error
-        }
+        try store.markFileDone(record.id, at: now())
         return try store.file(id: record.id)!
+    }
+
+    /// Commits the batch in the middle of a file and opens the next one, in which the file goes on.
+    func commitMidFile() throws {
+        try keepFileWork()
+        try commitBatch()
+        try openFileWork()
     }
 
     /// Reads the file's events from the record's position to the end of what is there now.
@@ -146,24 +153,32 @@ extension RunEngine {
         var total = record.events
         let fileStarted = batchStarted
 
-        if !dry { try store.begin(durable: false) }
+        /// Saves the file's position with the events since the last save, in the open batch.
+        func keepProgress(at time: Double) throws {
+            try store.saveProgress(
+                record.id, resumeOffset: offset, resumeLine: line, counts: counts,
+                busyMilliseconds: Int64((time - batchStarted) * 1000), runId: runId)
+            batch.events += counts.events
+            batch.refunds += context.refunds
+            batch.invoices += context.invoices
+            context.refunds.removeAll(keepingCapacity: true)
+            context.invoices = 0
+            total += counts.events
+            progress?.fileRead(upTo: offset, newEvents: counts.events)
+            counts = OutcomeCounts()
+            batchStarted = time
+        }
+
         do {
             while let raw = try reader.next() {
                 let outcome = try handle(raw, context: &context)
                 counts.add(outcome)
                 offset = raw.endOffset
                 line = raw.nextLine
-                if counts.events >= settings.batchSize && !dry {
+                if !dry && batch.events + counts.events >= settings.batchSize {
                     let time = SystemClock.monotonicSeconds()
-                    try store.saveProgress(
-                        record.id, resumeOffset: offset, resumeLine: line, counts: counts,
-                        busyMilliseconds: Int64((time - batchStarted) * 1000), runId: runId)
-                    try store.commit()
-                    try afterCommit(&context)
-                    total += counts.events
-                    progress?.fileRead(upTo: offset, newEvents: counts.events)
-                    counts = OutcomeCounts()
-                    batchStarted = time
+                    try keepProgress(at: time)
+                    try commitMidFile()
                     if time - lastProgress >= 5 {
                         // The run's progress line says it for people; this is for following one file.
                         lastProgress = time
@@ -172,29 +187,14 @@ extension RunEngine {
                     }
                     // Asked to stop: the batch in hand is committed; the file resumes from here.
                     if shouldStop() { throw RunInterrupted(feed: file.feed, file: file.name, line: line) }
-                    try store.begin(durable: false)
                 }
             }
             if dry { return }  // the caller's transaction holds everything and is rolled back
-            try store.saveProgress(
-                record.id, resumeOffset: offset, resumeLine: line, counts: counts,
-                busyMilliseconds: Int64((SystemClock.monotonicSeconds() - batchStarted) * 1000), runId: runId)
-            try store.commit()
-            try afterCommit(&context)
-            progress?.fileRead(upTo: offset, newEvents: counts.events)
+            try keepProgress(at: SystemClock.monotonicSeconds())
         } catch {
-            store.rollback()
+            if dry { store.rollback() } else { undoFileWork() }
             throw error
         }
-    }
-
-    /// Side effects that live outside the database, done once their records are committed.
-    private func afterCommit(_ context: inout BatchContext) throws {
-        outbox?.write(context.refunds)
-        summary.refundsRecorded += context.refunds.count
-        summary.invoicesRecorded += context.invoices
-        context.refunds.removeAll(keepingCapacity: true)
-        context.invoices = 0
     }
 
     /// Judges one event and records it. - Returns: its outcome.

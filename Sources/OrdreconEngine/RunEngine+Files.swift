@@ -79,17 +79,22 @@ extension RunEngine {
         do {
             try process(file, at: path, record: record)
         } catch let error as FileSystemError {
-            let message =
-                "\(error); the file stays in \(settings.processing)/\(file.feed)/ and is taken up again on the next run"
-            logger.error("file not finished: \(message)", metadata: fileMetadata(file, record?.id))
-            summary.unfinished.append(
-                UnfinishedFile(feed: file.feed, name: file.name, cause: .readError, message: message))
+            reportUnfinished(file, recordId: record?.id, error)
         } catch let deferred as FileStillBeingWritten {
             logger.notice("\(deferred)", metadata: fileMetadata(file, record?.id))
             summary.unfinished.append(
                 UnfinishedFile(
                     feed: file.feed, name: file.name, cause: .stillBeingWritten, message: deferred.description))
         }
+    }
+
+    /// Reports a file whose reading or moving failed: it stays in the processing folder and is
+    /// taken up again by the next run.
+    func reportUnfinished(_ file: InboxFile, recordId: Int64?, _ error: FileSystemError) {
+        let message =
+            "\(error); the file stays in \(settings.processing)/\(file.feed)/ and is taken up again on the next run"
+        logger.error("file not finished: \(message)", metadata: fileMetadata(file, recordId))
+        summary.unfinished.append(UnfinishedFile(feed: file.feed, name: file.name, cause: .readError, message: message))
     }
 
     /// Processes one claimed file from wherever its record says it stands.
@@ -115,29 +120,35 @@ extension RunEngine {
                 return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
             }
             // A file written in place may still be open: judged only once its writer is done.
-            if let source = try? FileByteSource(path: path), awaitQuiet(source, readOnGrowth: false) == .busy {
-                throw FileStillBeingWritten(feed: file.feed, name: file.name, line: 1)
+            if let source = try? FileByteSource(path: path) {
+                // Waiting may take the settle time: not while holding the write lock.
+                if source.hasWriters != false { try commitBatch() }
+                if awaitQuiet(source, readOnGrowth: false) == .busy {
+                    throw FileStillBeingWritten(feed: file.feed, name: file.name, line: 1)
+                }
             }
             switch precheck(path: path, format: format) {
             case .failure(let rejection):
                 record = try failWholeFile(file, format: format.rawValue, rejection: rejection)
                 return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
             case .success(let layout):
-                record = try store.transaction {
-                    let r = try store.registerFile(
-                        feed: file.feed, name: file.name, format: format.rawValue, size: file.info.size,
-                        mtimeNanoseconds: file.info.mtimeNanoseconds, inode: file.info.inode, runId: runId, at: now())
-                    try store.setFileLayout(
-                        r.id, csvHeader: layout.csvHeader, jsonShape: layout.jsonShape,
-                        resumeOffset: layout.offset, resumeLine: layout.line)
-                    return try store.file(id: r.id)!
-                }
+                // Registered in the open batch, before the file's own part begins: a failure of its
+                // reading keeps the registration, and the next run resumes the file from its record.
+                try openBatch()
+                let r = try store.registerFile(
+                    feed: file.feed, name: file.name, format: format.rawValue, size: file.info.size,
+                    mtimeNanoseconds: file.info.mtimeNanoseconds, inode: file.info.inode, runId: runId, at: now())
+                try store.setFileLayout(
+                    r.id, csvHeader: layout.csvHeader, jsonShape: layout.jsonShape,
+                    resumeOffset: layout.offset, resumeLine: layout.line)
+                record = try store.file(id: r.id)!
             }
         }
         switch record.state {
         case .failed:
             return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
         case .processing:
+            try openFileWork()
             do {
                 record = try processEvents(file, path: path, record: record)
             } catch let changed as FeedFileError {
@@ -146,6 +157,12 @@ extension RunEngine {
                 record = try failPartlyReadFile(file, record: record, message: changed.message)
                 return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
             }
+            // Done in the open batch: archived once it commits.
+            try keepFileWork()
+            batch.held.append(
+                HeldFile(file: file, path: path, recordId: record.id, summary: fileSummary, started: started))
+            if batch.events >= settings.batchSize { try commitBatch() }
+            return
         case .done:
             break
         }
@@ -155,6 +172,7 @@ extension RunEngine {
     /// Refuses the rest of a file whose reading failed part-way because its content changed: one
     /// `bad_file` record, the file marked failed (the events recorded before stay recorded).
     private func failPartlyReadFile(_ file: InboxFile, record: FileRecord, message: String) throws -> FileRecord {
+        try commitBatch()  // the files before it keep their place
         let current = try store.file(id: record.id) ?? record
         let text =
             "the file changed while it was being read (\(message)); the events before line \(current.resumeLine) were recorded, the rest was not read: send the rest again in a new file"
@@ -171,7 +189,8 @@ extension RunEngine {
 
     /// Records a whole-file rejection: the file row, one audit record, state `failed`.
     private func failWholeFile(_ file: InboxFile, format: String, rejection: Rejection) throws -> FileRecord {
-        try store.transaction {
+        try commitBatch()  // the files before it are archived before it is failed
+        return try store.transaction {
             let r = try store.registerFile(
                 feed: file.feed, name: file.name, format: format, size: file.info.size,
                 mtimeNanoseconds: file.info.mtimeNanoseconds, inode: file.info.inode, runId: runId, at: now())
@@ -214,7 +233,7 @@ extension RunEngine {
         summary.files.append(fileSummary)
     }
 
-    private func finishDone(
+    func finishDone(
         _ file: InboxFile, path: String, record: FileRecord, summary fileSummary: inout FileSummary, started: Double
     ) throws {
         let directory = settings.archive + "/" + file.feed

@@ -15,6 +15,10 @@ public final class RunEngine {
     let judge: Judge
     var runId: Int64 = 0
     var summary = RunSummary()
+    /// The open write transaction over the files in hand (see ``OpenBatch``).
+    var batch = OpenBatch()
+    /// The batch as it was when the file in hand began its part (``undoFileWork()``).
+    var batchAtFileStart = OpenBatch()
     /// Writes refund files beside the event work, while a run is in progress.
     var outbox: OutboxWriter?
     /// Writes the PDFs of new invoices and credit notes after the files; nil: none are written.
@@ -98,8 +102,16 @@ public final class RunEngine {
                 try claimAndProcess(file)
                 progress?.fileDone(size: file.info.size)
             }
+            try commitBatch()
             reportUnusableFolders(queue.unusableFolders)
         } catch let interrupted as RunInterrupted {
+            // The batch in hand is kept: committed, and its files archived.
+            do { try commitBatch() } catch {
+                abandonBatch()
+                try? writer.finish()
+                outbox = nil
+                throw error
+            }
             try? writer.finish()
             outbox = nil
             summary.interrupted = true
@@ -109,6 +121,7 @@ public final class RunEngine {
             try store.finishRun(runId, at: now(), summaryJSON: summary.json.text())
             return summary
         } catch {
+            abandonBatch()
             try? writer.finish()
             outbox = nil
             throw error

@@ -28,6 +28,8 @@ public final class Store: StateStore {
     var dirtySeries: Set<SeriesKey> = []
     /// Whether the open transaction commits with fsync.
     var durableTransaction = false
+    /// Whether a savepoint is open in the transaction (``beginSavepoint()``).
+    var hasSavepoint = false
 
     struct SeriesKey: Hashable {
         var series: String
@@ -161,6 +163,7 @@ public final class Store: StateStore {
     public func commit() throws(StoreError) {
         try flushNumberSeries()
         try db.executeWaitingIfBusy("COMMIT")
+        hasSavepoint = false
         if durableTransaction {
             try db.execute("PRAGMA synchronous = NORMAL")
             durableTransaction = false
@@ -170,10 +173,43 @@ public final class Store: StateStore {
     /// Rolls back the current transaction, if one is open, and forgets what was cached of it.
     public func rollback() {
         if db.isInTransaction { try? db.execute("ROLLBACK") }
+        hasSavepoint = false
         if durableTransaction {
             try? db.execute("PRAGMA synchronous = NORMAL")
             durableTransaction = false
         }
+        orderCache.removeAll()
+        returnCache.removeAll()
+        seriesCache.removeAll()
+        dirtySeries.removeAll()
+    }
+
+    public var isInTransaction: Bool { db.isInTransaction }
+
+    /// The savepoint's name (one level only).
+    private static let savepoint = "file_work"
+
+    public func beginSavepoint() throws(StoreError) {
+        // The counters taken so far go into the table first: a rollback to the savepoint then
+        // forgets only numbers taken after it, and they are read again from the table.
+        try flushNumberSeries()
+        try db.execute("SAVEPOINT \(Store.savepoint)")
+        hasSavepoint = true
+    }
+
+    public func releaseSavepoint() throws(StoreError) {
+        guard hasSavepoint else { return }
+        hasSavepoint = false
+        if db.isInTransaction { try db.execute("RELEASE \(Store.savepoint)") }
+    }
+
+    public func rollbackToSavepoint() {
+        guard hasSavepoint else { return }
+        hasSavepoint = false
+        guard db.isInTransaction else { return }
+        db.resetActiveStatements()
+        try? db.execute("ROLLBACK TO \(Store.savepoint)")
+        try? db.execute("RELEASE \(Store.savepoint)")
         orderCache.removeAll()
         returnCache.removeAll()
         seriesCache.removeAll()
