@@ -21,6 +21,12 @@ struct GenerateCommand: ParsableCommand {
             delivery and each later return step 1–5 days apart; events are written in time order, \
             one file per feed and --window-hours window, so tens of thousands of orders are open at \
             once and a file holds orders placed on many days.
+
+            --file-events N caps the events of a file (default 10,000): a waves stage or a spread \
+            window of one feed is split into parts of at most N events, and a huge N gives one file \
+            each. Without --file-events, a waves workload of under 15,000 orders also splits each \
+            stage into about three files. --formats csv makes every file CSV (with faults, the XML \
+            and JSON bad files are left out).
             """)
 
     @Option(name: .long, help: "Number of orders.")
@@ -51,9 +57,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The most events in one file; more are split into parts (a huge value: one file each).",
+            "The most events in one file, more are split into parts (default 10000; a huge value: one file each).",
             valueName: "N"))
-    var fileEvents: Int = WorkloadOptions.defaultFileEvents
+    var fileEvents: Int?
 
     @Option(
         name: .long,
@@ -71,7 +77,7 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("--formats must be mixed or csv, not \(formatsName)")
         }
         guard orders > 0 else { throw ValidationError("--orders must be at least 1") }
-        guard fileEvents > 0 else { throw ValidationError("--file-events must be at least 1") }
+        guard fileEvents ?? 1 > 0 else { throw ValidationError("--file-events must be at least 1") }
         guard windowHours > 0 else { throw ValidationError("--window-hours must be at least 1") }
         if lifecycle == .spread, !noFaults {
             throw ValidationError("--lifecycle spread writes valid events only: add --no-faults")
@@ -101,7 +107,8 @@ struct GenerateCommand: ParsableCommand {
         }
         let summary = report.summary
         let seconds = Date().timeIntervalSince(started)
-        var layout = "\(lifecycle.rawValue) lifecycle, \(formats.rawValue) formats, at most \(fileEvents) events a file"
+        var layout =
+            "\(lifecycle.rawValue) lifecycle, \(formats.rawValue) formats, at most \(fileEvents ?? WorkloadOptions.defaultFileEvents) events a file"
         if let perDay = report.ordersPerDay {
             layout += ", \(windowHours) h windows, \(perDay) orders a day"
         }

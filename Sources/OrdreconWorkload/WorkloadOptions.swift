@@ -36,8 +36,10 @@ public struct WorkloadOptions: Sendable {
     public var lifecycle: Lifecycle
     public var formats: Formats
     /// The most valid events in one file: a larger set is split into parts (injected faults may
-    /// add a few to a waves file).
-    public var fileEvents: Int
+    /// add a few to a waves file). Nil: ``defaultFileEvents``, and a waves workload of fewer than
+    /// three waves also splits each stage into about three files (so that small workloads have
+    /// events of a kind in several files).
+    public var fileEvents: Int?
     /// ``Lifecycle/spread`` only: the simulated hours each feed's file covers.
     public var windowHours: Int
 
@@ -54,7 +56,7 @@ public struct WorkloadOptions: Sendable {
         startDate: Timestamp = WorkloadOptions.defaultStartDate,
         lifecycle: Lifecycle = .waves,
         formats: Formats = .mixed,
-        fileEvents: Int = WorkloadOptions.defaultFileEvents,
+        fileEvents: Int? = nil,
         windowHours: Int = WorkloadOptions.defaultWindowHours
     ) {
         self.orders = orders

@@ -55,6 +55,9 @@ extension WorkloadRun {
         try files.finish()
     }
 
+    /// The most events in one file.
+    var fileEventsCap: Int { options.fileEvents ?? WorkloadOptions.defaultFileEvents }
+
     /// The most orders open at once (neither DELIVERED nor CANCELLED, and, in the spread
     /// lifecycle, with an event still to come), in the order the events are read.
     var peakOpenOrders: Int { oracle.peakOpenOrders }
@@ -98,7 +101,7 @@ final class SpreadFiles {
         guard place / 8 >= closedBelow else {
             throw WorkloadError(description: "internal: event \(event.eventId) belongs to a finished window")
         }
-        if let file = open[place], file.events >= run.options.fileEvents { try close(place) }
+        if let file = open[place], file.events >= run.fileEventsCap { try close(place) }
         if open[place] == nil { try openFile(place) }
         let first = open[place]!.events == 0
         let sink = open[place]!.sink

@@ -43,7 +43,8 @@ final class WorkloadRun {
     }
 
     func run() throws -> WorkloadSummary {
-        guard options.orders >= 0, options.ordersPerWave > 0, options.fileEvents > 0, options.windowHours > 0 else {
+        guard options.orders >= 0, options.ordersPerWave > 0, options.fileEvents ?? 1 > 0, options.windowHours > 0
+        else {
             throw WorkloadError(description: "orders must be >= 0 and ordersPerWave, fileEvents, windowHours > 0")
         }
         let fm = FileManager.default
@@ -58,7 +59,7 @@ final class WorkloadRun {
             return try finish()
         }
         let waves = (options.orders + options.ordersPerWave - 1) / options.ordersPerWave
-        smallWorkload = waves < 3
+        smallWorkload = waves < 3 && options.fileEvents == nil
         let start = options.startDate.milliseconds / 1000
         if options.faults {
             forced = FaultKind.allCases
@@ -78,7 +79,8 @@ final class WorkloadRun {
                     pendingBadFiles.remove(stage)
                 }
                 guard !events.isEmpty else { continue }
-                var parts = (events.count + options.fileEvents - 1) / options.fileEvents
+                let cap = options.fileEvents ?? WorkloadOptions.defaultFileEvents
+                var parts = (events.count + cap - 1) / cap
                 if smallWorkload { parts = max(parts, min(3, events.count / 20)) }
                 parts = max(parts, 1)
                 for p in 0..<parts {
