@@ -62,6 +62,12 @@ struct CSVRenderer {
                 if item.gstRate != nil { used.insert(.gstRate) }
             }
         }
+        begin(using: used, into: sink, rng: &rng)
+    }
+
+    /// Writes the header of `used` columns (and the style's unknown one), in a shuffled order.
+    mutating func begin(using used: Set<CSVColumn>, into sink: FileSink, rng: inout SplitMix64) {
+        var used = used
         if style.unknownColumn != nil { used.insert(.unknown) }
         columns = CSVColumn.allCases.filter { used.contains($0) }
         rng.shuffle(&columns)
@@ -90,6 +96,28 @@ struct CSVRenderer {
         }
         if !isLast || style.finalNewline { endLine(sink) }
         if style.blankLines, !isLast, rng.chance(0.02) { endLine(sink) }
+    }
+
+    /// Writes one event of a file written as events come (its length unknown): a line break ends
+    /// every event, and a blank line may come before any but the first.
+    func writeStreamed(_ e: WorkloadEvent, first: Bool, into sink: FileSink, rng: inout SplitMix64) {
+        if style.blankLines, !first, rng.chance(0.02) { endLine(sink) }
+        write(e, isLast: true, into: sink, rng: &rng)
+        if !style.finalNewline { endLine(sink) }
+    }
+
+    /// The columns a feed's events can fill (for a header written before the events are known).
+    static func columns(of feed: Feed) -> Set<CSVColumn> {
+        var used: Set<CSVColumn> = [.eventId, .entity, .orderId, .status, .occurredAt, .actor]
+        switch feed {
+        case .storefront:
+            used.formUnion([.returnId, .reason, .customerId, .shipToState, .currency])
+            used.formUnion([.sku, .quantity, .unitPrice, .hsn, .gstRate])
+        case .payments: used.formUnion([.currency, .amount, .paymentRef])
+        case .warehouse, .carrier: used.formUnion([.returnId, .carrier, .trackingNumber])
+        case .returnsDesk: used.formUnion([.returnId, .reason])
+        }
+        return used
     }
 
     /// Writes one row without its line break. Continuation rows (`index` > 0) leave the event's

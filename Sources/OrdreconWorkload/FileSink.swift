@@ -50,6 +50,20 @@ final class FileSink {
     }
 }
 
+/// Renames the closed file at `from` to `to` and sets its modification (and access) time to `mtime` seconds.
+func finishFile(from: String, to: String, mtime: Int64) throws {
+    guard rename(from, to) == 0 else {
+        throw WorkloadError(description: "cannot rename \(from) to \(to): errno \(errno)")
+    }
+    var times = [
+        timespec(tv_sec: Int(mtime), tv_nsec: 0),
+        timespec(tv_sec: Int(mtime), tv_nsec: 0),
+    ]
+    guard utimensat(AT_FDCWD, to, &times, 0) == 0 else {
+        throw WorkloadError(description: "cannot set the time of \(to): errno \(errno)")
+    }
+}
+
 @inline(__always)
 private func closeFile(_ fd: Int32) -> Int32 {
     close(fd)

@@ -29,6 +29,15 @@ struct Oracle {
     private(set) var returns: [String: ReturnState] = [:]
     private var appliedIds: [[String: Int]] = Array(repeating: [:], count: Feed.allCases.count)
     private(set) var summary: WorkloadSummary
+    /// Whether applied event ids are kept to tell duplicates and conflicts. A workload without
+    /// faults never sends an id twice (the generator numbers them), and the spread lifecycle turns
+    /// this off so that memory holds only the open orders.
+    var remembersEventIds = true
+    /// Orders in the model that are not DELIVERED or CANCELLED (PENDING_PAYMENT, PAID,
+    /// PROCESSING_IN_WAREHOUSE, SHIPPED): open orders, until retired or the wave ends.
+    private(set) var openOrders = 0
+    /// The most orders open at once so far.
+    private(set) var peakOpenOrders = 0
     let windowSeconds: Int64 = 30 * 86_400
     private let zone = TimeZone(secondsFromGMT: 19_800)!
 
@@ -67,6 +76,20 @@ struct Oracle {
         orders.removeAll(keepingCapacity: true)
         returns.removeAll(keepingCapacity: true)
         for i in appliedIds.indices { appliedIds[i].removeAll(keepingCapacity: true) }
+        openOrders = 0
+    }
+
+    /// Adds the final status of `orderId` and of its returns to the totals and forgets them: no
+    /// event of theirs comes any more (the spread lifecycle, after an order's last event).
+    mutating func retire(_ orderId: String) {
+        guard let state = orders.removeValue(forKey: orderId) else { return }
+        summary.ordersByStatus[state.status.rawValue, default: 0] += 1
+        if state.status.isOpen { openOrders -= 1 }
+        for rid in state.returns {
+            if let ret = returns.removeValue(forKey: rid) {
+                summary.returnsByStatus[ret.status.rawValue, default: 0] += 1
+            }
+        }
     }
 
     /// How many of `sku` other non-rejected returns of `orderId` hold, and how many were ordered.
@@ -166,7 +189,7 @@ struct Oracle {
         } else {
             outcome = decideReturn(e, returnId: returnId!, status: returnStatus!, time: time, items: items)
         }
-        if outcome == .applied { appliedIds[e.feed.rawValue][e.eventId] = content }
+        if outcome == .applied, remembersEventIds { appliedIds[e.feed.rawValue][e.eventId] = content }
         return outcome
     }
 
@@ -178,6 +201,8 @@ struct Oracle {
             guard status == .pendingPayment else { return .rejected(.unknownOrder) }
             let total = items.reduce(Int64(0)) { $0 + $1.unitPrice! * Int64($1.quantity) }
             orders[e.orderId] = OrderState(status: .pendingPayment, lastTime: time, items: items, total: total)
+            openOrders += 1
+            peakOpenOrders = max(peakOpenOrders, openOrders)
             return .applied
         }
         if status == .pendingPayment { return .rejected(.orderExists) }
@@ -191,6 +216,7 @@ struct Oracle {
         if status == .paid, amount != order.total { return .rejected(.amountMismatch) }
 
         let previous = order.status
+        if previous.isOpen, !status.isOpen { openOrders -= 1 }
         order.status = status
         order.lastTime = time
         switch status {
@@ -285,4 +311,9 @@ struct Oracle {
     private func isEmpty(_ text: String?) -> Bool {
         text?.isEmpty ?? true
     }
+}
+
+extension OrderStatus {
+    /// Neither DELIVERED nor CANCELLED.
+    fileprivate var isOpen: Bool { self != .delivered && self != .cancelled }
 }

@@ -34,7 +34,6 @@ final class WorkloadRun {
 
     /// Modification time of the first file: 2025-01-01T00:00:00Z (then one second per file).
     static let firstFileTime: Int64 = 1_735_689_600
-    static let maxEventsPerFile = 10_000
 
     init(options: WorkloadOptions, root: String) {
         self.options = options
@@ -44,19 +43,28 @@ final class WorkloadRun {
     }
 
     func run() throws -> WorkloadSummary {
-        guard options.orders >= 0, options.ordersPerWave > 0 else {
-            throw WorkloadError(description: "orders must be >= 0 and ordersPerWave > 0")
+        guard options.orders >= 0, options.ordersPerWave > 0, options.fileEvents ?? 1 > 0, options.windowHours > 0
+        else {
+            throw WorkloadError(description: "orders must be >= 0 and ordersPerWave, fileEvents, windowHours > 0")
         }
         let fm = FileManager.default
         for feed in Feed.allCases {
             try fm.createDirectory(atPath: inboxPath(feed), withIntermediateDirectories: true)
         }
+        if options.lifecycle == .spread {
+            guard !options.faults else {
+                throw WorkloadError(description: "the spread lifecycle writes valid events only: turn faults off")
+            }
+            try runSpread()
+            return try finish()
+        }
         let waves = (options.orders + options.ordersPerWave - 1) / options.ordersPerWave
-        smallWorkload = waves < 3
+        smallWorkload = waves < 3 && options.fileEvents == nil
         let start = options.startDate.milliseconds / 1000
         if options.faults {
             forced = FaultKind.allCases
-            pendingBadFiles = [.payments, .picking, .deliveries]
+            // An XML or JSON bad file has no place among CSV files only.
+            pendingBadFiles = options.formats == .csv ? [.picking] : [.payments, .picking, .deliveries]
         }
         for wave in 0..<waves {
             let first = wave * options.ordersPerWave
@@ -71,7 +79,8 @@ final class WorkloadRun {
                     pendingBadFiles.remove(stage)
                 }
                 guard !events.isEmpty else { continue }
-                var parts = (events.count + WorkloadRun.maxEventsPerFile - 1) / WorkloadRun.maxEventsPerFile
+                let cap = options.fileEvents ?? WorkloadOptions.defaultFileEvents
+                var parts = (events.count + cap - 1) / cap
                 if smallWorkload { parts = max(parts, min(3, events.count / 20)) }
                 parts = max(parts, 1)
                 for p in 0..<parts {
@@ -90,6 +99,11 @@ final class WorkloadRun {
             }
             oracle.endWave()
         }
+        return try finish()
+    }
+
+    /// Writes `expected.json` from the oracle's totals and returns them.
+    private func finish() throws -> WorkloadSummary {
         let summary = oracle.summary
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -118,39 +132,58 @@ final class WorkloadRun {
     private func writePart(_ stage: Stage, _ normals: ArraySlice<WorkloadEvent>, part: Int?) throws {
         let feed = stage.feed
         // Consecutive files of a feed differ in format; each stage's format shifts every wave.
-        let format: FileFormat = [.csv, .json, .jsonl][(feedFiles[feed.rawValue] + feed.rawValue + plan.wave) % 3]
+        let format: FileFormat =
+            options.formats == .csv
+            ? .csv : [.csv, .json, .jsonl][(feedFiles[feed.rawValue] + feed.rawValue + plan.wave) % 3]
         feedFiles[feed.rawValue] += 1
         let events = try compose(normals, stage: stage, format: format)
         var name = stage.label + (part.map { "-p\($0)" } ?? "")
         switch format {
         case .csv:
             name += ".csv"
-            let n = csvFiles
-            csvFiles += 1
             for i in events.indices.dropFirst() where events[i].eventId == events[i - 1].eventId {
                 throw WorkloadError(description: "internal: event \(events[i].eventId) twice in a row in \(name)")
             }
-            let style = CSVStyle(
-                bom: n % 4 == 1, crlf: n % 3 == 2, quoteAll: n % 5 == 3,
-                unknownColumn: n % 2 == 0 ? Catalog.unknownColumns[(n / 2) % Catalog.unknownColumns.count] : nil,
-                blankLines: n % 6 == 4, finalNewline: n % 7 != 5)
+            let style = nextCSVStyle()
             let file = nextFile(feed, name)
             try writeCSV(events, style: style, file: file)
         case .json:
             name += ".json"
-            let n = jsonFiles
-            jsonFiles += 1
-            let style = JSONStyle(
-                lines: false, wrapped: n % 2 == 1, pretty: n % 3 == 0, numericIds: (n / 2) % 2 == 0,
-                nulls: n % 4 == 2, crlf: n % 5 == 4)
-            try writeJSON(events, style: style, file: nextFile(feed, name))
+            try writeJSON(events, style: nextJSONStyle(), file: nextFile(feed, name))
         case .jsonl:
-            let n = jsonlFiles
-            jsonlFiles += 1
-            name += n % 2 == 0 ? ".jsonl" : ".ndjson"
-            let style = JSONStyle(lines: true, numericIds: n % 2 == 0, nulls: n % 4 == 3, crlf: n % 3 == 1)
+            let (style, ext) = nextJSONLinesStyle()
+            name += ext
             try writeJSON(events, style: style, file: nextFile(feed, name))
         }
+    }
+
+    /// How the next CSV file looks (the styles take turns).
+    func nextCSVStyle() -> CSVStyle {
+        let n = csvFiles
+        csvFiles += 1
+        return CSVStyle(
+            bom: n % 4 == 1, crlf: n % 3 == 2, quoteAll: n % 5 == 3,
+            unknownColumn: n % 2 == 0 ? Catalog.unknownColumns[(n / 2) % Catalog.unknownColumns.count] : nil,
+            blankLines: n % 6 == 4, finalNewline: n % 7 != 5)
+    }
+
+    /// How the next JSON file looks.
+    func nextJSONStyle() -> JSONStyle {
+        let n = jsonFiles
+        jsonFiles += 1
+        return JSONStyle(
+            lines: false, wrapped: n % 2 == 1, pretty: n % 3 == 0, numericIds: (n / 2) % 2 == 0,
+            nulls: n % 4 == 2, crlf: n % 5 == 4)
+    }
+
+    /// How the next JSON Lines file looks, and its name's extension.
+    func nextJSONLinesStyle() -> (JSONStyle, String) {
+        let n = jsonlFiles
+        jsonlFiles += 1
+        return (
+            JSONStyle(lines: true, numericIds: n % 2 == 0, nulls: n % 4 == 3, crlf: n % 3 == 1),
+            n % 2 == 0 ? ".jsonl" : ".ndjson"
+        )
     }
 
     func writeCSV(_ events: [WorkloadEvent], style: CSVStyle, file: (path: String, mtime: Int64)) throws {

@@ -139,3 +139,71 @@ func countJSONLines(_ data: Data) -> (lines: Int, objects: Int) {
     }
     return (lines, objects)
 }
+
+extension TempRoot {
+    /// Generates into a fresh temporary folder with the public entry point, runs `body`, and
+    /// always removes the folder.
+    static func withReport<T>(_ options: WorkloadOptions, _ body: (String, WorkloadGenerator.Report) throws -> T)
+        throws -> T
+    {
+        let root = try TempRoot()
+        defer { root.remove() }
+        return try body(root.path, try WorkloadGenerator.run(options, to: root.path))
+    }
+}
+
+/// The inbox files in the order ordrecon reads them: modification time, then feed, then name.
+func inboxFilesInProcessingOrder(_ root: String) throws -> [InboxFile] {
+    try inboxFiles(root).sorted { ($0.mtime, $0.feed, $0.name) < ($1.mtime, $1.feed, $1.name) }
+}
+
+/// The events of a readable CSV, JSON or JSON Lines file (nil for another kind).
+func eventCount(_ file: InboxFile) throws -> Int? {
+    let data = try Data(contentsOf: URL(fileURLWithPath: file.path))
+    switch file.ext {
+    case "csv": return parseCSV(data).flatMap(countCSVEvents)
+    case "json": return countJSONEvents(data)
+    case "jsonl", "ndjson": return countJSONLines(data).objects
+    default: return nil
+    }
+}
+
+/// The first row of one event of a CSV file, by column name.
+struct CSVEvent {
+    var fields: [String: String]
+    subscript(_ name: String) -> String { fields[name] ?? "" }
+}
+
+/// The events of a CSV file (one per event: the first row of each), nil when it does not parse.
+func csvEvents(_ path: String) throws -> [CSVEvent]? {
+    guard let records = parseCSV(try Data(contentsOf: URL(fileURLWithPath: path))), let header = records.first,
+        let idColumn = header.firstIndex(of: "event_id")
+    else { return nil }
+    var events: [CSVEvent] = []
+    var previous: String?
+    for row in records.dropFirst() where row.count == header.count {
+        if row[idColumn] != previous {
+            events.append(CSVEvent(fields: Dictionary(zip(header, row), uniquingKeysWith: { a, _ in a })))
+        }
+        previous = row[idColumn]
+    }
+    return events
+}
+
+/// FNV-1a (64 bits) over every inbox file's feed, name, modification time and bytes, in name
+/// order, and `expected.json`: a fingerprint of a whole workload.
+func workloadDigest(_ root: String) throws -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+    }
+    for file in try inboxFiles(root).sorted(by: { ($0.feed, $0.name) < ($1.feed, $1.name) }) {
+        mix((file.feed + "/" + file.name + " " + String(file.mtime) + "\n").utf8)
+        mix(try Data(contentsOf: URL(fileURLWithPath: file.path)))
+    }
+    mix(try Data(contentsOf: URL(fileURLWithPath: root + "/expected.json")))
+    return hash
+}
