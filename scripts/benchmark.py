@@ -5,8 +5,9 @@ For each workload (--workloads) and size (--sizes, in events), it generates the 
 `ordrecon generate` and then measures, one after the other, on those very files:
 
 1. the `.import` floor: the sqlite3 shell importing every CSV file of the workload into a fresh
-   database (each file into a table of its own, made from its header: the files' columns differ
-   in number and order), default journal, one sqlite3 process. Its rate is physical CSV lines per
+   database, default journal, one sqlite3 process: each file with `.import --csv --skip 1` into a
+   table of its own (the files' columns differ in number and order), the tables made beforehand
+   in one transaction. Its rate is physical CSV lines per
    second of wall time. For a workload with JSON and JSON Lines files too, the floor covers the
    CSV files only (the output says so).
 2. the plain-Python baseline, scripts/baseline.py: the same ingest rules in plain Python
@@ -26,17 +27,21 @@ be written to storage (`write_bytes` of /proc/<pid>/io, read after it exited and
 reaped) per event, and the size of its database (with WAL) per event. For ordrecon and the
 baseline, the events/s of each feed (events of the feed's files over the time spent in them).
 
-Workloads: `waves` is the generator's default (waves of 5,000 orders; CSV, JSON and JSON Lines);
-`spread` is `--lifecycle spread --formats csv` (the main comparison with the floor), `spread-mixed`
-and `waves-csv` the other two combinations. Workloads whose generator options the binary lacks
-are skipped with a message. `--one-big-file` adds a workload that is one large CSV file
-(`--file-events`), about `--big-file-mb` MB, measured by the floor and ordrecon only, to show
-that peak RSS stays flat.
+Workloads: `waves` is the generator's default (waves of 5,000 orders, a few percent of faulty
+events; CSV, JSON and JSON Lines); `spread` is `--lifecycle spread --formats csv --no-faults` (the
+main comparison with the floor), `spread-mixed` and `waves-csv` the other two combinations.
+Workloads whose generator options the generating binary lacks are skipped with a message;
+`--generator PATH` generates with another binary than the one measured (e.g. a newer one, to
+measure an older build on the new workloads). `--one-big-file` adds a workload of one large CSV
+file per feed (`--file-events` and `--window-hours` huge), sized so that the largest is about
+`--big-file-mb` MB, measured by the floor and ordrecon only, to show that peak RSS stays flat.
 
 Usage: scripts/benchmark.py [--sizes 100000,1000000] [--workloads waves,spread] [--binary PATH]
-       [--no-build] [--render N] [--one-big-file [--big-file-mb 1024]] [--json-out FILE] [--keep]
+       [--generator PATH] [--no-build] [--no-baseline] [--render N] [--one-big-file [--big-file-mb 1024]]
+       [--json-out FILE] [--keep]
 """
 import argparse
+import csv
 import json
 import os
 import platform
@@ -52,11 +57,14 @@ DEFAULT_BINARY = os.path.join(ROOT, ".build", "release", "ordrecon")
 BASELINE = os.path.join(ROOT, "scripts", "baseline.py")
 EVENTS_PER_ORDER = 5.53  # what the generator writes per order, about
 
+# name: (generator options, what it is). The spread lifecycle writes valid events only (--no-faults).
 WORKLOADS = {
-    "waves": ([], "waves of 5,000 orders; CSV, JSON and JSON Lines (the generator's default)"),
-    "spread": (["--lifecycle", "spread", "--formats", "csv"], "lifecycles spread out; CSV only"),
-    "spread-mixed": (["--lifecycle", "spread", "--formats", "mixed"], "lifecycles spread out; CSV, JSON, JSON Lines"),
-    "waves-csv": (["--lifecycle", "waves", "--formats", "csv"], "waves of 5,000 orders; CSV only"),
+    "waves": ([], "waves of 5,000 orders, 2-3 % faulty events; CSV, JSON and JSON Lines (the generator's default)"),
+    "spread": (["--lifecycle", "spread", "--formats", "csv", "--no-faults"],
+               "lifecycles spread over time, tens of thousands of orders open at once; CSV only"),
+    "spread-mixed": (["--lifecycle", "spread", "--formats", "mixed", "--no-faults"],
+                     "lifecycles spread over time; CSV, JSON and JSON Lines"),
+    "waves-csv": (["--lifecycle", "waves", "--formats", "csv"], "waves of 5,000 orders, 2-3 % faulty events; CSV only"),
 }
 
 
@@ -210,9 +218,17 @@ def measure_floor(work, info):
     os.makedirs(folder)
     database = os.path.join(folder, "import.sqlite")
     script = os.path.join(folder, "import.sql")
+    # Every file's table is made up front in one transaction, from its header (the columns differ
+    # from file to file); then each .import is one transaction that only inserts rows.
     with open(script, "w", encoding="utf-8") as handle:
+        handle.write("BEGIN;\n")
         for n, path in enumerate(info["csv_files"], start=1):
-            handle.write(f".import --csv '{path}' file{n}\n")
+            with open(path, encoding="utf-8-sig", newline="") as csv_file:
+                width = len(next(csv.reader(csv_file), []))
+            handle.write(f"CREATE TABLE file{n} ({', '.join(f'c{k}' for k in range(1, width + 1))});\n")
+        handle.write("COMMIT;\n")
+        for n, path in enumerate(info["csv_files"], start=1):
+            handle.write(f".import --csv --skip 1 '{path}' file{n}\n")
     with open(script, encoding="utf-8") as commands:
         m = measure(["sqlite3", database], folder, stdin=commands)
     if m.returncode != 0:
@@ -376,7 +392,7 @@ def run_case(args, binary, name, extra, events, seed, cleanup, results, big=Fals
     orders = max(1, round(events / EVENTS_PER_ORDER))
     work = tempfile.mkdtemp(prefix=f"ordrecon-bench-{name}-{events}-", dir=args.workdir)
     cleanup.append(work)
-    expected, gen_seconds = generate(binary, work, orders, seed, extra)
+    expected, gen_seconds = generate(args.generator, work, orders, seed, extra)
     info = describe_input(work)
     os.sync()  # the partners' files are on disk before anything is measured, as in real use
     formats = "CSV only" if info["csv_only"] else "mixed formats"
@@ -422,10 +438,11 @@ def main():
     parser.add_argument("--no-faults", action="store_true", help="generate without injected rejections")
     parser.add_argument("--binary", help=f"the ordrecon to measure (default {os.path.relpath(DEFAULT_BINARY, ROOT)},"
                                          " built first unless --no-build)")
+    parser.add_argument("--generator", help="the ordrecon that writes the workloads (default: the one measured)")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip the Python baseline")
     parser.add_argument("--render", type=int, default=0, help="PDFs to write after each run (0: none)")
-    parser.add_argument("--one-big-file", action="store_true", help="also one CSV file of --big-file-mb MB")
+    parser.add_argument("--one-big-file", action="store_true", help="also a workload of one CSV file per feed, the largest about --big-file-mb MB")
     parser.add_argument("--big-file-mb", type=int, default=1024)
     parser.add_argument("--json-out", help="write every number measured to this JSON file")
     parser.add_argument("--workdir", help="where the workspaces go (default: the system's temporary folder)")
@@ -435,8 +452,10 @@ def main():
     binary = os.path.abspath(args.binary) if args.binary else DEFAULT_BINARY
     if not args.binary and not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "ordrecon"], cwd=ROOT, check=True)
-    if not os.access(binary, os.X_OK):
-        raise SystemExit(f"benchmark: no ordrecon at {binary} (build it, or give --binary)")
+    args.generator = os.path.abspath(args.generator) if args.generator else binary
+    for path in {binary, args.generator}:
+        if not os.access(path, os.X_OK):
+            raise SystemExit(f"benchmark: no ordrecon at {path} (build it, or give --binary)")
     if not shutil.which("sqlite3"):
         raise SystemExit("benchmark: the sqlite3 shell is missing (scripts/install-deps.sh installs it)")
     names = [n.strip() for n in args.workloads.split(",") if n.strip()]
@@ -445,13 +464,15 @@ def main():
             raise SystemExit(f"benchmark: unknown workload {name} (known: {', '.join(WORKLOADS)})")
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    options = generator_options(binary)
+    options = generator_options(args.generator)
     version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
     sqlite_version = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()[0]
     io_ok = check_io_accounting()
     print(f"machine: {os.cpu_count()} cores, Linux {platform.release()}; sqlite3 {sqlite_version}; "
           f"Python {platform.python_version()}")
     print(f"binary: {binary} ({version})")
+    if args.generator != binary:
+        print(f"workloads written by: {args.generator}")
     if not io_ok:
         print("note: /proc/<pid>/io gives no write_bytes here (no task I/O accounting): bytes written are not shown")
     print("ordrecon's seconds are its ingest time (wall minus refund dispatch); user/sys CPU and bytes written"
@@ -465,23 +486,24 @@ def main():
             extra, about = WORKLOADS[name]
             missing = [option for option in extra if option.startswith("--") and option not in options]
             if missing:
-                print(f"\n{name} ({about}): skipped, `ordrecon generate` of this binary has no {', '.join(missing)}")
+                print(f"\n{name} ({about}): skipped, `ordrecon generate` of {args.generator} has no "
+                      f"{', '.join(missing)}")
                 continue
-            if args.no_faults:
+            if args.no_faults and "--no-faults" not in extra:
                 extra = extra + ["--no-faults"]
             for events in sizes:
                 run_case(args, binary, name, extra, events, args.seed, cleanup, results)
         if args.one_big_file:
-            needed = ["--file-events", "--formats"]
+            needed = ["--file-events", "--formats", "--lifecycle", "--window-hours"]
             missing = [option for option in needed if option not in options]
             if missing:
-                print(f"\none big file: skipped, `ordrecon generate` of this binary has no {', '.join(missing)}")
+                print(f"\none big file: skipped, `ordrecon generate` of {args.generator} has no {', '.join(missing)}")
             else:
-                extra = ["--formats", "csv", "--file-events", str(10 ** 9)]
-                if "--lifecycle" in options:
-                    extra = ["--lifecycle", "spread"] + extra
-                events = big_file_events(binary, extra, args)
-                run_case(args, binary, "one-big-file", extra, events, args.seed, cleanup, results, big=True)
+                # One file per feed: no split by events, one window for the whole timeline.
+                extra = ["--lifecycle", "spread", "--formats", "csv", "--no-faults", "--file-events", str(10 ** 9),
+                         "--window-hours", str(10 ** 6)]
+                events = big_file_events(args.generator, extra, args)
+                run_case(args, binary, "big-files", extra, events, args.seed, cleanup, results, big=True)
         print_scaling(results)
     finally:
         for work in cleanup:
@@ -502,12 +524,12 @@ def main():
         print(f"numbers written to {args.json_out}")
 
 
-def big_file_events(binary, extra, args):
-    """Events for a workload of about --big-file-mb MB, from the bytes per event of a small sample."""
+def big_file_events(generator, extra, args):
+    """Events for a workload whose largest file is about --big-file-mb MB, from a small sample."""
     with tempfile.TemporaryDirectory(dir=args.workdir) as sample:
-        expected, _ = generate(binary, sample, 2000, args.seed, extra)
+        expected, _ = generate(generator, sample, 5000, args.seed, extra)
         info = describe_input(sample)
-    return max(1, round(args.big_file_mb * 1e6 / (info["bytes"] / expected["events"])))
+    return max(1, round(args.big_file_mb * 1e6 / (info["largest_file_bytes"] / expected["events"])))
 
 
 def print_scaling(results):
