@@ -15,7 +15,7 @@
 #   libhpdf-dev           invoice and credit note PDFs (libharu)
 #   tzdata                time zones (the default is Asia/Kolkata)
 #   ca-certificates       HTTPS to the payment gateway
-#   sqlite3               the sqlite3 shell: sample-run.sh and backups use it
+#   sqlite3               the sqlite3 shell: sample-run.sh, backups and benchmark.py (the .import floor) use it
 # Tests only (--for-tests):
 #   python3, python3-jsonschema, python3-pip  the JSON Schema check (FeedSchemaTests); pip is the
 #                         fallback when Debian's jsonschema cannot be had
