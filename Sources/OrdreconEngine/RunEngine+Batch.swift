@@ -9,9 +9,10 @@ import OrdreconCore
 /// one page of the audit log's index by order per event. One transaction over several files
 /// writes each such page once for all of them. What stays the same: a file is archived only once
 /// the transaction that marks it done is on disk (batches are durable), and files are processed
-/// strictly in order. A failure of one file's own reading undoes only that file's part (a
-/// savepoint at the start of its work); a database failure undoes the batch, and its files,
-/// still claimed, are resumed first by the next run.
+/// strictly in order. A failure of one file's own reading keeps what was read of it before the
+/// failure (its position is saved after the last event read whole, in the same transaction);
+/// a database failure undoes the batch, and its files, still claimed, are resumed first by the
+/// next run.
 struct OpenBatch {
     /// Events recorded in the open transaction.
     var events = 0
@@ -29,6 +30,8 @@ struct HeldFile {
     var recordId: Int64
     var summary: FileSummary
     var started: Double
+    /// Its own time: from its claim to its `done` mark.
+    var seconds: Double
 }
 
 extension RunEngine {
@@ -36,25 +39,6 @@ extension RunEngine {
     /// it leave the processing folder once it commits.
     func openBatch() throws {
         if !store.isInTransaction { try store.begin(durable: true) }
-    }
-
-    /// Starts a file's part of the batch (see ``OpenBatch``).
-    func openFileWork() throws {
-        try openBatch()
-        try store.beginSavepoint()
-        batchAtFileStart = batch
-    }
-
-    /// Undoes the file's part of the batch (its reading failed); the rest of the batch stays.
-    func undoFileWork() {
-        store.rollbackToSavepoint()
-        batch = batchAtFileStart
-    }
-
-    /// Keeps the file's part of the batch, done or not (its position is saved in it).
-    func keepFileWork() throws {
-        try store.releaseSavepoint()
-        batchAtFileStart = batch
     }
 
     /// Commits the open batch, then hands its refunds to the outbox writer and archives the files
@@ -79,7 +63,8 @@ extension RunEngine {
                     }
                     var fileSummary = held.summary
                     try finishDone(
-                        held.file, path: held.path, record: record, summary: &fileSummary, started: held.started)
+                        held.file, path: held.path, record: record, summary: &fileSummary, started: held.started,
+                        seconds: held.seconds)
                 } catch let error as FileSystemError {
                     reportUnfinished(held.file, recordId: held.recordId, error)
                 }

@@ -14,8 +14,7 @@ extension RunEngine {
     /// Applies a claimed file's events from its saved position, in the run's open batch (see
     /// ``OpenBatch``): its audit records, state changes, side-effect records and the file's new
     /// position are committed together, every `batch_size` events and at the end of the run, so a
-    /// crash at any moment loses nothing and repeats nothing. The caller has opened the file's
-    /// part of the batch (``openFileWork()``).
+    /// crash at any moment loses nothing and repeats nothing. The caller has opened the batch.
     /// - Returns: the file's record, marked `done` in the open batch.
     ///
     /// With `dry` set (``dryRun(path:feed:)``) the same per-event code runs inside the caller's
@@ -42,7 +41,6 @@ extension RunEngine {
             let time = SystemClock.monotonicSeconds()
             if readingSince == nil { readingSince = time }
             if time - readingSince! > settings.settleSeconds * 5 + 1 {
-                try keepFileWork()
                 throw FileStillBeingWritten(feed: file.feed, name: file.name, line: current.resumeLine)
             }
             if source.currentSize != sizeBefore { continue }
@@ -52,7 +50,6 @@ extension RunEngine {
             case .quiet: break
             case .grown: continue
             case .busy:
-                try keepFileWork()
                 throw FileStillBeingWritten(feed: file.feed, name: file.name, line: current.resumeLine)
             }
             break
@@ -63,9 +60,8 @@ extension RunEngine {
 
     /// Commits the batch in the middle of a file and opens the next one, in which the file goes on.
     func commitMidFile() throws {
-        try keepFileWork()
         try commitBatch()
-        try openFileWork()
+        try openBatch()
     }
 
     /// Reads the file's events from the record's position to the end of what is there now.
@@ -192,7 +188,14 @@ extension RunEngine {
             if dry { return }  // the caller's transaction holds everything and is rolled back
             try keepProgress(at: SystemClock.monotonicSeconds())
         } catch {
-            if dry { store.rollback() } else { undoFileWork() }
+            if dry {
+                store.rollback()
+            } else if error is FileSystemError || error is FeedFileError {
+                // The file's own reading failed between two events: what was read whole stays
+                // recorded, with the position after it (the next run, or the refusal, goes on from
+                // there). Any other failure ends the run, and the run undoes the batch.
+                try keepProgress(at: SystemClock.monotonicSeconds())
+            }
             throw error
         }
     }

@@ -132,8 +132,7 @@ extension RunEngine {
                 record = try failWholeFile(file, format: format.rawValue, rejection: rejection)
                 return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
             case .success(let layout):
-                // Registered in the open batch, before the file's own part begins: a failure of its
-                // reading keeps the registration, and the next run resumes the file from its record.
+                // Registered in the open batch: committed with the file's first events.
                 try openBatch()
                 let r = try store.registerFile(
                     feed: file.feed, name: file.name, format: format.rawValue, size: file.info.size,
@@ -148,7 +147,7 @@ extension RunEngine {
         case .failed:
             return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
         case .processing:
-            try openFileWork()
+            try openBatch()
             do {
                 record = try processEvents(file, path: path, record: record)
             } catch let changed as FeedFileError {
@@ -158,9 +157,10 @@ extension RunEngine {
                 return try finishFailed(file, path: path, record: record, summary: &fileSummary, started: started)
             }
             // Done in the open batch: archived once it commits.
-            try keepFileWork()
             batch.held.append(
-                HeldFile(file: file, path: path, recordId: record.id, summary: fileSummary, started: started))
+                HeldFile(
+                    file: file, path: path, recordId: record.id, summary: fileSummary, started: started,
+                    seconds: SystemClock.monotonicSeconds() - started))
             if batch.events >= settings.batchSize { try commitBatch() }
             return
         case .done:
@@ -233,8 +233,11 @@ extension RunEngine {
         summary.files.append(fileSummary)
     }
 
+    /// - Parameter seconds: the file's own time, when it was finished in a batch (its reading and
+    ///   judging, without the commit it shared); nil: the time since `started`.
     func finishDone(
-        _ file: InboxFile, path: String, record: FileRecord, summary fileSummary: inout FileSummary, started: Double
+        _ file: InboxFile, path: String, record: FileRecord, summary fileSummary: inout FileSummary, started: Double,
+        seconds: Double? = nil
     ) throws {
         let directory = settings.archive + "/" + file.feed
         let finalName = uniqueName(in: directory, for: FileNames.fitted(file.name), sameInodeAs: record.inode)
@@ -247,7 +250,7 @@ extension RunEngine {
         fileSummary.rejected = record.rejected
         fileSummary.rejectedByCode = record.rejected > 0 ? try store.rejectionCounts(ofFile: record.id) : [:]
         fileSummary.finalName = finalName
-        fileSummary.seconds = SystemClock.monotonicSeconds() - started
+        fileSummary.seconds = seconds ?? SystemClock.monotonicSeconds() - started
         logger.info(
             "file done: \(record.events) events, \(record.applied) applied, \(record.duplicate) duplicate, \(record.rejected) rejected",
             metadata: fileMetadata(file, record.id))

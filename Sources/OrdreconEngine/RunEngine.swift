@@ -17,8 +17,6 @@ public final class RunEngine {
     var summary = RunSummary()
     /// The open write transaction over the files in hand (see ``OpenBatch``).
     var batch = OpenBatch()
-    /// The batch as it was when the file in hand began its part (``undoFileWork()``).
-    var batchAtFileStart = OpenBatch()
     /// Writes refund files beside the event work, while a run is in progress.
     var outbox: OutboxWriter?
     /// Writes the PDFs of new invoices and credit notes after the files; nil: none are written.

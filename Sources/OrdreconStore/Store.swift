@@ -18,9 +18,9 @@ public final class Store: StateStore {
     /// Reused buffer for binding texts without per-parameter copies.
     let arena = TextArena()
     /// Orders read or written lately (write-through; forgotten on rollback). Sized for the open
-    /// orders of a busy shop: up to twice this many are held, about 150 bytes each.
+    /// orders of a busy shop: up to twice this many are held (about 350 bytes each, ids included).
     var orderCache = RecentCache<String, OrderSnapshot>(capacity: Store.orderCacheCapacity)
-    static let orderCacheCapacity = 50_000
+    static let orderCacheCapacity = 25_000
     /// Returns read or written lately, kept the same way.
     var returnCache = RecentCache<String, ReturnSnapshot>(capacity: Store.orderCacheCapacity / 4)
     /// Number series counters taken in the open transaction, written at commit.
@@ -28,8 +28,6 @@ public final class Store: StateStore {
     var dirtySeries: Set<SeriesKey> = []
     /// Whether the open transaction commits with fsync.
     var durableTransaction = false
-    /// Whether a savepoint is open in the transaction (``beginSavepoint()``).
-    var hasSavepoint = false
     /// Copies the log into the database file beside the writer (read-write connections only).
     var checkpointer: WALCheckpointer?
 
@@ -177,7 +175,6 @@ public final class Store: StateStore {
     public func commit() throws(StoreError) {
         try flushNumberSeries()
         try db.executeWaitingIfBusy("COMMIT")
-        hasSavepoint = false
         if durableTransaction {
             try db.execute("PRAGMA synchronous = NORMAL")
             durableTransaction = false
@@ -187,7 +184,6 @@ public final class Store: StateStore {
     /// Rolls back the current transaction, if one is open, and forgets what was cached of it.
     public func rollback() {
         if db.isInTransaction { try? db.execute("ROLLBACK") }
-        hasSavepoint = false
         if durableTransaction {
             try? db.execute("PRAGMA synchronous = NORMAL")
             durableTransaction = false
@@ -199,36 +195,6 @@ public final class Store: StateStore {
     }
 
     public var isInTransaction: Bool { db.isInTransaction }
-
-    /// The savepoint's name (one level only).
-    private static let savepoint = "file_work"
-
-    public func beginSavepoint() throws(StoreError) {
-        // The counters taken so far go into the table first: a rollback to the savepoint then
-        // forgets only numbers taken after it, and they are read again from the table.
-        try flushNumberSeries()
-        try db.execute("SAVEPOINT \(Store.savepoint)")
-        hasSavepoint = true
-    }
-
-    public func releaseSavepoint() throws(StoreError) {
-        guard hasSavepoint else { return }
-        hasSavepoint = false
-        if db.isInTransaction { try db.execute("RELEASE \(Store.savepoint)") }
-    }
-
-    public func rollbackToSavepoint() {
-        guard hasSavepoint else { return }
-        hasSavepoint = false
-        guard db.isInTransaction else { return }
-        db.resetActiveStatements()
-        try? db.execute("ROLLBACK TO \(Store.savepoint)")
-        try? db.execute("RELEASE \(Store.savepoint)")
-        orderCache.removeAll()
-        returnCache.removeAll()
-        seriesCache.removeAll()
-        dirtySeries.removeAll()
-    }
 
     func cacheReturn(_ snapshot: ReturnSnapshot) {
         returnCache[snapshot.returnId] = snapshot

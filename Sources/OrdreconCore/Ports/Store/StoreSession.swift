@@ -27,19 +27,6 @@ public protocol StoreSession: AnyObject {
     /// Whether a write transaction is open on this connection.
     var isInTransaction: Bool { get }
 
-    /// Marks the point a file's work starts inside the open transaction (one level: the engine
-    /// keeps one batch open over several files, and a failure of one file's own reading undoes
-    /// only that file's part with ``rollbackToSavepoint()``). Document numbers taken before it
-    /// stay taken.
-    func beginSavepoint() throws(StoreError)
-
-    /// Keeps what was written since ``beginSavepoint()`` as part of the open transaction.
-    func releaseSavepoint() throws(StoreError)
-
-    /// Undoes what was written since ``beginSavepoint()`` (nothing when there is none) and forgets
-    /// what was cached; the rest of the transaction stays open.
-    func rollbackToSavepoint()
-
     /// Ends every read in progress on this connection, so that the next one sees what other
     /// connections committed since. Long-lived users (the daemon's workers) call it each pass.
     func endReads()
