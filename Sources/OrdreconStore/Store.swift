@@ -28,8 +28,6 @@ public final class Store: StateStore {
     var dirtySeries: Set<SeriesKey> = []
     /// Whether the open transaction commits with fsync.
     var durableTransaction = false
-    /// Copies the log into the database file beside the writer (read-write connections only).
-    var checkpointer: WALCheckpointer?
 
     struct SeriesKey: Hashable {
         var series: String
@@ -60,18 +58,6 @@ public final class Store: StateStore {
             PRAGMA wal_autocheckpoint = 4000;
             """)
         try migrate()
-        // Replaces SQLite's automatic checkpoint (set above, for connections without the hook)
-        // with the background one.
-        let checkpointer = WALCheckpointer(path: path)
-        self.checkpointer = checkpointer
-        sqlite3_wal_hook(db.handle, walHook, Unmanaged.passUnretained(checkpointer).toOpaque())
-    }
-
-    deinit {
-        if let checkpointer {
-            sqlite3_wal_hook(db.handle, nil, nil)
-            checkpointer.stop()
-        }
     }
 
     /// Opens an existing database for reading only (queries while another process may write).
@@ -209,7 +195,6 @@ public final class Store: StateStore {
     ///   the write lock, so it is only for a connection that is alone in writing (`run`); beside
     ///   other writers (the daemon) a passive checkpoint copies what it can without waiting.
     public func checkpoint(truncate: Bool) {
-        checkpointer?.stop()  // one checkpoint at a time: the background pass in hand ends first
         try? db.execute(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
     }
 
