@@ -160,6 +160,11 @@ public final class Store: StateStore {
     /// Commits the current transaction (with the number series counters it took).
     public func commit() throws(StoreError) {
         try flushNumberSeries()
+        // A read left open (a statement stepped but not reset) would keep this connection's
+        // snapshot after the commit: the checkpoint the commit may run could then not finish, and
+        // SQLite would never start the WAL over (it grew to 2 GB over a run whose batch holds
+        // several files, each read back after its last event).
+        db.resetActiveStatements()
         try db.executeWaitingIfBusy("COMMIT")
         if durableTransaction {
             try db.execute("PRAGMA synchronous = NORMAL")
