@@ -27,7 +27,7 @@ struct ConfigurationDefaultTests {
         #expect(config.gatewayBaseURL == "http://127.0.0.1:8099")
         #expect(config.returnWindowDays == 30)
         #expect(config.defaultGSTRateBasisPoints == 1800)
-        #expect(config.batchSize == 5000)
+        #expect(config.batchSize == 50_000)
         #expect(config.feeds.map(\.name) == ["carrier", "payments", "returns-desk", "storefront", "warehouse"])
         #expect(
             config.feed(named: "storefront")?.allowList == [

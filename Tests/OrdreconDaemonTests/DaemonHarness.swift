@@ -27,8 +27,7 @@ final class DaemonHarness: Sendable {
     ///   - openStore: whether to make the database now (and record the daemon's run in it).
     init(logLevel: Logger.Level = .info, openStore: Bool = true) throws {
         let text =
-            TestWorkspace.defaultConfig
-            .replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 10")
+            TestWorkspace.defaultConfig(batchSize: 10)
             .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
             .replacingOccurrences(of: "watch_every_minutes = 60", with: "watch_every_minutes = 1")
             + "\n[feeds.shop]\nallow = [\"order:PENDING_PAYMENT\", \"order:PAID\", \"order:CANCELLED\"]\n"

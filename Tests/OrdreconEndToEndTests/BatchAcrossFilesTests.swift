@@ -38,8 +38,7 @@ import Testing
     @Test(.longRunning) func theBatchSizeChangesHowNotWhatIsWritten() async throws {
         var results: [Int: [String]] = [:]
         for batchSize in [1, 7, 5000] {
-            let config = TestWorkspace.defaultConfig
-                .replacingOccurrences(of: "batch_size = 5000", with: "batch_size = \(batchSize)")
+            let config = TestWorkspace.defaultConfig(batchSize: batchSize)
                 .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
             #expect(config.contains("batch_size = \(batchSize)") && config.contains("write_pdfs = false"))
             let ws = try TestWorkspace(config: config)

@@ -17,7 +17,7 @@ struct CrashRecoveryTests {
         // while writing them is InvoiceDocumentTests' (the invoice records are still checked here).
         // 4 000 orders in four waves (there were 8 000): the kills come at shares of the work, so a
         // smaller workload is killed at the same points of it.
-        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 250")
+        let config = TestWorkspace.defaultConfig(batchSize: 250)
             .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
         #expect(config.contains("batch_size = 250") && config.contains("write_pdfs = false"))
         let ws = try TestWorkspace(config: config)

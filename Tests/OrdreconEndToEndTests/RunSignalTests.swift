@@ -20,7 +20,7 @@ struct RunSignalTests {
     {
         // PDFs are left out: rendering them is most of a debug build's time here, and stopping
         // between them is what `invoices render` shows.
-        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 250")
+        let config = TestWorkspace.defaultConfig(batchSize: 250)
             .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
         #expect(config.contains("batch_size = 250") && config.contains("write_pdfs = false"))
         let ws = try TestWorkspace(config: config)

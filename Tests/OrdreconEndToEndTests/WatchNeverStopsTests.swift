@@ -19,9 +19,8 @@ struct WatchNeverStopsTests {
     /// only repeated the same check with more seeds).
     @Test(.longRunning, arguments: [(1, "inotify"), (2, "poll")])
     func watchNeverStopsOnABusyDatabaseWhileRefundsAreSent(round: Int, mode: String) async throws {
-        let config = TestWorkspace.defaultConfig
+        let config = TestWorkspace.defaultConfig(batchSize: 25)
             .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
-            .replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 25")
         #expect(config.contains("batch_size = 25\n"))
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }

@@ -17,7 +17,7 @@ struct WatchSignalTests {
     /// machine), part of the file applied; the next daemon finishes it: every (file, line) exactly
     /// once, as many audit records as rows, the file archived once.
     @Test(.longRunning) func sigtermInTheMiddleOfALargeFileStopsAfterTheBatchInHandAndTheFileResumes() async throws {
-        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 500")
+        let config = TestWorkspace.defaultConfig(batchSize: 500)
         #expect(config.contains("batch_size = 500\n"))
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
@@ -110,7 +110,7 @@ struct WatchSignalTests {
     /// once the dispatcher (waiting for the gateway), the reload and the metrics services have
     /// finished; meanwhile it goes on applying batches, here to the end of the file.
     @Test func sigtermWhileARefundRequestIsInFlightStopsIngestionAfterTheBatchInHand() async throws {
-        let config = TestWorkspace.defaultConfig.replacingOccurrences(of: "batch_size = 5000", with: "batch_size = 500")
+        let config = TestWorkspace.defaultConfig(batchSize: 500)
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
         let gateway = try await ws.startGateway(arguments: ["--delay-ms", "4000"], timeoutMilliseconds: 10_000)

@@ -1,5 +1,6 @@
 import CSQLite
 public import Foundation
+import OrdreconCore
 import Synchronization
 
 /// A throw-away ordrecon workspace in a temporary folder (removed by ``remove()``), with the
@@ -21,6 +22,16 @@ public final class TestWorkspace: Sendable {
     public static var defaultConfig: String {
         repositoryConfig.replacingOccurrences(
             of: "base_url = \"http://127.0.0.1:8099\"", with: "base_url = \"http://127.0.0.1:\(closedPort)\"")
+    }
+
+    /// ``defaultConfig`` with `[engine] batch_size` set to `events`. It stops the test process
+    /// when the default line is not found, so a changed default cannot leave a test running with
+    /// batches other than the ones it was written for.
+    public static func defaultConfig(batchSize events: Int) -> String {
+        let line = "batch_size = \(Configuration.defaultBatchSize)\n"
+        let config = defaultConfig
+        precondition(config.contains(line), "config/ordrecon.toml has no line `\(line)`")
+        return config.replacingOccurrences(of: line, with: "batch_size = \(events)\n")
     }
 
     /// The repository's own `config/ordrecon.toml`, exactly as it is.
