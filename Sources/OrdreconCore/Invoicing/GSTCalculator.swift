@@ -34,7 +34,7 @@ public enum GSTCalculator {
         return TaxDocument.Line(
             sku: item.sku, hsn: item.hsn, quantity: item.quantity, unitPrice: item.unitPrice,
             rateBasisPoints: item.rateBasisPoints, gross: gross, taxable: taxable, cgst: cgst, sgst: sgst,
-            igst: igst)
+            igst: igst, itemDescription: item.itemDescription)
     }
 
     /// The sums of the lines' figures.

@@ -30,6 +30,30 @@ public struct TaxDocument: Sendable, Equatable {
         }
     }
 
+    /// The buyer, as the order's `PENDING_PAYMENT` event gave it (rule 46: name, address and
+    /// state of an unregistered buyer at ₹50,000 or more; the GSTIN of a registered one).
+    public struct Recipient: Sendable, Equatable {
+        public var customerId: String
+        public var name: String?
+        /// `billing_address`, one entry per line as given.
+        public var addressLines: [String]
+        /// `billing_state`.
+        public var state: IndianState?
+        /// `customer_gstin`: a registered buyer (business to business).
+        public var gstin: String?
+
+        public init(
+            customerId: String, name: String? = nil, addressLines: [String] = [], state: IndianState? = nil,
+            gstin: String? = nil
+        ) {
+            self.customerId = customerId
+            self.name = name
+            self.addressLines = addressLines
+            self.state = state
+            self.gstin = gstin
+        }
+    }
+
     /// The invoice a credit note cites.
     public struct Reference: Sendable, Equatable {
         public var number: String
@@ -44,6 +68,8 @@ public struct TaxDocument: Sendable, Equatable {
     /// One line: an item of the order (invoice) or of the return (credit note).
     public struct Line: Sendable, Equatable {
         public var sku: String
+        /// The product's name (the item's `description`, else the catalog's).
+        public var itemDescription: String?
         public var hsn: String?
         public var quantity: Int64
         /// GST-inclusive, as in the feed.
@@ -59,9 +85,10 @@ public struct TaxDocument: Sendable, Equatable {
 
         public init(
             sku: String, hsn: String?, quantity: Int64, unitPrice: Money, rateBasisPoints: Int, gross: Money,
-            taxable: Money, cgst: Money, sgst: Money, igst: Money
+            taxable: Money, cgst: Money, sgst: Money, igst: Money, itemDescription: String? = nil
         ) {
             self.sku = sku
+            self.itemDescription = itemDescription
             self.hsn = hsn
             self.quantity = quantity
             self.unitPrice = unitPrice
@@ -102,7 +129,12 @@ public struct TaxDocument: Sendable, Equatable {
     /// The document's date in the configured zone.
     public var date: CivilTime
     public var seller: Seller
-    public var customerId: String
+    public var recipient: Recipient
+    /// The buyer's id (``Recipient/customerId``).
+    public var customerId: String {
+        get { recipient.customerId }
+        set { recipient.customerId = newValue }
+    }
     public var orderId: String
     /// For a credit note.
     public var returnId: String?
@@ -119,13 +151,13 @@ public struct TaxDocument: Sendable, Equatable {
     public init(
         kind: Kind, number: String, date: CivilTime, seller: Seller, customerId: String, orderId: String,
         returnId: String?, placeOfSupply: IndianState, supply: Supply, reference: Reference?, lines: [Line],
-        totals: Totals, amountInWords: String
+        totals: Totals, amountInWords: String, recipient: Recipient? = nil
     ) {
         self.kind = kind
         self.number = number
         self.date = date
         self.seller = seller
-        self.customerId = customerId
+        self.recipient = recipient ?? Recipient(customerId: customerId)
         self.orderId = orderId
         self.returnId = returnId
         self.placeOfSupply = placeOfSupply
@@ -135,19 +167,32 @@ public struct TaxDocument: Sendable, Equatable {
         self.totals = totals
         self.amountInWords = amountInWords
     }
+
+    /// A registered buyer (a GSTIN given): laid out as a business-to-business invoice.
+    public var isBusinessToBusiness: Bool { recipient.gstin != nil }
+
+    /// Whether tax is payable on reverse charge (rule 46 (p)). ordrecon sells goods to
+    /// consumers and businesses on forward charge only, so documents say "No".
+    public var reverseCharge: Bool { false }
 }
 
 /// A line as it comes from the order or the return, before tax is worked out.
 public struct TaxableItem: Sendable, Equatable {
     public var sku: String
+    /// The product's name (the item's `description`, else the catalog's).
+    public var itemDescription: String?
     public var hsn: String?
     public var quantity: Int64
     /// GST-inclusive.
     public var unitPrice: Money
     public var rateBasisPoints: Int
 
-    public init(sku: String, hsn: String?, quantity: Int64, unitPrice: Money, rateBasisPoints: Int) {
+    public init(
+        sku: String, hsn: String?, quantity: Int64, unitPrice: Money, rateBasisPoints: Int,
+        itemDescription: String? = nil
+    ) {
         self.sku = sku
+        self.itemDescription = itemDescription
         self.hsn = hsn
         self.quantity = quantity
         self.unitPrice = unitPrice

@@ -4,11 +4,12 @@ public enum TaxDocumentBuilder {
     ///
     /// The place of supply is `shipToState`, or the seller's state when none was given; the
     /// supply is intra-state when its GST state code is the seller's, inter-state otherwise.
-    /// Lines keep the items' order; `amountInWords` spells `totals.gross`.
+    /// Lines keep the items' order; `amountInWords` spells `totals.gross`. `recipient` defaults to
+    /// the bare customer id.
     public static func build(
         kind: TaxDocument.Kind, number: String, date: CivilTime, seller: TaxDocument.Seller,
         customerId: String, orderId: String, returnId: String?, shipToState: IndianState?,
-        reference: TaxDocument.Reference?, items: [TaxableItem]
+        reference: TaxDocument.Reference?, items: [TaxableItem], recipient: TaxDocument.Recipient? = nil
     ) -> TaxDocument {
         let placeOfSupply = shipToState ?? seller.state
         let supply: TaxDocument.Supply =
@@ -18,6 +19,7 @@ public enum TaxDocumentBuilder {
         return TaxDocument(
             kind: kind, number: number, date: date, seller: seller, customerId: customerId, orderId: orderId,
             returnId: returnId, placeOfSupply: placeOfSupply, supply: supply, reference: reference, lines: lines,
-            totals: totals, amountInWords: AmountInWords.rupees(totals.gross))
+            totals: totals, amountInWords: AmountInWords.rupees(totals.gross),
+            recipient: recipient ?? TaxDocument.Recipient(customerId: customerId))
     }
 }
