@@ -1,7 +1,7 @@
 import OrdreconCore
 
 /// The table of a document's lines: columns (CGST and SGST for an intra-state supply, IGST
-/// for an inter-state one), each line's cells with its description wrapped, and drawing of
+/// for an inter-state one), each line's cells with its description and SKU wrapped, and drawing of
 /// the column titles and of a run of rows.
 struct LineTable {
     struct Column {
@@ -73,9 +73,7 @@ struct LineTable {
     private static func row(
         _ number: Int, _ line: TaxDocument.Line, supply: TaxDocument.Supply, descriptionWidth: Float, fonts: PDFFonts
     ) -> Row {
-        let description = TextWrapper.wrap(line.sku, width: descriptionWidth, maxLines: descriptionLines) {
-            fonts.width(String($0), size: fontSize)
-        }
+        let description = descriptionCell(line, width: descriptionWidth, fonts: fonts)
         let taxes: [[String]] =
             switch supply {
             case .intraState: [[IndianFormat.grouped(line.cgst)], [IndianFormat.grouped(line.sgst)]]
@@ -83,12 +81,30 @@ struct LineTable {
             }
         let cells: [[String]] =
             [
-                ["\(number)"], description, [line.hsn ?? ""], ["\(line.quantity)"],
+                ["\(number)"], description, [hsnCell(line.hsn)], ["\(line.quantity)"],
                 [IndianFormat.grouped(line.unitPrice)], [IndianFormat.grouped(line.taxable)],
                 [IndianFormat.percent(basisPoints: line.rateBasisPoints)],
             ] + taxes + [[IndianFormat.grouped(line.gross)]]
         let lines = max(1, description.count)
         return Row(cells: cells, height: 2 * padding + Float(lines) * leading)
+    }
+
+    /// The product's name (wrapped, at most three lines) with `SKU: …` below it, or the SKU
+    /// alone (up to three lines) when the line has no description: the SKU always shows.
+    static func descriptionCell(_ line: TaxDocument.Line, width: Float, fonts: PDFFonts) -> [String] {
+        let wrap = { (text: String, lines: Int) in
+            TextWrapper.wrap(text, width: width, maxLines: lines) { fonts.width(String($0), size: fontSize) }
+        }
+        guard let name = line.itemDescription, !name.allSatisfy({ $0 == " " }) else {
+            return wrap(line.sku, descriptionLines)
+        }
+        return wrap(name, descriptionLines) + wrap("SKU: \(line.sku)", 2)
+    }
+
+    /// The HSN code, or a dash when the line has none (the invoice is listed as incomplete).
+    static func hsnCell(_ hsn: String?) -> String {
+        guard let hsn, !hsn.allSatisfy({ $0 == " " }) else { return "—" }
+        return hsn
     }
 
     /// Draws the column titles on a grey band below `top`; returns the y below them.

@@ -1,7 +1,7 @@
 /// The foot of every page: the notes every document carries and the page number.
 enum PageFooter {
     static let size: Float = 7.5
-    static let note = "Prices include GST. This is a computer-generated document; no signature required."
+    static let note = "Prices include GST. This is a computer-generated document."
 
     static func draw(on canvas: PageCanvas, page: Int, of pages: Int) {
         let left = PageGeometry.left

@@ -8,7 +8,10 @@ extension TaxDocument {
         copy.seller.name = PDFText.clean(seller.name)
         copy.seller.addressLines = seller.addressLines.map(PDFText.clean)
         copy.seller.gstin = PDFText.clean(seller.gstin)
-        copy.customerId = PDFText.clean(customerId)
+        copy.recipient.customerId = PDFText.clean(recipient.customerId)
+        copy.recipient.name = recipient.name.map(PDFText.clean)
+        copy.recipient.addressLines = recipient.addressLines.map(PDFText.clean)
+        copy.recipient.gstin = recipient.gstin.map(PDFText.clean)
         copy.orderId = PDFText.clean(orderId)
         copy.returnId = returnId.map(PDFText.clean)
         copy.reference?.number = PDFText.clean(reference?.number ?? "")
@@ -16,6 +19,7 @@ extension TaxDocument {
         for index in copy.lines.indices {
             copy.lines[index].sku = PDFText.clean(lines[index].sku)
             copy.lines[index].hsn = lines[index].hsn.map(PDFText.clean)
+            copy.lines[index].itemDescription = lines[index].itemDescription.map(PDFText.clean)
         }
         return copy
     }

@@ -2,7 +2,7 @@ import OrdreconCore
 
 /// Where everything of one document goes: the header on the first page, a short heading on
 /// the next, the table split over pages with its column titles on each, the totals after
-/// the last row, and the footer on every page.
+/// the last row with the signatory block below them, and the footer on every page.
 struct TaxDocumentLayout {
     static let continuationHeight: Float = 26
 
@@ -10,6 +10,7 @@ struct TaxDocumentLayout {
     let header: DocumentHeader
     let table: LineTable
     let totals: TotalsBlock
+    let signatory: SignatoryBlock
     /// The rows on each page.
     let pages: [Range<Int>]
 
@@ -18,12 +19,13 @@ struct TaxDocumentLayout {
         header = DocumentHeader(document: document, fonts: fonts)
         table = LineTable(document: document, fonts: fonts, width: PageGeometry.contentWidth)
         totals = TotalsBlock(document: document, fonts: fonts)
+        signatory = SignatoryBlock(sellerName: document.seller.name, fonts: fonts)
         let body = PageGeometry.top - PageGeometry.bodyBottom - table.titleHeight
         pages = TablePagination.pages(
             rowHeights: table.rows.map(\.height),
             firstPage: body - header.height,
             laterPage: body - Self.continuationHeight,
-            trailer: totals.height
+            trailer: totals.height + signatory.height
         )
     }
 
@@ -44,6 +46,7 @@ struct TaxDocumentLayout {
         }
         if index == pages.count - 1 {
             totals.draw(on: canvas, top: top)
+            signatory.draw(on: canvas, top: top - totals.height)
         }
         PageFooter.draw(on: canvas, page: index + 1, of: pages.count)
     }

@@ -110,6 +110,17 @@ import Testing
             #expect(local.contains(expected), "invoice 1 lacks \(expected):\n\(local)")
         }
         #expect(!local.contains("IGST"))
+        // Rule 46 beyond the figures: the feed gave no name or address, which the page says; no
+        // HSN for the mug, shown as a dash; reverse charge; the seller's signatory.
+        for expected in [
+            "Customer: CUST-Ā1", "Name and address not provided (unregistered buyer)",
+            "Whether tax is payable on reverse charge: No", "For Ordrecon Demo Retail Pvt. Ltd.",
+            "Authorised Signatory",
+        ] {
+            #expect(local.contains(expected), "invoice 1 lacks \(expected):\n\(local)")
+        }
+        let mugRow = local.split(separator: "\n").first { $0.contains("MUG-1") } ?? ""
+        #expect(mugRow.contains("—") && !local.contains("B2B"), "\(mugRow)")
         // To Maharashtra: IGST only.
         let away = try await Self.text(ws, "invoices/2026-27/IN-26-27-0000002.pdf")
         #expect(away.contains("IGST") && away.contains("Maharashtra (27)") && away.contains("₹99.99"))
@@ -118,7 +129,7 @@ import Testing
         let note = try await Self.text(ws, "invoices/2026-27/CN-26-27-0000001.pdf")
         for expected in [
             "CREDIT NOTE", "CN/26-27/0000001", "IN/26-27/0000001", "dated 02-05-2026", "RET-1", "₹199.98",
-            "Tax reversed",
+            "Tax reversed", "Details of recipient (Bill to)", "Authorised Signatory",
         ] {
             #expect(note.contains(expected), "the credit note lacks \(expected):\n\(note)")
         }
