@@ -29,8 +29,8 @@ struct GenerateCommand: ParsableCommand {
             state, a few guests leave all of it out. Most items carry a description. \
             DIR/config/catalog.csv (sku, description, hsn, gst_rate; always rewritten) fills what \
             items leave blank; it lacks three SKUs on purpose, whose items have no HSN code, and \
-            about 1 order in 250 is a bulk order of ₹50,000 or more without name and address: \
-            their invoices are incomplete (expected.json: invoicesIncomplete).
+            about 1 order in 125 is a bulk order of ₹50,000 or more, half of them without name \
+            and address: those invoices are incomplete (expected.json: invoicesIncomplete).
 
             --file-events N caps the events of a file (default 10,000): a waves stage or a spread \
             window of one feed is split into parts of at most N events, and a huge N gives one file \
