@@ -4,16 +4,25 @@ import OrdreconCore
 enum CSVColumn: Int, CaseIterable {
     case eventId, entity, orderId, returnId, status, occurredAt, actor, reason, customerId, shipToState
     case currency, amount, paymentRef, carrier, trackingNumber
-    case sku, quantity, unitPrice, hsn, gstRate
+    case customerName, billingAddress, billingState, customerGstin
+    case sku, quantity, unitPrice, hsn, gstRate, description
     case unknown
 
     var isItem: Bool { rawValue >= CSVColumn.sku.rawValue && self != .unknown }
 
-    /// The column's name in files: the contract's field names, from the core's field lists.
+    /// The column's name in files: the contract's field names, from the core's field lists for
+    /// the fields of sections 3 and 4, spelled out for the invoice fields of section 8.
     var name: String {
-        if self == .unknown { return "unknown" }
-        if isItem { return ItemField(rawValue: rawValue - CSVColumn.sku.rawValue)!.name }
-        return EventField(rawValue: rawValue)!.name
+        switch self {
+        case .unknown: "unknown"
+        case .customerName: "customer_name"
+        case .billingAddress: "billing_address"
+        case .billingState: "billing_state"
+        case .customerGstin: "customer_gstin"
+        case .description: "description"
+        case .sku, .quantity, .unitPrice, .hsn, .gstRate: ItemField(rawValue: rawValue - CSVColumn.sku.rawValue)!.name
+        default: EventField(rawValue: rawValue)!.name
+        }
     }
 }
 
@@ -49,6 +58,10 @@ struct CSVRenderer {
             if e.reason != nil { used.insert(.reason) }
             if e.customerId != nil { used.insert(.customerId) }
             if e.shipToState != nil { used.insert(.shipToState) }
+            if e.customerName != nil { used.insert(.customerName) }
+            if e.billingAddress != nil { used.insert(.billingAddress) }
+            if e.billingState != nil { used.insert(.billingState) }
+            if e.customerGstin != nil { used.insert(.customerGstin) }
             if e.currency != nil { used.insert(.currency) }
             if e.amount != nil || e.amountText != nil { used.insert(.amount) }
             if e.paymentRef != nil { used.insert(.paymentRef) }
@@ -60,6 +73,7 @@ struct CSVRenderer {
                 if item.unitPrice != nil || item.unitPriceText != nil { used.insert(.unitPrice) }
                 if item.hsn != nil { used.insert(.hsn) }
                 if item.gstRate != nil { used.insert(.gstRate) }
+                if item.productName != nil { used.insert(.description) }
             }
         }
         begin(using: used, into: sink, rng: &rng)
@@ -112,7 +126,8 @@ struct CSVRenderer {
         switch feed {
         case .storefront:
             used.formUnion([.returnId, .reason, .customerId, .shipToState, .currency])
-            used.formUnion([.sku, .quantity, .unitPrice, .hsn, .gstRate])
+            used.formUnion([.customerName, .billingAddress, .billingState, .customerGstin])
+            used.formUnion([.sku, .quantity, .unitPrice, .hsn, .gstRate, .description])
         case .payments: used.formUnion([.currency, .amount, .paymentRef])
         case .warehouse, .carrier: used.formUnion([.returnId, .carrier, .trackingNumber])
         case .returnsDesk: used.formUnion([.returnId, .reason])
@@ -177,6 +192,10 @@ struct CSVRenderer {
         case .paymentRef: e.paymentRef
         case .carrier: e.carrier
         case .trackingNumber: e.trackingNumber
+        case .customerName: e.customerName
+        case .billingAddress: e.billingAddress
+        case .billingState: e.billingState
+        case .customerGstin: e.customerGstin
         default: nil
         }
     }
@@ -188,6 +207,7 @@ struct CSVRenderer {
         case .unitPrice: item.unitPriceText ?? item.unitPrice.map(rupees)
         case .hsn: item.hsn
         case .gstRate: item.gstRate.map { String($0) }
+        case .description: item.productName
         default: nil
         }
     }

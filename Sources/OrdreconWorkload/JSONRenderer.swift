@@ -117,6 +117,13 @@ struct JSONRenderer {
         text("reason", e.reason, &out, rng: &rng)
         if e.customerId != nil { text("customer_id", e.customerId, id: true, &out, rng: &rng) }
         if e.shipToState != nil { text("ship_to_state", e.shipToState, &out, rng: &rng) }
+        if e.status == "PENDING_PAYMENT" {
+            // The invoice fields (absent ones sometimes null, as partners send them).
+            text("customer_name", e.customerName, &out, rng: &rng)
+            text("billing_address", e.billingAddress, &out, rng: &rng)
+            text("billing_state", e.billingState, &out, rng: &rng)
+            text("customer_gstin", e.customerGstin, &out, rng: &rng)
+        }
         if e.currency != nil { text("currency", e.currency, &out, rng: &rng) }
         if let amountText = e.amountText {
             key("amount", &out)
@@ -153,6 +160,10 @@ struct JSONRenderer {
     private func itemObject(_ item: EventItem, _ out: inout [UInt8], rng: inout SplitMix64) {
         out.append(contentsOf: "{\"sku\":".utf8)
         JSONText.appendString(item.sku, to: &out)
+        if let name = item.productName {
+            out.append(contentsOf: ",\"description\":".utf8)
+            JSONText.appendString(name, to: &out)
+        }
         out.append(contentsOf: ",\"quantity\":".utf8)
         if let text = item.quantityText {
             JSONText.appendString(text, to: &out)

@@ -16,6 +16,8 @@ struct Oracle {
         var total: Int64
         var paid: Int64 = 0
         var returns: [String] = []
+        /// Whether the order's invoice will be listed as incomplete (see ``invoiceIsIncomplete``).
+        var invoiceIncomplete = false
     }
 
     struct ReturnState {
@@ -165,6 +167,8 @@ struct Oracle {
                     item.unitPrice = money.paise
                 }
                 if !seen.insert(item.sku).inserted { return .rejected(.invalidValue) }
+                // The model needs no descriptions (and keeps no texts it does not need).
+                item.productName = nil
                 items.append(item)
             }
         }
@@ -200,7 +204,9 @@ struct Oracle {
         guard var order = orders[e.orderId] else {
             guard status == .pendingPayment else { return .rejected(.unknownOrder) }
             let total = items.reduce(Int64(0)) { $0 + $1.unitPrice! * Int64($1.quantity) }
-            orders[e.orderId] = OrderState(status: .pendingPayment, lastTime: time, items: items, total: total)
+            orders[e.orderId] = OrderState(
+                status: .pendingPayment, lastTime: time, items: items, total: total,
+                invoiceIncomplete: invoiceIsIncomplete(e, items: items, total: total))
             openOrders += 1
             peakOpenOrders = max(peakOpenOrders, openOrders)
             return .applied
@@ -221,7 +227,9 @@ struct Oracle {
         order.lastTime = time
         switch status {
         case .paid: order.paid = amount!
-        case .shipped: summary.invoices += 1
+        case .shipped:
+            summary.invoices += 1
+            if order.invoiceIncomplete { summary.invoicesIncomplete += 1 }
         case .delivered: order.deliveredAt = time
         case .cancelled where previous == .paid:
             summary.refunds += 1
@@ -294,6 +302,10 @@ struct Oracle {
         hasher.combine(e.reason)
         hasher.combine(e.customerId)
         hasher.combine(e.shipToState)
+        hasher.combine(e.customerName)
+        hasher.combine(e.billingAddress)
+        hasher.combine(e.billingState)
+        hasher.combine(e.customerGstin)
         hasher.combine(amount)
         hasher.combine(e.paymentRef)
         hasher.combine(e.carrier)
@@ -305,7 +317,18 @@ struct Oracle {
             hasher.combine(item.hsn)
             hasher.combine(item.gstRate)
         }
+        for item in e.items { hasher.combine(item.productName) }
         return hasher.finalize()
+    }
+
+    /// Whether the invoice of an order created by `e` is incomplete (contract section 8): a line
+    /// without an HSN code once the catalog has filled the blanks (the event's code wins), or a
+    /// total of ₹50,000 or more to a buyer without a GSTIN and without all of name, billing
+    /// address and billing state.
+    func invoiceIsIncomplete(_ e: WorkloadEvent, items: [EventItem], total: Int64) -> Bool {
+        for item in items where isEmpty(item.hsn) && CatalogFile.hsnBySku[item.sku] == nil { return true }
+        guard total >= BuyerPlanner.namedBuyerThreshold, isEmpty(e.customerGstin) else { return false }
+        return isEmpty(e.customerName) || isEmpty(e.billingAddress) || isEmpty(e.billingState)
     }
 
     private func isEmpty(_ text: String?) -> Bool {

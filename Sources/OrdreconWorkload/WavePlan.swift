@@ -38,6 +38,7 @@ struct OrderPlan: Sendable {
     var tracking: String
     var cancelReason: String?
     var returns: [Int32] = []
+    var buyer: BuyerPlan
 }
 
 /// One return of a wave and everything that will happen to it.
@@ -164,6 +165,16 @@ enum WavePlanner {
             let p = rng.int(0...(products.count - 1))
             if !chosen.contains(p) { chosen.append(p) }
         }
+        // The buyer: drawn from a seed of its own (the texts are drawn from it again when the
+        // order's first event is written).
+        let buyerSeed = rng.next()
+        var buyerRng = SplitMix64(seed: buyerSeed ^ 0x6275_7965_7250_6C61)
+        let opening = BuyerPlanner.opening(number)
+        let bulk = opening?.bulk ?? buyerRng.chance(BuyerPlanner.bulkShare)
+        if opening?.unlisted == true, !chosen.contains(where: { !products[$0].listed }) {
+            chosen[0] = Catalog.unlistedProducts.sorted()[number % Catalog.unlistedProducts.count]
+        }
+        if bulk { chosen.append(BuyerPlanner.bulkProduct(besides: chosen, &buyerRng)) }
         let taxMode = rng.weighted([40, 45, 15])
         var items: [EventItem] = []
         var total: Int64 = 0
@@ -171,15 +182,20 @@ enum WavePlanner {
             let product = products[p]
             let quantity = 1 + rng.weighted([70, 22, 8])
             let withTax = taxMode == 1 || (taxMode == 2 && rng.chance(0.5))
+            // A product the catalog lacks never carries its HSN code either.
             items.append(
                 EventItem(
                     sku: product.sku, quantity: quantity, unitPrice: product.price,
-                    hsn: withTax ? product.hsn : nil, gstRate: withTax ? product.gstRate : nil))
+                    hsn: withTax && product.listed ? product.hsn : nil, gstRate: withTax ? product.gstRate : nil))
         }
         if let templated, templated.1.count > 1, items.count == 1, items[0].quantity < 2 {
             items[0].quantity = 2
         }
+        if bulk { BuyerPlanner.makeBulk(&items, &buyerRng) }
         for item in items { total += item.unitPrice! * Int64(item.quantity) }
+        let buyer = BuyerPlan(
+            kind: opening?.kind ?? BuyerPlanner.kind(bulk: bulk, &buyerRng), seed: buyerSeed,
+            showcase: opening?.showcase ?? false)
 
         let fate = templated?.0 ?? OrderFate(rawValue: rng.weighted([3, 4, 1, 3, 2, 2, 85]))!
         let carrier = rng.int(0...(Catalog.carriers.count - 1))
@@ -189,7 +205,7 @@ enum WavePlanner {
             shipTo: rng.pick(Catalog.states),
             items: items, total: total, fate: fate, created: clock,
             paymentRef: Catalog.paymentRef(&rng),
-            carrier: carrier, tracking: Catalog.trackingNumber(carrier: carrier, &rng))
+            carrier: carrier, tracking: Catalog.trackingNumber(carrier: carrier, &rng), buyer: buyer)
 
         if fate == .cancelledUnpaid {
             order.cancelled = clock + rng.int64(timing.cancelUnpaid)

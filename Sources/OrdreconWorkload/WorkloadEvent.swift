@@ -12,6 +12,9 @@ struct EventItem: Sendable {
     var quantityText: String?
     /// Written instead of `unitPrice` when set (faults).
     var unitPriceText: String?
+    /// The item's `description` (the product's name); set only on the written
+    /// `PENDING_PAYMENT` event, never kept in a plan.
+    var productName: String?
 }
 
 /// How an `occurred_at` is written.
@@ -81,6 +84,11 @@ struct WorkloadEvent: Sendable {
     var reason: String?
     var customerId: String?
     var shipToState: String?
+    /// Invoice fields of `PENDING_PAYMENT` (contract section 8).
+    var customerName: String?
+    var billingAddress: String?
+    var billingState: String?
+    var customerGstin: String?
     var currency: String?
     /// Paise.
     var amount: Int64?

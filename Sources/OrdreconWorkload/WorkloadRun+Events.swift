@@ -29,6 +29,7 @@ extension WorkloadRun {
             if rng.chance(0.2) { e.currency = "INR" }
             if rng.chance(0.4) { e.actor = rng.pick(Catalog.storefrontActors) }
             e.items = order.items
+            addInvoiceFields(to: &e, order)
             return e
         case .payments:
             var e = event(stage, order, orderIndex, "PAID", order.paid, [20, 70, 10])
@@ -95,6 +96,20 @@ extension WorkloadRun {
             var e = returnEvent(stage, ret, returnIndex, orderId, "COMPLETED", ret.completed, [60, 20, 20])
             if rng.chance(0.7) { e.actor = rng.pick(Catalog.deskActors) }
             return e
+        }
+    }
+
+    /// The buyer's invoice fields and the items' descriptions, drawn from the order's buyer seed
+    /// (most items carry their product's name; those the catalog lacks always do).
+    private func addInvoiceFields(to e: inout WorkloadEvent, _ order: OrderPlan) {
+        var (fields, buyerRng) = Buyers.fields(order.buyer, shipTo: order.shipTo)
+        e.customerName = fields.name
+        e.billingAddress = fields.address
+        e.billingState = fields.state
+        e.customerGstin = fields.gstin
+        for k in e.items.indices {
+            guard let product = Catalog.productBySku[e.items[k].sku] else { continue }
+            if !product.listed || buyerRng.chance(0.9) { e.items[k].productName = product.name }
         }
     }
 

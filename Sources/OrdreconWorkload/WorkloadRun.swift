@@ -51,6 +51,8 @@ final class WorkloadRun {
         for feed in Feed.allCases {
             try fm.createDirectory(atPath: inboxPath(feed), withIntermediateDirectories: true)
         }
+        try fm.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
+        try CatalogFile.write(into: root)
         if options.lifecycle == .spread {
             guard !options.faults else {
                 throw WorkloadError(description: "the spread lifecycle writes valid events only: turn faults off")

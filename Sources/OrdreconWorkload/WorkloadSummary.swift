@@ -23,6 +23,10 @@ public struct WorkloadSummary: Sendable, Codable, Equatable {
     public var refundPaiseTotal: Int64
     /// Invoices: one per order that reached SHIPPED.
     public var invoices: Int
+    /// Of ``invoices``, those listed as incomplete (contract section 8): a line without an HSN
+    /// code after `config/catalog.csv` filled the blanks, or ₹50,000 or more to a buyer without a
+    /// GSTIN and without all of name, billing address and billing state.
+    public var invoicesIncomplete: Int
 
     /// Event-level reason codes, in the contract's check order.
     public static let eventReasonCodes = [
@@ -49,6 +53,6 @@ public struct WorkloadSummary: Sendable, Codable, Equatable {
             badFiles: 0,
             ordersByStatus: Dictionary(uniqueKeysWithValues: orderStatuses.map { ($0, 0) }),
             returnsByStatus: Dictionary(uniqueKeysWithValues: returnStatuses.map { ($0, 0) }),
-            refunds: 0, refundPaiseTotal: 0, invoices: 0)
+            refunds: 0, refundPaiseTotal: 0, invoices: 0, invoicesIncomplete: 0)
     }
 }

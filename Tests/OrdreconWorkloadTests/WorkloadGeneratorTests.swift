@@ -19,6 +19,9 @@ struct WorkloadGeneratorTests {
                     )
                 }
                 result["expected.json"] = (try Data(contentsOf: URL(fileURLWithPath: root + "/expected.json")), 0)
+                result["config/catalog.csv"] = (
+                    try Data(contentsOf: URL(fileURLWithPath: root + "/config/catalog.csv")), 0
+                )
                 return result
             }
         }

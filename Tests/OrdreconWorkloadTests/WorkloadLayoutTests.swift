@@ -8,10 +8,13 @@ import Testing
 struct WorkloadLayoutTests {
     @Test("the default waves workload is pinned to its bytes, names and times")
     func wavesUnchanged() throws {
-        // The digest of the files `ordrecon generate --orders 400 --seed 7` wrote before
-        // --lifecycle, --formats and --file-events existed: the default output must not move.
+        // The digest of the files `ordrecon generate --orders 400 --seed 7` writes: pinned
+        // before --lifecycle, --formats and --file-events existed (those left it unchanged), and
+        // moved on purpose once since, when the invoice data of issue 15 came (buyer fields,
+        // descriptions, config/catalog.csv, which the digest now covers, and
+        // invoicesIncomplete in expected.json). Nothing else may move it.
         let digest = try TempRoot.with(WorkloadOptions(orders: 400, seed: 7)) { root, _, _ in try workloadDigest(root) }
-        #expect(digest == 12_477_785_973_973_939_519)
+        #expect(digest == 11_272_774_540_350_978_705)
         let explicit = try TempRoot.with(WorkloadOptions(orders: 400, seed: 7, lifecycle: .waves, formats: .mixed)) {
             root, _, _ in try workloadDigest(root)
         }

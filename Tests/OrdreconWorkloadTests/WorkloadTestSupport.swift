@@ -191,7 +191,8 @@ func csvEvents(_ path: String) throws -> [CSVEvent]? {
 }
 
 /// FNV-1a (64 bits) over every inbox file's feed, name, modification time and bytes, in name
-/// order, and `expected.json`: a fingerprint of a whole workload.
+/// order, `expected.json` and `config/catalog.csv` (when written): a fingerprint of a whole
+/// workload.
 func workloadDigest(_ root: String) throws -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
@@ -205,5 +206,6 @@ func workloadDigest(_ root: String) throws -> UInt64 {
         mix(try Data(contentsOf: URL(fileURLWithPath: file.path)))
     }
     mix(try Data(contentsOf: URL(fileURLWithPath: root + "/expected.json")))
+    if let catalog = FileManager.default.contents(atPath: root + "/config/catalog.csv") { mix(catalog) }
     return hash
 }
