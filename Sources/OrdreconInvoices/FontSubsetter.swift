@@ -6,6 +6,19 @@ struct FontSubset {
     let tag: String
     /// Glyphs in the subset, `.notdef` and the parts of composite glyphs included.
     let glyphCount: Int
+    /// Each code point the subset has a glyph for, and that glyph's number in the subset.
+    let mapping: [(codePoint: UInt16, glyph: UInt16)]
+
+    /// The PDF's CIDToGIDMap for this subset (CIDs are code points): two bytes, the glyph, for
+    /// each code point from 0 to `last`; 0 (`.notdef`) for those the subset has no glyph for.
+    func cidToGIDMap(through last: UInt16) -> [UInt8] {
+        var map = [UInt8](repeating: 0, count: 2 * (Int(last) + 1))
+        for entry in mapping where entry.codePoint <= last {
+            map[2 * Int(entry.codePoint)] = UInt8(entry.glyph >> 8)
+            map[2 * Int(entry.codePoint) + 1] = UInt8(entry.glyph & 0xFF)
+        }
+        return map
+    }
 }
 
 /// Cuts a subset out of a TrueType font: the glyphs of the given characters, `.notdef` (drawn
@@ -34,9 +47,10 @@ enum FontSubsetter {
         for (index, glyph) in kept.enumerated() { newIndex[glyph] = index }
         let (glyf, loca, longOffsets) = try outlines(of: font, kept, newIndex)
         let tag = tag(for: codePoints, name: font.postScriptName)
+        let mapping = mapped.map { (codePoint: $0.codePoint, glyph: UInt16(newIndex[$0.glyph])) }
         let tables: [String: [UInt8]] = [
             "glyf": glyf, "loca": loca,
-            "cmap": CharacterMapWriter.table(mapped.map { ($0.codePoint, UInt16(newIndex[$0.glyph])) }),
+            "cmap": CharacterMapWriter.table(mapping),
             "hmtx": metrics(of: font, kept),
             "head": try copy("head", of: font) {
                 $0.set32(0, at: 8)
@@ -55,7 +69,7 @@ enum FontSubsetter {
             "post": try postScript(of: font),
             "name": try names(of: font, postScriptName: tag + "+" + font.postScriptName),
         ]
-        return FontSubset(bytes: SFNTWriter.file(tables), tag: tag, glyphCount: kept.count)
+        return FontSubset(bytes: SFNTWriter.file(tables), tag: tag, glyphCount: kept.count, mapping: mapping)
     }
 
     /// `.notdef`, `glyphs` and, recursively, the components of composite glyphs, in order.

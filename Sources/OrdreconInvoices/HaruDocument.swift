@@ -48,7 +48,10 @@ final class HaruDocument {
     /// keeps the font's name as the subset names itself (`ABCDEF+DejaVuSans`):
     /// `HPDF_LoadTTFontFromFile` would prefix another tag (`HPDFAA+`) of its own.
     /// - Throws: ``PDFError`` with libharu's code when it cannot read the font.
-    func loadFont(_ subset: FontSubset, toUnicode: String) throws(PDFError) -> HPDF_Font {
+    ///
+    /// libharu's CIDToGIDMap lists all 65,535 CIDs (128 KB to compress in every document);
+    /// `cidToGIDMap` replaces it (see ``FontSubset/cidToGIDMap(through:)``).
+    func loadFont(_ subset: FontSubset, toUnicode: String, cidToGIDMap: [UInt8]) throws(PDFError) -> HPDF_Font {
         let mmgr = handle.pointee.mmgr
         guard let stream = HPDF_MemStream_New(mmgr, HPDF_UINT(max(subset.bytes.count, 1024))) else {
             throw failure("making a memory stream for the font")
@@ -77,7 +80,21 @@ final class HaruDocument {
                 errorCode: 0, detailCode: 0, message: "using font \(baseFont): HPDF_GetFont returned no font")
         }
         try replaceToUnicode(of: font, with: toUnicode)
+        try replaceCIDToGIDMap(of: font, with: cidToGIDMap)
         return font
+    }
+
+    /// Puts `map` in place of the CIDToGIDMap stream of `font`'s descendant CIDFont (libharu
+    /// keeps it in the Type 0 font's attributes).
+    private func replaceCIDToGIDMap(of font: HPDF_Font, with map: [UInt8]) throws(PDFError) {
+        guard let attributes = font.pointee.attr?.assumingMemoryBound(to: _HPDF_FontAttr_Rec.self),
+            let stream = attributes.pointee.map_stream
+        else { throw failure("finding the font's CIDToGIDMap") }
+        HPDF_MemStream_FreeData(stream.pointee.stream)
+        let written = map.withUnsafeBufferPointer {
+            HPDF_Stream_Write(stream.pointee.stream, $0.baseAddress, HPDF_UINT($0.count))
+        }
+        guard written == HPDF_OK else { throw failure("writing the font's CIDToGIDMap") }
     }
 
     /// Puts `text` in place of the ToUnicode stream libharu made for `font` (compressed with

@@ -41,7 +41,11 @@ public enum TaxDocumentPDF {
         for drawing in drawings { drawing.addCodePoints(to: &codePoints) }
         let subset = try FontSubsetter.subset(of: font.face, for: codePoints.compactMap(Unicode.Scalar.init))
         let pdf = try HaruDocument()
-        let pdfFont = try pdf.loadFont(subset, toUnicode: ToUnicodeMap.text(for: codePoints))
+        // Through the highest code point drawn: readers take CIDs past the map's end for
+        // glyph numbers, so characters the font lacks must be in it (as .notdef).
+        let last = UInt16(min(codePoints.max() ?? 0x20, 0xFFFE))
+        let pdfFont = try pdf.loadFont(
+            subset, toUnicode: ToUnicodeMap.text(for: codePoints), cidToGIDMap: subset.cidToGIDMap(through: last))
         try pdf.setInformation(
             title: title(of: document), author: document.seller.name, creator: "ordrecon",
             created: creationDate(document.date))

@@ -93,6 +93,16 @@ import Testing
         #expect(made.bytes.count < 100_000)
     }
 
+    @Test func theCIDToGIDMapEndsAtTheLastCodePointDrawn() throws {
+        let (made, parsed) = try subset("A₹中")
+        let map = made.cidToGIDMap(through: 0x4E2D)
+        #expect(map.count == 2 * 0x4E2E)
+        let glyphs = stride(from: 0, to: map.count, by: 2).map { UInt16(map[$0]) << 8 | UInt16(map[$0 + 1]) }
+        #expect(glyphs[0x41] == UInt16(parsed.glyph(for: "A")) && glyphs[0x41] != 0)
+        #expect(glyphs[0x20B9] == UInt16(parsed.glyph(for: "₹")) && glyphs[0x20B9] != 0)
+        #expect(glyphs.enumerated().allSatisfy { [0x41, 0x20B9].contains($0.offset) || $0.element == 0 })
+    }
+
     @Test func theTagIsSixCapitalsAndFollowsTheCharacters() throws {
         let (first, parsed) = try subset("Invoice ₹")
         let (again, _) = try subset("₹ Invoice")
