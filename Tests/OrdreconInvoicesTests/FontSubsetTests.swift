@@ -93,6 +93,26 @@ import Testing
         #expect(made.bytes.count < 100_000)
     }
 
+    /// Every BMP character at once (hostile text): the cmap no longer fits with holes between
+    /// code points and is written without them; the whole font comes back as it was.
+    @Test func aSubsetOfEveryCharacterStillMapsLikeTheSource() throws {
+        let font = try font()
+        let all = (0x20...0xFFFD).compactMap { Unicode.Scalar(UInt32($0)) }
+        let made = try FontSubsetter.subset(of: font, for: all)
+        let parsed = try TrueTypeFont(bytes: made.bytes, path: "everything")
+        var mapped = 0
+        for scalar in all {
+            let source = font.glyph(for: scalar)
+            let glyph = parsed.glyph(for: scalar)
+            #expect((glyph == 0) == (source == 0), "U+\(String(scalar.value, radix: 16))")
+            if glyph != 0 {
+                mapped += 1
+                #expect(parsed.advances[glyph] == font.advances[source])
+            }
+        }
+        #expect(mapped > 5_000)
+    }
+
     @Test func theCIDToGIDMapEndsAtTheLastCodePointDrawn() throws {
         let (made, parsed) = try subset("A₹中")
         let map = made.cidToGIDMap(through: 0x4E2D)
