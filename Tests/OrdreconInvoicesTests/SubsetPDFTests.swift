@@ -66,6 +66,17 @@ import Testing
         #expect(!content.contains("begincidrange") && !content.contains("/CMapName /UTF-8"))
     }
 
+    /// Noncharacters, private use, a lone combining mark, emoji and the replacement character
+    /// render (the font lacks most: .notdef) and read back without complaint.
+    @Test func hostileCharactersRenderAndReadBack() async throws {
+        let file = try PDFFile(TaxDocumentPDF.render(Self.document(customer: "A\u{FFFF}B\u{E000}\u{301}C😀\u{FFFD}D")))
+        defer { file.remove() }
+        let text = try await file.tool("pdftotext", [file.path, "-"])
+        #expect(text.status == 0 && text.stderr.isEmpty, "\(text.stderr)")
+        #expect(text.stdout.contains("C?") && text.stdout.contains("\u{FFFD}D"))
+        #expect(try await file.tool("qpdf", ["--check", file.path]).status == 0)
+    }
+
     @Test func aOnePageInvoiceIsSmall() throws {
         let bytes = try TaxDocumentPDF.render(Self.document())
         #expect(bytes.count <= 24 * 1024, "\(bytes.count) bytes")
