@@ -81,16 +81,19 @@ public final class DocumentIssuer {
             if page.isEmpty { break }
             var written: [(DocumentRecord, String)] = []
             let records = Array(page.prefix(min(batchSize, limit - report.rendered - report.failed)))
-            var start = 0
-            while start < records.count, !shouldStop() {
-                let group = Array(records[start..<min(start + renderGroup, records.count)])
-                start += group.count
-                // Documents are read from the store on this thread, rendered on every core (each
-                // render is its own libharu document), then placed one by one.
-                let documents = group.map { record in Result { () throws(StoreError) in try document(for: record) } }
-                let rendered = Self.renderInParallel(documents, fontDirectory: fontDirectory)
+            let groups = stride(from: 0, to: records.count, by: renderGroup).map {
+                Array(records[$0..<min($0 + renderGroup, records.count)])
+            }
+            var next = groups.isEmpty || shouldStop() ? nil : startRendering(groups[0])
+            var nextGroup = 1
+            while let pending = next {
+                let rendered = pending.wait()
+                // The next group renders on every core while this one is written and placed
+                // here, so no core waits for the disk.
+                next = nextGroup < groups.count && !shouldStop() ? startRendering(groups[nextGroup]) : nil
+                nextGroup += 1
                 let placedBefore = written.count
-                for (record, bytes) in zip(group, rendered) {
+                for (record, bytes) in zip(pending.records, rendered) {
                     do {
                         let path = try place(record, bytes: try bytes.get())
                         written.append((record, path))
@@ -152,11 +155,23 @@ public final class DocumentIssuer {
         return folder + "/" + record.number.replacingOccurrences(of: "/", with: "-") + ".pdf"
     }
 
-    /// Renders the documents on all cores, keeping their order.
-    static func renderInParallel(_ documents: [Result<TaxDocument, StoreError>], fontDirectory: String) -> [Result<
-        [UInt8], any Error
-    >] {
+    /// Reads a group's documents from the store (on this thread: the store is not shared) and
+    /// starts rendering them on other threads.
+    func startRendering(_ records: [DocumentRecord]) -> PendingRender {
+        let documents = records.map { record in Result { () throws(StoreError) in try document(for: record) } }
         let results = RenderResults(count: documents.count)
+        let done = DispatchGroup()
+        let fontDirectory = self.fontDirectory
+        DispatchQueue.global().async(group: done) {
+            Self.renderInParallel(documents, fontDirectory: fontDirectory, into: results)
+        }
+        return PendingRender(records: records, results: results, done: done)
+    }
+
+    /// Renders the documents on all cores, each into its slot of `results`.
+    static func renderInParallel(
+        _ documents: [Result<TaxDocument, StoreError>], fontDirectory: String, into results: RenderResults
+    ) {
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
             let result: Result<[UInt8], any Error>
             switch documents[index] {
@@ -171,7 +186,6 @@ public final class DocumentIssuer {
             }
             results.set(index, result)
         }
-        return results.values
     }
 
     /// Places one rendered PDF. - Returns: its path relative to the invoices folder.
@@ -209,9 +223,22 @@ public struct DocumentError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// A group of documents being rendered on other threads.
+struct PendingRender {
+    let records: [DocumentRecord]
+    let results: RenderResults
+    let done: DispatchGroup
+
+    /// Waits for the renders; their PDFs (or errors) in the order of `records`.
+    func wait() -> [Result<[UInt8], any Error>] {
+        done.wait()
+        return results.values
+    }
+}
+
 /// Results written by the parallel renders, each into its own slot. Checked `Sendable`: the
 /// slots live in a `Mutex`.
-private final class RenderResults: Sendable {
+final class RenderResults: Sendable {
     private let slots: Mutex<[Result<[UInt8], any Error>?]>
 
     init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }

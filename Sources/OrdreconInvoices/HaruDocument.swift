@@ -39,19 +39,86 @@ final class HaruDocument {
         }
     }
 
-    /// Loads and embeds a TrueType font, for UTF-8 text.
+    /// Makes `subset` the document's font for UTF-8 text, embedded, with `toUnicode` (see
+    /// ``ToUnicodeMap``) as its ToUnicode map.
     ///
-    /// libharu embeds the whole font program with the glyphs that were not used emptied.
-    /// - Throws: ``PDFError`` (`HPDF_FILE_OPEN_ERROR` with `errno` as detail when the file is missing).
-    func loadFont(path: String) throws(PDFError) -> HPDF_Font {
-        let name = HPDF_LoadTTFontFromFile(handle, path, HPDF_TRUE)
-        try check("loading font \(path)")
-        let font = HPDF_GetFont(handle, name, "UTF-8")
-        try check("using font \(path) with UTF-8")
-        guard let font else {
-            throw PDFError(errorCode: 0, detailCode: 0, message: "using font \(path): HPDF_GetFont returned no font")
+    /// The font is given to libharu from memory (`HPDF_TTFontDef_Load` on a memory stream,
+    /// then `HPDF_Doc_RegisterFontDef`: functions of libharu's own headers, not of its public
+    /// API, which loads TrueType only from a file), so no file is written for it. That also
+    /// keeps the font's name as the subset names itself (`ABCDEF+DejaVuSans`):
+    /// `HPDF_LoadTTFontFromFile` would prefix another tag (`HPDFAA+`) of its own.
+    /// - Throws: ``PDFError`` with libharu's code when it cannot read the font.
+    ///
+    /// libharu's CIDToGIDMap lists all 65,535 CIDs (128 KB to compress in every document);
+    /// `cidToGIDMap` replaces it (see ``FontSubset/cidToGIDMap(through:)``).
+    func loadFont(_ subset: FontSubset, toUnicode: String, cidToGIDMap: [UInt8]) throws(PDFError) -> HPDF_Font {
+        let mmgr = handle.pointee.mmgr
+        guard let stream = HPDF_MemStream_New(mmgr, HPDF_UINT(max(subset.bytes.count, 1024))) else {
+            throw failure("making a memory stream for the font")
         }
+        let written = subset.bytes.withUnsafeBufferPointer {
+            HPDF_Stream_Write(stream, $0.baseAddress, HPDF_UINT($0.count))
+        }
+        guard written == HPDF_OK else {
+            HPDF_Stream_Free(stream)
+            throw failure("copying the font into memory")
+        }
+        // On failure the definition frees the stream.
+        guard let definition = HPDF_TTFontDef_Load(mmgr, stream, HPDF_TRUE) else {
+            throw failure("loading the font subset \(subset.tag)")
+        }
+        // On failure registering frees the definition.
+        guard HPDF_Doc_RegisterFontDef(handle, definition) == HPDF_OK else {
+            throw failure("registering the font subset \(subset.tag)")
+        }
+        var name = definition.pointee.base_font
+        let baseFont = withUnsafeBytes(of: &name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let font = HPDF_GetFont(handle, baseFont, "UTF-8")
+        try check("using font \(baseFont) with UTF-8")
+        guard let font else {
+            throw PDFError(
+                errorCode: 0, detailCode: 0, message: "using font \(baseFont): HPDF_GetFont returned no font")
+        }
+        try replaceToUnicode(of: font, with: toUnicode)
+        try replaceCIDToGIDMap(of: font, with: cidToGIDMap)
         return font
+    }
+
+    /// Puts `map` in place of the CIDToGIDMap stream of `font`'s descendant CIDFont (libharu
+    /// keeps it in the Type 0 font's attributes).
+    private func replaceCIDToGIDMap(of font: HPDF_Font, with map: [UInt8]) throws(PDFError) {
+        guard let attributes = font.pointee.attr?.assumingMemoryBound(to: _HPDF_FontAttr_Rec.self),
+            let stream = attributes.pointee.map_stream
+        else { throw failure("finding the font's CIDToGIDMap") }
+        HPDF_MemStream_FreeData(stream.pointee.stream)
+        let written = map.withUnsafeBufferPointer {
+            HPDF_Stream_Write(stream.pointee.stream, $0.baseAddress, HPDF_UINT($0.count))
+        }
+        guard written == HPDF_OK else { throw failure("writing the font's CIDToGIDMap") }
+    }
+
+    /// Puts `text` in place of the ToUnicode stream libharu made for `font` (compressed with
+    /// the other streams when the document is written), without the keys of an encoding CMap
+    /// libharu gave its dictionary (`/Type /CMap`, `/CMapName /UTF-8`, `/CIDSystemInfo`,
+    /// `/WMode`).
+    private func replaceToUnicode(of font: HPDF_Font, with text: String) throws(PDFError) {
+        guard let item = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_UINT16(HPDF_OCLASS_DICT)) else {
+            throw failure("finding the font's ToUnicode map")
+        }
+        let dictionary = item.assumingMemoryBound(to: _HPDF_Dict_Rec.self)
+        for key in ["Type", "CMapName", "CIDSystemInfo", "WMode"] { HPDF_Dict_RemoveElement(dictionary, key) }
+        let stream = dictionary.pointee.stream
+        HPDF_MemStream_FreeData(stream)
+        HPDF_Stream_WriteStr(stream, text)
+        try check("writing the font's ToUnicode map")
+    }
+
+    /// The error libharu recorded in the document for `step` (its internal functions record
+    /// errors without calling the handler), or a plain one when it recorded none.
+    private func failure(_ step: String) -> PDFError {
+        HPDF_CheckError(&handle.pointee.error)
+        if let first = recorder.first { return .haru(first.error, detail: first.detail, during: step) }
+        return PDFError(errorCode: 0, detailCode: 0, message: "\(step): libharu reported no error code")
     }
 
     /// Sets the document information; `created` is written as the creation date, without a

@@ -1,8 +1,7 @@
-import CHaru
-
 /// Draws on one page: text at a point (left, right or centre aligned, or shrunk to fit a
 /// column), rules and filled boxes. Coordinates are PDF points from the bottom left; `y` is
-/// the text baseline.
+/// the text baseline. What is drawn is recorded in a ``PageDrawing`` and put on the PDF page
+/// once the document's font is made.
 struct PageCanvas {
     enum Alignment {
         case left
@@ -10,21 +9,13 @@ struct PageCanvas {
         case centre
     }
 
-    let page: HPDF_Page
+    let drawing: PageDrawing
     let fonts: PDFFonts
 
     /// Draws `text` with its left edge at `x`.
     func text(_ text: String, x: Float, y: Float, _ style: PDFFonts.Style = .regular, size: Float) {
         guard !text.isEmpty else { return }
-        let lineWidth = HPDF_Page_GetLineWidth(page)
-        if style == .bold { HPDF_Page_SetLineWidth(page, PDFFonts.boldStroke(size: size)) }
-        HPDF_Page_BeginText(page)
-        HPDF_Page_SetFontAndSize(page, fonts[style], size)
-        if style == .bold { HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE) }
-        HPDF_Page_TextOut(page, x, y, text)
-        if style == .bold { HPDF_Page_SetTextRenderingMode(page, HPDF_FILL) }
-        HPDF_Page_EndText(page)
-        if style == .bold { HPDF_Page_SetLineWidth(page, lineWidth) }
+        drawing.append(.text(text, x: x, y: y, style: style, size: size))
     }
 
     /// Draws `text` aligned within the span from `x` to `x + width`, at a smaller size when
@@ -47,18 +38,11 @@ struct PageCanvas {
 
     /// A horizontal rule at `y` from `x` to `x + width`.
     func rule(x: Float, y: Float, width: Float, lineWidth: Float = 0.5, gray: Float = 0) {
-        HPDF_Page_SetLineWidth(page, lineWidth)
-        HPDF_Page_SetGrayStroke(page, gray)
-        HPDF_Page_MoveTo(page, x, y)
-        HPDF_Page_LineTo(page, x + width, y)
-        HPDF_Page_Stroke(page)
+        drawing.append(.rule(x: x, y: y, width: width, lineWidth: lineWidth, gray: gray))
     }
 
     /// A filled rectangle with its lower left corner at (`x`, `y`); text drawn after it is black.
     func box(x: Float, y: Float, width: Float, height: Float, gray: Float) {
-        HPDF_Page_SetGrayFill(page, gray)
-        HPDF_Page_Rectangle(page, x, y, width, height)
-        HPDF_Page_Fill(page)
-        HPDF_Page_SetGrayFill(page, 0)
+        drawing.append(.box(x: x, y: y, width: width, height: height, gray: gray))
     }
 }

@@ -116,7 +116,7 @@ import Testing
         #expect(right <= PageGeometry.right + 0.5, "text reaches x = \(right), beyond the right margin")
 
         // Every line of the recipient block fits its column by the font's own widths.
-        let fonts = try PDFFonts(document: HaruDocument(), directory: TaxDocumentPDF.defaultFontDirectory)
+        let fonts = PDFFonts(face: try InvoiceFont.shared(directory: TaxDocumentPDF.defaultFontDirectory).face)
         let header = DocumentHeader(document: document.cleanedForPDF(), fonts: fonts)
         for line in header.recipient.lines {
             #expect(fonts.width(line.text, line.style, size: line.size) <= header.recipient.width, "\(line.text)")
