@@ -1,7 +1,8 @@
 // Migration 6 and on (invoice data).
 extension Schema {
     /// Version 6: the buyer's invoice data on the order header and the product's name on each
-    /// line (issue 15), shown by the view `orders`.
+    /// line (issue 15), shown by the view `orders`; what each invoice lacks (`invoices.missing`,
+    /// see `InvoiceCompleteness`), set when it is issued.
     ///
     /// All new columns are nullable: orders stored before they existed simply have none, and
     /// their invoices print as they always did. `billing_address` holds the address's lines
@@ -12,6 +13,18 @@ extension Schema {
         ALTER TABLE order_headers ADD COLUMN billing_state TEXT;
         ALTER TABLE order_headers ADD COLUMN customer_gstin TEXT;
         ALTER TABLE order_items ADD COLUMN description TEXT;
+
+        -- What an invoice lacks for rule 46, as gap names joined with commas (hsn, customer_name,
+        -- billing_address, billing_state); NULL when it is complete. Invoices issued before this
+        -- version are judged here by the same rule: their orders have no buyer data, so ₹50,000
+        -- or more (5,000,000 paise) lacks all three buyer fields.
+        ALTER TABLE invoices ADD COLUMN missing TEXT;
+        UPDATE invoices SET missing = NULLIF(trim(
+            (CASE WHEN EXISTS (SELECT 1 FROM order_items o WHERE o.order_id = invoices.order_id AND o.hsn IS NULL)
+                  THEN 'hsn' ELSE '' END)
+            || (CASE WHEN total_paise >= 5000000 THEN ',customer_name,billing_address,billing_state' ELSE '' END),
+            ','), '');
+        CREATE INDEX invoices_incomplete ON invoices (number) WHERE missing IS NOT NULL;
 
         DROP VIEW orders;
         CREATE VIEW orders AS

@@ -231,13 +231,14 @@ extension Store {
             series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart, sequence: sequence)
         try db.statement(
             """
-            INSERT OR FAIL INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, audit_id, created_at, default_gst_rate_bp)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR FAIL INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, audit_id, created_at, default_gst_rate_bp, missing)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         )
         .bind([
             number, request.orderId, request.financialYearStart, sequence, request.issuedAt.milliseconds,
             request.total.paise, auditId, now.milliseconds, request.defaultGSTRateBasisPoints,
+            InvoiceCompleteness.storedText(try invoiceGaps(orderId: request.orderId, gross: request.total)),
         ])
         .run()
         return number
