@@ -67,6 +67,17 @@ import Testing
         let incomplete = try #require(report["invoices_incomplete"] as? [String: Any])
         #expect(incomplete["count"] as? Int == 2)
         #expect((incomplete["invoices"] as? [[String: Any]])?.count == 2)
+        let number = try #require(listed[1]["number"] as? String)
+        let show = try await ws.run(["invoice", "show", number, "--json"])
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        #expect(
+            shown["missing"] as? [String] == ["customer_name", "billing_address", "billing_state"], "\(show.stdout)")
+        let complete = try await ws.run(["invoice", "show", "IN/26-27/0000005", "--json"])
+        let five = try #require(try JSONSerialization.jsonObject(with: Data(complete.stdout.utf8)) as? [String: Any])
+        let recipient = try #require(five["recipient"] as? [String: Any], "\(complete.stdout)")
+        #expect(recipient["name"] as? String == "Ανδρέας" && recipient["state"] as? String == "KA")
+        #expect(recipient["address_lines"] as? [String] == ["1 MG Road", "Bengaluru"])
+        #expect(five["missing"] as? [String] == [])
         let html = try ws.read("outbox/reports/\(runId).html")
         #expect(html.contains("Incomplete invoices") && html.contains("HSN of MUG-1, PEN-1"))
     }
