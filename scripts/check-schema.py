@@ -48,6 +48,10 @@ VALID = [
      "reason": "outside policy"},
     {"event_id": "S-1", "entity": "order", "order_id": "O1", "status": "SHIPPED", "occurred_at": T,
      "carrier": "Delhivery", "tracking_number": 123456789, "ship_to_state": "OR"},
+    {"event_id": "B-1", "entity": "order", "order_id": "O2", "status": "PENDING_PAYMENT", "occurred_at": T,
+     "customer_id": "C2", "customer_name": "Ανδρέας Παπαδόπουλος", "billing_address": "12 MG Road\r\nBengaluru 560038",
+     "billing_state": "ka", "customer_gstin": "29ABCDE1234F1ZW",
+     "items": [{"sku": "A", "quantity": 1, "unit_price": "70", "description": "Ирина's tea, 250 g"}]},
 ]
 
 BASE = {"event_id": "E", "entity": "order", "order_id": "O1", "status": "SHIPPED", "occurred_at": T}
@@ -90,6 +94,14 @@ INVALID = [
     ("invalid_value", ev(status="PENDING_PAYMENT", customer_id="C1", items=[{"sku": "A", "quantity": "two", "unit_price": 70}])),
     ("invalid_value", ev(status="PENDING_PAYMENT", customer_id="C1",
                          items=[{"sku": "A", "quantity": 1, "unit_price": 70, "gst_rate": 150}])),
+    ("invalid_value", ev(status="PENDING_PAYMENT", customer_id="C1", items=ITEMS, customer_gstin="29ABCDE1234F1Z")),
+    ("invalid_value", ev(status="PENDING_PAYMENT", customer_id="C1", items=ITEMS, customer_gstin="29abcde1234f1zw")),
+    ("invalid_value", ev(status="PENDING_PAYMENT", customer_id="C1", items=ITEMS, billing_state="XX")),
+    ("invalid_value", ev(status="PENDING_PAYMENT", customer_id="C1", items=ITEMS, customer_name="N" * 121)),
+    ("invalid_value", ev(status="PENDING_PAYMENT", customer_id="C1", items=ITEMS, customer_name="A\nB")),
+    ("invalid_value", ev(status="PENDING_PAYMENT", customer_id="C1", items=ITEMS, billing_address="A" * 401)),
+    ("invalid_value", ev(status="PENDING_PAYMENT", customer_id="C1",
+                         items=[{"sku": "A", "quantity": 1, "unit_price": 70, "description": "d" * 201}])),
     ("missing_field", ev(status="CANCELLED")),
     ("missing_field", ev(status="CANCELLED", reason=" ")),
     ("missing_field", ev(entity="return", status="APPROVED")),

@@ -32,7 +32,7 @@ struct ConfigOptions: ParsableArguments {
         guard let text = String(data: data, encoding: .utf8) else {
             return .failure(.init(message: "\(path): the configuration file is not valid UTF-8"))
         }
-        let configuration: Configuration
+        var configuration: Configuration
         do {
             configuration = try Configuration.load(
                 tomlText: text, fileName: path, workspaceRoot: Configuration.workspaceRoot(forConfigFile: path))
@@ -47,7 +47,42 @@ struct ConfigOptions: ParsableArguments {
                         "\(path): gateway.ca_bundle: cannot read \(bundle) (give a PEM file of certificate authorities, or \"\" for the system's)"
                 ))
         }
+        switch Self.loadCatalog(besideConfig: path) {
+        case .success(let catalog): configuration.catalog = catalog
+        case .failure(let error): return .failure(error)
+        }
         return .success(configuration)
+    }
+
+    /// `catalog.csv` in the configuration file's folder: empty when there is none; unusable (a
+    /// bad row, a duplicate SKU, too large) fails the configuration with file, line and why.
+    /// The size is checked before the file is read, so a huge file costs nothing.
+    static func loadCatalog(besideConfig configPath: String) -> Result<ProductCatalog, ConfigurationLoadError> {
+        let path = (configPath as NSString).deletingLastPathComponent + "/catalog.csv"
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return .success(.empty) }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            return .failure(.init(message: "\(path): the catalog must be a regular file"))
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= ProductCatalog.maximumBytes else {
+            return .failure(
+                .init(
+                    message:
+                        "\(path): the catalog is \(size) bytes; at most \(ProductCatalog.maximumBytes) are read (split it or trim it)"
+                ))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .failure(.init(message: "\(path): cannot read the catalog (check its permissions)"))
+        }
+        defer { try? handle.close() }
+        // Read at most one byte more than allowed: a file that grew since its size was taken is
+        // refused by the parser, never read whole.
+        let data = (try? handle.read(upToCount: ProductCatalog.maximumBytes + 1)) ?? Data()
+        do {
+            return .success(try ProductCatalog.parse([UInt8](data), fileName: path))
+        } catch {
+            return .failure(.init(message: "\(error)"))
+        }
     }
 }
 

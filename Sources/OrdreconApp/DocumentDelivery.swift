@@ -42,6 +42,16 @@ enum DocumentView {
         func paise(_ m: Money) -> JSONValue { .int(m.paise) }
         return [
             ("seller_gstin", .string(d.seller.gstin)),
+            (
+                "recipient",
+                .object([
+                    ("customer_id", .string(d.recipient.customerId)), ("name", .optional(d.recipient.name)),
+                    ("address_lines", .array(d.recipient.addressLines.map { .string($0) })),
+                    ("state", .optional(d.recipient.state?.code)), ("gstin", .optional(d.recipient.gstin)),
+                ])
+            ),
+            // What the document lacks for rule 46 (for a credit note, what its invoice's rule says of it).
+            ("missing", .array(InvoiceCompleteness.gaps(of: d).map { .string($0.rawValue) })),
             ("place_of_supply", .string("\(d.placeOfSupply.name) (\(d.placeOfSupply.gstCode))")),
             ("supply", .string(d.supply == .intraState ? "intra_state" : "inter_state")),
             ("taxable_paise", paise(d.totals.taxable)), ("cgst_paise", paise(d.totals.cgst)),
@@ -52,7 +62,8 @@ enum DocumentView {
                 .array(
                     d.lines.map { l in
                         .object([
-                            ("sku", .string(l.sku)), ("hsn", .optional(l.hsn)), ("quantity", .int(l.quantity)),
+                            ("sku", .string(l.sku)), ("description", .optional(l.itemDescription)),
+                            ("hsn", .optional(l.hsn)), ("quantity", .int(l.quantity)),
                             ("unit_price_paise", paise(l.unitPrice)),
                             ("gst_rate", .string(IndianFormat.percent(basisPoints: l.rateBasisPoints))),
                             ("taxable_paise", paise(l.taxable)), ("tax_paise", paise(l.tax)),
@@ -73,6 +84,11 @@ enum DocumentView {
         out +=
             "Order \(TerminalText.cell(r.orderId))" + (r.returnId.map { ", return \(TerminalText.cell($0))" } ?? "")
             + ", customer \(TerminalText.cell(r.customerId))\n"
+        let buyer = [
+            d.recipient.name, d.recipient.addressLines.isEmpty ? nil : d.recipient.addressLines.joined(separator: ", "),
+            d.recipient.state.map { "\($0.name) (\($0.gstCode))" }, d.recipient.gstin.map { "GSTIN \($0)" },
+        ].compactMap { $0 }
+        if !buyer.isEmpty { out += "Bill to " + TerminalText.cell(buyer.joined(separator: "; ")) + "\n" }
         out +=
             "Seller \(d.seller.name), GSTIN \(d.seller.gstin); place of supply \(d.placeOfSupply.name) (\(d.placeOfSupply.gstCode))\n"
         let tax =

@@ -24,6 +24,13 @@ struct InvoicesListCommand: ParsableCommand {
     @Flag(name: .long, help: "Only documents whose PDF has not been written yet.")
     var missing = false
 
+    @Flag(
+        name: .long,
+        help:
+            "Only invoices that lack something for rule 46 (an HSN code on a line; at ₹50,000 or more, a buyer without GSTIN lacking name, address or state), with what is missing."
+    )
+    var incomplete = false
+
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
@@ -31,6 +38,10 @@ struct InvoicesListCommand: ParsableCommand {
         let configuration = try options.load()
         let zone = configuration.timeZone
         let store = try ReviewStore.open(configuration)
+        if incomplete {
+            try listIncomplete(store, zone: zone)
+            return
+        }
         let records = try ReviewStore.query { () throws(StoreError) in
             try store.documents(orderId: order, missingPDF: missing)
         }

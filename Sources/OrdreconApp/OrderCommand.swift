@@ -72,6 +72,10 @@ enum OrderView {
             ("status", .string(d.status)),
             ("customer_id", .string(d.customerId)),
             ("ship_to_state", .optional(d.shipToState)),
+            ("customer_name", .optional(d.buyer.name)),
+            ("billing_address", .optional(d.buyer.address)),
+            ("billing_state", .optional(d.buyer.state)),
+            ("customer_gstin", .optional(d.buyer.gstin)),
             ("currency", .string("INR")),
             ("total", money(d.total)),
             ("total_paise", .int(d.total.paise)),
@@ -85,7 +89,8 @@ enum OrderView {
                 .array(
                     d.items.map { i in
                         .object([
-                            ("sku", .string(i.sku)), ("quantity", .int(i.quantity)), ("unit_price", money(i.unitPrice)),
+                            ("sku", .string(i.sku)), ("description", .optional(i.description)),
+                            ("quantity", .int(i.quantity)), ("unit_price", money(i.unitPrice)),
                             ("unit_price_paise", .int(i.unitPrice.paise)), ("hsn", .optional(i.hsn)),
                             (
                                 "gst_rate",
@@ -134,6 +139,13 @@ enum OrderView {
     static func text(_ d: OrderDetails, zone: TimeZone) -> String {
         var out = "Order \(d.orderId): \(d.status)\n"
         out += "Customer \(d.customerId)" + (d.shipToState.map { ", ships to \($0)" } ?? "") + "\n"
+        if !d.buyer.isEmpty {
+            let parts = [
+                d.buyer.name, d.buyer.addressLines.isEmpty ? nil : d.buyer.addressLines.joined(separator: ", "),
+                d.buyer.state, d.buyer.gstin.map { "GSTIN \($0)" },
+            ]
+            out += "Bill to " + parts.compactMap { $0 }.joined(separator: "; ") + "\n"
+        }
         out +=
             "Total \(d.total.decimalText) INR"
             + (d.paid.map { ", paid \($0.decimalText) INR (\(d.paymentRef ?? "-"))" } ?? "") + "\n"

@@ -37,6 +37,9 @@ struct MetricsService: Service, CustomStringConvertible {
         if let store = try? context.stores.openForReading() {
             if let counts = try? store.refundCounts() { context.metrics.setRefunds(counts) }
             if let counts = try? store.unrenderedDocumentCounts() { context.metrics.setUnrenderedDocuments(counts) }
+            if let count = try? store.incompleteInvoiceCount(ofRuns: nil) {
+                context.metrics.setIncompleteInvoices(count)
+            }
         }
     }
 

@@ -135,7 +135,7 @@ public final class DocumentIssuer {
         let items = try store.documentLines(record).map {
             TaxableItem(
                 sku: $0.sku, hsn: $0.hsn, quantity: $0.quantity, unitPrice: $0.unitPrice,
-                rateBasisPoints: $0.gstRateBasisPoints ?? fallbackRate)
+                rateBasisPoints: $0.gstRateBasisPoints ?? fallbackRate, itemDescription: $0.description)
         }
         let reference = record.invoiceNumber.map { number in
             TaxDocument.Reference(number: number, date: (record.invoiceIssuedAt ?? record.issuedAt).civil(in: zone))
@@ -145,7 +145,15 @@ public final class DocumentIssuer {
             date: record.issuedAt.civil(in: zone), seller: seller, customerId: record.customerId,
             orderId: record.orderId,
             returnId: record.returnId, shipToState: record.shipToState.flatMap(IndianState.init(code:)),
-            reference: reference, items: items)
+            reference: reference, items: items, recipient: Self.recipient(of: record))
+    }
+
+    /// The buyer block of a document: the order's customer id and invoice data (a credit note
+    /// names the same recipient as its invoice).
+    static func recipient(of record: DocumentRecord) -> TaxDocument.Recipient {
+        TaxDocument.Recipient(
+            customerId: record.customerId, name: record.buyer.name, addressLines: record.buyer.addressLines,
+            state: record.buyer.state.flatMap(IndianState.init(code:)), gstin: record.buyer.gstin)
     }
 
     /// Where a document's PDF lives, relative to the invoices folder: `2026-27/IN-26-27-0000042.pdf`.

@@ -27,6 +27,8 @@ public struct EngineSettings: Sendable {
     public var defaultGSTRateBasisPoints: Int
     /// Feeds in name order.
     public var feeds: [Feed]
+    /// Fills what an order's items leave blank, when the order is stored.
+    public var catalog = ProductCatalog.empty
     /// Seconds a file's writer is waited for (`[watch] settle_ms`): a file another process still
     /// has open for writing, or (where the kernel cannot tell) one modified less than this long
     /// ago, is read only once it is quiet, or left for the next run when that takes longer.
@@ -75,5 +77,6 @@ extension EngineSettings {
             defaultGSTRateBasisPoints: configuration.defaultGSTRateBasisPoints)
         settleSeconds = Double(configuration.watch.settleMilliseconds) / 1000
         reportKeepDays = configuration.reports.keepDays
+        catalog = configuration.catalog
     }
 }

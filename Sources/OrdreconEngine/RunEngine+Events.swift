@@ -219,7 +219,10 @@ extension RunEngine {
             if let auditId = try store.recordAppliedAudit(
                 event, runId: runId, fileId: context.fileId, line: raw.line, recordedAt: recordedAt)
             {
-                let made = try store.apply(event, change: change, effects: effects, auditId: auditId, at: recordedAt)
+                // The catalog fills the lines as they are stored (the hash stays the event's own).
+                var stored = event
+                if case .createOrder = change { stored.items = settings.catalog.filling(event.items) }
+                let made = try store.apply(stored, change: change, effects: effects, auditId: auditId, at: recordedAt)
                 context.refunds += made.refunds
                 context.invoices += made.invoiceNumbers.count
                 context.onVerdict?(

@@ -26,6 +26,7 @@ extension RunReport {
         out += chart
         out += rejectionSections
         out += failedFilesSection
+        out += incompleteSection
         out += unfinishedSection
         out += fileTable
         out += """

@@ -43,6 +43,10 @@ struct RunReport {
     var groups: [CodeGroup]
     /// Files refused as a whole.
     var failedFiles: [FileSummary]
+    /// Invoices issued in the run that lack something (at most ``incompleteShown``), and how many
+    /// there are in all.
+    var incompleteInvoices: [IncompleteInvoice] = []
+    var incompleteCount = 0
     /// Rejection file path by feed and final file name, for the rows' links.
     private var rejectionFileByName: [String: String]
 
@@ -187,6 +191,7 @@ struct RunReport {
                         ])
                     })
             ))
+        fields.append(("invoices_incomplete", incompleteJSON))
         fields.append(
             (
                 "files_unfinished",
@@ -234,7 +239,9 @@ extension RunReport {
         do {
             try FileSystem.makeDirectories(directory)
             let rows = try store.rejections(ofRuns: runs, limitPerCode: RunReport.rowsPerCode)
-            let report = RunReport(summary: summary, rows: rows, generatedAt: now, zone: zone, period: period)
+            var report = RunReport(summary: summary, rows: rows, generatedAt: now, zone: zone, period: period)
+            report.incompleteInvoices = try store.incompleteInvoices(ofRuns: runs, limit: RunReport.incompleteShown)
+            report.incompleteCount = try store.incompleteInvoiceCount(ofRuns: runs)
             let html = directory + "/" + report.baseName + ".html"
             let json = directory + "/" + report.baseName + ".json"
             try AtomicFile.write(report.json.text(indent: 2) + "\n", to: json)

@@ -96,6 +96,11 @@ extension MetricDefinition {
     static let documentsUnrendered = MetricDefinition(
         name: "ordrecon_documents_unrendered",
         help: "Invoices and credit notes issued whose PDF is not written yet, by kind (invoice, credit_note).")
+    static let invoicesIncomplete = MetricDefinition(
+        name: "ordrecon_invoices_incomplete",
+        help:
+            "Invoices issued that lack an HSN code on a line, or (at 50,000 rupees or more, to a buyer without GSTIN) "
+            + "the buyer's name, address or state; see ordrecon invoices --incomplete.")
 
     // The binary.
     static let buildInfo = MetricDefinition(

@@ -84,6 +84,7 @@ public final class OrdreconMetrics: Sendable {
         runs = counter(.runs)
         for state in Self.refundStates { _ = gauge(.refunds, [("state", state)]) }
         for kind in Self.documentKinds { _ = gauge(.documentsUnrendered, [("kind", kind)]) }
+        _ = gauge(.invoicesIncomplete)
         gauge(.buildInfo, Self.buildLabels).set(to: 1)
 
         for feed in self.feeds {
@@ -186,6 +187,12 @@ public final class OrdreconMetrics: Sendable {
             registry.makeGauge(descriptor: MetricDefinition.documentsUnrendered.descriptor, labels: [("kind", kind)])
                 .set(to: Double(counts[kind] ?? 0))
         }
+    }
+
+    /// Sets how many invoices lack something, from the store's `incompleteInvoiceCount()`.
+    public func setIncompleteInvoices(_ count: Int) {
+        registry.makeGauge(descriptor: MetricDefinition.invoicesIncomplete.descriptor, labels: []).set(
+            to: Double(count))
     }
 
     /// Sets the inbox backlog: how many files wait, and the age of the oldest (0 when none).

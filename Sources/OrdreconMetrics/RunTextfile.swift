@@ -85,6 +85,7 @@ public struct RunTextfile: Sendable {
                 counter(.documentsRendered, [("kind", kind)], totals.documentsRendered[kind] ?? 0)
                 gauge(.documentsUnrendered, [("kind", kind)], Double(totals.documentsUnrendered[kind] ?? 0))
             }
+            gauge(.invoicesIncomplete, [], Double(totals.incompleteInvoices))
             for result in ["sent", "refused", "retried"] {
                 counter(.refundRequests, [("result", result)], totals.refundRequests[result] ?? 0)
             }

@@ -2,7 +2,7 @@
 /// many have been applied; each runs in its own transaction, and a migration, once released,
 /// is never edited: changes come as new migrations.
 enum Schema {
-    static let migrations: [String] = [version1, version2, version3, version4, version5]
+    static let migrations: [String] = [version1, version2, version3, version4, version5, version6]
 
     // CHECK constraints list values with OR, not IN (...): SQLite builds a temporary b-tree for an
     // IN list on every insert, which made each audit insert several times dearer.

@@ -86,19 +86,28 @@ extension Store {
         let time = event.occurredAt.milliseconds
         switch change {
         case .createOrder(let total):
-            try db.statement(
+            let header = try db.statement(
                 """
-                INSERT OR FAIL INTO order_headers (order_id, customer_id, ship_to_state, total_paise, created_at)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT OR FAIL INTO order_headers (order_id, customer_id, ship_to_state, total_paise, created_at,
+                    customer_name, billing_address, billing_state, customer_gstin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             )
-            .bind(4, total.paise).bind(5, time)
-            .bind(1, event.orderId).bind(2, event.customerId ?? "").bind(3, event.shipToState)
-            .run()
+            try header.bind(4, total.paise).bind(5, time)
+            arena.reset()
+            try arena.bind(header, 1, event.orderId)
+            try arena.bind(header, 2, event.customerId ?? "")
+            try arena.bind(header, 3, event.shipToState)
+            try arena.bind(header, 6, event.buyer.name)
+            try arena.bind(header, 7, event.buyer.address)
+            try arena.bind(header, 8, event.buyer.state)
+            try arena.bind(header, 9, event.buyer.gstin)
+            try header.run()
             let item = try db.statement(
                 """
-                INSERT OR FAIL INTO order_items (order_id, sku, quantity, unit_price_paise, hsn, gst_rate_bp, position)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT OR FAIL INTO order_items (order_id, sku, quantity, unit_price_paise, hsn, gst_rate_bp, position,
+                    description)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for (position, line) in event.items.enumerated() {
                 item.reset()
@@ -106,6 +115,7 @@ extension Store {
                 try arena.bind(item, 1, event.orderId)
                 try arena.bind(item, 2, line.sku)
                 try arena.bind(item, 5, line.hsn)
+                try arena.bind(item, 8, line.description)
                 try item.bind(3, line.quantity).bind(4, line.unitPrice?.paise ?? 0).bind(6, line.gstRateBasisPoints)
                     .bind(7, position)
                 try item.run()
@@ -221,13 +231,14 @@ extension Store {
             series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart, sequence: sequence)
         try db.statement(
             """
-            INSERT OR FAIL INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, audit_id, created_at, default_gst_rate_bp)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR FAIL INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, audit_id, created_at, default_gst_rate_bp, missing)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         )
         .bind([
             number, request.orderId, request.financialYearStart, sequence, request.issuedAt.milliseconds,
             request.total.paise, auditId, now.milliseconds, request.defaultGSTRateBasisPoints,
+            InvoiceCompleteness.storedText(try invoiceGaps(orderId: request.orderId, gross: request.total)),
         ])
         .run()
         return number

@@ -13,13 +13,13 @@ extension Store {
             SELECT * FROM (
                 SELECT 'invoice' AS kind, i.number, i.order_id, NULL AS return_id, i.issued_at, i.total_paise,
                        h.customer_id, h.ship_to_state, NULL AS invoice_number, NULL AS invoice_issued_at,
-                       i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at
+                       i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
                 FROM invoices i JOIN order_headers h USING (order_id)
                 WHERE (?1 IS NULL OR i.order_id = ?1) AND (?2 = 0 OR i.pdf_path IS NULL)
                 UNION ALL
                 SELECT 'credit_note', c.number, c.order_id, c.return_id, c.issued_at, c.total_paise,
                        h.customer_id, h.ship_to_state, c.invoice_number, i.issued_at,
-                       i.default_gst_rate_bp, c.pdf_path, c.rendered_at, c.created_at
+                       i.default_gst_rate_bp, c.pdf_path, c.rendered_at, c.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
                 FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
                 WHERE (?1 IS NULL OR c.order_id = ?1) AND (?2 = 0 OR c.pdf_path IS NULL)
             ) ORDER BY issued_at, kind DESC, number LIMIT ?3
@@ -35,7 +35,7 @@ extension Store {
         let invoices = try db.statement(
             """
             SELECT 'invoice', i.number, i.order_id, NULL, i.issued_at, i.total_paise, h.customer_id, h.ship_to_state,
-                   NULL, NULL, i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at
+                   NULL, NULL, i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
             FROM invoices i JOIN order_headers h USING (order_id)
             WHERE i.pdf_path IS NULL ORDER BY i.number LIMIT ?
             """
@@ -47,7 +47,7 @@ extension Store {
             """
             SELECT 'credit_note', c.number, c.order_id, c.return_id, c.issued_at, c.total_paise, h.customer_id,
                    h.ship_to_state, c.invoice_number, i.issued_at, i.default_gst_rate_bp, c.pdf_path, c.rendered_at,
-                   c.created_at
+                   c.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
             FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
             WHERE c.pdf_path IS NULL ORDER BY c.number LIMIT ?
             """
@@ -61,12 +61,12 @@ extension Store {
         let s = try db.statement(
             """
             SELECT 'invoice' AS kind, i.number, i.order_id, NULL, i.issued_at, i.total_paise, h.customer_id,
-                   h.ship_to_state, NULL, NULL, i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at
+                   h.ship_to_state, NULL, NULL, i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
             FROM invoices i JOIN order_headers h USING (order_id) WHERE i.number = ?1
             UNION ALL
             SELECT 'credit_note', c.number, c.order_id, c.return_id, c.issued_at, c.total_paise, h.customer_id,
                    h.ship_to_state, c.invoice_number, i.issued_at, i.default_gst_rate_bp, c.pdf_path, c.rendered_at,
-                   c.created_at
+                   c.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
             FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
             WHERE c.number = ?1
             """
@@ -74,6 +74,8 @@ extension Store {
         return try s.step() ? document(from: s) : nil
     }
 
+    /// Columns 14 to 17 are the buyer's invoice data from the order header: a credit note
+    /// carries the same recipient as its invoice because both read it from the one order.
     private func document(from s: Statement) -> DocumentRecord {
         DocumentRecord(
             kind: s.string(0) == "invoice" ? .invoice : .creditNote, number: s.string(1), orderId: s.string(2),
@@ -82,7 +84,10 @@ extension Store {
             customerId: s.string(6), shipToState: s.optionalString(7), invoiceNumber: s.optionalString(8),
             invoiceIssuedAt: s.optionalInt64(9).map(Timestamp.init(milliseconds:)),
             defaultGSTRateBasisPoints: s.optionalInt64(10).map(Int.init), pdfPath: s.optionalString(11),
-            renderedAt: s.optionalInt64(12).map(Timestamp.init(milliseconds:)))
+            renderedAt: s.optionalInt64(12).map(Timestamp.init(milliseconds:)),
+            buyer: InvoiceBuyer(
+                name: s.optionalString(14), addressLines: InvoiceBuyer.lines(of: s.optionalString(15)),
+                state: s.optionalString(16), gstin: s.optionalString(17)))
     }
 
     /// The lines a document prints: the order's items (invoice) or the returned ones at the
@@ -92,13 +97,14 @@ extension Store {
         if record.kind == .invoice {
             s = try db.statement(
                 """
-                SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp FROM order_items WHERE order_id = ? ORDER BY position
+                SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp, description FROM order_items WHERE order_id = ?
+                ORDER BY position
                 """
             ).bind([record.orderId])
         } else {
             s = try db.statement(
                 """
-                SELECT r.sku, r.quantity, o.unit_price_paise, o.hsn, o.gst_rate_bp
+                SELECT r.sku, r.quantity, o.unit_price_paise, o.hsn, o.gst_rate_bp, o.description
                 FROM return_items r JOIN order_items o ON o.order_id = ? AND o.sku = r.sku
                 WHERE r.return_id = ? ORDER BY o.position
                 """
@@ -110,7 +116,7 @@ extension Store {
                 DocumentLine(
                     sku: s.string(0), quantity: s.int64(1), unitPrice: Money(paise: s.int64(2)),
                     hsn: s.optionalString(3),
-                    gstRateBasisPoints: s.optionalInt64(4).map(Int.init)))
+                    gstRateBasisPoints: s.optionalInt64(4).map(Int.init), description: s.optionalString(5)))
         }
         return lines
     }

@@ -53,6 +53,8 @@ extension Store {
             }
         }
 
+        totals.incompleteInvoices = try incompleteInvoiceCount()
+
         // Attempts still in flight, or cut short by a stop or a crash, have no result yet.
         let results = [("sent", "sent"), ("failed", "refused"), ("retry", "retried")]
         let attempts = try db.statement(

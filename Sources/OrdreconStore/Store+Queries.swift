@@ -5,7 +5,8 @@ extension Store {
     public func orderDetails(_ orderId: String) throws(StoreError) -> OrderDetails? {
         let o = try db.statement(
             """
-            SELECT status, customer_id, ship_to_state, total_paise, paid_paise, payment_ref, carrier, tracking_number
+            SELECT status, customer_id, ship_to_state, total_paise, paid_paise, payment_ref, carrier, tracking_number,
+                   customer_name, billing_address, billing_state, customer_gstin
             FROM orders WHERE order_id = ?
             """)
         try o.bind(1, orderId)
@@ -15,16 +16,20 @@ extension Store {
             total: Money(paise: o.int64(3)), paid: o.optionalInt64(4).map(Money.init(paise:)),
             paymentRef: o.optionalString(5), carrier: o.optionalString(6), trackingNumber: o.optionalString(7),
             items: [], history: [], returns: [], invoiceNumber: nil, invoiceIssuedAt: nil, refunds: [])
+        details.buyer = InvoiceBuyer(
+            name: o.optionalString(8), addressLines: InvoiceBuyer.lines(of: o.optionalString(9)),
+            state: o.optionalString(10), gstin: o.optionalString(11))
 
         let items = try db.statement(
-            "SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp FROM order_items WHERE order_id = ? ORDER BY position"
+            "SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp, description FROM order_items WHERE order_id = ? ORDER BY position"
         )
         try items.bind(1, orderId)
         while try items.step() {
             details.items.append(
                 .init(
                     sku: items.string(0), quantity: items.int64(1), unitPrice: Money(paise: items.int64(2)),
-                    hsn: items.optionalString(3), gstRateBasisPoints: items.optionalInt64(4).map(Int.init)))
+                    hsn: items.optionalString(3), gstRateBasisPoints: items.optionalInt64(4).map(Int.init),
+                    description: items.optionalString(5)))
         }
 
         var returnHistory: [String: [HistoryEntry]] = [:]

@@ -35,11 +35,15 @@ struct FeedSchemaTests {
         let properties = try #require(schema["properties"] as? [String: Any])
         for field in [
             "return_id", "actor", "reason", "customer_id", "ship_to_state", "currency", "amount", "payment_ref",
-            "carrier", "tracking_number", "items",
+            "carrier", "tracking_number", "items", "customer_name", "billing_address", "billing_state",
+            "customer_gstin",
         ] {
             #expect(properties[field] != nil, "no property \(field)")
         }
         #expect(schema["additionalProperties"] as? Bool == true)
+        let defs = try #require(schema["$defs"] as? [String: Any])
+        let item = try #require((defs["item"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect(item["description"] != nil, "no item property description")
     }
 
     @Test(

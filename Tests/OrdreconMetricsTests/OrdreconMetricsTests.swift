@@ -25,6 +25,7 @@ import Testing
         "ordrecon_last_success_timestamp_seconds": "gauge",
         "ordrecon_runs_total": "counter",
         "ordrecon_documents_unrendered": "gauge",
+        "ordrecon_invoices_incomplete": "gauge",
         "ordrecon_build_info": "gauge",
         "ordrecon_refund_attempts_total": "counter",
         "ordrecon_gateway_requests_in_flight": "gauge",
@@ -95,10 +96,10 @@ import Testing
         }
         // 2 feeds × (3 outcomes + 18 codes + 2 results + resumed + bytes + 18 buckets + sum + count),
         // then 2 kinds + failed + bytes + 3 results + 17 gateway histogram lines + 3 states + 4 gauges + runs,
-        // 2 kinds unrendered + build info, 9 attempt classes + in flight + oldest pending + 3 circuit states.
+        // 2 kinds unrendered + incomplete invoices + build info, 9 attempt classes + in flight + oldest pending + 3 circuit states.
         #expect(
             exposition.samples.count == 2 * (3 + ReasonCode.allCases.count + 2 + 1 + 1 + 18 + 2) + 2 + 1 + 1 + 3 + 17
-                + 3 + 4 + 1 + 2 + 1
+                + 3 + 4 + 1 + 2 + 1 + 1
                 + AttemptClass.allCases.count + 1 + 1 + 3)
     }
 

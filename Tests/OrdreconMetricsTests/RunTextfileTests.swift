@@ -77,11 +77,13 @@ import Testing
         totals.feeds["storefront"] = storefront
         totals.rejections["old-feed"] = ["bad_file": 3]
         totals.runs = 41
+        totals.incompleteInvoices = 3
         let text = RunTextfile(feeds: ["storefront"], totals: totals, finishedAt: Timestamp(milliseconds: 0))
             .exposition()
         #expect(text.contains("ordrecon_events_total{feed=\"storefront\",outcome=\"applied\"} 7\n"))
         #expect(text.contains("ordrecon_rejections_total{feed=\"old-feed\",code=\"bad_file\"} 3\n"))
         #expect(text.contains("ordrecon_runs_total 41\n"))
+        #expect(text.contains("ordrecon_invoices_incomplete 3.0\n"))
         #expect(text.contains("ordrecon_file_processing_seconds_bucket{feed=\"storefront\",le=\"1.0\"} 1\n"))
         #expect(text.contains("ordrecon_file_processing_seconds_bucket{feed=\"storefront\",le=\"+Inf\"} 2\n"))
         #expect(text.contains("ordrecon_file_processing_seconds_sum{feed=\"storefront\"} 1.5\n"))

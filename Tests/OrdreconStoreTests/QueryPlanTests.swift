@@ -71,6 +71,24 @@ struct QueryPlanTests {
         #expect(plan.contains { $0.contains("USING COVERING INDEX audit_rejected_by_code") }, "\(plan)")
     }
 
+    /// `invoices --incomplete`, the run report and the gauge read the incomplete invoices through
+    /// their partial index (a scan of that index holds only the incomplete ones), never every
+    /// invoice; each one's order and audit row by key.
+    @Test func incompleteInvoicesAreReadThroughTheirIndex() throws {
+        let database = try Database()
+        let count = try database.plan("SELECT COUNT(*) FROM invoices WHERE missing IS NOT NULL")
+        #expect(count == ["SCAN invoices USING INDEX invoices_incomplete"], "\(count)")
+        let list = try database.plan(
+            """
+            SELECT i.number, h.customer_id FROM invoices i JOIN order_headers h USING (order_id)
+            WHERE i.missing IS NOT NULL AND (SELECT a.run_id FROM audit_events a WHERE a.id = i.audit_id) BETWEEN 1 AND 2
+            ORDER BY i.number LIMIT 200
+            """)
+        #expect(list.contains("SCAN i USING INDEX invoices_incomplete"), "\(list)")
+        #expect(list.filter { $0.hasPrefix("SCAN") } == ["SCAN i USING INDEX invoices_incomplete"], "\(list)")
+        #expect(list.contains { $0.hasPrefix("SEARCH h USING PRIMARY KEY") }, "\(list)")
+    }
+
     @Test func anOrderAndItsRefundCheckAreLookups() throws {
         let database = try Database()
         let order = try database.plan("SELECT status, paid_paise FROM orders WHERE order_id = 'O1'")

@@ -38,6 +38,9 @@ public struct Configuration: Sendable, Equatable {
     public var reports: ReportsConfig
     /// The configured feeds, sorted by name.
     public var feeds: [FeedConfig]
+    /// `catalog.csv` beside the configuration file, when there is one (see ``ProductCatalog``);
+    /// read by the command line's loader, empty otherwise.
+    public var catalog: ProductCatalog = .empty
 
     /// The feed with exactly this name, if configured.
     public func feed(named name: String) -> FeedConfig? {

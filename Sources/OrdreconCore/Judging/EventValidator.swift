@@ -87,6 +87,14 @@ public struct EventValidator: Sendable {
             shipToState = state.code
         }
 
+        var buyer = InvoiceBuyer()
+        if status == .order(.pendingPayment) {
+            switch validateBuyer(raw) {
+            case .failure(let rejection): return .failure(rejection)
+            case .success(let given): buyer = given
+            }
+        }
+
         var items: [EventItem] = []
         let takesItems = status == .order(.pendingPayment) || status == .return(.requested)
         if takesItems {
@@ -126,6 +134,7 @@ public struct EventValidator: Sendable {
             paymentRef: value(raw, .paymentRef),
             carrier: value(raw, .carrier),
             trackingNumber: value(raw, .trackingNumber),
+            buyer: buyer,
             items: items,
             contentHash: 0)
         event.contentHash = EventValidator.contentHash(of: event)
@@ -194,10 +203,17 @@ public struct EventValidator: Sendable {
             }
             rate = Int(percent.paise)
         }
+        var description: String?
+        if needsPrice {
+            switch validateDescription(raw, number: number) {
+            case .failure(let rejection): return .failure(rejection)
+            case .success(let text): description = text
+            }
+        }
         return .success(
             EventItem(
                 sku: sku, quantity: quantity, unitPrice: unitPrice,
-                hsn: needsPrice ? trimmed(raw[.hsn]) : nil, gstRateBasisPoints: rate))
+                hsn: needsPrice ? trimmed(raw[.hsn]) : nil, gstRateBasisPoints: rate, description: description))
     }
 
     /// An order's lines and total must stay within ``Money/maximum``, so that no sum or product
@@ -247,6 +263,7 @@ public struct EventValidator: Sendable {
             hasher.combine(item.hsn)
             hasher.combine(Int64(item.gstRateBasisPoints ?? -1))
         }
+        hasher.combineInvoiceData(event)
         return hasher.value
     }
 

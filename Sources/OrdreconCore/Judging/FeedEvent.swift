@@ -28,15 +28,19 @@ public struct EventItem: Sendable, Hashable {
     public var hsn: String?
     /// GST rate in basis points (18% = 1800), when the feed gave one.
     public var gstRateBasisPoints: Int?
+    /// The product's name for the invoice line (order items), when the feed gave one.
+    public var description: String?
 
     public init(
-        sku: String, quantity: Int64, unitPrice: Money? = nil, hsn: String? = nil, gstRateBasisPoints: Int? = nil
+        sku: String, quantity: Int64, unitPrice: Money? = nil, hsn: String? = nil, gstRateBasisPoints: Int? = nil,
+        description: String? = nil
     ) {
         self.sku = sku
         self.quantity = quantity
         self.unitPrice = unitPrice
         self.hsn = hsn
         self.gstRateBasisPoints = gstRateBasisPoints
+        self.description = description
     }
 }
 
@@ -57,6 +61,8 @@ public struct FeedEvent: Sendable, Hashable {
     public var paymentRef: String?
     public var carrier: String?
     public var trackingNumber: String?
+    /// The buyer as the tax invoice names it (order `PENDING_PAYMENT` only; see ``InvoiceBuyer``).
+    public var buyer: InvoiceBuyer = InvoiceBuyer()
     /// Items, for order `PENDING_PAYMENT` and return `REQUESTED`; empty otherwise.
     public var items: [EventItem]
     /// A hash of the normalized content: equal for the same event in any file format.

@@ -2,6 +2,8 @@
 public enum EventField: Int, CaseIterable, Sendable {
     case eventId, entity, orderId, returnId, status, occurredAt, actor, reason, customerId
     case shipToState, currency, amount, paymentRef, carrier, trackingNumber
+    /// Invoice data (order `PENDING_PAYMENT`, optional): the buyer as the tax invoice names it.
+    case customerName, billingAddress, billingState, customerGSTIN
 
     /// The field's name in files (CSV column, JSON key).
     public var name: String {
@@ -21,6 +23,10 @@ public enum EventField: Int, CaseIterable, Sendable {
         case .paymentRef: "payment_ref"
         case .carrier: "carrier"
         case .trackingNumber: "tracking_number"
+        case .customerName: "customer_name"
+        case .billingAddress: "billing_address"
+        case .billingState: "billing_state"
+        case .customerGSTIN: "customer_gstin"
         }
     }
 
@@ -51,6 +57,8 @@ public enum EventField: Int, CaseIterable, Sendable {
 /// The item-level fields (one per CSV row, or one object in a JSON `items` array).
 public enum ItemField: Int, CaseIterable, Sendable {
     case sku, quantity, unitPrice, hsn, gstRate
+    /// The product's name, for the invoice line (optional).
+    case description
 
     public var name: String {
         switch self {
@@ -59,6 +67,7 @@ public enum ItemField: Int, CaseIterable, Sendable {
         case .unitPrice: "unit_price"
         case .hsn: "hsn"
         case .gstRate: "gst_rate"
+        case .description: "description"
         }
     }
 
@@ -69,12 +78,13 @@ public enum ItemField: Int, CaseIterable, Sendable {
         case "unit_price": self = .unitPrice
         case "hsn": self = .hsn
         case "gst_rate": self = .gstRate
+        case "description": self = .description
         default: return nil
         }
     }
 
     /// Fields that in JSON may be a number as well as a string.
-    public var acceptsJSONNumber: Bool { self != .sku }
+    public var acceptsJSONNumber: Bool { self != .sku && self != .description }
 }
 
 /// One value as read from a feed: its text (JSON strings decoded, JSON numbers as written).

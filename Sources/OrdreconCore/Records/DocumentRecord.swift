@@ -26,12 +26,15 @@ public struct DocumentRecord: Sendable, Hashable {
     /// Relative to the invoices folder; nil until the PDF exists.
     public var pdfPath: String?
     public var renderedAt: Timestamp?
+    /// The buyer's invoice data from the order (the same for an invoice and its credit notes).
+    public var buyer: InvoiceBuyer
 
     public init(
         kind: Kind, number: String, orderId: String, returnId: String?, issuedAt: Timestamp, total: Money,
         customerId: String, shipToState: String?, invoiceNumber: String?, invoiceIssuedAt: Timestamp?,
-        defaultGSTRateBasisPoints: Int?, pdfPath: String?, renderedAt: Timestamp?
+        defaultGSTRateBasisPoints: Int?, pdfPath: String?, renderedAt: Timestamp?, buyer: InvoiceBuyer = InvoiceBuyer()
     ) {
+        self.buyer = buyer
         self.kind = kind
         self.number = number
         self.orderId = orderId
@@ -55,8 +58,14 @@ public struct DocumentLine: Sendable, Hashable {
     public var unitPrice: Money
     public var hsn: String?
     public var gstRateBasisPoints: Int?
+    /// The product's name (the event's, else the catalog's when the order was stored).
+    public var description: String?
 
-    public init(sku: String, quantity: Int64, unitPrice: Money, hsn: String?, gstRateBasisPoints: Int?) {
+    public init(
+        sku: String, quantity: Int64, unitPrice: Money, hsn: String?, gstRateBasisPoints: Int?,
+        description: String? = nil
+    ) {
+        self.description = description
         self.sku = sku
         self.quantity = quantity
         self.unitPrice = unitPrice

@@ -35,13 +35,19 @@ public struct OrderDetails: Sendable {
         public var unitPrice: Money
         public var hsn: String?
         public var gstRateBasisPoints: Int?
+        /// The product's name, as the event or the catalog gave it.
+        public var description: String?
 
-        public init(sku: String, quantity: Int64, unitPrice: Money, hsn: String?, gstRateBasisPoints: Int?) {
+        public init(
+            sku: String, quantity: Int64, unitPrice: Money, hsn: String?, gstRateBasisPoints: Int?,
+            description: String? = nil
+        ) {
             self.sku = sku
             self.quantity = quantity
             self.unitPrice = unitPrice
             self.hsn = hsn
             self.gstRateBasisPoints = gstRateBasisPoints
+            self.description = description
         }
     }
 
@@ -88,6 +94,8 @@ public struct OrderDetails: Sendable {
     public var status: String
     public var customerId: String
     public var shipToState: String?
+    /// The buyer's invoice data (name, address, state, GSTIN), as the order's event gave it.
+    public var buyer = InvoiceBuyer()
     public var total: Money
     public var paid: Money?
     public var paymentRef: String?

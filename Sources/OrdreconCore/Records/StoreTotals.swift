@@ -51,6 +51,8 @@ public struct StoreTotals: Sendable, Equatable {
     public var documentsRendered: [String: Int] = [:]
     /// Documents still without a PDF: `invoice`, `credit_note`.
     public var documentsUnrendered: [String: Int] = [:]
+    /// Invoices that lack something (``InvoiceCompleteness``).
+    public var incompleteInvoices = 0
     /// Finished refund requests by their result: `sent`, `refused` (the gateway said no; a person
     /// must look) and `retried` (tried again later).
     public var refundRequests: [String: Int] = [:]

@@ -12,6 +12,13 @@ public protocol ReviewQueries: StoreSession {
     /// Audit records matching `filter` in order of recording, at most `limit` of them.
     func auditRecords(_ filter: AuditFilter, limit: Int) throws(StoreError) -> AuditPage
 
+    /// Invoices that lack something (``InvoiceCompleteness``), oldest number first, at most
+    /// `limit`: all of them, or (`runs` given) those issued by the events of these runs.
+    func incompleteInvoices(ofRuns runs: ClosedRange<Int64>?, limit: Int) throws(StoreError) -> [IncompleteInvoice]
+
+    /// How many invoices lack something: all, or (`runs` given) those issued in these runs.
+    func incompleteInvoiceCount(ofRuns runs: ClosedRange<Int64>?) throws(StoreError) -> Int
+
     /// Everything about one order, or nil when it is unknown.
     func orderDetails(_ orderId: String) throws(StoreError) -> OrderDetails?
 
