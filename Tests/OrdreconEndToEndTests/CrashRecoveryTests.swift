@@ -74,6 +74,8 @@ struct CrashRecoveryTests {
 
         // Side effects exactly once, and never above what was paid.
         #expect(try ws.count("SELECT COUNT(*) FROM invoices") == expected.invoices)
+        #expect(
+            try ws.count("SELECT COUNT(*) FROM invoices WHERE missing IS NOT NULL") == expected.invoicesIncomplete)
         // One credit note per refunded return, citing its order's invoice, numbered without gaps.
         #expect(
             try ws.count("SELECT COUNT(*) FROM credit_notes")

@@ -89,6 +89,8 @@ struct RunSignalTests {
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == expected.applied)
         #expect(try ws.count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'duplicate'") == expected.duplicate)
         #expect(try ws.count("SELECT COUNT(*) FROM invoices") == expected.invoices)
+        #expect(
+            try ws.count("SELECT COUNT(*) FROM invoices WHERE missing IS NOT NULL") == expected.invoicesIncomplete)
         #expect(try ws.count("SELECT COUNT(*) FROM refunds") == expected.refunds)
         #expect(try ws.count("SELECT COUNT(*) FROM files WHERE finalized = 0") == 0)
         #expect(try ws.count("SELECT COUNT(*) FROM files") == expected.files)
