@@ -11,8 +11,11 @@ struct ConfigOptions: ParsableArguments {
     var config: String = "config/ordrecon.toml"
 
     /// Loads the configuration, or fails with why it is unusable (exit 78).
-    func load() throws(CommandFailure) -> Configuration {
-        switch loadResult() {
+    /// - Parameter catalog: also read `catalog.csv` beside it. Only the commands that store orders
+    ///   (`run`, `watch`, `validate`) use it, so only they read it, and a catalog that cannot be
+    ///   used stops only them: refunds, reviews and documents go on while a person fixes it.
+    func load(catalog: Bool = false) throws(CommandFailure) -> Configuration {
+        switch loadResult(catalog: catalog) {
         case .success(let configuration):
             return configuration
         case .failure(let error):
@@ -21,7 +24,7 @@ struct ConfigOptions: ParsableArguments {
     }
 
     /// Reads and checks the configuration file; the error says what is wrong, with file, line and key.
-    func loadResult() -> Result<Configuration, ConfigurationLoadError> {
+    func loadResult(catalog: Bool = false) -> Result<Configuration, ConfigurationLoadError> {
         let path = absolute(config)
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(
@@ -47,6 +50,7 @@ struct ConfigOptions: ParsableArguments {
                         "\(path): gateway.ca_bundle: cannot read \(bundle) (give a PEM file of certificate authorities, or \"\" for the system's)"
                 ))
         }
+        guard catalog else { return .success(configuration) }
         switch Self.loadCatalog(besideConfig: path) {
         case .success(let catalog): configuration.catalog = catalog
         case .failure(let error): return .failure(error)

@@ -75,7 +75,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         TerminationSignals.install()
-        let configuration = try options.load()
+        let configuration = try options.load(catalog: true)
         let settings = configuration.engineSettings
         // On a terminal, log lines go above the live progress line.
         let terminal = quiet ? nil : TerminalLine.standardError()

@@ -40,7 +40,7 @@ struct ValidateCommand: ParsableCommand {
     static let lockWaitSeconds = 5.0
 
     func run() throws {
-        let configuration = try options.load()
+        let configuration = try options.load(catalog: true)
         let settings = configuration.engineSettings
         guard settings.feed(named: feed) != nil else {
             throw CommandFailure(

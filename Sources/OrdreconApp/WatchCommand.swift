@@ -59,7 +59,7 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try options.load()
+        let configuration = try options.load(catalog: true)
         let logger = LoggingSetup.logger(configuration.logging)
         let settings = EngineSettings(configuration)
         try DatabaseGate.check(settings)
@@ -86,7 +86,7 @@ struct WatchCommand: AsyncParsableCommand {
             try await Daemon.run(
                 configuration: configuration, options: daemonOptions, logger: logger, stores: settings.stores
             ) {
-                options.loadResult()
+                options.loadResult(catalog: true)
             }
         } catch {
             throw CommandFailure.internal("watch stopped: \(error)")

@@ -3,7 +3,8 @@ import OrdreconTestSupport
 import Testing
 
 /// `config/catalog.csv` through in-process runs: it fills the blanks of stored order lines, the
-/// event's own values win, and a catalog that cannot be used stops the run with exit 78.
+/// event's own values win, and a catalog that cannot be used stops the run (and validate, watch)
+/// with exit 78, but no command that stores no orders.
 @Suite struct CatalogTests {
     static let orders = """
         event_id,entity,order_id,status,occurred_at,customer_id,sku,quantity,unit_price,hsn,gst_rate,description
@@ -52,5 +53,11 @@ import Testing
         #expect(ws.files(in: "archive/storefront").isEmpty)
         let validate = try await ws.run(["validate", "--feed", "storefront", "inbox/storefront/orders.csv"])
         #expect(validate.status == 78, "\(validate.stdout)\(validate.stderr)")
+        // Only the commands that store orders read the catalog: refunds and reviews go on
+        // (dispatch first: it makes the database the review commands then read).
+        for command in [["dispatch"], ["refunds"], ["invoices"]] {
+            let other = try await ws.run(command)
+            #expect(other.status == 0, "\(command): \(other.stdout)\(other.stderr)")
+        }
     }
 }
