@@ -56,7 +56,7 @@ struct ProductCatalogTests {
         #expect(Self.error(head + "A,x,6109\n") == "config/catalog.csv:2: the row has 3 fields, the header 4")
         #expect(
             Self.error(head + "B,y,6109,18\nA,\"open,6109,18\n")?.hasPrefix(
-                "config/catalog.csv:3: a quoted field is not closed") == true)
+                "config/catalog.csv:3: unterminated quoted field in column 2") == true)
         #expect(
             Self.error(head + "B,\"multi\nline\",6109,18\n")
                 == "config/catalog.csv:2: description holds a line break at character 6; remove it")
@@ -69,10 +69,14 @@ struct ProductCatalogTests {
     }
 
     @Test func hostileInputIsBounded() {
-        // A line of many commas stops at the header's field count, not after building them all.
+        // A row is split as a feed's CSV row is: at most 1 MiB is kept (so at most that many
+        // fields), a longer one is refused without being kept.
         #expect(
             Self.error("sku,hsn\n" + String(repeating: ",", count: 1_000_000) + "\n")
-                == "config/catalog.csv:2: the row has more fields than the header (2)")
+                == "config/catalog.csv:2: the row has 1000001 fields, the header 2")
+        #expect(
+            Self.error("sku,hsn\n" + String(repeating: "x", count: 2 << 20) + ",1\n")?.hasPrefix(
+                "config/catalog.csv:2: row is longer than 1 MiB") == true)
         // More than the limit is refused without being parsed.
         let huge = [UInt8](repeating: 0x41, count: ProductCatalog.maximumBytes + 1)
         #expect(throws: ConfigurationError.self) { try ProductCatalog.parse(huge, fileName: "c") }

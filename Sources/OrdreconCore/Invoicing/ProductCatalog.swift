@@ -11,7 +11,8 @@
 /// A catalog that cannot be used makes the configuration unusable (exit 78): a row that does not
 /// parse, a duplicate SKU, an HSN code that is not 4, 6 or 8 digits, a rate outside 0 to 100.
 /// Hostile input is bounded: the loader refuses a file above ``maximumBytes`` before reading it,
-/// and every value is bounded as it would be in an event (``maximumFieldCharacters``).
+/// rows are split by the feeds' own CSV scanner (a row above 1 MiB is refused without being
+/// kept), and every value is bounded as it would be in an event (``maximumFieldCharacters``).
 public struct ProductCatalog: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var description: String?
@@ -81,9 +82,27 @@ extension ProductCatalog {
         if let offset = body.withUnsafeBytes({ UTF8Validator.firstInvalidOffset(in: $0) }) {
             throw fail(nil, "the catalog is not valid UTF-8 (byte offset \(offset))")
         }
-        var rows = CatalogRows(body)
-        guard let header = try rows.next(fail) else { return .empty }
-        rows.maximumFields = header.fields.count
+        // The same reading as a feed's CSV: LF or CRLF only (a bare CR would join rows), RFC 4180
+        // quoting, rows above 1 MiB refused unread.
+        var lineEnds = CSVLineEndCheck()
+        body.withUnsafeBytes { lineEnds.feed($0) }
+        lineEnds.finish()
+        if let line = lineEnds.bareCRLine {
+            throw fail(line, "a CR that is not followed by LF (line ends must be LF or CRLF)")
+        }
+        var scanner = CSVRowScanner(
+            reader: ByteReader(source: TypedByteSourceBox(InMemoryByteSource(body)), startOffset: 0), line: 1)
+        func nextRow() throws(ConfigurationError) -> CSVRow? {
+            let row: CSVRow?
+            do {
+                row = try scanner.nextRow()
+            } catch {
+                throw fail(nil, "cannot read the catalog: \(error)")
+            }
+            if let row, let problem = row.problem { throw fail(row.line, problem) }
+            return row
+        }
+        guard let header = try nextRow() else { return .empty }
         let names = header.fields.map { $0.trimmingBlanksAndLowercased }
         guard let skuColumn = names.firstIndex(of: "sku") else {
             throw fail(header.line, "the header names no `sku` column (expected sku, description, hsn, gst_rate)")
@@ -94,9 +113,9 @@ extension ProductCatalog {
 
         var entries: [String: Entry] = [:]
         var firstLine: [String: Int] = [:]
-        while let row = try rows.next(fail) {
-            guard row.fields.count == header.fields.count else {
-                throw fail(row.line, "the row has \(row.fields.count) fields, the header \(header.fields.count)")
+        while let row = try nextRow() {
+            guard row.fieldCount == header.fields.count else {
+                throw fail(row.line, "the row has \(row.fieldCount) fields, the header \(header.fields.count)")
             }
             func value(_ column: Int?) -> String? {
                 column.flatMap { trimmed(RawValue(row.fields[$0])) }
@@ -134,104 +153,6 @@ extension ProductCatalog {
             entries[sku] = entry
         }
         return ProductCatalog(entries: entries)
-    }
-}
-
-/// The records of a catalog text, with the physical line each starts on.
-private struct CatalogRows {
-    struct Row {
-        var fields: [String]
-        var line: Int
-    }
-
-    private let bytes: [UInt8]
-    /// A row with more fields is refused as soon as it has them (a line of a million commas
-    /// would otherwise become a million strings): the header's count once it is read.
-    var maximumFields = 64
-    private var index = 0
-    private var line = 1
-
-    /// `bytes` must be valid UTF-8: fields are split at ASCII bytes only, which never occur
-    /// inside a multi-byte character.
-    init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-    }
-
-    /// The next non-empty record, or nil at the end.
-    mutating func next(_ fail: (Int?, String) -> ConfigurationError) throws(ConfigurationError) -> Row? {
-        while index < bytes.count {
-            // Skip empty lines.
-            if bytes[index] == 0x0A {
-                index += 1
-                line += 1
-                continue
-            }
-            if bytes[index] == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A {
-                index += 2
-                line += 1
-                continue
-            }
-            let startLine = line
-            var fields: [String] = []
-            var field: [UInt8] = []
-            var quotedField = false
-            while true {
-                if index == bytes.count {
-                    fields.append(String(decoding: field, as: UTF8.self))
-                    return Row(fields: fields, line: startLine)
-                }
-                let byte = bytes[index]
-                if quotedField {
-                    index += 1
-                    if byte == 0x22 {
-                        if index < bytes.count, bytes[index] == 0x22 {
-                            field.append(0x22)
-                            index += 1
-                        } else {
-                            quotedField = false
-                            guard index == bytes.count || [0x2C, 0x0D, 0x0A].contains(bytes[index]) else {
-                                throw fail(line, "a quoted field must end at a comma or the end of the line")
-                            }
-                        }
-                        continue
-                    }
-                    if byte == 0x0A { line += 1 }
-                    field.append(byte)
-                    if index == bytes.count { throw fail(startLine, "a quoted field is not closed") }
-                    continue
-                }
-                switch byte {
-                case 0x22 where field.isEmpty:
-                    quotedField = true
-                    index += 1
-                    if index == bytes.count { throw fail(startLine, "a quoted field is not closed") }
-                case 0x2C:
-                    fields.append(String(decoding: field, as: UTF8.self))
-                    field = []
-                    guard fields.count < maximumFields else {
-                        throw fail(startLine, "the row has more fields than the header (\(maximumFields))")
-                    }
-                    index += 1
-                case 0x0A:
-                    fields.append(String(decoding: field, as: UTF8.self))
-                    index += 1
-                    line += 1
-                    return Row(fields: fields, line: startLine)
-                case 0x0D:
-                    guard index + 1 < bytes.count, bytes[index + 1] == 0x0A else {
-                        throw fail(line, "a CR that is not followed by LF (line ends must be LF or CRLF)")
-                    }
-                    fields.append(String(decoding: field, as: UTF8.self))
-                    index += 2
-                    line += 1
-                    return Row(fields: fields, line: startLine)
-                default:
-                    field.append(byte)
-                    index += 1
-                }
-            }
-        }
-        return nil
     }
 }
 
