@@ -211,10 +211,14 @@ struct OperatorScriptTests {
         let install = try #require(apt.last)
         #expect(install.hasPrefix("DEBIAN_FRONTEND=noninteractive install -y -q --no-install-recommends "))
         let packages = Set(install.split(separator: " ").dropFirst(5).map(String.init))
-        for package in ["pkg-config", "libsqlite3-dev", "libcurl4-openssl-dev", "libhpdf-dev", "tzdata", "sqlite3"] {
+        // The PDFs' font is made from DejaVu Sans: running needs it, not only the tests.
+        for package in [
+            "pkg-config", "libsqlite3-dev", "libcurl4-openssl-dev", "libhpdf-dev", "tzdata", "sqlite3",
+            "fonts-dejavu-core",
+        ] {
             #expect(packages.contains(package), "\(package) missing from \(install)")
         }
-        for package in ["chromium", "fonts-dejavu-core", "qpdf", "python3-pip"] {
+        for package in ["chromium", "qpdf", "python3-pip"] {
             #expect(!packages.contains(package), "\(package) is for the tests only: \(install)")
         }
     }
