@@ -34,6 +34,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // libpq, PostgreSQL's client library, from the system (Debian: libpq-dev).
+        .systemLibrary(
+            name: "CPostgres",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // libharu from the system (Debian: libhpdf-dev; no pkg-config file), for the PDF invoices.
         .systemLibrary(
             name: "CHaru",
@@ -50,6 +56,14 @@ let package = Package(
         .target(
             name: "OrdreconStore",
             dependencies: ["OrdreconCore", "CSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL adapter of Core's store port (libpq): the same schema, answers and rules
+        // as the SQLite store, with its own migrations, the ingest lock and refund claims that let
+        // several nodes share one database.
+        .target(
+            name: "OrdreconPostgres",
+            dependencies: ["OrdreconCore", "CPostgres"],
             swiftSettings: swiftSettings
         ),
         // The run, through Core's store port (it never sees SQLite): inbox scanning, claiming files,
@@ -133,7 +147,7 @@ let package = Package(
         .target(
             name: "OrdreconApp",
             dependencies: [
-                "OrdreconCore", "OrdreconStore", "OrdreconEngine", "OrdreconWorkload",
+                "OrdreconCore", "OrdreconStore", "OrdreconPostgres", "OrdreconEngine", "OrdreconWorkload",
                 "OrdreconGateway", "OrdreconMockGateway", "OrdreconLogging", "OrdreconMetrics", "OrdreconDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,7 +156,7 @@ let package = Package(
         ),
         .target(
             name: "OrdreconTestSupport",
-            dependencies: ["CSQLite", "OrdreconCore", "OrdreconApp"],
+            dependencies: ["CSQLite", "CPostgres", "OrdreconCore", "OrdreconStore", "OrdreconPostgres", "OrdreconApp"],
             path: "Tests/OrdreconTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -153,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OrdreconStoreTests",
-            dependencies: ["OrdreconCore", "OrdreconStore", "OrdreconTestSupport"],
+            dependencies: ["OrdreconCore", "OrdreconStore", "OrdreconPostgres", "OrdreconTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -17,11 +17,13 @@
 #   ca-certificates       HTTPS to the payment gateway
 #   sqlite3               the sqlite3 shell: sample-run.sh, backups and benchmark.py (the .import floor) use it
 #   fonts-dejavu-core     DejaVu Sans, from which each PDF's font subset is made
+#   libpq-dev             the PostgreSQL client library (libpq), for `[store] url = "postgresql://…"`
 # Tests only (--for-tests):
 #   python3, python3-jsonschema, python3-pip  the JSON Schema check (FeedSchemaTests); pip is the
 #                         fallback when Debian's jsonschema cannot be had
 #   openssl, curl         certificates for the TLS tests, talking to the mock gateway
 #   poppler-utils, qpdf   reading and checking the PDFs the tests make
+#   postgresql-15         initdb and pg_ctl: the tests make throw-away clusters on free ports
 #   chromium              the run report in a headless browser (scripts/check-report.sh);
 #                         the largest by far, hence only here
 set -euo pipefail
@@ -37,9 +39,9 @@ for argument in "$@"; do
   esac
 done
 
-needed=(pkg-config libsqlite3-dev libcurl4-openssl-dev libhpdf-dev tzdata ca-certificates sqlite3 fonts-dejavu-core)
+needed=(pkg-config libsqlite3-dev libcurl4-openssl-dev libhpdf-dev tzdata ca-certificates sqlite3 fonts-dejavu-core libpq-dev)
 if $for_tests; then
-  needed+=(python3 python3-pip openssl curl poppler-utils qpdf chromium)
+  needed+=(python3 python3-pip openssl curl poppler-utils qpdf postgresql-15 chromium)
   # jsonschema may come from Debian or from pip: only a python3 that cannot import it needs Debian's.
   python3 -c "import jsonschema" 2>/dev/null || needed+=(python3-jsonschema)
 fi

@@ -6,22 +6,22 @@
 /// generation stays. At most `2 × capacity` entries are held, and forgetting one costs a
 /// database lookup, never a wrong answer (the database is the truth; this is a copy).
 ///
-/// Clearing the whole map when it filled up (as the store did before) made every order of a
+/// Clearing the whole map when it filled up (as the SQLite store did before) made every order of a
 /// workload with more open orders than the limit miss again and again.
-struct RecentCache<Key: Hashable, Value> {
-    let capacity: Int
+public struct RecentCache<Key: Hashable, Value> {
+    public let capacity: Int
     private var current: [Key: Value] = [:]
     private var previous: [Key: Value] = [:]
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         precondition(capacity > 0)
         self.capacity = capacity
     }
 
     /// Entries held now (both generations; a key in both counts twice).
-    var count: Int { current.count + previous.count }
+    public var count: Int { current.count + previous.count }
 
-    subscript(key: Key) -> Value? {
+    public subscript(key: Key) -> Value? {
         mutating get {
             if let value = current[key] { return value }
             guard let value = previous.removeValue(forKey: key) else { return nil }
@@ -46,7 +46,7 @@ struct RecentCache<Key: Hashable, Value> {
         current[key] = value
     }
 
-    mutating func removeAll() {
+    public mutating func removeAll() {
         current = [:]
         previous = [:]
     }

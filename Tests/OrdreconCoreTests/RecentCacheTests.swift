@@ -1,6 +1,5 @@
+import OrdreconCore
 import Testing
-
-@testable import OrdreconStore
 
 /// The store's bounded cache of orders and returns keeps what is used and holds at most two
 /// generations.

@@ -1,0 +1,17 @@
+public import OrdreconCore
+
+extension StoreError {
+    /// The error for a PostgreSQL database at a schema version newer than this build's.
+    static func newerSchema(path: String, version: Int) -> StoreError {
+        StoreError(
+            .schemaTooNew,
+            message: "the database \(path) has schema version \(version), newer than this ordrecon knows "
+                + "(\(PGSchema.migrations.count)): it was written by a newer ordrecon; use that version, "
+                + "or restore the database from a backup made with this one")
+    }
+
+    /// Placeholder while a part of the port is being written for PostgreSQL.
+    static func unported(_ what: String) -> StoreError {
+        StoreError(.backend, message: "\(what) is not yet available on PostgreSQL")
+    }
+}

@@ -1,0 +1,184 @@
+public import OrdreconCore
+
+/// The PostgreSQL adapter of the store port: the same tables, views, answers and rules as the
+/// SQLite store (OrdreconStore), over one libpq connection.
+///
+/// One thread at a time, like the SQLite store: neither it nor its connection is `Sendable`.
+/// Several connections, in several processes or on several nodes, may share the database; who
+/// ingests is decided by the ingest lock (``tryLeadIngest()``), and refunds are claimed row by
+/// row, so that no refund is in flight twice.
+public final class PostgresStore: StateStore {
+    let db: PGConnection
+    /// Orders read or written lately (write-through; forgotten on rollback): only the node that
+    /// holds the ingest lock writes orders, so what it cached stays true while it holds it.
+    var orderCache = RecentCache<String, OrderSnapshot>(capacity: PostgresStore.orderCacheCapacity)
+    static let orderCacheCapacity = 25_000
+    /// Returns read or written lately, kept the same way.
+    var returnCache = RecentCache<String, ReturnSnapshot>(capacity: PostgresStore.orderCacheCapacity / 4)
+    /// The busy policy, applied as the session's `lock_timeout`.
+    private var policy = BusyPolicy.oneShot
+
+    /// Connects to the database at `url` and brings its schema up to date (creating the tables
+    /// in an empty database).
+    /// - Throws: ``StoreError`` (kind ``StoreError/Kind/schemaTooNew``) when a newer ordrecon
+    ///   wrote the database; it is left unchanged.
+    public init(url: PostgresURL) throws(StoreError) {
+        db = try PGConnection(conninfo: url.conninfo, target: url.description)
+        try configureSession()
+        try migrate()
+    }
+
+    /// Connects for reading only: the schema must be this build's.
+    public init(readingAt url: PostgresURL) throws(StoreError) {
+        db = try PGConnection(conninfo: url.conninfo, target: url.description)
+        try configureSession()
+        try db.execute("SET default_transaction_read_only = on")
+        let version = try schemaVersion
+        if version > PGSchema.migrations.count {
+            throw StoreError.newerSchema(path: url.description, version: version)
+        }
+        if version < PGSchema.migrations.count {
+            throw StoreError(
+                .schemaTooOld,
+                message:
+                    "database \(url.description) has schema version \(version); run `ordrecon run` once to upgrade it to \(PGSchema.migrations.count)"
+            )
+        }
+    }
+
+    private func configureSession() throws(StoreError) {
+        try db.execute("SET client_min_messages = warning; SET TIME ZONE 'UTC'")
+        try applyLockTimeout()
+    }
+
+    /// The schema version this build brings a database to.
+    public static var latestSchemaVersion: Int { PGSchema.migrations.count }
+
+    /// The schema version the database is at (0: no ordrecon tables yet).
+    public var schemaVersion: Int {
+        get throws(StoreError) { try Self.schemaVersion(of: db) }
+    }
+
+    static func schemaVersion(of db: PGConnection) throws(StoreError) -> Int {
+        guard try db.scalarInt("SELECT CASE WHEN to_regclass('ordrecon_schema') IS NULL THEN 0 ELSE 1 END") == 1
+        else { return 0 }
+        return Int(try db.scalarInt("SELECT max(version) FROM ordrecon_schema") ?? 0)
+    }
+
+    /// The advisory lock key that serialises migrations between nodes starting together.
+    static let migrationLock: Int64 = 0x6F72_6472_6563_6D01
+
+    private func migrate() throws(StoreError) {
+        let current = try schemaVersion
+        if current > PGSchema.migrations.count {
+            throw StoreError.newerSchema(path: db.target, version: current)
+        }
+        guard current < PGSchema.migrations.count else { return }
+        try db.execute("BEGIN")
+        do throws(StoreError) {
+            try db.statement("SELECT pg_advisory_xact_lock($1)").bind([Self.migrationLock]).run()
+            try db.execute(
+                "CREATE TABLE IF NOT EXISTS ordrecon_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+            // Another node may have migrated while this one waited for the lock.
+            let version = try schemaVersion
+            if version > PGSchema.migrations.count { throw StoreError.newerSchema(path: db.target, version: version) }
+            for next in version..<PGSchema.migrations.count {
+                try db.execute(PGSchema.migrations[next])
+                try db.statement("INSERT INTO ordrecon_schema (version) VALUES ($1)").bind([next + 1]).run()
+            }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Starts a transaction. PostgreSQL locks rows, not the database, so nothing is taken at
+    /// once; a write that waits for another connection's row lock longer than ``busyPolicy``
+    /// allows fails as busy, and the transaction is rolled back.
+    /// - Parameter durable: when false, the commit does not wait for the server's WAL flush
+    ///   (`synchronous_commit = off`): after a server crash the store is back at an earlier
+    ///   batch, and the file is resumed from there, as with SQLite.
+    public func begin(durable: Bool) throws(StoreError) {
+        try db.execute(durable ? "BEGIN" : "BEGIN; SET LOCAL synchronous_commit = off")
+    }
+
+    public func commit() throws(StoreError) {
+        do {
+            try db.execute("COMMIT")
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    public func rollback() {
+        if db.isInTransaction { try? db.execute("ROLLBACK") }
+        orderCache.removeAll()
+        returnCache.removeAll()
+    }
+
+    public var isInTransaction: Bool { db.isInTransaction }
+
+    /// Nothing to end: each statement reads what was committed when it started.
+    public func endReads() {}
+
+    /// PostgreSQL checkpoints on its own.
+    public func checkpoint(truncate: Bool) {}
+
+    /// How long a statement waits for another connection's row lock before it fails as busy
+    /// (the session's `lock_timeout`; no end when the policy has none).
+    public var busyPolicy: BusyPolicy {
+        get { policy }
+        set {
+            policy = newValue
+            try? applyLockTimeout()
+        }
+    }
+
+    private func applyLockTimeout() throws(StoreError) {
+        let milliseconds = policy.limit.map { max(1, Int($0 * 1000)) } ?? 0
+        try db.execute("SET lock_timeout = \(milliseconds)")
+    }
+
+    /// Runs `body`, a write, in the caller's transaction when one is open, else in one of its own.
+    func write<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        if db.isInTransaction { return try body() }
+        try begin(durable: false)
+        do {
+            let result = try body()
+            try commit()
+            return result
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    func cacheOrder(_ snapshot: OrderSnapshot) { orderCache[snapshot.orderId] = snapshot }
+    func cacheReturn(_ snapshot: ReturnSnapshot) { returnCache[snapshot.returnId] = snapshot }
+
+    // MARK: Runs
+
+    public func startRun(command: String, pid: Int32, at time: Timestamp) throws(StoreError) -> Int64 {
+        try write { () throws(StoreError) in
+            let s = try db.statement("INSERT INTO runs (started_at, pid, command) VALUES ($1, $2, $3) RETURNING id")
+                .bind([time.milliseconds, Int64(pid), command])
+            guard try s.step() else { throw StoreError(.inconsistentData, message: "a new run got no id") }
+            return s.int64(0)
+        }
+    }
+
+    public func finishRun(_ runId: Int64, at time: Timestamp, summaryJSON: String) throws(StoreError) {
+        try write { () throws(StoreError) in
+            try db.statement("UPDATE runs SET finished_at = $1, summary_json = $2 WHERE id = $3")
+                .bind([time.milliseconds, summaryJSON, runId]).run()
+        }
+    }
+}
+
+@available(*, unavailable, message: "a PostgresStore is used by one thread at a time: open one per thread")
+extension PostgresStore: Sendable {}
