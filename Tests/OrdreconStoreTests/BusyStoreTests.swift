@@ -28,7 +28,7 @@ struct BusyStoreTests {
             items: [[.sku: "A", .quantity: "2", .unitPrice: "50"]])
         try h.order("O1", "PAID", "2026-01-01T11:00:00+05:30", [.amount: "100", .paymentRef: "P"])
         try h.order("O1", "CANCELLED", "2026-01-01T12:00:00+05:30", [.reason: "changed mind"])
-        let path = h.store.path
+        let path = h.sqlitePath
         let dispatch = try Store(path: path)
         let reader = try Store(readingAt: path)
         let orders = 150
@@ -92,7 +92,7 @@ struct BusyStoreTests {
     /// with an error that says "database busy" and changed nothing; once the lock is free it works.
     @Test func aOneShotStepGivesUpAfterItsLimitWithAClearError() async throws {
         let h = try StoreTests.Harness(zone: zone)
-        let other = try Store(path: h.store.path)
+        let other = try Store(path: h.sqlitePath)
         other.busyPolicy = BusyPolicy(limit: 0.5, sliceMilliseconds: 100)
         let runsBefore = try other.db.scalarInt("SELECT COUNT(*) FROM runs")
         try h.store.begin(durable: false)
@@ -109,7 +109,7 @@ struct BusyStoreTests {
         #expect(waited >= 0.5)
         h.store.rollback()
         #expect(other2 == nil || other2 == runsBefore)
-        let again = try Store(path: h.store.path)
+        let again = try Store(path: h.sqlitePath)
         #expect(try again.db.scalarInt("SELECT COUNT(*) FROM runs") == runsBefore)
         _ = try again.startRun(command: "run", pid: 1, at: t(0))
         #expect(try again.db.scalarInt("SELECT COUNT(*) FROM runs") == (runsBefore ?? 0) + 1)
@@ -119,7 +119,7 @@ struct BusyStoreTests {
     /// was reported twice, from the report itself).
     @Test func aWaitWithoutEndIsReportedAndEndsOnStop() async throws {
         let h = try StoreTests.Harness(zone: zone)
-        let other = try Store(path: h.store.path)
+        let other = try Store(path: h.sqlitePath)
         let stop = Atomic<Bool>(false)
         let reports = Reports()
         other.busyPolicy = BusyPolicy(
@@ -134,7 +134,7 @@ struct BusyStoreTests {
         #expect(error?.description.contains("because ordrecon is stopping") == true, "\(String(describing: error))")
         #expect(reports.count >= 2)
         h.store.rollback()
-        let again = try Store(path: h.store.path)
+        let again = try Store(path: h.sqlitePath)
         try again.begin()
         again.rollback()
     }

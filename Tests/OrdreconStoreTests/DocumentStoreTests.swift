@@ -96,10 +96,10 @@ import Testing
         #expect(try h.store.document(number: "IN/26-27/0000001")?.pdfPath == "2026-27/IN-26-27-0000001.pdf")
         #expect(try h.store.document(number: "CN/26-27/0000001")?.invoiceNumber == "IN/26-27/0000001")
         #expect(try h.store.document(number: "IN/26-27/0000404") == nil)
-        #expect(try h.store.documentCounts() == (invoices: 1, creditNotes: 1, missingPDF: 1))
+        #expect(try (h.store as! Store).documentCounts() == (invoices: 1, creditNotes: 1, missingPDF: 1))
 
         // Numbers and amounts never change.
-        let path = h.store.path
+        let path = h.sqlitePath
         #expect(throws: TestError.self) {
             try SQLiteFile.execute("UPDATE invoices SET number = 'IN/26-27/0000009'", at: path)
         }

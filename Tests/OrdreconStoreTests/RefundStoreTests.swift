@@ -31,7 +31,7 @@ import Testing
 
         #expect(try h.store.beginRefundAttempt("RF.O1.C", runId: 7, at: t(1000)) == 1)
         // No answer recorded (the process died): the next attempt marks it interrupted.
-        let again = try Store(path: h.store.path)
+        let again = try Store(path: h.sqlitePath)
         #expect(try again.beginRefundAttempt("RF.O1.C", runId: 8, at: t(2000)) == 2)
         try again.finishRefundAttempt(
             "RF.O1.C", attempt: 2, at: t(2100), durationMilliseconds: 100, httpStatus: 503, transport: nil,
@@ -91,7 +91,7 @@ import Testing
 
     @Test func theDatabaseKeepsBodyAndKeyFixedAndSentFinal() throws {
         let h = try cancelledOrder()
-        let path = h.store.path
+        let path = h.sqlitePath
         #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE refunds SET body = '{}'", at: path) }
         #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE refunds SET amount_paise = 1", at: path) }
         #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE refunds SET refund_id = 'RF.X'", at: path) }

@@ -1,6 +1,7 @@
 import Foundation
 import OrdreconCore
 import OrdreconStore
+import OrdreconTestSupport
 import Testing
 
 /// The store against a real SQLite file in a temporary folder (removed after each test).
@@ -10,17 +11,17 @@ struct StoreTests {
 
     /// A store with one registered file, and helpers to push events through judge and store.
     final class Harness {
-        let directory: String
-        let store: Store
+        /// The database (an SQLite file, or a PostgreSQL database), removed with the harness.
+        let database: TestDatabase
+        let store: any StateStore
         let fileId: Int64
         let judge: Judge
         let validator: EventValidator
         var line = 1
 
-        init(zone: TimeZone) throws {
-            directory = NSTemporaryDirectory() + "ordrecon-store-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let store = try Store(path: directory + "/test.sqlite")
+        init(zone: TimeZone, backend: StoreBackend = .sqlite) throws {
+            database = try backend.newDatabase()
+            let store = try database.open()
             self.store = store
             fileId = try store.transaction {
                 try store.registerFile(
@@ -32,7 +33,14 @@ struct StoreTests {
             validator = EventValidator(feed: "all", zone: zone)
         }
 
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
+        /// The SQLite database's folder (SQLite tests only).
+        var directory: String { database.directory ?? "" }
+
+        /// The SQLite database file (SQLite tests only).
+        var sqlitePath: String { directory + "/test.sqlite" }
+
+        /// A new connection to the same database (nothing cached).
+        func reopen() throws -> any StateStore { try database.open() }
 
         static let allowAll = Set(
             OrderStatus.allCases.map { "order:\($0.rawValue)" } + ReturnStatus.allCases.map { "return:\($0.rawValue)" })
