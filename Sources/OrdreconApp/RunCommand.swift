@@ -94,6 +94,7 @@ struct RunCommand: ParsableCommand {
         let store: any StateStore
         do {
             store = try settings.stores.open()
+            try WorkspaceLock.leadIngest(store)
             let engine = RunEngine(settings: settings, store: store, logger: logger)
             engine.shouldStop = TerminationSignals.stopCheck()
             if !quiet {

@@ -45,6 +45,8 @@ public struct DaemonContext: Sendable {
     public let makeRefundClient: @Sendable (GatewayConfig) throws -> any ConcurrentHTTPClient
     /// The refund dispatcher's stop signal, poked by ingestion when a pass recorded new refunds.
     let dispatchSignal = StopSignal()
+    /// Whether this daemon leads ingestion (PostgreSQL: holds the ingest lock) or stands by.
+    public let ingestRole = IngestRole()
 
     /// - Parameters:
     ///   - stores: opens the workers' connections (the composition root picks the database).

@@ -57,6 +57,10 @@ struct IngestService: Service, CustomStringConvertible {
             do {
                 let current = try store ?? context.workerStore(stop: stop, worker: "ingest")
                 store = current
+                guard try lead(current, watch: watch, progress: &progress) else {
+                    clock.wait(seconds: IngestRole.standbyRetrySeconds, signal: stop)
+                    continue
+                }
                 try turn(store: current, watch: watch, stop: stop, progress: &progress)
                 if progress.reportPeriod.isDue(at: clock.now) {
                     writeReport(&progress.reportPeriod, store: current)
@@ -64,9 +68,11 @@ struct IngestService: Service, CustomStringConvertible {
                 backoff.succeeded()
             } catch {
                 if stop.isRaised { break }
-                // A fresh connection, and every file still in the inbox reported again.
+                // A fresh connection (on PostgreSQL the ingest lock goes with the old one), and every
+                // file still in the inbox reported again.
                 store?.rollback()
                 store = nil
+                if context.ingestRole.set(false) { context.metrics.setIngestLeader(false) }
                 watch.rediscover()
                 progress.first = true
                 let wait = backoff.failed()
@@ -84,6 +90,31 @@ struct IngestService: Service, CustomStringConvertible {
             }
         }
         logger.info("ingestion stopped")
+    }
+
+    /// Whether this node may ingest now: always on a store only one machine uses; on a shared one
+    /// (PostgreSQL) while this connection holds the ingest lock. A standby that takes the lock
+    /// starts like a daemon that just started: the files the last leader claimed are resumed
+    /// from their last committed batch, and the whole inbox is looked at again.
+    private func lead(_ store: any StateStore, watch: InboxWatch, progress: inout Progress) throws -> Bool {
+        let leads = try store.tryLeadIngest()
+        let role = context.ingestRole
+        if role.set(leads) {
+            context.metrics.setIngestLeader(leads)
+            if leads {
+                if context.stores.isShared {
+                    context.logger.notice("this node now leads ingestion (it holds the ingest lock)")
+                }
+                progress.first = true
+                watch.rediscover()
+            } else {
+                let holder = (try? store.ingestLeader()) ?? nil
+                context.logger.notice(
+                    "standing by: another node leads ingestion\(holder.map { " (\($0))" } ?? ""); refunds are still sent from here"
+                )
+            }
+        }
+        return leads
     }
 
     private func writeReport(_ period: inout WatchReportPeriod, store: any StateStore) {

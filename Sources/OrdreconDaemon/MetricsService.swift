@@ -9,7 +9,9 @@ import ServiceLifecycle
 /// `GET /metrics` (Prometheus text) and `GET /healthz` on the metrics port.
 ///
 /// `/healthz` answers 200 `ok` when the database can be read and the inbox folders exist and
-/// can be written to, else 503 with the reason, so a supervisor sees a broken workspace.
+/// can be written to, else 503 with the reason, so a supervisor sees a broken workspace. On a
+/// store that several nodes share (PostgreSQL) a second line says whether this node leads
+/// ingestion or stands by, and who leads (`ingest: leader` / `ingest: standby; leader: …`).
 ///
 /// The handlers run on Swift's cooperative pool, which must never block: what reads the
 /// database or the inbox runs on ``blocking``, a serial queue of its own (one scrape at a time;
@@ -61,10 +63,15 @@ struct MetricsService: Service, CustomStringConvertible {
         await server.appendRoute("GET /healthz") { _ in
             let configuration = context.configuration.current
             let stores = context.stores
-            if let problem = await Self.offPool({ Health.problem(configuration, stores: stores) }) {
-                return HTTPResponse(statusCode: .serviceUnavailable, body: Data("unhealthy: \(problem)\n".utf8))
+            let role = context.ingestRole
+            let (problem, ingest) = await Self.offPool {
+                (Health.problem(configuration, stores: stores), Health.ingestLine(stores: stores, leads: role.leads))
             }
-            return HTTPResponse(statusCode: .ok, body: Data("ok\n".utf8))
+            if let problem {
+                return HTTPResponse(
+                    statusCode: .serviceUnavailable, body: Data("unhealthy: \(problem)\n\(ingest ?? "")".utf8))
+            }
+            return HTTPResponse(statusCode: .ok, body: Data("ok\n\(ingest ?? "")".utf8))
         }
         let shown = IPAddress.family(of: host) == 6 ? "[\(host)]" : host
         context.logger.info("metrics on http://\(shown):\(port)/metrics and /healthz")
@@ -80,6 +87,22 @@ struct MetricsService: Service, CustomStringConvertible {
 
 /// What makes the workspace unusable, if anything.
 enum Health {
+    /// The `/healthz` line on the ingest role, for a shared store (nil on SQLite, where the
+    /// daemon always leads): `ingest: leader`, or `ingest: standby; leader: <who>` as the
+    /// database names the session holding the ingest lock.
+    static func ingestLine(stores: any StateStoreFactory, leads: Bool?) -> String? {
+        guard stores.isShared else { return nil }
+        switch leads {
+        case true?:
+            return "ingest: leader\n"
+        case false?:
+            let holder = (try? stores.openForReading().ingestLeader()) ?? nil
+            return "ingest: standby; leader: \(holder ?? "none right now (a standby takes over within seconds)")\n"
+        case nil:
+            return "ingest: starting\n"
+        }
+    }
+
     static func problem(_ configuration: Configuration, stores: any StateStoreFactory) -> String? {
         do {
             let store = try stores.openForReading()

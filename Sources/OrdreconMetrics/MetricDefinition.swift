@@ -102,6 +102,12 @@ extension MetricDefinition {
             "Invoices issued that lack an HSN code on a line, or (at 50,000 rupees or more, to a buyer without GSTIN) "
             + "the buyer's name, address or state; see ordrecon invoices --incomplete.")
 
+    static let ingestLeader = MetricDefinition(
+        name: "ordrecon_ingest_leader",
+        help:
+            "1 while this watch process leads ingestion (it holds the ingest lock), 0 while it stands by because "
+            + "another node leads (PostgreSQL); refunds are sent either way.")
+
     // The binary.
     static let buildInfo = MetricDefinition(
         name: "ordrecon_build_info",

@@ -195,6 +195,11 @@ public final class OrdreconMetrics: Sendable {
             to: Double(count))
     }
 
+    /// Sets whether this process leads ingestion (only `watch` says; a run leads or exits).
+    public func setIngestLeader(_ leads: Bool) {
+        registry.makeGauge(descriptor: MetricDefinition.ingestLeader.descriptor, labels: []).set(to: leads ? 1 : 0)
+    }
+
     /// Sets the inbox backlog: how many files wait, and the age of the oldest (0 when none).
     public func setInbox(backlog: Int, oldestAgeSeconds: Double) {
         inboxBacklog.set(to: Double(backlog))

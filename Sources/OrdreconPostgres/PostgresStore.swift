@@ -17,6 +17,8 @@ public final class PostgresStore: StateStore {
     var returnCache = RecentCache<String, ReturnSnapshot>(capacity: PostgresStore.orderCacheCapacity / 4)
     /// The busy policy, applied as the session's `lock_timeout`.
     private var policy = BusyPolicy.oneShot
+    /// Whether this connection holds the ingest lock (see ``tryLeadIngest()``).
+    var leadsIngest = false
 
     /// Connects to the database at `url` and brings its schema up to date (creating the tables
     /// in an empty database).
@@ -47,7 +49,8 @@ public final class PostgresStore: StateStore {
     }
 
     private func configureSession() throws(StoreError) {
-        try db.execute("SET client_min_messages = warning; SET TIME ZONE 'UTC'")
+        try db.execute(
+            "SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET application_name = '\(Self.sessionName)'")
         try applyLockTimeout()
     }
 

@@ -11,6 +11,11 @@ public struct PostgresStoreFactory: StateStoreFactory {
 
     public var latestSchemaVersion: Int { PostgresStore.latestSchemaVersion }
 
+    /// Several nodes may share the database: the ingest lock decides who ingests.
+    public var isShared: Bool { true }
+
+    public var location: String { url.description }
+
     /// Connects and reads the schema version (0 tables of ordrecon's: ``DatabaseState/empty``);
     /// nothing is created.
     public func inspect() throws(StoreError) -> DatabaseState {

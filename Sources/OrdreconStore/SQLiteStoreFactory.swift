@@ -15,6 +15,11 @@ public struct SQLiteStoreFactory: StateStoreFactory {
 
     public var latestSchemaVersion: Int { Store.latestSchemaVersion }
 
+    /// One machine only: the workspace lock beside the file keeps a second writer out.
+    public var isShared: Bool { false }
+
+    public var location: String { path }
+
     public func inspect() throws(StoreError) -> DatabaseState {
         try DatabaseFile.inspect(path)
     }

@@ -203,6 +203,16 @@ public final class Store: StateStore {
         try? db.execute(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
     }
 
+    // MARK: Ingest lock
+
+    /// SQLite has no ingest lock: the workspace lock (a file lock beside the database) already
+    /// keeps a second writer out, and only one machine uses the file.
+    public func tryLeadIngest() throws(StoreError) -> Bool { true }
+
+    public func releaseIngestLead() {}
+
+    public func ingestLeader() throws(StoreError) -> String? { nil }
+
     // MARK: Runs
 
     /// Records the start of a run. - Returns: the run id.

@@ -33,4 +33,19 @@ public protocol EventLedger: StoreSession, ReconciliationState {
 
     /// Pending refunds with their bodies (to make sure each has its outbox file).
     func pendingRefunds() throws(StoreError) -> [RecordedRefund]
+
+    /// Makes this connection the one that ingests, if no other connection (process, node) is:
+    /// the ingest lock, held until ``releaseIngestLead()`` or until the connection ends (a node
+    /// that dies loses it with its connection). Taking it again while holding it is harmless.
+    /// A store that only one machine can use (SQLite, whose workspace lock keeps a second
+    /// writer out) has no such lock and always answers true.
+    /// - Returns: whether this connection now holds the lock.
+    func tryLeadIngest() throws(StoreError) -> Bool
+
+    /// Lets the ingest lock go, if this connection holds it.
+    func releaseIngestLead()
+
+    /// Who holds the ingest lock, as the database knows the connection (for `/healthz`), or nil
+    /// when nobody does or the store has no such lock.
+    func ingestLeader() throws(StoreError) -> String?
 }

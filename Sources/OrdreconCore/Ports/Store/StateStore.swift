@@ -23,6 +23,15 @@ public protocol StateStoreFactory: Sendable {
     /// The schema version this build brings a database to.
     var latestSchemaVersion: Int { get }
 
+    /// Whether several processes on several machines may use the database at once (PostgreSQL):
+    /// then the ingest lock (``EventLedger/tryLeadIngest()``) decides who ingests, and refunds
+    /// may be sent from every node. False for SQLite, which one machine uses, guarded by the
+    /// workspace lock.
+    var isShared: Bool { get }
+
+    /// Where the database is, for messages: a file path or a URL (never a secret).
+    var location: String { get }
+
     /// What lies where the database should be, found without creating anything (SQLite would
     /// create a missing file when opening it).
     /// - Throws: ``StoreError`` when it cannot be looked at, or is not a database.
