@@ -36,9 +36,16 @@ measure an older build on the new workloads). `--one-big-file` adds a workload o
 file per feed (`--file-events` and `--window-hours` huge), sized so that the largest is about
 `--big-file-mb` MB, measured by the floor and ordrecon only, to show that peak RSS stays flat.
 
+4. ordrecon on PostgreSQL (unless --no-postgres, or PostgreSQL is not installed): the same `run` on
+   a copy of the same files, `[store] url` naming a fresh database in a throw-away cluster with
+   PostgreSQL's durable defaults (scripts/benchmark_postgres.py); its row says its events/s as a
+   ratio to ordrecon on SQLite in the same benchmark run. At the end, the takeover time: two
+   `watch` nodes on one database, the leader killed with SIGKILL five times, the seconds until
+   the standby holds the ingest lock.
+
 Usage: scripts/benchmark.py [--sizes 100000,1000000] [--workloads waves,spread] [--binary PATH]
        [--generator PATH] [--no-build] [--no-baseline] [--render N] [--one-big-file [--big-file-mb 1024]]
-       [--json-out FILE] [--keep]
+       [--json-out FILE] [--keep] [--no-postgres]
 """
 import argparse
 import csv
@@ -51,6 +58,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import benchmark_postgres
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BINARY = os.path.join(ROOT, ".build", "release", "ordrecon")
@@ -259,9 +268,12 @@ def measure_baseline(work, info, expected):
     return row
 
 
-def measure_ordrecon(binary, work, info, expected):
+def measure_ordrecon(binary, work, info, expected, postgres=None):
+    """`ordrecon run` in `work`; on PostgreSQL when `postgres` is (cluster, database, url)."""
     gateway, url = start_mock_gateway(binary)
     configure(work, url)
+    if postgres:
+        benchmark_postgres.use_store(work, postgres[2])
     try:
         m = measure([binary, "run", "--json", "--quiet"], work)
     finally:
@@ -276,9 +288,13 @@ def measure_ordrecon(binary, work, info, expected):
                  total["rejected_by_code"], None)
     delivery = summary["refund_delivery"] or {"seconds": "0", "sent": 0}
     dispatch = float(delivery["seconds"])
-    row = row_of("ordrecon", m, m.wall - dispatch, total["events"], info["lines"], info["bytes"])
-    database = os.path.join(work, "var", "ordrecon.sqlite")
-    row["db_bytes"] = file_size(database, database + "-wal")
+    row = row_of("ordrecon (PG)" if postgres else "ordrecon", m, m.wall - dispatch, total["events"], info["lines"],
+                 info["bytes"])
+    if postgres:
+        row["db_bytes"] = benchmark_postgres.database_bytes(postgres[0], postgres[1])
+    else:
+        database = os.path.join(work, "var", "ordrecon.sqlite")
+        row["db_bytes"] = file_size(database, database + "-wal")
     row["dispatch_s"] = round(dispatch, 3)
     row["refunds_sent"] = delivery["sent"]
     per_feed = {}
@@ -413,12 +429,25 @@ def run_case(args, binary, name, extra, events, seed, cleanup, results, big=Fals
         print_row(rows[-1])
     elif big:
         print(f"  {'python baseline':16} skipped for the big file (it would take long; see the other rows)")
+    pg_work = None
+    if args.cluster:
+        pg_work = benchmark_postgres.copy_workspace(work)
+        cleanup.append(pg_work)
     rows.append(measure_ordrecon(binary, work, info, expected))
     add_ratios(rows)
     print_row(rows[-1])
     if rows[-1]["dispatch_s"]:
         print(f"  {'':16} refund dispatch (not in the ingest time): {rows[-1]['refunds_sent']:,} sent in "
               f"{rows[-1]['dispatch_s']:.2f} s")
+    if pg_work:
+        database, url = args.cluster.new_database()
+        sqlite_row = rows[-1]
+        rows.append(measure_ordrecon(binary, pg_work, info, expected, (args.cluster, database, url)))
+        add_ratios(rows)
+        rows[-1]["ratio_sqlite"] = round(rows[-1]["events_per_s"] / sqlite_row["events_per_s"], 3)
+        print_row(rows[-1])
+        print(f"  {'':16} PostgreSQL ingest is {rows[-1]['ratio_sqlite']:.2f}x ordrecon's on SQLite in this run "
+              f"(refund dispatch: {rows[-1]['refunds_sent']:,} sent in {rows[-1]['dispatch_s']:.2f} s)")
     render = measure_render(binary, work, args.render) if args.render > 0 and not big else None
     results.append({
         "workload": name, "requested_events": events, "orders": orders, "seed": seed,
@@ -447,6 +476,8 @@ def main():
     parser.add_argument("--json-out", help="write every number measured to this JSON file")
     parser.add_argument("--workdir", help="where the workspaces go (default: the system's temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the workspaces")
+    parser.add_argument("--no-postgres", dest="postgres", action="store_false",
+                        help="skip ordrecon on PostgreSQL and the takeover measurement")
     args = parser.parse_args()
 
     binary = os.path.abspath(args.binary) if args.binary else DEFAULT_BINARY
@@ -478,8 +509,17 @@ def main():
     print("ordrecon's seconds are its ingest time (wall minus refund dispatch); user/sys CPU and bytes written"
           " are the whole process's")
 
+    args.cluster = None
+    if args.postgres:
+        if benchmark_postgres.available():
+            args.cluster = benchmark_postgres.Cluster(args.workdir)
+            print(f"PostgreSQL: a throw-away cluster on 127.0.0.1:{args.cluster.port} (durable defaults)")
+        else:
+            print("note: PostgreSQL is not installed: its rows and the takeover time are not measured")
+
     results = []
     cleanup = []
+    takeover = None
     started = time.monotonic()
     try:
         for name in names:
@@ -505,6 +545,10 @@ def main():
                 events = big_file_events(args.generator, extra, args)
                 run_case(args, binary, "big-files", extra, events, args.seed, cleanup, results, big=True)
         print_scaling(results)
+        if args.cluster:
+            takeover = benchmark_postgres.measure_takeover(binary, args.cluster)
+            print(f"\ntakeover: a standby watch held the ingest lock {max(takeover):.2f} s at most after the leader's "
+                  f"SIGKILL (rounds: {', '.join(f'{t:.2f}' for t in takeover)} s)")
     finally:
         for work in cleanup:
             if args.keep:
@@ -517,6 +561,7 @@ def main():
                         "python": platform.python_version()},
             "binary": binary, "version": version, "write_bytes_measured": io_ok,
             "seconds": round(time.monotonic() - started, 1), "workloads": results,
+            "takeover_seconds": takeover,
         }
         with open(args.json_out, "w", encoding="utf-8") as handle:
             json.dump(document, handle, indent=1)

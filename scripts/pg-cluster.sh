@@ -6,6 +6,9 @@
 # loopback only). As root, initdb and the server run as the `postgres` user.
 #
 #   scripts/pg-cluster.sh DIR WATCH_PID     DIR must not exist yet
+#
+# PG_CLUSTER_DURABLE=1 keeps PostgreSQL's durable defaults (fsync, full page writes), for the
+# benchmark; otherwise they are off, for the tests' speed.
 set -euo pipefail
 dir=$1
 watch_pid=$2
@@ -19,10 +22,10 @@ mkdir -p "$dir"
   { cat "$dir/initdb.log" >&2; exit 1; }
 for try in 1 2 3 4 5; do
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300"
   # fsync off: a test cluster is thrown away; a crash of the machine is not what is tested.
-  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-    start >/dev/null 2>&1 && break
+  [ "${PG_CLUSTER_DURABLE:-0}" = 1 ] || options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null 2>&1 && break
   port=""
 done
 [ -n "$port" ] || { echo "pg-cluster.sh: the server did not start:" >&2; tail -20 "$dir/server.log" >&2; exit 1; }
