@@ -87,7 +87,7 @@ extension PostgresStore {
             WHERE order_id = $1 ORDER BY created_at, refund_id COLLATE "C"
             """
         ).bind([orderId])
-        while try rf.step() { details.refunds.append(Self.refund(rf)) }
+        while try rf.step() { details.refunds.append(Self.refundSummary(rf)) }
         return details
     }
 }

@@ -9,14 +9,14 @@ public import OrdreconCore
 
 extension PostgresStore {
     /// The columns every listing reads, in the order `auditRecord(_:)` expects (file joined as `f`).
-    static let recordColumns = """
+    private static let auditRecordColumns = """
         a.id, a.feed, f.name, a.line, a.event_id, a.entity,
         CASE WHEN a.entity = 'return' THEN a.return_id ELSE a.order_id END,
         a.order_id, a.return_id, a.status, a.occurred_at, COALESCE(a.actor, a.feed),
         a.outcome, a.reason_code, a.message, a.recorded_at
         """
 
-    static func auditRecord(_ s: PGStatement) -> AuditRecord {
+    private static func auditRecord(_ s: PGStatement) -> AuditRecord {
         AuditRecord(
             id: s.int64(0), feed: s.string(1), fileName: s.string(2), line: s.optionalInt64(3).map(Int.init),
             eventId: s.optionalString(4), entity: s.optionalString(5), entityId: s.optionalString(6),
@@ -29,7 +29,7 @@ extension PostgresStore {
     /// The WHERE conditions (joined with AND) and their values for `filter`, on `audit_events a`
     /// joined with `files f`. Every value is a parameter (`$1`…, in order); no user text is
     /// ever part of the SQL. Equality on text is byte equality on both backends.
-    static func conditions(_ filter: AuditFilter) -> (sql: String, values: [(any PGValue)?]) {
+    private static func auditConditions(_ filter: AuditFilter) -> (sql: String, values: [(any PGValue)?]) {
         var terms: [String] = []
         var values: [(any PGValue)?] = []
         func add(_ term: (String) -> String, _ value: any PGValue) {
@@ -53,11 +53,11 @@ extension PostgresStore {
     public func rejections(_ filter: AuditFilter) throws(StoreError) -> [RejectionRecord] {
         var filter = filter
         filter.outcome = nil
-        let (whereSQL, values) = Self.conditions(filter)
+        let (whereSQL, values) = Self.auditConditions(filter)
         // At most one applied row per (feed, event_id): the partial unique index
         // audit_applied_event_id, as in SQLite.
         var sql = """
-            SELECT \(Self.recordColumns), r.id, rf.name, r.line, r.recorded_at
+            SELECT \(Self.auditRecordColumns), r.id, rf.name, r.line, r.recorded_at
             FROM audit_events a JOIN files f ON f.id = a.file_id
             LEFT JOIN audit_events r ON r.feed = a.feed AND r.event_id = a.event_id AND r.outcome = 'applied' AND r.id > a.id
             LEFT JOIN files rf ON rf.id = r.file_id
@@ -80,12 +80,12 @@ extension PostgresStore {
     }
 
     public func auditRecords(_ filter: AuditFilter, limit: Int) throws(StoreError) -> AuditPage {
-        let (whereSQL, values) = Self.conditions(filter)
+        let (whereSQL, values) = Self.auditConditions(filter)
         // SQLite reads a negative LIMIT as no limit; PostgreSQL refuses one, and reads NULL so.
         let fetch = limit + 1
         let s = try db.statement(
             """
-            SELECT \(Self.recordColumns)
+            SELECT \(Self.auditRecordColumns)
             FROM audit_events a JOIN files f ON f.id = a.file_id
             WHERE \(whereSQL) ORDER BY a.id LIMIT $\(values.count + 1)
             """
@@ -145,7 +145,7 @@ extension PostgresStore {
             WHERE order_id = $1 AND return_id = $2 ORDER BY created_at, refund_id COLLATE "C" LIMIT 1
             """
         ).bind([orderId, returnId])
-        if try rf.step() { details.refund = Self.refund(rf) }
+        if try rf.step() { details.refund = Self.refundSummary(rf) }
         return details
     }
 
@@ -160,7 +160,7 @@ extension PostgresStore {
     }
 
     /// A refund from the columns refund_id, kind, return_id, amount_paise, status, created_at.
-    static func refund(_ s: PGStatement) -> OrderDetails.Refund {
+    static func refundSummary(_ s: PGStatement) -> OrderDetails.Refund {
         OrderDetails.Refund(
             refundId: s.string(0), kind: s.string(1), returnId: s.optionalString(2),
             amount: Money(paise: s.int64(3)), status: s.string(4), createdAt: Timestamp(milliseconds: s.int64(5)))
