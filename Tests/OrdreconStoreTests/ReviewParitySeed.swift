@@ -53,7 +53,8 @@ enum ReviewParitySeed {
           (29, 4, 6, 'orders', 3, 'E-11', 'order', 'O-1', NULL, 'DELIVERED', 150000, NULL, NULL, NULL, NULL, NULL, NULL, 'rejected', 'bad_transition', 'lower', 7150),
           (30, 4, 6, 'orders', 4, 'E-4', 'order', 'O-1', NULL, 'DELIVERED', 400000, NULL, NULL, NULL, NULL, NULL, NULL, 'applied', NULL, NULL, 7200),
           (31, 4, 6, 'orders', 5, 'E-1', 'order', 'O-1', NULL, 'PENDING_PAYMENT', 100000, NULL, NULL, NULL, NULL, NULL, NULL, 'rejected', 'DUPLICATE_ID', 'after the applied one', 7200),
-          (32, 4, 6, 'returns', 6, 'RE-11', 'return', 'O-1', 'R-2', 'APPROVED', 306000, NULL, NULL, NULL, NULL, NULL, NULL, 'applied', NULL, NULL, 7250);
+          (32, 4, 6, 'returns', 6, 'RE-11', 'return', 'O-1', 'R-2', 'APPROVED', 306000, NULL, NULL, NULL, NULL, NULL, NULL, 'applied', NULL, NULL, 7250),
+          (33, 4, 6, 'orders', 7, 'E-12', 'order', 'O-4', NULL, 'PENDING_PAYMENT', -5, NULL, NULL, NULL, NULL, NULL, NULL, 'applied', NULL, NULL, 7250);
 
         INSERT INTO order_headers (order_id, customer_id, ship_to_state, total_paise, created_at, customer_name,
                                    billing_address, billing_state, customer_gstin) VALUES
@@ -63,7 +64,7 @@ enum ReviewParitySeed {
         Bengaluru', 'KA', NULL),
           ('O-2', 'C-2', NULL, 90000, 90000, '', NULL, NULL, '29ABCDE1234F1Z5'),
           ('O-3', 'C-3', 'OD', 70000, 380000, NULL, '  ', NULL, NULL),
-          ('O-4', 'C-4', 'MH', 0, 500000, NULL, NULL, NULL, NULL);
+          ('O-4', 'C-4', 'MH', 9223372036854775807, -500000, NULL, NULL, NULL, NULL);
 
         INSERT INTO order_items (order_id, sku, quantity, unit_price_paise, hsn, gst_rate_bp, position, description) VALUES
           ('O-1', 'sku-b', 1, 10000, '6109', 1200, 1, 'T-shirt "blue"'),
@@ -78,11 +79,11 @@ enum ReviewParitySeed {
 
         INSERT INTO return_headers (return_id, order_id, requested_at) VALUES
           ('R-1', 'O-1', 300000), ('R-10', 'O-1', 300000), ('R-2', 'O-1', 300000), ('r-0', 'O-1', 300000),
-          ('R-3', 'O-2', 5000), ('R-4', 'O-3', 400000), ('R-5', 'O-4', 1);
+          ('R-3', 'O-2', 5000), ('R-4', 'O-3', 400000), ('R-5', 'O-4', 1), ('R-6', 'O-404', -2);
 
         INSERT INTO return_items (return_id, sku, quantity) VALUES
           ('R-1', 'sku-b', 1), ('R-1', 'sku-a', 1), ('R-1', 'SKU-Z', 1), ('R-1', 'not-in-order', 2), ('R-1', 'ß', 1),
-          ('R-1', 'Not-in-order', 1), ('R-2', 'sku-a', 1), ('R-4', 'z-1', 1);
+          ('R-1', 'Not-in-order', 1), ('R-2', 'sku-a', 1), ('R-4', 'z-1', 1), ('R-6', 'gone', 9223372036854775807);
 
         INSERT INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, pdf_path, audit_id, created_at,
                               rendered_at, default_gst_rate_bp, missing) VALUES
