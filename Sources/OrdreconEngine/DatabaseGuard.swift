@@ -22,23 +22,28 @@ public struct DatabaseRefusal: Error, Sendable, CustomStringConvertible {
 /// that history and number invoices from 1 again). A fresh workspace (no database, nothing
 /// archived or issued) passes.
 public enum DatabaseGuard {
-    /// Looks at the database (`settings.database`, through `stores`) and, when it is missing or
+    /// Looks at the database (`settings.store`, through `stores`) and, when it is missing or
     /// empty, at the archive and invoices folders, without creating or changing anything.
     /// - Parameter stores: the store the database is opened with, which knows how to look at it.
-    /// - Returns: what the database path holds.
-    /// - Throws: ``DatabaseRefusal`` when the database must not be used.
+    /// - Returns: what the database holds.
+    /// - Throws: ``DatabaseRefusal`` when the database must not be used, or (PostgreSQL) cannot
+    ///   be reached: libpq's reason, with the URL.
     @discardableResult
     public static func check(_ settings: EngineSettings, stores: any StateStoreFactory) throws(DatabaseRefusal)
         -> DatabaseState
     {
-        let path = settings.database
+        let path = settings.store.description
+        let isPostgres = settings.postgres != nil
         let state: DatabaseState
         do {
             state = try stores.inspect()
         } catch {
             throw DatabaseRefusal(
                 cause: "the database cannot be used: \(error.message)",
-                remedy: "Restore \(path) from a backup.")
+                remedy: isPostgres
+                    ? "Check that the PostgreSQL server at \(path) is running and reachable from here, that the "
+                        + "database and user exist, and that the password is in PGPASSWORD or ~/.pgpass; then run again."
+                    : "Restore \(path) from a backup.")
         }
         switch state {
         case .database(let version) where version > stores.latestSchemaVersion:
@@ -52,13 +57,15 @@ public enum DatabaseGuard {
             return state
         case .missing, .empty:
             guard let found = firstFile(in: settings.archive) ?? firstFile(in: settings.invoices) else { return state }
-            let what = state == .missing ? "missing" : "empty (0 bytes)"
+            let what =
+                state == .missing ? "missing" : isPostgres ? "empty (it holds no ordrecon tables)" : "empty (0 bytes)"
             throw DatabaseRefusal(
                 cause: "the database \(path) is \(what), but the workspace already has history (\(found)); "
                     + "a new database would lose the record of what was processed and start the invoice numbers at 1 again",
                 remedy: "Restore the database from a backup. To start a new history on purpose, move the folders "
                     + "\(settings.archive) and \(settings.invoices) aside"
-                    + (state == .empty ? " and remove the empty database file" : "") + ", then run again.")
+                    + (state == .empty && !isPostgres ? " and remove the empty database file" : "")
+                    + ", then run again.")
         }
     }
 
