@@ -13,7 +13,11 @@ public struct DatabaseRefusal: Error, Sendable, CustomStringConvertible {
         self.remedy = remedy
     }
 
-    public var description: String { "\(cause). Nothing was changed. \(remedy)" }
+    public var description: String {
+        // libpq's reasons end in a question ("Is the server running ...?"): no full stop after it.
+        let end = cause.last.map { ".?!".contains($0) } == true ? " " : ". "
+        return cause + end + "Nothing was changed. " + remedy
+    }
 }
 
 /// The look at a workspace's database that every command makes before it opens it, or
@@ -38,8 +42,11 @@ public enum DatabaseGuard {
         do {
             state = try stores.inspect()
         } catch {
+            // libpq's reason spans lines (a second one, tab-indented, with a hint): one line here.
+            let reason = error.message.split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
             throw DatabaseRefusal(
-                cause: "the database cannot be used: \(error.message)",
+                cause: "the database cannot be used: \(reason)",
                 remedy: isPostgres
                     ? "Check that the PostgreSQL server at \(path) is running and reachable from here, that the "
                         + "database and user exist, and that the password is in PGPASSWORD or ~/.pgpass; then run again."
