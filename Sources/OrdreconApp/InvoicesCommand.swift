@@ -119,9 +119,7 @@ struct InvoicesRenderCommand: ParsableCommand {
         TerminationSignals.install()
         let configuration = try options.load()
         let settings = configuration.engineSettings
-        guard try DatabaseGate.check(settings) != .missing else {
-            throw CommandFailure.noDatabase(settings.database)
-        }
+        try DatabaseGate.checkHistory(settings)
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
         let logger = LoggingSetup.logger(configuration.logging)

@@ -157,9 +157,7 @@ struct RefundsRetryCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.load()
         let settings = configuration.engineSettings
-        guard try DatabaseGate.check(settings) != .missing else {
-            throw CommandFailure.noDatabase(settings.database)
-        }
+        try DatabaseGate.checkHistory(settings)
         let lock = try WorkspaceLock.forCommand(settings)
         defer { withExtendedLifetime(lock) {} }
         let result = try ReviewStore.query { () throws(StoreError) in

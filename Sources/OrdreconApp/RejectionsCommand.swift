@@ -66,11 +66,10 @@ struct TimeWindowOptions: ParsableArguments {
 /// Opening the database for the review commands.
 enum ReviewStore {
     /// The store, read-only; fails with 66 when there is no database yet, 78 when it is refused
-    /// (``DatabaseGate``: written by a newer ordrecon, or missing while the workspace has history).
+    /// (``DatabaseGate``: written by a newer ordrecon, missing while the workspace has history,
+    /// or a PostgreSQL server that cannot be reached).
     static func open(_ configuration: Configuration) throws -> any StateStore {
-        guard try DatabaseGate.check(configuration.engineSettings) != .missing else {
-            throw CommandFailure.noDatabase(configuration.paths.database)
-        }
+        try DatabaseGate.checkHistory(configuration.engineSettings)
         do {
             return try configuration.engineSettings.stores.openForReading()
         } catch {

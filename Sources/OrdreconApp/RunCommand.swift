@@ -30,9 +30,11 @@ struct RunCommand: ParsableCommand {
             The database is looked at before anything is created: one written by a newer ordrecon \
             (a higher schema version) is refused, and so is a missing or empty database while \
             archive/ or invoices/ already hold files (a new one would lose that history and restart \
-            the invoice numbers). Nothing is changed then; the message names the cause and the \
-            remedy (restore the database from a backup; to start a new history on purpose, move \
-            archive/ and invoices/ aside), and the exit status is 78.
+            the invoice numbers). A PostgreSQL database ([store] url) that cannot be reached is \
+            refused the same way, with the URL and the server's reason. Nothing is changed then; \
+            the message names the cause and the remedy (restore the database from a backup; to \
+            start a new history on purpose, move archive/ and invoices/ aside), and the exit \
+            status is 78.
 
             Exit status: 0 nothing rejected and no refund left; 65 at least one event or file \
             rejected, or the gateway refused a refund; 75 another instance holds the workspace lock, \

@@ -49,7 +49,7 @@ struct ValidateCommand: ParsableCommand {
             )
         }
         let path = absolute(file)
-        try DatabaseGate.check(settings)
+        let state = try DatabaseGate.check(settings)
 
         // Keep `run` out while judging, without writing to the lock file (nothing may change).
         let lock: WorkspaceLockProbe?
@@ -62,11 +62,21 @@ struct ValidateCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
 
-        let databaseExists = FileManager.default.fileExists(atPath: settings.database)
+        // A PostgreSQL database without ordrecon's tables holds no state yet: the file is judged
+        // against an empty one, and no table is created.
+        let databaseExists: Bool
+        if settings.postgres != nil {
+            if case .database = state { databaseExists = true } else { databaseExists = false }
+        } else {
+            databaseExists = FileManager.default.fileExists(atPath: settings.database)
+        }
+        let database = settings.store.description
         let stateText =
             databaseExists
-            ? "the current state in \(settings.database)"
-            : "an empty state (no database yet at \(settings.database); none is created)"
+            ? "the current state in \(database)"
+            : settings.postgres != nil
+                ? "an empty state (no ordrecon tables yet in \(database); none are created)"
+                : "an empty state (no database yet at \(database); none is created)"
         let result: DryRunResult
         do {
             result = try Self.judge(path: path, feed: feed, settings: settings, databaseExists: databaseExists)
@@ -82,7 +92,7 @@ struct ValidateCommand: ParsableCommand {
 
         if json {
             Console.print(
-                Self.json(result, file: file, feed: feed, databaseExists: databaseExists, database: settings.database)
+                Self.json(result, file: file, feed: feed, databaseExists: databaseExists, database: database)
                     .text(indent: 2))
         } else {
             Console.print(Self.text(result, file: file, feed: feed, stateText: stateText))
@@ -90,8 +100,8 @@ struct ValidateCommand: ParsableCommand {
         if !result.wouldApplyAll { throw ExitStatus.rejected }
     }
 
-    /// Opens the state (the database, or an empty one in memory) and dry-runs the file on it.
-    /// The store is closed before this returns.
+    /// Opens the state (the configured store through its factory, or an empty SQLite database in
+    /// memory) and dry-runs the file on it. The store is closed before this returns.
     private static func judge(path: String, feed: String, settings: EngineSettings, databaseExists: Bool) throws
         -> DryRunResult
     {

@@ -6,7 +6,7 @@ import UnixSignals
 
 /// Reloads the configuration on SIGHUP. Feeds and their permissions, the gateway, the seller,
 /// invoicing, returns, batch size and logging take effect at the next file or refund pass;
-/// a changed time zone or path needs a restart (the old values stay, and the log says so).
+/// a changed time zone, path or store needs a restart (the old values stay, and the log says so).
 struct ReloadService: Service, CustomStringConvertible {
     let context: DaemonContext
     var description: String { "ReloadService" }
@@ -50,6 +50,7 @@ struct ReloadService: Service, CustomStringConvertible {
     /// What changed that a running daemon cannot take over, if anything.
     static func needsRestart(_ old: Configuration, _ new: Configuration) -> String? {
         if old.paths != new.paths { return "a change of [paths]" }
+        if old.store != new.store { return "a change of [store]" }
         if old.timezoneIdentifier != new.timezoneIdentifier { return "a change of timezone" }
         if old.feeds.map(\.name) != new.feeds.map(\.name) {
             return "adding or removing a feed (its inbox folder is watched)"

@@ -13,7 +13,11 @@ public struct DatabaseRefusal: Error, Sendable, CustomStringConvertible {
         self.remedy = remedy
     }
 
-    public var description: String { "\(cause). Nothing was changed. \(remedy)" }
+    public var description: String {
+        // libpq's reasons end in a question ("Is the server running ...?"): no full stop after it.
+        let end = cause.last.map { ".?!".contains($0) } == true ? " " : ". "
+        return cause + end + "Nothing was changed. " + remedy
+    }
 }
 
 /// The look at a workspace's database that every command makes before it opens it, or
@@ -22,23 +26,31 @@ public struct DatabaseRefusal: Error, Sendable, CustomStringConvertible {
 /// that history and number invoices from 1 again). A fresh workspace (no database, nothing
 /// archived or issued) passes.
 public enum DatabaseGuard {
-    /// Looks at the database (`settings.database`, through `stores`) and, when it is missing or
+    /// Looks at the database (`settings.store`, through `stores`) and, when it is missing or
     /// empty, at the archive and invoices folders, without creating or changing anything.
     /// - Parameter stores: the store the database is opened with, which knows how to look at it.
-    /// - Returns: what the database path holds.
-    /// - Throws: ``DatabaseRefusal`` when the database must not be used.
+    /// - Returns: what the database holds.
+    /// - Throws: ``DatabaseRefusal`` when the database must not be used, or (PostgreSQL) cannot
+    ///   be reached: libpq's reason, with the URL.
     @discardableResult
     public static func check(_ settings: EngineSettings, stores: any StateStoreFactory) throws(DatabaseRefusal)
         -> DatabaseState
     {
-        let path = settings.database
+        let path = settings.store.description
+        let isPostgres = settings.postgres != nil
         let state: DatabaseState
         do {
             state = try stores.inspect()
         } catch {
+            // libpq's reason spans lines (a second one, tab-indented, with a hint): one line here.
+            let reason = error.message.split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
             throw DatabaseRefusal(
-                cause: "the database cannot be used: \(error.message)",
-                remedy: "Restore \(path) from a backup.")
+                cause: "the database cannot be used: \(reason)",
+                remedy: isPostgres
+                    ? "Check that the PostgreSQL server at \(path) is running and reachable from here, that the "
+                        + "database and user exist, and that the password is in PGPASSWORD or ~/.pgpass; then run again."
+                    : "Restore \(path) from a backup.")
         }
         switch state {
         case .database(let version) where version > stores.latestSchemaVersion:
@@ -52,13 +64,15 @@ public enum DatabaseGuard {
             return state
         case .missing, .empty:
             guard let found = firstFile(in: settings.archive) ?? firstFile(in: settings.invoices) else { return state }
-            let what = state == .missing ? "missing" : "empty (0 bytes)"
+            let what =
+                state == .missing ? "missing" : isPostgres ? "empty (it holds no ordrecon tables)" : "empty (0 bytes)"
             throw DatabaseRefusal(
                 cause: "the database \(path) is \(what), but the workspace already has history (\(found)); "
                     + "a new database would lose the record of what was processed and start the invoice numbers at 1 again",
                 remedy: "Restore the database from a backup. To start a new history on purpose, move the folders "
                     + "\(settings.archive) and \(settings.invoices) aside"
-                    + (state == .empty ? " and remove the empty database file" : "") + ", then run again.")
+                    + (state == .empty && !isPostgres ? " and remove the empty database file" : "")
+                    + ", then run again.")
         }
     }
 

@@ -19,7 +19,11 @@ public struct EngineSettings: Sendable {
     public var failed: String
     public var outbox: String
     public var invoices: String
+    /// The SQLite database file (`[paths] database`, or `[store] url`'s `sqlite:` path). Its
+    /// folder holds the lock and the processing folder, on PostgreSQL too.
     public var database: String
+    /// `[store] url` when it names a PostgreSQL database; nil: the SQLite file at ``database``.
+    public var postgres: PostgresURL?
     public var zone: TimeZone
     public var returnWindowDays: Int
     public var batchSize: Int
@@ -53,7 +57,22 @@ public struct EngineSettings: Sendable {
         self.feeds = feeds.sorted { $0.name < $1.name }
     }
 
-    /// The folder that holds the database; the lock and the processing folder live beside it.
+    /// Where the store is: the PostgreSQL database when one is configured, else the SQLite file.
+    public var store: StoreLocation {
+        get { postgres.map { .postgres($0) } ?? .sqlite(path: database) }
+        set {
+            switch newValue {
+            case .sqlite(let path):
+                database = path
+                postgres = nil
+            case .postgres(let url):
+                postgres = url
+            }
+        }
+    }
+
+    /// The folder that holds the SQLite database file; the lock and the processing folder live
+    /// beside it (with PostgreSQL too: they belong to this node's folders, not to the database).
     public var stateDirectory: String { (database as NSString).deletingLastPathComponent }
     /// Where a claimed file lies while its events are applied.
     public var processing: String { stateDirectory + "/processing" }
@@ -75,6 +94,7 @@ extension EngineSettings {
             returnWindowDays: configuration.returnWindowDays, batchSize: configuration.batchSize,
             feeds: configuration.feeds.map { EngineSettings.Feed(name: $0.name, allowed: $0.allowSet) },
             defaultGSTRateBasisPoints: configuration.defaultGSTRateBasisPoints)
+        store = configuration.store
         settleSeconds = Double(configuration.watch.settleMilliseconds) / 1000
         reportKeepDays = configuration.reports.keepDays
         catalog = configuration.catalog

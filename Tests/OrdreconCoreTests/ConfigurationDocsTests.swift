@@ -21,7 +21,8 @@ struct ConfigurationDocsTests {
         #expect(keys.filter(\.secret).map(\.dottedName) == ["gateway.token"])
         #expect(
             ConfigurationSchema.tableNames == [
-                "paths", "gateway", "seller", "returns", "invoicing", "engine", "watch", "logging", "reports", "feeds",
+                "paths", "store", "gateway", "seller", "returns", "invoicing", "engine", "watch", "logging", "reports",
+                "feeds",
             ])
     }
 
@@ -32,6 +33,7 @@ struct ConfigurationDocsTests {
             names == [
                 "timezone",
                 "paths.inbox", "paths.archive", "paths.failed", "paths.outbox", "paths.invoices", "paths.database",
+                "store.url",
                 "gateway.base_url", "gateway.token", "gateway.ca_bundle", "gateway.connect_timeout_ms",
                 "gateway.timeout_ms",
                 "gateway.max_attempts", "gateway.backoff_initial_ms", "gateway.backoff_max_ms", "gateway.concurrency",

@@ -1,19 +1,54 @@
 import CSQLite
 public import Foundation
-import OrdreconCore
+public import OrdreconCore
 import Synchronization
 
 /// A throw-away ordrecon workspace in a temporary folder (removed by ``remove()``), with the
 /// default configuration, helpers to drop feed files, run the built binary and query the database.
 public final class TestWorkspace: Sendable {
     public let root: String
+    /// The store its configuration names.
+    public let backend: StoreBackend
+    /// The PostgreSQL database (`[store] url`) when ``backend`` is `.postgres`: a new, empty
+    /// one in this process's cluster (``TestPostgres``), gone with the cluster.
+    public let url: PostgresURL?
 
-    /// Creates a workspace with `config/ordrecon.toml` holding `config` (the defaults when nil).
-    public init(config: String? = nil) throws {
+    /// Creates a workspace with `config/ordrecon.toml` holding `config` (the defaults when nil);
+    /// on `.postgres`, with `[store] url` set to a new database (``withStoreURL(_:in:)``).
+    public init(config: String? = nil, store backend: StoreBackend = .sqlite) throws {
         root = NSTemporaryDirectory() + "ordrecon-test-" + UUID().uuidString
+        self.backend = backend
+        var text = config ?? TestWorkspace.defaultConfig
+        switch backend {
+        case .sqlite:
+            url = nil
+        case .postgres:
+            let database = try TestPostgres.newDatabase()
+            url = database
+            text = TestWorkspace.withStoreURL(database.text, in: text)
+        }
         try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
-        try (config ?? TestWorkspace.defaultConfig).write(
-            toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
+        try text.write(toFile: root + "/config/ordrecon.toml", atomically: true, encoding: .utf8)
+    }
+
+    /// `config` with `[store] url` set to `url`: the default file's `url = ""` line replaced, or a
+    /// `[store]` table added when there is none. It stops the test process when the file has a
+    /// `[store]` table without that line, rather than run on a store the test did not ask for.
+    public static func withStoreURL(_ url: String, in config: String) -> String {
+        let line = urlLine(url)
+        var lines = config.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let index = lines.firstIndex(of: urlLine("")) {
+            lines[index] = line
+            return lines.joined(separator: "\n")
+        }
+        precondition(!lines.contains("[store]"), "the configuration has a [store] table without `url = \"\"`")
+        return config + (config.hasSuffix("\n") || config.isEmpty ? "" : "\n") + "\n[store]\n" + line + "\n"
+    }
+
+    /// `url = "<value>"`, as TOML writes it (the URLs tests use hold no quotes or backslashes).
+    private static func urlLine(_ value: String) -> String {
+        precondition(!value.contains("\"") && !value.contains("\\"), "a store URL with quotes: \(value)")
+        return "url = \"\(value)\""
     }
 
     /// The repository's own `config/ordrecon.toml` (the defaults), with the gateway pointed at
@@ -57,6 +92,8 @@ public final class TestWorkspace: Sendable {
         try? FileManager.default.removeItem(atPath: root)
     }
 
+    /// The SQLite database file at its default place (on PostgreSQL, where the lock and
+    /// `processing/` still live beside).
     public var database: String { root + "/var/ordrecon.sqlite" }
 
     /// Writes a file into `inbox/<feed>/` the way partners do (temporary name, then rename),
@@ -160,8 +197,18 @@ public final class TestWorkspace: Sendable {
         return repositoryRoot + "/.build/debug/ordrecon"
     }
 
-    /// Runs a query on the workspace database; each row as text values (NULL as nil).
-    public func query(_ sql: String) throws -> [[String?]] {
+    /// The rows of `sql` in the workspace's store (the SQLite file, read only, or the PostgreSQL
+    /// database), each value as text (NULL as nil). Write SQL both understand to run on both.
+    public func rows(_ sql: String) throws -> [[String?]] {
+        if let url { return try TestPostgres.rows(sql, in: url) }
+        return try sqliteRows(sql)
+    }
+
+    /// Runs a query on the workspace's store; each row as text values (NULL as nil). The same
+    /// as ``rows(_:)``.
+    public func query(_ sql: String) throws -> [[String?]] { try rows(sql) }
+
+    private func sqliteRows(_ sql: String) throws -> [[String?]] {
         var db: OpaquePointer?
         guard sqlite3_open_v2(database, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else {
             throw TestError("cannot open \(database)")

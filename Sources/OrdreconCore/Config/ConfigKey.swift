@@ -4,7 +4,7 @@ import Foundation
 enum ConfigTable: String, CaseIterable, Sendable {
     /// Keys outside any table (`timezone`).
     case top = ""
-    case paths, gateway, seller, returns, invoicing, engine, watch, logging, reports
+    case paths, store, gateway, seller, returns, invoicing, engine, watch, logging, reports
     /// The keys of each `[feeds.<name>]` table.
     case feeds
 
@@ -20,6 +20,8 @@ enum ConfigValueKind: Sendable, Equatable {
     case path
     /// An http:// or https:// URL; messages hide any `user:password@` in it.
     case url
+    /// Where the store is (`sqlite:<path>`, `postgresql://…`); messages hide any password in it.
+    case storeURL
     /// A whole number in this range.
     case integer(ClosedRange<Int>)
     /// `true` or `false`.
@@ -36,7 +38,7 @@ enum ConfigValueKind: Sendable, Equatable {
     /// The type as the README names it.
     var typeName: String {
         switch self {
-        case .string, .path, .url, .choice: "string"
+        case .string, .path, .url, .storeURL, .choice: "string"
         case .integer: "integer"
         case .boolean: "boolean"
         case .percent: "number"

@@ -16,6 +16,8 @@ public struct Configuration: Sendable, Equatable {
     public private(set) var timezoneIdentifier: String
     /// `[paths]`, resolved.
     public var paths: Paths
+    /// `[store] url`: where state, history, the audit log, documents and refunds live.
+    public var store: StoreLocation
     /// `[gateway]`: where refunds go and how hard to try.
     public var gateway: GatewayConfig
     /// `[gateway] base_url`, without trailing `/`; refunds go to `<gatewayBaseURL>/refunds`.
@@ -131,7 +133,10 @@ public struct Configuration: Sendable, Equatable {
         }
         let root = normalize(workspaceRoot)
         file.workspaceRoot = root
-        let paths = try Paths(file.table(.paths), workspaceRoot: root)
+        let pathsTable = file.table(.paths)
+        var paths = try Paths(pathsTable, workspaceRoot: root)
+        let store = try StoreLocation.read(
+            file.table(.store), paths: &paths, databaseIsSet: pathsTable.values["database"] != nil)
         let gateway = try GatewayConfig(file.table(.gateway), workspaceRoot: root)
         let seller = try SellerConfig(file.table(.seller))
 
@@ -167,7 +172,7 @@ public struct Configuration: Sendable, Equatable {
         let feeds = try FeedConfig.read(file.table(.feeds))
         let reports = try ReportsConfig(file.table(.reports))
         return Configuration(
-            fileName: file.fileName, timeZone: timeZone, timezoneIdentifier: zone.value, paths: paths,
+            fileName: file.fileName, timeZone: timeZone, timezoneIdentifier: zone.value, paths: paths, store: store,
             gateway: gateway, seller: seller, returnWindowDays: windowDays, defaultGSTRateBasisPoints: gstRate,
             writePDFs: writePDFs, batchSize: batchSize, watch: watch, logging: logging, reports: reports, feeds: feeds)
     }

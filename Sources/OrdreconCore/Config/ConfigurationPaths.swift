@@ -13,7 +13,8 @@ extension Configuration {
         public var outbox: String
         /// Invoice PDFs.
         public var invoices: String
-        /// The SQLite database file.
+        /// The SQLite database file (`[store] url`'s `sqlite:` path when it gives one); its folder
+        /// holds the workspace lock and `processing/` whichever store is used.
         public var database: String
 
         public init(
@@ -73,8 +74,9 @@ extension Configuration.Paths {
             "invoices", "invoices", doc: "tax invoice and credit note PDFs", "GST tax invoices (PDF).")
         let database = try path(
             "database", "var/ordrecon.sqlite",
-            doc: "the SQLite database; the lock and `var/processing/` live beside it",
-            "The SQLite database: state, history, audit log, refund outbox.")
+            doc: "the SQLite database (unless `store.url` names another store); the lock and `var/processing/` "
+                + "live beside it on either store",
+            "The SQLite database (unless [store] url names another); the lock and processing/ live beside it.")
         try Self.checkLayout(
             inbox: inbox, archive: archive, failed: failed, outbox: outbox, invoices: invoices, database: database, t)
         self.init(
@@ -116,17 +118,37 @@ extension Configuration.Paths {
                     because: "paths.\(other.name) (\(other.path)) and paths.inbox (\(inbox.path)) overlap")
             }
         }
-        let holdingInput = [(inbox, false), (archive, true), (failed, true), (outbox, false), (invoices, false)]
-        for (folder, holdsInput) in holdingInput {
-            let same = Configuration.samePath(database.path, folder.path)
-            if same || (holdsInput && Configuration.isInside(database.path, folder.path)) {
-                throw t.invalid(
-                    database.setting,
-                    expected: "a file path that is not a folder of the workspace nor inside archive or failed",
-                    because: same
-                        ? "it is the same as paths.\(folder.name)" : "it lies in paths.\(folder.name) (\(folder.path))")
+        let folderPaths = Configuration.Paths(
+            workspaceRoot: "/", inbox: inbox.path, archive: archive.path, failed: failed.path, outbox: outbox.path,
+            invoices: invoices.path, database: database.path)
+        if let problem = folderPaths.databasePlacementProblem(database.path) {
+            throw t.invalid(database.setting, expected: problem.expected, because: problem.because)
+        }
+    }
+
+    /// Why the SQLite database cannot be the file at `path` (absolute, normalized), as "expected
+    /// X" and "because Y"; nil when it can. It cannot be one of the folders, nor lie inside the
+    /// inbox (partners' files only), `archive` or `failed` (they hold input files per feed).
+    func databasePlacementProblem(_ path: String) -> (expected: String, because: String)? {
+        if Configuration.isInside(path, inbox), !Configuration.samePath(path, inbox) {
+            return (
+                "a location outside the inbox (partners' files only go there)",
+                "it lies in paths.inbox (\(inbox))"
+            )
+        }
+        let folders =
+            [("inbox", inbox, false), ("archive", archive, true), ("failed", failed, true)]
+            + [("outbox", outbox, false), ("invoices", invoices, false)]
+        for (name, folder, holdsInput) in folders {
+            let same = Configuration.samePath(path, folder)
+            if same || (holdsInput && Configuration.isInside(path, folder)) {
+                return (
+                    "a file path that is not a folder of the workspace nor inside archive or failed",
+                    same ? "it is the same as paths.\(name)" : "it lies in paths.\(name) (\(folder))"
+                )
             }
         }
+        return nil
     }
 }
 

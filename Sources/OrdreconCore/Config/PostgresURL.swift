@@ -11,7 +11,9 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         public var description: String
     }
 
-    /// Checks `text`: the scheme, no password, no control characters or spaces.
+    /// Checks `text`: the scheme, no password, no control characters or spaces, a host and a
+    /// database name (libpq would otherwise take the local socket and the user's name, quietly
+    /// another database than the one meant).
     public init(_ text: String) throws(Refusal) {
         let lower = text.lowercased()
         guard let scheme = ["postgresql://", "postgres://"].first(where: { lower.hasPrefix($0) }) else {
@@ -28,15 +30,55 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
                     "the URL holds a password; leave it out and give it in PGPASSWORD or ~/.pgpass (the configuration file is no place for a secret)"
             )
         }
-        if let query = rest.firstIndex(of: "?") {
-            let parameters = rest[rest.index(after: query)...].split(separator: "&")
-            if parameters.contains(where: { $0.lowercased().hasPrefix("password=") }) {
-                throw Refusal(
-                    description:
-                        "the URL holds a password parameter; give the password in PGPASSWORD or ~/.pgpass instead")
-            }
+        let parameters = Self.parameters(of: rest)
+        if parameters.contains(where: { $0.lowercased().hasPrefix("password=") }) {
+            throw Refusal(
+                description: "the URL holds a password parameter; give the password in PGPASSWORD or ~/.pgpass instead")
+        }
+        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        let hostParameter = parameters.contains {
+            $0.lowercased().hasPrefix("host=") || $0.lowercased().hasPrefix("hostaddr=")
+        }
+        if (host.isEmpty || host.hasPrefix(":")) && !hostParameter {
+            throw Refusal(
+                description: "the URL names no host; write postgresql://user@host:port/dbname (for a Unix socket, "
+                    + "add ?host=<the socket's folder>)")
+        }
+        let path = rest.dropFirst(authority.count).prefix { $0 != "?" }
+        let hasName = path.count > 1 || parameters.contains { $0.lowercased().hasPrefix("dbname=") }
+        if !hasName {
+            throw Refusal(description: "the URL names no database; write postgresql://user@host:port/dbname")
         }
         self.text = text
+    }
+
+    /// The `name=value` parameters after `?` in `rest` (the URL after its scheme).
+    private static func parameters(of rest: Substring) -> [Substring] {
+        guard let query = rest.firstIndex(of: "?") else { return [] }
+        return rest[rest.index(after: query)...].split(separator: "&")
+    }
+
+    /// `text` with any password in it (`user:password@`, `password=`) written `***`, for a
+    /// message about a URL that was refused for holding one.
+    public static func redactingPassword(_ text: String) -> String {
+        // Without `://` (a URL mistyped), what precedes the first `/` is taken as the authority.
+        let start = text.range(of: "://")?.upperBound ?? text.startIndex
+        let rest = text[start...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        var out = String(text[..<start])
+        if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+            out += authority[...colon] + "***" + authority[at...]
+        } else {
+            out += authority
+        }
+        let afterAuthority = rest[authority.endIndex...]
+        guard let query = afterAuthority.firstIndex(of: "?") else { return out + afterAuthority }
+        out += afterAuthority[...query]
+        let parameters = afterAuthority[afterAuthority.index(after: query)...].split(
+            separator: "&", omittingEmptySubsequences: false)
+        out += parameters.map { $0.lowercased().hasPrefix("password=") ? "password=***" : String($0) }.joined(
+            separator: "&")
+        return out
     }
 
     /// The URL as libpq takes it, with ordrecon's name for the server's views of sessions, a

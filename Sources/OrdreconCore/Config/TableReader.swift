@@ -190,6 +190,9 @@ struct TableReader {
             if key.kind == .url, let s = value.stringValue {
                 shown = TOMLTable.quoted(Configuration.redactedURL(s))
             }
+            if key.kind == .storeURL, let s = value.stringValue {
+                shown = TOMLTable.quoted(PostgresURL.redactingPassword(s))
+            }
             message += ", got \(shown)"
         } else {
             message += " (the default)"
