@@ -7,12 +7,15 @@ import OrdreconStore
 /// The database check every command makes before it opens the database or creates anything
 /// in the workspace (``DatabaseGuard``), as the command line reports it.
 enum DatabaseGate {
-    /// Looks at the workspace's database; fails with why it must not be used (exit 78) when so.
+    /// Looks at the workspace's database; fails with why it must not be used (exit 78) when so,
+    /// or (exit 75, try again later) when its server cannot be reached now.
     /// - Returns: what the database holds.
     @discardableResult
     static func check(_ settings: EngineSettings) throws -> DatabaseState {
         do {
             return try DatabaseGuard.check(settings, stores: settings.stores)
+        } catch  where error.isTemporary {
+            throw CommandFailure.busy("\(error)")
         } catch {
             throw CommandFailure.databaseRefused("\(error)")
         }

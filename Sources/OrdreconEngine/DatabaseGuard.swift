@@ -7,10 +7,14 @@ public struct DatabaseRefusal: Error, Sendable, CustomStringConvertible {
     public var cause: String
     /// What to do.
     public var remedy: String
+    /// Whether it may pass by itself (a database server that cannot be reached now): then the
+    /// command fails as "try again later", not as a configuration to fix.
+    public var isTemporary: Bool
 
-    public init(cause: String, remedy: String) {
+    public init(cause: String, remedy: String, isTemporary: Bool = false) {
         self.cause = cause
         self.remedy = remedy
+        self.isTemporary = isTemporary
     }
 
     public var description: String {
@@ -45,6 +49,16 @@ public enum DatabaseGuard {
             // libpq's reason spans lines (a second one, tab-indented, with a hint): one line here.
             let reason = error.message.split(whereSeparator: \.isNewline)
                 .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            // A server that cannot be reached now (down, restarting, failing over, out of
+            // connections) is the store's "busy": temporary. A refused login or a missing
+            // database is for a person to fix.
+            if error.isBusy {
+                throw DatabaseRefusal(
+                    cause: "the database cannot be reached now: \(reason)",
+                    remedy: "Nothing to fix here if the PostgreSQL server at \(path) is only restarting; "
+                        + "otherwise check that it runs and is reachable from here. Run again later.",
+                    isTemporary: true)
+            }
             throw DatabaseRefusal(
                 cause: "the database cannot be used: \(reason)",
                 remedy: isPostgres

@@ -39,12 +39,13 @@ struct FailoverTests {
 
         /// The pid of the node holding the ingest lock, as PostgreSQL names its session.
         func leaderPid() -> pid_t? {
-            let name = try? rows(
-                """
-                SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'advisory' AND l.granted AND l.objid = 1 AND l.objsubid = 2
-                """
-            ).first?.first ?? nil
+            let name =
+                try? rows(
+                    """
+                    SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                    WHERE l.locktype = 'advisory' AND l.granted AND l.objid = 1 AND l.objsubid = 2
+                    """
+                ).first?.first ?? nil
             guard let name, let range = name.range(of: " pid ") else { return nil }
             return pid_t(name[range.upperBound...])
         }
@@ -94,7 +95,8 @@ struct FailoverTests {
                 GROUP BY file_id, line HAVING COUNT(*) > 1) AS twice
                 """) == 0)
         let rejectedFiles =
-            expected.rejectedByCode["bad_file", default: 0] + expected.rejectedByCode["unsupported_file_type", default: 0]
+            expected.rejectedByCode["bad_file", default: 0]
+            + expected.rejectedByCode["unsupported_file_type", default: 0]
         #expect(try count("SELECT COUNT(*) FROM audit_log") == expected.events + rejectedFiles)
         #expect(try count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'applied'") == expected.applied)
         #expect(try count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'duplicate'") == expected.duplicate)
@@ -123,7 +125,8 @@ struct FailoverTests {
         // Every refund accepted exactly once, never sent with two bodies.
         #expect(try count("SELECT COUNT(*) FROM refunds") == expected.refunds)
         let entries = try gateway.entries()
-        let bodies = Dictionary(uniqueKeysWithValues: try rows("SELECT refund_id, body FROM refunds").map { ($0[0]!, $0[1]!) })
+        let bodies = Dictionary(
+            uniqueKeysWithValues: try rows("SELECT refund_id, body FROM refunds").map { ($0[0]!, $0[1]!) })
         #expect(entries.allSatisfy { bodies[$0.key] == $0.body }, "a refund went out with another body")
         let accepted = entries.filter { $0.outcome == "accepted" }
         #expect(accepted.count == expected.refunds)

@@ -5,7 +5,8 @@ import Testing
 /// `[store] url` chooses the store of every command: an `sqlite:` path puts the database there,
 /// a PostgreSQL URL sends everything to that database, one with a password is refused when the
 /// configuration is read, and a PostgreSQL server that cannot be reached stops every command
-/// before it touches the workspace (exit 78, the URL and libpq's reason in the message).
+/// before it touches the workspace (exit 75, try again later; the URL and libpq's reason in the
+/// message), while a login the server refuses (a database that does not exist) is exit 78.
 @Suite(.runsPrograms)
 struct StoreSettingTests {
     static let orders =
@@ -30,24 +31,36 @@ struct StoreSettingTests {
         for command in Self.commands {
             let result = try await ws.run(command, timeout: .seconds(60))
             #expect(!result.timedOut, "\(command) kept running")
-            #expect(result.status == 78, "\(command): \(result.status)\n\(result.stderr)")
+            #expect(result.status == 75, "\(command): \(result.status)\n\(result.stderr)")
             #expect(
-                result.stderr.contains(
-                    "refusing the database: the database cannot be used: cannot connect to PostgreSQL at \(url): "),
+                result.stderr.contains("the database cannot be reached now: cannot connect to PostgreSQL at \(url): "),
                 "\(command): \(result.stderr)")
             #expect(result.stderr.contains("Connection refused"), "\(command): libpq's reason: \(result.stderr)")
             #expect(result.stderr.contains("Nothing was changed."), "\(command): \(result.stderr)")
-            #expect(result.stderr.contains("PGPASSWORD or ~/.pgpass"), "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("Run again later."), "\(command): \(result.stderr)")
             #expect(!result.stderr.contains("Restore"), "\(command): no backup to restore: \(result.stderr)")
             // No file claimed, no folder, lock or SQLite database made.
             let after = try WorkspaceSnapshot(ws.root)
             #expect(after == before, "\(command) changed the workspace: \(after.difference(from: before))")
         }
         let json = try await ws.run(["run", "--json"])
-        #expect(json.status == 78)
+        #expect(json.status == 75)
         #expect(
-            json.stdout.contains("\"code\" : \"database_refused\"")
-                || json.stdout.contains("\"code\":\"database_refused\""), "\(json.stdout)")
+            json.stdout.contains("\"code\" : \"database_busy\"")
+                || json.stdout.contains("\"code\":\"database_busy\""), "\(json.stdout)")
+        #expect(ws.files(in: "inbox/storefront") == ["orders.csv"])
+    }
+
+    @Test func aDatabaseTheServerDoesNotHaveIsForAPersonToFix() async throws {
+        let url = "postgresql://ordrecon@127.0.0.1:\(try TestPostgres.port())/no_such_database"
+        let ws = try TestWorkspace(config: TestWorkspace.withStoreURL(url, in: TestWorkspace.defaultConfig))
+        defer { ws.remove() }
+        try ws.drop("storefront", "orders.csv", Self.orders, order: 1)
+        let result = try await ws.run(["run"])
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderr.contains("the database cannot be used: cannot connect to PostgreSQL at \(url): "))
+        #expect(result.stderr.contains("does not exist"), "\(result.stderr)")
+        #expect(result.stderr.contains("PGPASSWORD or ~/.pgpass"), "\(result.stderr)")
         #expect(ws.files(in: "inbox/storefront") == ["orders.csv"])
     }
 
@@ -115,8 +128,10 @@ struct StoreSettingTests {
         #expect(try ws.rows("SELECT max(version) FROM ordrecon_schema") == [["1"]])
         #expect(try ws.rows("SELECT count(*) FROM run_log WHERE command = 'run'") == [["1"]])
         #expect(!FileManager.default.fileExists(atPath: ws.database))
-        // The lock and processing/ stay beside [paths] database.
-        #expect(FileManager.default.fileExists(atPath: ws.root + "/var/ordrecon.lock"))
+        // processing/ stays beside [paths] database; no workspace lock file: on a shared store
+        // the database's ingest lock decides who ingests.
+        #expect(FileManager.default.fileExists(atPath: ws.root + "/var/processing"))
+        #expect(!FileManager.default.fileExists(atPath: ws.root + "/var/ordrecon.lock"))
     }
 
     @Test func anEmptyPostgreSQLDatabaseBesideAnArchiveIsRefused() async throws {

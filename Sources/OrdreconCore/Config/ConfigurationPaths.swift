@@ -74,9 +74,9 @@ extension Configuration.Paths {
             "invoices", "invoices", doc: "tax invoice and credit note PDFs", "GST tax invoices (PDF).")
         let database = try path(
             "database", "var/ordrecon.sqlite",
-            doc: "the SQLite database (unless `store.url` names another store); the lock and `var/processing/` "
-                + "live beside it on either store",
-            "The SQLite database (unless [store] url names another); the lock and processing/ live beside it.")
+            doc: "the SQLite database (unless `store.url` names another store); `var/processing/` lives beside it "
+                + "on either store, the workspace lock on SQLite",
+            "The SQLite database (unless [store] url names another); processing/ (and, on SQLite, the lock) beside it.")
         try Self.checkLayout(
             inbox: inbox, archive: archive, failed: failed, outbox: outbox, invoices: invoices, database: database, t)
         self.init(

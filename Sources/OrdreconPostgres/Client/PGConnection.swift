@@ -23,7 +23,9 @@ final class PGConnection {
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.trimmed(PQerrorMessage(connection))
             PQfinish(connection)
-            throw StoreError(.backend, code: 0, message: "cannot connect to PostgreSQL at \(target): \(message)")
+            throw StoreError(
+                Self.isLoginRefusal(message) ? .backend : .busy, code: 0,
+                message: "cannot connect to PostgreSQL at \(target): \(message)")
         }
         handle = connection
         self.target = target
@@ -33,6 +35,18 @@ final class PGConnection {
 
     deinit {
         PQfinish(handle)
+    }
+
+    /// Whether a failure to connect is the server refusing this login (wrong password, unknown
+    /// user or database, not allowed by pg_hba.conf): a person must fix it. Anything else (no
+    /// answer, connection refused, the server starting or shutting down, too many clients) may
+    /// pass by itself, and is reported as the store being busy. libpq gives no code for this
+    /// before a session exists, so its English messages are read.
+    static func isLoginRefusal(_ message: String) -> Bool {
+        [
+            "password authentication failed", "no password supplied", "does not exist", "pg_hba.conf",
+            "authentication failed", "permission denied",
+        ].contains { message.contains($0) }
     }
 
     /// Whether a transaction is open on this connection (also when it failed and awaits ROLLBACK).
