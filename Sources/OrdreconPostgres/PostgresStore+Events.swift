@@ -2,7 +2,9 @@ public import OrdreconCore
 
 // The hot path of ingestion: audit records and applying changes, as the SQLite store does them
 // (Store+Apply.swift). Each statement is a round trip to the server, so each write is one
-// statement: an order's header and all its lines go in one (a data-modifying WITH and unnest).
+// statement (an order's header and all its lines go in one, a data-modifying WITH and unnest),
+// and the writes whose answer nothing needs are deferred: sent with the next statement (see
+// PGPipeline.swift), whose error, or COMMIT's, is then theirs.
 extension PostgresStore {
     /// Inserts one audit record. - Returns: its id.
     @discardableResult
@@ -92,7 +94,7 @@ extension PostgresStore {
             s.bind(13, PGText.array(event.items.map(\.hsn)))
             s.bind(14, PGText.array(event.items.map { $0.gstRateBasisPoints.map(Int64.init) }))
             s.bind(15, PGText.array(event.items.map(\.description)))
-            try s.run()
+            try s.runDeferred()
             cacheOrder(
                 OrderSnapshot(
                     orderId: event.orderId, status: .pendingPayment, lastTransitionAt: event.occurredAt, total: total))
@@ -124,7 +126,7 @@ extension PostgresStore {
             s.bind(1, returnId).bind(2, event.orderId).bind(3, time)
             s.bind(4, PGText.array(event.items.map(\.sku)))
             s.bind(5, PGText.array(event.items.map { Int64?($0.quantity) }))
-            try s.run()
+            try s.runDeferred()
             cacheReturn(
                 ReturnSnapshot(
                     returnId: returnId, orderId: event.orderId, status: .requested, lastTransitionAt: event.occurredAt))

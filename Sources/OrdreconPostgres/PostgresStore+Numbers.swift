@@ -72,7 +72,7 @@ extension PostgresStore {
             request.total.paise, auditId, now.milliseconds, request.defaultGSTRateBasisPoints,
             InvoiceCompleteness.storedText(gaps),
         ])
-        .run()
+        .runDeferred()
         return number
     }
 
@@ -105,12 +105,13 @@ extension PostgresStore {
             number, request.returnId, request.orderId, invoiceNumber, request.financialYearStart, sequence,
             request.issuedAt.milliseconds, request.total.paise, auditId, now.milliseconds,
         ])
-        .run()
+        .runDeferred()
         return number
     }
 
     /// Records a refund request; the trigger `refunds_never_exceed_paid` refuses one above what
-    /// is left of the order's payment.
+    /// is left of the order's payment (deferred like the documents' rows: the refusal fails the
+    /// transaction at its next statement or COMMIT).
     func recordRefund(_ request: RefundRequest, auditId: Int64, at now: Timestamp) throws(StoreError)
         -> RecordedRefund
     {
@@ -126,7 +127,7 @@ extension PostgresStore {
             request.refundId, request.kind.rawValue, request.orderId, request.returnId, request.amount.paise,
             request.paymentRef, body, auditId, now.milliseconds,
         ])
-        .run()
+        .runDeferred()
         return RecordedRefund(refundId: request.refundId, body: body)
     }
 }

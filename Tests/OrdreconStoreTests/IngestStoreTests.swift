@@ -179,4 +179,57 @@ import Testing
         }
         #expect(rejectionFiles.count == 2 && rejectionFiles[0] == rejectionFiles[1])
     }
+
+    /// A write that fails (here a second creation of the same order) fails its transaction, on
+    /// PostgreSQL too, where it is sent ahead without waiting and its error comes back with the
+    /// next statement or COMMIT; nothing of the transaction stays, and the connection goes on.
+    @Test(arguments: StoreBackend.allCases)
+    func aFailedWriteFailsItsTransaction(backend: StoreBackend) throws {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
+        try h.order(
+            "O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"],
+            items: [[.sku: "A", .quantity: "1", .unitPrice: "5"]])
+        var raw = RawEvent(line: 9)
+        for (field, value) in [
+            (EventField.eventId, "AGAIN"), (.entity, "order"), (.orderId, "O1"), (.status, "PENDING_PAYMENT"),
+            (.occurredAt, "2026-01-01T10:00:00+05:30"), (.customerId, "C"),
+        ] { raw[field] = RawValue(value) }
+        var item = RawItem()
+        for (field, value) in [(ItemField.sku, "A"), (.quantity, "1"), (.unitPrice, "5")] {
+            item[field] = RawValue(value)
+        }
+        raw.items = [item]
+        let event = try h.validator.validate(raw).get()
+        let error = #expect(throws: StoreError.self) {
+            try h.store.transaction {
+                let id = try #require(
+                    try h.store.recordAppliedAudit(
+                        event, runId: 1, fileId: h.fileId, line: 9, recordedAt: Timestamp(milliseconds: 0)))
+                _ = try h.store.apply(
+                    event, change: .createOrder(total: Money(paise: 500)), effects: [], auditId: id,
+                    at: Timestamp(milliseconds: 0))
+            }
+        }
+        // The order's key, refused in its header (SQLite) or lines (PostgreSQL checks those first).
+        #expect(error?.kind == .backend)
+        #expect(error.map { $0.message.contains("order_headers") || $0.message.contains("order_items") } == true)
+        #expect(try h.database.rows("SELECT count(*) FROM audit_events WHERE event_id = 'AGAIN'") == [["0"]])
+        // The same when the failure comes back with the next statement rather than COMMIT.
+        #expect(throws: StoreError.self) {
+            try h.store.transaction {
+                let id = try #require(
+                    try h.store.recordAppliedAudit(
+                        event, runId: 1, fileId: h.fileId, line: 9, recordedAt: Timestamp(milliseconds: 0)))
+                _ = try h.store.apply(
+                    event, change: .createOrder(total: Money(paise: 500)), effects: [], auditId: id,
+                    at: Timestamp(milliseconds: 0))
+                var entry = AuditEntry(runId: 1, fileId: h.fileId, feed: "all", outcome: .duplicate)
+                entry.message = "after the failed write"
+                try h.store.recordAudit(entry, recordedAt: Timestamp(milliseconds: 0))
+            }
+        }
+        #expect(try h.database.rows("SELECT count(*) FROM audit_events") == [["1"]])
+        try h.order("O1", "PAID", "2026-01-01T11:00:00+05:30", [.amount: "5", .paymentRef: "P"])
+        #expect(try h.reopen().order("O1")?.status == .paid)
+    }
 }

@@ -79,6 +79,18 @@ final class PGStatement {
         try execute()
     }
 
+    /// Sends the statement, a write whose result nothing needs at once, without waiting for the
+    /// server: it travels with the next statement, and its error (if any) is thrown by that one,
+    /// or by COMMIT, so that it still fails the transaction. Outside a transaction it runs as
+    /// ``run()`` does.
+    func runDeferred() throws(StoreError) {
+        if let result { PQclear(result) }
+        result = nil
+        row = -1
+        rowCount = 0
+        try connection.sendDeferred(name, parameters: parameters, sql: sql)
+    }
+
     /// How many rows the last run inserted, updated or deleted.
     var changes: Int {
         guard let result, let text = PQcmdTuples(result) else { return 0 }
@@ -89,11 +101,7 @@ final class PGStatement {
         if let result { PQclear(result) }
         row = -1
         rowCount = 0
-        let count = Int32(parameters.count)
-        // libpq copies the parameters before it returns; the C strings live until then.
-        let executed = withCStrings(parameters) { pointers in
-            PQexecPrepared(connection.handle, name, count, pointers, nil, nil, 0)
-        }
+        let executed = try connection.runPrepared(name, parameters: parameters, sql: sql)
         result = executed
         do {
             try connection.check(executed, sql: sql)
