@@ -14,13 +14,16 @@ extension PostgresStore: ReconciliationState {
 
     public func order(_ orderId: String) throws -> OrderSnapshot? {
         if let cached = orderCache[orderId] { return cached }
-        // The header with the applied transitions oldest first (none: a row of NULLs), folded
-        // into the current state.
+        // The header with the order's audit rows oldest first (none: a row of NULLs), the
+        // applied transitions folded into the current state. The rows are taken by the order's
+        // index and the outcome is checked here: with `outcome = 'applied'` in the query, a
+        // planner without statistics yet (a new database's first minutes) scans the whole
+        // partial index of applied event ids for each order.
         let s = try db.statement(
             """
-            SELECT h.total_paise, a.status, a.occurred_at, a.amount_paise, a.payment_ref
+            SELECT h.total_paise, a.status, a.occurred_at, a.amount_paise, a.payment_ref, a.outcome
             FROM order_headers h
-            LEFT JOIN audit_events a ON a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'order'
+            LEFT JOIN audit_events a ON a.order_id = h.order_id AND a.entity = 'order'
             WHERE h.order_id = $1 ORDER BY a.id
             """)
         s.bind(1, orderId)
@@ -29,7 +32,7 @@ extension PostgresStore: ReconciliationState {
             orderId: orderId, status: .pendingPayment, lastTransitionAt: Timestamp(milliseconds: 0),
             total: Money(paise: s.int64(0)))
         repeat {
-            if s.isNull(1) { continue }
+            if s.isNull(1) || s.string(5) != "applied" { continue }
             guard let status = OrderStatus(rawValue: s.string(1)) else {
                 throw StoreError(
                     .inconsistentData, message: "order \(orderId) has an unknown status \(s.string(1)) in its history")
@@ -52,25 +55,30 @@ extension PostgresStore: ReconciliationState {
 
     public func returnSnapshot(_ returnId: String) throws -> ReturnSnapshot? {
         if let cached = returnCache[returnId] { return cached }
+        // The return's audit rows newest first; the newest applied one is its state (the
+        // outcome checked here, as for orders).
         let s = try db.statement(
             """
-            SELECT h.order_id, a.status, a.occurred_at FROM return_headers h
-            LEFT JOIN LATERAL (
-                SELECT status, occurred_at FROM audit_events a
-                WHERE a.order_id = h.order_id AND a.outcome = 'applied' AND a.entity = 'return'
-                    AND a.return_id = h.return_id
-                ORDER BY a.id DESC LIMIT 1
-            ) a ON true
-            WHERE h.return_id = $1
+            SELECT h.order_id, a.status, a.occurred_at, a.outcome FROM return_headers h
+            LEFT JOIN audit_events a
+                ON a.return_id = h.return_id AND a.order_id = h.order_id AND a.entity = 'return'
+            WHERE h.return_id = $1 ORDER BY a.id DESC
             """)
         s.bind(1, returnId)
         guard try s.step() else { return nil }
         let orderId = s.string(0)
-        guard !s.isNull(1), let status = ReturnStatus(rawValue: s.string(1)) else {
+        var newest: (status: String, at: Int64)?
+        repeat {
+            if !s.isNull(1) && s.string(3) == "applied" {
+                newest = (s.string(1), s.int64(2))
+                break
+            }
+        } while try s.step()
+        guard let newest, let status = ReturnStatus(rawValue: newest.status) else {
             throw StoreError(.inconsistentData, message: "return \(returnId) has no applied history in the database")
         }
         let snapshot = ReturnSnapshot(
-            returnId: returnId, orderId: orderId, status: status, lastTransitionAt: Timestamp(milliseconds: s.int64(2)))
+            returnId: returnId, orderId: orderId, status: status, lastTransitionAt: Timestamp(milliseconds: newest.at))
         cacheReturn(snapshot)
         return snapshot
     }
@@ -87,14 +95,35 @@ extension PostgresStore: ReconciliationState {
     }
 
     public func heldReturnQuantities(orderId: String, excluding returnId: String) throws -> [String: Int64] {
+        // What the view `returns` says (a return's status is its newest applied audit row), read
+        // from the tables in one statement, the outcome checked here as for orders: the lines of
+        // the order's other returns, then those returns' audit rows.
         let s = try db.statement(
             """
-            SELECT ri.sku, SUM(ri.quantity) FROM returns r JOIN return_items ri ON ri.return_id = r.return_id
-            WHERE r.order_id = $1 AND r.status <> 'REJECTED' AND r.return_id <> $2 GROUP BY ri.sku
+            SELECT 'line', ri.return_id, ri.sku, ri.quantity, NULL FROM return_headers h
+            JOIN return_items ri ON ri.return_id = h.return_id
+            WHERE h.order_id = $1 AND h.return_id <> $2
+            UNION ALL
+            SELECT 'audit', a.return_id, a.status, a.id, a.outcome FROM audit_events a
+            WHERE a.order_id = $1 AND a.entity = 'return' AND a.return_id <> $2
             """)
         s.bind(1, orderId).bind(2, returnId)
+        var lines: [(returnId: String, sku: String, quantity: Int64)] = []
+        var newest: [String: (id: Int64, status: String)] = [:]
+        while try s.step() {
+            if s.string(0) == "line" {
+                lines.append((s.string(1), s.string(2), s.int64(3)))
+            } else if s.string(4) == "applied", !s.isNull(2) {
+                let id = s.int64(3)
+                if id > newest[s.string(1)]?.id ?? Int64.min { newest[s.string(1)] = (id, s.string(2)) }
+            }
+        }
         var held: [String: Int64] = [:]
-        while try s.step() { held[s.string(0)] = s.int64(1) }
+        for line in lines {
+            // A return without applied history has no status: like the view's NULL, not counted.
+            guard let status = newest[line.returnId]?.status, status != "REJECTED" else { continue }
+            held[line.sku, default: 0] += line.quantity
+        }
         return held
     }
 

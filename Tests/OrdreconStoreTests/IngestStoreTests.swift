@@ -232,4 +232,58 @@ import Testing
         try h.order("O1", "PAID", "2026-01-01T11:00:00+05:30", [.amount: "5", .paymentRef: "P"])
         #expect(try h.reopen().order("O1")?.status == .paid)
     }
+
+    /// The judge's reads of returns: held quantities count the order's other returns by their
+    /// newest applied status (not a rejected or duplicate audit row's), and a return's snapshot
+    /// is its newest applied transition, from a fresh connection as from the cache.
+    @Test(arguments: StoreBackend.allCases)
+    func returnReadsFollowTheAppliedHistoryOnly(backend: StoreBackend) throws {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
+        try h.order(
+            "O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"],
+            items: [[.sku: "A", .quantity: "3", .unitPrice: "5"], [.sku: "B", .quantity: "1", .unitPrice: "7"]])
+        try h.order("O1", "PAID", "2026-01-01T11:00:00+05:30", [.amount: "22", .paymentRef: "P"])
+        try h.order("O1", "PROCESSING_IN_WAREHOUSE", "2026-01-01T12:00:00+05:30")
+        try h.order("O1", "SHIPPED", "2026-01-02T10:00:00+05:30")
+        try h.order("O1", "DELIVERED", "2026-01-03T10:00:00+05:30")
+        func ret(_ id: String, _ status: String, _ time: String, items: [[ItemField: String]] = []) throws -> Verdict {
+            try h.send(
+                [
+                    .eventId: "E\(h.line)", .entity: "return", .orderId: "O1", .returnId: id, .status: status,
+                    .occurredAt: time, .reason: "damaged",
+                ], items: items)
+        }
+        try ret("R1", "REQUESTED", "2026-01-04T10:00:00+05:30", items: [[.sku: "A", .quantity: "2"]])
+        try ret("R2", "REQUESTED", "2026-01-04T11:00:00+05:30", items: [[.sku: "B", .quantity: "1"]])
+        try ret("R2", "REJECTED", "2026-01-04T12:00:00+05:30")
+        // A rejected event that would have rejected R1: its audit row is not R1's history.
+        try h.store.transaction {
+            var entry = AuditEntry(runId: 1, fileId: h.fileId, feed: "all", outcome: .rejected)
+            entry.eventId = "X"
+            entry.entity = "return"
+            entry.orderId = "O1"
+            entry.returnId = "R1"
+            entry.status = "REJECTED"
+            entry.occurredAt = Timestamp(milliseconds: 0)
+            entry.reasonCode = .outOfOrder
+            entry.message = "too early"
+            try h.store.recordAudit(entry, recordedAt: Timestamp(milliseconds: 0))
+        }
+        for store in [h.store, try h.reopen()] {
+            #expect(try store.heldReturnQuantities(orderId: "O1", excluding: "R9") == ["A": 2])
+            #expect(try store.heldReturnQuantities(orderId: "O1", excluding: "R1") == [:])
+            #expect(try store.returnSnapshot("R1")?.status == .requested)
+            #expect(try store.returnSnapshot("R2")?.status == .rejected)
+            #expect(try store.returnSnapshot("R9") == nil)
+            #expect(try store.returnItems("R1") == ["A": 2])
+            #expect(try store.orderLines("O1").map(\.sku) == ["A", "B"])
+        }
+        // A third return may take what is left of A (1), not more.
+        #expect(
+            try ret("R3", "REQUESTED", "2026-01-05T10:00:00+05:30", items: [[.sku: "A", .quantity: "2"]]).outcome
+                == .rejected)
+        #expect(
+            try ret("R3", "REQUESTED", "2026-01-05T10:00:00+05:30", items: [[.sku: "A", .quantity: "1"]]).outcome
+                == .applied)
+    }
 }
