@@ -1,31 +1,165 @@
 public import OrdreconCore
 
-// The hot path of ingestion: audit records, applying changes, the judge's reads.
-extension PostgresStore: ReconciliationState {
-    public func appliedContentHash(feed: String, eventId: String) throws -> UInt64? {
-        throw StoreError.unported("appliedContentHash")
-    }
-    public func order(_ orderId: String) throws -> OrderSnapshot? { throw StoreError.unported("order") }
-    public func returnSnapshot(_ returnId: String) throws -> ReturnSnapshot? {
-        throw StoreError.unported("returnSnapshot")
-    }
-    public func orderLines(_ orderId: String) throws -> [OrderLine] { throw StoreError.unported("orderLines") }
-    public func heldReturnQuantities(orderId: String, excluding returnId: String) throws -> [String: Int64] {
-        throw StoreError.unported("heldReturnQuantities")
-    }
-    public func returnItems(_ returnId: String) throws -> [String: Int64] { throw StoreError.unported("returnItems") }
-}
-
+// The hot path of ingestion: audit records and applying changes, as the SQLite store does them
+// (Store+Apply.swift). Each statement is a round trip to the server, so each write is one
+// statement (an order's header and all its lines go in one, a data-modifying WITH and unnest),
+// and the writes whose answer nothing needs are deferred: sent with the next statement (see
+// PGPipeline.swift), whose error, or COMMIT's, is then theirs.
 extension PostgresStore {
+    /// Inserts one audit record. - Returns: its id.
     @discardableResult
     public func recordAudit(_ entry: AuditEntry, recordedAt: Timestamp) throws(StoreError) -> Int64 {
-        throw StoreError.unported("recordAudit")
+        let s = try db.statement(
+            """
+            INSERT INTO audit_events (run_id, file_id, feed, line, event_id, entity, order_id, return_id,
+                status, occurred_at, actor, reason, outcome, reason_code, message, content_hash, rejected_rows,
+                recorded_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            RETURNING id
+            """)
+        s.bind(1, entry.runId).bind(2, entry.fileId).bind(3, entry.feed).bind(4, entry.line).bind(5, entry.eventId)
+        s.bind(6, entry.entity).bind(7, entry.orderId).bind(8, entry.returnId).bind(9, entry.status)
+        s.bind(10, entry.occurredAt?.milliseconds).bind(11, entry.actor).bind(12, entry.reason)
+        s.bind(13, entry.outcome.rawValue).bind(14, entry.reasonCode?.rawValue).bind(15, entry.message)
+        s.bind(16, entry.contentHash.map { Int64(bitPattern: $0) }).bind(17, entry.rejectedRows)
+        s.bind(18, recordedAt.milliseconds)
+        guard try s.step() else { throw StoreError(.inconsistentData, message: "an audit record got no id") }
+        return s.int64(0)
     }
+
+    /// Inserts the audit record of an event judged `applied`, unless the unique index of
+    /// applied event ids says the feed applied this event id before.
+    /// - Returns: the record's id, or nil when the event id was applied before (nothing written).
     public func recordAppliedAudit(_ event: FeedEvent, runId: Int64, fileId: Int64, line: Int, recordedAt: Timestamp)
         throws(StoreError) -> Int64?
-    { throw StoreError.unported("recordAppliedAudit") }
+    {
+        // ON CONFLICT rather than catching the unique violation: in PostgreSQL a failed
+        // statement aborts the whole transaction.
+        let s = try db.statement(
+            """
+            INSERT INTO audit_events (run_id, file_id, feed, line, event_id, entity, order_id, return_id,
+                status, occurred_at, actor, reason, outcome, content_hash, recorded_at, amount_paise, payment_ref,
+                carrier, tracking_number)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'applied', $13, $14, $15, $16, $17, $18)
+            ON CONFLICT (feed, event_id) WHERE outcome = 'applied' DO NOTHING
+            RETURNING id
+            """)
+        let paid = event.status == .order(.paid)
+        s.bind(1, runId).bind(2, fileId).bind(3, event.feed).bind(4, line).bind(5, event.eventId)
+        switch event.status {
+        case .order(let status): s.bind(6, "order").bind(9, status.rawValue)
+        case .return(let status): s.bind(6, "return").bind(9, status.rawValue)
+        }
+        s.bind(7, event.orderId).bind(8, event.returnId).bind(10, event.occurredAt.milliseconds)
+        s.bind(11, event.actor == event.feed ? nil : event.actor).bind(12, event.reason)
+        s.bind(13, Int64(bitPattern: event.contentHash)).bind(14, recordedAt.milliseconds)
+        s.bind(15, paid ? event.amount?.paise : nil).bind(16, paid ? event.paymentRef : nil)
+        s.bind(17, event.carrier).bind(18, event.trackingNumber)
+        guard try s.step() else { return nil }
+        return s.int64(0)
+    }
+
+    /// Applies an accepted event's change and side effects, in the caller's transaction, after
+    /// its audit row was written with ``recordAppliedAudit(_:runId:fileId:line:recordedAt:)``.
+    ///
+    /// Creations write the order's or return's fixed facts and lines. Moves write nothing more:
+    /// the state of an order or return is its newest applied audit row (views `orders` and
+    /// `returns`), so it cannot disagree with its history.
+    /// - Parameter auditId: the event's audit record (invoices and refunds point to it).
     public func apply(_ event: FeedEvent, change: Change, effects: [SideEffect], auditId: Int64, at now: Timestamp)
         throws(StoreError) -> AppliedEffects
-    { throw StoreError.unported("apply") }
-    public func pendingRefunds() throws(StoreError) -> [RecordedRefund] { throw StoreError.unported("pendingRefunds") }
+    {
+        let time = event.occurredAt.milliseconds
+        switch change {
+        case .createOrder(let total):
+            let s = try db.statement(
+                """
+                WITH header AS (
+                    INSERT INTO order_headers (order_id, customer_id, ship_to_state, total_paise, created_at,
+                        customer_name, billing_address, billing_state, customer_gstin)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                )
+                INSERT INTO order_items (order_id, sku, quantity, unit_price_paise, hsn, gst_rate_bp, position,
+                    description)
+                SELECT $1, i.sku, i.quantity, i.unit_price, i.hsn, i.rate, i.position - 1, i.description
+                FROM unnest($10::text[], $11::bigint[], $12::bigint[], $13::text[], $14::bigint[], $15::text[])
+                    WITH ORDINALITY AS i (sku, quantity, unit_price, hsn, rate, description, position)
+                """)
+            s.bind(1, event.orderId).bind(2, event.customerId ?? "").bind(3, event.shipToState).bind(4, total.paise)
+            s.bind(5, time).bind(6, event.buyer.name).bind(7, event.buyer.address).bind(8, event.buyer.state)
+            s.bind(9, event.buyer.gstin)
+            s.bind(10, PGText.array(event.items.map(\.sku)))
+            s.bind(11, PGText.array(event.items.map { Int64?($0.quantity) }))
+            s.bind(12, PGText.array(event.items.map { Int64?($0.unitPrice?.paise ?? 0) }))
+            s.bind(13, PGText.array(event.items.map(\.hsn)))
+            s.bind(14, PGText.array(event.items.map { $0.gstRateBasisPoints.map(Int64.init) }))
+            s.bind(15, PGText.array(event.items.map(\.description)))
+            try s.runDeferred()
+            cacheOrder(
+                OrderSnapshot(
+                    orderId: event.orderId, status: .pendingPayment, lastTransitionAt: event.occurredAt, total: total))
+
+        case .moveOrder(_, let to):
+            // Nothing to write: the order's state is its applied history (the view `orders`), and
+            // this event's audit row is already in it. Only the judge's cache moves on.
+            if var cached = orderCache[event.orderId] {
+                cached.status = to
+                cached.lastTransitionAt = event.occurredAt
+                if to == .paid {
+                    cached.paid = event.amount
+                    cached.paymentRef = event.paymentRef
+                }
+                if to == .delivered { cached.deliveredAt = event.occurredAt }
+                orderCache[event.orderId] = cached
+            }
+
+        case .createReturn:
+            let returnId = event.returnId ?? ""
+            let s = try db.statement(
+                """
+                WITH header AS (
+                    INSERT INTO return_headers (return_id, order_id, requested_at) VALUES ($1, $2, $3)
+                )
+                INSERT INTO return_items (return_id, sku, quantity)
+                SELECT $1, i.sku, i.quantity FROM unnest($4::text[], $5::bigint[]) AS i (sku, quantity)
+                """)
+            s.bind(1, returnId).bind(2, event.orderId).bind(3, time)
+            s.bind(4, PGText.array(event.items.map(\.sku)))
+            s.bind(5, PGText.array(event.items.map { Int64?($0.quantity) }))
+            try s.runDeferred()
+            cacheReturn(
+                ReturnSnapshot(
+                    returnId: returnId, orderId: event.orderId, status: .requested, lastTransitionAt: event.occurredAt))
+
+        case .moveReturn(_, let to):
+            // As for orders: the applied audit row is the new state; only the cache moves on.
+            if let returnId = event.returnId, var cached = returnCache[returnId] {
+                cached.status = to
+                cached.lastTransitionAt = event.occurredAt
+                returnCache[returnId] = cached
+            }
+        }
+
+        var result = AppliedEffects()
+        for effect in effects {
+            switch effect {
+            case .issueInvoice(let request):
+                result.invoiceNumbers.append(try recordInvoice(request, auditId: auditId, at: now))
+            case .requestRefund(let request):
+                result.refunds.append(try recordRefund(request, auditId: auditId, at: now))
+            case .issueCreditNote(let request):
+                result.creditNoteNumbers.append(try recordCreditNote(request, auditId: auditId, at: now))
+            }
+        }
+        return result
+    }
+
+    /// Pending refunds with their bodies (to make sure each has its outbox file).
+    public func pendingRefunds() throws(StoreError) -> [RecordedRefund] {
+        let s = try db.statement(
+            "SELECT refund_id, body FROM refunds WHERE status = 'pending' ORDER BY created_at, refund_id")
+        var refunds: [RecordedRefund] = []
+        while try s.step() { refunds.append(RecordedRefund(refundId: s.string(0), body: s.string(1))) }
+        return refunds
+    }
 }

@@ -13,6 +13,8 @@ final class PGConnection {
     let target: String
     private var statements: [String: PGStatement] = [:]
     private var nextStatementNumber = 0
+    /// Writes sent in pipeline mode whose results are not read yet (see PGPipeline.swift).
+    var deferredWrites: [String] = []
 
     /// Connects with a libpq connection string or URI (`postgresql://user@host:port/dbname`).
     /// The password comes from `PGPASSWORD` or `~/.pgpass`, as libpq reads them.
@@ -63,6 +65,12 @@ final class PGConnection {
 
     /// Runs one or more statements without parameters, ignoring any rows.
     func execute(_ sql: String) throws(StoreError) {
+        do {
+            try drainPipeline()
+        } catch {
+            // A deferred write that failed does not keep its transaction from being rolled back.
+            if !sql.hasPrefix("ROLLBACK") { throw error }
+        }
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
@@ -74,6 +82,7 @@ final class PGConnection {
             cached.reset()
             return cached
         }
+        try drainPipeline()  // preparing is not allowed in pipeline mode
         nextStatementNumber += 1
         let name = "ordrecon_\(nextStatementNumber)"
         let result = PQprepare(handle, name, sql, 0, nil)

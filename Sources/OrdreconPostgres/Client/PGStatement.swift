@@ -35,8 +35,14 @@ final class PGStatement {
 
     // MARK: Binding
 
+    /// Binds a text (nil: NULL), in the form ``PGText`` stores text with a NUL in.
     @discardableResult
     func bind(_ index: Int32, _ value: String?) -> PGStatement {
+        bind(index, raw: value.map(PGText.encode))
+    }
+
+    @discardableResult
+    private func bind(_ index: Int32, raw value: String?) -> PGStatement {
         let position = Int(index) - 1
         if parameters.count <= position {
             parameters.append(contentsOf: repeatElement(nil, count: position + 1 - parameters.count))
@@ -46,10 +52,10 @@ final class PGStatement {
     }
 
     @discardableResult
-    func bind(_ index: Int32, _ value: Int64?) -> PGStatement { bind(index, value.map { String($0) }) }
+    func bind(_ index: Int32, _ value: Int64?) -> PGStatement { bind(index, raw: value.map { String($0) }) }
 
     @discardableResult
-    func bind(_ index: Int32, _ value: Int?) -> PGStatement { bind(index, value.map { String($0) }) }
+    func bind(_ index: Int32, _ value: Int?) -> PGStatement { bind(index, raw: value.map { String($0) }) }
 
     /// Binds each value in order, starting at `$1`.
     @discardableResult
@@ -73,6 +79,18 @@ final class PGStatement {
         try execute()
     }
 
+    /// Sends the statement, a write whose result nothing needs at once, without waiting for the
+    /// server: it travels with the next statement, and its error (if any) is thrown by that one,
+    /// or by COMMIT, so that it still fails the transaction. Outside a transaction it runs as
+    /// ``run()`` does.
+    func runDeferred() throws(StoreError) {
+        if let result { PQclear(result) }
+        result = nil
+        row = -1
+        rowCount = 0
+        try connection.sendDeferred(name, parameters: parameters, sql: sql)
+    }
+
     /// How many rows the last run inserted, updated or deleted.
     var changes: Int {
         guard let result, let text = PQcmdTuples(result) else { return 0 }
@@ -83,11 +101,7 @@ final class PGStatement {
         if let result { PQclear(result) }
         row = -1
         rowCount = 0
-        let count = Int32(parameters.count)
-        // libpq copies the parameters before it returns; the C strings live until then.
-        let executed = withCStrings(parameters) { pointers in
-            PQexecPrepared(connection.handle, name, count, pointers, nil, nil, 0)
-        }
+        let executed = try connection.runPrepared(name, parameters: parameters, sql: sql)
         result = executed
         do {
             try connection.check(executed, sql: sql)
@@ -103,11 +117,12 @@ final class PGStatement {
 
     func isNull(_ column: Int32) -> Bool { PQgetisnull(result, row, column) != 0 }
 
+    /// The column as text, with what ``PGText`` escaped undone.
     func string(_ column: Int32) -> String {
         guard let text = PQgetvalue(result, row, column) else { return "" }
         let length = Int(PQgetlength(result, row, column))
         return text.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
-            String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+            PGText.decode(UnsafeBufferPointer(start: bytes, count: length))
         }
     }
 
