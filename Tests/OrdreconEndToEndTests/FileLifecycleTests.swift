@@ -1,4 +1,5 @@
 import Foundation
+import OrdreconPostgres
 import OrdreconTestSupport
 import Testing
 
@@ -92,9 +93,8 @@ struct FileLifecycleTests {
         #expect(try await missing.run(["run"]).status == 78)
     }
 
-    @Test(arguments: StoreBackend.allCases) func secondInstanceExits75NamingTheHolder(store: StoreBackend) async throws
-    {
-        let ws = try TestWorkspace(store: store)
+    @Test func secondInstanceExits75NamingTheHolder() async throws {
+        let ws = try TestWorkspace()
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.create)
         try FileManager.default.createDirectory(atPath: ws.root + "/var", withIntermediateDirectories: true)
@@ -108,6 +108,24 @@ struct FileLifecycleTests {
         #expect(ws.files(in: "inbox/storefront") == ["orders.csv"])
         flock(fd, LOCK_UN)
         close(fd)
+        #expect(try await ws.run(["run"]).status == 0)
+    }
+
+    /// On PostgreSQL the ingest lock, not a lock file, keeps a second ingester out: a `run` while
+    /// another session holds it exits 75 naming that session, and takes nothing.
+    @Test func aRunWhileAnotherNodeIngestsExits75NamingIt() async throws {
+        let ws = try TestWorkspace(store: .postgres)
+        defer { ws.remove() }
+        try ws.drop("storefront", "orders.csv", Self.create)
+        let other = try PostgresStoreFactory(url: try #require(ws.url)).open()
+        #expect(try other.tryLeadIngest())
+        let blocked = try await ws.run(["run"])
+        #expect(blocked.status == 75, "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("another node is ingesting from this database"), "\(blocked.stderr)")
+        #expect(
+            blocked.stderr.contains("ordrecon \(ProcessInfo.processInfo.hostName)") || blocked.stderr.contains(" pid "))
+        #expect(ws.files(in: "inbox/storefront") == ["orders.csv"])
+        other.releaseIngestLead()
         #expect(try await ws.run(["run"]).status == 0)
     }
 

@@ -34,7 +34,7 @@ import Testing
     /// Outcome of each attempt of one refund, in order, e.g. `["retry:500", "sent:201"]`.
     static func attempts(_ ws: TestWorkspace, _ refundId: String) throws -> [String] {
         try ws.query(
-            "SELECT outcome, COALESCE(http_status, error_kind) FROM refund_attempts WHERE refund_id = '\(refundId)' ORDER BY attempt"
+            "SELECT outcome, COALESCE(CAST(http_status AS TEXT), error_kind) FROM refund_attempts WHERE refund_id = '\(refundId)' ORDER BY attempt"
         )
         .map { "\($0[0]!):\($0[1] ?? "-")" }
     }
@@ -63,7 +63,7 @@ import Testing
             try ws.count(
                 """
                 SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id)
-                GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))
+                GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise)) AS excess
                 """) == 0, sourceLocation: sourceLocation)
     }
 
