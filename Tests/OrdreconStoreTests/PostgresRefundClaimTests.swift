@@ -63,19 +63,24 @@ import Testing
         let begun = Mutex<[[[String: Int]]]>(Array(repeating: [[:], [:]], count: rounds))
         let arrived = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
         let errors = onTwoNodes { node in
-            // Both nodes meet here before each step (a two-party barrier).
-            func meet() {
+            // Both nodes meet here before each step (a two-party barrier); a node that failed
+            // never comes, and the other gives up instead of waiting for ever.
+            func meet() throws {
                 arrived[node].signal()
-                arrived[1 - node].wait()
+                guard arrived[1 - node].wait(timeout: .now() + 30) == .success else {
+                    throw TestError("node \(1 - node) stopped")
+                }
             }
             let store = try database.open()
             var random = SystemRandomNumberGenerator()
             for round in 0..<rounds {
-                meet()
+                try meet()
+                // At once, or one a little after the other (then after its commit, or during it).
+                usleep(UInt32.random(in: 0...40_000, using: &random))
                 let numbers = try store.beginRefundAttempts(
                     ids.shuffled(using: &random), runId: Int64(node), at: t(Int64(round)))
                 begun.withLock { $0[round][node] = numbers }
-                meet()
+                try meet()
                 try store.finishRefundAttempts(
                     numbers.map { id, attempt in
                         RefundAttemptFinish(
