@@ -60,11 +60,18 @@ def copy_workspace(work):
 
 
 def use_store(work, url):
+    """Points the workspace's `[store] url` (written as `url = ""` by `ordrecon init`) at `url`."""
     config = os.path.join(work, "config", "ordrecon.toml")
     with open(config, encoding="utf-8") as handle:
-        text = handle.read()
+        lines = handle.read().split("\n")
+    try:
+        start = lines.index("[store]")
+        index = next(i for i in range(start, len(lines)) if lines[i].startswith("url = "))
+    except (ValueError, StopIteration):
+        raise SystemExit(f"benchmark: {config} has no [store] url line to point at PostgreSQL")
+    lines[index] = f'url = "{url}"'
     with open(config, "w", encoding="utf-8") as handle:
-        handle.write(text + f'\n[store]\nurl = "{url}"\n')
+        handle.write("\n".join(lines))
 
 
 def database_bytes(cluster, database):

@@ -20,10 +20,10 @@ struct FailoverTests {
         func count(_ sql: String) throws -> Int { Int(try rows(sql).first?.first??.description ?? "") ?? -1 }
 
         // Small batches, so that a kill lands between batches of a file as well as inside one.
-        let config =
-            TestWorkspace.defaultConfig(batchSize: 40)
-            .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
-            + "\n[store]\nurl = \"\(url)\"\n"
+        let config = TestWorkspace.withStoreURL(
+            url.description,
+            in: TestWorkspace.defaultConfig(batchSize: 40)
+                .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false"))
         let ws = try TestWorkspace(config: config)
         defer { ws.remove() }
         let gateway = try await ws.startGateway(arguments: ["--fail-rate", "0.3"], maxAttempts: 30)
@@ -61,7 +61,12 @@ struct FailoverTests {
         var takeovers: [Double] = []
         for _ in 0..<20 {
             try await Task.sleep(for: .milliseconds(Int.random(in: 300...1200, using: &generator)))
-            let found = await eventually(timeout: .seconds(30), every: .milliseconds(50)) { leaderPid() != nil }
+            let found = await eventually(timeout: .seconds(30), every: .milliseconds(50)) {
+                leaderPid() != nil || !nodes.allSatisfy { $0.isRunning }
+            }
+            let running = nodes.allSatisfy { $0.isRunning }
+            #expect(running, "a node stopped\n\(nodes.map { $0.tail(10) }.joined(separator: "\n"))")
+            guard running else { break }
             #expect(found, "no node took the ingest lock\n\(nodes.map { $0.tail(10) }.joined(separator: "\n"))")
             guard let pid = leaderPid(), let index = nodes.firstIndex(where: { $0.child.pid == pid }) else { break }
             nodes[index].kill()
