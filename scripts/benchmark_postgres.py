@@ -86,7 +86,7 @@ def measure_takeover(binary, cluster, rounds=5):
     use_store(work, url)
     env = dict(os.environ, ORDRECON_LOG_LEVEL="warning")
     query = ("SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-             "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = 1 AND l.objsubid = 2")
+             "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1869767779 AND l.objid = 1 AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())")
 
     def start():
         return subprocess.Popen([binary, "watch"], cwd=work, env=env, stdout=subprocess.DEVNULL,

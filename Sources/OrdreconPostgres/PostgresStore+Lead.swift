@@ -35,6 +35,7 @@ extension PostgresStore {
             SELECT a.application_name, host(a.client_addr), a.pid = pg_backend_pid()
             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
             """
         ).bind([Int(UInt32(bitPattern: Self.lockNamespace)), Int(Self.ingestLockKey)])
         guard try s.step() else { return nil }

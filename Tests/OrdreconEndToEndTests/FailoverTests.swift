@@ -43,7 +43,8 @@ struct FailoverTests {
                 try? rows(
                     """
                     SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                    WHERE l.locktype = 'advisory' AND l.granted AND l.objid = 1 AND l.objsubid = 2
+                    WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1869767779 AND l.objid = 1 AND l.objsubid = 2
+                    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                     """
                 ).first?.first ?? nil
             guard let name, let range = name.range(of: " pid ") else { return nil }
