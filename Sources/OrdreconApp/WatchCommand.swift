@@ -14,7 +14,10 @@ struct WatchCommand: AsyncParsableCommand {
             (a file written in place is taken once it has not changed for [watch] settle_ms), and \
             the whole inbox is looked at every [watch] rescan_seconds. Refunds are sent beside \
             ingestion; a gateway outage never holds up files. The workspace lock is held for the \
-            daemon's life (`ordrecon run` meanwhile exits 75).
+            daemon's life (`ordrecon run` meanwhile exits 75). On PostgreSQL ([store] url) \
+            several nodes may watch one workspace: the one holding the database's ingest lock \
+            ingests, the others stand by (taking over within seconds when it dies) and send \
+            refunds; /healthz says which.
 
             SIGTERM or SIGINT: the batch in hand is committed, work stops, exit 0 (a file cut short \
             resumes where it stopped). SIGHUP: the configuration is read again (paths, time zone \
