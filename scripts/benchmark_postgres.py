@@ -8,6 +8,7 @@ user/sys columns are ordrecon's own; its wall time (and so events/s) includes wa
 server, which is what the ratio to SQLite compares.
 """
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -63,8 +64,17 @@ def use_store(work, url):
     config = os.path.join(work, "config", "ordrecon.toml")
     with open(config, encoding="utf-8") as handle:
         text = handle.read()
+    # The default configuration has a [store] table with `url = ""`: a second table would be
+    # refused, so its line is replaced; a configuration without one gets the table.
+    line = re.compile(r'^(url\s*=\s*)""', re.MULTILINE)
+    store = text.find("\n[store]")
+    if store >= 0 and line.search(text, store):
+        match = line.search(text, store)
+        text = text[:match.start()] + f'url = "{url}"' + text[match.end():]
+    else:
+        text += f'\n[store]\nurl = "{url}"\n'
     with open(config, "w", encoding="utf-8") as handle:
-        handle.write(text + f'\n[store]\nurl = "{url}"\n')
+        handle.write(text)
 
 
 def database_bytes(cluster, database):

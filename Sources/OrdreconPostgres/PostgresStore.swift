@@ -19,6 +19,13 @@ public final class PostgresStore: StateStore {
     private var policy = BusyPolicy.oneShot
     /// Whether this connection holds the ingest lock (see ``tryLeadIngest()``).
     var leadsIngest = false
+    /// What was learned ahead of the events being ingested, and the audit ids taken for them.
+    var ahead = IngestAhead()
+    /// The last number this transaction took of each series whose row it locked (see
+    /// `takeNumber`), written at commit.
+    var takenNumbers: [SeriesKey: Int] = [:]
+    /// What invoices need of orders (see `factsForInvoice(of:)`), kept like the order cache.
+    var invoiceFacts = RecentCache<String, InvoiceFacts>(capacity: PostgresStore.orderCacheCapacity)
 
     /// Connects to the database at `url` and brings its schema up to date (creating the tables
     /// in an empty database).
@@ -110,7 +117,9 @@ public final class PostgresStore: StateStore {
     }
 
     public func commit() throws(StoreError) {
+        dropAuditIds()
         do {
+            try writeTakenNumbers()
             try db.execute("COMMIT")
         } catch {
             rollback()
@@ -122,6 +131,9 @@ public final class PostgresStore: StateStore {
         if db.isInTransaction { try? db.execute("ROLLBACK") }
         orderCache.removeAll()
         returnCache.removeAll()
+        ahead = IngestAhead()
+        takenNumbers.removeAll()
+        invoiceFacts.removeAll()
     }
 
     public var isInTransaction: Bool { db.isInTransaction }
@@ -161,8 +173,15 @@ public final class PostgresStore: StateStore {
         }
     }
 
-    func cacheOrder(_ snapshot: OrderSnapshot) { orderCache[snapshot.orderId] = snapshot }
-    func cacheReturn(_ snapshot: ReturnSnapshot) { returnCache[snapshot.returnId] = snapshot }
+    func cacheOrder(_ snapshot: OrderSnapshot) {
+        orderCache[snapshot.orderId] = snapshot
+        ahead.absentOrders.remove(snapshot.orderId)
+    }
+
+    func cacheReturn(_ snapshot: ReturnSnapshot) {
+        returnCache[snapshot.returnId] = snapshot
+        ahead.absentReturns.remove(snapshot.returnId)
+    }
 
     // MARK: Runs
 
