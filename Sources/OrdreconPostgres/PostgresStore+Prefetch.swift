@@ -41,23 +41,34 @@ extension PostgresStore {
         let returns = Array(Set(returnIds.filter { returnCache[$0] == nil && !ahead.absentReturns.contains($0) }))
         // Tagged rows of three questions in one statement: 0, an applied event id; 1, an order's
         // header with one of its audit rows (oldest first; none: NULLs); 2, the same for a return.
-        // As in order(_:), audit rows are taken by the order's or return's index and their
-        // outcome is checked here.
+        // Each id is looked up on its own (LATERAL, kept apart by OFFSET 0): a plan made while the
+        // tables were small, or before their statistics, could otherwise join whole tables on
+        // every call. As in order(_:), audit rows are taken by the order's or return's index and
+        // their outcome is checked here.
         let s = try db.statement(
             """
             SELECT 0, a.event_id, NULL, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL, NULL
-            FROM audit_events a WHERE a.feed = $1 AND a.event_id = ANY($2::text[]) AND a.outcome = 'applied'
+            FROM unnest($2::text[]) AS k (id)
+            JOIN LATERAL (
+                SELECT x.event_id FROM audit_events x
+                WHERE x.feed = $1 AND x.event_id = k.id AND x.outcome = 'applied' OFFSET 0
+            ) a ON true
             UNION ALL
-            SELECT 1, h.order_id, a.status, a.id, h.total_paise, a.occurred_at, a.amount_paise, a.payment_ref,
-                a.outcome
-            FROM order_headers h LEFT JOIN audit_events a ON a.order_id = h.order_id AND a.entity = 'order'
-            WHERE h.order_id = ANY($3::text[])
+            SELECT 1, k.id, a.status, a.id, h.total_paise, a.occurred_at, a.amount_paise, a.payment_ref, a.outcome
+            FROM unnest($3::text[]) AS k (id)
+            JOIN LATERAL (SELECT o.total_paise FROM order_headers o WHERE o.order_id = k.id OFFSET 0) h ON true
+            LEFT JOIN LATERAL (
+                SELECT x.status, x.id, x.occurred_at, x.amount_paise, x.payment_ref, x.outcome FROM audit_events x
+                WHERE x.order_id = k.id AND x.entity = 'order' OFFSET 0
+            ) a ON true
             UNION ALL
-            SELECT 2, h.return_id, a.status, a.id, NULL, a.occurred_at, NULL, h.order_id, a.outcome
-            FROM return_headers h
-            LEFT JOIN audit_events a
-                ON a.return_id = h.return_id AND a.order_id = h.order_id AND a.entity = 'return'
-            WHERE h.return_id = ANY($4::text[])
+            SELECT 2, k.id, a.status, a.id, NULL, a.occurred_at, NULL, h.order_id, a.outcome
+            FROM unnest($4::text[]) AS k (id)
+            JOIN LATERAL (SELECT r.order_id FROM return_headers r WHERE r.return_id = k.id OFFSET 0) h ON true
+            LEFT JOIN LATERAL (
+                SELECT x.status, x.id, x.occurred_at, x.outcome FROM audit_events x
+                WHERE x.return_id = k.id AND x.order_id = h.order_id AND x.entity = 'return' OFFSET 0
+            ) a ON true
             ORDER BY 1, 2, 4
             """)
         s.bind(1, feed).bind(2, PGText.array(events.map { Optional($0) }))
