@@ -124,6 +124,9 @@ extension PostgresStore {
             s.bind(14, PGText.array(event.items.map { $0.gstRateBasisPoints.map(Int64.init) }))
             s.bind(15, PGText.array(event.items.map(\.description)))
             try s.runDeferred()
+            orderLinesCache[event.orderId] = event.items.map {
+                OrderLine(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice ?? Money(paise: 0))
+            }
             invoiceFacts[event.orderId] = InvoiceFacts(
                 linesWithoutHSN: event.items.filter { $0.hsn == nil }.count, buyer: event.buyer)
             cacheOrder(
@@ -158,6 +161,9 @@ extension PostgresStore {
             s.bind(4, PGText.array(event.items.map(\.sku)))
             s.bind(5, PGText.array(event.items.map { Int64?($0.quantity) }))
             try s.runDeferred()
+            var items: [String: Int64] = [:]
+            for item in event.items { items[item.sku] = item.quantity }
+            returnItemsCache[returnId] = items
             cacheReturn(
                 ReturnSnapshot(
                     returnId: returnId, orderId: event.orderId, status: .requested, lastTransitionAt: event.occurredAt))

@@ -91,6 +91,16 @@ extension PostgresStore {
             InvoiceCompleteness.storedText(gaps),
         ])
         .runDeferred()
+        invoiceNumbers[request.orderId] = number
+        return number
+    }
+
+    /// The number of an order's invoice, if it has one.
+    private func invoiceNumber(of orderId: String) throws(StoreError) -> String? {
+        if let known = invoiceNumbers[orderId] { return known }
+        let s = try db.statement("SELECT number FROM invoices WHERE order_id = $1").bind([orderId])
+        guard try s.step(), let number = s.optionalString(0) else { return nil }
+        invoiceNumbers[orderId] = number
         return number
     }
 
@@ -99,9 +109,8 @@ extension PostgresStore {
     func recordCreditNote(_ request: CreditNoteRequest, auditId: Int64, at now: Timestamp) throws(StoreError)
         -> String
     {
-        let invoice = try db.statement("SELECT number FROM invoices WHERE order_id = $1").bind([request.orderId])
         // Without an invoice the caller's transaction fails, and gives the number back.
-        guard try invoice.step(), let invoiceNumber = invoice.optionalString(0) else {
+        guard let invoiceNumber = try invoiceNumber(of: request.orderId) else {
             throw StoreError(
                 .inconsistentData,
                 message:

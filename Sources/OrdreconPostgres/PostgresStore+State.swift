@@ -74,6 +74,7 @@ extension PostgresStore: ReconciliationState {
     }
 
     public func orderLines(_ orderId: String) throws -> [OrderLine] {
+        if let cached = orderLinesCache[orderId] { return cached }
         let s = try db.statement(
             "SELECT sku, quantity, unit_price_paise FROM order_items WHERE order_id = $1 ORDER BY position")
         s.bind(1, orderId)
@@ -81,6 +82,7 @@ extension PostgresStore: ReconciliationState {
         while try s.step() {
             lines.append(OrderLine(sku: s.string(0), quantity: s.int64(1), unitPrice: Money(paise: s.int64(2))))
         }
+        if !lines.isEmpty { orderLinesCache[orderId] = lines }
         return lines
     }
 
@@ -118,10 +120,12 @@ extension PostgresStore: ReconciliationState {
     }
 
     public func returnItems(_ returnId: String) throws -> [String: Int64] {
+        if let cached = returnItemsCache[returnId] { return cached }
         let s = try db.statement("SELECT sku, quantity FROM return_items WHERE return_id = $1")
         s.bind(1, returnId)
         var items: [String: Int64] = [:]
         while try s.step() { items[s.string(0)] = s.int64(1) }
+        if !items.isEmpty { returnItemsCache[returnId] = items }
         return items
     }
 }

@@ -26,6 +26,11 @@ public final class PostgresStore: StateStore {
     var takenNumbers: [SeriesKey: Int] = [:]
     /// What invoices need of orders (see `factsForInvoice(of:)`), kept like the order cache.
     var invoiceFacts = RecentCache<String, InvoiceFacts>(capacity: PostgresStore.orderCacheCapacity)
+    /// The lines of orders and returns this connection created or read (they never change once
+    /// written), and the invoice number of orders it invoiced, kept like the order cache.
+    var orderLinesCache = RecentCache<String, [OrderLine]>(capacity: PostgresStore.orderCacheCapacity)
+    var returnItemsCache = RecentCache<String, [String: Int64]>(capacity: PostgresStore.orderCacheCapacity / 4)
+    var invoiceNumbers = RecentCache<String, String>(capacity: PostgresStore.orderCacheCapacity)
 
     /// Connects to the database at `url` and brings its schema up to date (creating the tables
     /// in an empty database).
@@ -134,6 +139,9 @@ public final class PostgresStore: StateStore {
         ahead = IngestAhead()
         takenNumbers.removeAll()
         invoiceFacts.removeAll()
+        orderLinesCache.removeAll()
+        returnItemsCache.removeAll()
+        invoiceNumbers.removeAll()
     }
 
     public var isInTransaction: Bool { db.isInTransaction }
