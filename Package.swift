@@ -172,7 +172,9 @@ let package = Package(
         ),
         .testTarget(
             name: "OrdreconEndToEndTests",
-            dependencies: ["OrdreconCore", "OrdreconEngine", "OrdreconWorkload", "OrdreconTestSupport"],
+            dependencies: [
+                "OrdreconCore", "OrdreconEngine", "OrdreconPostgres", "OrdreconWorkload", "OrdreconTestSupport",
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

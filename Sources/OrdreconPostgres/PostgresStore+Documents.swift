@@ -1,20 +1,152 @@
 public import OrdreconCore
 
 extension PostgresStore {
+    /// Invoices and credit notes, oldest first (invoices of an order before its credit notes).
+    /// Documents without a PDF (of any order) are read through the partial indexes of documents
+    /// without a PDF, so that paging through a large backlog never sorts or scans the documents
+    /// already written.
     public func documents(matching query: DocumentQuery) throws(StoreError) -> [DocumentRecord] {
-        throw StoreError.unported("documents")
+        let (orderId, missingPDF, limit) = (query.orderId, query.missingPDF, query.limit)
+        if missingPDF, orderId == nil { return try documentsWithoutPDF(limit: limit) }
+        let s = try db.statement(
+            """
+            SELECT * FROM (
+                SELECT 'invoice' AS kind, i.number, i.order_id, NULL AS return_id, i.issued_at, i.total_paise,
+                       h.customer_id, h.ship_to_state, NULL AS invoice_number, NULL::bigint AS invoice_issued_at,
+                       i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
+                FROM invoices i JOIN order_headers h USING (order_id)
+                WHERE ($1::text IS NULL OR i.order_id = $1::text) AND (NOT $2::boolean OR i.pdf_path IS NULL)
+                UNION ALL
+                SELECT 'credit_note', c.number, c.order_id, c.return_id, c.issued_at, c.total_paise,
+                       h.customer_id, h.ship_to_state, c.invoice_number, i.issued_at,
+                       i.default_gst_rate_bp, c.pdf_path, c.rendered_at, c.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
+                FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
+                WHERE ($1::text IS NULL OR c.order_id = $1::text) AND (NOT $2::boolean OR c.pdf_path IS NULL)
+            ) AS d ORDER BY issued_at, kind DESC, number LIMIT $3
+            """
+        ).bind([orderId, missingPDF, Int64(min(limit, Int(Int64.max)))])
+        var records: [DocumentRecord] = []
+        while try s.step() { records.append(document(from: s)) }
+        return records
     }
-    public func document(number: String) throws(StoreError) -> DocumentRecord? { throw StoreError.unported("document") }
+
+    private func documentsWithoutPDF(limit: Int) throws(StoreError) -> [DocumentRecord] {
+        let cap = Int64(min(limit, Int(Int64.max)))
+        let invoices = try db.statement(
+            """
+            SELECT 'invoice', i.number, i.order_id, NULL, i.issued_at, i.total_paise, h.customer_id, h.ship_to_state,
+                   NULL, NULL, i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
+            FROM invoices i JOIN order_headers h USING (order_id)
+            WHERE i.pdf_path IS NULL ORDER BY i.number LIMIT $1
+            """
+        ).bind([cap])
+        var records: [DocumentRecord] = []
+        while try invoices.step() { records.append(document(from: invoices)) }
+        guard records.count < limit else { return records }
+        let notes = try db.statement(
+            """
+            SELECT 'credit_note', c.number, c.order_id, c.return_id, c.issued_at, c.total_paise, h.customer_id,
+                   h.ship_to_state, c.invoice_number, i.issued_at, i.default_gst_rate_bp, c.pdf_path, c.rendered_at,
+                   c.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
+            FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
+            WHERE c.pdf_path IS NULL ORDER BY c.number LIMIT $1
+            """
+        ).bind([cap - Int64(records.count)])
+        while try notes.step() { records.append(document(from: notes)) }
+        return records
+    }
+
+    /// The invoice or credit note with this number, if any.
+    public func document(number: String) throws(StoreError) -> DocumentRecord? {
+        let s = try db.statement(
+            """
+            SELECT 'invoice' AS kind, i.number, i.order_id, NULL, i.issued_at, i.total_paise, h.customer_id,
+                   h.ship_to_state, NULL, NULL::bigint, i.default_gst_rate_bp, i.pdf_path, i.rendered_at, i.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
+            FROM invoices i JOIN order_headers h USING (order_id) WHERE i.number = $1::text
+            UNION ALL
+            SELECT 'credit_note', c.number, c.order_id, c.return_id, c.issued_at, c.total_paise, h.customer_id,
+                   h.ship_to_state, c.invoice_number, i.issued_at, i.default_gst_rate_bp, c.pdf_path, c.rendered_at,
+                   c.created_at, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
+            FROM credit_notes c JOIN order_headers h USING (order_id) JOIN invoices i ON i.number = c.invoice_number
+            WHERE c.number = $1::text
+            """
+        ).bind([number])
+        return try s.step() ? document(from: s) : nil
+    }
+
+    /// Columns 14 to 17 are the buyer's invoice data from the order header: a credit note
+    /// carries the same recipient as its invoice because both read it from the one order.
+    private func document(from s: PGStatement) -> DocumentRecord {
+        DocumentRecord(
+            kind: s.string(0) == "invoice" ? .invoice : .creditNote, number: s.string(1), orderId: s.string(2),
+            returnId: s.optionalString(3), issuedAt: Timestamp(milliseconds: s.int64(4)),
+            total: Money(paise: s.int64(5)),
+            customerId: s.string(6), shipToState: s.optionalString(7), invoiceNumber: s.optionalString(8),
+            invoiceIssuedAt: s.optionalInt64(9).map(Timestamp.init(milliseconds:)),
+            defaultGSTRateBasisPoints: s.optionalInt64(10).map(Int.init), pdfPath: s.optionalString(11),
+            renderedAt: s.optionalInt64(12).map(Timestamp.init(milliseconds:)),
+            buyer: InvoiceBuyer(
+                name: s.optionalString(14), addressLines: InvoiceBuyer.lines(of: s.optionalString(15)),
+                state: s.optionalString(16), gstin: s.optionalString(17)))
+    }
+
+    /// The lines a document prints: the order's items (invoice) or the returned ones at the
+    /// order's prices (credit note), in the order's item order.
     public func documentLines(_ record: DocumentRecord) throws(StoreError) -> [DocumentLine] {
-        throw StoreError.unported("documentLines")
+        let s: PGStatement
+        if record.kind == .invoice {
+            s = try db.statement(
+                """
+                SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp, description FROM order_items
+                WHERE order_id = $1 ORDER BY position
+                """
+            ).bind([record.orderId])
+        } else {
+            s = try db.statement(
+                """
+                SELECT r.sku, r.quantity, o.unit_price_paise, o.hsn, o.gst_rate_bp, o.description
+                FROM return_items r JOIN order_items o ON o.order_id = $1 AND o.sku = r.sku
+                WHERE r.return_id = $2 ORDER BY o.position
+                """
+            ).bind([record.orderId, record.returnId ?? ""])
+        }
+        var lines: [DocumentLine] = []
+        while try s.step() {
+            lines.append(
+                DocumentLine(
+                    sku: s.string(0), quantity: s.int64(1), unitPrice: Money(paise: s.int64(2)),
+                    hsn: s.optionalString(3),
+                    gstRateBasisPoints: s.optionalInt64(4).map(Int.init), description: s.optionalString(5)))
+        }
+        return lines
     }
+
+    /// Records that a document's PDF now exists at `path` (relative to the invoices folder).
+    /// Only the PDF's columns change: the number and amounts stay as issued (the schema refuses
+    /// anything else).
     public func markRendered(_ record: DocumentRecord, path: String, at now: Timestamp) throws(StoreError) {
-        throw StoreError.unported("markRendered")
+        try write { () throws(StoreError) in
+            if record.kind == .invoice {
+                try db.statement("UPDATE invoices SET pdf_path = $1, rendered_at = $2 WHERE number = $3")
+                    .bind([path, now.milliseconds, record.number]).run()
+            } else {
+                try db.statement("UPDATE credit_notes SET pdf_path = $1, rendered_at = $2 WHERE number = $3")
+                    .bind([path, now.milliseconds, record.number]).run()
+            }
+        }
     }
+
+    /// How many invoices and credit notes have no PDF yet (read through the partial indexes of
+    /// documents without a PDF).
     public func documentsWithoutPDFCount() throws(StoreError) -> Int {
-        throw StoreError.unported("documentsWithoutPDFCount")
+        try unrenderedDocumentCounts().values.reduce(0, +)
     }
+
+    /// Documents without a PDF yet, by kind (`invoice`, `credit_note`).
     public func unrenderedDocumentCounts() throws(StoreError) -> [String: Int] {
-        throw StoreError.unported("unrenderedDocumentCounts")
+        [
+            "invoice": Int(try db.scalarInt("SELECT COUNT(*) FROM invoices WHERE pdf_path IS NULL") ?? 0),
+            "credit_note": Int(try db.scalarInt("SELECT COUNT(*) FROM credit_notes WHERE pdf_path IS NULL") ?? 0),
+        ]
     }
 }

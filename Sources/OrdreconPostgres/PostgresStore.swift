@@ -15,6 +15,9 @@ public final class PostgresStore: StateStore {
     static let orderCacheCapacity = 25_000
     /// Returns read or written lately, kept the same way.
     var returnCache = RecentCache<String, ReturnSnapshot>(capacity: PostgresStore.orderCacheCapacity / 4)
+    /// The refunds whose attempt this session has in flight: it holds each one's advisory lock
+    /// (see ``recordRefundAttempts(finishing:beginning:runId:at:)``), taken once and released once.
+    var refundLocks: Set<String> = []
     /// The busy policy, applied as the session's `lock_timeout`.
     private var policy = BusyPolicy.oneShot
     /// Whether this connection holds the ingest lock (see ``tryLeadIngest()``).

@@ -35,13 +35,15 @@ import Testing
         return lines
     }
 
-    @Test(.longRunning) func theBatchSizeChangesHowNotWhatIsWritten() async throws {
+    @Test(.longRunning, arguments: StoreBackend.allCases) func theBatchSizeChangesHowNotWhatIsWritten(
+        store: StoreBackend
+    ) async throws {
         var results: [Int: [String]] = [:]
         for batchSize in [1, 7, 5000] {
             let config = TestWorkspace.defaultConfig(batchSize: batchSize)
                 .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
             #expect(config.contains("batch_size = \(batchSize)") && config.contains("write_pdfs = false"))
-            let ws = try TestWorkspace(config: config)
+            let ws = try TestWorkspace(config: config, store: store)
             defer { ws.remove() }
             // Small waves: many files of a few dozen events, with every kind of fault, bad files
             // among them (each commits the batch before it and is failed on its own).

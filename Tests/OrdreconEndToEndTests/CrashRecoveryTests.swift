@@ -12,7 +12,8 @@ import Testing
 /// generator's expected ones.
 @Suite(.runsPrograms)
 struct CrashRecoveryTests {
-    @Test(.longRunning) func killNineAtSeveralPointsThenExactlyOnce() async throws {
+    @Test(.longRunning, arguments: StoreBackend.allCases)
+    func killNineAtSeveralPointsThenExactlyOnce(store: StoreBackend) async throws {
         // PDFs are left out: writing 8 000 of them was nine tenths of this test's time, and kill -9
         // while writing them is InvoiceDocumentTests' (the invoice records are still checked here).
         // 4 000 orders in four waves (there were 8 000): the kills come at shares of the work, so a
@@ -20,7 +21,7 @@ struct CrashRecoveryTests {
         let config = TestWorkspace.defaultConfig(batchSize: 250)
             .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false")
         #expect(config.contains("batch_size = 250") && config.contains("write_pdfs = false"))
-        let ws = try TestWorkspace(config: config)
+        let ws = try TestWorkspace(config: config, store: store)
         defer { ws.remove() }
         // Runs are killed while processing files and while sending refunds.
         let gateway = try await ws.startGateway()
@@ -56,7 +57,7 @@ struct CrashRecoveryTests {
         // Exactly one record per event position, none lost.
         #expect(
             try ws.count(
-                "SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events WHERE line IS NOT NULL GROUP BY file_id, line HAVING COUNT(*) > 1)"
+                "SELECT COUNT(*) FROM (SELECT file_id, line FROM audit_events WHERE line IS NOT NULL GROUP BY file_id, line HAVING COUNT(*) > 1) AS twice"
             ) == 0)
         let rejectedFiles =
             expected.rejectedByCode["bad_file", default: 0]
@@ -86,13 +87,13 @@ struct CrashRecoveryTests {
             ) == ws.count("SELECT COUNT(*) FROM credit_notes"))
         #expect(
             try ws.count(
-                "SELECT COUNT(*) FROM (SELECT fy_start FROM credit_notes GROUP BY fy_start HAVING MAX(seq) <> COUNT(*))"
+                "SELECT COUNT(*) FROM (SELECT fy_start FROM credit_notes GROUP BY fy_start HAVING MAX(seq) <> COUNT(*)) AS gaps"
             ) == 0)
         #expect(try ws.count("SELECT COUNT(*) FROM refunds") == expected.refunds)
         #expect(try ws.count("SELECT COALESCE(SUM(amount_paise), 0) FROM refunds") == Int(expected.refundPaiseTotal))
         #expect(
             try ws.count(
-                "SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id) GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))"
+                "SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id) GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise)) AS excess"
             ) == 0)
         #expect(ws.files(in: "outbox/refunds").filter { $0.hasSuffix(".json") }.count == expected.refunds)
         // Every refund reached the gateway and was paid there exactly once, with the recorded body.

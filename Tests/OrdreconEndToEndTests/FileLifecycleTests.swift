@@ -1,4 +1,5 @@
 import Foundation
+import OrdreconPostgres
 import OrdreconTestSupport
 import Testing
 
@@ -14,8 +15,10 @@ struct FileLifecycleTests {
         S1,order,O1,PENDING_PAYMENT,2026-01-01T10:00:00+05:30,C1,A,1,70.00
         """
 
-    @Test func cleanRunExitsZeroAndIgnoresPartialFiles() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func cleanRunExitsZeroAndIgnoresPartialFiles(store: StoreBackend)
+        async throws
+    {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.create)
         for name in [".hidden.csv", "later.csv.part", "later.csv.tmp", "x.PARTIAL", "y.csv.filepart"] {
@@ -34,8 +37,10 @@ struct FileLifecycleTests {
         #expect(again.stdout.contains("No ready files"))
     }
 
-    @Test func unreadableFilesGoToFailedAndDoNotBlockTheRest() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func unreadableFilesGoToFailedAndDoNotBlockTheRest(store: StoreBackend)
+        async throws
+    {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         try ws.drop("storefront", "broken.json", "[{\"event_id\": \"S1\",", order: 1)
         try ws.drop("storefront", "noheader.csv", "event_id,entity,order_id,status\nS1,order,O1,PAID\n", order: 2)
@@ -68,18 +73,21 @@ struct FileLifecycleTests {
         #expect(try ws.query("SELECT status FROM orders") == [["PENDING_PAYMENT"]])
     }
 
-    @Test func badConfigurationExits78NamingFileAndKey() async throws {
-        let ws = try TestWorkspace(config: TestWorkspace.defaultConfig + "\n[returns]\nwindow_days = \"thirty\"\n")
+    @Test(arguments: StoreBackend.allCases) func badConfigurationExits78NamingFileAndKey(store: StoreBackend)
+        async throws
+    {
+        let ws = try TestWorkspace(
+            config: TestWorkspace.defaultConfig + "\n[returns]\nwindow_days = \"thirty\"\n", store: store)
         defer { ws.remove() }
         let result = try await ws.run(["run"])
         #expect(result.status == 78)
         #expect(result.stderr.contains("ordrecon.toml"))
-        let typo = try TestWorkspace(config: "timezone = \"Asia/Kolkata\"\n[returns]\nwindow_dayz = 3\n")
+        let typo = try TestWorkspace(config: "timezone = \"Asia/Kolkata\"\n[returns]\nwindow_dayz = 3\n", store: store)
         defer { typo.remove() }
         let second = try await typo.run(["run"])
         #expect(second.status == 78)
         #expect(second.stderr.contains("window_dayz"))
-        let missing = try TestWorkspace()
+        let missing = try TestWorkspace(store: store)
         defer { missing.remove() }
         try FileManager.default.removeItem(atPath: missing.root + "/config/ordrecon.toml")
         #expect(try await missing.run(["run"]).status == 78)
@@ -103,8 +111,28 @@ struct FileLifecycleTests {
         #expect(try await ws.run(["run"]).status == 0)
     }
 
-    @Test func sameContentDroppedAgainIsDuplicateAndArchivedBesideTheFirst() async throws {
-        let ws = try TestWorkspace()
+    /// On PostgreSQL the ingest lock, not a lock file, keeps a second ingester out: a `run` while
+    /// another session holds it exits 75 naming that session, and takes nothing.
+    @Test func aRunWhileAnotherNodeIngestsExits75NamingIt() async throws {
+        let ws = try TestWorkspace(store: .postgres)
+        defer { ws.remove() }
+        try ws.drop("storefront", "orders.csv", Self.create)
+        let other = try PostgresStoreFactory(url: try #require(ws.url)).open()
+        #expect(try other.tryLeadIngest())
+        let blocked = try await ws.run(["run"])
+        #expect(blocked.status == 75, "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("another node is ingesting from this database"), "\(blocked.stderr)")
+        #expect(
+            blocked.stderr.contains("ordrecon \(ProcessInfo.processInfo.hostName)") || blocked.stderr.contains(" pid "))
+        #expect(ws.files(in: "inbox/storefront") == ["orders.csv"])
+        other.releaseIngestLead()
+        #expect(try await ws.run(["run"]).status == 0)
+    }
+
+    @Test(arguments: StoreBackend.allCases) func sameContentDroppedAgainIsDuplicateAndArchivedBesideTheFirst(
+        store: StoreBackend
+    ) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.create)
         #expect(try await ws.run(["run"]).status == 0)
@@ -124,8 +152,10 @@ struct FileLifecycleTests {
             ])
     }
 
-    @Test func rejectedRowsFixedAndDroppedBackAreAppliedAndOthersStayRejected() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func rejectedRowsFixedAndDroppedBackAreAppliedAndOthersStayRejected(
+        store: StoreBackend
+    ) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         try ws.drop(
             "payments", "pay.csv",
@@ -152,8 +182,8 @@ struct FileLifecycleTests {
         #expect(try ws.query("SELECT status, paid_paise FROM orders WHERE order_id = 'O1'") == [["PAID", "7000"]])
     }
 
-    @Test func jsonSummaryForMachines() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func jsonSummaryForMachines(store: StoreBackend) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.create)
         let result = try await ws.run(["run", "--json"])

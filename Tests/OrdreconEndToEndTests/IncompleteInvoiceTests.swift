@@ -32,8 +32,9 @@ import Testing
         return (payments, shipping)
     }
 
-    @Test func incompleteInvoicesAreIssuedAndListed() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func incompleteInvoicesAreIssuedAndListed(store: StoreBackend) async throws
+    {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         let ids = ["O1", "O2", "O3", "O4", "O5"]
         let (payments, shipping) = Self.lifecycle(ids)

@@ -37,8 +37,10 @@ struct PrometheusMetricsTests {
             }.joined()
     }
 
-    @Test func runMetricsFileCountersGrowFromRunToRunAndCountRunsWithoutAFile() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func runMetricsFileCountersGrowFromRunToRunAndCountRunsWithoutAFile(
+        store: StoreBackend
+    ) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         let path = ws.root + "/ordrecon.prom"
         _ = try WorkloadGenerator.write(WorkloadOptions(orders: 20, seed: 5), to: ws.root)
@@ -200,12 +202,14 @@ struct PrometheusMetricsTests {
         await process.stop()?.exitStatus
     }
 
-    @Test func watchListensOnTheConfiguredAddressOnlyAndServesBuildInfo() async throws {
+    @Test(arguments: StoreBackend.allCases) func watchListensOnTheConfiguredAddressOnlyAndServesBuildInfo(
+        store: StoreBackend
+    ) async throws {
         let port = try Self.freePort()
         let config = TestWorkspace.defaultConfig.replacingOccurrences(
             of: "metrics_address = \"127.0.0.1\"", with: "metrics_address = \"127.0.0.2\"")
         #expect(config.contains("metrics_address = \"127.0.0.2\""))
-        let ws = try TestWorkspace(config: config)
+        let ws = try TestWorkspace(config: config, store: store)
         defer { ws.remove() }
         try ws.drop("storefront", "o.csv", Self.orders(["W-1"], hour: 9))
         let process = try Self.startWatch(ws, ["--metrics-port", "\(port)"])

@@ -105,8 +105,8 @@ struct ReasonCodeTests {
             """, order: 11)
     }
 
-    @Test func everyCodeThroughTheBinary() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func everyCodeThroughTheBinary(store: StoreBackend) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         let gateway = try await ws.startGateway()  // the run sends the refund it records
         defer { gateway.terminate() }
@@ -194,8 +194,8 @@ struct ReasonCodeTests {
         #expect(result.stdout.contains("pay.jsonl") && result.stdout.contains("amount_mismatch=1"))
     }
 
-    @Test func orderCommandShowsHistory() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func orderCommandShowsHistory(store: StoreBackend) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         try Self.dropScenario(ws)
         _ = try await ws.run(["run"])

@@ -34,7 +34,7 @@ import Testing
     /// Outcome of each attempt of one refund, in order, e.g. `["retry:500", "sent:201"]`.
     static func attempts(_ ws: TestWorkspace, _ refundId: String) throws -> [String] {
         try ws.query(
-            "SELECT outcome, COALESCE(http_status, error_kind) FROM refund_attempts WHERE refund_id = '\(refundId)' ORDER BY attempt"
+            "SELECT outcome, COALESCE(CAST(http_status AS TEXT), error_kind) FROM refund_attempts WHERE refund_id = '\(refundId)' ORDER BY attempt"
         )
         .map { "\($0[0]!):\($0[1] ?? "-")" }
     }
@@ -63,12 +63,14 @@ import Testing
             try ws.count(
                 """
                 SELECT COUNT(*) FROM (SELECT r.order_id FROM refunds r JOIN orders o USING (order_id)
-                GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise))
+                GROUP BY r.order_id HAVING SUM(r.amount_paise) > MAX(o.paid_paise)) AS excess
                 """) == 0, sourceLocation: sourceLocation)
     }
 
-    @Test func eachRefundIsSentOnceWithItsStoredBodyAndTheTokenNeverShows() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func eachRefundIsSentOnceWithItsStoredBodyAndTheTokenNeverShows(
+        store: StoreBackend
+    ) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         let gateway = try await ws.startGateway()
         defer { gateway.terminate() }
@@ -111,8 +113,8 @@ import Testing
         #expect(try gateway.entries().count == 3)
     }
 
-    @Test func fiveHundredThenSuccess() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func fiveHundredThenSuccess(store: StoreBackend) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         let gateway = try await ws.startGateway(script: #"[{"status":500,"message":"database unavailable"}]"#)
         defer { gateway.terminate() }
@@ -126,8 +128,10 @@ import Testing
         try Self.expectPaidExactlyOnce(ws, gateway)
     }
 
-    @Test func timeoutsLeaveTheRefundPendingAndTheSameKeyIsPaidOnce() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func timeoutsLeaveTheRefundPendingAndTheSameKeyIsPaidOnce(
+        store: StoreBackend
+    ) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         // The gateway takes the refund but answers too late, twice.
         let slow = try await ws.startGateway(
@@ -156,8 +160,10 @@ import Testing
         #expect(try ws.count("SELECT COUNT(*) FROM runs WHERE command = 'dispatch'") == 1)
     }
 
-    @Test func aRefusedConnectionLeavesRefundsPendingWithExit75() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func aRefusedConnectionLeavesRefundsPendingWithExit75(store: StoreBackend)
+        async throws
+    {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         // A port nothing listens on: bind one, then close it.
         let closedPort = TestWorkspace.closedPort
@@ -198,8 +204,10 @@ import Testing
         try Self.expectPaidExactlyOnce(ws, gateway)
     }
 
-    @Test func aFourHundredFailsAtOnceAndRetryQueuesItWithTheSameKey() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func aFourHundredFailsAtOnceAndRetryQueuesItWithTheSameKey(
+        store: StoreBackend
+    ) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         let gateway = try await ws.startGateway(
             script: #"[{"status":400,"message":"payment PAY-1 was not captured","key":"RF.O1.C"}]"#)
@@ -233,8 +241,8 @@ import Testing
         #expect(try await ws.run(["refunds", "retry", "RF.NOPE"]).status == 66)
     }
 
-    @Test func tooManyRequestsHonoursRetryAfter() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func tooManyRequestsHonoursRetryAfter(store: StoreBackend) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         // backoff_max_ms 2000: a Retry-After of 1 s is waited for within the run.
         let gateway = try await ws.startGateway(script: #"[{"status":429,"retry_after":"1"}]"#, backoffMax: 2000)
@@ -249,8 +257,10 @@ import Testing
         try Self.expectPaidExactlyOnce(ws, gateway)
     }
 
-    @Test func aRetryAfterLongerThanTheBackoffLeavesTheRefundForALaterRun() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func aRetryAfterLongerThanTheBackoffLeavesTheRefundForALaterRun(
+        store: StoreBackend
+    ) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         let gateway = try await ws.startGateway(script: #"[{"status":503,"retry_after":"120"}]"#)
         defer { gateway.terminate() }
@@ -267,8 +277,10 @@ import Testing
         #expect(try Self.attempts(ws, "RF.O1.C") == ["retry:503"])
     }
 
-    @Test func aGatewayFailingThirtyPercentPaysEveryRefundExactlyOnce() async throws {
-        let ws = try TestWorkspace(config: Self.withoutPDFs)
+    @Test(arguments: StoreBackend.allCases) func aGatewayFailingThirtyPercentPaysEveryRefundExactlyOnce(
+        store: StoreBackend
+    ) async throws {
+        let ws = try TestWorkspace(config: Self.withoutPDFs, store: store)
         defer { ws.remove() }
         let expected = try WorkloadGenerator.write(WorkloadOptions(orders: 400, seed: 21), to: ws.root)
         #expect(expected.refunds >= 40)
@@ -299,8 +311,10 @@ import Testing
     /// `kill -9` at random points while refunds go out concurrently (16 in flight) to a gateway
     /// that fails 30 % of requests and cuts 10 % of its answers after paying: afterwards every
     /// refund was accepted exactly once, and every request for a key carried the same body.
-    @Test func killNineDuringConcurrentDispatchNeverPaysTwice() async throws {
-        let ws = try TestWorkspace(config: Self.withoutPDFs)
+    @Test(arguments: StoreBackend.allCases) func killNineDuringConcurrentDispatchNeverPaysTwice(store: StoreBackend)
+        async throws
+    {
+        let ws = try TestWorkspace(config: Self.withoutPDFs, store: store)
         defer { ws.remove() }
         // Files first, with the gateway down: every refund is pending.
         try ws.pointGateway(at: "http://127.0.0.1:\(TestWorkspace.closedPort)", maxAttempts: 1)

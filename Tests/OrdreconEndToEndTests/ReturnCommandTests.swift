@@ -5,8 +5,9 @@ import Testing
 /// `ordrecon return`, and what the review commands say before any run (ReviewCommandTests' scenario helpers).
 extension ReviewCommandTests {
 
-    @Test func returnShowsOrderItemsHistoryAndRefund() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func returnShowsOrderItemsHistoryAndRefund(store: StoreBackend) async throws
+    {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         try ws.drop(
             "storefront", "o.csv",
@@ -120,8 +121,8 @@ extension ReviewCommandTests {
             ])
     }
 
-    @Test func noDatabaseYetSaysSoAndExits66() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func noDatabaseYetSaysSoAndExits66(store: StoreBackend) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         for arguments in [["rejections"], ["audit"], ["return", "R1"], ["rejections", "--format", "csv"]] {
             let result = try await ws.run(arguments)
@@ -135,8 +136,10 @@ extension ReviewCommandTests {
 /// every other row off the screen; the JSON output keeps it whole.
 @Suite(.runsPrograms)
 struct ReviewTableWidthTests {
-    @Test func aLongEventIdIsShortenedInTheTableAndWholeInJSON() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func aLongEventIdIsShortenedInTheTableAndWholeInJSON(store: StoreBackend)
+        async throws
+    {
+        let ws = try TestWorkspace(store: store)
         let longId = "LONG-" + String(repeating: "A", count: 300)
         try ws.drop(
             "payments", "pay.csv",

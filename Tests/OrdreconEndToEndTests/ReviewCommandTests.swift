@@ -11,8 +11,8 @@ struct ReviewCommandTests {
     /// 2. `storefront/orders.csv` creates O1.
     /// 3. `payments/pay.csv.rejected.csv` dropped back unchanged: P1 is applied (resolving the first
     ///    rejection), P2 is rejected again.
-    static func reviewScenario() async throws -> TestWorkspace {
-        let ws = try TestWorkspace()
+    static func reviewScenario(store: StoreBackend) async throws -> TestWorkspace {
+        let ws = try TestWorkspace(store: store)
         try ws.drop(
             "payments", "pay.csv",
             """
@@ -108,8 +108,10 @@ struct ReviewCommandTests {
 
     // MARK: rejections
 
-    @Test func rejectionFixedByAnAppliedResubmissionShowsAsResolvedAndOpenHidesIt() async throws {
-        let ws = try await Self.reviewScenario()
+    @Test(arguments: StoreBackend.allCases) func rejectionFixedByAnAppliedResubmissionShowsAsResolvedAndOpenHidesIt(
+        store: StoreBackend
+    ) async throws {
+        let ws = try await Self.reviewScenario(store: store)
         defer { ws.remove() }
 
         let table = try await ws.run(["rejections"])
@@ -159,8 +161,8 @@ struct ReviewCommandTests {
         #expect(rows.dropFirst().allSatisfy { $0["resolved"] as? Bool == false })
     }
 
-    @Test func rejectionFilters() async throws {
-        let ws = try await Self.reviewScenario()
+    @Test(arguments: StoreBackend.allCases) func rejectionFilters(store: StoreBackend) async throws {
+        let ws = try await Self.reviewScenario(store: store)
         defer { ws.remove() }
 
         #expect(try await Self.rejectionRows(ws, ["--feed", "storefront"]).isEmpty)
@@ -212,8 +214,9 @@ struct ReviewCommandTests {
         #expect(try await Self.rejectionRows(ws, ["--since", kolkataDate(-1) + "T00:00"]).count == 6)
     }
 
-    @Test func csvOutputNeutralisesFormulasFromFeeds() async throws {
-        let ws = try await Self.reviewScenario()
+    @Test(arguments: StoreBackend.allCases) func csvOutputNeutralisesFormulasFromFeeds(store: StoreBackend) async throws
+    {
+        let ws = try await Self.reviewScenario(store: store)
         defer { ws.remove() }
 
         let result = try await ws.run(["rejections", "--format", "csv"])
@@ -246,8 +249,8 @@ struct ReviewCommandTests {
         #expect(auditRows.contains { $0.contains("'=cmd|' /C calc'!A0") && $0.contains("'+1") })
     }
 
-    @Test func jsonOutputsParse() async throws {
-        let ws = try await Self.reviewScenario()
+    @Test(arguments: StoreBackend.allCases) func jsonOutputsParse(store: StoreBackend) async throws {
+        let ws = try await Self.reviewScenario(store: store)
         defer { ws.remove() }
         let rejections = try Self.json(try await ws.run(["rejections", "--format", "json", "--open"]).stdout)
         #expect((rejections["rejections"] as? [Any])?.count == 5)
@@ -264,8 +267,8 @@ struct ReviewCommandTests {
 
     // MARK: audit
 
-    @Test func auditFilters() async throws {
-        let ws = try await Self.reviewScenario()
+    @Test(arguments: StoreBackend.allCases) func auditFilters(store: StoreBackend) async throws {
+        let ws = try await Self.reviewScenario(store: store)
         defer { ws.remove() }
         func records(_ arguments: [String]) async throws -> [[String]] {
             let result = try await ws.run(["audit", "--json"] + arguments)

@@ -15,8 +15,8 @@ struct RunOutputTests {
 
     /// Nothing happened: `run --quiet` prints nothing at all, on either stream, so cron sends no
     /// mail; without --quiet the same run says so.
-    @Test func quietRunOfAnEmptyInboxPrintsNothing() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func quietRunOfAnEmptyInboxPrintsNothing(store: StoreBackend) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         for _ in 0..<2 {  // the first run creates the database and folders; the second finds them
             let quiet = try await ws.run(["run", "--quiet"])
@@ -29,8 +29,10 @@ struct RunOutputTests {
 
     /// Something happened: the short summary (totals, rejection file, refunds left), then
     /// silence again once there is nothing new; refunds still pending are news on every run.
-    @Test func quietRunPrintsAShortSummaryWhenSomethingHappened() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func quietRunPrintsAShortSummaryWhenSomethingHappened(store: StoreBackend)
+        async throws
+    {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         try ws.drop(
             "storefront", "orders.csv",
@@ -55,7 +57,7 @@ struct RunOutputTests {
             second.status == 0 && second.stdout.isEmpty && second.stderr.isEmpty, "\(second.stdout)\n\(second.stderr)")
 
         // A refund the gateway cannot take stays pending: said on this run and on the next.
-        let refunds = try TestWorkspace()
+        let refunds = try TestWorkspace(store: store)
         defer { refunds.remove() }
         try refunds.pointGateway(at: "http://127.0.0.1:\(TestWorkspace.closedPort)", maxAttempts: 1)
         try RefundDispatchTests.dropCancelledOrders(refunds, count: 1)
@@ -98,8 +100,10 @@ struct RunOutputTests {
     /// Not on a terminal, a run logs its progress as lines at info (here one per update: the
     /// hidden --progress-seconds 0); each PDF keeps its "e-mailed" line at info, as the contract
     /// asks, while per-refund lines are at debug, with one summary line at info per phase.
-    @Test func progressAndPhaseSummariesAreLoggedWhenNotOnATerminal() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func progressAndPhaseSummariesAreLoggedWhenNotOnATerminal(
+        store: StoreBackend
+    ) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         let gateway = try await ws.startGateway()
         defer { gateway.terminate() }
@@ -146,7 +150,7 @@ struct RunOutputTests {
         #expect(!messages.contains { $0.message.contains("events so far") })
 
         // At debug, the per-refund line is there.
-        let debug = try TestWorkspace()
+        let debug = try TestWorkspace(store: store)
         defer { debug.remove() }
         let debugGateway = try await debug.startGateway()
         defer { debugGateway.terminate() }
@@ -160,8 +164,8 @@ struct RunOutputTests {
 
     /// On a terminal (standard error a pseudo-terminal), the progress is one line redrawn in
     /// place; log lines are written above it, whole; it is wiped before the summary is printed.
-    @Test func progressIsALiveLineOnATerminal() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func progressIsALiveLineOnATerminal(store: StoreBackend) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         let gateway = try await ws.startGateway()
         defer { gateway.terminate() }

@@ -23,8 +23,8 @@ struct RunReportTests {
 
     /// A workspace after one run with rejections in two feeds, a hostile file name and status,
     /// and a file refused as a whole. - Returns: the workspace and `run --json`'s output.
-    static func workspaceAfterRun() async throws -> (TestWorkspace, [String: Any]) {
-        let ws = try TestWorkspace()
+    static func workspaceAfterRun(store: StoreBackend) async throws -> (TestWorkspace, [String: Any]) {
+        let ws = try TestWorkspace(store: store)
         try ws.drop("storefront", "orders <b>&'\".csv", orders, order: 1)
         try ws.drop("payments", "pay.json", payments, order: 2)
         try ws.drop("payments", "broken.json", "[{\"event_id\": ", order: 3)
@@ -34,8 +34,10 @@ struct RunReportTests {
         return (ws, summary)
     }
 
-    @Test func reportFilesForARunWithFilesAndNoneForAnEmptyRun() async throws {
-        let (ws, summary) = try await Self.workspaceAfterRun()
+    @Test(arguments: StoreBackend.allCases) func reportFilesForARunWithFilesAndNoneForAnEmptyRun(store: StoreBackend)
+        async throws
+    {
+        let (ws, summary) = try await Self.workspaceAfterRun(store: store)
         defer { ws.remove() }
         let runId = try #require(summary["run_id"] as? Int)
         #expect(ws.files(in: "outbox/reports") == ["\(runId).html", "\(runId).json"])
@@ -54,8 +56,8 @@ struct RunReportTests {
         #expect(ws.files(in: "outbox/reports") == ["\(runId).html", "\(runId).json"])
     }
 
-    @Test func theTextSummaryNamesTheReport() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func theTextSummaryNamesTheReport(store: StoreBackend) async throws {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         try ws.drop("storefront", "orders.csv", Self.orders)
         let result = try await ws.run(["run"])
@@ -64,8 +66,10 @@ struct RunReportTests {
         #expect(line?.hasSuffix("/outbox/reports/1.html") == true, "\(result.stdout)")
     }
 
-    @Test func jsonHasTheSummaryNumbersAndTheRejectionsByCode() async throws {
-        let (ws, summary) = try await Self.workspaceAfterRun()
+    @Test(arguments: StoreBackend.allCases) func jsonHasTheSummaryNumbersAndTheRejectionsByCode(store: StoreBackend)
+        async throws
+    {
+        let (ws, summary) = try await Self.workspaceAfterRun(store: store)
         defer { ws.remove() }
         let runId = try #require(summary["run_id"] as? Int)
         let report = try #require(
@@ -111,8 +115,9 @@ struct RunReportTests {
         #expect(refused.map { $0["file"] as? String } == ["broken.json"])
     }
 
-    @Test func htmlIsSelfContainedAndEscapesFeedText() async throws {
-        let (ws, summary) = try await Self.workspaceAfterRun()
+    @Test(arguments: StoreBackend.allCases) func htmlIsSelfContainedAndEscapesFeedText(store: StoreBackend) async throws
+    {
+        let (ws, summary) = try await Self.workspaceAfterRun(store: store)
         defer { ws.remove() }
         let html = try ws.read("outbox/reports/\(summary["run_id"] as! Int).html")
         #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -134,8 +139,8 @@ struct RunReportTests {
         #expect(html.contains("broken.json"))
     }
 
-    @Test func linksPointToExistingRejectionFiles() async throws {
-        let (ws, summary) = try await Self.workspaceAfterRun()
+    @Test(arguments: StoreBackend.allCases) func linksPointToExistingRejectionFiles(store: StoreBackend) async throws {
+        let (ws, summary) = try await Self.workspaceAfterRun(store: store)
         defer { ws.remove() }
         let html = try ws.read("outbox/reports/\(summary["run_id"] as! Int).html")
         let pattern = try NSRegularExpression(pattern: "href=\"([^\"#][^\"]*)\"")
@@ -155,8 +160,9 @@ struct RunReportTests {
         #expect(rejectionLinks.contains("../rejections/payments/pay.json.rejected.csv"))
     }
 
-    @Test func rowsPerCodeAreCappedAndTheRestCounted() async throws {
-        let ws = try TestWorkspace()
+    @Test(arguments: StoreBackend.allCases) func rowsPerCodeAreCappedAndTheRestCounted(store: StoreBackend) async throws
+    {
+        let ws = try TestWorkspace(store: store)
         defer { ws.remove() }
         var csv = "event_id,entity,order_id,status,occurred_at\n"
         for i in 1...205 { csv += "E\(i),order,O\(i),NOPE,2026-01-01T10:00:00+05:30\n" }

@@ -4,7 +4,7 @@ import OrdreconStore
 import OrdreconTestSupport
 import Testing
 
-/// Invoices and credit notes in a real SQLite file: numbers, citations, what a PDF prints.
+/// Invoices and credit notes, on both backends: numbers, citations, what a PDF prints.
 @Suite struct DocumentStoreTests {
     let zone = TimeZone(identifier: "Asia/Kolkata")!
 
@@ -27,8 +27,9 @@ import Testing
         try move("COMPLETED", completedAt)
     }
 
-    @Test func creditNotesAreNumberedPerFinancialYearAndCiteTheInvoice() throws {
-        let h = try StoreTests.Harness(zone: zone)
+    @Test(arguments: StoreBackend.allCases)
+    func creditNotesAreNumberedPerFinancialYearAndCiteTheInvoice(backend: StoreBackend) throws {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
         try returnedOrder(h, "O1", completedAt: "2027-03-31T23:59:00+05:30")
         try returnedOrder(h, "O2", completedAt: "2027-04-01T00:00:00+05:30")
         try returnedOrder(h, "O3", completedAt: "2027-03-31T18:29:59Z")  // 23:59:59 in Kolkata: still March
@@ -49,8 +50,9 @@ import Testing
                 == "CN/99-00/9999999")
     }
 
-    @Test func linesMissingPDFsAndMarking() throws {
-        let h = try StoreTests.Harness(zone: zone)
+    @Test(arguments: StoreBackend.allCases)
+    func linesMissingPDFsAndMarking(backend: StoreBackend) throws {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
         try h.order(
             "O9", "PENDING_PAYMENT", "2027-03-01T10:00:00+05:30", [.customerId: "CUST-9", .shipToState: "MH"],
             items: [
@@ -96,13 +98,17 @@ import Testing
         #expect(try h.store.document(number: "IN/26-27/0000001")?.pdfPath == "2026-27/IN-26-27-0000001.pdf")
         #expect(try h.store.document(number: "CN/26-27/0000001")?.invoiceNumber == "IN/26-27/0000001")
         #expect(try h.store.document(number: "IN/26-27/0000404") == nil)
-        #expect(try (h.store as! Store).documentCounts() == (invoices: 1, creditNotes: 1, missingPDF: 1))
+        #expect(try h.store.documentsWithoutPDFCount() == 1)
+        #expect(try h.store.unrenderedDocumentCounts() == ["invoice": 0, "credit_note": 1])
+        if let store = h.store as? Store {
+            #expect(try store.documentCounts() == (invoices: 1, creditNotes: 1, missingPDF: 1))
+        }
+        // A new connection reads the same.
+        #expect(try h.reopen().documents(missingPDF: true).map(\.number) == ["CN/26-27/0000001"])
 
         // Numbers and amounts never change.
-        let path = h.sqlitePath
-        #expect(throws: TestError.self) {
-            try SQLiteFile.execute("UPDATE invoices SET number = 'IN/26-27/0000009'", at: path)
-        }
-        #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE credit_notes SET total_paise = 1", at: path) }
+        let database = h.database
+        #expect(throws: TestError.self) { try database.execute("UPDATE invoices SET number = 'IN/26-27/0000009'") }
+        #expect(throws: TestError.self) { try database.execute("UPDATE credit_notes SET total_paise = 1") }
     }
 }

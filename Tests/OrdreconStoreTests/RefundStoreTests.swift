@@ -5,13 +5,13 @@ import Testing
 
 @testable import OrdreconStore
 
-/// Refund delivery records against a real SQLite file.
+/// Refund delivery records, on both backends (the upgrade of an old SQLite file on SQLite only).
 @Suite struct RefundStoreTests {
     let zone = TimeZone(identifier: "Asia/Kolkata")!
 
     /// An order paid 100.00 and cancelled: one pending refund `RF.O1.C`.
-    func cancelledOrder() throws -> StoreTests.Harness {
-        let h = try StoreTests.Harness(zone: zone)
+    func cancelledOrder(_ backend: StoreBackend = .sqlite) throws -> StoreTests.Harness {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
         try h.order(
             "O1", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"],
             items: [[.sku: "A", .quantity: "2", .unitPrice: "50"]])
@@ -22,8 +22,20 @@ import Testing
 
     func t(_ ms: Int64) -> Timestamp { Timestamp(milliseconds: ms) }
 
-    @Test func attemptsAreRecordedAndACrashedOneBecomesInterrupted() throws {
-        let h = try cancelledOrder()
+    /// Ends the harness's connection as a crash would: on PostgreSQL the server ends its session
+    /// (and releases its locks, as for a node that died); an SQLite connection holds nothing.
+    func crash(_ h: StoreTests.Harness) throws {
+        guard h.database.backend == .postgres else { return }
+        try h.database.execute(
+            """
+            SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func attemptsAreRecordedAndACrashedOneBecomesInterrupted(backend: StoreBackend) throws {
+        let h = try cancelledOrder(backend)
         let due = try h.store.dueRefunds(at: t(1000), limit: 10)
         #expect(due.map(\.refundId) == ["RF.O1.C"])
         #expect(due.first?.amount == Money(paise: 10_000))
@@ -31,7 +43,8 @@ import Testing
 
         #expect(try h.store.beginRefundAttempt("RF.O1.C", runId: 7, at: t(1000)) == 1)
         // No answer recorded (the process died): the next attempt marks it interrupted.
-        let again = try Store(path: h.sqlitePath)
+        try crash(h)
+        let again = try h.reopen()
         #expect(try again.beginRefundAttempt("RF.O1.C", runId: 8, at: t(2000)) == 2)
         try again.finishRefundAttempt(
             "RF.O1.C", attempt: 2, at: t(2100), durationMilliseconds: 100, httpStatus: 503, transport: nil,
@@ -58,8 +71,9 @@ import Testing
         #expect(try again.refundCounts() == [.sent: 1])
     }
 
-    @Test func transportErrorsAreKeptWithTheirKindAndCode() throws {
-        let h = try cancelledOrder()
+    @Test(arguments: StoreBackend.allCases)
+    func transportErrorsAreKeptWithTheirKindAndCode(backend: StoreBackend) throws {
+        let h = try cancelledOrder(backend)
         let attempt = try #require(try h.store.beginRefundAttempt("RF.O1.C", runId: nil, at: t(1)))
         try h.store.finishRefundAttempt(
             "RF.O1.C", attempt: attempt, at: t(2), durationMilliseconds: 1, httpStatus: nil,
@@ -70,8 +84,9 @@ import Testing
         #expect(try h.store.refunds(status: .pending).first?.lastError == "connectionFailed (curl 7: ...)")
     }
 
-    @Test func onlyAFailedRefundCanBeQueuedAgain() throws {
-        let h = try cancelledOrder()
+    @Test(arguments: StoreBackend.allCases)
+    func onlyAFailedRefundCanBeQueuedAgain(backend: StoreBackend) throws {
+        let h = try cancelledOrder(backend)
         #expect(try h.store.requeueFailedRefund("RF.O1.C", at: t(1)) == .notFailed(status: .pending))
         #expect(try h.store.requeueFailedRefund("RF.NOPE", at: t(1)) == .unknown)
         let attempt = try #require(try h.store.beginRefundAttempt("RF.O1.C", runId: 1, at: t(1)))
@@ -89,18 +104,19 @@ import Testing
         #expect(try h.store.beginRefundAttempt("RF.O1.C", runId: 2, at: t(6)) == 2)
     }
 
-    @Test func theDatabaseKeepsBodyAndKeyFixedAndSentFinal() throws {
-        let h = try cancelledOrder()
-        let path = h.sqlitePath
-        #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE refunds SET body = '{}'", at: path) }
-        #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE refunds SET amount_paise = 1", at: path) }
-        #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE refunds SET refund_id = 'RF.X'", at: path) }
+    @Test(arguments: StoreBackend.allCases)
+    func theDatabaseKeepsBodyAndKeyFixedAndSentFinal(backend: StoreBackend) throws {
+        let h = try cancelledOrder(backend)
+        let database = h.database
+        #expect(throws: TestError.self) { try database.execute("UPDATE refunds SET body = '{}'") }
+        #expect(throws: TestError.self) { try database.execute("UPDATE refunds SET amount_paise = 1") }
+        #expect(throws: TestError.self) { try database.execute("UPDATE refunds SET refund_id = 'RF.X'") }
         let attempt = try #require(try h.store.beginRefundAttempt("RF.O1.C", runId: 1, at: t(1)))
         try h.store.finishRefundAttempt(
             "RF.O1.C", attempt: attempt, at: t(2), durationMilliseconds: 1, httpStatus: 201, transport: nil,
             message: nil, end: .sent(gatewayRefundId: nil))
-        #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE refunds SET status = 'pending'", at: path) }
-        #expect(throws: TestError.self) { try SQLiteFile.execute("UPDATE refunds SET status = 'failed'", at: path) }
+        #expect(throws: TestError.self) { try database.execute("UPDATE refunds SET status = 'pending'") }
+        #expect(throws: TestError.self) { try database.execute("UPDATE refunds SET status = 'failed'") }
         #expect(try h.store.refunds().first?.status == .sent)
     }
 

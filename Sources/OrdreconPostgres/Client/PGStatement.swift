@@ -98,7 +98,10 @@ final class PGStatement {
     }
 
     private func execute() throws(StoreError) {
+        // Forgotten before anything can throw: a result cleared but still held would be cleared
+        // again by the next reset (a double free).
         if let result { PQclear(result) }
+        result = nil
         row = -1
         rowCount = 0
         let executed = try connection.runPrepared(name, parameters: parameters, sql: sql)
