@@ -165,8 +165,44 @@ extension RunEngine {
             batchStarted = time
         }
 
+        // The look-ahead: events read but not handled yet, oldest first. The store is told of
+        // them before the first is judged (``EventLedger/prefetch(feed:eventIds:orderIds:returnIds:)``),
+        // so that a store behind a network learns in one query what judging them one by one
+        // would ask event by event. It only reads ahead: each event is still handled in order,
+        // with its own position, and never past the batch's end. A reading failure met ahead
+        // is thrown once the events read before it are handled, where it would have been.
+        var ahead: [RawEvent] = []
+        var aheadIndex = 0
+        var failureAhead: (any Error)?
+        var readerEnded = false
+        func nextRaw() throws -> RawEvent? {
+            if aheadIndex == ahead.count {
+                ahead.removeAll(keepingCapacity: true)
+                aheadIndex = 0
+                if let failure = failureAhead {
+                    failureAhead = nil
+                    throw failure
+                }
+                if readerEnded { return nil }
+                let room =
+                    dry
+                    ? Self.lookAhead : min(Self.lookAhead, max(1, settings.batchSize - batch.events - counts.events))
+                do {
+                    while ahead.count < room, let raw = try reader.next() { ahead.append(raw) }
+                    if ahead.count < room { readerEnded = true }
+                } catch {
+                    if ahead.isEmpty { throw error }
+                    failureAhead = error
+                }
+                if !ahead.isEmpty && store.learnsAhead { try prefetch(ahead, feed: feed.name) }
+            }
+            guard aheadIndex < ahead.count else { return nil }
+            aheadIndex += 1
+            return ahead[aheadIndex - 1]
+        }
+
         do {
-            while let raw = try reader.next() {
+            while let raw = try nextRaw() {
                 let outcome = try handle(raw, context: &context)
                 counts.add(outcome)
                 offset = raw.endOffset
@@ -198,6 +234,29 @@ extension RunEngine {
             }
             throw error
         }
+    }
+
+    /// How many events the look-ahead reads before handling them (see ``drain(_:file:record:csvColumns:dry:onVerdict:)``).
+    static let lookAhead = 512
+
+    /// Tells the store the ids the events read ahead name, as written (trimmed, as the
+    /// validator takes them; an id that does not validate is merely looked up for nothing).
+    private func prefetch(_ events: [RawEvent], feed: String) throws {
+        func text(_ raw: RawEvent, _ field: EventField) -> String? {
+            guard let value = raw[field]?.text.trimmingBlanks, !value.isEmpty else { return nil }
+            return String(value)
+        }
+        var eventIds: [String] = []
+        var orderIds: [String] = []
+        var returnIds: [String] = []
+        eventIds.reserveCapacity(events.count)
+        orderIds.reserveCapacity(events.count)
+        for raw in events where raw.malformed == nil {
+            if let id = text(raw, .eventId) { eventIds.append(id) }
+            if let id = text(raw, .orderId) { orderIds.append(id) }
+            if let id = text(raw, .returnId) { returnIds.append(id) }
+        }
+        try store.prefetch(feed: feed, eventIds: eventIds, orderIds: orderIds, returnIds: returnIds)
     }
 
     /// Judges one event and records it. - Returns: its outcome.

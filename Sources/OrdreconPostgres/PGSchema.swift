@@ -279,11 +279,17 @@ enum PGSchema {
             PRIMARY KEY (refund_id, attempt)
         );
 
-        -- The store itself refuses refunds above what was paid.
+        -- The store itself refuses refunds above what was paid (the view orders' paid_paise: the
+        -- applied PAID row's amount). The audit rows are taken by the order's index: the outcome
+        -- is compared as `outcome || ''` so that the plan, kept for the session and perhaps made
+        -- while the table was small, never walks the whole partial index of applied event ids.
         CREATE FUNCTION ordrecon_refunds_never_exceed_paid() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF NEW.amount_paise + (SELECT COALESCE(SUM(amount_paise), 0) FROM refunds WHERE order_id = NEW.order_id)
-               > COALESCE((SELECT paid_paise FROM orders WHERE order_id = NEW.order_id), 0) THEN
+               > COALESCE((SELECT a.amount_paise FROM audit_events a
+                           WHERE a.order_id = NEW.order_id AND a.entity = 'order' AND a.status = 'PAID'
+                               AND a.outcome || '' = 'applied'
+                           LIMIT 1), 0) THEN
                 RAISE EXCEPTION 'refund exceeds the amount paid for the order';
             END IF;
             RETURN NEW;

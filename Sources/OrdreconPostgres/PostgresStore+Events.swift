@@ -7,14 +7,19 @@ public import OrdreconCore
 // PGPipeline.swift), whose error, or COMMIT's, is then theirs.
 extension PostgresStore {
     /// Inserts one audit record. - Returns: its id.
+    ///
+    /// The holder of the ingest lock gives the id itself (``nextAuditId()``) and sends the row
+    /// without waiting for it (its failure fails the transaction at the next statement).
     @discardableResult
     public func recordAudit(_ entry: AuditEntry, recordedAt: Timestamp) throws(StoreError) -> Int64 {
+        let id = try nextAuditId()
         let s = try db.statement(
             """
-            INSERT INTO audit_events (run_id, file_id, feed, line, event_id, entity, order_id, return_id,
+            INSERT INTO audit_events (id, run_id, file_id, feed, line, event_id, entity, order_id, return_id,
                 status, occurred_at, actor, reason, outcome, reason_code, message, content_hash, rejected_rows,
                 recorded_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            VALUES (COALESCE($19, nextval(pg_get_serial_sequence('audit_events', 'id'))), $1, $2, $3, $4, $5, $6, $7,
+                $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
             RETURNING id
             """)
         s.bind(1, entry.runId).bind(2, entry.fileId).bind(3, entry.feed).bind(4, entry.line).bind(5, entry.eventId)
@@ -22,28 +27,48 @@ extension PostgresStore {
         s.bind(10, entry.occurredAt?.milliseconds).bind(11, entry.actor).bind(12, entry.reason)
         s.bind(13, entry.outcome.rawValue).bind(14, entry.reasonCode?.rawValue).bind(15, entry.message)
         s.bind(16, entry.contentHash.map { Int64(bitPattern: $0) }).bind(17, entry.rejectedRows)
-        s.bind(18, recordedAt.milliseconds)
+        s.bind(18, recordedAt.milliseconds).bind(19, id)
+        if let id {
+            try s.runDeferred()
+            return id
+        }
         guard try s.step() else { throw StoreError(.inconsistentData, message: "an audit record got no id") }
         return s.int64(0)
     }
 
     /// Inserts the audit record of an event judged `applied`, unless the unique index of
     /// applied event ids says the feed applied this event id before.
+    ///
+    /// An event id learned ahead not to be applied (``prefetch(feed:eventIds:orderIds:returnIds:)``)
+    /// is inserted without waiting, with an id the holder of the ingest lock gave it, and
+    /// without ON CONFLICT: should the unique index refuse it after all, the transaction fails
+    /// (at the next statement or COMMIT), never a silent double. Any other is asked.
     /// - Returns: the record's id, or nil when the event id was applied before (nothing written).
     public func recordAppliedAudit(_ event: FeedEvent, runId: Int64, fileId: Int64, line: Int, recordedAt: Timestamp)
         throws(StoreError) -> Int64?
     {
+        let id = try nextAuditId()
+        let known = id != nil && takeKnownNotApplied(feed: event.feed, eventId: event.eventId)
         // ON CONFLICT rather than catching the unique violation: in PostgreSQL a failed
         // statement aborts the whole transaction.
         let s = try db.statement(
-            """
-            INSERT INTO audit_events (run_id, file_id, feed, line, event_id, entity, order_id, return_id,
-                status, occurred_at, actor, reason, outcome, content_hash, recorded_at, amount_paise, payment_ref,
-                carrier, tracking_number)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'applied', $13, $14, $15, $16, $17, $18)
-            ON CONFLICT (feed, event_id) WHERE outcome = 'applied' DO NOTHING
-            RETURNING id
-            """)
+            known
+                ? """
+                INSERT INTO audit_events (id, run_id, file_id, feed, line, event_id, entity, order_id, return_id,
+                    status, occurred_at, actor, reason, outcome, content_hash, recorded_at, amount_paise, payment_ref,
+                    carrier, tracking_number)
+                VALUES ($19, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'applied', $13, $14, $15, $16, $17,
+                    $18)
+                """
+                : """
+                INSERT INTO audit_events (id, run_id, file_id, feed, line, event_id, entity, order_id, return_id,
+                    status, occurred_at, actor, reason, outcome, content_hash, recorded_at, amount_paise, payment_ref,
+                    carrier, tracking_number)
+                VALUES (COALESCE($19, nextval(pg_get_serial_sequence('audit_events', 'id'))), $1, $2, $3, $4, $5,
+                    $6, $7, $8, $9, $10, $11, $12, 'applied', $13, $14, $15, $16, $17, $18)
+                ON CONFLICT (feed, event_id) WHERE outcome = 'applied' DO NOTHING
+                RETURNING id
+                """)
         let paid = event.status == .order(.paid)
         s.bind(1, runId).bind(2, fileId).bind(3, event.feed).bind(4, line).bind(5, event.eventId)
         switch event.status {
@@ -54,7 +79,11 @@ extension PostgresStore {
         s.bind(11, event.actor == event.feed ? nil : event.actor).bind(12, event.reason)
         s.bind(13, Int64(bitPattern: event.contentHash)).bind(14, recordedAt.milliseconds)
         s.bind(15, paid ? event.amount?.paise : nil).bind(16, paid ? event.paymentRef : nil)
-        s.bind(17, event.carrier).bind(18, event.trackingNumber)
+        s.bind(17, event.carrier).bind(18, event.trackingNumber).bind(19, id)
+        if known, let id {
+            try s.runDeferred()
+            return id
+        }
         guard try s.step() else { return nil }
         return s.int64(0)
     }
@@ -95,6 +124,11 @@ extension PostgresStore {
             s.bind(14, PGText.array(event.items.map { $0.gstRateBasisPoints.map(Int64.init) }))
             s.bind(15, PGText.array(event.items.map(\.description)))
             try s.runDeferred()
+            orderLinesCache[event.orderId] = event.items.map {
+                OrderLine(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice ?? Money(paise: 0))
+            }
+            invoiceFacts[event.orderId] = InvoiceFacts(
+                linesWithoutHSN: event.items.filter { $0.hsn == nil }.count, buyer: event.buyer)
             cacheOrder(
                 OrderSnapshot(
                     orderId: event.orderId, status: .pendingPayment, lastTransitionAt: event.occurredAt, total: total))
@@ -127,6 +161,9 @@ extension PostgresStore {
             s.bind(4, PGText.array(event.items.map(\.sku)))
             s.bind(5, PGText.array(event.items.map { Int64?($0.quantity) }))
             try s.runDeferred()
+            var items: [String: Int64] = [:]
+            for item in event.items { items[item.sku] = item.quantity }
+            returnItemsCache[returnId] = items
             cacheReturn(
                 ReturnSnapshot(
                     returnId: returnId, orderId: event.orderId, status: .requested, lastTransitionAt: event.occurredAt))

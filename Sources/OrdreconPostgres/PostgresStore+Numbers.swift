@@ -2,62 +2,80 @@ public import OrdreconCore
 
 // Invoices, credit notes and refunds recorded in the transaction of the event that causes them.
 extension PostgresStore {
-    /// Takes the next number of a series for a financial year, in the caller's transaction, and
-    /// runs `read` in the same statement (one round trip), whose columns follow the number.
+    /// Takes the next number of a series for a financial year, in the caller's transaction.
     ///
-    /// Unlike the SQLite store (one writer at a time, so it may count in memory until commit),
-    /// several connections, on several nodes, may issue documents at once. So the counter is
-    /// taken in the database, with the row lock of its `number_series` row: a second taker waits
-    /// until the first commits (then sees its number) or rolls back (then the number is given
-    /// back and taken again). Numbers stay consecutive, with no gap and no duplicate.
-    /// - Parameters:
-    ///   - read: a SELECT list over `$3…` (bound by `bind`), read in the same snapshot.
-    /// - Returns: the sequence number; the statement, on the row, for the caller's columns (from 1).
-    private func takeNumber(
-        series: String, financialYearStart: Int, read: String, bind: (PGStatement) -> Void
-    ) throws(StoreError) -> (sequence: Int, row: PGStatement) {
-        // The WHERE keeps an exhausted series unchanged (and then returns no number).
-        let s = try db.statement(
-            """
-            WITH taken AS (
-                INSERT INTO number_series (series, fy_start, last_seq) VALUES ($1, $2, 1)
-                ON CONFLICT (series, fy_start) DO UPDATE SET last_seq = number_series.last_seq + 1
-                WHERE number_series.last_seq < \(DocumentNumber.maximumSequence)
-                RETURNING last_seq
-            )
-            SELECT (SELECT last_seq FROM taken), \(read)
-            """)
-        s.bind(1, series).bind(2, financialYearStart)
-        bind(s)
-        guard try s.step() else { throw StoreError(.inconsistentData, message: "taking a number returned no row") }
-        guard !s.isNull(0) else {
+    /// Several connections, on several nodes, may issue documents at once, so a number is
+    /// taken under the row lock of its `number_series` row: the first number of a series in a
+    /// transaction locks the row (`FOR UPDATE`, creating it when missing) and reads where it
+    /// stands; the next ones are counted here, as the SQLite store does, and the row is written
+    /// at commit (``writeTakenNumbers()``). A second taker waits for the lock until the first
+    /// commits (then sees its numbers) or rolls back (then they are given back and taken
+    /// again). Numbers stay consecutive, with no gap and no duplicate; the unique (fy_start, seq)
+    /// of invoices and credit notes stays the safety net.
+    private func takeNumber(series: String, financialYearStart: Int) throws(StoreError) -> Int {
+        let key = SeriesKey(series: series, financialYearStart: financialYearStart)
+        var last = takenNumbers[key]
+        if last == nil {
+            try db.statement(
+                "INSERT INTO number_series (series, fy_start, last_seq) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING"
+            ).bind([series, financialYearStart]).runDeferred()
+            let s = try db.statement(
+                "SELECT last_seq FROM number_series WHERE series = $1 AND fy_start = $2 FOR UPDATE")
+            s.bind([series, financialYearStart])
+            guard try s.step() else { throw StoreError(.inconsistentData, message: "number series \(series) vanished") }
+            last = s.int(0)
+        }
+        guard let last, last < DocumentNumber.maximumSequence else {
             throw StoreError(
                 .numberSeriesExhausted,
                 message:
                     "number series \(series) for \(DocumentNumber.financialYearLabel(financialYearStart)) is exhausted at \(DocumentNumber.maximumSequence)"
             )
         }
-        return (s.int(0), s)
+        takenNumbers[key] = last + 1
+        return last + 1
     }
 
-    /// Numbers and records the invoice of an order, with what it lacks (read with the number).
-    func recordInvoice(_ request: InvoiceRequest, auditId: Int64, at now: Timestamp) throws(StoreError) -> String {
-        let (sequence, row) = try takeNumber(
-            series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart,
-            read: """
-                h.order_id IS NOT NULL,
-                    (SELECT COUNT(*) FROM order_items o WHERE o.order_id = $3 AND o.hsn IS NULL),
-                    h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
-                FROM (SELECT 1) AS one LEFT JOIN order_headers h ON h.order_id = $3
-                """
-        ) { $0.bind(3, request.orderId) }
-        var gaps: [InvoiceGap] = []
-        if row.bool(1) {
-            let buyer = InvoiceBuyer(
-                name: row.optionalString(3), addressLines: InvoiceBuyer.lines(of: row.optionalString(4)),
-                state: row.optionalString(5), gstin: row.optionalString(6))
-            gaps = InvoiceCompleteness.gaps(linesWithoutHSN: row.int(2), gross: request.total, buyer: buyer)
+    /// Writes where each series whose numbers this transaction took stands, before its COMMIT.
+    func writeTakenNumbers() throws(StoreError) {
+        for (key, last) in takenNumbers {
+            try db.statement("UPDATE number_series SET last_seq = $3 WHERE series = $1 AND fy_start = $2")
+                .bind([key.series, key.financialYearStart, last]).runDeferred()
         }
+        takenNumbers.removeAll()
+    }
+
+    /// What an order's invoice needs of it beyond the request: whether the order is there, how
+    /// many lines lack an HSN code, and the buyer. From ``invoiceFacts`` (orders this connection
+    /// created, whose headers and lines never change), else read.
+    private func factsForInvoice(of orderId: String) throws(StoreError) -> InvoiceFacts? {
+        if let known = invoiceFacts[orderId] { return known }
+        let s = try db.statement(
+            """
+            SELECT (SELECT COUNT(*) FROM order_items o WHERE o.order_id = $1 AND o.hsn IS NULL),
+                h.customer_name, h.billing_address, h.billing_state, h.customer_gstin
+            FROM order_headers h WHERE h.order_id = $1
+            """)
+        s.bind(1, orderId)
+        guard try s.step() else { return nil }
+        let facts = InvoiceFacts(
+            linesWithoutHSN: s.int(0),
+            buyer: InvoiceBuyer(
+                name: s.optionalString(1), addressLines: InvoiceBuyer.lines(of: s.optionalString(2)),
+                state: s.optionalString(3), gstin: s.optionalString(4)))
+        invoiceFacts[orderId] = facts
+        return facts
+    }
+
+    /// Numbers and records the invoice of an order, with what it lacks.
+    func recordInvoice(_ request: InvoiceRequest, auditId: Int64, at now: Timestamp) throws(StoreError) -> String {
+        var gaps: [InvoiceGap] = []
+        if let facts = try factsForInvoice(of: request.orderId) {
+            gaps = InvoiceCompleteness.gaps(
+                linesWithoutHSN: facts.linesWithoutHSN, gross: request.total, buyer: facts.buyer)
+        }
+        let sequence = try takeNumber(
+            series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart)
         let number = DocumentNumber.format(
             series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart, sequence: sequence)
         try db.statement(
@@ -73,6 +91,16 @@ extension PostgresStore {
             InvoiceCompleteness.storedText(gaps),
         ])
         .runDeferred()
+        invoiceNumbers[request.orderId] = number
+        return number
+    }
+
+    /// The number of an order's invoice, if it has one.
+    private func invoiceNumber(of orderId: String) throws(StoreError) -> String? {
+        if let known = invoiceNumbers[orderId] { return known }
+        let s = try db.statement("SELECT number FROM invoices WHERE order_id = $1").bind([orderId])
+        guard try s.step(), let number = s.optionalString(0) else { return nil }
+        invoiceNumbers[orderId] = number
         return number
     }
 
@@ -81,17 +109,15 @@ extension PostgresStore {
     func recordCreditNote(_ request: CreditNoteRequest, auditId: Int64, at now: Timestamp) throws(StoreError)
         -> String
     {
-        let (sequence, row) = try takeNumber(
-            series: DocumentNumber.creditNoteSeries, financialYearStart: request.financialYearStart,
-            read: "(SELECT number FROM invoices WHERE order_id = $3)"
-        ) { $0.bind(3, request.orderId) }
         // Without an invoice the caller's transaction fails, and gives the number back.
-        guard let invoiceNumber = row.optionalString(1) else {
+        guard let invoiceNumber = try invoiceNumber(of: request.orderId) else {
             throw StoreError(
                 .inconsistentData,
                 message:
                     "order \(request.orderId) has no invoice for the credit note of return \(request.returnId) to cite")
         }
+        let sequence = try takeNumber(
+            series: DocumentNumber.creditNoteSeries, financialYearStart: request.financialYearStart)
         let number = DocumentNumber.format(
             series: DocumentNumber.creditNoteSeries, financialYearStart: request.financialYearStart, sequence: sequence)
         try db.statement(
@@ -130,4 +156,16 @@ extension PostgresStore {
         .runDeferred()
         return RecordedRefund(refundId: request.refundId, body: body)
     }
+}
+
+/// A number series of one financial year.
+struct SeriesKey: Hashable {
+    var series: String
+    var financialYearStart: Int
+}
+
+/// What an order's invoice needs of its stored header and lines (see `recordInvoice`).
+struct InvoiceFacts {
+    var linesWithoutHSN: Int
+    var buyer: InvoiceBuyer
 }

@@ -14,6 +14,7 @@ extension PostgresStore: ReconciliationState {
 
     public func order(_ orderId: String) throws -> OrderSnapshot? {
         if let cached = orderCache[orderId] { return cached }
+        if ahead.absentOrders.contains(orderId) { return nil }
         // The header with the order's audit rows oldest first (none: a row of NULLs), the
         // applied transitions folded into the current state. The rows are taken by the order's
         // index and the outcome is checked here: with `outcome = 'applied'` in the query, a
@@ -33,21 +34,9 @@ extension PostgresStore: ReconciliationState {
             total: Money(paise: s.int64(0)))
         repeat {
             if s.isNull(1) || s.string(5) != "applied" { continue }
-            guard let status = OrderStatus(rawValue: s.string(1)) else {
-                throw StoreError(
-                    .inconsistentData, message: "order \(orderId) has an unknown status \(s.string(1)) in its history")
-            }
-            snapshot.status = status
-            snapshot.lastTransitionAt = Timestamp(milliseconds: s.int64(2))
-            switch status {
-            case .paid:
-                snapshot.paid = s.optionalInt64(3).map(Money.init(paise:))
-                snapshot.paymentRef = s.optionalString(4)
-            case .delivered:
-                snapshot.deliveredAt = snapshot.lastTransitionAt
-            default:
-                break
-            }
+            try Self.fold(
+                status: s.string(1), at: s.int64(2), amount: s.optionalInt64(3), paymentRef: s.optionalString(4),
+                into: &snapshot)
         } while try s.step()
         cacheOrder(snapshot)
         return snapshot
@@ -55,6 +44,7 @@ extension PostgresStore: ReconciliationState {
 
     public func returnSnapshot(_ returnId: String) throws -> ReturnSnapshot? {
         if let cached = returnCache[returnId] { return cached }
+        if ahead.absentReturns.contains(returnId) { return nil }
         // The return's audit rows newest first; the newest applied one is its state (the
         // outcome checked here, as for orders).
         let s = try db.statement(
@@ -84,6 +74,7 @@ extension PostgresStore: ReconciliationState {
     }
 
     public func orderLines(_ orderId: String) throws -> [OrderLine] {
+        if let cached = orderLinesCache[orderId] { return cached }
         let s = try db.statement(
             "SELECT sku, quantity, unit_price_paise FROM order_items WHERE order_id = $1 ORDER BY position")
         s.bind(1, orderId)
@@ -91,6 +82,7 @@ extension PostgresStore: ReconciliationState {
         while try s.step() {
             lines.append(OrderLine(sku: s.string(0), quantity: s.int64(1), unitPrice: Money(paise: s.int64(2))))
         }
+        if !lines.isEmpty { orderLinesCache[orderId] = lines }
         return lines
     }
 
@@ -128,10 +120,12 @@ extension PostgresStore: ReconciliationState {
     }
 
     public func returnItems(_ returnId: String) throws -> [String: Int64] {
+        if let cached = returnItemsCache[returnId] { return cached }
         let s = try db.statement("SELECT sku, quantity FROM return_items WHERE return_id = $1")
         s.bind(1, returnId)
         var items: [String: Int64] = [:]
         while try s.step() { items[s.string(0)] = s.int64(1) }
+        if !items.isEmpty { returnItemsCache[returnId] = items }
         return items
     }
 }

@@ -22,6 +22,18 @@ public final class PostgresStore: StateStore {
     private var policy = BusyPolicy.oneShot
     /// Whether this connection holds the ingest lock (see ``tryLeadIngest()``).
     var leadsIngest = false
+    /// What was learned ahead of the events being ingested, and the audit ids taken for them.
+    var ahead = IngestAhead()
+    /// The last number this transaction took of each series whose row it locked (see
+    /// `takeNumber`), written at commit.
+    var takenNumbers: [SeriesKey: Int] = [:]
+    /// What invoices need of orders (see `factsForInvoice(of:)`), kept like the order cache.
+    var invoiceFacts = RecentCache<String, InvoiceFacts>(capacity: PostgresStore.orderCacheCapacity)
+    /// The lines of orders and returns this connection created or read (they never change once
+    /// written), and the invoice number of orders it invoiced, kept like the order cache.
+    var orderLinesCache = RecentCache<String, [OrderLine]>(capacity: PostgresStore.orderCacheCapacity)
+    var returnItemsCache = RecentCache<String, [String: Int64]>(capacity: PostgresStore.orderCacheCapacity / 4)
+    var invoiceNumbers = RecentCache<String, String>(capacity: PostgresStore.orderCacheCapacity)
 
     /// Connects to the database at `url` and brings its schema up to date (creating the tables
     /// in an empty database).
@@ -113,7 +125,9 @@ public final class PostgresStore: StateStore {
     }
 
     public func commit() throws(StoreError) {
+        dropAuditIds()
         do {
+            try writeTakenNumbers()
             try db.execute("COMMIT")
         } catch {
             rollback()
@@ -125,6 +139,12 @@ public final class PostgresStore: StateStore {
         if db.isInTransaction { try? db.execute("ROLLBACK") }
         orderCache.removeAll()
         returnCache.removeAll()
+        ahead = IngestAhead()
+        takenNumbers.removeAll()
+        invoiceFacts.removeAll()
+        orderLinesCache.removeAll()
+        returnItemsCache.removeAll()
+        invoiceNumbers.removeAll()
     }
 
     public var isInTransaction: Bool { db.isInTransaction }
@@ -164,8 +184,15 @@ public final class PostgresStore: StateStore {
         }
     }
 
-    func cacheOrder(_ snapshot: OrderSnapshot) { orderCache[snapshot.orderId] = snapshot }
-    func cacheReturn(_ snapshot: ReturnSnapshot) { returnCache[snapshot.returnId] = snapshot }
+    func cacheOrder(_ snapshot: OrderSnapshot) {
+        orderCache[snapshot.orderId] = snapshot
+        ahead.absentOrders.remove(snapshot.orderId)
+    }
+
+    func cacheReturn(_ snapshot: ReturnSnapshot) {
+        returnCache[snapshot.returnId] = snapshot
+        ahead.absentReturns.remove(snapshot.returnId)
+    }
 
     // MARK: Runs
 

@@ -33,7 +33,13 @@ extension PGConnection {
             throw error
         }
         deferredWrites.append(sql)
+        // Their results wait in the server's socket until read: read them every so many, so
+        // that a long run of writes never fills the buffers both ways and stalls.
+        if deferredWrites.count >= Self.deferredWritesLimit { try drainPipeline() }
     }
+
+    /// How many writes wait for their results at most.
+    static let deferredWritesLimit = 2048
 
     /// Runs a prepared statement and returns its result (checked): at once when nothing is
     /// deferred, else in the pipeline after the deferred writes, whose first failure it throws.

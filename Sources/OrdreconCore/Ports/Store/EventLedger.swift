@@ -31,6 +31,19 @@ public protocol EventLedger: StoreSession, ReconciliationState {
         _ event: FeedEvent, change: Change, effects: [SideEffect], auditId: Int64, at now: Timestamp
     ) throws(StoreError) -> AppliedEffects
 
+    /// Tells the store which events the engine is about to judge, in order, so that it can learn
+    /// in one go what judging and recording them will ask: which of these event ids `feed`
+    /// applied before, and the orders and returns they name (or that they do not exist). A store
+    /// whose reads are local (SQLite) needs nothing and does nothing; one behind a network (each
+    /// statement a round trip) answers the lookups of the events that follow from what it
+    /// learned here. It changes no answer: ids, orders or returns it was not told of are looked up
+    /// as before, and the events are still judged and recorded one by one.
+    func prefetch(feed: String, eventIds: [String], orderIds: [String], returnIds: [String]) throws(StoreError)
+
+    /// Whether ``prefetch(feed:eventIds:orderIds:returnIds:)`` does anything now: when not, the
+    /// engine spares itself gathering the ids.
+    var learnsAhead: Bool { get }
+
     /// Pending refunds with their bodies (to make sure each has its outbox file).
     func pendingRefunds() throws(StoreError) -> [RecordedRefund]
 
@@ -48,4 +61,13 @@ public protocol EventLedger: StoreSession, ReconciliationState {
     /// Who holds the ingest lock, as the database knows the connection (for `/healthz`), or nil
     /// when nobody does or the store has no such lock.
     func ingestLeader() throws(StoreError) -> String?
+}
+
+extension EventLedger {
+    /// Nothing to learn ahead: each lookup is as cheap as an answer from memory would be.
+    public func prefetch(feed: String, eventIds: [String], orderIds: [String], returnIds: [String])
+        throws(StoreError)
+    {}
+
+    public var learnsAhead: Bool { false }
 }

@@ -1,0 +1,163 @@
+import Foundation
+import OrdreconCore
+import OrdreconTestSupport
+import Testing
+
+/// What the engine tells the store ahead of the events it is about to judge
+/// (`EventLedger.prefetch`) changes no answer: on SQLite it does nothing, on PostgreSQL the
+/// store answers from what it learned and writes applied records without waiting.
+@Suite
+struct PrefetchStoreTests {
+    let zone = TimeZone(identifier: "Asia/Kolkata")!
+
+    private func event(
+        _ h: StoreTests.Harness, _ eventId: String, order: String, _ status: String, hour: Int,
+        _ extra: [EventField: String] = [:]
+    ) throws -> FeedEvent {
+        var raw = RawEvent(line: h.line)
+        h.line += 1
+        raw[.eventId] = RawValue(eventId)
+        raw[.entity] = RawValue("order")
+        raw[.orderId] = RawValue(order)
+        raw[.status] = RawValue(status)
+        raw[.occurredAt] = RawValue(String(format: "2026-01-01T%02d:00:00+05:30", hour))
+        for (field, value) in extra { raw[field] = RawValue(value) }
+        if status == "PENDING_PAYMENT" {
+            var item = RawItem()
+            item[.sku] = RawValue("A")
+            item[.quantity] = RawValue("1")
+            item[.unitPrice] = RawValue("100.00")
+            raw.items = [item]
+            raw[.customerId] = RawValue("C")
+        }
+        return try h.validator.validate(raw).get()
+    }
+
+    /// Judges and records one event as the engine does (an applied or duplicate record; other
+    /// verdicts are only returned). - Returns: its outcome.
+    @discardableResult
+    private func ingest(_ h: StoreTests.Harness, _ event: FeedEvent) throws -> Outcome {
+        let store = h.store
+        let verdict = try h.judge.judge(
+            event, allowed: StoreTests.Harness.allowAll, state: store, deferEventIdCheck: true)
+        guard case .applied(let change, let effects) = verdict else { return verdict.outcome }
+        guard
+            let auditId = try store.recordAppliedAudit(
+                event, runId: 1, fileId: h.fileId, line: 1, recordedAt: Timestamp(milliseconds: 0))
+        else {
+            // Applied before: the engine records it as a duplicate.
+            var entry = AuditEntry(runId: 1, fileId: h.fileId, feed: "all", outcome: .duplicate)
+            entry.eventId = event.eventId
+            try store.recordAudit(entry, recordedAt: Timestamp(milliseconds: 0))
+            return .duplicate
+        }
+        _ = try store.apply(event, change: change, effects: effects, auditId: auditId, at: Timestamp(milliseconds: 0))
+        return .applied
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func eventIdsAppliedBeforeOrEarlierInTheBatchStayDuplicates(backend: StoreBackend) throws {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
+        #expect(try h.store.tryLeadIngest())
+        try h.store.transaction { try ingest(h, try event(h, "E1", order: "O1", "PENDING_PAYMENT", hour: 1)) }
+        let e1Again = try event(h, "E1", order: "O2", "PENDING_PAYMENT", hour: 2)
+        let e2 = try event(h, "E2", order: "O3", "PENDING_PAYMENT", hour: 3)
+        let e2Again = try event(h, "E2", order: "O4", "PENDING_PAYMENT", hour: 4)
+        let outcomes = try h.store.transaction {
+            try h.store.prefetch(
+                feed: "all", eventIds: ["E1", "E2", "E2"], orderIds: ["O2", "O3", "O4"], returnIds: [])
+            return [try ingest(h, e1Again), try ingest(h, e2), try ingest(h, e2Again)]
+        }
+        #expect(outcomes == [.duplicate, .applied, .duplicate])
+        #expect(
+            try h.database.rows("SELECT event_id, order_id FROM audit_events WHERE outcome = 'applied' ORDER BY id")
+                == [["E1", "O1"], ["E2", "O3"]])
+        #expect(try h.database.rows("SELECT order_id FROM order_headers ORDER BY order_id") == [["O1"], ["O3"]])
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func anOrderCreatedEarlierInTheBatchIsFound(backend: StoreBackend) throws {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
+        #expect(try h.store.tryLeadIngest())
+        let created = try event(h, "E1", order: "O1", "PENDING_PAYMENT", hour: 1)
+        let paid = try event(h, "E2", order: "O1", "PAID", hour: 2, [.amount: "100", .paymentRef: "P1"])
+        let outcomes = try h.store.transaction {
+            // Learned absent, then created in the same batch: the next event finds it.
+            try h.store.prefetch(feed: "all", eventIds: ["E1", "E2"], orderIds: ["O1", "O1"], returnIds: [])
+            #expect(try h.store.order("O1") == nil)
+            let first = try ingest(h, created)
+            #expect(try h.store.order("O1")?.status == .pendingPayment)
+            return [first, try ingest(h, paid)]
+        }
+        #expect(outcomes == [.applied, .applied])
+        let fresh = try h.reopen()
+        #expect(try fresh.order("O1")?.status == .paid)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func prefetchedOrdersAreTheSnapshotsTheHistoryGives(backend: StoreBackend) throws {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
+        try h.shippedOrder("O1", shippedAt: "2026-01-02T10:00:00+05:30")
+        try h.order(
+            "O2", "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C"],
+            items: [[.sku: "A", .quantity: "1", .unitPrice: "5"]])
+        let expected = try [h.reopen().order("O1"), h.reopen().order("O2")]
+        let store = try h.reopen()
+        #expect(try store.tryLeadIngest())
+        try store.transaction {
+            try store.prefetch(feed: "all", eventIds: [], orderIds: ["O1", "O2", "O9"], returnIds: ["R9"])
+            #expect(try [store.order("O1"), store.order("O2")] == expected)
+            #expect(try store.order("O9") == nil)
+            #expect(try store.returnSnapshot("R9") == nil)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func auditIdsFollowTheOrderOfRecording(backend: StoreBackend) throws {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
+        #expect(try h.store.tryLeadIngest())
+        try h.store.transaction { try ingest(h, try event(h, "E1", order: "O1", "PENDING_PAYMENT", hour: 1)) }
+        try h.store.transaction {
+            try h.store.prefetch(feed: "all", eventIds: ["E2", "E1", "E4"], orderIds: ["O1", "O2"], returnIds: [])
+            try ingest(h, try event(h, "E2", order: "O1", "PAID", hour: 2, [.amount: "100", .paymentRef: "P"]))
+            var rejected = AuditEntry(runId: 1, fileId: h.fileId, feed: "all", outcome: .rejected)
+            rejected.eventId = "E3"
+            rejected.message = "bad"
+            try h.store.recordAudit(rejected, recordedAt: Timestamp(milliseconds: 0))
+            try ingest(h, try event(h, "E1", order: "O2", "PENDING_PAYMENT", hour: 3))  // duplicate
+            // Not learned ahead: asked of the server.
+            try ingest(h, try event(h, "E5", order: "O1", "PROCESSING_IN_WAREHOUSE", hour: 4))
+            try ingest(h, try event(h, "E4", order: "O1", "SHIPPED", hour: 5))
+        }
+        #expect(
+            try h.database.rows("SELECT event_id, outcome FROM audit_events ORDER BY id")
+                == [
+                    ["E1", "applied"], ["E2", "applied"], ["E3", "rejected"], ["E1", "duplicate"], ["E5", "applied"],
+                    ["E4", "applied"],
+                ])
+        #expect(try h.reopen().order("O1")?.status == .shipped)
+    }
+
+    /// Only the ingest lock's holder writes applied records; should one appear behind its back
+    /// after all, the unique index fails the batch rather than letting a double in.
+    @Test func anEventIdAppliedBehindTheLeadersBackFailsTheBatch() throws {
+        let h = try StoreTests.Harness(zone: zone, backend: .postgres)
+        #expect(try h.store.tryLeadIngest())
+        let e1 = try event(h, "E1", order: "O1", "PENDING_PAYMENT", hour: 1)
+        try h.store.begin(durable: true)
+        try h.store.prefetch(feed: "all", eventIds: ["E1"], orderIds: ["O1"], returnIds: [])
+        try h.database.execute(
+            """
+            INSERT INTO audit_events (run_id, file_id, feed, line, event_id, entity, order_id, status, outcome, recorded_at)
+            VALUES (1, \(h.fileId), 'all', 1, 'E1', 'order', 'O9', 'PENDING_PAYMENT', 'applied', 0)
+            """)
+        #expect(throws: StoreError.self) {
+            try ingest(h, e1)
+            try h.store.commit()
+        }
+        h.store.rollback()
+        #expect(
+            try h.database.rows("SELECT order_id FROM audit_events WHERE event_id = 'E1' AND outcome = 'applied'")
+                == [["O9"]])
+    }
+}
