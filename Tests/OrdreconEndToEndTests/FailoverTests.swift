@@ -80,6 +80,15 @@ struct FailoverTests {
             }
             #expect(tookOver, "no node took over after the leader was killed")
             let elapsed = ContinuousClock.now - killedAt
+            // The new node has started its services (SIGTERM is handled from there on) and found
+            // its role: it stands by, or leads when it won the lock.
+            let replacement = nodes[index]
+            let settled = await eventually(timeout: .seconds(30), every: .milliseconds(20)) {
+                replacement.lines.contains {
+                    $0.contains("standing by: another node leads ingestion") || $0.contains("now leads ingestion")
+                }
+            }
+            #expect(settled, "the new node never said its role\n\(replacement.tail(10))")
             takeovers.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
         try await delivery.value
