@@ -10,8 +10,11 @@ public import OrdreconCore
 /// and committed, before its request goes out: if ordrecon dies after the gateway acted but
 /// before the answer was recorded, the next attempt resends the same key and the gateway
 /// answers with its first answer instead of paying again. And a refund is never in flight twice:
-/// this dispatcher keeps each refund in one place at a time (waiting, in flight, done), and one
-/// dispatcher works on a workspace at a time (the workspace lock of `run`, `dispatch`, `watch`).
+/// this dispatcher keeps each refund in one place at a time (waiting, in flight, done), and
+/// across dispatchers the store decides: on SQLite one works on a workspace at a time (the
+/// workspace lock of `run`, `dispatch`, `watch`); on PostgreSQL every node may dispatch, and
+/// ``RefundLedger/recordRefundAttempts(finishing:beginning:runId:at:)`` begins an attempt only
+/// for a refund no other connection has in flight (it leaves the others out of its answer).
 ///
 /// Fairness: each refund has its own schedule (`next_attempt_at`, stored), and a pass works on
 /// many refunds at once (`[gateway] concurrency`): a refund that keeps failing waits for its
