@@ -36,8 +36,11 @@ public protocol RefundLedger: StoreSession {
     /// Records, and commits in one transaction, how some attempts ended (and their refunds'
     /// states) and that attempts of other refunds are about to be sent. An earlier attempt of
     /// one of `beginning` still marked in flight was cut short: it becomes `interrupted`.
-    /// Nothing of `beginning` goes out before this returns.
-    /// - Returns: the attempt number of each refund of `beginning` that is still pending.
+    /// Nothing of `beginning` goes out before this returns. On a store several nodes share, a
+    /// refund another live connection has in flight (or is claiming right now) is left alone:
+    /// not begun, not interrupted, and not in the answer.
+    /// - Returns: the attempt number of each refund of `beginning` that is still pending (and,
+    ///   on a shared store, now in flight on this connection only).
     func recordRefundAttempts(
         finishing finishes: [RefundAttemptFinish], beginning refundIds: [String], runId: Int64?, at now: Timestamp
     ) throws(StoreError) -> [String: Int]
