@@ -10,8 +10,4 @@ extension StoreError {
                 + "or restore the database from a backup made with this one")
     }
 
-    /// Placeholder while a part of the port is being written for PostgreSQL.
-    static func unported(_ what: String) -> StoreError {
-        StoreError(.backend, message: "\(what) is not yet available on PostgreSQL")
-    }
 }

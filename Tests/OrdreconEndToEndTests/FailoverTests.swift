@@ -102,6 +102,72 @@ struct FailoverTests {
         #expect(done, "not done within 300 s\n\(nodes.map { $0.tail(20) }.joined(separator: "\n"))")
         for node in nodes { #expect(await node.stop() == 0, "\(node.tail())") }
 
+        try Self.expectExactlyOnce(in: url, expected: expected, gateway: gateway)
+    }
+
+    /// The database drops a live daemon's connections (a server restart, a DBA's
+    /// `pg_terminate_backend`, a network cut) ten times while files arrive and refunds go out:
+    /// the daemon opens new connections, takes the ingest lock again, resumes the file in hand
+    /// from its last committed batch, and nothing is lost or done twice.
+    @Test(.longRunning) func aDaemonWhoseConnectionsAreCutLosesNothingAndDoesNothingTwice() async throws {
+        let url = try TestPostgres.newDatabase()
+        func count(_ sql: String) throws -> Int {
+            Int(try TestPostgres.rows(sql, in: url).first?.first??.description ?? "") ?? -1
+        }
+        let config = TestWorkspace.withStoreURL(
+            url.description,
+            in: TestWorkspace.defaultConfig(batchSize: 40)
+                .replacingOccurrences(of: "write_pdfs = true", with: "write_pdfs = false"))
+        let ws = try TestWorkspace(config: config)
+        defer { ws.remove() }
+        let gateway = try await ws.startGateway(arguments: ["--fail-rate", "0.3"], maxAttempts: 30)
+        defer { gateway.terminate() }
+        let staging = ws.root + "/staging"
+        let expected = try WorkloadGenerator.write(
+            WorkloadOptions(orders: 600, seed: 29, ordersPerWave: 60), to: staging)
+        let files = try StagedFile.all(in: staging + "/inbox")
+
+        let node = try DaemonProcess(ws, ["watch"])
+        defer { node.kill() }
+        let delivery = Task.detached {
+            for (index, file) in files.enumerated() {
+                try deliver(file, from: staging, to: ws)
+                try await Task.sleep(for: .milliseconds(index % 4 == 0 ? 120 : 20))
+            }
+        }
+        var cuts = 0
+        for _ in 0..<10 {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 300...900)))
+            // Every session of this database but the test's own: the daemon's ingest, dispatch
+            // and metrics connections alike.
+            cuts += try count(
+                """
+                SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()) AS cut
+                """)
+        }
+        try await delivery.value
+        // A cut may find the daemon between connections (waiting out its pause after the last
+        // one); most find it connected, and its ingestion notices.
+        #expect(cuts >= 5, "the daemon had few connections to cut: \(cuts)")
+        #expect(node.lines.contains { $0.contains("ingestion pass failed") }, "\(node.tail(20))")
+        let done = await eventually(timeout: .seconds(300), every: .milliseconds(200)) {
+            (try? count("SELECT COUNT(*) FROM files WHERE finalized = 1")) == files.count
+                && (try? count("SELECT COUNT(*) FROM refunds WHERE status = 'sent'")) == expected.refunds
+        }
+        #expect(node.isRunning, "watch stopped\n\(node.tail(20))")
+        #expect(done, "not done within 300 s\n\(node.tail(20))")
+        #expect(await node.stop() == 0, "\(node.tail())")
+        try Self.expectExactlyOnce(in: url, expected: expected, gateway: gateway)
+    }
+
+    /// The database after the workload: one audit record per event, the model's outcomes and
+    /// statuses, consecutive document numbers, every refund accepted once with its one body.
+    static func expectExactlyOnce(in url: PostgresURL, expected: WorkloadSummary, gateway: MockGatewayProcess)
+        throws
+    {
+        func rows(_ sql: String) throws -> [[String?]] { try TestPostgres.rows(sql, in: url) }
+        func count(_ sql: String) throws -> Int { Int(try rows(sql).first?.first??.description ?? "") ?? -1 }
         // One audit record per event, none lost, none twice.
         #expect(
             try count(
