@@ -20,7 +20,7 @@ public struct EngineSettings: Sendable {
     public var outbox: String
     public var invoices: String
     /// The SQLite database file (`[paths] database`, or `[store] url`'s `sqlite:` path). Its
-    /// folder holds the lock and the processing folder, on PostgreSQL too.
+    /// folder holds the processing folder on either store, and the workspace lock on SQLite.
     public var database: String
     /// `[store] url` when it names a PostgreSQL database; nil: the SQLite file at ``database``.
     public var postgres: PostgresURL?
@@ -71,8 +71,9 @@ public struct EngineSettings: Sendable {
         }
     }
 
-    /// The folder that holds the SQLite database file; the lock and the processing folder live
-    /// beside it (with PostgreSQL too: they belong to this node's folders, not to the database).
+    /// The folder that holds the SQLite database file; the processing folder lives beside it on
+    /// either store (on PostgreSQL it is part of the workspace the nodes share), and the
+    /// workspace lock on SQLite.
     public var stateDirectory: String { (database as NSString).deletingLastPathComponent }
     /// Where a claimed file lies while its events are applied.
     public var processing: String { stateDirectory + "/processing" }
