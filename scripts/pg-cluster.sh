@@ -8,7 +8,8 @@
 #   scripts/pg-cluster.sh DIR WATCH_PID     DIR must not exist yet
 #
 # PG_CLUSTER_DURABLE=1 keeps PostgreSQL's durable defaults (fsync, full page writes), for the
-# benchmark; otherwise they are off, for the tests' speed.
+# benchmark; otherwise they are off, for the tests' speed. PG_CLUSTER_OPTIONS adds server
+# options (e.g. "-c shared_buffers=1GB").
 set -euo pipefail
 dir=$1
 watch_pid=$2
@@ -25,6 +26,7 @@ for try in 1 2 3 4 5; do
   options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300"
   # fsync off: a test cluster is thrown away; a crash of the machine is not what is tested.
   [ "${PG_CLUSTER_DURABLE:-0}" = 1 ] || options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  options+=" ${PG_CLUSTER_OPTIONS:-}"
   "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null 2>&1 && break
   port=""
 done

@@ -249,14 +249,33 @@ extension RunEngine {
         var eventIds: [String] = []
         var orderIds: [String] = []
         var returnIds: [String] = []
+        var shipping: [String] = []
+        var returning: [String] = []
+        var completing: [String] = []
         eventIds.reserveCapacity(events.count)
         orderIds.reserveCapacity(events.count)
         for raw in events where raw.malformed == nil {
             if let id = text(raw, .eventId) { eventIds.append(id) }
-            if let id = text(raw, .orderId) { orderIds.append(id) }
-            if let id = text(raw, .returnId) { returnIds.append(id) }
+            let orderId = text(raw, .orderId)
+            let returnId = text(raw, .returnId)
+            if let orderId { orderIds.append(orderId) }
+            if let returnId { returnIds.append(returnId) }
+            // What the event may need beyond state, judged from its raw status (a hint only).
+            guard let orderId, let status = text(raw, .status) else { continue }
+            if let returnId {
+                if status == ReturnStatus.requested.rawValue { returning.append(orderId) }
+                if status == ReturnStatus.completed.rawValue {
+                    returning.append(orderId)
+                    completing.append(returnId)
+                }
+            } else if status == OrderStatus.shipped.rawValue {
+                shipping.append(orderId)
+            }
         }
         try store.prefetch(feed: feed, eventIds: eventIds, orderIds: orderIds, returnIds: returnIds)
+        if !shipping.isEmpty || !returning.isEmpty {
+            try store.prefetchDocuments(shipping: shipping, returning: returning, completing: completing)
+        }
     }
 
     /// Judges one event and records it. - Returns: its outcome.

@@ -1,25 +1,35 @@
 public import OrdreconCore
 
 // The hot path of ingestion: audit records and applying changes, as the SQLite store does them
-// (Store+Apply.swift). Each statement is a round trip to the server, so each write is one
-// statement (an order's header and all its lines go in one, a data-modifying WITH and unnest),
-// and the writes whose answer nothing needs are deferred: sent with the next statement (see
-// PGPipeline.swift), whose error, or COMMIT's, is then theirs.
+// (Store+Apply.swift). Each statement is a round trip to the server and costs it an executor, so
+// the rows whose insertion nothing waits for (audit rows with an id given here, orders' and
+// returns' headers and lines) are batched (PGRowBatch.swift) and sent with the next statement
+// (PGPipeline.swift), whose error, or COMMIT's, is then theirs.
 extension PostgresStore {
     /// Inserts one audit record. - Returns: its id.
     ///
-    /// The holder of the ingest lock gives the id itself (``nextAuditId()``) and sends the row
-    /// without waiting for it (its failure fails the transaction at the next statement).
+    /// The holder of the ingest lock gives the id itself (``nextAuditId()``) and batches the row
+    /// (sent with the next statement, whose failure it then is).
     @discardableResult
     public func recordAudit(_ entry: AuditEntry, recordedAt: Timestamp) throws(StoreError) -> Int64 {
-        let id = try nextAuditId()
+        if let id = try nextAuditId() {
+            try db.append(
+                [
+                    .bigint(id), .bigint(entry.runId), .bigint(entry.fileId), .text(entry.feed),
+                    .bigint(entry.line.map(Int64.init)), .text(entry.eventId), .text(entry.entity),
+                    .text(entry.orderId), .text(entry.returnId), .text(entry.status),
+                    .bigint(entry.occurredAt?.milliseconds), .text(entry.actor), .text(entry.reason),
+                    .text(entry.outcome.rawValue), .text(entry.reasonCode?.rawValue), .text(entry.message),
+                    .bigint(entry.contentHash.map { Int64(bitPattern: $0) }), .text(entry.rejectedRows),
+                    .bigint(recordedAt.milliseconds), .bigint(nil), .text(nil), .text(nil), .text(nil),
+                ], to: batches.audit)
+            return id
+        }
         let s = try db.statement(
             """
-            INSERT INTO audit_events (id, run_id, file_id, feed, line, event_id, entity, order_id, return_id,
-                status, occurred_at, actor, reason, outcome, reason_code, message, content_hash, rejected_rows,
-                recorded_at)
-            VALUES (COALESCE($19, nextval(pg_get_serial_sequence('audit_events', 'id'))), $1, $2, $3, $4, $5, $6, $7,
-                $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            INSERT INTO audit_events (run_id, file_id, feed, line, event_id, entity, order_id, return_id, status,
+                occurred_at, actor, reason, outcome, reason_code, message, content_hash, rejected_rows, recorded_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
             RETURNING id
             """)
         s.bind(1, entry.runId).bind(2, entry.fileId).bind(3, entry.feed).bind(4, entry.line).bind(5, entry.eventId)
@@ -27,11 +37,7 @@ extension PostgresStore {
         s.bind(10, entry.occurredAt?.milliseconds).bind(11, entry.actor).bind(12, entry.reason)
         s.bind(13, entry.outcome.rawValue).bind(14, entry.reasonCode?.rawValue).bind(15, entry.message)
         s.bind(16, entry.contentHash.map { Int64(bitPattern: $0) }).bind(17, entry.rejectedRows)
-        s.bind(18, recordedAt.milliseconds).bind(19, id)
-        if let id {
-            try s.runDeferred()
-            return id
-        }
+        s.bind(18, recordedAt.milliseconds)
         guard try s.step() else { throw StoreError(.inconsistentData, message: "an audit record got no id") }
         return s.int64(0)
     }
@@ -48,42 +54,44 @@ extension PostgresStore {
         throws(StoreError) -> Int64?
     {
         let id = try nextAuditId()
-        let known = id != nil && takeKnownNotApplied(feed: event.feed, eventId: event.eventId)
+        let paid = event.status == .order(.paid)
+        let entity: String
+        let status: String
+        switch event.status {
+        case .order(let order): (entity, status) = ("order", order.rawValue)
+        case .return(let state): (entity, status) = ("return", state.rawValue)
+        }
+        let actor = event.actor == event.feed ? nil : event.actor
+        if let id, takeKnownNotApplied(feed: event.feed, eventId: event.eventId) {
+            try db.append(
+                [
+                    .bigint(id), .bigint(runId), .bigint(fileId), .text(event.feed), .bigint(Int64(line)),
+                    .text(event.eventId), .text(entity), .text(event.orderId), .text(event.returnId), .text(status),
+                    .bigint(event.occurredAt.milliseconds), .text(actor), .text(event.reason), .text("applied"),
+                    .text(nil), .text(nil), .bigint(Int64(bitPattern: event.contentHash)), .text(nil),
+                    .bigint(recordedAt.milliseconds), .bigint(paid ? event.amount?.paise : nil),
+                    .text(paid ? event.paymentRef : nil), .text(event.carrier), .text(event.trackingNumber),
+                ], to: batches.audit)
+            return id
+        }
         // ON CONFLICT rather than catching the unique violation: in PostgreSQL a failed
         // statement aborts the whole transaction.
         let s = try db.statement(
-            known
-                ? """
-                INSERT INTO audit_events (id, run_id, file_id, feed, line, event_id, entity, order_id, return_id,
-                    status, occurred_at, actor, reason, outcome, content_hash, recorded_at, amount_paise, payment_ref,
-                    carrier, tracking_number)
-                VALUES ($19, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'applied', $13, $14, $15, $16, $17,
-                    $18)
-                """
-                : """
-                INSERT INTO audit_events (id, run_id, file_id, feed, line, event_id, entity, order_id, return_id,
-                    status, occurred_at, actor, reason, outcome, content_hash, recorded_at, amount_paise, payment_ref,
-                    carrier, tracking_number)
-                VALUES (COALESCE($19, nextval(pg_get_serial_sequence('audit_events', 'id'))), $1, $2, $3, $4, $5,
-                    $6, $7, $8, $9, $10, $11, $12, 'applied', $13, $14, $15, $16, $17, $18)
-                ON CONFLICT (feed, event_id) WHERE outcome = 'applied' DO NOTHING
-                RETURNING id
-                """)
-        let paid = event.status == .order(.paid)
+            """
+            INSERT INTO audit_events (id, run_id, file_id, feed, line, event_id, entity, order_id, return_id,
+                status, occurred_at, actor, reason, outcome, content_hash, recorded_at, amount_paise, payment_ref,
+                carrier, tracking_number)
+            VALUES (COALESCE($19, nextval(pg_get_serial_sequence('audit_events', 'id'))), $1, $2, $3, $4, $5,
+                $6, $7, $8, $9, $10, $11, $12, 'applied', $13, $14, $15, $16, $17, $18)
+            ON CONFLICT (feed, event_id) WHERE outcome = 'applied' DO NOTHING
+            RETURNING id
+            """)
         s.bind(1, runId).bind(2, fileId).bind(3, event.feed).bind(4, line).bind(5, event.eventId)
-        switch event.status {
-        case .order(let status): s.bind(6, "order").bind(9, status.rawValue)
-        case .return(let status): s.bind(6, "return").bind(9, status.rawValue)
-        }
-        s.bind(7, event.orderId).bind(8, event.returnId).bind(10, event.occurredAt.milliseconds)
-        s.bind(11, event.actor == event.feed ? nil : event.actor).bind(12, event.reason)
+        s.bind(6, entity).bind(7, event.orderId).bind(8, event.returnId).bind(9, status)
+        s.bind(10, event.occurredAt.milliseconds).bind(11, actor).bind(12, event.reason)
         s.bind(13, Int64(bitPattern: event.contentHash)).bind(14, recordedAt.milliseconds)
         s.bind(15, paid ? event.amount?.paise : nil).bind(16, paid ? event.paymentRef : nil)
         s.bind(17, event.carrier).bind(18, event.trackingNumber).bind(19, id)
-        if known, let id {
-            try s.runDeferred()
-            return id
-        }
         guard try s.step() else { return nil }
         return s.int64(0)
     }
@@ -101,29 +109,21 @@ extension PostgresStore {
         let time = event.occurredAt.milliseconds
         switch change {
         case .createOrder(let total):
-            let s = try db.statement(
-                """
-                WITH header AS (
-                    INSERT INTO order_headers (order_id, customer_id, ship_to_state, total_paise, created_at,
-                        customer_name, billing_address, billing_state, customer_gstin)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                )
-                INSERT INTO order_items (order_id, sku, quantity, unit_price_paise, hsn, gst_rate_bp, position,
-                    description)
-                SELECT $1, i.sku, i.quantity, i.unit_price, i.hsn, i.rate, i.position - 1, i.description
-                FROM unnest($10::text[], $11::bigint[], $12::bigint[], $13::text[], $14::bigint[], $15::text[])
-                    WITH ORDINALITY AS i (sku, quantity, unit_price, hsn, rate, description, position)
-                """)
-            s.bind(1, event.orderId).bind(2, event.customerId ?? "").bind(3, event.shipToState).bind(4, total.paise)
-            s.bind(5, time).bind(6, event.buyer.name).bind(7, event.buyer.address).bind(8, event.buyer.state)
-            s.bind(9, event.buyer.gstin)
-            s.bind(10, PGText.array(event.items.map(\.sku)))
-            s.bind(11, PGText.array(event.items.map { Int64?($0.quantity) }))
-            s.bind(12, PGText.array(event.items.map { Int64?($0.unitPrice?.paise ?? 0) }))
-            s.bind(13, PGText.array(event.items.map(\.hsn)))
-            s.bind(14, PGText.array(event.items.map { $0.gstRateBasisPoints.map(Int64.init) }))
-            s.bind(15, PGText.array(event.items.map(\.description)))
-            try s.runDeferred()
+            try db.append(
+                [
+                    .text(event.orderId), .text(event.customerId ?? ""), .text(event.shipToState),
+                    .bigint(total.paise), .bigint(time), .text(event.buyer.name), .text(event.buyer.address),
+                    .text(event.buyer.state), .text(event.buyer.gstin),
+                ], to: batches.orderHeaders)
+            for (position, item) in event.items.enumerated() {
+                try db.append(
+                    [
+                        .text(event.orderId), .text(item.sku), .bigint(item.quantity),
+                        .bigint(item.unitPrice?.paise ?? 0), .text(item.hsn),
+                        .bigint(item.gstRateBasisPoints.map(Int64.init)), .bigint(Int64(position)),
+                        .text(item.description),
+                    ], to: batches.orderItems)
+            }
             orderLinesCache[event.orderId] = event.items.map {
                 OrderLine(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice ?? Money(paise: 0))
             }
@@ -149,21 +149,15 @@ extension PostgresStore {
 
         case .createReturn:
             let returnId = event.returnId ?? ""
-            let s = try db.statement(
-                """
-                WITH header AS (
-                    INSERT INTO return_headers (return_id, order_id, requested_at) VALUES ($1, $2, $3)
-                )
-                INSERT INTO return_items (return_id, sku, quantity)
-                SELECT $1, i.sku, i.quantity FROM unnest($4::text[], $5::bigint[]) AS i (sku, quantity)
-                """)
-            s.bind(1, returnId).bind(2, event.orderId).bind(3, time)
-            s.bind(4, PGText.array(event.items.map(\.sku)))
-            s.bind(5, PGText.array(event.items.map { Int64?($0.quantity) }))
-            try s.runDeferred()
+            try db.append([.text(returnId), .text(event.orderId), .bigint(time)], to: batches.returnHeaders)
+            for item in event.items {
+                try db.append([.text(returnId), .text(item.sku), .bigint(item.quantity)], to: batches.returnItems)
+            }
             var items: [String: Int64] = [:]
             for item in event.items { items[item.sku] = item.quantity }
             returnItemsCache[returnId] = items
+            ahead.returnsOfOrders[event.orderId]?[returnId] = HeldReturn(
+                lines: items, status: (auditId, ReturnStatus.requested.rawValue))
             cacheReturn(
                 ReturnSnapshot(
                     returnId: returnId, orderId: event.orderId, status: .requested, lastTransitionAt: event.occurredAt))
@@ -174,6 +168,9 @@ extension PostgresStore {
                 cached.status = to
                 cached.lastTransitionAt = event.occurredAt
                 returnCache[returnId] = cached
+            }
+            if let returnId = event.returnId {
+                ahead.returnsOfOrders[event.orderId]?[returnId]?.status = (auditId, to.rawValue)
             }
         }
 

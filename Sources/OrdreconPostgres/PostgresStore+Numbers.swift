@@ -58,11 +58,7 @@ extension PostgresStore {
             """)
         s.bind(1, orderId)
         guard try s.step() else { return nil }
-        let facts = InvoiceFacts(
-            linesWithoutHSN: s.int(0),
-            buyer: InvoiceBuyer(
-                name: s.optionalString(1), addressLines: InvoiceBuyer.lines(of: s.optionalString(2)),
-                state: s.optionalString(3), gstin: s.optionalString(4)))
+        let facts = InvoiceFacts(row: s, linesWithoutHSN: 0, buyer: 1)
         invoiceFacts[orderId] = facts
         return facts
     }
@@ -78,19 +74,13 @@ extension PostgresStore {
             series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart)
         let number = DocumentNumber.format(
             series: DocumentNumber.invoiceSeries, financialYearStart: request.financialYearStart, sequence: sequence)
-        try db.statement(
-            """
-            INSERT INTO invoices (number, order_id, fy_start, seq, issued_at, total_paise, audit_id, created_at,
-                default_gst_rate_bp, missing)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            """
-        )
-        .bind([
-            number, request.orderId, request.financialYearStart, sequence, request.issuedAt.milliseconds,
-            request.total.paise, auditId, now.milliseconds, request.defaultGSTRateBasisPoints,
-            InvoiceCompleteness.storedText(gaps),
-        ])
-        .runDeferred()
+        try db.append(
+            [
+                .text(number), .text(request.orderId), .bigint(Int64(request.financialYearStart)),
+                .bigint(Int64(sequence)), .bigint(request.issuedAt.milliseconds), .bigint(request.total.paise),
+                .bigint(auditId), .bigint(now.milliseconds), .bigint(Int64(request.defaultGSTRateBasisPoints)),
+                .text(InvoiceCompleteness.storedText(gaps)),
+            ], to: batches.invoices)
         invoiceNumbers[request.orderId] = number
         return number
     }
@@ -120,40 +110,29 @@ extension PostgresStore {
             series: DocumentNumber.creditNoteSeries, financialYearStart: request.financialYearStart)
         let number = DocumentNumber.format(
             series: DocumentNumber.creditNoteSeries, financialYearStart: request.financialYearStart, sequence: sequence)
-        try db.statement(
-            """
-            INSERT INTO credit_notes (number, return_id, order_id, invoice_number, fy_start, seq, issued_at,
-                total_paise, audit_id, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            """
-        )
-        .bind([
-            number, request.returnId, request.orderId, invoiceNumber, request.financialYearStart, sequence,
-            request.issuedAt.milliseconds, request.total.paise, auditId, now.milliseconds,
-        ])
-        .runDeferred()
+        try db.append(
+            [
+                .text(number), .text(request.returnId), .text(request.orderId), .text(invoiceNumber),
+                .bigint(Int64(request.financialYearStart)), .bigint(Int64(sequence)),
+                .bigint(request.issuedAt.milliseconds), .bigint(request.total.paise), .bigint(auditId),
+                .bigint(now.milliseconds),
+            ], to: batches.creditNotes)
         return number
     }
 
     /// Records a refund request; the trigger `refunds_never_exceed_paid` refuses one above what
-    /// is left of the order's payment (deferred like the documents' rows: the refusal fails the
+    /// is left of the order's payment (batched like the documents' rows: the refusal fails the
     /// transaction at its next statement or COMMIT).
     func recordRefund(_ request: RefundRequest, auditId: Int64, at now: Timestamp) throws(StoreError)
         -> RecordedRefund
     {
         let body = request.jsonBody
-        try db.statement(
-            """
-            INSERT INTO refunds (refund_id, kind, order_id, return_id, amount_paise, payment_ref, body, audit_id,
-                created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            """
-        )
-        .bind([
-            request.refundId, request.kind.rawValue, request.orderId, request.returnId, request.amount.paise,
-            request.paymentRef, body, auditId, now.milliseconds,
-        ])
-        .runDeferred()
+        try db.append(
+            [
+                .text(request.refundId), .text(request.kind.rawValue), .text(request.orderId), .text(request.returnId),
+                .bigint(request.amount.paise), .text(request.paymentRef), .text(body), .bigint(auditId),
+                .bigint(now.milliseconds),
+            ], to: batches.refunds)
         return RecordedRefund(refundId: request.refundId, body: body)
     }
 }
@@ -168,4 +147,18 @@ struct SeriesKey: Hashable {
 struct InvoiceFacts {
     var linesWithoutHSN: Int
     var buyer: InvoiceBuyer
+
+    init(linesWithoutHSN: Int, buyer: InvoiceBuyer) {
+        self.linesWithoutHSN = linesWithoutHSN
+        self.buyer = buyer
+    }
+
+    /// From a row with the count at column `linesWithoutHSN`, and the buyer's name, billing
+    /// address, state and GSTIN in the four columns from `buyer`.
+    init(row s: PGStatement, linesWithoutHSN: Int32, buyer: Int32) {
+        self.linesWithoutHSN = s.int(linesWithoutHSN)
+        self.buyer = InvoiceBuyer(
+            name: s.optionalString(buyer), addressLines: InvoiceBuyer.lines(of: s.optionalString(buyer + 1)),
+            state: s.optionalString(buyer + 2), gstin: s.optionalString(buyer + 3))
+    }
 }

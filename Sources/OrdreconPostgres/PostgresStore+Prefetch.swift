@@ -4,6 +4,13 @@ public import OrdreconCore
 /// ``PostgresStore/prefetch(feed:eventIds:orderIds:returnIds:)``), and the audit ids it took for
 /// them. True while this connection holds the ingest lock: only its holder writes audit rows,
 /// orders and returns, so nobody else can make what it learned false. Forgotten on rollback.
+/// A return as the quantities held by an order's returns need it.
+struct HeldReturn {
+    var lines: [String: Int64] = [:]
+    /// The newest applied status and its audit id (nil: none yet).
+    var status: (id: Int64, status: String)?
+}
+
 struct IngestAhead {
     /// The feed whose event ids ``notApplied`` lists.
     var feed = ""
@@ -13,6 +20,10 @@ struct IngestAhead {
     /// Orders and returns the database does not have (until this connection creates them).
     var absentOrders: Set<String> = []
     var absentReturns: Set<String> = []
+    /// The returns of orders learned ahead (none: an empty entry), each with its lines and
+    /// status (nil: no applied history), kept up to date by this connection's own returns: what
+    /// ``PostgresStore/heldReturnQuantities(orderId:excluding:)`` reads.
+    var returnsOfOrders: [String: [String: HeldReturn]] = [:]
     /// Events learned ahead whose audit rows are still to be written: how many ids to take.
     var pending = 0
     /// Audit ids taken from the table's identity sequence, in increasing order, for this
@@ -35,6 +46,7 @@ extension PostgresStore {
         ahead.notApplied.removeAll(keepingCapacity: true)
         ahead.absentOrders.removeAll(keepingCapacity: true)
         ahead.absentReturns.removeAll(keepingCapacity: true)
+        ahead.returnsOfOrders.removeAll(keepingCapacity: true)
         ahead.pending = eventIds.count
         let events = Array(Set(eventIds))
         let orders = Array(Set(orderIds.filter { orderCache[$0] == nil && !ahead.absentOrders.contains($0) }))
@@ -118,6 +130,97 @@ extension PostgresStore {
         }
     }
 
+    /// Learns in one query what the documents and returns of the events ahead need and the
+    /// caches lack: invoice facts of the orders they may ship; for the orders whose returns they
+    /// name, the order's lines, its invoice number and its returns (lines and status, for the
+    /// quantities they hold); the items of the returns they may complete.
+    /// Lines, buyers and invoice numbers are fixed once written; only the holder of the ingest
+    /// lock asks, like ``prefetch(feed:eventIds:orderIds:returnIds:)``, since only it creates
+    /// returns.
+    public func prefetchDocuments(shipping: [String], returning: [String], completing: [String])
+        throws(StoreError)
+    {
+        guard leadsIngest, db.isInTransaction else { return }
+        let facts = Array(Set(shipping.filter { invoiceFacts[$0] == nil }))
+        let lines = Array(Set(returning.filter { orderLinesCache[$0] == nil }))
+        let items = Array(Set(completing.filter { returnItemsCache[$0] == nil }))
+        let numbers = Array(Set(returning.filter { invoiceNumbers[$0] == nil }))
+        let returned = Array(Set(returning))
+        guard !facts.isEmpty || !returned.isEmpty else { return }
+        // Tagged rows: 0, an order's invoice facts; 1, an order's line (by position); 2, a
+        // return's line; 3, an order's invoice number; 4, a line of one of an order's returns;
+        // 5, an audit row of one of its returns (the outcome checked here, as in prefetch).
+        // Looked up id by id, as in prefetch.
+        let s = try db.statement(
+            """
+            SELECT 0, k.id, h.customer_name, h.billing_address, h.billing_state, h.customer_gstin,
+                (SELECT COUNT(*) FROM order_items o WHERE o.order_id = k.id AND o.hsn IS NULL), NULL::bigint,
+                NULL::bigint
+            FROM unnest($1::text[]) AS k (id)
+            JOIN LATERAL (SELECT * FROM order_headers x WHERE x.order_id = k.id OFFSET 0) h ON true
+            UNION ALL
+            SELECT 1, k.id, o.sku, NULL, NULL, NULL, o.quantity, o.unit_price_paise, o.position
+            FROM unnest($2::text[]) AS k (id)
+            JOIN LATERAL (SELECT * FROM order_items x WHERE x.order_id = k.id OFFSET 0) o ON true
+            UNION ALL
+            SELECT 2, k.id, r.sku, NULL, NULL, NULL, r.quantity, NULL, NULL
+            FROM unnest($3::text[]) AS k (id)
+            JOIN LATERAL (SELECT * FROM return_items x WHERE x.return_id = k.id OFFSET 0) r ON true
+            UNION ALL
+            SELECT 3, k.id, i.number, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM unnest($4::text[]) AS k (id)
+            JOIN LATERAL (SELECT x.number FROM invoices x WHERE x.order_id = k.id OFFSET 0) i ON true
+            UNION ALL
+            SELECT 4, k.id, h.return_id, r.sku, NULL, NULL, r.quantity, NULL, NULL
+            FROM unnest($5::text[]) AS k (id)
+            JOIN LATERAL (SELECT x.return_id FROM return_headers x WHERE x.order_id = k.id OFFSET 0) h ON true
+            JOIN LATERAL (SELECT y.sku, y.quantity FROM return_items y WHERE y.return_id = h.return_id OFFSET 0) r
+                ON true
+            UNION ALL
+            SELECT 5, k.id, a.return_id, a.status, a.outcome, NULL, a.id, NULL, NULL
+            FROM unnest($5::text[]) AS k (id)
+            JOIN LATERAL (
+                SELECT x.return_id, x.status, x.outcome, x.id FROM audit_events x
+                WHERE x.order_id = k.id AND x.entity = 'return' OFFSET 0
+            ) a ON true
+            ORDER BY 1, 2, 9
+            """)
+        s.bind(1, PGText.array(facts.map { Optional($0) })).bind(2, PGText.array(lines.map { Optional($0) }))
+        s.bind(3, PGText.array(items.map { Optional($0) })).bind(4, PGText.array(numbers.map { Optional($0) }))
+        s.bind(5, PGText.array(returned.map { Optional($0) }))
+        var returnsOfOrders: [String: [String: HeldReturn]] = [:]
+        for id in returned { returnsOfOrders[id] = [:] }
+        var foundLines: [String: [OrderLine]] = [:]
+        var foundItems: [String: [String: Int64]] = [:]
+        while try s.step() {
+            let key = s.string(1)
+            switch s.int(0) {
+            case 0:
+                invoiceFacts[key] = InvoiceFacts(row: s, linesWithoutHSN: 6, buyer: 2)
+            case 1:
+                foundLines[key, default: []].append(
+                    OrderLine(sku: s.string(2), quantity: s.int64(6), unitPrice: Money(paise: s.int64(7))))
+            case 2:
+                foundItems[key, default: [:]][s.string(2)] = s.int64(6)
+            case 3:
+                invoiceNumbers[key] = s.string(2)
+            case 4:
+                returnsOfOrders[key, default: [:]][s.string(2), default: HeldReturn()].lines[s.string(3)] = s.int64(6)
+            default:
+                // An audit row of a return that has a header (the view `returns` joins them).
+                let returnId = s.string(2)
+                guard s.string(4) == "applied", !s.isNull(3), returnsOfOrders[key]?[returnId] != nil else { continue }
+                let id = s.int64(6)
+                if id > returnsOfOrders[key]?[returnId]?.status?.id ?? Int64.min {
+                    returnsOfOrders[key]?[returnId]?.status = (id, s.string(3))
+                }
+            }
+        }
+        ahead.returnsOfOrders.merge(returnsOfOrders) { _, learned in learned }
+        for (id, found) in foundLines { orderLinesCache[id] = found }
+        for (id, found) in foundItems { returnItemsCache[id] = found }
+    }
+
     /// Only the holder of the ingest lock learns ahead.
     public var learnsAhead: Bool { leadsIngest }
 
@@ -158,8 +261,14 @@ extension PostgresStore {
         guard leadsIngest, db.isInTransaction else { return nil }
         if ahead.nextId == ahead.ids.count {
             let count = max(1, min(ahead.pending, 4096))
+            // The sequence is looked up once (OFFSET 0 keeps the subquery apart): in the
+            // select list, pg_get_serial_sequence would read the catalog again for every row.
             let s = try db.statement(
-                "SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) FROM generate_series(1, $1::int)")
+                """
+                SELECT nextval(q.seq)
+                FROM (SELECT pg_get_serial_sequence('audit_events', 'id')::regclass AS seq OFFSET 0) q,
+                    generate_series(1, $1::int)
+                """)
             s.bind(1, count)
             ahead.ids.removeAll(keepingCapacity: true)
             ahead.nextId = 0

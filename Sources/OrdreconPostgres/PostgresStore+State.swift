@@ -87,6 +87,7 @@ extension PostgresStore: ReconciliationState {
     }
 
     public func heldReturnQuantities(orderId: String, excluding returnId: String) throws -> [String: Int64] {
+        if let returns = ahead.returnsOfOrders[orderId] { return Self.held(by: returns, excluding: returnId) }
         // What the view `returns` says (a return's status is its newest applied audit row), read
         // from the tables in one statement, the outcome checked here as for orders: the lines of
         // the order's other returns, then those returns' audit rows.
@@ -100,21 +101,31 @@ extension PostgresStore: ReconciliationState {
             WHERE a.order_id = $1 AND a.entity = 'return' AND a.return_id <> $2
             """)
         s.bind(1, orderId).bind(2, returnId)
-        var lines: [(returnId: String, sku: String, quantity: Int64)] = []
-        var newest: [String: (id: Int64, status: String)] = [:]
+        var returns: [String: HeldReturn] = [:]
+        var audit: [(returnId: String, id: Int64, status: String)] = []
         while try s.step() {
             if s.string(0) == "line" {
-                lines.append((s.string(1), s.string(2), s.int64(3)))
+                returns[s.string(1), default: HeldReturn()].lines[s.string(2)] = s.int64(3)
             } else if s.string(4) == "applied", !s.isNull(2) {
-                let id = s.int64(3)
-                if id > newest[s.string(1)]?.id ?? Int64.min { newest[s.string(1)] = (id, s.string(2)) }
+                audit.append((s.string(1), s.int64(3), s.string(2)))
             }
         }
+        // Each return's newest applied row is its status (returns without lines hold nothing).
+        for row in audit {
+            guard var found = returns[row.returnId], row.id > found.status?.id ?? Int64.min else { continue }
+            found.status = (row.id, row.status)
+            returns[row.returnId] = found
+        }
+        return Self.held(by: returns, excluding: returnId)
+    }
+
+    /// The quantities `returns` hold, by SKU, leaving out `returnId`: as the view `returns` says,
+    /// a return without applied history has no status and holds nothing, nor does a rejected one.
+    static func held(by returns: [String: HeldReturn], excluding returnId: String) -> [String: Int64] {
         var held: [String: Int64] = [:]
-        for line in lines {
-            // A return without applied history has no status: like the view's NULL, not counted.
-            guard let status = newest[line.returnId]?.status, status != "REJECTED" else { continue }
-            held[line.sku, default: 0] += line.quantity
+        for (id, found) in returns where id != returnId {
+            guard let status = found.status?.status, status != ReturnStatus.rejected.rawValue else { continue }
+            for (sku, quantity) in found.lines { held[sku, default: 0] += quantity }
         }
         return held
     }

@@ -34,6 +34,8 @@ public final class PostgresStore: StateStore {
     var orderLinesCache = RecentCache<String, [OrderLine]>(capacity: PostgresStore.orderCacheCapacity)
     var returnItemsCache = RecentCache<String, [String: Int64]>(capacity: PostgresStore.orderCacheCapacity / 4)
     var invoiceNumbers = RecentCache<String, String>(capacity: PostgresStore.orderCacheCapacity)
+    /// Rows written without an answer, inserted a batch at a time (see PGRowBatch.swift).
+    let batches = IngestBatches()
 
     /// Connects to the database at `url` and brings its schema up to date (creating the tables
     /// in an empty database).
@@ -41,6 +43,7 @@ public final class PostgresStore: StateStore {
     ///   wrote the database; it is left unchanged.
     public init(url: PostgresURL) throws(StoreError) {
         db = try PGConnection(conninfo: url.conninfo, target: url.description)
+        for batch in batches.all { db.register(batch) }
         try configureSession()
         try migrate()
     }
@@ -137,6 +140,7 @@ public final class PostgresStore: StateStore {
 
     public func rollback() {
         if db.isInTransaction { try? db.execute("ROLLBACK") }
+        db.discardBatches()
         orderCache.removeAll()
         returnCache.removeAll()
         ahead = IngestAhead()

@@ -138,6 +138,118 @@ struct PrefetchStoreTests {
         #expect(try h.reopen().order("O1")?.status == .shipped)
     }
 
+    /// The leader's rows travel in batches (on PostgreSQL, one INSERT of arrays per table):
+    /// texts a hostile partner may send come back as they went in, in the order recorded, also
+    /// across more rows than one batch holds.
+    @Test(arguments: StoreBackend.allCases)
+    func batchedAuditRowsKeepEveryTextAndTheirOrder(backend: StoreBackend) throws {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
+        #expect(try h.store.tryLeadIngest())
+        let hostile: [String?] = [
+            "\"", "\\", "a,b", "{x,y}", "NULL", "\"NULL\"", "", " ", "a\u{0}b", "\u{FFFF}lead", "line\nbreak",
+            "तिरुवनंतपुरम्", "Ελένη 😀", "'; DROP TABLE audit_events; --", "{\"json\": [1, 2]}", nil,
+        ]
+        let count = 250
+        try h.store.transaction {
+            try h.store.prefetch(feed: "all", eventIds: [], orderIds: [], returnIds: [])
+            for index in 0..<count {
+                var entry = AuditEntry(runId: 1, fileId: h.fileId, feed: "all", outcome: .rejected)
+                entry.line = index
+                entry.eventId = hostile[index % hostile.count]
+                entry.message = hostile[(index + 3) % hostile.count]
+                entry.reasonCode = .invalidValue
+                try h.store.recordAudit(entry, recordedAt: Timestamp(milliseconds: Int64(index)))
+            }
+        }
+        let page = try h.reopen().auditRecords(AuditFilter(), limit: count + 10)
+        #expect(page.records.count == count)
+        let byLine = page.records.sorted { $0.id < $1.id }
+        #expect(byLine.map(\.line) == (0..<count).map { Optional($0) })
+        #expect(byLine.map(\.eventId) == (0..<count).map { hostile[$0 % hostile.count] })
+        #expect(byLine.map(\.message) == (0..<count).map { hostile[($0 + 3) % hostile.count] })
+    }
+
+    /// What the engine says the events ahead may need (invoices, returns) changes no answer: the
+    /// order's lines, a return's items, the quantities other returns hold (also after a return is
+    /// created in the same batch) and the gaps an invoice records are those a store asked one by
+    /// one gives.
+    @Test(arguments: StoreBackend.allCases)
+    func documentsLearnedAheadGiveTheSameAnswers(backend: StoreBackend) throws {
+        let h = try StoreTests.Harness(zone: zone, backend: backend)
+        for id in ["O1", "O2"] {
+            try h.shippedOrder(id, shippedAt: "2026-01-02T10:00:00+05:30")
+            try h.order(id, "DELIVERED", "2026-01-03T10:00:00+05:30")
+        }
+        for id in ["O3", "O4"] {
+            try h.order(
+                id, "PENDING_PAYMENT", "2026-01-01T10:00:00+05:30", [.customerId: "C", .customerName: "Asha"],
+                items: [[.sku: "A", .quantity: "1", .unitPrice: "100.00"]])
+            try h.order(id, "PAID", "2026-01-01T11:00:00+05:30", [.amount: "100", .paymentRef: "P-\(id)"])
+            try h.order(id, "PROCESSING_IN_WAREHOUSE", "2026-01-01T12:00:00+05:30")
+        }
+        func returnEvent(_ returnId: String, order: String, _ status: String, hour: Int, quantity: String? = nil)
+            throws -> FeedEvent
+        {
+            var raw = RawEvent(line: h.line)
+            h.line += 1
+            raw[.eventId] = RawValue("E\(h.line)")
+            raw[.entity] = RawValue("return")
+            raw[.orderId] = RawValue(order)
+            raw[.returnId] = RawValue(returnId)
+            raw[.status] = RawValue(status)
+            raw[.reason] = RawValue("damaged")
+            raw[.occurredAt] = RawValue(String(format: "2026-01-04T%02d:00:00+05:30", hour))
+            if let quantity {
+                var item = RawItem()
+                item[.sku] = RawValue("A")
+                item[.quantity] = RawValue(quantity)
+                raw.items = [item]
+            }
+            return try h.validator.validate(raw).get()
+        }
+        try h.store.transaction {
+            try ingest(h, try returnEvent("R1", order: "O1", "REQUESTED", hour: 1, quantity: "1"))
+        }
+
+        let store = try h.reopen()
+        let asked = try h.reopen()
+        #expect(try store.tryLeadIngest())
+        let outcomes = try store.transaction {
+            try store.prefetch(feed: "all", eventIds: [], orderIds: ["O1", "O2", "O3"], returnIds: ["R1"])
+            try store.prefetchDocuments(shipping: ["O3"], returning: ["O1", "O2"], completing: ["R1"])
+            #expect(try store.orderLines("O1") == asked.orderLines("O1"))
+            #expect(try store.returnItems("R1") == asked.returnItems("R1"))
+            #expect(try store.returnItems("R1") == ["A": 1])
+            #expect(try store.heldReturnQuantities(orderId: "O1", excluding: "R9") == ["A": 1])
+            #expect(try store.heldReturnQuantities(orderId: "O2", excluding: "R9") == [:])
+            let harness = StoreTests.Harness.self
+            func send(_ event: FeedEvent) throws -> Outcome {
+                let verdict = try h.judge.judge(event, allowed: harness.allowAll, state: store)
+                guard case .applied(let change, let effects) = verdict else { return verdict.outcome }
+                let auditId = try #require(
+                    try store.recordAppliedAudit(
+                        event, runId: 1, fileId: h.fileId, line: 1, recordedAt: Timestamp(milliseconds: 0)))
+                _ = try store.apply(
+                    event, change: change, effects: effects, auditId: auditId, at: Timestamp(milliseconds: 0))
+                return .applied
+            }
+            // O2's first return is created here: the second sees what the first holds (1 of 1).
+            return [
+                try send(try returnEvent("R2", order: "O2", "REQUESTED", hour: 2, quantity: "1")),
+                try send(try returnEvent("R3", order: "O2", "REQUESTED", hour: 3, quantity: "1")),
+                // Told of O3's shipping, not of O4's: both invoices record the same gaps.
+                try send(try event(h, "E-O3", order: "O3", "SHIPPED", hour: 13)),
+                try send(try event(h, "E-O4", order: "O4", "SHIPPED", hour: 13)),
+            ]
+        }
+        #expect(outcomes == [.applied, .rejected, .applied, .applied])
+        let gaps = try h.database.rows(
+            "SELECT order_id, missing FROM invoices WHERE order_id IN ('O3', 'O4') ORDER BY order_id")
+        #expect(gaps.count == 2)
+        #expect(gaps.first?[1] != nil)
+        #expect(gaps.first?[1] == gaps.last?[1])
+    }
+
     /// Only the ingest lock's holder writes applied records; should one appear behind its back
     /// after all, the unique index fails the batch rather than letting a double in.
     @Test func anEventIdAppliedBehindTheLeadersBackFailsTheBatch() throws {

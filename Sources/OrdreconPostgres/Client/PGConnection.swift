@@ -15,6 +15,10 @@ final class PGConnection {
     private var nextStatementNumber = 0
     /// Writes sent in pipeline mode whose results are not read yet (see PGPipeline.swift).
     var deferredWrites: [String] = []
+    /// Tables whose rows are gathered and inserted together (see PGRowBatch.swift), in the
+    /// order they are sent.
+    private var batches: [PGRowBatch] = []
+    private var sendingBatches = false
 
     /// Connects with a libpq connection string or URI (`postgresql://user@host:port/dbname`).
     /// The password comes from `PGPASSWORD` or `~/.pgpass`, as libpq reads them.
@@ -63,9 +67,11 @@ final class PGConnection {
     /// The server's major version (15 for 15.4).
     var serverMajorVersion: Int { Int(PQserverVersion(handle)) / 10000 }
 
-    /// Runs one or more statements without parameters, ignoring any rows.
+    /// Runs one or more statements without parameters, ignoring any rows. The rows batched are
+    /// sent before it, unless it is a ROLLBACK (they are forgotten).
     func execute(_ sql: String) throws(StoreError) {
         do {
+            if sql.hasPrefix("ROLLBACK") { discardBatches() } else { try sendBatches() }
             try drainPipeline()
         } catch {
             // A deferred write that failed does not keep its transaction from being rolled back.
@@ -74,6 +80,38 @@ final class PGConnection {
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
+    }
+
+    // MARK: Batches
+
+    /// Adds `batch` to those sent before every other statement, after those added before it.
+    func register(_ batch: PGRowBatch) {
+        batches.append(batch)
+    }
+
+    /// Adds a row to `batch` (registered), to be inserted with the next statement; sent at once
+    /// when the batch is full, or when no transaction is open (a row is never left behind).
+    func append(_ values: [PGRowBatch.Value], to batch: PGRowBatch) throws(StoreError) {
+        batch.append(values)
+        if batch.count >= batch.limit || !isInTransaction { try sendBatches() }
+    }
+
+    /// Sends the rows of every batch, each batch as one INSERT, without waiting (a deferred
+    /// write: its failure is thrown by the next statement or COMMIT).
+    func sendBatches() throws(StoreError) {
+        guard !sendingBatches else { return }
+        sendingBatches = true
+        defer { sendingBatches = false }
+        for batch in batches where !batch.isEmpty {
+            let statement = try statement(batch.sql)
+            let parameters = batch.take()
+            try sendDeferred(statement.name, parameters: parameters, sql: batch.sql)
+        }
+    }
+
+    /// Forgets the rows batched and not sent (their transaction is rolled back).
+    func discardBatches() {
+        for batch in batches { batch.clear() }
     }
 
     /// A prepared statement for `sql` (`$1`… parameters), prepared on first use and cached.

@@ -15,6 +15,7 @@ extension PGConnection {
     /// Sends a prepared statement without waiting for its result, when a transaction is open
     /// (else runs it at once: there would be no commit to surface its error).
     func sendDeferred(_ name: String, parameters: [String?], sql: String) throws(StoreError) {
+        try sendBatches()
         let status = PQtransactionStatus(handle)
         guard status == PQTRANS_INTRANS || status == PQTRANS_ACTIVE else {
             let result = try runPrepared(name, parameters: parameters, sql: sql)
@@ -44,6 +45,7 @@ extension PGConnection {
     /// Runs a prepared statement and returns its result (checked): at once when nothing is
     /// deferred, else in the pipeline after the deferred writes, whose first failure it throws.
     func runPrepared(_ name: String, parameters: [String?], sql: String) throws(StoreError) -> OpaquePointer? {
+        try sendBatches()
         let count = Int32(parameters.count)
         if deferredWrites.isEmpty {
             // libpq copies the parameters before it returns; the C strings live until then.

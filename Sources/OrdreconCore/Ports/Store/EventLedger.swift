@@ -40,6 +40,14 @@ public protocol EventLedger: StoreSession, ReconciliationState {
     /// as before, and the events are still judged and recorded one by one.
     func prefetch(feed: String, eventIds: [String], orderIds: [String], returnIds: [String]) throws(StoreError)
 
+    /// Tells the store, like ``prefetch(feed:eventIds:orderIds:returnIds:)`` and right after
+    /// it, what the events read ahead may need beyond the orders' and returns' state: orders
+    /// they may ship (an invoice needs the order's lines and buyer), orders whose returns they
+    /// request or complete (the order's lines; a credit note cites its invoice), and returns
+    /// they may complete (the refund is priced from the return's lines). A hint, judged from the
+    /// raw fields: it changes no answer, and what it was not told of is looked up as before.
+    func prefetchDocuments(shipping: [String], returning: [String], completing: [String]) throws(StoreError)
+
     /// Whether ``prefetch(feed:eventIds:orderIds:returnIds:)`` does anything now: when not, the
     /// engine spares itself gathering the ids.
     var learnsAhead: Bool { get }
@@ -66,6 +74,10 @@ public protocol EventLedger: StoreSession, ReconciliationState {
 extension EventLedger {
     /// Nothing to learn ahead: each lookup is as cheap as an answer from memory would be.
     public func prefetch(feed: String, eventIds: [String], orderIds: [String], returnIds: [String])
+        throws(StoreError)
+    {}
+
+    public func prefetchDocuments(shipping: [String], returning: [String], completing: [String])
         throws(StoreError)
     {}
 
