@@ -37,8 +37,9 @@ file per feed (`--file-events` and `--window-hours` huge), sized so that the lar
 `--big-file-mb` MB, measured by the floor and ordrecon only, to show that peak RSS stays flat.
 
 4. ordrecon on PostgreSQL (unless --no-postgres, or PostgreSQL is not installed): the same `run` on
-   a copy of the same files, `[store] url` naming a fresh database in a throw-away cluster with
-   PostgreSQL's durable defaults (scripts/benchmark_postgres.py); its row says its events/s as a
+   a copy of the same files, `[store] url` naming a fresh database in a throw-away cluster,
+   durable (fsync, full-page writes, synchronous commit) and sized as a database server is
+   (scripts/benchmark_postgres.py says how); its row says its events/s as a
    ratio to ordrecon on SQLite in the same benchmark run. At the end, the takeover time: two
    `watch` nodes on one database, the leader killed with SIGKILL five times, the seconds until
    the standby holds the ingest lock.
@@ -513,7 +514,7 @@ def main():
     if args.postgres:
         if benchmark_postgres.available():
             args.cluster = benchmark_postgres.Cluster(args.workdir)
-            print(f"PostgreSQL: a throw-away cluster on 127.0.0.1:{args.cluster.port} (durable defaults)")
+            print(f"PostgreSQL: a throw-away cluster on 127.0.0.1:{args.cluster.port} (durable; {benchmark_postgres.SERVER_OPTIONS})")
         else:
             print("note: PostgreSQL is not installed: its rows and the takeover time are not measured")
 

@@ -1,15 +1,15 @@
-"""The PostgreSQL part of scripts/benchmark.py: a throw-away cluster with PostgreSQL's durable
-defaults (scripts/pg-cluster.sh with PG_CLUSTER_DURABLE=1), `ordrecon run` on a copy of the same
+"""The PostgreSQL part of scripts/benchmark.py: a throw-away durable cluster (scripts/pg-cluster.sh
+with PG_CLUSTER_DURABLE=1), `ordrecon run` on a copy of the same
 files with `[store] url` pointing at a fresh database in it, and the takeover time of a standby
 `watch` after the leader is killed with SIGKILL.
 
 The cluster is set up as a database server is, not as PostgreSQL's defaults (sized for a
 small shared machine) leave it: `shared_buffers` 1 GB (PostgreSQL's guide suggests a quarter of
 the memory of a dedicated server; this machine has 24 GiB) and `max_wal_size` 4 GB. With the
-defaults (128 MB, 1 GB) the 1M run's 520 MB database does not fit in PostgreSQL's buffers:
-backends wrote 330,000 evicted pages themselves and 13 checkpoints were forced by WAL volume,
-each followed by full-page images, and ingest ran at half the speed measured with these
-settings. Durability is unchanged: fsync, full-page writes and synchronous commit stay on.
+defaults (128 MB, 1 GB), in a 1M run of an earlier build, the 520 MB database did not fit in
+PostgreSQL's buffers: backends wrote 330,000 evicted pages themselves, and 13 checkpoints were
+forced by WAL volume, each followed by full-page images. Durability is unchanged: fsync,
+full-page writes and synchronous commit stay on.
 
 The server is another process: its CPU is not in ordrecon's rusage, so the PostgreSQL row's
 user/sys columns are ordrecon's own; its wall time (and so events/s) includes waiting for the

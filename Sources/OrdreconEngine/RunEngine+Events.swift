@@ -237,7 +237,7 @@ extension RunEngine {
     }
 
     /// How many events the look-ahead reads before handling them (see ``drain(_:file:record:csvColumns:dry:onVerdict:)``).
-    static let lookAhead = 512
+    static let lookAhead = 2048
 
     /// Tells the store the ids the events read ahead name, as written (trimmed, as the
     /// validator takes them; an id that does not validate is merely looked up for nothing).
