@@ -71,7 +71,7 @@ final class PGConnection {
     /// sent before it, unless it is a ROLLBACK (they are forgotten).
     func execute(_ sql: String) throws(StoreError) {
         do {
-            if sql.hasPrefix("ROLLBACK") { discardBatches() } else { try sendBatches() }
+            if sql == "ROLLBACK" { discardBatches() } else { try sendBatches() }
             try drainPipeline()
         } catch {
             // A deferred write that failed does not keep its transaction from being rolled back.
