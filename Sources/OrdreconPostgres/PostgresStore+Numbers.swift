@@ -157,8 +157,6 @@ struct InvoiceFacts {
     /// address, state and GSTIN in the four columns from `buyer`.
     init(row s: PGStatement, linesWithoutHSN: Int32, buyer: Int32) {
         self.linesWithoutHSN = s.int(linesWithoutHSN)
-        self.buyer = InvoiceBuyer(
-            name: s.optionalString(buyer), addressLines: InvoiceBuyer.lines(of: s.optionalString(buyer + 1)),
-            state: s.optionalString(buyer + 2), gstin: s.optionalString(buyer + 3))
+        self.buyer = InvoiceBuyer(row: s, from: buyer)
     }
 }

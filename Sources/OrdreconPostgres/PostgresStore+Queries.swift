@@ -17,9 +17,7 @@ extension PostgresStore {
             total: Money(paise: o.int64(3)), paid: o.optionalInt64(4).map(Money.init(paise:)),
             paymentRef: o.optionalString(5), carrier: o.optionalString(6), trackingNumber: o.optionalString(7),
             items: [], history: [], returns: [], invoiceNumber: nil, invoiceIssuedAt: nil, refunds: [])
-        details.buyer = InvoiceBuyer(
-            name: o.optionalString(8), addressLines: InvoiceBuyer.lines(of: o.optionalString(9)),
-            state: o.optionalString(10), gstin: o.optionalString(11))
+        details.buyer = InvoiceBuyer(row: o, from: 8)
 
         // Lines with the same position come in SKU byte order in SQLite (it reads them through
         // the primary key (order_id, sku), then sorts by position); said here in words.

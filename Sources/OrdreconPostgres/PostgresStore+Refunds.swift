@@ -21,10 +21,7 @@ extension PostgresStore {
         var due: [DueRefund] = []
         while try s.step() {
             due.append(
-                DueRefund(
-                    refundId: s.string(0), orderId: s.string(1), returnId: s.optionalString(2),
-                    amount: Money(paise: s.int64(3)), body: s.string(4), attempts: s.int(5),
-                    recordedAt: Timestamp(milliseconds: s.int64(6)), auditId: s.int64(7)))
+                DueRefund(row: s))
         }
         return due
     }
@@ -33,19 +30,8 @@ extension PostgresStore {
     public func refundCounts() throws(StoreError) -> [RefundStatus: Int] {
         let s = try db.statement("SELECT status, COUNT(*) FROM refunds GROUP BY status")
         var counts: [RefundStatus: Int] = [:]
-        while try s.step() { counts[try Self.refundStatus(s.string(0))] = s.int(1) }
+        while try s.step() { counts[try RefundStatus(stored: s.string(0))] = s.int(1) }
         return counts
-    }
-
-    /// A stored status as the enum; the schema's CHECK allows no other value, so another one
-    /// means a damaged database (or one changed by hand), never a default.
-    static func refundStatus(_ text: String) throws(StoreError) -> RefundStatus {
-        guard let status = RefundStatus(rawValue: text) else {
-            throw StoreError(
-                .inconsistentData,
-                message: "a refund has the unknown status \"\(text)\" (the database is damaged or was changed by hand)")
-        }
-        return status
     }
 
     /// The earliest time a pending refund asked to wait for, if any waits.
@@ -71,7 +57,7 @@ extension PostgresStore {
                 rollback()
                 return .unknown
             }
-            let status = try Self.refundStatus(s.string(0))
+            let status = try RefundStatus(stored: s.string(0))
             guard status == .failed else {
                 rollback()
                 return .notFailed(status: status)
@@ -100,16 +86,9 @@ extension PostgresStore {
             """
         ).bind([status?.rawValue, orderId, Int64(min(limit, Int(Int64.max)))])
         var records: [RefundRecord] = []
-        func time(_ column: Int32) -> Timestamp? { s.optionalInt64(column).map(Timestamp.init(milliseconds:)) }
         while try s.step() {
             records.append(
-                RefundRecord(
-                    refundId: s.string(0), kind: s.string(1), orderId: s.string(2), returnId: s.optionalString(3),
-                    amount: Money(paise: s.int64(4)), paymentRef: s.string(5),
-                    status: try Self.refundStatus(s.string(6)), attempts: s.int(7),
-                    createdAt: Timestamp(milliseconds: s.int64(8)), lastAttemptAt: time(9), nextAttemptAt: time(10),
-                    sentAt: time(11), failedAt: time(12), requeuedAt: time(13), gatewayRefundId: s.optionalString(14),
-                    lastError: s.optionalString(15), body: s.string(16)))
+                try RefundRecord(row: s))
         }
         return records
     }
@@ -126,12 +105,7 @@ extension PostgresStore {
         var attempts: [RefundAttemptRecord] = []
         while try s.step() {
             attempts.append(
-                RefundAttemptRecord(
-                    attempt: s.int(0), runId: s.optionalInt64(1), startedAt: Timestamp(milliseconds: s.int64(2)),
-                    finishedAt: s.optionalInt64(3).map(Timestamp.init(milliseconds:)), outcome: s.string(4),
-                    httpStatus: s.optionalInt64(5).map(Int.init), errorKind: s.optionalString(6),
-                    errorCode: s.optionalInt64(7).map(Int.init), message: s.optionalString(8),
-                    gatewayRefundId: s.optionalString(9), durationMilliseconds: s.optionalInt64(10).map(Int.init)))
+                RefundAttemptRecord(row: s))
         }
         return attempts
     }

@@ -8,24 +8,6 @@ public import OrdreconCore
 // may be NULL says NULLS FIRST (SQLite puts NULL first in ascending order, PostgreSQL last).
 
 extension PostgresStore {
-    /// The columns every listing reads, in the order `auditRecord(_:)` expects (file joined as `f`).
-    private static let auditRecordColumns = """
-        a.id, a.feed, f.name, a.line, a.event_id, a.entity,
-        CASE WHEN a.entity = 'return' THEN a.return_id ELSE a.order_id END,
-        a.order_id, a.return_id, a.status, a.occurred_at, COALESCE(a.actor, a.feed),
-        a.outcome, a.reason_code, a.message, a.recorded_at
-        """
-
-    private static func auditRecord(_ s: PGStatement) -> AuditRecord {
-        AuditRecord(
-            id: s.int64(0), feed: s.string(1), fileName: s.string(2), line: s.optionalInt64(3).map(Int.init),
-            eventId: s.optionalString(4), entity: s.optionalString(5), entityId: s.optionalString(6),
-            orderId: s.optionalString(7), returnId: s.optionalString(8), status: s.optionalString(9),
-            occurredAt: s.optionalInt64(10).map(Timestamp.init(milliseconds:)), actor: s.string(11),
-            outcome: s.string(12), reasonCode: s.optionalString(13), message: s.optionalString(14),
-            recordedAt: Timestamp(milliseconds: s.int64(15)))
-    }
-
     /// The WHERE conditions (joined with AND) and their values for `filter`, on `audit_events a`
     /// joined with `files f`. Every value is a parameter (`$1`…, in order); no user text is
     /// ever part of the SQL. Equality on text is byte equality on both backends.
@@ -57,7 +39,7 @@ extension PostgresStore {
         // At most one applied row per (feed, event_id): the partial unique index
         // audit_applied_event_id, as in SQLite.
         var sql = """
-            SELECT \(Self.auditRecordColumns), r.id, rf.name, r.line, r.recorded_at
+            SELECT \(AuditRecord.storeColumns), r.id, rf.name, r.line, r.recorded_at
             FROM audit_events a JOIN files f ON f.id = a.file_id
             LEFT JOIN audit_events r ON r.feed = a.feed AND r.event_id = a.event_id AND r.outcome = 'applied' AND r.id > a.id
             LEFT JOIN files rf ON rf.id = r.file_id
@@ -74,7 +56,7 @@ extension PostgresStore {
                     auditId: id, fileName: s.string(17), line: s.optionalInt64(18).map(Int.init),
                     recordedAt: Timestamp(milliseconds: s.int64(19)))
             }
-            result.append(RejectionRecord(record: Self.auditRecord(s), resolvedBy: resolution))
+            result.append(RejectionRecord(record: AuditRecord(row: s), resolvedBy: resolution))
         }
         return result
     }
@@ -85,13 +67,13 @@ extension PostgresStore {
         let fetch = limit + 1
         let s = try db.statement(
             """
-            SELECT \(Self.auditRecordColumns)
+            SELECT \(AuditRecord.storeColumns)
             FROM audit_events a JOIN files f ON f.id = a.file_id
             WHERE \(whereSQL) ORDER BY a.id LIMIT $\(values.count + 1)
             """
         ).bind(values + [fetch < 0 ? nil : Int64(fetch)])
         var records: [AuditRecord] = []
-        while try s.step() { records.append(Self.auditRecord(s)) }
+        while try s.step() { records.append(AuditRecord(row: s)) }
         guard records.count > limit else { return AuditPage(records: records, totalMatching: records.count) }
         records.removeLast()
         let total = try db.scalarInt(

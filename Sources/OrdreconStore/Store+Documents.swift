@@ -26,7 +26,7 @@ extension Store {
             """
         ).bind([orderId, missingPDF ? 1 : 0, Int64(min(limit, Int(Int64.max)))])
         var records: [DocumentRecord] = []
-        while try s.step() { records.append(document(from: s)) }
+        while try s.step() { records.append(DocumentRecord(row: s)) }
         return records
     }
 
@@ -41,7 +41,7 @@ extension Store {
             """
         ).bind([cap])
         var records: [DocumentRecord] = []
-        while try invoices.step() { records.append(document(from: invoices)) }
+        while try invoices.step() { records.append(DocumentRecord(row: invoices)) }
         guard records.count < limit else { return records }
         let notes = try db.statement(
             """
@@ -52,7 +52,7 @@ extension Store {
             WHERE c.pdf_path IS NULL ORDER BY c.number LIMIT ?
             """
         ).bind([cap - Int64(records.count)])
-        while try notes.step() { records.append(document(from: notes)) }
+        while try notes.step() { records.append(DocumentRecord(row: notes)) }
         return records
     }
 
@@ -71,23 +71,7 @@ extension Store {
             WHERE c.number = ?1
             """
         ).bind([number])
-        return try s.step() ? document(from: s) : nil
-    }
-
-    /// Columns 14 to 17 are the buyer's invoice data from the order header: a credit note
-    /// carries the same recipient as its invoice because both read it from the one order.
-    private func document(from s: Statement) -> DocumentRecord {
-        DocumentRecord(
-            kind: s.string(0) == "invoice" ? .invoice : .creditNote, number: s.string(1), orderId: s.string(2),
-            returnId: s.optionalString(3), issuedAt: Timestamp(milliseconds: s.int64(4)),
-            total: Money(paise: s.int64(5)),
-            customerId: s.string(6), shipToState: s.optionalString(7), invoiceNumber: s.optionalString(8),
-            invoiceIssuedAt: s.optionalInt64(9).map(Timestamp.init(milliseconds:)),
-            defaultGSTRateBasisPoints: s.optionalInt64(10).map(Int.init), pdfPath: s.optionalString(11),
-            renderedAt: s.optionalInt64(12).map(Timestamp.init(milliseconds:)),
-            buyer: InvoiceBuyer(
-                name: s.optionalString(14), addressLines: InvoiceBuyer.lines(of: s.optionalString(15)),
-                state: s.optionalString(16), gstin: s.optionalString(17)))
+        return try s.step() ? DocumentRecord(row: s) : nil
     }
 
     /// The lines a document prints: the order's items (invoice) or the returned ones at the

@@ -1,32 +1,6 @@
 public import OrdreconCore
 
 extension Store {
-    private static let fileColumns = """
-        id, feed, name, format, size, mtime_ns, state, finalized, resume_offset, resume_line, csv_header,
-        json_shape, events, applied, duplicate, rejected, failure_code, failure_reason, final_name, busy_ms, inode
-        """
-
-    /// A row of `files` as a record. A state the schema does not allow means a damaged database
-    /// (or one changed by hand): an error, never a guess (taken for `processing`, the file would
-    /// be read again).
-    private func fileRecord(from s: Statement) throws(StoreError) -> FileRecord {
-        guard let state = FileRecord.State(rawValue: s.string(6)) else {
-            throw StoreError(
-                .inconsistentData,
-                message:
-                    "file \(s.string(1))/\(s.string(2)) has the unknown state \"\(s.string(6))\" (the database is damaged or was changed by hand)"
-            )
-        }
-        return FileRecord(
-            id: s.int64(0), feed: s.string(1), name: s.string(2), format: s.string(3), size: s.int64(4),
-            mtimeNanoseconds: s.int64(5), state: state,
-            finalized: s.int64(7) != 0, resumeOffset: s.int64(8), resumeLine: s.int(9),
-            csvHeader: s.optionalString(10), jsonShape: s.optionalString(11), events: s.int(12),
-            applied: s.int(13), duplicate: s.int(14), rejected: s.int(15), failureCode: s.optionalString(16),
-            failureReason: s.optionalString(17), finalName: s.optionalString(18), busyMilliseconds: s.int64(19),
-            inode: s.int64(20))
-    }
-
     /// Records a newly claimed file (state `processing`). - Returns: its record.
     public func registerFile(
         feed: String, name: String, format: String, size: Int64, mtimeNanoseconds: Int64, inode: Int64,
@@ -46,21 +20,21 @@ extension Store {
 
     /// The file record by id.
     public func file(id: Int64) throws(StoreError) -> FileRecord? {
-        let s = try db.statement(dynamic: "SELECT \(Store.fileColumns) FROM files WHERE id = ?")
+        let s = try db.statement(dynamic: "SELECT \(FileRecord.storeColumns) FROM files WHERE id = ?")
         try s.bind(1, id)
         guard try s.step() else { return nil }
-        return try fileRecord(from: s)
+        return try FileRecord(row: s)
     }
 
     /// The record of a claimed file that is not yet archived or moved to `failed/`.
     public func unfinalizedFile(feed: String, name: String) throws(StoreError) -> FileRecord? {
         let s = try db.statement(
             dynamic:
-                "SELECT \(Store.fileColumns) FROM files WHERE feed = ? AND name = ? AND finalized = 0 ORDER BY id DESC LIMIT 1"
+                "SELECT \(FileRecord.storeColumns) FROM files WHERE feed = ? AND name = ? AND finalized = 0 ORDER BY id DESC LIMIT 1"
         )
         try s.bind(1, feed).bind(2, name)
         guard try s.step() else { return nil }
-        return try fileRecord(from: s)
+        return try FileRecord(row: s)
     }
 
     /// Remembers how the file's events are to be read again after a crash (CSV header, JSON shape).
@@ -123,9 +97,10 @@ extension Store {
 
     /// Files claimed but not yet archived or moved to `failed/`.
     public func unfinalizedFiles() throws(StoreError) -> [FileRecord] {
-        let s = try db.statement(dynamic: "SELECT \(Store.fileColumns) FROM files WHERE finalized = 0 ORDER BY id")
+        let s = try db.statement(
+            dynamic: "SELECT \(FileRecord.storeColumns) FROM files WHERE finalized = 0 ORDER BY id")
         var records: [FileRecord] = []
-        while try s.step() { records.append(try fileRecord(from: s)) }
+        while try s.step() { records.append(try FileRecord(row: s)) }
         return records
     }
 

@@ -13,9 +13,7 @@ extension Store {
         ).bind([orderId])
         defer { s.reset() }
         guard try s.step() else { return [] }
-        let buyer = InvoiceBuyer(
-            name: s.optionalString(1), addressLines: InvoiceBuyer.lines(of: s.optionalString(2)),
-            state: s.optionalString(3), gstin: s.optionalString(4))
+        let buyer = InvoiceBuyer(row: s, from: 1)
         return InvoiceCompleteness.gaps(linesWithoutHSN: s.int(0), gross: gross, buyer: buyer)
     }
 

@@ -16,9 +16,7 @@ extension Store {
             total: Money(paise: o.int64(3)), paid: o.optionalInt64(4).map(Money.init(paise:)),
             paymentRef: o.optionalString(5), carrier: o.optionalString(6), trackingNumber: o.optionalString(7),
             items: [], history: [], returns: [], invoiceNumber: nil, invoiceIssuedAt: nil, refunds: [])
-        details.buyer = InvoiceBuyer(
-            name: o.optionalString(8), addressLines: InvoiceBuyer.lines(of: o.optionalString(9)),
-            state: o.optionalString(10), gstin: o.optionalString(11))
+        details.buyer = InvoiceBuyer(row: o, from: 8)
 
         let items = try db.statement(
             "SELECT sku, quantity, unit_price_paise, hsn, gst_rate_bp, description FROM order_items WHERE order_id = ? ORDER BY position"

@@ -175,3 +175,5 @@ extension Bool: PGValue { var pgText: String { self ? "1" : "0" } }
 
 @available(*, unavailable, message: "a statement belongs to its connection's thread")
 extension PGStatement: Sendable {}
+
+extension PGStatement: StoreRow {}

@@ -169,3 +169,5 @@ extension Bool: SQLValue {
 
 @available(*, unavailable, message: "a statement belongs to its connection's thread")
 extension Statement: Sendable {}
+
+extension Statement: StoreRow {}
