@@ -21,7 +21,7 @@ extension PostgresStore {
                    COUNT(*) FILTER (WHERE \(finished) AND first_run_id <> last_run_id),
                    SUM(CASE WHEN \(finished) THEN size ELSE 0 END),
                    COUNT(*) FILTER (WHERE \(finished)),
-                   SUM(CASE WHEN \(finished) THEN busy_ms ELSE 0 END)\(Self.bucketColumns("busy_ms", fileBounds, when: finished))
+                   SUM(CASE WHEN \(finished) THEN busy_ms ELSE 0 END)\(StoreSQL.bucketCounts("busy_ms", fileBounds, when: finished))
             FROM files GROUP BY feed
             """)
         while try files.step() {
@@ -90,7 +90,7 @@ extension PostgresStore {
         // same number for any sum below 2^53 ms.
         let durations = try db.statement(
             """
-            SELECT COUNT(*), COALESCE(SUM(duration_ms), 0)\(Self.bucketColumns("duration_ms", gatewayBounds, when: nil))
+            SELECT COUNT(*), COALESCE(SUM(duration_ms), 0)\(StoreSQL.bucketCounts("duration_ms", gatewayBounds, when: nil))
             FROM refund_attempts WHERE duration_ms IS NOT NULL
             """)
         if try durations.step() {
@@ -107,24 +107,4 @@ extension PostgresStore {
         return totals
     }
 
-    /// `, COUNT(*) FILTER (WHERE column <= b1), …` (bounds in milliseconds, like the column),
-    /// counting only the rows where `condition` holds, when given. A bound is a number written
-    /// into the SQL (never text from a user): whole bounds as integers, others as decimals, as
-    /// the SQLite store writes them. SQLite's store stops on a bound that is not finite; here
-    /// +∞ counts every row and −∞ or NaN none.
-    private static func bucketColumns(_ column: String, _ bounds: [Double], when condition: String?) -> String {
-        bounds.map { milliseconds in
-            let test: String
-            if milliseconds.isNaN || milliseconds == -.infinity {
-                test = "FALSE"
-            } else if milliseconds == .infinity {
-                test = "TRUE"
-            } else if milliseconds == milliseconds.rounded(), abs(milliseconds) < 9.2e18 {
-                test = "\(column) <= \(Int64(milliseconds))"
-            } else {
-                test = "\(column) <= \(milliseconds)"
-            }
-            return ", COUNT(*) FILTER (WHERE " + (condition.map { "\($0) AND \(test)" } ?? test) + ")"
-        }.joined()
-    }
 }

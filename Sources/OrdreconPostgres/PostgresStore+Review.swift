@@ -62,16 +62,17 @@ extension PostgresStore {
     }
 
     public func auditRecords(_ filter: AuditFilter, limit: Int) throws(StoreError) -> AuditPage {
+        let limit = max(0, limit)
         let (whereSQL, values) = Self.auditConditions(filter)
-        // SQLite reads a negative LIMIT as no limit; PostgreSQL refuses one, and reads NULL so.
-        let fetch = limit + 1
+        // One more than asked tells whether the page is cut short (Int.max has no one more).
+        let fetch = limit == Int.max ? limit : limit + 1
         let s = try db.statement(
             """
             SELECT \(AuditRecord.storeColumns)
             FROM audit_events a JOIN files f ON f.id = a.file_id
             WHERE \(whereSQL) ORDER BY a.id LIMIT $\(values.count + 1)
             """
-        ).bind(values + [fetch < 0 ? nil : Int64(fetch)])
+        ).bind(values + [Int64(fetch)])
         var records: [AuditRecord] = []
         while try s.step() { records.append(AuditRecord(row: s)) }
         guard records.count > limit else { return AuditPage(records: records, totalMatching: records.count) }

@@ -18,7 +18,7 @@ extension Store {
                 SELECT feed, SUM(applied), SUM(duplicate), SUM(rejected), SUM(state = 'done'), SUM(state = 'failed'),
                        SUM(\(finished) AND first_run_id <> last_run_id),
                        SUM(CASE WHEN \(finished) THEN size ELSE 0 END),
-                       SUM(\(finished)), SUM(CASE WHEN \(finished) THEN busy_ms ELSE 0 END)\(Self.bucketColumns("busy_ms", fileBounds, when: finished))
+                       SUM(\(finished)), SUM(CASE WHEN \(finished) THEN busy_ms ELSE 0 END)\(StoreSQL.bucketCounts("busy_ms", fileBounds, when: finished))
                 FROM files GROUP BY feed
                 """)
         while try files.step() {
@@ -85,7 +85,7 @@ extension Store {
         while try classes.step() { totals.refundAttempts[classes.string(0)] = classes.int(1) }
         let durations = try db.statement(
             dynamic: """
-                SELECT COUNT(*), TOTAL(duration_ms)\(Self.bucketColumns("duration_ms", gatewayBounds, when: nil))
+                SELECT COUNT(*), TOTAL(duration_ms)\(StoreSQL.bucketCounts("duration_ms", gatewayBounds, when: nil))
                 FROM refund_attempts WHERE duration_ms IS NOT NULL
                 """)
         if try durations.step() {
@@ -110,13 +110,4 @@ extension Store {
         ]
     }
 
-    /// `, SUM(column <= b1), SUM(column <= b2), …` (bounds in milliseconds, like the column),
-    /// counting only the rows where `condition` holds, when given.
-    private static func bucketColumns(_ column: String, _ bounds: [Double], when condition: String?) -> String {
-        bounds.map { milliseconds in
-            let limit = milliseconds == milliseconds.rounded() ? "\(Int64(milliseconds))" : "\(milliseconds)"
-            let test = "\(column) <= \(limit)"
-            return ", SUM(" + (condition.map { "\($0) AND \(test)" } ?? test) + ")"
-        }.joined()
-    }
 }

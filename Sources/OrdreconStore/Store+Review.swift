@@ -61,8 +61,10 @@ extension Store {
         return result
     }
 
-    /// Audit records matching `filter` in order of recording, at most `limit` of them.
+    /// Audit records matching `filter` in order of recording, at most `limit` of them (none for
+    /// a limit below 1; the count of all that match is then still given).
     public func auditRecords(_ filter: AuditFilter, limit: Int) throws(StoreError) -> AuditPage {
+        let limit = max(0, limit)
         let (whereSQL, values) = Store.conditions(filter)
         let s = try db.statement(
             dynamic: """
@@ -70,7 +72,8 @@ extension Store {
                 FROM audit_events a JOIN files f ON f.id = a.file_id
                 WHERE \(whereSQL) ORDER BY a.id LIMIT ?
                 """)
-        try s.bind(values + [Int64(limit + 1) as any SQLValue])
+        // One more than asked tells whether the page is cut short (Int.max has no one more).
+        try s.bind(values + [Int64(limit == Int.max ? limit : limit + 1) as any SQLValue])
         var records: [AuditRecord] = []
         while try s.step() { records.append(AuditRecord(row: s)) }
         guard records.count > limit else { return AuditPage(records: records, totalMatching: records.count) }

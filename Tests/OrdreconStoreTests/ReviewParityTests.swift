@@ -142,9 +142,9 @@ import Testing
         let stores = try Stores()
         for (name, filter) in Self.filters {
             try stores.expectSame("rejections(\(name))") { try $0.rejections(filter) }
-            // No negative limits: the SQLite store stops the program on some (it removes the
-            // last of no records), and the PostgreSQL store does as it does.
-            for limit in [0, 1, 3, 13, 32, 33, 100] {
+            // A limit below 1 gives no record but the count; Int.max (which has no "one more")
+            // gives every record.
+            for limit in [Int.min, -1, 0, 1, 3, 13, 32, 33, 100, Int.max] {
                 try stores.expectSame("auditRecords(\(name), limit \(limit))") {
                     try $0.auditRecords(filter, limit: limit)
                 } key: {
@@ -156,6 +156,12 @@ import Testing
         let all = try stores.sqlite.rejections(AuditFilter())
         #expect(all.count == 13 && all.filter(\.isResolved).count == 1)
         #expect(try stores.sqlite.auditRecords(AuditFilter(), limit: 3).totalMatching == 33)
+        for store in [stores.sqlite] + stores.others.map(\.store) {
+            let none = try store.auditRecords(AuditFilter(), limit: -1)
+            #expect(none.records.isEmpty && none.totalMatching == 33)
+            let every = try store.auditRecords(AuditFilter(), limit: .max)
+            #expect(every.records.count == 33 && !every.isTruncated)
+        }
     }
 
     @Test func runRejectionsAreTheSame() throws {
@@ -214,6 +220,8 @@ import Testing
         let stores = try Stores()
         let bounds: [([Double], [Double])] = [
             ([], []), ([1, 2.5, 100, 1000], [0, 1, 100, 2500, 30000]), ([0.5, 150, 1e9], [1e-05, 99.5, 2500.5]),
+            // Bounds that are not finite (not ordrecon's, but a caller's): +∞ counts all, −∞ and NaN none.
+            ([-.infinity, .nan, .infinity], [.infinity, 1e30]),
         ]
         for (fileBounds, gatewayBounds) in bounds {
             for command in ["run", "watch", "Run", "none"] {
@@ -224,6 +232,10 @@ import Testing
         }
         let totals = try stores.sqlite.totals(fileBounds: [100], gatewayBounds: [100], command: "run")
         #expect(totals.runs == 3 && totals.feeds["returns"]?.fileSeconds.cumulativeCounts == [1])
+        let unbounded = try stores.sqlite.totals(
+            fileBounds: [-.infinity, .infinity], gatewayBounds: [], command: "run")
+        let returns = try #require(unbounded.feeds["returns"]?.fileSeconds)
+        #expect(returns.cumulativeCounts == [0, returns.count] && returns.count > 0)
     }
 
     /// With no rows at all: no groups, sums over nothing (NULL in SQL), empty lists.
