@@ -14,9 +14,10 @@ public final class PostgresStore: StateStore {
     var orderCache = RecentCache<String, OrderSnapshot>(capacity: PostgresStore.orderCacheCapacity)
     /// How many orders the cache keeps (up to twice as many, see RecentCache). An order missing
     /// from it costs the look-ahead its whole history, read from the server. With lifecycles
-    /// spread over days, tens of thousands of orders are open at once: at 1M events (benchmark,
-    /// `spread`), 25,000 left the look-ahead reading 1.5 million audit rows, 100,000 about
-    /// 46,000, for ingest in 40 s instead of 46 s and a peak RSS of 159 MB instead of 116 MB.
+    /// spread over days, tens of thousands of orders are open at once: on the benchmark's 1M
+    /// `spread` events (one run of each outside it), 25,000 left the look-ahead reading 1.5
+    /// million audit rows, 100,000 about 46,000: ingest in 40 s instead of 46 s, peak RSS 159 MB
+    /// instead of 116 MB.
     static let orderCacheCapacity = 100_000
     /// How many entries the caches of what documents and returns need keep (each).
     static let documentCacheCapacity = 25_000
