@@ -1,4 +1,4 @@
-public import OrdreconCore
+import OrdreconCore
 
 extension StoreError {
     /// The error for a PostgreSQL database at a schema version newer than this build's.

@@ -56,8 +56,13 @@ extension PostgresStore {
     /// How this connection names itself to the server (`pg_stat_activity.application_name`):
     /// the host and process, so that `/healthz` and a DBA can tell which node leads.
     static var sessionName: String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : "unknown-host"
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let named = buffer.withUnsafeMutableBufferPointer { bytes in
+            bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                gethostname($0, bytes.count - 1)
+            }
+        }
+        let host = named == 0 ? String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self) : "unknown-host"
         // application_name keeps printable ASCII only, and at most 63 bytes.
         let name = "ordrecon \(host) pid \(getpid())"
         return String(

@@ -1,4 +1,4 @@
-public import OrdreconCore
+import OrdreconCore
 
 // Invoices, credit notes and refunds recorded in the transaction of the event that causes them.
 extension PostgresStore {
