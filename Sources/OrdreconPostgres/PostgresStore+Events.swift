@@ -137,13 +137,7 @@ extension PostgresStore {
             // Nothing to write: the order's state is its applied history (the view `orders`), and
             // this event's audit row is already in it. Only the judge's cache moves on.
             if var cached = orderCache[event.orderId] {
-                cached.status = to
-                cached.lastTransitionAt = event.occurredAt
-                if to == .paid {
-                    cached.paid = event.amount
-                    cached.paymentRef = event.paymentRef
-                }
-                if to == .delivered { cached.deliveredAt = event.occurredAt }
+                cached.record(to, at: event.occurredAt, amount: event.amount, paymentRef: event.paymentRef)
                 orderCache[event.orderId] = cached
             }
 

@@ -233,17 +233,8 @@ extension PostgresStore {
                 .inconsistentData,
                 message: "order \(snapshot.orderId) has an unknown status \(text) in its history")
         }
-        snapshot.status = status
-        snapshot.lastTransitionAt = Timestamp(milliseconds: time)
-        switch status {
-        case .paid:
-            snapshot.paid = amount.map(Money.init(paise:))
-            snapshot.paymentRef = paymentRef
-        case .delivered:
-            snapshot.deliveredAt = snapshot.lastTransitionAt
-        default:
-            break
-        }
+        snapshot.record(
+            status, at: Timestamp(milliseconds: time), amount: amount.map(Money.init(paise:)), paymentRef: paymentRef)
     }
 
     /// Whether the applied record of this event id may be written without asking the server:

@@ -30,17 +30,9 @@ extension Store: ReconciliationState {
                 throw StoreError(
                     .inconsistentData, message: "order \(orderId) has an unknown status \(s.string(0)) in its history")
             }
-            snapshot.status = status
-            snapshot.lastTransitionAt = Timestamp(milliseconds: s.int64(1))
-            switch status {
-            case .paid:
-                snapshot.paid = s.optionalInt64(2).map(Money.init(paise:))
-                snapshot.paymentRef = s.optionalString(3)
-            case .delivered:
-                snapshot.deliveredAt = snapshot.lastTransitionAt
-            default:
-                break
-            }
+            snapshot.record(
+                status, at: s.time(1), amount: s.optionalInt64(2).map(Money.init(paise:)),
+                paymentRef: s.optionalString(3))
         }
         cacheOrder(snapshot)
         return snapshot

@@ -24,6 +24,25 @@ public struct OrderSnapshot: Sendable, Hashable {
     }
 }
 
+extension OrderSnapshot {
+    /// The order after an applied transition to `status` at `time`: a PAID one brings the amount
+    /// and payment reference, a DELIVERED one the delivery time. How a store folds an order's
+    /// applied history (oldest first) into its state, and how its cache follows an applied event.
+    public mutating func record(_ status: OrderStatus, at time: Timestamp, amount: Money?, paymentRef: String?) {
+        self.status = status
+        lastTransitionAt = time
+        switch status {
+        case .paid:
+            paid = amount
+            self.paymentRef = paymentRef
+        case .delivered:
+            deliveredAt = time
+        default:
+            break
+        }
+    }
+}
+
 /// What the judge knows of a return.
 public struct ReturnSnapshot: Sendable, Hashable {
     public var returnId: String
