@@ -11,26 +11,20 @@ extension PostgresStore {
     static let lockNamespace: Int32 = 0x6F72_6463  // "ordc"
     static let ingestLockKey: Int32 = 1
 
-    /// Takes the ingest lock if it is free. The holder's session then plans without sequential
-    /// scans (`enable_seqscan = off`): every statement of ingestion looks rows up by key, and a
-    /// plan made while a table was small (a new database's first batches, before its statistics)
-    /// would otherwise scan the table for each id once it has grown. Measured at 1M events: the
-    /// look-ahead's query of documents took 28 s in all in a run that got such a plan, 1.1 to
-    /// 2.6 s in runs with this setting.
+    /// Takes the ingest lock if it is free (the holder's transactions then plan without
+    /// sequential scans, see ``begin(durable:)``).
     public func tryLeadIngest() throws(StoreError) -> Bool {
         if leadsIngest { return true }
         let s = try db.statement("SELECT pg_try_advisory_lock($1, $2)")
             .bind([Int(Self.lockNamespace), Int(Self.ingestLockKey)])
         guard try s.step() else { return false }
         leadsIngest = s.bool(0)
-        if leadsIngest { try db.execute("SET enable_seqscan = off") }
         return leadsIngest
     }
 
     public func releaseIngestLead() {
         guard leadsIngest else { return }
         leadsIngest = false
-        try? db.execute("RESET enable_seqscan")
         _ = try? db.statement("SELECT pg_advisory_unlock($1, $2)")
             .bind([Int(Self.lockNamespace), Int(Self.ingestLockKey)]).step()
     }
